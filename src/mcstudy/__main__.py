@@ -1,0 +1,5 @@
+"""Allow ``python -m mcstudy``."""
+
+from mcstudy.cli import main
+
+raise SystemExit(main())

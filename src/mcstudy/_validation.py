@@ -1,0 +1,93 @@
+"""Argument checks shared by every public entry point.
+
+Each check names the parameter, the allowed values or range and the value received, in the
+form ``'n_customers' must be an int in [1, inf); got 0.``
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def _fmt_range(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    left = "(" if low_open or low == -math.inf else "["
+    right = ")" if high_open or high == math.inf else "]"
+    lo = "-inf" if low == -math.inf else f"{low:g}"
+    hi = "inf" if high == math.inf else f"{high:g}"
+    return f"{left}{lo}, {hi}{right}"
+
+
+def check_option(value: object, name: str, options: Iterable[str]) -> str:
+    """Return ``value`` if it is one of ``options``; raise otherwise."""
+    options = sorted(options)
+    if not isinstance(value, str):
+        raise TypeError(f"{name!r} must be a str, one of {options}; got {value!r}.")
+    if value not in options:
+        raise ValueError(f"{name!r} must be one of {options}; got {value!r}.")
+    return value
+
+
+def check_int(value: object, name: str, low: float = -math.inf, high: float = math.inf) -> int:
+    """Return ``value`` as an int if it is an integer in ``[low, high]``; raise otherwise."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"{name!r} must be an int in {_fmt_range(low, high, False, False)}; got {value!r}."
+        )
+    if not low <= value <= high:
+        raise ValueError(
+            f"{name!r} must be an int in {_fmt_range(low, high, False, False)}; got {value!r}."
+        )
+    return int(value)
+
+
+def check_number(
+    value: object,
+    name: str,
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a float if it is a finite real number in the range; raise otherwise."""
+    rng = _fmt_range(low, high, low_open, high_open)
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name!r} must be a real number in {rng}; got {value!r}.")
+    value = float(value)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if math.isnan(value) or too_low or too_high:
+        raise ValueError(f"{name!r} must be a real number in {rng}; got {value!r}.")
+    return value
+
+
+def check_probability(value: object, name: str) -> float:
+    """Return ``value`` if it is a probability in ``[0, 1]``; raise otherwise."""
+    return check_number(value, name, 0.0, 1.0)
+
+
+def check_array(
+    values: object,
+    name: str,
+    shape: tuple[int, ...],
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+) -> np.ndarray:
+    """Return ``values`` as a float array of ``shape`` with every entry in range; raise otherwise."""
+    arr = np.asarray(values, dtype=float)
+    if arr.shape != shape:
+        raise ValueError(f"{name!r} must have shape {shape}; got shape {arr.shape}.")
+    bad = ~np.isfinite(arr) | (arr <= low if low_open else arr < low) | (arr > high)
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{name!r} entries must be in {_fmt_range(low, high, low_open, False)}; "
+            f"got {arr[idx]!r} at index {idx}."
+        )
+    return arr
