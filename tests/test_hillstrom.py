@@ -1,0 +1,307 @@
+"""Tests for the Hillstrom loader and the customer-table helper."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy import config
+from mcstudy._hillstrom import HILLSTROM_COLUMNS, hillstrom_customer_table
+from mcstudy.datasets import DataValidationError, load_hillstrom
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUCKETS = [
+    ("1) $0 - $100", 20, 100), ("2) $100 - $200", 100, 200), ("3) $200 - $350", 200, 350),
+    ("4) $350 - $500", 350, 500), ("5) $500 - $750", 500, 750),
+    ("6) $750 - $1,000", 750, 1000), ("7) $1,000 +", 1000, 3000),
+]
+
+
+def real_hillstrom_path() -> Path | None:
+    """The real file: $MCSTUDY_HILLSTROM, else ../shared/data/hillstrom.csv from the repo."""
+    env = os.environ.get(config.HILLSTROM_ENV)
+    path = Path(env) if env else REPO_ROOT.parent / "shared" / "data" / "hillstrom.csv"
+    return path if path.is_file() else None
+
+
+REAL_PATH = real_hillstrom_path()
+NO_REAL_FILE = (
+    "Hillstrom file not found: set MCSTUDY_HILLSTROM or put it at ../shared/data/hillstrom.csv "
+    "relative to the repository root."
+)
+
+
+def make_raw(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """A synthetic table in the file's schema (as text), with a known e-mail effect."""
+    rng = np.random.default_rng(seed)
+    bucket = rng.integers(0, len(BUCKETS), n)
+    history = [round(rng.uniform(BUCKETS[b][1], BUCKETS[b][2] - 0.01), 2) for b in bucket]
+    segment = rng.choice(["No E-Mail", "Mens E-Mail", "Womens E-Mail"], n)
+    p_visit = np.where(segment == "No E-Mail", 0.10, 0.20)
+    visit = (rng.random(n) < p_visit).astype(int)
+    conversion = visit * (rng.random(n) < 0.3)
+    spend = np.where(conversion == 1, np.round(rng.uniform(20, 400, n), 2), 0.0)
+    mens = rng.integers(0, 2, n)
+    df = pd.DataFrame({
+        "recency": rng.integers(1, 13, n),
+        "history_segment": [BUCKETS[b][0] for b in bucket],
+        "history": history,
+        "mens": mens,
+        "womens": np.where(mens == 0, 1, rng.integers(0, 2, n)),
+        "zip_code": rng.choice(["Urban", "Surburban", "Rural"], n),
+        "newbie": rng.integers(0, 2, n),
+        "channel": rng.choice(["Phone", "Web", "Multichannel"], n),
+        "segment": segment,
+        "visit": visit,
+        "conversion": conversion,
+        "spend": spend,
+    })
+    df.iloc[10] = df.iloc[11]  # a duplicate row: distinct customers, must be kept
+    return df.astype(str)
+
+
+@pytest.fixture
+def raw() -> pd.DataFrame:
+    return make_raw()
+
+
+@pytest.fixture
+def write(tmp_path):
+    def _write(df: pd.DataFrame, name: str = "hillstrom.csv") -> Path:
+        path = tmp_path / name
+        df.to_csv(path, index=False)
+        return path
+    return _write
+
+
+def test_load_types_and_categories(raw, write):
+    df = load_hillstrom(write(raw))
+    assert list(df.columns) == list(HILLSTROM_COLUMNS)
+    assert len(df) == 600  # the duplicate row is kept
+    assert df.iloc[10].equals(df.iloc[11])
+    assert list(df["segment"].cat.categories) == ["No E-Mail", "Mens E-Mail", "Womens E-Mail"]
+    assert list(df["channel"].cat.categories) == ["Phone", "Web", "Multichannel"]
+    assert list(df["zip_code"].cat.categories) == ["Urban", "Surburban", "Rural"]
+    assert df["history_segment"].cat.ordered
+    assert df["history_segment"].cat.categories[-1] == "7) $1,000 +"
+    for col in ("recency", "mens", "womens", "newbie", "visit", "conversion"):
+        assert df[col].dtype == np.int64
+    for col in ("history", "spend"):
+        assert df[col].dtype == np.float64
+    np.testing.assert_allclose(df["spend"], raw["spend"].astype(float))
+
+
+def test_column_order_in_file_does_not_matter(raw, write):
+    df = load_hillstrom(write(raw[list(reversed(raw.columns))]))
+    assert list(df.columns) == list(HILLSTROM_COLUMNS)
+
+
+# ---- finding the file -------------------------------------------------------------------------
+
+def test_missing_file_message_says_where_to_get_and_put_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(config.HILLSTROM_ENV, raising=False)
+    default = tmp_path / "data" / "external" / "hillstrom.csv"
+    monkeypatch.setattr(config, "HILLSTROM_DEFAULT", default)
+    with pytest.raises(FileNotFoundError) as info:
+        load_hillstrom()
+    message = str(info.value)
+    assert "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20" in message
+    assert "MineThatData E-Mail Analytics and Data Mining Challenge" in message
+    assert str(default) in message and "MCSTUDY_HILLSTROM" in message
+    assert "from the default path" in message
+
+
+def test_missing_explicit_path_is_listed(tmp_path):
+    missing = tmp_path / "nowhere.csv"
+    with pytest.raises(FileNotFoundError, match=r"tried .*nowhere\.csv.*'path' argument"):
+        load_hillstrom(missing)
+
+
+def test_env_var_path_is_used(raw, write, monkeypatch):
+    monkeypatch.setenv(config.HILLSTROM_ENV, str(write(raw, "from_env.csv")))
+    assert len(load_hillstrom()) == 600
+
+
+def test_env_var_pointing_nowhere_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HILLSTROM_ENV, str(tmp_path / "gone.csv"))
+    with pytest.raises(FileNotFoundError, match=r"gone\.csv.*from MCSTUDY_HILLSTROM"):
+        load_hillstrom()
+
+
+def test_argument_beats_env_var(raw, write, tmp_path, monkeypatch):
+    monkeypatch.setenv(config.HILLSTROM_ENV, str(tmp_path / "gone.csv"))
+    assert len(load_hillstrom(write(raw))) == 600
+
+
+# ---- one bad-input test per validation rule ------------------------------------------------
+
+def test_missing_and_unexpected_columns_are_listed(raw, write):
+    bad = raw.drop(columns=["spend", "newbie"]).assign(customer_id="1")
+    with pytest.raises(DataValidationError, match=r"missing columns \['newbie', 'spend'\], "
+                       r"unexpected columns \['customer_id'\]"):
+        load_hillstrom(write(bad))
+
+
+def test_header_only_file(raw, write):
+    with pytest.raises(DataValidationError, match="no data rows"):
+        load_hillstrom(write(raw.iloc[:0]))
+
+
+@pytest.mark.parametrize(("column", "value", "pattern"), [
+    ("recency", "ten", "must be an integer"),
+    ("recency", "2.5", "must be an integer"),
+    ("visit", "", "must be an integer"),
+    ("history", "n/a", "must be a finite number"),
+    ("spend", "inf", "must be a finite number"),
+    ("segment", "Kids E-Mail", "must be one of"),
+    ("channel", "Store", "must be one of"),
+    ("zip_code", "Suburban", "must be one of"),
+    ("history_segment", "8) $5,000 +", "must be one of"),
+    ("recency", "0", r"in \[1, 12\]"),
+    ("recency", "13", r"in \[1, 12\]"),
+    ("mens", "2", "must be 0 or 1"),
+    ("womens", "-1", "must be 0 or 1"),
+    ("newbie", "3", "must be 0 or 1"),
+    ("visit", "2", "must be 0 or 1"),
+    ("conversion", "2", "must be 0 or 1"),
+    ("history", "-5.0", "must be >= 0"),
+])
+def test_bad_cell_names_column_value_and_line(raw, write, column, value, pattern):
+    bad = raw.copy()
+    bad.loc[3, column] = value  # data row 3 is line 5 (header is line 1)
+    with pytest.raises(DataValidationError, match=pattern) as info:
+        load_hillstrom(write(bad))
+    message = str(info.value)
+    assert f"column {column!r}" in message
+    assert repr(value) in message and "on lines [5]" in message
+
+
+def test_negative_spend(raw, write):
+    bad = raw.copy()
+    row = int(np.flatnonzero(raw["conversion"] == "0")[0])
+    bad.loc[row, "spend"] = "-1.5"
+    with pytest.raises(DataValidationError, match=r"column 'spend'.*must be >= 0.*'-1\.5'"):
+        load_hillstrom(write(bad))
+
+
+def test_conversion_requires_visit(raw, write):
+    bad = raw.copy()
+    row = int(np.flatnonzero(raw["conversion"] == "1")[0])
+    bad.loc[row, "visit"] = "0"
+    with pytest.raises(DataValidationError,
+                       match=rf"column 'visit'.*must have visited.*lines \[{row + 2}\]"):
+        load_hillstrom(write(bad))
+
+
+def test_spend_without_conversion(raw, write):
+    bad = raw.copy()
+    row = int(np.flatnonzero(raw["conversion"] == "0")[0])
+    bad.loc[row, "spend"] = "12.5"
+    with pytest.raises(DataValidationError, match=r"spend must be > 0 exactly when conversion"):
+        load_hillstrom(write(bad))
+
+
+def test_conversion_without_spend(raw, write):
+    bad = raw.copy()
+    row = int(np.flatnonzero(raw["conversion"] == "1")[0])
+    bad.loc[row, "spend"] = "0"
+    with pytest.raises(DataValidationError, match=r"'conversion=1, spend=0'"):
+        load_hillstrom(write(bad))
+
+
+def test_history_outside_its_bucket(raw, write):
+    bad = raw.copy()
+    bad.loc[0, ["history_segment", "history"]] = ["2) $100 - $200", "200.0"]
+    with pytest.raises(DataValidationError,
+                       match=r"column 'history'.*\[low, high\).*'2\) \$100 - \$200: 200\.0'"):
+        load_hillstrom(write(bad))
+
+
+def test_short_line_is_reported(raw, write):
+    path = write(raw)
+    lines = path.read_text().splitlines()
+    lines[4] = ",".join(lines[4].split(",")[:-2])  # line 5 loses its last two fields
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataValidationError, match=r"must be an integer.*lines \[5\]"):
+        load_hillstrom(path)
+
+
+def test_at_most_five_values_and_lines_are_shown(raw, write):
+    bad = raw.copy()
+    bad.loc[0:6, "recency"] = ["0", "13", "14", "15", "16", "17", "18"]
+    with pytest.raises(DataValidationError) as info:
+        load_hillstrom(write(bad))
+    message = str(info.value)
+    assert "7 row(s) fail" in message and "(first 5 shown)" in message
+    assert "['0', '13', '14', '15', '16']" in message
+    assert "lines [2, 3, 4, 5, 6]" in message
+
+
+# ---- customer table ----------------------------------------------------------------------
+
+def test_customer_table_shape(raw, write):
+    df = load_hillstrom(write(raw))
+    table = hillstrom_customer_table(df)
+    assert list(table.columns) == [
+        "customer_id", "arm", "past_channel", "area", "recency_months", "past_spend",
+        "past_spend_bucket", "bought_mens", "bought_womens", "newbie", "visited",
+        "converted", "spend",
+    ]
+    assert list(table["arm"].cat.categories) == ["control", "mens_email", "womens_email"]
+    assert list(table["past_channel"].cat.categories) == ["phone", "web", "multichannel"]
+    assert table["arm"].notna().all() and table["area"].notna().all()
+    pd.testing.assert_series_equal(
+        (table["arm"] == "control"), (df["segment"] == "No E-Mail"), check_names=False
+    )
+    assert (table["converted"] == df["conversion"]).all()
+    assert table["customer_id"].tolist() == list(range(600))
+
+
+def test_customer_table_checks_input():
+    with pytest.raises(TypeError, match="'df' must be a pandas DataFrame"):
+        hillstrom_customer_table([1, 2])
+    with pytest.raises(ValueError, match=r"missing columns \['segment'\]"):
+        hillstrom_customer_table(make_raw().drop(columns="segment"))
+
+
+# ---- the real file ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real():
+    if REAL_PATH is None:
+        pytest.skip(NO_REAL_FILE)
+    return load_hillstrom(REAL_PATH)
+
+
+@pytest.mark.realdata
+def test_real_file_size_and_arms(real):
+    # Counts from the file (README: 64,000 customers in three equal arms).
+    assert len(real) == 64_000
+    counts = real["segment"].value_counts()
+    assert counts.to_dict() == {"Womens E-Mail": 21387, "Mens E-Mail": 21307, "No E-Mail": 21306}
+    assert real.duplicated().sum() == 6562  # kept: duplicates are distinct customers
+
+
+@pytest.mark.realdata
+def test_real_file_published_rates(real):
+    # Published (MineThatData 2008 challenge write-ups): conversion 0.57 % / 1.25 % / 0.88 %,
+    # visit 10.6 % / 18.3 % / 15.1 % for No / Mens / Womens E-Mail. The file gives
+    # conversion 0.5726 %, 1.2531 %, 0.8837 % and visit 10.617 %, 18.276 %, 15.140 %.
+    rates = real.groupby("segment", observed=True)[["visit", "conversion"]].mean()
+    np.testing.assert_allclose(rates["conversion"], [0.005726, 0.012531, 0.008837], atol=5e-6)
+    np.testing.assert_allclose(rates["visit"], [0.106167, 0.182757, 0.151400], atol=5e-6)
+    assert real["spend"].max() == 499.0
+    assert ((real["mens"] == 1) | (real["womens"] == 1)).all()
+
+
+@pytest.mark.realdata
+def test_real_customer_table(real):
+    table = hillstrom_customer_table(real)
+    assert table["arm"].value_counts()["control"] == 21306
+    assert table["past_channel"].value_counts().to_dict() == {
+        "web": 28217, "phone": 28021, "multichannel": 7762,
+    }
