@@ -49,7 +49,8 @@ SOURCE_DOCUMENTS = (
 
 CHANNEL_COLUMNS = (
     "channel", "label_fr", "label_en", "communication_modes", "sensory_registers",
-    "modes_provenance", "cost_per_contact_eur", "cost_provenance", "intrusiveness",
+    "modes_provenance", "cost_per_contact_eur", "cost_provenance", "service_cost_eur",
+    "service_cost_provenance", "intrusiveness",
     "intrusiveness_provenance", "persuasion", "persuasion_provenance", "service_price_index",
     "price_provenance", "affinity_social", "affinity_autonomous", "affinity_provenance",
     "outbound", "inbound",
@@ -57,6 +58,7 @@ CHANNEL_COLUMNS = (
 #: numeric column -> (low, high, low_open, may_be_blank, provenance column)
 _CHANNEL_NUMBERS = {
     "cost_per_contact_eur": (0.0, np.inf, True, False, "cost_provenance"),
+    "service_cost_eur": (0.0, np.inf, False, False, "service_cost_provenance"),
     "intrusiveness": (0.0, 1.0, False, False, "intrusiveness_provenance"),
     "persuasion": (0.0, 1.0, False, False, "persuasion_provenance"),
     "service_price_index": (0.0, np.inf, True, True, "price_provenance"),

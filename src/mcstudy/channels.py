@@ -1,0 +1,158 @@
+"""Channels as the simulator sees them: arrays built from the channel catalogue.
+
+The catalogue (``data/channels.csv``, loaded by :func:`mcstudy.datasets.load_channels`) holds
+one row per channel with its cost, intrusiveness, persuasion, profile affinities and flags,
+each number with its provenance. :class:`ChannelSet` selects the channels of a simulation and
+turns those columns into numpy arrays, plus the cross-channel referral matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mcstudy._validation import check_array
+
+__all__ = ["DEFAULT_CHANNELS", "PURCHASE_CHANNELS", "ChannelSet", "default_referral_matrix"]
+
+#: The simulator's default channels, in this order.
+DEFAULT_CHANNELS = ("face_to_face", "telephone", "postal_mail", "email", "sms", "website")
+#: Channels through which a purchase can be made (shop or agency, telephone order, catalogue
+#: order by post, website). E-mail and SMS carry contacts only. Assumption.
+PURCHASE_CHANNELS = ("face_to_face", "telephone", "postal_mail", "website")
+
+# Referral matrix: row = channel of an attended contact, column = purchase channel, share of
+# the purchases a contact of that channel sends to each purchase channel when the strategy
+# refers customers across channels. The e-mail row is source 000 (Celio e-mail coupon: ten
+# shop purchases for one on celio.com); every other row is an assumption.
+_REFERRAL = {
+    "face_to_face": {"face_to_face": 1.0},
+    "telephone": {"telephone": 0.6, "face_to_face": 0.4},
+    "postal_mail": {"postal_mail": 0.5, "face_to_face": 0.3, "website": 0.2},
+    "email": {"face_to_face": 10 / 11, "website": 1 / 11},
+    "sms": {"face_to_face": 0.7, "website": 0.3},
+    "website": {"website": 0.8, "face_to_face": 0.2},
+    "call_centre": {"telephone": 0.7, "face_to_face": 0.3},
+    "social_media": {"website": 0.6, "face_to_face": 0.4},
+    "chat": {"website": 1.0},
+}
+
+
+def default_referral_matrix(channels, purchase_channels) -> np.ndarray:
+    """Return the default referral matrix (contact channel × purchase channel), rows summing to 1.
+
+    Rows for channels whose targets are not among ``purchase_channels`` are renormalised over
+    the targets that are; a row with no target left refers to every purchase channel equally.
+    """
+    out = np.zeros((len(channels), len(purchase_channels)))
+    for i, c in enumerate(channels):
+        for j, p in enumerate(purchase_channels):
+            out[i, j] = _REFERRAL.get(c, {}).get(p, 0.0)
+        total = out[i].sum()
+        out[i] = out[i] / total if total > 0 else 1.0 / len(purchase_channels)
+    return out
+
+
+@dataclass(frozen=True)
+class ChannelSet:
+    """The channels of one simulation, as arrays aligned with :attr:`names`.
+
+    Parameters
+    ----------
+    catalogue : pandas.DataFrame
+        The channel catalogue (:func:`mcstudy.datasets.load_channels`).
+    names : tuple of str, default=DEFAULT_CHANNELS
+        Channels to simulate, in order; each must be in the catalogue.
+    referral : array_like, default=None
+        Referral matrix, shape (len(names), number of purchase channels), rows summing to 1;
+        :func:`default_referral_matrix` when None.
+
+    Raises
+    ------
+    ValueError
+        If a name is not in the catalogue, no purchase channel is selected, or the referral
+        matrix has the wrong shape or rows that do not sum to 1.
+    """
+
+    catalogue: pd.DataFrame = field(repr=False)
+    names: tuple[str, ...] = DEFAULT_CHANNELS
+    referral: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        names = tuple(self.names)
+        known = list(self.catalogue["channel"])
+        unknown = [n for n in names if n not in known]
+        if unknown or len(set(names)) != len(names) or not names:
+            raise ValueError(
+                f"'names' must be distinct channels of the catalogue {known}; got {list(names)}."
+            )
+        object.__setattr__(self, "names", names)
+        if not self.purchase_channels:
+            raise ValueError(
+                f"'names' must include a purchase channel, one of {list(PURCHASE_CHANNELS)}; "
+                f"got {list(names)}."
+            )
+        shape = (len(names), len(self.purchase_channels))
+        if self.referral is None:
+            ref = default_referral_matrix(names, self.purchase_channels)
+        else:
+            ref = check_array(self.referral, "referral", shape, 0.0, 1.0)
+            if not np.allclose(ref.sum(axis=1), 1.0):
+                raise ValueError(f"'referral' rows must sum to 1; got sums {ref.sum(axis=1)}.")
+        object.__setattr__(self, "referral", ref)
+
+    def _column(self, name: str) -> np.ndarray:
+        table = self.catalogue.set_index("channel")
+        return table.loc[list(self.names), name].to_numpy(dtype=float)
+
+    @property
+    def n_channels(self) -> int:
+        """Number of channels."""
+        return len(self.names)
+
+    @property
+    def purchase_channels(self) -> tuple[str, ...]:
+        """The selected channels a purchase can go through, in :attr:`names` order."""
+        return tuple(n for n in self.names if n in PURCHASE_CHANNELS)
+
+    @property
+    def purchase_index(self) -> np.ndarray:
+        """Position in :attr:`names` of each purchase channel."""
+        return np.array([self.names.index(p) for p in self.purchase_channels], dtype=np.int64)
+
+    @property
+    def cost_per_contact_eur(self) -> np.ndarray:
+        """Cost of one contact on each channel, euros."""
+        return self._column("cost_per_contact_eur")
+
+    @property
+    def service_cost_eur(self) -> np.ndarray:
+        """Cost of handling one customer-initiated service contact on each channel, euros."""
+        return self._column("service_cost_eur")
+
+    @property
+    def intrusiveness(self) -> np.ndarray:
+        """Intrusiveness of an unsolicited contact, in [0, 1]."""
+        return self._column("intrusiveness")
+
+    @property
+    def persuasion(self) -> np.ndarray:
+        """Persuasive weight of an attended contact, in [0, 1]."""
+        return self._column("persuasion")
+
+    @property
+    def affinity(self) -> np.ndarray:
+        """Dirichlet base weights, shape (2, n_channels): row 0 social, row 1 autonomous."""
+        return np.vstack([self._column("affinity_social"), self._column("affinity_autonomous")])
+
+    @property
+    def inbound(self) -> np.ndarray:
+        """True where a customer can start a service contact on the channel."""
+        return self._column("inbound").astype(bool)
+
+    @property
+    def outbound(self) -> np.ndarray:
+        """True where the firm can start a contact on the channel."""
+        return self._column("outbound").astype(bool)

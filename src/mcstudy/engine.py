@@ -1,0 +1,332 @@
+"""Simulate customer populations under contact strategies, week by week.
+
+:func:`simulate` draws a population, randomises its customers to one or more strategy arms,
+runs the weekly dynamics (:mod:`mcstudy._kernel`) and returns a :class:`SimulationResult` of
+tidy DataFrames. Because the arms are randomised inside one population, the difference between
+two arms is a causal effect; the same run also holds the observational associations an analyst
+would see (for example between channel breadth and purchases).
+
+Reproducibility: customers are simulated in blocks of :data:`BLOCK_SIZE`; block ``b`` draws
+everything from its own stream ``SeedSequence(seed, spawn_key=(b,))``. The result is therefore
+identical whatever the number of threads, and the customers of each complete block of a large
+population are the same customers, with the same histories, as in a smaller one with the same
+seed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mcstudy import _kernel
+from mcstudy._progress import progress_bar
+from mcstudy._validation import check_int, check_number
+from mcstudy.channels import ChannelSet
+from mcstudy.costs import cost_ledger
+from mcstudy.datasets import load_channels
+from mcstudy.population import TIERS, PopulationSpec, generate_population
+from mcstudy.response import ResponseSpec
+from mcstudy.strategies import Strategy
+
+__all__ = ["BLOCK_SIZE", "SimulationResult", "simulate"]
+
+#: Customers per random-stream block (a model constant: changing it changes the draws).
+BLOCK_SIZE = 8192
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    customers : pandas.DataFrame
+        One row per customer: attributes, arm, channels used, purchases, revenue, contacts
+        received / attended / clutter, irritation, consent withdrawals, churn week, service
+        contacts, effort and satisfaction.
+    weekly : pandas.DataFrame
+        One row per arm × week × channel: contacts, attended, purchases, revenue, service
+        contacts, contact cost, and the customers active at the start of the week.
+    journeys : pandas.DataFrame
+        Ordered touchpoints of sampled customers with each contact's incremental effect.
+    costs : pandas.DataFrame
+        The cost ledger (:func:`mcstudy.costs.cost_ledger`).
+    population, response, strategies, channels, n_weeks, seed
+        Everything needed to reproduce the run.
+    """
+
+    customers: pd.DataFrame
+    weekly: pd.DataFrame
+    journeys: pd.DataFrame
+    costs: pd.DataFrame
+    population: PopulationSpec
+    response: ResponseSpec
+    strategies: dict[str, Strategy]
+    channels: tuple[str, ...]
+    n_weeks: int
+    seed: object = field(repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """Per-arm totals: customers, purchases, revenue, contacts, churn, costs and margin."""
+        c = self.customers
+        g = c.groupby("arm", observed=True)
+        out = pd.DataFrame({
+            "customers": g.size(),
+            "purchases_per_customer": g["n_purchases"].mean(),
+            "revenue_per_customer_eur": g["revenue_eur"].mean(),
+            "contacts_per_customer": g["contacts_received"].mean(),
+            "clutter_share": g["contacts_clutter"].sum() / g["contacts_received"].sum(),
+            "churn_rate": g["churned"].mean(),
+            "consent_withdrawals_per_customer": g["consent_withdrawals"].mean(),
+            "effort_per_customer": g["effort_events"].mean(),
+        })
+        cost = self.costs.groupby("arm", observed=True)["amount_eur"].sum()
+        out["cost_per_customer_eur"] = cost.reindex(out.index).fillna(0.0) / out["customers"]
+        out["margin_per_customer_eur"] = (out["revenue_per_customer_eur"]
+                                          - out["cost_per_customer_eur"])
+        return out.reset_index()
+
+
+def _seed_sequence(rng) -> np.random.SeedSequence:
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return rng.bit_generator.seed_seq.spawn(1)[0]
+    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
+        return np.random.SeedSequence(rng)
+    raise TypeError(f"'rng' must be None, an int seed, a SeedSequence or a Generator; got {rng!r}.")
+
+
+def _arms(strategy, arm_shares):
+    if isinstance(strategy, Strategy):
+        arms = {strategy.name: strategy}
+    elif isinstance(strategy, Mapping) and strategy:
+        arms = dict(strategy)
+        for name, s in arms.items():
+            if not isinstance(name, str) or not isinstance(s, Strategy):
+                raise TypeError(
+                    f"'strategy' must map arm names (str) to Strategy objects; got {name!r}: {s!r}."
+                )
+    else:
+        raise TypeError(
+            f"'strategy' must be a Strategy or a non-empty mapping of arm name to Strategy; "
+            f"got {strategy!r}."
+        )
+    if arm_shares is None:
+        shares = np.full(len(arms), 1.0 / len(arms))
+    else:
+        if not isinstance(arm_shares, Mapping) or set(arm_shares) != set(arms):
+            raise ValueError(
+                f"'arm_shares' must map each arm {sorted(arms)} to a share; got {arm_shares!r}."
+            )
+        shares = np.array([check_number(arm_shares[a], f"arm_shares[{a!r}]", 0, 1)
+                           for a in arms])
+        if not np.isclose(shares.sum(), 1.0):
+            raise ValueError(f"'arm_shares' must sum to 1; got {dict(arm_shares)!r}.")
+    return arms, shares
+
+
+def _outbound_channels(strategy: Strategy, channels: ChannelSet) -> tuple[str, ...]:
+    """Outbound channels the strategy uses (validated against the simulated channels)."""
+    outbound = [c for c, ok in zip(channels.names, channels.outbound, strict=True) if ok]
+    return tuple(strategy.contact_mix(outbound))
+
+
+def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
+    """Strategy parameters as arrays indexed [arm, phase], phase 1 after the deployment lag."""
+    n_arms, n_ch = len(arms), channels.n_channels
+    t = {k: np.zeros((n_arms, 2), dtype) for k, dtype in (
+        ("pressure", float), ("cap", np.bool_), ("consent", np.bool_), ("pref", np.bool_),
+        ("suppress", np.int64), ("incons", float), ("hist", float), ("ref", float))}
+    weights = np.zeros((n_arms, 2, len(TIERS), n_ch))
+    lag = np.zeros(n_arms, np.int64)
+    for a, s in enumerate(arms.values()):
+        lag[a] = s.deployment_lag_weeks
+        for ph, phase in enumerate((s.pre_deployment(), s)):
+            t["pressure"][a, ph] = phase.contact_pressure
+            t["cap"][a, ph] = phase.frequency_cap
+            t["consent"][a, ph] = phase.respect_consent
+            t["pref"][a, ph] = phase.route_by_preference
+            t["suppress"][a, ph] = phase.suppress_weeks_after_purchase
+            t["incons"][a, ph] = phase.inconsistent_offer_prob
+            t["hist"][a, ph] = phase.history_shared
+            t["ref"][a, ph] = phase.referral_strength
+            outbound = [c for c, ok in zip(channels.names, channels.outbound, strict=True) if ok]
+            mix = phase.contact_mix(outbound)
+            for k, tier in enumerate(TIERS):
+                if phase.tier_channels:
+                    names = phase.tier_channels.get(tier, tuple(mix))
+                    tier_mix = {c: 1.0 / len(names) for c in names}
+                else:
+                    tier_mix = mix
+                for c, share in tier_mix.items():
+                    weights[a, ph, k, channels.names.index(c)] = share
+    return t, lag, weights
+
+
+def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss):
+    rng = np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, b))))
+    pop = generate_population(spec, channels, n_block, rng=rng)
+    arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
+    first_id = b * BLOCK_SIZE
+    ids = first_id + np.arange(n_block)
+    sampled = ids % stride == 0
+    jidx = np.where(sampled, np.cumsum(sampled) - 1, -1).astype(np.int64)
+    n_j = int(sampled.sum())
+
+    pidx = channels.purchase_index
+    rep_aff = pop.affinity[:, pidx] * pop.repertoire
+    pbase = rep_aff / rep_aff.sum(axis=1, keepdims=True)
+    breadth = pop.repertoire.sum(axis=1).astype(np.int64)
+    n_ch, n_pur, n_arms = channels.n_channels, len(pidx), len(cum_shares)
+    consent = pop.consent.copy()
+    t, lag, weights = tables
+    out = {
+        "purch": np.zeros((n_block, n_pur), np.int64), "revenue": np.zeros(n_block),
+        "received": np.zeros(n_block, np.int64), "attended": np.zeros(n_block, np.int64),
+        "clutter": np.zeros(n_block, np.int64), "irritation": np.zeros(n_block),
+        "withdraw": np.zeros(n_block, np.int64), "churn": np.full(n_block, -1, np.int64),
+        "service": np.zeros((n_block, n_ch), np.int64), "effort": np.zeros(n_block, np.int64),
+        "incons": np.zeros(n_block, np.int64),
+    }
+    wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
+    wk_active = np.zeros((n_arms, n_weeks), np.int64)
+    jr = {
+        "n": np.zeros((n_j, n_weeks, n_ch), np.int64), "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
+        "dp": np.zeros((n_j, n_weeks, n_ch)), "dr": np.zeros((n_j, n_weeks, n_ch)),
+        "y": np.zeros((n_j, n_weeks), np.int64), "pc": np.full((n_j, n_weeks), -1, np.int64),
+        "val": np.zeros((n_j, n_weeks)), "g": np.zeros((n_j, n_weeks)),
+        "h": np.zeros((n_j, n_weeks)),
+    }
+    _kernel.run_block(
+        rng, n_weeks,
+        pop.base_rate, pop.basket_eur, pop.tier.astype(np.int64), pop.affinity,
+        pop.preference_order.astype(np.int64), pbase, breadth, pop.attention.astype(np.int64),
+        consent, pop.sensitivity, arm, jidx,
+        t["pressure"], t["cap"], t["consent"], t["pref"], t["suppress"], t["incons"],
+        t["hist"], t["ref"], lag, weights,
+        channels.intrusiveness, channels.persuasion, channels.inbound.astype(np.float64),
+        pidx, channels.referral,
+        np.array(response.as_tuple()), float(spec.breadth_purchase_effect),
+        out["purch"], out["revenue"], out["received"], out["attended"], out["clutter"],
+        out["irritation"], out["withdraw"], out["churn"], out["service"], out["effort"],
+        out["incons"], wk, wk_active,
+        jr["n"], jr["a"], jr["dp"], jr["dr"], jr["y"], jr["pc"], jr["val"], jr["g"], jr["h"],
+    )
+    return dict(pop=pop, ids=ids, arm=arm, breadth=breadth, consent_end=consent, out=out,
+                wk=wk, wk_active=wk_active, jr=jr, jr_ids=ids[sampled], jr_arm=arm[sampled])
+
+
+def simulate(
+    population: PopulationSpec | None = None,
+    strategy: Strategy | Mapping[str, Strategy] | None = None,
+    *,
+    n_weeks: int = 52,
+    response: ResponseSpec | None = None,
+    channels: ChannelSet | None = None,
+    arm_shares: Mapping[str, float] | None = None,
+    n_journeys: int | None = None,
+    n_threads: int | None = None,
+    progress: bool | None = None,
+    rng=None,
+) -> SimulationResult:
+    """Simulate a customer population under one or more randomised strategy arms.
+
+    Parameters
+    ----------
+    population : PopulationSpec, default=None
+        Who the customers are; ``PopulationSpec()`` when None.
+    strategy : Strategy or mapping of str to Strategy, default=None
+        One strategy, or arms ``{name: strategy}`` to which customers are randomised;
+        ``SiloedMultichannel()`` when None.
+    n_weeks : int, default=52
+        Weeks to simulate, in [1, 520].
+    response : ResponseSpec, default=None
+        Customer response parameters; ``ResponseSpec()`` when None.
+    channels : ChannelSet, default=None
+        Simulated channels; the six default channels of the catalogue when None.
+    arm_shares : mapping of str to float, default=None
+        Probability of each arm; equal shares when None.
+    n_journeys : int, default=None
+        About how many customers to record touchpoint by touchpoint (a systematic sample:
+        every k-th customer), in [0, n_customers]; None for min(1000, n_customers).
+    n_threads : int, default=None
+        Threads running blocks in parallel (the result does not depend on it); the number of
+        CPUs when None.
+    progress : bool, default=None
+        Show a progress bar over blocks; None shows it only on a terminal, and never when
+        ``TQDM_DISABLE`` is set.
+    rng : None, int, SeedSequence or Generator, default=None
+        Root of the random streams.
+
+    Returns
+    -------
+    SimulationResult
+
+    Raises
+    ------
+    TypeError, ValueError
+        On an invalid argument, naming it, its value and what is allowed.
+
+    Examples
+    --------
+    >>> from mcstudy import PopulationSpec, Omnichannel, SiloedMultichannel, simulate
+    >>> res = simulate(PopulationSpec(n_customers=2000),
+    ...                {"siloed": SiloedMultichannel(), "omni": Omnichannel()}, rng=1)
+    >>> sorted(res.customers["arm"].unique())
+    ['omni', 'siloed']
+    """
+    spec = population if population is not None else PopulationSpec()
+    if not isinstance(spec, PopulationSpec):
+        raise TypeError(f"'population' must be a PopulationSpec; got {spec!r}.")
+    response = response if response is not None else ResponseSpec()
+    if not isinstance(response, ResponseSpec):
+        raise TypeError(f"'response' must be a ResponseSpec; got {response!r}.")
+    if strategy is None:
+        from mcstudy.strategies import SiloedMultichannel
+        strategy = SiloedMultichannel()
+    arms, shares = _arms(strategy, arm_shares)
+    n_weeks = check_int(n_weeks, "n_weeks", 1, 520)
+    n = spec.n_customers
+    n_journeys = min(1000, n) if n_journeys is None else check_int(n_journeys, "n_journeys", 0, n)
+    if n_threads is not None:
+        check_int(n_threads, "n_threads", 1, 1024)
+    channels = channels if channels is not None else ChannelSet(load_channels())
+    if not isinstance(channels, ChannelSet):
+        raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
+    spec.consent_probabilities(channels)  # validates consent channels
+    tables = _strategy_tables(arms, channels)
+    ss = _seed_sequence(rng)
+
+    n_blocks = -(-n // BLOCK_SIZE)
+    sizes = [min(BLOCK_SIZE, n - b * BLOCK_SIZE) for b in range(n_blocks)]
+    stride = max(1, n // n_journeys) if n_journeys else n + 1
+    cum = np.cumsum(shares)
+    cum[-1] = 1.0
+    workers = min(n_threads or os.cpu_count() or 1, n_blocks)
+
+    def task(b):
+        return _run_block(b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        blocks = list(progress_bar(pool.map(task, range(n_blocks)), total=n_blocks,
+                                   desc="simulating", unit="block", enabled=progress))
+    from mcstudy._tables import build_tables
+    customers, weekly, journeys = build_tables(blocks, arms, channels, response, n_weeks)
+    arm_sizes = customers["arm"].value_counts().reindex(list(arms), fill_value=0).to_dict()
+    contact_cost = dict(zip(channels.names, channels.cost_per_contact_eur, strict=True))
+    costs = cost_ledger(
+        weekly, arms, arm_sizes, contact_cost,
+        dict(zip(channels.names, channels.service_cost_eur, strict=True)), n_weeks,
+        {name: _outbound_channels(s, channels) for name, s in arms.items()},
+    )
+    weekly["contact_cost_eur"] = weekly["contacts"] * weekly["channel"].map(contact_cost).astype(float)
+    seed = ss.entropy if not ss.spawn_key else (ss.entropy, ss.spawn_key)
+    return SimulationResult(customers, weekly, journeys, costs, spec, response, arms,
+                            channels.names, n_weeks, seed)

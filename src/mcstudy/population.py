@@ -1,0 +1,226 @@
+"""Customer populations: who the customers are.
+
+A :class:`PopulationSpec` fixes the distributions; :func:`generate_population` draws the
+customers as a struct of numpy arrays (:class:`Population`). Every default and its provenance
+is listed in ``docs/model.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from mcstudy._validation import check_int, check_number, check_probability
+from mcstudy.channels import ChannelSet
+
+__all__ = ["PROFILES", "TIERS", "Population", "PopulationSpec", "generate_population"]
+
+PROFILES = ("social", "autonomous")
+TIERS = ("small", "medium", "key_account")
+
+
+@dataclass(frozen=True)
+class PopulationSpec:
+    """Distributions of customer attributes.
+
+    Parameters
+    ----------
+    n_customers : int, default=10_000
+        Number of customers, in [1, 100_000_000].
+    social_share : float, default=0.5
+        Share of customers with the *social* relational profile (the rest are *autonomous*),
+        in [0, 1]. Source 000 ref 12 names the two profiles; the share is an assumption.
+    engagement_sigma : float, default=0.5
+        Standard deviation of log engagement (log-normal, mean 1), in [0, 3].
+    engagement_breadth_link : float, default=1.0
+        Exponent linking engagement to the number of purchase channels a customer uses, in
+        [0, 5]. 0 makes channel breadth independent of engagement and of the purchase rate.
+    breadth_rate : float, default=0.5
+        Scale of the probability of using each extra purchase channel, > 0.
+    purchase_rate_per_week : float, default=0.04
+        Mean base purchase rate (purchases per week), in (0, 10].
+    rate_shape : float, default=1.0
+        Gamma shape of purchase-rate heterogeneity (counts are negative binomial), > 0.
+    basket_mean_eur : float, default=50.0
+        Mean basket value of a small-tier customer, euros, > 0.
+    basket_sigma : float, default=0.4
+        Standard deviation of log basket value, in [0, 3].
+    tier_shares : tuple of 3 floats, default=(0.75, 0.20, 0.05)
+        Shares of small, medium and key-account customers; non-negative, sum 1.
+    tier_value_multipliers : tuple of 3 floats, default=(1.0, 3.0, 12.0)
+        Basket multiplier of each tier, > 0.
+    affinity_concentration : float, default=5.0
+        Concentration of the Dirichlet channel affinities around the profile's base weights
+        (``data/channels.csv``), > 0. Larger means customers of one profile are more alike.
+    attention_mean : float, default=2.0
+        Mean attention capacity, contacts per week a customer can process, in [1, 100].
+        Capacity is ``1 + Poisson(attention_mean - 1)``.
+    consent_rate : float or mapping of str to float, default=0.6
+        Probability that a customer consents to marketing contacts on a channel; a float for
+        every channel or a mapping channel -> probability (others get 0.6).
+    sensitivity_shape : float, default=2.0
+        Gamma shape of the sensitivity to intrusiveness (mean 1), > 0.
+    breadth_purchase_effect : float, default=0.0
+        Causal effect on the purchase rate of each purchase channel beyond the first
+        (rate × (1 + effect × (breadth − 1))), in [0, 5]. 0: using more channels causes no
+        extra purchases; only engagement does.
+    """
+
+    n_customers: int = 10_000
+    social_share: float = 0.5
+    engagement_sigma: float = 0.5
+    engagement_breadth_link: float = 1.0
+    breadth_rate: float = 0.5
+    purchase_rate_per_week: float = 0.04
+    rate_shape: float = 1.0
+    basket_mean_eur: float = 50.0
+    basket_sigma: float = 0.4
+    tier_shares: tuple[float, float, float] = (0.75, 0.20, 0.05)
+    tier_value_multipliers: tuple[float, float, float] = (1.0, 3.0, 12.0)
+    affinity_concentration: float = 5.0
+    attention_mean: float = 2.0
+    consent_rate: float | Mapping[str, float] = 0.6
+    sensitivity_shape: float = 2.0
+    breadth_purchase_effect: float = 0.0
+
+    def __post_init__(self):
+        check_int(self.n_customers, "n_customers", 1, 100_000_000)
+        check_probability(self.social_share, "social_share")
+        check_number(self.engagement_sigma, "engagement_sigma", 0, 3)
+        check_number(self.engagement_breadth_link, "engagement_breadth_link", 0, 5)
+        check_number(self.breadth_rate, "breadth_rate", 0, 100, low_open=True)
+        check_number(self.purchase_rate_per_week, "purchase_rate_per_week", 0, 10, low_open=True)
+        check_number(self.rate_shape, "rate_shape", 0, 1e6, low_open=True)
+        check_number(self.basket_mean_eur, "basket_mean_eur", 0, 1e9, low_open=True)
+        check_number(self.basket_sigma, "basket_sigma", 0, 3)
+        shares = tuple(self.tier_shares)
+        if len(shares) != 3:
+            raise ValueError(f"'tier_shares' must have 3 entries; got {shares!r}.")
+        for k, s in enumerate(shares):
+            check_probability(s, f"tier_shares[{k}]")
+        if not math.isclose(sum(shares), 1.0, abs_tol=1e-9):
+            raise ValueError(f"'tier_shares' must sum to 1; got {shares!r} (sum {sum(shares)}).")
+        mults = tuple(self.tier_value_multipliers)
+        if len(mults) != 3:
+            raise ValueError(f"'tier_value_multipliers' must have 3 entries; got {mults!r}.")
+        for k, m in enumerate(mults):
+            check_number(m, f"tier_value_multipliers[{k}]", 0, 1e6, low_open=True)
+        object.__setattr__(self, "tier_shares", shares)
+        object.__setattr__(self, "tier_value_multipliers", mults)
+        check_number(self.affinity_concentration, "affinity_concentration", 0, 1e6, low_open=True)
+        check_number(self.attention_mean, "attention_mean", 1, 100)
+        if isinstance(self.consent_rate, Mapping):
+            for ch, p in self.consent_rate.items():
+                check_probability(p, f"consent_rate[{ch}]")
+            object.__setattr__(self, "consent_rate", dict(self.consent_rate))
+        else:
+            check_probability(self.consent_rate, "consent_rate")
+        check_number(self.sensitivity_shape, "sensitivity_shape", 0, 1e6, low_open=True)
+        check_number(self.breadth_purchase_effect, "breadth_purchase_effect", 0, 5)
+
+    def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
+        """Consent probability of each channel of ``channels``."""
+        if not isinstance(self.consent_rate, Mapping):
+            return np.full(channels.n_channels, float(self.consent_rate))
+        unknown = sorted(set(self.consent_rate) - set(channels.names))
+        if unknown:
+            raise ValueError(
+                f"'consent_rate' has channels {unknown} that are not simulated; "
+                f"allowed: {list(channels.names)}."
+            )
+        return np.array([self.consent_rate.get(c, 0.6) for c in channels.names])
+
+
+@dataclass(frozen=True)
+class Population:
+    """Customers as a struct of arrays (one row per customer).
+
+    Attributes
+    ----------
+    profile : int8 array, 0 social, 1 autonomous.
+    engagement : float array, latent engagement (log-normal, mean 1).
+    base_rate : float array, base purchases per week.
+    tier : int8 array, 0 small, 1 medium, 2 key account.
+    basket_eur : float array, basket value.
+    affinity : float array (n, n_channels), channel preferences, rows sum to 1.
+    preference_order : int64 array (n, n_channels), channels from most to least preferred.
+    repertoire : bool array (n, n_purchase_channels), purchase channels the customer uses.
+    attention : int64 array, contacts per week the customer can attend.
+    consent : bool array (n, n_channels), marketing consent per channel.
+    sensitivity : float array, sensitivity to intrusiveness (mean 1).
+    """
+
+    profile: np.ndarray
+    engagement: np.ndarray
+    base_rate: np.ndarray
+    tier: np.ndarray
+    basket_eur: np.ndarray
+    affinity: np.ndarray
+    preference_order: np.ndarray
+    repertoire: np.ndarray
+    attention: np.ndarray
+    consent: np.ndarray
+    sensitivity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.profile)
+
+
+def generate_population(
+    spec: PopulationSpec, channels: ChannelSet, n: int, *, rng=None
+) -> Population:
+    """Draw ``n`` customers from ``spec``.
+
+    Parameters
+    ----------
+    spec : PopulationSpec
+        Attribute distributions (its ``n_customers`` is ignored: ``n`` is used).
+    channels : ChannelSet
+        Channels, for affinities and consent.
+    n : int
+        Number of customers to draw.
+    rng : numpy.random.Generator or seed, default=None
+        Random source.
+
+    Returns
+    -------
+    Population
+    """
+    rng = np.random.default_rng(rng)
+    n = check_int(n, "n", 0)
+    n_channels = channels.n_channels
+    profile = (rng.random(n) >= spec.social_share).astype(np.int8)
+    s = spec.engagement_sigma
+    engagement = np.exp(s * rng.standard_normal(n) - s * s / 2)
+    heterogeneity = rng.gamma(spec.rate_shape, 1.0 / spec.rate_shape, n)
+    base_rate = spec.purchase_rate_per_week * engagement * heterogeneity
+    tier = rng.choice(3, size=n, p=spec.tier_shares).astype(np.int8)
+    b = spec.basket_sigma
+    basket = (spec.basket_mean_eur * np.asarray(spec.tier_value_multipliers)[tier]
+              * np.exp(b * rng.standard_normal(n) - b * b / 2))
+
+    base = channels.affinity
+    alpha = spec.affinity_concentration * base / base.sum(axis=1, keepdims=True) * n_channels
+    draws = rng.standard_gamma(alpha[profile])
+    affinity = draws / draws.sum(axis=1, keepdims=True)
+    preference_order = np.argsort(-affinity, axis=1, kind="stable")
+
+    # Purchase repertoire: 1 + Binomial(P - 1, p_i) channels, p_i rising with engagement
+    # through the link exponent, drawn without replacement in proportion to affinity
+    # (Gumbel top-k).
+    pidx = channels.purchase_index
+    n_purchase = len(pidx)
+    p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement ** spec.engagement_breadth_link)
+    breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
+    keys = np.log(affinity[:, pidx]) + rng.gumbel(size=(n, n_purchase))
+    rank = np.argsort(np.argsort(-keys, axis=1, kind="stable"), axis=1, kind="stable")
+    repertoire = rank < breadth[:, None]
+
+    attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
+    consent = rng.random((n, n_channels)) < spec.consent_probabilities(channels)
+    sensitivity = rng.gamma(spec.sensitivity_shape, 1.0 / spec.sensitivity_shape, n)
+    return Population(profile, engagement, base_rate, tier, basket, affinity,
+                      preference_order, repertoire, attention, consent, sensitivity)
