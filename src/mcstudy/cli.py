@@ -1,0 +1,159 @@
+"""Command-line interface: ``mcstudy --help`` (also ``python -m mcstudy``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mcstudy import __version__
+
+
+def _cmd_claims(args: argparse.Namespace) -> int:
+    from mcstudy.claims import summarise_claims
+    from mcstudy.datasets import load_claims
+
+    claims = load_claims(args.path)
+    print(f"{len(claims)} claims in {args.path or 'data/claims.csv'}\n")
+    for title, table in summarise_claims(claims).items():
+        print(f"{title}\n{table.to_string()}\n")
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mcstudy.engine import simulate
+    from mcstudy.population import PopulationSpec
+    from mcstudy.strategies import make_strategy
+
+    names = args.strategy or ["siloed"]
+    params = {} if args.pressure is None else {"contact_pressure": args.pressure}
+    arms = {name: make_strategy(name, **params) for name in names}
+    result = simulate(PopulationSpec(n_customers=args.customers), arms, n_weeks=args.weeks,
+                      n_threads=args.threads, rng=args.seed, progress=None)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("customers", "weekly", "journeys", "costs"):
+        getattr(result, name).to_parquet(out / f"{name}.parquet", index=False)
+    result.summary().to_csv(out / "summary.csv", index=False)
+    print(result.summary().round(3).to_string(index=False))
+    print(f"\nwrote customers, weekly, journeys, costs (.parquet) and summary.csv to {out}")
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from mcstudy.bench import run_benchmark
+
+    report = run_benchmark(args.customers, args.weeks, n_threads=args.threads, seed=args.seed)
+    width = max(map(len, report))
+    for key, value in report.items():
+        print(f"{key:<{width}}  {value:,}" if isinstance(value, int) else f"{key:<{width}}  {value}")
+    if args.json:
+        print(json.dumps(report))
+    return 0
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mcstudy.experiments import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
+
+    if args.example:
+        print(EXAMPLE_SWEEP_CONFIG, end="")
+        return 0
+    if args.config is None or args.out is None:
+        raise ValueError("give a CONFIG.toml and --out DIR (or --example for a sample config).")
+    config = load_sweep_config(args.config)
+    out = Path(args.out)
+    table = sweep(
+        config.study,
+        config.grid,
+        params=config.fixed,
+        n_replications=config.n_replications,
+        seed=config.seed,
+        backend=args.backend,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        out_dir=out,
+        progress=False if args.no_progress else None,
+    )
+    summary = out / "summary.csv"
+    table.to_csv(summary, index=False)
+    print(f"{config.n_tasks} tasks of study {config.study!r}, {len(table)} rows: {summary}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``mcstudy`` command."""
+    parser = argparse.ArgumentParser(
+        prog="mcstudy",
+        description="Test claims about multichannel and omnichannel customer contact.",
+    )
+    parser.add_argument("--version", action="version", version=f"mcstudy {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("claims", help="summarise the claims registry by document, topic and kind")
+    p.add_argument("--path", default=None, help="claims CSV (default: data/claims.csv)")
+    p.set_defaults(func=_cmd_claims)
+
+    # --- sweep (mcstudy.experiments) ---------------------------------------------------------
+    p = sub.add_parser(
+        "sweep",
+        help="run a parameter sweep from a TOML config (resumable)",
+        description="Run every grid point of CONFIG.toml n_replications times, write each "
+        "finished task under DIR/tasks/ and the tidy table to DIR/summary.csv. Rerunning the "
+        "same command resumes an interrupted run.",
+    )
+    p.add_argument("config", nargs="?", metavar="CONFIG.toml", help="sweep configuration")
+    p.add_argument("--out", metavar="DIR", help="output directory (run.json, tasks/, summary.csv)")
+    p.add_argument("--backend", choices=("serial", "processes", "dask"), default="serial")
+    p.add_argument("--workers", type=int, metavar="N", help="processes, or LocalCluster workers")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument("--example", action="store_true", help="print an example config and exit")
+    p.set_defaults(func=_cmd_sweep)
+    # --- end sweep -----------------------------------------------------------------------------
+
+    from mcstudy.strategies import STRATEGIES
+
+    p = sub.add_parser("simulate", help="simulate a population and write the result tables")
+    p.add_argument("--customers", type=int, default=10_000, help="number of customers")
+    p.add_argument("--weeks", type=int, default=52, help="weeks to simulate")
+    p.add_argument("--seed", type=int, default=0, help="root random seed")
+    p.add_argument("--strategy", action="append", choices=sorted(STRATEGIES),
+                   help="strategy; repeat to randomise customers to several arms "
+                        "(default: siloed)")
+    p.add_argument("--pressure", type=float, default=None,
+                   help="contact pressure, contacts per customer per week (strategy default)")
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all CPUs)")
+    p.add_argument("--out", required=True, help="output directory")
+    p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("bench", help="measure simulator throughput on the default population")
+    p.add_argument("--customers", type=int, default=1_000_000, help="number of customers")
+    p.add_argument("--weeks", type=int, default=52, help="weeks to simulate")
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all CPUs)")
+    p.add_argument("--seed", type=int, default=0, help="root random seed")
+    p.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
+    p.set_defaults(func=_cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``mcstudy`` command; return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except (ValueError, TypeError, FileNotFoundError) as exc:
+        print(f"mcstudy {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

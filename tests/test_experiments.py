@@ -1,0 +1,537 @@
+"""Tests for mcstudy.experiments: seeds, backends, resume, configs and the sweep CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy import experiments as ex
+from mcstudy.cli import main
+from mcstudy.experiments import (
+    STUDIES,
+    ConfigError,
+    FloatParam,
+    IntParam,
+    OptionParam,
+    RunConfigError,
+    load_sweep_config,
+    register_study,
+    replicate,
+    sweep,
+    task_seed_sequence,
+)
+
+GRID = {"rate": [0.5, 3.0], "n": [5, 50]}
+COLUMNS = ["task_id", "point", "replication", "rate", "n", "metric", "value"]
+
+
+def _run_toy(**kwargs):
+    kwargs.setdefault("progress", False)
+    return sweep("toy_poisson", GRID, n_replications=3, seed=123, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def _no_tqdm(monkeypatch):
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """Let a test register studies without leaking them into other tests."""
+    monkeypatch.setattr(ex, "STUDIES", dict(STUDIES))
+    return ex.STUDIES
+
+
+# --- tables and seeds ---------------------------------------------------------------------------
+
+
+def test_sweep_table_layout():
+    table = _run_toy()
+    assert list(table.columns) == COLUMNS
+    assert len(table) == 4 * 3 * 2
+    assert table["task_id"].is_monotonic_increasing
+    assert (table["task_id"] == table["point"] * 3 + table["replication"]).all()
+    # full factorial in key order, last key fastest
+    points = table.drop_duplicates("point")[["rate", "n"]].to_numpy().tolist()
+    assert points == [[0.5, 5], [0.5, 50], [3.0, 5], [3.0, 50]]
+    assert table.attrs == {"seed": 123, "study": "toy_poisson", "n_replications": 3}
+    assert str(table["metric"].dtype) == "str" and table["value"].dtype == float
+    assert table.groupby("task_id")["metric"].apply(list).map(tuple).unique().tolist() == [
+        ("mean", "variance")
+    ]
+
+
+def test_same_seed_same_table_other_seed_other_table():
+    a, b = _run_toy(), _run_toy()
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    c = sweep("toy_poisson", GRID, n_replications=3, seed=124, progress=False)
+    assert not np.allclose(a["value"], c["value"])
+    # replications of one point use different streams
+    first = a[(a["point"] == 3) & (a["metric"] == "mean")]["value"]
+    assert first.nunique() == 3
+
+
+def test_task_streams_are_seedsequence_children():
+    table = _run_toy()
+    for point, replication in [(0, 0), (2, 1), (3, 2)]:
+        params = {"rate": GRID["rate"][point // 2], "n": GRID["n"][point % 2]}
+        rng = np.random.default_rng(task_seed_sequence(123, point, replication))
+        expected = ex._toy_poisson(params, rng)
+        rows = table[(table["point"] == point) & (table["replication"] == replication)]
+        assert rows.set_index("metric")["value"].to_dict() == expected
+        # equivalent to one child per point, one grandchild per replication
+        nested = np.random.SeedSequence(123).spawn(4)[point].spawn(3)[replication]
+        assert np.array_equal(
+            nested.generate_state(4),
+            task_seed_sequence(123, point, replication).generate_state(4),
+        )
+
+
+def test_existing_tasks_unchanged_when_replications_or_points_added():
+    small = sweep("toy_poisson", {"rate": [0.5]}, n_replications=2, seed=9, progress=False)
+    big = sweep("toy_poisson", {"rate": [0.5, 4.0]}, n_replications=5, seed=9, progress=False)
+    keep = big[(big["point"] == 0) & (big["replication"] < 2)]
+    np.testing.assert_array_equal(keep["value"].to_numpy(), small["value"].to_numpy())
+
+
+def test_replicate_is_single_point_sweep():
+    rep = replicate("toy_poisson", params={"rate": 2.0}, n_replications=4, seed=5, progress=False)
+    assert list(rep.columns) == ["task_id", "point", "replication", "rate", "metric", "value"]
+    assert (rep["point"] == 0).all() and rep["replication"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    swp = sweep("toy_poisson", {"rate": [2.0]}, n_replications=4, seed=5, progress=False)
+    pd.testing.assert_frame_equal(rep, swp, check_exact=True)
+
+
+def test_callable_study_list_grid_fixed_params_and_dataframe_output():
+    def study(params, rng):
+        return pd.DataFrame(
+            {
+                "arm": ["control", "treated"],
+                "metric": ["sales", "sales"],
+                "value": [rng.normal(), rng.normal() + params["lift"]],
+            }
+        )
+
+    grid = [{"lift": 0.0}, {"lift": 1.0}]
+    table = sweep(study, grid, params={"size": 3}, n_replications=2, seed=1, progress=False)
+    assert list(table.columns) == [
+        *("task_id", "point", "replication", "lift", "size", "arm", "metric", "value")
+    ]
+    assert table["arm"].tolist() == ["control", "treated"] * 4
+    assert table.attrs["study"].endswith("study")
+
+
+def test_registered_study_fills_defaults_and_checks_params():
+    seen = []
+
+    def spy(params, rng):
+        seen.append(params)
+        return {"x": 0.0}
+
+    replicate(
+        ex.StudySpec("spy", spy, {"k": IntParam(1, 5, default=2), "s": OptionParam(["a", "b"])}),
+        params={"s": "a"},
+        n_replications=1,
+        seed=0,
+        progress=False,
+    )
+    assert seen == [{"s": "a", "k": 2}]
+    with pytest.raises(ValueError, match=r"'rate' must be a real number in \(0, inf\); got -1"):
+        sweep("toy_poisson", {"rate": [1.0, -1.0]}, n_replications=1, seed=0)
+    with pytest.raises(ValueError, match=r"'lam' is not a parameter of study 'toy_poisson'; "):
+        replicate("toy_poisson", params={"lam": 1.0}, n_replications=1, seed=0)
+    with pytest.raises(ValueError, match=r"unknown study 'nope'; registered studies: \["):
+        replicate("nope", n_replications=1, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"n_replications": 0}, ValueError, r"'n_replications' must be an int in \[1, inf\)"),
+        ({"seed": -1}, ValueError, r"'seed' must be an int in \[0, inf\); got -1"),
+        ({"seed": 1.5}, TypeError, r"'seed' must be an int"),
+        ({"backend": "mpi"}, ValueError, r"'backend' must be one of \['dask', 'processes'"),
+        ({"workers": 2}, ValueError, r"'workers' is used by backends 'processes' and 'dask'"),
+        ({"scheduler": "tcp://x:1"}, ValueError, r"'scheduler' is used by backend 'dask' only"),
+        ({"params": {"rate": 1.0}}, ValueError, r"\['rate'\] are both swept in 'grid' and fixed"),
+        ({"grid": {"rate": 1.0}}, TypeError, r"grid\['rate'\] must be a list of values; got 1.0"),
+        ({"grid": {"rate": []}}, ValueError, r"grid\['rate'\] must list at least one value"),
+        ({"grid": [{"rate": 1.0}, {"n": 2}]}, ValueError, r"grid point 1 has keys \['n'\]"),
+        ({"progress": "yes"}, TypeError, r"'progress' must be a bool or None"),
+    ],
+)
+def test_argument_errors(kwargs, exc, match):
+    args = {"grid": {"rate": [1.0]}, "n_replications": 1, "seed": 0, **kwargs}
+    with pytest.raises(exc, match=match):
+        sweep("toy_poisson", args.pop("grid"), **args)
+
+
+@pytest.mark.parametrize(
+    ("output", "exc", "match"),
+    [
+        ([1.0], TypeError, r"must return a dict of metric -> value or a DataFrame; got list"),
+        ({"m": "high"}, TypeError, r"metric 'm' must be a real number; got 'high'"),
+        (pd.DataFrame({"value": [1.0]}), ValueError, r"missing \['metric'\]"),
+    ],
+)
+def test_bad_study_output_names_the_task(output, exc, match):
+    with pytest.raises(exc, match=match) as info:
+        replicate(lambda p, rng: output, n_replications=1, seed=0, progress=False)
+    assert "task 0 (point 0, replication 0" in "".join(info.value.__notes__)
+
+
+# --- backends -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    yield cluster
+    cluster.close()
+
+
+def test_backends_and_worker_counts_give_identical_tables(dask_cluster):
+    serial = _run_toy()
+    processes = _run_toy(backend="processes", workers=2)
+    dask = _run_toy(backend="dask", scheduler=dask_cluster.scheduler_address)
+    for other in (processes, dask):
+        pd.testing.assert_frame_equal(serial, other, check_exact=True)
+        assert other.attrs == serial.attrs
+
+
+def test_dask_starts_and_closes_its_own_local_cluster(dask_cluster, monkeypatch):
+    import distributed
+
+    calls = {}
+
+    class Borrowed:  # stands in for a new LocalCluster, reusing the fixture's
+        def __init__(self, **kwargs):
+            calls["kwargs"] = kwargs
+            self.scheduler_address = dask_cluster.scheduler_address
+
+        def close(self):
+            calls["closed"] = True
+
+    real_client = distributed.Client
+    monkeypatch.setattr(distributed, "LocalCluster", Borrowed)
+    monkeypatch.setattr(
+        distributed, "Client", lambda c: real_client(getattr(c, "scheduler_address", c))
+    )
+    table = sweep(
+        "toy_poisson",
+        {"rate": [1.0]},
+        n_replications=2,
+        seed=3,
+        backend="dask",
+        workers=2,
+        progress=False,
+    )
+    assert calls == {
+        "kwargs": {"n_workers": 2, "threads_per_worker": 1, "processes": True},
+        "closed": True,
+    }
+    pd.testing.assert_frame_equal(
+        table, sweep("toy_poisson", {"rate": [1.0]}, n_replications=2, seed=3, progress=False)
+    )
+
+
+def test_dask_missing_gives_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ImportError, match=r"pip install mcstudy\[cluster\]"):
+        replicate("toy_poisson", n_replications=1, seed=0, backend="dask", progress=False)
+
+
+def test_processes_backend_rejects_unpicklable_study():
+    with pytest.raises(TypeError, match=r"backend='processes' needs a picklable study"):
+        replicate(lambda p, rng: {"x": 1.0}, n_replications=2, seed=0, backend="processes")
+
+
+# --- resumable runs -----------------------------------------------------------------------------
+
+
+def test_out_dir_writes_tasks_and_manifest(tmp_path):
+    table = _run_toy(out_dir=tmp_path)
+    files = sorted(p.name for p in (tmp_path / "tasks").iterdir())
+    assert files == [f"{i:06d}.parquet" for i in range(12)]
+    manifest = json.loads((tmp_path / "run.json").read_text())
+    assert manifest["seed"] == 123 and manifest["n_replications"] == 3
+    assert manifest["study"] == "toy_poisson"
+    assert manifest["grid"][1] == {"rate": 0.5, "n": 50}
+    pd.testing.assert_frame_equal(table, _run_toy(), check_exact=True)
+
+
+def test_rerun_skips_finished_tasks(tmp_path):
+    calls = []
+
+    def study(params, rng):
+        calls.append(params["a"])
+        return {"u": rng.random()}
+
+    def run():
+        return sweep(
+            study, {"a": [1, 2]}, n_replications=3, seed=4, out_dir=tmp_path, progress=False
+        )
+
+    first = run()
+    assert len(calls) == 6
+    (tmp_path / "tasks" / "000004.parquet").unlink()
+    (tmp_path / "tasks" / ".000005.abc.tmp").write_text("partial write of a killed run")
+    second = run()
+    assert calls[6:] == [2]  # only task 4 (point 1, replication 1) ran again
+    assert not list((tmp_path / "tasks").glob("*.tmp"))
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"seed": 124}, {"n_replications": 4}, {"grid": {"rate": [0.5], "n": [5, 50]}}],
+)
+def test_rerun_with_other_config_is_refused(tmp_path, change):
+    _run_toy(out_dir=tmp_path)
+    kwargs = {"grid": GRID, "n_replications": 3, "seed": 123, **change}
+    key = next(iter(change))
+    with pytest.raises(RunConfigError, match=rf"run.json belongs to a run with .*\({key}: "):
+        sweep("toy_poisson", kwargs.pop("grid"), out_dir=tmp_path, progress=False, **kwargs)
+    with pytest.raises(RunConfigError, match=r"study: 'toy_poisson' -> "):
+        sweep(lambda p, r: {}, GRID, n_replications=3, seed=123, out_dir=tmp_path)
+
+
+def _sleepy(params, rng):
+    """Toy study that takes a little while per task."""
+    time.sleep(0.1)
+    return {"draw": float(rng.normal(params["mu"]))}
+
+
+_RESUME_SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+from mcstudy.experiments import FloatParam, register_study, sweep
+from test_experiments import _sleepy
+register_study("sleepy", _sleepy, params={{"mu": FloatParam(-10, 10)}})
+sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, seed=11, out_dir={out!r})
+"""
+
+
+def test_kill_and_resume_equals_uninterrupted_run(tmp_path, registry):
+    register_study("sleepy", _sleepy, params={"mu": FloatParam(-10, 10)})
+    out = tmp_path / "run"
+    script = _RESUME_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out))
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(out.glob("tasks/*.parquet"))) < 4:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "no task files appeared"
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    n_done = len(list(out.glob("tasks/*.parquet")))
+    assert 4 <= n_done < 16
+
+    resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, seed=11, out_dir=out)
+    fresh = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, seed=11)
+    pd.testing.assert_frame_equal(resumed, fresh, check_exact=True)
+    assert not resumed.duplicated(["task_id", "metric"]).any()
+    assert resumed["task_id"].tolist() == list(range(16))
+    assert len(list(out.glob("tasks/*.parquet"))) == 16
+    assert not list(out.glob("tasks/*.tmp"))
+
+
+# --- registry -----------------------------------------------------------------------------------
+
+
+def test_register_study(registry):
+    spec = register_study(
+        "demo",
+        _sleepy,
+        params={"mu": FloatParam(0, 50, default=1.0), "strategy": OptionParam(["a", "b"])},
+    )
+    assert registry["demo"] is spec and spec.description.startswith("Toy study")
+    register_study("demo", _sleepy, params={})  # same function again: fine (module reload)
+    with pytest.raises(ValueError, match=r"'demo' is already registered to .*replace=True"):
+        register_study("demo", ex._toy_poisson, params={})
+    register_study("demo", ex._toy_poisson, params={}, replace=True)
+    with pytest.raises(ValueError, match=r"'mu' must be a real number in \[0, 50\]; got 99"):
+        register_study("bad", _sleepy, params={"mu": FloatParam(0, 50, default=99)})
+    with pytest.raises(ValueError, match=r"parameter name 'metric' is reserved"):
+        register_study("bad", _sleepy, params={"metric": IntParam()})
+    with pytest.raises(TypeError, match=r"parameter 'mu' must be declared with IntParam"):
+        register_study("bad", _sleepy, params={"mu": (0, 1)})
+    with pytest.raises(ValueError, match=r"study 'demo2' requires parameters \['mu'\]"):
+        register_study("demo2", _sleepy, params={"mu": FloatParam()}).validate({})
+
+
+# --- config files -------------------------------------------------------------------------------
+
+
+def _write(tmp_path, text, name="sweep.toml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_load_example_config(tmp_path):
+    config = load_sweep_config(_write(tmp_path, ex.EXAMPLE_SWEEP_CONFIG))
+    assert config.study == "strategy_comparison" and config.n_tasks >= 8
+    assert config.grid == {"strategy": ["cross_channel", "omnichannel"],
+                           "contact_pressure": [0.5, 1.0, 2.0]}
+    assert config.fixed == {"baseline": "siloed", "n_customers": 5000, "n_weeks": 26}
+
+
+@pytest.fixture
+def strategy_study(registry):
+    register_study(
+        "strategic",
+        _sleepy,
+        params={
+            "n_customers": IntParam(100, 10_000_000),
+            "strategy": OptionParam(["monochannel", "omnichannel", "siloed_multichannel"]),
+            "contact_pressure": FloatParam(0, 50, default=2.0),
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (
+            '[run]\nstudy = "nope"\nseed = 1\nn_replications = 2\n',
+            r"sweep.toml: \[run\] study: unknown study 'nope'; registered studies: \[.*'strategic'",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 1\n',
+            r"sweep.toml: \[run\] missing keys \['n_replications'\]",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = -3\nn_replications = 2\n',
+            r"sweep.toml: \[run\] 'seed' must be an int in \[0, inf\); got -3",
+        ),
+        (
+            "RUN\nworkers = 3\n",
+            r"\[run\] unknown keys \['workers'\]; allowed: \['n_replications', 'seed', 'study'\]",
+        ),
+        (
+            "RUN\n[grid]\nn_customer = [100]\n",
+            r"\[grid\] 'n_customer' is not a parameter of study 'strategic'; allowed parameters: "
+            r"\['contact_pressure', 'n_customers', 'strategy'\]",
+        ),
+        (
+            "RUN\n[grid]\nn_customers = [1000]\ncontact_pressure = [1, 80]\n",
+            r"\[grid\] 'contact_pressure' must be a real number in \[0, 50\]; got 80",
+        ),
+        (
+            'RUN\n[grid]\nstrategy = ["omnichannel", "omni"]\n[fixed]\nn_customers = 1000\n',
+            r"\[grid\] 'strategy' must be one of \['monochannel', 'omnichannel', "
+            r"'siloed_multichannel'\]; got 'omni'",
+        ),
+        (
+            "RUN\n[fixed]\nn_customers = 5\n",
+            r"\[fixed\] 'n_customers' must be an int in \[100, 1e\+07\]; got 5",
+        ),
+        (
+            'RUN\n[grid]\nstrategy = "a"\n',
+            r"\[grid\] 'strategy' must be a non-empty list of values; got 'a'",
+        ),
+        (
+            "RUN\n[grid]\nn_customers = [100]\n[fixed]\nn_customers = 200\n",
+            r"\[fixed\] 'n_customers' is also in \[grid\]",
+        ),
+        (
+            "RUN\n[grid]\nn_customers = [100]\n",
+            r"sweep.toml: study 'strategic' requires parameters \['strategy'\]",
+        ),
+        (
+            '[run]\nstudy = "strategic"\n[grids]\n',
+            r"sweep.toml: unknown tables \['grids'\]; allowed: \['fixed', 'grid', 'run'\]",
+        ),
+        ("[run\n", r"sweep.toml: invalid TOML"),
+    ],
+)
+def test_config_errors_name_file_parameter_value_and_allowed(tmp_path, strategy_study, body, match):
+    body = body.replace("RUN\n", '[run]\nstudy = "strategic"\nseed = 1\nn_replications = 2\n')
+    with pytest.raises(ConfigError, match=match):
+        load_sweep_config(_write(tmp_path, body))
+
+
+def test_config_with_strategy_study(tmp_path, strategy_study):
+    path = _write(
+        tmp_path,
+        """
+        [run]
+        study = "strategic"
+        seed = 7
+        n_replications = 3
+        [grid]
+        strategy = ["monochannel", "omnichannel"]
+        contact_pressure = [1, 2.5]
+        [fixed]
+        n_customers = 1000
+        """,
+    )
+    config = load_sweep_config(path)
+    assert config.grid["contact_pressure"] == [1.0, 2.5]
+    assert config.n_tasks == 12
+
+
+# --- CLI ----------------------------------------------------------------------------------------
+
+
+def test_cli_example_runs_end_to_end(tmp_path, capsys):
+    assert main(["sweep", "--example"]) == 0
+    example = capsys.readouterr().out
+    assert example == ex.EXAMPLE_SWEEP_CONFIG
+    cfg = _write(tmp_path, example)
+    out = tmp_path / "out"
+    assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert "12 tasks of study 'strategy_comparison'" in printed and str(out / "summary.csv") in printed
+    summary = pd.read_csv(out / "summary.csv")
+    config = load_sweep_config(cfg)
+    expected = sweep(
+        config.study,
+        config.grid,
+        params=config.fixed,
+        seed=config.seed,
+        n_replications=config.n_replications,
+        progress=False,
+    )
+    assert list(summary.columns) == list(expected.columns)
+    np.testing.assert_allclose(summary["value"], expected["value"], rtol=1e-12)
+    # resuming a finished run recomputes nothing and gives the same summary
+    before = {p: p.stat().st_mtime_ns for p in (out / "tasks").iterdir()}
+    assert (
+        main(["sweep", str(cfg), "--out", str(out), "--backend", "processes", "--workers", "2"])
+        == 0
+    )
+    assert before == {p: p.stat().st_mtime_ns for p in (out / "tasks").iterdir()}
+    pd.testing.assert_frame_equal(pd.read_csv(out / "summary.csv"), summary)
+
+
+def test_cli_reports_config_errors(tmp_path, capsys):
+    cfg = _write(
+        tmp_path, '[run]\nstudy = "toy_poisson"\nseed = 1\nn_replications = 2\n[grid]\nrate = [0]\n'
+    )
+    assert main(["sweep", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "mcstudy sweep: error:" in err and "[grid] 'rate' must be a real number in (0, inf)" in err
+    )
+    assert main(["sweep", str(cfg)]) == 2
+    assert "give a CONFIG.toml and --out DIR" in capsys.readouterr().err
+    assert main(["sweep", str(tmp_path / "missing.toml"), "--out", str(tmp_path)]) == 2
+    assert "missing.toml" in capsys.readouterr().err
