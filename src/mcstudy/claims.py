@@ -23,6 +23,7 @@ __all__ = [
     "judge_association",
     "judge_effect",
     "load_verdicts",
+    "record_untestable",
     "record_verdict",
     "summarise_claims",
 ]
@@ -123,6 +124,20 @@ def judge_association(observational_ci: tuple[float, float], causal_ci: tuple[fl
     if seen == "supported":
         return "supported" if real == "supported" else "artefact"
     return "not supported"
+
+
+def record_untestable(claims: pd.DataFrame, notebook: str,
+                      path: str | Path | None = None) -> pd.DataFrame:
+    """Record a ``not testable`` verdict for every claim the registry marks ``not-testable``.
+
+    The reason recorded is the registry's note. Returns the verdicts written.
+    """
+    rows = []
+    for claim in claims[claims["kind"] == "not-testable"].itertuples(index=False):
+        verdict = Verdict(claim.claim_id, "not testable", float("nan"), float("nan"),
+                          float("nan"), "", "registry", 0, "none", claim.note, notebook)
+        rows.append(record_verdict(verdict, path))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
 def record_verdict(verdict: Verdict, path: str | Path | None = None) -> pd.DataFrame:

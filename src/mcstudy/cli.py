@@ -55,6 +55,24 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from mcstudy.reports import reproduce
+
+    def show(name, i, n, run):
+        if run is None:
+            print(f"[{i}/{n}] {name} ...", flush=True)
+        elif run.status == "skipped":
+            print(f"[{i}/{n}] {name} skipped: {run.reason}", flush=True)
+        else:
+            print(f"[{i}/{n}] {name} executed in {run.seconds:.1f} s", flush=True)
+
+    runs = reproduce(args.notebooks or None, html_reports=not args.no_html, on_event=show)
+    done = sum(r.status == "executed" for r in runs)
+    print(f"{done} of {len(runs)} notebooks executed; figures in figures/, results in "
+          f"results/" + ("" if args.no_html else ", reports in reports/index.html"))
+    return 0
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -130,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=None, help="threads (default: all CPUs)")
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("reproduce", help="execute the study notebooks and render HTML reports")
+    p.add_argument("notebooks", nargs="*", help="notebooks to run (default: all, in order)")
+    p.add_argument("--no-html", action="store_true", help="do not render reports/")
+    p.set_defaults(func=_cmd_reproduce)
 
     p = sub.add_parser("bench", help="measure simulator throughput on the default population")
     p.add_argument("--customers", type=int, default=1_000_000, help="number of customers")
