@@ -10,58 +10,65 @@ from mcstudy.population import PROFILES, TIERS
 
 
 def _cat(codes, labels) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=list(labels))
+    return pd.Categorical.from_codes(np.asarray(codes), categories=list(labels))
 
 
-def _customers(blocks, arms, channels) -> pd.DataFrame:
-    def cat(get):
-        return np.concatenate([get(b) for b in blocks])
+def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
+    """Allocate the customer table's columns; blocks fill their slices in place."""
+    cols = {"customer_id": np.arange(n, dtype=np.int64)}
+    for name, dtype in (
+        ("arm", np.int8), ("profile", np.int8), ("tier", np.int8), ("engagement", float),
+        ("base_rate_per_week", float), ("basket_eur", float), ("preferred_channel", np.int8),
+        ("attention_capacity", np.int64), ("sensitivity", float),
+        ("n_repertoire_channels", np.int64), ("n_channels_used", np.int64),
+        ("n_purchases", np.int64), ("revenue_eur", float),
+        *((f"purchases_{c}", np.int64) for c in channels.purchase_channels),
+        ("contacts_received", np.int64), ("contacts_attended", np.int64),
+        ("contacts_clutter", np.int64), ("inconsistent_weeks", np.int64), ("irritation", float),
+        ("n_consented_channels_start", np.int64), ("n_consented_channels_end", np.int64),
+        ("consent_withdrawals", np.int64), ("churned", bool), ("churn_week", np.int64),
+        ("service_contacts", np.int64), *((f"service_{c}", np.int64) for c in channels.names),
+        ("effort_events", np.int64), ("satisfaction", float),
+    ):
+        cols[name] = np.empty(n, dtype)
+    return cols
 
-    pop = lambda name: cat(lambda b: getattr(b["pop"], name))  # noqa: E731
-    out = lambda name: cat(lambda b: b["out"][name])  # noqa: E731
-    purch = out("purch")
-    service = out("service")
-    consent_start = pop("consent")
-    consent_end = cat(lambda b: b["consent_end"])
-    churn = out("churn")
-    irritation = out("irritation")
-    cols = {
-        "customer_id": cat(lambda b: b["ids"]).astype(np.int64),
-        "arm": _cat(cat(lambda b: b["arm"]), arms),
-        "profile": _cat(pop("profile"), PROFILES),
-        "tier": _cat(pop("tier"), TIERS),
-        "engagement": pop("engagement"),
-        "base_rate_per_week": pop("base_rate"),
-        "basket_eur": pop("basket_eur"),
-        "preferred_channel": _cat(pop("preference_order")[:, 0], channels.names),
-        "attention_capacity": pop("attention").astype(np.int64),
-        "sensitivity": pop("sensitivity"),
-        "n_repertoire_channels": cat(lambda b: b["breadth"]),
-        "n_channels_used": (purch > 0).sum(axis=1),
-        "n_purchases": purch.sum(axis=1),
-        "revenue_eur": out("revenue"),
+
+def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, channels):
+    """Write one block's customers into ``cols[...][sl]``."""
+    purch, service, churn = out["purch"], out["service"], out["churn"]
+    values = {
+        "arm": arm, "profile": pop.profile, "tier": pop.tier, "engagement": pop.engagement,
+        "base_rate_per_week": pop.base_rate, "basket_eur": pop.basket_eur,
+        "preferred_channel": pop.preference_order[:, 0], "attention_capacity": pop.attention,
+        "sensitivity": pop.sensitivity, "n_repertoire_channels": breadth,
+        "n_channels_used": (purch > 0).sum(axis=1), "n_purchases": purch.sum(axis=1),
+        "revenue_eur": out["revenue"],
+        "contacts_received": out["received"], "contacts_attended": out["attended"],
+        "contacts_clutter": out["clutter"], "inconsistent_weeks": out["incons"],
+        "irritation": out["irritation"],
+        "n_consented_channels_start": pop.consent.sum(axis=1),
+        "n_consented_channels_end": consent_end.sum(axis=1),
+        "consent_withdrawals": out["withdraw"], "churned": churn >= 0, "churn_week": churn,
+        "service_contacts": service.sum(axis=1), "effort_events": out["effort"],
+        "satisfaction": np.exp(-out["irritation"]),
     }
     for k, name in enumerate(channels.purchase_channels):
-        cols[f"purchases_{name}"] = purch[:, k]
-    cols.update({
-        "contacts_received": out("received"),
-        "contacts_attended": out("attended"),
-        "contacts_clutter": out("clutter"),
-        "inconsistent_weeks": out("incons"),
-        "irritation": irritation,
-        "n_consented_channels_start": consent_start.sum(axis=1),
-        "n_consented_channels_end": consent_end.sum(axis=1),
-        "consent_withdrawals": out("withdraw"),
-        "churned": churn >= 0,
-        "churn_week": pd.array(np.where(churn >= 0, churn, 0), dtype="Int64"),
-        "service_contacts": service.sum(axis=1),
-    })
-    cols["churn_week"][churn < 0] = pd.NA
+        values[f"purchases_{name}"] = purch[:, k]
     for k, name in enumerate(channels.names):
-        cols[f"service_{name}"] = service[:, k]
-    cols["effort_events"] = out("effort")
-    cols["satisfaction"] = np.exp(-irritation)
-    return pd.DataFrame(cols)
+        values[f"service_{name}"] = service[:, k]
+    for name, value in values.items():
+        cols[name][sl] = value
+
+
+def customers_frame(cols, arms, channels) -> pd.DataFrame:
+    """The customer table from the filled columns (categoricals, nullable churn week)."""
+    data = dict(cols)
+    for name, labels in (("arm", arms), ("profile", PROFILES), ("tier", TIERS),
+                         ("preferred_channel", channels.names)):
+        data[name] = _cat(cols[name], labels)
+    data["churn_week"] = pd.arrays.IntegerArray(cols["churn_week"], ~cols["churned"])
+    return pd.DataFrame(data, copy=False)
 
 
 def _weekly(blocks, arms, channels, n_weeks) -> pd.DataFrame:
@@ -95,7 +102,7 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
     jr = {k: np.concatenate([b["jr"][k] for b in blocks]) for k in blocks[0]["jr"]}
     ids = np.concatenate([b["jr_ids"] for b in blocks])
     arm = np.concatenate([b["jr_arm"] for b in blocks])
-    basket = np.concatenate([b["pop"].basket_eur[b["jr_ids"] - b["ids"][0]] for b in blocks])
+    basket = np.concatenate([b["jr_basket"] for b in blocks])
     # First-order effect of a week's contacts on expected future purchases: persuasion they
     # add, carried by the adstock, minus irritation they add, carried by its decay.
     gain = _discounted_future(jr["g"], response.persuasion_decay)
@@ -129,9 +136,9 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
     return df.astype({"week": np.int64, "contacts": np.int64, "attended": np.int64})
 
 
-def build_tables(blocks, arms, channels, response, n_weeks):
-    """Customers, weekly and journeys tables from the per-block kernel outputs."""
+def build_tables(cols, blocks, arms, channels, response, n_weeks):
+    """Customers, weekly and journeys tables from the filled columns and per-block outputs."""
     arm_names = list(arms)
-    return (_customers(blocks, arm_names, channels),
+    return (customers_frame(cols, arm_names, channels),
             _weekly(blocks, arm_names, channels, n_weeks),
             _journeys(blocks, arm_names, channels, response))

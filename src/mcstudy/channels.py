@@ -9,6 +9,7 @@ turns those columns into numpy arrays, plus the cross-channel referral matrix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -103,56 +104,59 @@ class ChannelSet:
                 raise ValueError(f"'referral' rows must sum to 1; got sums {ref.sum(axis=1)}.")
         object.__setattr__(self, "referral", ref)
 
+    @cached_property
+    def _table(self) -> pd.DataFrame:
+        return self.catalogue.set_index("channel").loc[list(self.names)]
+
     def _column(self, name: str) -> np.ndarray:
-        table = self.catalogue.set_index("channel")
-        return table.loc[list(self.names), name].to_numpy(dtype=float)
+        return self._table[name].to_numpy(dtype=float)
 
     @property
     def n_channels(self) -> int:
         """Number of channels."""
         return len(self.names)
 
-    @property
+    @cached_property
     def purchase_channels(self) -> tuple[str, ...]:
         """The selected channels a purchase can go through, in :attr:`names` order."""
         return tuple(n for n in self.names if n in PURCHASE_CHANNELS)
 
-    @property
+    @cached_property
     def purchase_index(self) -> np.ndarray:
         """Position in :attr:`names` of each purchase channel."""
         return np.array([self.names.index(p) for p in self.purchase_channels], dtype=np.int64)
 
-    @property
+    @cached_property
     def cost_per_contact_eur(self) -> np.ndarray:
         """Cost of one contact on each channel, euros."""
         return self._column("cost_per_contact_eur")
 
-    @property
+    @cached_property
     def service_cost_eur(self) -> np.ndarray:
         """Cost of handling one customer-initiated service contact on each channel, euros."""
         return self._column("service_cost_eur")
 
-    @property
+    @cached_property
     def intrusiveness(self) -> np.ndarray:
         """Intrusiveness of an unsolicited contact, in [0, 1]."""
         return self._column("intrusiveness")
 
-    @property
+    @cached_property
     def persuasion(self) -> np.ndarray:
         """Persuasive weight of an attended contact, in [0, 1]."""
         return self._column("persuasion")
 
-    @property
+    @cached_property
     def affinity(self) -> np.ndarray:
         """Dirichlet base weights, shape (2, n_channels): row 0 social, row 1 autonomous."""
         return np.vstack([self._column("affinity_social"), self._column("affinity_autonomous")])
 
-    @property
+    @cached_property
     def inbound(self) -> np.ndarray:
         """True where a customer can start a service contact on the channel."""
         return self._column("inbound").astype(bool)
 
-    @property
+    @cached_property
     def outbound(self) -> np.ndarray:
         """True where the firm can start a contact on the channel."""
         return self._column("outbound").astype(bool)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from mcstudy import _kernel
 from mcstudy._progress import progress_bar
+from mcstudy._tables import build_tables, customer_columns, fill_customer_columns
 from mcstudy._validation import check_int, check_number
 from mcstudy.channels import ChannelSet
 from mcstudy.costs import cost_ledger
@@ -169,7 +170,8 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
     return t, lag, weights
 
 
-def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss):
+def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss,
+               cols):
     rng = np.random.Generator(np.random.PCG64(
         np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, b))))
     pop = generate_population(spec, channels, n_block, rng=rng)
@@ -219,8 +221,10 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
         out["incons"], wk, wk_active,
         jr["n"], jr["a"], jr["dp"], jr["dr"], jr["y"], jr["pc"], jr["val"], jr["g"], jr["h"],
     )
-    return dict(pop=pop, ids=ids, arm=arm, breadth=breadth, consent_end=consent, out=out,
-                wk=wk, wk_active=wk_active, jr=jr, jr_ids=ids[sampled], jr_arm=arm[sampled])
+    fill_customer_columns(cols, slice(first_id, first_id + n_block), pop, arm, breadth, consent,
+                          out, channels)
+    return dict(wk=wk, wk_active=wk_active, jr=jr, jr_ids=ids[sampled], jr_arm=arm[sampled],
+                jr_basket=pop.basket_eur[sampled])
 
 
 def simulate(
@@ -311,14 +315,16 @@ def simulate(
     cum[-1] = 1.0
     workers = min(n_threads or os.cpu_count() or 1, n_blocks)
 
+    cols = customer_columns(n, channels)
+
     def task(b):
-        return _run_block(b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss)
+        return _run_block(b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss,
+                          cols)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         blocks = list(progress_bar(pool.map(task, range(n_blocks)), total=n_blocks,
                                    desc="simulating", unit="block", enabled=progress))
-    from mcstudy._tables import build_tables
-    customers, weekly, journeys = build_tables(blocks, arms, channels, response, n_weeks)
+    customers, weekly, journeys = build_tables(cols, blocks, arms, channels, response, n_weeks)
     arm_sizes = customers["arm"].value_counts().reindex(list(arms), fill_value=0).to_dict()
     contact_cost = dict(zip(channels.names, channels.cost_per_contact_eur, strict=True))
     costs = cost_ledger(

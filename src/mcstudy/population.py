@@ -216,7 +216,9 @@ def generate_population(
     p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement ** spec.engagement_breadth_link)
     breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
     keys = np.log(affinity[:, pidx]) + rng.gumbel(size=(n, n_purchase))
-    rank = np.argsort(np.argsort(-keys, axis=1, kind="stable"), axis=1, kind="stable")
+    order = np.argsort(-keys, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(n_purchase), axis=1)
     repertoire = rank < breadth[:, None]
 
     attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
