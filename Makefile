@@ -20,7 +20,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 help:
 	@echo "make reproduce  create .venv if missing, execute every notebook, write figures/, results/, reports/"
-	@echo "make test       pytest on tests/ and strict nbval on notebooks/"
+	@echo "make test       ruff, pytest on tests/ and strict nbval on notebooks/"
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"
 	@echo "make lock       re-pin constraints.txt from the current environment"
@@ -38,6 +38,7 @@ reproduce: $(STAMP)
 	$(BIN)/mcstudy reproduce
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest $(NBVAL) notebooks
 

@@ -499,7 +499,8 @@ def test_cli_example_runs_end_to_end(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 0
     printed = capsys.readouterr().out
-    assert "12 tasks of study 'strategy_comparison'" in printed and str(out / "summary.csv") in printed
+    assert "12 tasks of study 'strategy_comparison'" in printed
+    assert str(out / "summary.csv") in printed
     summary = pd.read_csv(out / "summary.csv")
     config = load_sweep_config(cfg)
     expected = sweep(

@@ -79,7 +79,7 @@ def check_array(
     *,
     low_open: bool = False,
 ) -> np.ndarray:
-    """Return ``values`` as a float array of ``shape`` with every entry in range; raise otherwise."""
+    """Return ``values`` as a float array of ``shape``, every entry in range; raise otherwise."""
     arr = np.asarray(values, dtype=float)
     if arr.shape != shape:
         raise ValueError(f"{name!r} must have shape {shape}; got shape {arr.shape}.")

@@ -49,7 +49,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     report = run_benchmark(args.customers, args.weeks, n_threads=args.threads, seed=args.seed)
     width = max(map(len, report))
     for key, value in report.items():
-        print(f"{key:<{width}}  {value:,}" if isinstance(value, int) else f"{key:<{width}}  {value}")
+        shown = f"{value:,}" if isinstance(value, int) else value
+        print(f"{key:<{width}}  {shown}")
     if args.json:
         print(json.dumps(report))
     return 0

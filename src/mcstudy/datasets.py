@@ -15,7 +15,7 @@ import pandas as pd
 
 from mcstudy import config
 from mcstudy._errors import DataValidationError
-from mcstudy._hillstrom import load_hillstrom
+from mcstudy._hillstrom import hillstrom_customer_table, load_hillstrom
 
 __all__ = [
     "CHANNEL_COLUMNS",
@@ -23,6 +23,7 @@ __all__ = [
     "CLAIM_KINDS",
     "CLAIM_TOPICS",
     "DataValidationError",
+    "hillstrom_customer_table",
     "load_channels",
     "load_claims",
     "load_hillstrom",
@@ -90,7 +91,8 @@ def _check_required(df: pd.DataFrame, path: Path, columns) -> None:
         blank = df[col].str.strip() == ""
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
-            raise DataValidationError(path, "must not be blank.", row=_line(i), column=col, value="")
+            raise DataValidationError(path, "must not be blank.", row=_line(i), column=col,
+                                      value="")
 
 
 def _check_vocabulary(df: pd.DataFrame, path: Path, column: str, allowed) -> None:
@@ -193,7 +195,8 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
                 continue
             below = value <= low if low_open else value < low
             if raw == "" or np.isnan(value) or below or value > high:
-                allowed = f"{'(' if low_open else '['}{low:g}, {high:g}{']' if high < np.inf else ')'}"
+                right = "]" if high < np.inf else ")"
+                allowed = f"{'(' if low_open else '['}{low:g}, {high:g}{right}"
                 raise DataValidationError(
                     path, f"must be a number in {allowed}.",
                     row=_line(i), column=col, value=raw,

@@ -200,7 +200,8 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
     wk_active = np.zeros((n_arms, n_weeks), np.int64)
     jr = {
-        "n": np.zeros((n_j, n_weeks, n_ch), np.int64), "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
+        "n": np.zeros((n_j, n_weeks, n_ch), np.int64),
+        "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
         "dp": np.zeros((n_j, n_weeks, n_ch)), "dr": np.zeros((n_j, n_weeks, n_ch)),
         "y": np.zeros((n_j, n_weeks), np.int64), "pc": np.full((n_j, n_weeks), -1, np.int64),
         "val": np.zeros((n_j, n_weeks)), "g": np.zeros((n_j, n_weeks)),
@@ -332,7 +333,8 @@ def simulate(
         dict(zip(channels.names, channels.service_cost_eur, strict=True)), n_weeks,
         {name: _outbound_channels(s, channels) for name, s in arms.items()},
     )
-    weekly["contact_cost_eur"] = weekly["contacts"] * weekly["channel"].map(contact_cost).astype(float)
+    unit_cost = weekly["channel"].map(contact_cost).astype(float)
+    weekly["contact_cost_eur"] = weekly["contacts"] * unit_cost
     seed = ss.entropy if not ss.spawn_key else (ss.entropy, ss.spawn_key)
     return SimulationResult(customers, weekly, journeys, costs, spec, response, arms,
                             channels.names, n_weeks, seed)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
@@ -26,10 +27,16 @@ from mcstudy._validation import check_number, check_option
 
 __all__ = [
     "AdjustedComparison",
+    "InteractionTest",
+    "RelativeLift",
     "adjusted_comparison",
     "arm_effects",
+    "interaction_test",
     "qini_coefficient",
     "qini_curve",
+    "relative_lift",
+    "subgroup_effects",
+    "two_model_uplift",
     "uplift_at_k",
 ]
 
@@ -542,3 +549,470 @@ def uplift_at_k(treated, outcome, score, k: float) -> float:
             f"the top k={k:g} ({n_top} customers) must contain treated and control customers."
         )
     return float(y[t].mean() - y[~t].mean())
+
+
+# --------------------------------------------------------------------------------------------
+# Effect heterogeneity, relative differences between groups, and a two-model uplift score
+# --------------------------------------------------------------------------------------------
+
+def _design_columns(df: pd.DataFrame, columns: Sequence[str], prefix: str = "x") -> pd.DataFrame:
+    """Covariates under internal names ``x0, x1, ...`` for a formula.
+
+    Numeric columns are kept as floats; categorical, string and boolean columns become
+    categoricals with the same categories whatever rows are later selected, so that a model
+    fitted on some rows can predict on others.
+    """
+    out = {}
+    for i, col in enumerate(columns):
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
+            values
+        ) or pd.api.types.is_bool_dtype(values):
+            text = values.astype(str)
+            out[f"{prefix}{i}"] = pd.Categorical(text, categories=sorted(text.unique()))
+        else:
+            out[f"{prefix}{i}"] = values.to_numpy(dtype=float)
+    return pd.DataFrame(out, index=df.index)
+
+
+def _binary_column(df: pd.DataFrame, column: str) -> np.ndarray:
+    values = _numeric_outcome(df, column)
+    if not _is_binary(values):
+        raise ValueError(f"column {column!r} must hold only 0/1 (or bool) values.")
+    return values
+
+
+def subgroup_effects(
+    df: pd.DataFrame,
+    by: str,
+    arm: str = "arm",
+    control: object = "control",
+    outcomes: Sequence[str] = ("visited", "converted", "spend"),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Estimate the randomised arm effects separately within each subgroup.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    by : str
+        Column defining the subgroups (a pre-treatment characteristic, such as past channel
+        or a recency bucket).
+    arm, control, outcomes, alpha
+        As in :func:`arm_effects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`arm_effects` preceded by ``subgroup`` (the name ``by``) and
+        ``level`` (the subgroup), one block per level in category (or sorted) order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`arm_effects`, which runs inside each subgroup (every arm needs at least 2
+        customers in every subgroup); also if ``by`` is missing.
+
+    Notes
+    -----
+    Within a subgroup the arms are still randomised, so each row is a causal effect for that
+    subgroup. Whether two subgroups' effects differ is a separate question, answered by
+    :func:`interaction_test`; separate intervals that overlap do not show equal effects.
+    """
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
+    _check_frame(df, [by, arm, *outcomes])
+    frames = []
+    for level in _levels(df[by]):
+        part = arm_effects(df[(df[by] == level).to_numpy()], arm=arm, control=control,
+                           outcomes=outcomes, alpha=alpha)
+        part.insert(0, "level", level)
+        part.insert(0, "subgroup", by)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class InteractionTest:
+    """Test of whether a randomised treatment's effect differs between subgroups.
+
+    Each tuple has one entry per non-reference level of the moderator, in the order of
+    ``levels``. ``effect`` is the interaction coefficient: the treatment effect in that level
+    minus the treatment effect in the reference level, as a difference in means
+    (``family="ols"``) or a ratio of odds ratios on the log scale (``family="logit"``).
+    ``statistic`` and ``joint_pvalue`` test that every interaction coefficient is 0 (Wald
+    chi-squared with ``df`` degrees of freedom).
+    """
+
+    treatment: str
+    moderator: str
+    outcome: str
+    reference: object
+    covariates: tuple[str, ...]
+    family: str
+    method: str
+    n: int
+    levels: tuple
+    effect: tuple[float, ...]
+    ci_low: tuple[float, ...]
+    ci_high: tuple[float, ...]
+    pvalue: tuple[float, ...]
+    statistic: float
+    df: int
+    joint_pvalue: float
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row per non-reference level, with the joint test repeated on each row."""
+        k = len(self.levels)
+        return pd.DataFrame({
+            "moderator": [self.moderator] * k,
+            "level": list(self.levels),
+            "reference": [self.reference] * k,
+            "outcome": [self.outcome] * k,
+            "interaction": list(self.effect),
+            "ci_low": list(self.ci_low),
+            "ci_high": list(self.ci_high),
+            "p_value": list(self.pvalue),
+            "joint_chi2": [self.statistic] * k,
+            "joint_df": [self.df] * k,
+            "joint_p_value": [self.joint_pvalue] * k,
+            "effect_scale": ["log odds ratio" if self.family == "logit"
+                             else "difference in means"] * k,
+        })
+
+
+def interaction_test(
+    df: pd.DataFrame,
+    treatment: str,
+    moderator: str,
+    outcome: str = "converted",
+    covariates: Sequence[str] = (),
+    reference: object = None,
+    family: str = "ols",
+    alpha: float = 0.05,
+) -> InteractionTest:
+    """Test whether a randomised treatment's effect differs across levels of a moderator.
+
+    Fits ``outcome ~ treatment * moderator + covariates`` (statsmodels formula API), the
+    moderator as treatment-coded dummies with ``reference`` as baseline, and tests the
+    treatment × moderator coefficients one by one and jointly.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    treatment : str
+        0/1 column: randomly assigned treatment (e.g. received any e-mail).
+    moderator : str
+        Pre-treatment column defining the subgroups; every value is a level.
+    outcome : str, default="converted"
+        Numeric outcome; 0/1 when ``family="logit"``.
+    covariates : sequence of str, default=()
+        Pre-treatment adjustment columns (they sharpen the estimate; randomisation already
+        makes it unbiased).
+    reference : object, default=None
+        Baseline level of the moderator; the first category (or smallest value) when None.
+    family : {"ols", "logit"}, default="ols"
+        Linear model with HC3 robust standard errors (interactions are differences of
+        effects on the outcome's own scale; for a 0/1 outcome, in percentage points), or
+        logistic regression (differences of log odds ratios).
+    alpha : float, default=0.05
+        Confidence intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    InteractionTest
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a DataFrame or the outcome is not numeric.
+    ValueError
+        If columns are missing, ``treatment`` is not 0/1, the moderator has fewer than 2
+        levels, ``reference`` is not a level, rows have missing values, or a logit outcome is
+        not 0/1.
+
+    Notes
+    -----
+    The scale matters: on the additive scale (``"ols"``) a group with a higher baseline
+    rate can show a larger effect while the relative effect is the same [1]_. Report the
+    scale the question is about; for targeting, the additive scale (extra buyers per
+    customer contacted) is the relevant one.
+
+    References
+    ----------
+    .. [1] T. J. VanderWeele and M. J. Knol, "A tutorial on interaction", Epidemiologic
+       Methods 3(1), 33-72, 2014.
+    """
+    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    _check_frame(df, [treatment, moderator, outcome, *covariates])
+    check_option(family, "family", ("ols", "logit"))
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    names = [treatment, moderator, outcome, *covariates]
+    if len(set(names)) != len(names):
+        raise ValueError("'treatment', 'moderator', 'outcome' and 'covariates' must name "
+                         f"different columns; got {names}.")
+    data = df[names]
+    if data.isna().any().any():
+        bad = data.columns[data.isna().any()].tolist()
+        raise ValueError(f"columns {bad} have missing values; drop or impute them first.")
+    t = _binary_column(df, treatment)
+    y = _numeric_outcome(df, outcome)
+    if family == "logit" and not _is_binary(y):
+        raise ValueError(
+            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
+        )
+    levels = _levels(df[moderator])
+    if len(levels) < 2:
+        raise ValueError(f"'moderator' {moderator!r} must have at least 2 levels; got {levels}.")
+    reference = levels[0] if reference is None else reference
+    if reference not in levels:
+        raise ValueError(f"'reference' must be one of the levels {levels}; got {reference!r}.")
+    order = [reference, *[lv for lv in levels if lv != reference]]
+    frame = pd.DataFrame({"y": y, "t": t,
+                          "g": pd.Categorical(df[moderator].to_numpy(), categories=order)})
+    frame = pd.concat([frame, _design_columns(df, covariates).set_axis(frame.index)], axis=1)
+    formula = "y ~ t * g" + "".join(f" + x{i}" for i in range(len(covariates)))
+    if family == "ols":
+        fit = smf.ols(formula, frame).fit(cov_type="HC3")
+        method = "OLS with treatment x moderator interaction, HC3 robust standard errors"
+    else:
+        fit = smf.logit(formula, frame).fit(disp=0)
+        method = "logistic regression with treatment x moderator interaction"
+    method += f"; adjusted for {covariates}" if covariates else ""
+    params = list(fit.params.index)
+    terms = [f"t:{_group_param(fit.params.index, lv)}" for lv in order[1:]]
+    restriction = np.zeros((len(terms), len(params)))
+    for row, name in enumerate(terms):
+        restriction[row, params.index(name)] = 1.0
+    wald = fit.wald_test(restriction, scalar=True, use_f=False)
+    ci = fit.conf_int(alpha=alpha)
+    return InteractionTest(
+        treatment=treatment, moderator=moderator, outcome=outcome, reference=reference,
+        covariates=tuple(covariates), family=family, method=method, n=int(fit.nobs),
+        levels=tuple(order[1:]),
+        effect=tuple(float(fit.params[n]) for n in terms),
+        ci_low=tuple(float(ci.loc[n].iloc[0]) for n in terms),
+        ci_high=tuple(float(ci.loc[n].iloc[1]) for n in terms),
+        pvalue=tuple(float(fit.pvalues[n]) for n in terms),
+        statistic=float(wald.statistic), df=len(terms), joint_pvalue=float(wald.pvalue),
+    )
+
+
+@dataclass(frozen=True)
+class RelativeLift:
+    """Relative difference in the mean outcome of one group against reference groups.
+
+    ``lift = mean(group) / mean(reference) - 1``, unadjusted and adjusted for covariates;
+    ``relative_lift = 2.87`` means "+287 %".
+    """
+
+    group: str
+    level: object
+    reference: tuple
+    outcome: str
+    covariates: tuple[str, ...]
+    method: str
+    n: int
+    n_level: int
+    n_reference: int
+    mean: float
+    reference_mean: float
+    unadjusted: tuple[float, float, float, float]
+    adjusted: tuple[float, float, float, float]
+
+    def summary(self) -> pd.DataFrame:
+        """Return two rows, ``unadjusted`` and ``adjusted``: lift, CI and p-value."""
+        rows = [("unadjusted", *self.unadjusted)]
+        if self.covariates:
+            rows.append(("adjusted", *self.adjusted))
+        out = pd.DataFrame(rows, columns=["estimate", "relative_lift", "ci_low", "ci_high",
+                                          "p_value"])
+        out.insert(0, "reference", " + ".join(map(str, self.reference)))
+        out.insert(0, "level", self.level)
+        out.insert(0, "outcome", self.outcome)
+        out["mean"] = self.mean
+        out["reference_mean"] = self.reference_mean
+        return out
+
+
+def _ratio_fit(frame: pd.DataFrame, formula: str, alpha: float) -> tuple[float, ...]:
+    fit = smf.glm(formula, frame, family=sm.families.Poisson()).fit(cov_type="HC0")
+    low, high = fit.conf_int(alpha=alpha).loc["d"]
+    return (float(np.expm1(fit.params["d"])), float(np.expm1(low)), float(np.expm1(high)),
+            float(fit.pvalues["d"]))
+
+
+def relative_lift(
+    df: pd.DataFrame,
+    group: str,
+    level: object,
+    outcome: str = "converted",
+    reference: Sequence | None = None,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> RelativeLift:
+    """Relative difference in a non-negative outcome between a group and reference groups.
+
+    Fits a log-linear (Poisson quasi-likelihood) model ``log E[y] = a + b * d + covariates``
+    with ``d = 1`` for rows of ``level`` and robust (sandwich) standard errors, and reports
+    ``exp(b) - 1``: the relative lift (a risk ratio minus 1 for a 0/1 outcome, a ratio of
+    means minus 1 otherwise). Without covariates ``exp(b)`` is exactly the ratio of the two
+    means.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    group : str
+        Column defining the groups.
+    level : object
+        The group compared (e.g. ``"multichannel"``).
+    outcome : str, default="converted"
+        Non-negative numeric outcome (0/1, counts or amounts).
+    reference : sequence, default=None
+        Levels pooled as reference (e.g. ``["phone", "web"]``); every other level when None.
+        Rows in neither ``level`` nor ``reference`` are dropped.
+    covariates : sequence of str, default=()
+        Adjustment columns (pre-treatment characteristics only); ``adjusted`` is NaN
+        without them.
+    alpha : float, default=0.05
+        Confidence intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    RelativeLift
+        ``unadjusted`` and ``adjusted`` are ``(lift, ci_low, ci_high, p_value)``.
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a DataFrame or the outcome is not numeric.
+    ValueError
+        If columns are missing, ``level`` or a reference is not a group, either side has
+        fewer than 2 rows or a zero mean, the outcome is negative, or rows have missing
+        values.
+
+    Notes
+    -----
+    The groups are not randomised: the lift is an association, and adjusting for observed
+    covariates removes only the confounding they capture. The robust-variance log-linear
+    model for risk ratios is the "modified Poisson" regression of [1]_.
+
+    References
+    ----------
+    .. [1] G. Zou, "A modified Poisson regression approach to prospective studies with binary
+       data", American Journal of Epidemiology 159(7), 702-706, 2004.
+    """
+    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    _check_frame(df, [group, outcome, *covariates])
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    levels = _levels(df[group])
+    reference = [lv for lv in levels if lv != level] if reference is None else list(reference)
+    for name, values in (("level", [level]), ("reference", reference)):
+        unknown = [v for v in values if v not in levels]
+        if unknown:
+            raise ValueError(f"{name!r} must name groups among {levels}; got {unknown}.")
+    if level in reference or not reference:
+        raise ValueError(f"'reference' must be other groups than {level!r}; got {reference}.")
+    keep = df[group].isin([level, *reference]).to_numpy()
+    part = df[keep]
+    if part[[outcome, *covariates]].isna().any().any():
+        raise ValueError("rows compared have missing values; drop or impute them first.")
+    y = _numeric_outcome(part, outcome)
+    if (y < 0).any():
+        raise ValueError(f"outcome column {outcome!r} must be non-negative.")
+    d = (part[group] == level).to_numpy()
+    for name, mask in (("level", d), ("reference", ~d)):
+        if mask.sum() < 2 or y[mask].mean() == 0:
+            raise ValueError(f"the {name} group needs at least 2 rows and a non-zero mean "
+                             f"outcome; got {int(mask.sum())} rows, mean "
+                             f"{y[mask].mean() if mask.any() else float('nan'):g}.")
+    frame = pd.DataFrame({"y": y, "d": d.astype(float)}, index=part.index)
+    frame = pd.concat([frame, _design_columns(part, covariates)], axis=1)
+    unadjusted = _ratio_fit(frame, "y ~ d", alpha)
+    adjusted = (float("nan"),) * 4
+    method = "log-linear (Poisson quasi-likelihood) model, robust HC0 standard errors"
+    if covariates:
+        formula = "y ~ d" + "".join(f" + x{i}" for i in range(len(covariates)))
+        adjusted = _ratio_fit(frame, formula, alpha)
+        method += f"; adjusted for {covariates}"
+    return RelativeLift(
+        group=group, level=level, reference=tuple(reference), outcome=outcome,
+        covariates=tuple(covariates), method=method, n=int(keep.sum()), n_level=int(d.sum()),
+        n_reference=int((~d).sum()), mean=float(y[d].mean()), reference_mean=float(y[~d].mean()),
+        unadjusted=unadjusted, adjusted=adjusted,
+    )
+
+
+def two_model_uplift(
+    train: pd.DataFrame,
+    test: pd.DataFrame,
+    treatment: str,
+    outcome: str,
+    features: Sequence[str],
+    family: str = "logit",
+) -> np.ndarray:
+    """Score customers by predicted uplift with the two-model ("T-learner") approach.
+
+    Fits ``outcome ~ features`` separately on the treated and the control customers of
+    ``train`` and returns, for each row of ``test``, the treated prediction minus the control
+    prediction.
+
+    Parameters
+    ----------
+    train, test : pandas.DataFrame
+        Customers to fit on and customers to score (keep them apart to evaluate honestly).
+    treatment : str
+        0/1 column of the randomised treatment (needed in ``train`` only).
+    outcome : str
+        Outcome column (needed in ``train`` only); 0/1 when ``family="logit"``.
+    features : sequence of str
+        Pre-treatment columns; numeric ones enter linearly, categorical, string and boolean
+        ones as dummies (categories taken from ``train`` and ``test`` together).
+    family : {"logit", "ols"}, default="logit"
+        Logistic regression (predicted probabilities) or linear regression.
+
+    Returns
+    -------
+    numpy.ndarray
+        Predicted uplift for each row of ``test``, in order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a frame or column is missing, ``treatment`` is not 0/1 or lacks one arm, or a
+        logit outcome is not 0/1.
+
+    References
+    ----------
+    .. [1] P. Gutierrez and J.-Y. Gérardy, "Causal inference and uplift modelling: a review of
+       the literature", Proceedings of Machine Learning Research 67, 1-13, 2017.
+    """
+    features = [features] if isinstance(features, str) else list(features)
+    if not features:
+        raise ValueError("'features' must name at least one column; got [].")
+    _check_frame(train, [treatment, outcome, *features], name="train")
+    _check_frame(test, features, name="test")
+    check_option(family, "family", ("logit", "ols"))
+    t = _binary_column(train, treatment).astype(bool)
+    if t.all() or not t.any():
+        raise ValueError(f"'train' must contain treated and control rows in {treatment!r}.")
+    y = _numeric_outcome(train, outcome)
+    if family == "logit" and not _is_binary(y):
+        raise ValueError(
+            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
+        )
+    both = pd.concat([train[features], test[features]], ignore_index=True)
+    design = _design_columns(both, features)
+    x_train, x_test = design.iloc[:len(train)].copy(), design.iloc[len(train):]
+    x_train["y"] = y
+    formula = "y ~ " + " + ".join(design.columns)
+    fitter = smf.logit if family == "logit" else smf.ols
+    predictions = []
+    for arm in (t, ~t):
+        model = fitter(formula, x_train[arm])
+        fit = model.fit(disp=0) if family == "logit" else model.fit()
+        predictions.append(np.asarray(fit.predict(x_test), dtype=float))
+    return predictions[0] - predictions[1]

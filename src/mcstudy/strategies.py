@@ -249,8 +249,9 @@ class Omnichannel(Strategy):
 
 @dataclass(frozen=True)
 class ValueTiered(SiloedMultichannel):
-    """Channel by customer value (source 000): key accounts visited and phoned, medium
-    customers phoned, small customers mailed.
+    """Channel by customer value (source 000).
+
+    Key accounts are visited and phoned, medium customers phoned, small customers mailed.
     """
 
     name = "value_tiered"

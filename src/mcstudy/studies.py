@@ -8,13 +8,14 @@ running tasks side by side).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from mcstudy.engine import simulate
 from mcstudy.experiments import FloatParam, IntParam, OptionParam, register_study
 from mcstudy.population import PopulationSpec
-from mcstudy.strategies import STRATEGIES, make_strategy
+from mcstudy.strategies import STRATEGIES, Monochannel, make_strategy
 
-__all__ = ["strategy_comparison"]
+__all__ = ["email_experiment", "strategy_comparison"]
 
 _POPULATION_PARAMS = {
     "n_customers": IntParam(100, 10_000_000, default=20_000),
@@ -56,5 +57,90 @@ register_study(
         "strategy": OptionParam(tuple(sorted(STRATEGIES)), default="omnichannel"),
         "baseline": OptionParam(tuple(sorted(STRATEGIES)), default="siloed"),
         "contact_pressure": FloatParam(0.0, 50.0, default=1.0),
+    },
+)
+
+
+#: Arms of :func:`email_experiment`, named as in the Hillstrom customer table.
+EMAIL_ARMS = ("control", "mens_email", "womens_email")
+
+
+def _relative(a: float, b: float) -> float:
+    """Return ``a / b - 1``, or NaN when ``b`` is 0."""
+    return a / b - 1.0 if b != 0 else float("nan")
+
+
+def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Randomise one population to no e-mail and two e-mail arms, as in the Hillstrom test.
+
+    The arms are ``control`` (e-mail channel, pressure 0), ``mens_email`` and ``womens_email``
+    (e-mail only, ``email_pressure`` e-mails per customer per week). The simulator has no
+    merchandise lines, so the two e-mail arms are the same intervention: their difference is
+    pure noise and shows how far two identical arms drift apart by chance.
+
+    Returns
+    -------
+    dict of str to float
+        Per arm (``<arm>_`` prefix): ``conversion_rate`` (share of customers with at least one
+        purchase in the window), ``spend_per_customer`` (euros) and ``contacts_per_customer``.
+        Per e-mail arm, against control (causal, arms are randomised): ``conversion_diff``,
+        ``conversion_relative_lift``, ``spend_diff``, ``spend_relative_lift``.
+        Inside the control arm (observational): ``control_multichannel_share``, and the
+        ``conversion_rate`` and ``spend_per_customer`` of ``multichannel`` customers
+        (``n_repertoire_channels >= 2``, the analogue of Hillstrom's past-year
+        "Multichannel") and ``single`` ones, with the relative lifts
+        ``control_multichannel_conversion_relative_lift`` and
+        ``control_multichannel_spend_relative_lift``. Relative lifts are NaN when the
+        reference is 0.
+    """
+    spec = PopulationSpec(**{k: params[k] for k in _POPULATION_PARAMS},
+                          breadth_purchase_effect=params["breadth_purchase_effect"])
+    email = Monochannel(channel="email", contact_pressure=params["email_pressure"])
+    arms = {"control": Monochannel(channel="email", contact_pressure=0.0),
+            "mens_email": email, "womens_email": email}
+    result = simulate(spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1,
+                      progress=False, rng=rng)
+    c = result.customers
+    table = pd.DataFrame({
+        "arm": c["arm"],
+        "converted": (c["n_purchases"] > 0).to_numpy(float),
+        "spend": c["revenue_eur"].to_numpy(float),
+        "contacts": c["contacts_received"].to_numpy(float),
+        "multichannel": (c["n_repertoire_channels"] >= 2).to_numpy(),
+    })
+    by_arm = table.groupby("arm", observed=False)[["converted", "spend", "contacts"]].mean()
+    out = {}
+    for arm in EMAIL_ARMS:
+        row = by_arm.loc[arm]
+        out[f"{arm}_conversion_rate"] = float(row["converted"])
+        out[f"{arm}_spend_per_customer"] = float(row["spend"])
+        out[f"{arm}_contacts_per_customer"] = float(row["contacts"])
+    base = by_arm.loc["control"]
+    for arm in EMAIL_ARMS[1:]:
+        row = by_arm.loc[arm]
+        for metric, col in (("conversion", "converted"), ("spend", "spend")):
+            out[f"{arm}_{metric}_diff"] = float(row[col] - base[col])
+            out[f"{arm}_{metric}_relative_lift"] = _relative(float(row[col]), float(base[col]))
+    control = table[table["arm"] == "control"]
+    groups = control.groupby("multichannel")[["converted", "spend"]].mean()
+    groups = groups.reindex([True, False])  # NaN for a group with no customer
+    out["control_multichannel_share"] = float(control["multichannel"].mean())
+    for label, key in (("multichannel", True), ("single", False)):
+        out[f"control_{label}_conversion_rate"] = float(groups.loc[key, "converted"])
+        out[f"control_{label}_spend_per_customer"] = float(groups.loc[key, "spend"])
+    for metric, col in (("conversion", "converted"), ("spend", "spend")):
+        out[f"control_multichannel_{metric}_relative_lift"] = _relative(
+            float(groups.loc[True, col]), float(groups.loc[False, col]))
+    return out
+
+
+register_study(
+    "email_experiment",
+    email_experiment,
+    params={
+        **_POPULATION_PARAMS,
+        "breadth_purchase_effect": FloatParam(0.0, 5.0, default=0.0),
+        "n_weeks": IntParam(1, 520, default=2),
+        "email_pressure": FloatParam(0.0, 50.0, default=1.0),
     },
 )

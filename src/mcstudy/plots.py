@@ -1,0 +1,173 @@
+"""Figures shared by the notebooks: effects with confidence intervals, Qini curves.
+
+The functions draw precomputed estimates (from :mod:`mcstudy.stats`); they never estimate
+anything themselves, so a figure shows exactly the numbers of the table beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+__all__ = ["plot_effects", "plot_qini"]
+
+
+def _check_frame(df, columns: Sequence[str | None], name: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name!r} must be a pandas DataFrame; got {type(df).__name__}.")
+    missing = [c for c in dict.fromkeys(columns) if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(f"{name!r} is missing columns {missing}; it has {list(df.columns)}.")
+
+
+def _order(values: pd.Series) -> list:
+    """Observed values in category order (categoricals) or order of first appearance."""
+    present = list(dict.fromkeys(values.dropna()))
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if c in present]
+    return present
+
+
+def plot_effects(
+    effects: pd.DataFrame,
+    *,
+    y: str = "arm",
+    x: str = "difference",
+    col: str | None = "outcome",
+    hue: str | None = None,
+    low: str = "ci_low",
+    high: str = "ci_high",
+    reference: float | None = 0.0,
+    xlabel: str | Mapping[str, str] | None = None,
+    panel_width: float = 4.0,
+    row_height: float = 0.45,
+) -> plt.Figure:
+    """Plot point estimates with horizontal confidence intervals, one panel per ``col``.
+
+    Parameters
+    ----------
+    effects : pandas.DataFrame
+        One row per estimate, e.g. the output of :func:`mcstudy.stats.arm_effects` or
+        :func:`mcstudy.stats.subgroup_effects`.
+    y : str, default="arm"
+        Column labelling the rows of each panel (top to bottom in category or first-seen
+        order).
+    x, low, high : str, default="difference", "ci_low", "ci_high"
+        Columns of the estimate and its interval.
+    col : str or None, default="outcome"
+        One panel per value of this column (each with its own x-axis); one panel if None.
+    hue : str or None, default=None
+        Column whose values are drawn side by side in different colours within each row.
+    reference : float or None, default=0.0
+        Draw a dashed vertical line here (the "no effect" value); None for no line.
+    xlabel : str or mapping of str to str, default=None
+        x-axis label, or one per panel keyed by the ``col`` value; ``x`` when None.
+    panel_width, row_height : float, default=4.0, 0.45
+        Size of a panel in inches: its width, and its height per row of ``y``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    TypeError
+        If ``effects`` is not a DataFrame.
+    ValueError
+        If columns are missing (listed) or ``effects`` is empty.
+
+    Examples
+    --------
+    >>> fig = plot_effects(arm_effects(customers))  # doctest: +SKIP
+    """
+    _check_frame(effects, [y, x, low, high, col, hue], "effects")
+    if effects.empty:
+        raise ValueError("'effects' has no rows to plot.")
+    panels = _order(effects[col]) if col is not None else [None]
+    hues = _order(effects[hue]) if hue is not None else [None]
+    n_rows = max(len(_order(effects[y] if p is None else effects.loc[effects[col] == p, y]))
+                 for p in panels)
+    fig, axes = plt.subplots(1, len(panels), squeeze=False,
+                             figsize=(panel_width * len(panels), 0.8 + row_height * n_rows))
+    colours = dict(zip(hues, sns.color_palette(n_colors=len(hues)), strict=True))
+    offsets = np.linspace(-0.2, 0.2, len(hues)) if len(hues) > 1 else np.zeros(1)
+    for ax, panel in zip(axes[0], panels, strict=True):
+        part = effects if panel is None else effects[effects[col] == panel]
+        rows = _order(part[y])
+        position = {label: i for i, label in enumerate(rows)}
+        for offset, level in zip(offsets, hues, strict=True):
+            sub = part if level is None else part[part[hue] == level]
+            pos = sub[y].map(position).to_numpy(dtype=float) + offset
+            est = sub[x].to_numpy(dtype=float)
+            err = np.vstack([est - sub[low].to_numpy(float), sub[high].to_numpy(float) - est])
+            ax.errorbar(est, pos, xerr=err, fmt="o", capsize=3, color=colours[level],
+                        label=None if level is None else str(level))
+        if reference is not None:
+            ax.axvline(reference, color="0.5", linestyle="--", linewidth=1)
+        ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_title("" if panel is None else str(panel))
+        label = xlabel.get(panel, x) if isinstance(xlabel, Mapping) else (xlabel or x)
+        ax.set_xlabel(label)
+        ax.set_ylabel("" if ax is not axes[0][0] else y)
+    if hue is not None:
+        axes[0][-1].legend(title=hue, loc="best", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def plot_qini(
+    curves: Mapping[str, pd.DataFrame],
+    *,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    ylabel: str = "incremental outcome",
+) -> plt.Axes:
+    """Plot Qini curves of several targeting scores and the random-targeting line.
+
+    Parameters
+    ----------
+    curves : mapping of str to pandas.DataFrame
+        Label -> output of :func:`mcstudy.stats.qini_curve` (computed on the same customers,
+        so every curve ends at the same overall incremental outcome).
+    ax : matplotlib.axes.Axes, default=None
+        Axes to draw on; a new figure when None.
+    title : str, default=None
+        Axes title.
+    ylabel : str, default="incremental outcome"
+        y-axis label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError
+        If ``curves`` is not a mapping of DataFrames.
+    ValueError
+        If ``curves`` is empty or a curve lacks ``fraction_targeted`` or ``incremental``.
+    """
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"'curves' must map labels to DataFrames; got {type(curves).__name__}.")
+    if not curves:
+        raise ValueError("'curves' must hold at least one Qini curve; got none.")
+    for label, curve in curves.items():
+        _check_frame(curve, ["fraction_targeted", "incremental"], f"curves[{label!r}]")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.0, 4.0))
+    colours = sns.color_palette(n_colors=len(curves))
+    for colour, (label, curve) in zip(colours, curves.items(), strict=True):
+        ax.plot(curve["fraction_targeted"], curve["incremental"], label=label, color=colour)
+    end = float(next(iter(curves.values()))["incremental"].iloc[-1])
+    ax.plot([0.0, 1.0], [0.0, end], color="0.5", linestyle="--", label="random targeting")
+    ax.set_xlabel("fraction of customers targeted (by decreasing score)")
+    ax.set_ylabel(ylabel)
+    if title is not None:
+        ax.set_title(title)
+    ax.legend(loc="best", fontsize="small")
+    return ax
