@@ -65,8 +65,9 @@ class Strategy:
     history_shared : float
         Probability that a service contact finds the customer's history, in [0, 1].
     referral_strength : float
-        Share of a contacted customer's purchase-channel choice driven by the contact's
-        cross-channel referral, in [0, 1].
+        Share of the purchase-channel choice, in a week when the customer attended a contact,
+        driven by that contact's cross-channel referral (which may lead to a channel outside
+        the customer's repertoire), in [0, 1].
     fixed_investment_eur, integration_cost_per_channel_eur : float
         One-off costs at week 0, >= 0.
     coordination_cost_per_pair_eur_per_week : float
