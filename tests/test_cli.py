@@ -1,0 +1,62 @@
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from mcstudy.cli import main
+
+
+def test_help_lists_commands(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("claims", "simulate", "bench", "sweep", "reproduce"):
+        assert command in out
+
+
+def test_python_dash_m():
+    done = subprocess.run([sys.executable, "-m", "mcstudy", "--version"], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.startswith("mcstudy ")
+
+
+def test_claims_summary(capsys):
+    assert main(["claims"]) == 0
+    out = capsys.readouterr().out
+    assert "by document and kind" in out and "000_da6d8463cb5d92d2.txt" in out
+    assert "by topic and kind" in out and "not-testable" in out
+
+
+def test_claims_bad_file_is_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "claims.csv"
+    bad.write_text("claim_id,source\nC1,x\n")
+    assert main(["claims", "--path", str(bad)]) == 2
+    assert "missing columns" in capsys.readouterr().err
+
+
+def test_simulate_writes_tables(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["simulate", "--customers", "400", "--weeks", "4", "--seed", "3",
+                 "--strategy", "siloed", "--strategy", "omnichannel", "--out", str(out)]) == 0
+    customers = pd.read_parquet(out / "customers.parquet")
+    assert len(customers) == 400 and set(customers["arm"]) == {"siloed", "omnichannel"}
+    for name in ("weekly", "journeys", "costs"):
+        assert (out / f"{name}.parquet").is_file()
+    assert "omnichannel" in capsys.readouterr().out
+
+
+def test_simulate_rejects_bad_values(tmp_path, capsys):
+    assert main(["simulate", "--customers", "0", "--out", str(tmp_path)]) == 2
+    assert "'n_customers' must be an int" in capsys.readouterr().err
+
+
+def test_bench_json_line(capsys):
+    assert main(["bench", "--customers", "2000", "--weeks", "3", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(report) >= {"customers", "weeks", "channels", "seconds",
+                           "customer_weeks_per_second", "peak_memory_mb"}
+    assert report["customers"] == 2000 and report["channels"] == 6
+    assert report["customer_weeks_per_second"] > 0
