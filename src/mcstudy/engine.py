@@ -73,7 +73,11 @@ class SimulationResult:
     seed: object = field(repr=False)
 
     def summary(self) -> pd.DataFrame:
-        """Per-arm totals: customers, purchases, revenue, contacts, churn, costs and margin."""
+        """Per-arm totals: customers, purchases, revenue, contacts, churn, costs and margin.
+
+        ``margin_per_customer_eur`` is revenue minus contact, service and integration costs;
+        the cost of goods sold is not modelled.
+        """
         c = self.customers
         g = c.groupby("arm", observed=True)
         out = pd.DataFrame({
@@ -259,8 +263,9 @@ def simulate(
     arm_shares : mapping of str to float, default=None
         Probability of each arm; equal shares when None.
     n_journeys : int, default=None
-        About how many customers to record touchpoint by touchpoint (a systematic sample:
-        every k-th customer), in [0, n_customers]; None for min(1000, n_customers).
+        At most this many customers are recorded touchpoint by touchpoint (a systematic
+        sample: every k-th customer, k = ceil(n_customers / n_journeys)), in
+        [0, n_customers]; None for min(1000, n_customers).
     n_threads : int, default=None
         Threads running blocks in parallel (the result does not depend on it); the number of
         CPUs when None.
@@ -311,7 +316,7 @@ def simulate(
 
     n_blocks = -(-n // BLOCK_SIZE)
     sizes = [min(BLOCK_SIZE, n - b * BLOCK_SIZE) for b in range(n_blocks)]
-    stride = max(1, n // n_journeys) if n_journeys else n + 1
+    stride = -(-n // n_journeys) if n_journeys else n + 1  # ceil: at most n_journeys sampled
     cum = np.cumsum(shares)
     cum[-1] = 1.0
     workers = min(n_threads or os.cpu_count() or 1, n_blocks)

@@ -24,6 +24,11 @@ def _check_frame(df, columns: Sequence[str | None], name: str) -> None:
         raise ValueError(f"{name!r} is missing columns {missing}; it has {list(df.columns)}.")
 
 
+def _text(value) -> str:
+    """Label text with ``$`` escaped, so that "$100" is not read as mathtext."""
+    return str(value).replace("$", r"\$")
+
+
 def _order(values: pd.Series) -> list:
     """Observed values in category order (categoricals) or order of first appearance."""
     present = list(dict.fromkeys(values.dropna()))
@@ -92,7 +97,7 @@ def plot_effects(
     n_rows = max(len(_order(effects[y] if p is None else effects.loc[effects[col] == p, y]))
                  for p in panels)
     fig, axes = plt.subplots(1, len(panels), squeeze=False,
-                             figsize=(panel_width * len(panels), 0.8 + row_height * n_rows))
+                             figsize=(panel_width * len(panels), 1.2 + row_height * n_rows))
     colours = dict(zip(hues, sns.color_palette(n_colors=len(hues)), strict=True))
     offsets = np.linspace(-0.2, 0.2, len(hues)) if len(hues) > 1 else np.zeros(1)
     for ax, panel in zip(axes[0], panels, strict=True):
@@ -105,12 +110,12 @@ def plot_effects(
             est = sub[x].to_numpy(dtype=float)
             err = np.vstack([est - sub[low].to_numpy(float), sub[high].to_numpy(float) - est])
             ax.errorbar(est, pos, xerr=err, fmt="o", capsize=3, color=colours[level],
-                        label=None if level is None else str(level))
+                        label=None if level is None else _text(level))
         if reference is not None:
             ax.axvline(reference, color="0.5", linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+        ax.set_yticks(range(len(rows)), [_text(r) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_title("" if panel is None else str(panel))
+        ax.set_title("" if panel is None else _text(panel))
         label = xlabel.get(panel, x) if isinstance(xlabel, Mapping) else (xlabel or x)
         ax.set_xlabel(label)
         ax.set_ylabel("" if ax is not axes[0][0] else y)
@@ -162,7 +167,8 @@ def plot_qini(
         _, ax = plt.subplots(figsize=(5.0, 4.0))
     colours = sns.color_palette(n_colors=len(curves))
     for colour, (label, curve) in zip(colours, curves.items(), strict=True):
-        ax.plot(curve["fraction_targeted"], curve["incremental"], label=label, color=colour)
+        ax.plot(curve["fraction_targeted"], curve["incremental"], label=_text(label),
+                color=colour)
     end = float(next(iter(curves.values()))["incremental"].iloc[-1])
     ax.plot([0.0, 1.0], [0.0, end], color="0.5", linestyle="--", label="random targeting")
     ax.set_xlabel("fraction of customers targeted (by decreasing score)")

@@ -43,9 +43,11 @@ class PopulationSpec:
     purchase_rate_per_week : float, default=0.04
         Mean base purchase rate (purchases per week), in (0, 10].
     rate_shape : float, default=1.0
-        Gamma shape of purchase-rate heterogeneity (counts are negative binomial), > 0.
+        Gamma shape of purchase-rate heterogeneity, > 0 (given engagement, counts over a
+        period without contacts are negative binomial).
     basket_mean_eur : float, default=50.0
-        Mean basket value of a small-tier customer, euros, > 0.
+        Mean basket value before the tier multiplier (the small tier's mean with the default
+        multipliers), euros, > 0.
     basket_sigma : float, default=0.4
         Standard deviation of log basket value, in [0, 3].
     tier_shares : tuple of 3 floats, default=(0.75, 0.20, 0.05)
@@ -54,7 +56,8 @@ class PopulationSpec:
         Basket multiplier of each tier, > 0.
     affinity_concentration : float, default=5.0
         Concentration of the Dirichlet channel affinities around the profile's base weights
-        (``data/channels.csv``), > 0. Larger means customers of one profile are more alike.
+        (``data/channels.csv``), in [0.1, 1e6]. Larger means customers of one profile are
+        more alike; below 0.1 the Dirichlet draws underflow to zero.
     attention_mean : float, default=2.0
         Mean attention capacity, contacts per week a customer can process, in [1, 100].
         Capacity is ``1 + Poisson(attention_mean - 1)``.
@@ -110,7 +113,7 @@ class PopulationSpec:
             check_number(m, f"tier_value_multipliers[{k}]", 0, 1e6, low_open=True)
         object.__setattr__(self, "tier_shares", shares)
         object.__setattr__(self, "tier_value_multipliers", mults)
-        check_number(self.affinity_concentration, "affinity_concentration", 0, 1e6, low_open=True)
+        check_number(self.affinity_concentration, "affinity_concentration", 0.1, 1e6)
         check_number(self.attention_mean, "attention_mean", 1, 100)
         if isinstance(self.consent_rate, Mapping):
             for ch, p in self.consent_rate.items():

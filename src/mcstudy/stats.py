@@ -1,13 +1,20 @@
 """Statistics for customer tables: randomised arm effects, adjusted comparisons, uplift.
 
-Every function works on any per-customer table with an arm (or group) column: the Hillstrom
+The functions work on any per-customer table with an arm (or group) column: the Hillstrom
 table from :func:`mcstudy._hillstrom.hillstrom_customer_table` and simulator output alike.
 
 - :func:`arm_effects`: causal effects of randomised arms against a control arm;
 - :func:`adjusted_comparison`: an *observational* comparison of groups (e.g. past channel),
   unadjusted and regression-adjusted;
 - :func:`qini_curve`, :func:`qini_coefficient`, :func:`uplift_at_k`: how well a targeting score
-  ranks customers by their uplift.
+  ranks customers by their uplift;
+- :func:`subgroup_effects`, :func:`interaction_test`: whether a randomised effect differs
+  between subgroups;
+- :func:`relative_lift`: relative difference of one group against others, raw and adjusted;
+- :func:`two_model_uplift`: a two-model uplift score to evaluate with the Qini tools;
+- :func:`summarise_replications`: mean, interval and spread of simulated replications.
+
+Apart from :func:`summarise_replications`, the functions take one row per customer.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ __all__ = [
     "qini_curve",
     "relative_lift",
     "subgroup_effects",
+    "summarise_replications",
     "two_model_uplift",
     "uplift_at_k",
 ]
@@ -1016,3 +1024,64 @@ def two_model_uplift(
         fit = model.fit(disp=0) if family == "logit" else model.fit()
         predictions.append(np.asarray(fit.predict(x_test), dtype=float))
     return predictions[0] - predictions[1]
+
+
+def summarise_replications(
+    results: pd.DataFrame,
+    metrics: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Summarise the replications of a simulated study, metric by metric.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Tidy output of :func:`mcstudy.experiments.replicate` or :func:`~mcstudy.experiments.sweep`
+        (columns ``replication``, ``metric``, ``value``).
+    metrics : sequence of str, default=None
+        Metrics to keep, in this order; every metric (sorted) when None.
+    by : sequence of str, default=()
+        Further key columns to group by (e.g. swept parameters).
+    alpha : float, default=0.05
+        Level of the interval of the mean and of the replication quantiles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``by`` values,) metric: ``n_replications``, ``mean``, ``sd``,
+        ``ci_low``/``ci_high`` (t-interval of the mean over replications: how precisely the
+        simulations pin down the model's expected value) and ``q_low``/``q_high`` (the
+        ``alpha/2`` and ``1 - alpha/2`` quantiles of the replications: the spread one
+        simulated study of this size shows, comparable to one real study's CI).
+
+    Raises
+    ------
+    TypeError
+        If ``results`` is not a DataFrame.
+    ValueError
+        If columns are missing or a requested metric is absent.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    _check_frame(results, ["replication", "metric", "value", *by], name="results")
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    present = sorted(results["metric"].unique())
+    metrics = present if metrics is None else list(metrics)
+    absent = [m for m in metrics if m not in present]
+    if absent:
+        raise ValueError(f"metrics {absent} are not in 'results'; it has {present}.")
+    data = results[results["metric"].isin(metrics)]
+    g = data.groupby([*by, "metric"], sort=False)["value"]
+    out = pd.DataFrame({
+        "n_replications": g.size(), "mean": g.mean(), "sd": g.std(ddof=1),
+        "q_low": g.quantile(alpha / 2), "q_high": g.quantile(1 - alpha / 2),
+    })
+    half = sps.t.ppf(1 - alpha / 2, np.maximum(out["n_replications"] - 1, 1)) * (
+        out["sd"] / np.sqrt(out["n_replications"]))
+    out.insert(3, "ci_low", out["mean"] - half)
+    out.insert(4, "ci_high", out["mean"] + half)
+    out = out.reset_index()
+    out["metric"] = pd.Categorical(out["metric"], categories=metrics)
+    out = out.sort_values([*by, "metric"], kind="stable").reset_index(drop=True)
+    out["metric"] = out["metric"].astype(str)
+    return out

@@ -55,8 +55,9 @@ class Strategy:
     respect_consent : bool
         Contact a customer only on channels they consented to.
     route_by_preference : bool
-        Spread contacts in proportion to the customer's channel affinity; otherwise each
-        channel team contacts its whole list at an equal share of the pressure.
+        Spread contacts in proportion to contact mix × the customer's channel affinity,
+        re-spreading the whole pressure over the channels allowed; otherwise each channel team
+        contacts its list at its share of the contact mix.
     suppress_weeks_after_purchase : int
         Weeks without marketing contacts after a purchase, in [0, 52].
     inconsistent_offer_prob : float
@@ -177,7 +178,10 @@ class Strategy:
 
 @dataclass(frozen=True)
 class Monochannel(Strategy):
-    """One channel, one team: no cross-channel inconsistency, history kept on that channel.
+    """One channel, one team: no cross-channel inconsistency, one history.
+
+    The single team holds the customer's whole history, so service contacts find it whatever
+    channel the customer uses (``history_shared=1``, an assumption).
 
     Parameters
     ----------
@@ -252,7 +256,9 @@ class Omnichannel(Strategy):
 class ValueTiered(SiloedMultichannel):
     """Channel by customer value (source 000).
 
-    Key accounts are visited and phoned, medium customers phoned, small customers mailed.
+    Key accounts are visited and phoned, medium customers phoned, small customers mailed. A
+    tier left out of ``tier_channels`` is contacted on the union of the other tiers' channels
+    in equal shares; with ``tier_channels`` set, ``channels`` is not used.
     """
 
     name = "value_tiered"
