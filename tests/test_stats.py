@@ -18,10 +18,16 @@ from mcstudy import config
 from mcstudy.datasets import load_hillstrom
 from mcstudy.stats import (
     AdjustedComparison,
+    InteractionTest,
     adjusted_comparison,
     arm_effects,
+    interaction_test,
     qini_coefficient,
     qini_curve,
+    relative_lift,
+    subgroup_effects,
+    summarise_replications,
+    two_model_uplift,
     uplift_at_k,
 )
 
@@ -338,3 +344,205 @@ def test_real_channel_gap_is_mostly_selection(real_customers):
     multi = result.summary().set_index("group").loc["multichannel"]
     assert multi["unadjusted_difference"] == pytest.approx(0.4929, abs=1e-4)
     assert multi["ci_low"] < 0 < multi["ci_high"]
+
+
+# ---- subgroup effects and interaction tests ------------------------------------------------
+
+@pytest.fixture
+def heterogeneous() -> pd.DataFrame:
+    """4,000 customers; an e-mail raises conversion by 0.02 for 'old' and 0.12 for 'new'."""
+    rng = np.random.default_rng(4)
+    n = 4000
+    segment = rng.choice(["old", "new"], n)
+    treated = rng.integers(0, 2, n)
+    p = 0.05 + treated * np.where(segment == "new", 0.12, 0.02)
+    converted = (rng.random(n) < p).astype(int)
+    return pd.DataFrame({
+        "arm": np.where(treated == 1, "email", "control"),
+        "treated": treated,
+        "segment": pd.Categorical(segment, categories=["old", "new"]),
+        "age": rng.normal(40, 10, n),
+        "converted": converted,
+    })
+
+
+def test_subgroup_effects_equal_arm_effects_within_each_level(customers):
+    out = subgroup_effects(customers, "past_channel", outcomes=["visited", "spend"])
+    assert list(out.columns[:2]) == ["subgroup", "level"]
+    assert list(out.columns[2:]) == ARM_EFFECT_COLUMNS
+    assert list(out["level"].unique()) == ["phone", "web", "multichannel"]
+    assert (out["subgroup"] == "past_channel").all()
+    for level in ("phone", "multichannel"):
+        part = customers[customers["past_channel"] == level]
+        expected = arm_effects(part, outcomes=["visited", "spend"])
+        got = out[out["level"] == level].drop(columns=["subgroup", "level"])
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), expected)
+
+
+def test_subgroup_effects_validation(customers):
+    with pytest.raises(ValueError, match=r"missing columns \['tier'\]"):
+        subgroup_effects(customers, "tier")
+
+
+def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
+    res = interaction_test(heterogeneous, "treated", "segment", "converted")
+    assert isinstance(res, InteractionTest)
+    assert res.levels == ("new",) and res.reference == "old" and res.df == 1
+    effects = subgroup_effects(heterogeneous, "segment", outcomes=["converted"],
+                               control="control").set_index("level")["difference"]
+    assert res.effect[0] == pytest.approx(effects["new"] - effects["old"], abs=1e-10)
+    assert res.ci_low[0] < 0.10 < res.ci_high[0]
+    assert res.joint_pvalue < 1e-6 and res.pvalue[0] == pytest.approx(res.joint_pvalue)
+    # Same model fitted directly with statsmodels.
+    fit = smf.ols("converted ~ treated * segment", heterogeneous).fit(cov_type="HC3")
+    assert res.effect[0] == pytest.approx(fit.params["treated:segment[T.new]"])
+    assert res.pvalue[0] == pytest.approx(fit.pvalues["treated:segment[T.new]"])
+    summary = res.summary()
+    assert list(summary["level"]) == ["new"]
+    assert summary.loc[0, "effect_scale"] == "difference in means"
+
+
+def test_interaction_joint_test_and_logit(heterogeneous):
+    df = heterogeneous.assign(decile=pd.qcut(heterogeneous["age"], 4, labels=list("abcd")))
+    res = interaction_test(df, "treated", "decile", "converted", covariates=["age"])
+    assert res.df == 3 and len(res.effect) == 3
+    fit = smf.ols("converted ~ treated * decile + age", df).fit(cov_type="HC3")
+    terms = [f"treated:decile[T.{x}]" for x in "bcd"]
+    wald = fit.wald_test(", ".join(f"{t} = 0" for t in terms), scalar=True, use_f=False)
+    assert res.statistic == pytest.approx(float(wald.statistic))
+    assert res.joint_pvalue > 0.001  # no interaction with age quartiles was simulated
+    logit = interaction_test(heterogeneous, "treated", "segment", "converted", family="logit",
+                             reference="new")
+    assert logit.levels == ("old",)
+    direct = smf.logit("converted ~ treated * C(segment, Treatment('new'))",
+                       heterogeneous).fit(disp=0)
+    name = "treated:C(segment, Treatment('new'))[T.old]"
+    assert logit.effect[0] == pytest.approx(direct.params[name], rel=1e-6)
+    assert logit.summary().loc[0, "effect_scale"] == "log odds ratio"
+
+
+def test_interaction_validation(heterogeneous):
+    with pytest.raises(ValueError, match="'treated' must hold only 0/1|column 'age' must"):
+        interaction_test(heterogeneous, "age", "segment", "converted")
+    with pytest.raises(ValueError, match="'reference' must be one of the levels"):
+        interaction_test(heterogeneous, "treated", "segment", reference="young")
+    one = heterogeneous[heterogeneous["segment"] == "old"]
+    with pytest.raises(ValueError, match="at least 2 levels"):
+        interaction_test(one, "treated", "segment")
+    with pytest.raises(ValueError, match="must name different columns"):
+        interaction_test(heterogeneous, "treated", "segment", covariates=["segment"])
+    with pytest.raises(ValueError, match="family='logit' needs a 0/1 outcome"):
+        interaction_test(heterogeneous, "treated", "segment", "age", family="logit")
+
+
+# ---- relative lift -------------------------------------------------------------------------
+
+@pytest.fixture
+def confounded() -> pd.DataFrame:
+    """Purchases depend on past spend only; the 'multi' group has higher past spend."""
+    rng = np.random.default_rng(7)
+    n = 20_000
+    past = rng.gamma(2.0, 1.0, n)
+    multi = rng.random(n) < 1 / (1 + np.exp(-(past - 3)))
+    group = np.where(multi, "multi", rng.choice(["phone", "web"], n))
+    bought = (rng.random(n) < 0.02 * np.exp(0.4 * past)).astype(int)
+    return pd.DataFrame({"group": group, "past": past, "bought": bought,
+                         "spend": bought * rng.gamma(2.0, 30.0, n)})
+
+
+def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
+    res = relative_lift(confounded, "group", "multi", "bought", reference=["phone", "web"])
+    y, d = confounded["bought"].to_numpy(float), (confounded["group"] == "multi").to_numpy()
+    m1, m0 = y[d].mean(), y[~d].mean()
+    lift, low, high, p = res.unadjusted
+    assert lift == pytest.approx(m1 / m0 - 1, rel=1e-8)
+    # Robust (HC0) variance of log ratio = var1/(n1 m1^2) + var0/(n0 m0^2), variances ddof=0.
+    se = np.sqrt(y[d].var() / (d.sum() * m1**2) + y[~d].var() / ((~d).sum() * m0**2))
+    z = sps.norm.ppf(0.975)
+    assert low == pytest.approx(m1 / m0 * np.exp(-z * se) - 1, rel=1e-6)
+    assert high == pytest.approx(m1 / m0 * np.exp(z * se) - 1, rel=1e-6)
+    assert np.isnan(res.adjusted).all()
+    assert list(res.summary()["estimate"]) == ["unadjusted"]
+    assert res.n_level + res.n_reference == res.n == len(confounded)
+
+
+def test_relative_lift_adjustment_removes_confounded_difference(confounded):
+    res = relative_lift(confounded, "group", "multi", "bought", covariates=["past"])
+    assert res.reference == ("phone", "web")
+    assert res.unadjusted[1] > 0.5  # raw lift clearly positive
+    lift, low, high, _ = res.adjusted
+    assert low < 0 < high and abs(lift) < 0.15
+    summary = res.summary()
+    assert list(summary["estimate"]) == ["unadjusted", "adjusted"]
+    assert summary.loc[0, "reference"] == "phone + web"
+
+
+def test_relative_lift_subset_of_reference_and_continuous(confounded):
+    res = relative_lift(confounded, "group", "multi", "spend", reference=["web"])
+    part = confounded[confounded["group"].isin(["multi", "web"])]
+    assert res.n == len(part)
+    assert res.unadjusted[0] == pytest.approx(
+        part.loc[part["group"] == "multi", "spend"].mean()
+        / part.loc[part["group"] == "web", "spend"].mean() - 1)
+
+
+def test_relative_lift_validation(confounded):
+    with pytest.raises(ValueError, match=r"'level' must name groups among .*got \['sms'\]"):
+        relative_lift(confounded, "group", "sms", "bought")
+    with pytest.raises(ValueError, match="'reference' must be other groups"):
+        relative_lift(confounded, "group", "multi", "bought", reference=["multi"])
+    with pytest.raises(ValueError, match="must be non-negative"):
+        relative_lift(confounded.assign(bought=-confounded["bought"]), "group", "multi", "bought")
+    with pytest.raises(ValueError, match="non-zero mean"):
+        relative_lift(confounded.assign(bought=0), "group", "multi", "bought")
+
+
+# ---- two-model uplift ----------------------------------------------------------------------
+
+def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(heterogeneous):
+    train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
+    score = two_model_uplift(train, test, "treated", "converted", ["segment", "age"])
+    assert score.shape == (len(test),)
+    new = (test["segment"] == "new").to_numpy()
+    assert score[new].mean() > score[~new].mean() + 0.05
+    fits = [smf.logit("converted ~ C(segment) + age", train[train["treated"] == t]).fit(disp=0)
+            for t in (1, 0)]
+    expected = fits[0].predict(test) - fits[1].predict(test)
+    np.testing.assert_allclose(score, expected.to_numpy(), rtol=1e-6, atol=1e-9)
+    ols = two_model_uplift(train, test, "treated", "converted", ["segment"], family="ols")
+    assert ols[new].mean() == pytest.approx(
+        arm_effects(train[train["segment"] == "new"], control="control",
+                    outcomes=["converted"])["difference"].iloc[0], rel=1e-8)
+
+
+def test_two_model_uplift_validation(heterogeneous):
+    with pytest.raises(ValueError, match="'features' must name at least one column"):
+        two_model_uplift(heterogeneous, heterogeneous, "treated", "converted", [])
+    with pytest.raises(ValueError, match="'train' must contain treated and control"):
+        only = heterogeneous[heterogeneous["treated"] == 1]
+        two_model_uplift(only, heterogeneous, "treated", "converted", ["age"])
+    with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
+        two_model_uplift(heterogeneous, heterogeneous[["segment"]], "treated", "converted",
+                         ["age"])
+
+
+# ---- replication summaries -----------------------------------------------------------------
+
+def test_summarise_replications():
+    from mcstudy.experiments import replicate
+
+    table = replicate("toy_poisson", params={"rate": 3.0, "n": 50}, n_replications=8, seed=2,
+                      progress=False)
+    out = summarise_replications(table, metrics=["variance", "mean"])
+    assert list(out["metric"]) == ["variance", "mean"]
+    values = table.loc[table["metric"] == "mean", "value"]
+    row = out.set_index("metric").loc["mean"]
+    assert row["n_replications"] == 8
+    assert row["mean"] == pytest.approx(values.mean())
+    assert row["sd"] == pytest.approx(values.std(ddof=1))
+    half = sps.t.ppf(0.975, 7) * values.std(ddof=1) / np.sqrt(8)
+    assert row["ci_low"] == pytest.approx(values.mean() - half)
+    assert row["q_high"] == pytest.approx(values.quantile(0.975))
+    assert list(summarise_replications(table)["metric"]) == ["mean", "variance"]
+    with pytest.raises(ValueError, match=r"metrics \['median'\] are not in 'results'"):
+        summarise_replications(table, metrics=["median"])
