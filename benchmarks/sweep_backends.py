@@ -4,7 +4,7 @@ Runs the ``strategy_comparison`` study over a grid of 2 strategies x 5 contact p
 4 replications (40 tasks) on each backend, prints the wall time and the speed-up over serial,
 checks the three tables are identical, and ends with one JSON line.
 
-    python benchmarks/sweep_backends.py [--customers 20000] [--weeks 26] [--workers 2]
+    python benchmarks/sweep_backends.py [--customers 100000] [--weeks 52] [--workers 2]
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from mcstudy.experiments import sweep  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--customers", type=int, default=20_000)
-    parser.add_argument("--weeks", type=int, default=26)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--replications", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)

@@ -692,7 +692,14 @@ def _run_dask(args, workers, scheduler, store, frames, bar) -> None:
 
     cluster = client = None
     if scheduler is None:
-        cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)
+        import dask
+
+        # Dask's workers return freed memory to the system at 64 KiB by default; the simulator
+        # allocates and frees large arrays in every task, so keep glibc's default threshold.
+        trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+        with dask.config.set({trim: None}):
+            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                               processes=True, dashboard_address=None)
         active = client = distributed.Client(cluster)
     elif isinstance(scheduler, distributed.Client):
         active = scheduler
