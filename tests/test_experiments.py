@@ -240,7 +240,8 @@ def test_dask_starts_and_closes_its_own_local_cluster(dask_cluster, monkeypatch)
         progress=False,
     )
     assert calls == {
-        "kwargs": {"n_workers": 2, "threads_per_worker": 1, "processes": True},
+        "kwargs": {"n_workers": 2, "threads_per_worker": 1, "processes": True,
+                   "dashboard_address": None},
         "closed": True,
     }
     pd.testing.assert_frame_equal(
