@@ -120,21 +120,33 @@ def test_breadth_correlates_with_rate_only_through_the_link():
 
 # --- known answers ---------------------------------------------------------------------------
 
-def test_poisson_sampler_matches_the_poisson_law():
+def test_event_clocks_give_independent_poisson_counts():
+    # A clock advanced by rate r_t each week gives Poisson(r_t) counts, independent across
+    # weeks, whatever the earlier rates (memorylessness of the exponential).
     @_kernel.numba.njit
-    def draw(rng, mu, n):
-        out = np.empty(n, np.int64)
-        for i in range(n):
-            out[i] = _kernel._poisson(rng, mu)
+    def draw(rng, rates):
+        clock = np.zeros((1, 2))
+        _kernel._start(rng, clock, 0)
+        out = np.empty(rates.size, np.int64)
+        for k in range(rates.size):
+            out[k] = _kernel._arrivals(rng, clock, 0, rates[k])
         return out
 
+    cycle = np.array([0.05, 1.3, 0.0, 7.0])
+    rates = np.tile(cycle, 100_000)
+    x = draw(np.random.default_rng(0), rates)
+    assert (x[rates == 0] == 0).all()
     for mu in (0.05, 1.3, 7.0):
-        x = draw(np.random.default_rng(0), mu, 200_000)
-        observed = np.bincount(x, minlength=30)[:30]
-        expected = stats.poisson.pmf(np.arange(30), mu) * len(x)
+        counts = x[rates == mu]
+        observed = np.bincount(counts, minlength=30)[:30]
+        expected = stats.poisson.pmf(np.arange(30), mu) * len(counts)
         keep = expected > 5
         chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
         assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-4
+    # independence of the counts of consecutive weeks with positive rates
+    after = x[rates == 7.0][:-1], x[rates == 0.05][1:]
+    r = np.corrcoef(*after)[0, 1]
+    assert abs(r) < 4 / np.sqrt(len(after[0]))
 
 
 def test_without_contacts_or_churn_purchases_are_poisson_in_the_base_rate():

@@ -18,26 +18,36 @@ WEEKLY_METRICS = ("contacts", "contacts_attended", "purchases", "revenue_eur", "
 
 NEVER = 1_000_000  # "weeks since last purchase" before any purchase
 
+# Event clocks of a customer (rows of ``clock``): each event type is a unit-rate Poisson process
+# run in "operational time" (the accumulated weekly rate or hazard). Rows PURCHASES, SERVICE and
+# CHURN, then one row per channel for contacts (CONTACT + c) and for consent withdrawal
+# (CONTACT + n_channels + c).
+PURCHASES, SERVICE, CHURN, CONTACT = 0, 1, 2, 3
+
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _poisson(rng, mu):
-    """Poisson(mu) draw: arrivals of a unit-rate Poisson process in [0, mu].
+def _start(rng, clock, e):
+    """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time."""
+    clock[e, 0] = 0.0
+    clock[e, 1] = rng.standard_exponential()
 
-    Exact, and needs only 1 + mu exponential draws on average and no ``exp``, which makes it
-    faster than the general sampler for the small rates of weekly contacts and purchases.
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _arrivals(rng, clock, e, rate):
+    """Advance clock ``e`` by ``rate`` units of operational time; return the arrivals.
+
+    ``clock[e]`` holds [time elapsed, time of the next arrival] of a unit-rate Poisson process.
+    By memorylessness the count over each week is Poisson(rate) given the past, whatever the
+    rates of earlier weeks, so this is an exact Poisson(rate) draw (and an event with
+    probability 1 - exp(-rate) for a hazard); it costs one exponential draw per arrival only,
+    instead of one or more draws every week.
     """
+    clock[e, 0] += rate
     k = 0
-    s = rng.standard_exponential()
-    while s <= mu:
+    while clock[e, 1] <= clock[e, 0]:
         k += 1
-        s += rng.standard_exponential()
+        clock[e, 1] += rng.standard_exponential()
     return k
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _happens(rng, hazard):
-    """True with probability 1 - exp(-hazard) (an event of a unit-rate process in [0, hazard])."""
-    return rng.standard_exponential() < hazard
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
@@ -55,6 +65,16 @@ def _contact_weights(w, base, consent, affinity, respect_consent, by_preference)
     return total
 
 
+@numba.njit(nogil=True, cache=True, inline="always")
+def _contact_effects(r1, p1, consent, affinity, sens, intr, pers, k_i, nc_i, nc_p):
+    """Fill the irritation ``r1`` and persuasion ``p1`` of one contact on each channel."""
+    n_ch = r1.shape[0]
+    for c in range(n_ch):
+        no_consent = not consent[c]
+        r1[c] = k_i * sens * intr[c] * (1.0 + nc_i * no_consent)
+        p1[c] = pers[c] * affinity[c] * n_ch * (nc_p if no_consent else 1.0)
+
+
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def run_block(
     rng, n_weeks,
@@ -69,8 +89,8 @@ def run_block(
     # outputs per customer
     o_purch, o_revenue, o_received, o_attended, o_clutter, o_irr, o_withdraw, o_churn,
     o_service_ch, o_effort, o_incons,
-    # outputs per arm × week (× channel × metric)
-    wk, wk_active,
+    # outputs per arm × week × channel × metric
+    wk,
     # journeys of sampled customers
     jr_n, jr_a, jr_dp, jr_dr, jr_y, jr_pc, jr_val, jr_g, jr_h,
 ):
@@ -84,9 +104,18 @@ def run_block(
     att = np.zeros(n_ch, np.int64)
     w = np.zeros(n_ch)
     used = np.zeros(n_ch, np.int64)  # channels that contacted the customer this week
+    r1 = np.zeros(n_ch)  # irritation from one contact, per channel (for this customer)
+    clock = np.zeros((CONTACT + 2 * n_ch, 2))
+    withdrawal = CONTACT + n_ch
+    p1 = np.zeros(n_ch)  # persuasion from one attended contact, per channel
     prob = np.zeros(n_pur)
 
+    m = 0  # number of channels in ``used``
     for i in range(n_cust):  # customers are independent: one whole history at a time
+        for q in range(m):  # clear the previous customer's last week
+            n[used[q]] = 0
+            att[used[q]] = 0
+        m = 0
         a = arm[i]
         j = jidx[i]
         k = tier[i]
@@ -96,6 +125,8 @@ def run_block(
         inb = 0.0
         for c in range(n_ch):
             inb += affinity[i, c] * inbound[c]
+        for e in range(CONTACT + 2 * n_ch):
+            _start(rng, clock, e)
         persuasion = 0.0
         irritation = 0.0
         since = NEVER
@@ -103,37 +134,34 @@ def run_block(
         wsum = 0.0
         for t in range(n_weeks):
             ph = 1 if t >= lag[a] else 0
-            wk_active[a, t] += 1
             since += 1
             if ph != phase:  # contact weights change with the phase and with consent only
                 phase = ph
                 wsum = _contact_weights(w, s_weights[a, ph, k], consent[i], affinity[i],
                                         s_consent[a, ph], s_pref[a, ph])
+                _contact_effects(r1, p1, consent[i], affinity[i], s_i, intr, pers, k_i, nc_i,
+                                 nc_p)
 
-            # 1. Outbound contacts: Poisson in total, each contact to a channel in proportion
-            #    to its weight (the same law as independent Poisson counts per channel).
-            #    Routing to preferences re-spreads the whole pressure; siloed teams just skip
-            #    the customers their list excludes (base weights sum to 1).
+            # 1. Outbound contacts: Poisson per channel at the pressure times the channel's
+            #    weight. Routing to preferences re-spreads the whole pressure over the allowed
+            #    channels; siloed teams just skip the customers their list excludes (base
+            #    weights sum to 1).
+            for q in range(m):  # clear last week's counts
+                n[used[q]] = 0
+                att[used[q]] = 0
             total = 0
             m = 0
-            for c in range(n_ch):
-                n[c] = 0
-                att[c] = 0
             if since > s_suppress[a, ph] and wsum > 0:
-                rate = s_pressure[a, ph] * (1.0 if s_pref[a, ph] else wsum)
-                total = _poisson(rng, rate)
-                for _ in range(total):
-                    u = rng.random() * wsum
-                    c = 0
-                    acc = w[0]
-                    while c < n_ch - 1 and (u >= acc or w[c] == 0):
-                        c += 1
-                        acc += w[c]
-                    if n[c] == 0:
-                        used[m] = c
-                        m += 1
-                    n[c] += 1
-                    att[c] += 1
+                scale = s_pressure[a, ph] / (wsum if s_pref[a, ph] else 1.0)
+                for c in range(n_ch):
+                    if w[c] > 0:
+                        k_c = _arrivals(rng, clock, CONTACT + c, scale * w[c])
+                        if k_c > 0:
+                            used[m] = c
+                            m += 1
+                            n[c] = k_c
+                            att[c] = k_c
+                            total += k_c
 
             # 2. Frequency cap (firm) then attention (customer), in preference order.
             if total > cap:
@@ -170,11 +198,8 @@ def run_block(
             for q in range(m):
                 c = used[q]
                 if n[c] > 0:  # the cap may have removed every contact of a channel
-                    no_consent = not consent[i, c]
-                    r_c = (k_i * s_i * intr[c] * (1.0 + nc_i * no_consent) * n[c]
-                           + k_cl * (n[c] - att[c]))
-                    p_c = (pers[c] * affinity[i, c] * n_ch * (nc_p if no_consent else 1.0)
-                           * (inc_p if inconsistent else 1.0) * att[c])
+                    r_c = r1[c] * n[c] + k_cl * (n[c] - att[c])
+                    p_c = p1[c] * (inc_p if inconsistent else 1.0) * att[c]
                     add_r += r_c
                     add_p += p_c
                     wk[a, t, c, 0] += n[c]
@@ -190,7 +215,7 @@ def run_block(
             # 5. Purchases: Poisson, rate raised by persuasion, lowered by irritation.
             damp = math.exp(-b_r * irritation)
             mu = base * damp * (1.0 + b_p * persuasion)
-            y = _poisson(rng, mu)
+            y = _arrivals(rng, clock, PURCHASES, mu)
             if j >= 0:
                 jr_g[j, t] = base * damp * b_p
                 jr_h[j, t] = mu * b_r
@@ -222,7 +247,7 @@ def run_block(
 
             # 7. Self-initiated service contacts; effort when the history is lost.
             effort = 0
-            n_service = _poisson(rng, svc + svc_p * (y > 0))
+            n_service = _arrivals(rng, clock, SERVICE, svc + svc_p * (y > 0))
             if n_service > 0 and inb > 0:
                 for _ in range(n_service):
                     u = rng.random() * inb
@@ -242,13 +267,14 @@ def run_block(
             for q in range(m):
                 c = used[q]
                 if n[c] > 0 and consent[i, c]:
-                    if _happens(rng, th_w * s_i * intr[c] * n[c] * (1.0 + irritation)):
+                    hazard = th_w * s_i * intr[c] * n[c] * (1.0 + irritation)
+                    if _arrivals(rng, clock, withdrawal + c, hazard) > 0:
                         consent[i, c] = False
                         o_withdraw[i] += 1
                         phase = -1  # recompute the contact weights next week
 
             # 9. Churn.
-            if _happens(rng, h_0 + h_r * irritation + h_e * effort):
+            if _arrivals(rng, clock, CHURN, h_0 + h_r * irritation + h_e * effort) > 0:
                 o_churn[i] = t
                 break
         o_irr[i] = irritation

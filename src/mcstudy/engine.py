@@ -202,7 +202,6 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
         "incons": np.zeros(n_block, np.int64),
     }
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
-    wk_active = np.zeros((n_arms, n_weeks), np.int64)
     jr = {
         "n": np.zeros((n_j, n_weeks, n_ch), np.int64),
         "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
@@ -223,9 +222,13 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
         np.array(response.as_tuple()), float(spec.breadth_purchase_effect),
         out["purch"], out["revenue"], out["received"], out["attended"], out["clutter"],
         out["irritation"], out["withdraw"], out["churn"], out["service"], out["effort"],
-        out["incons"], wk, wk_active,
+        out["incons"], wk,
         jr["n"], jr["a"], jr["dp"], jr["dr"], jr["y"], jr["pc"], jr["val"], jr["g"], jr["h"],
     )
+    # Customers active at the start of each week: those whose last active week is >= t.
+    last = np.where(out["churn"] >= 0, out["churn"], n_weeks - 1)
+    wk_active = np.stack([np.bincount(last[arm == a], minlength=n_weeks)[::-1].cumsum()[::-1]
+                          for a in range(n_arms)])
     fill_customer_columns(cols, slice(first_id, first_id + n_block), pop, arm, breadth, consent,
                           out, channels)
     return dict(wk=wk, wk_active=wk_active, jr=jr, jr_ids=ids[sampled], jr_arm=arm[sampled],
