@@ -15,6 +15,7 @@ seed.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +33,7 @@ from mcstudy.costs import cost_ledger
 from mcstudy.datasets import load_channels
 from mcstudy.population import TIERS, PopulationSpec, generate_population
 from mcstudy.response import ResponseSpec
-from mcstudy.strategies import Strategy
+from mcstudy.strategies import SiloedMultichannel, Strategy
 
 __all__ = ["BLOCK_SIZE", "SimulationResult", "simulate"]
 
@@ -95,6 +96,12 @@ class SimulationResult:
         out["margin_per_customer_eur"] = (out["revenue_per_customer_eur"]
                                           - out["cost_per_customer_eur"])
         return out.reset_index()
+
+
+@functools.lru_cache(maxsize=1)
+def _default_channels() -> ChannelSet:
+    """The six default channels of the shipped catalogue (read once per process)."""
+    return ChannelSet(load_channels())
 
 
 def _seed_sequence(rng) -> np.random.SeedSequence:
@@ -302,7 +309,6 @@ def simulate(
     if not isinstance(response, ResponseSpec):
         raise TypeError(f"'response' must be a ResponseSpec; got {response!r}.")
     if strategy is None:
-        from mcstudy.strategies import SiloedMultichannel
         strategy = SiloedMultichannel()
     arms, shares = _arms(strategy, arm_shares)
     n_weeks = check_int(n_weeks, "n_weeks", 1, 520)
@@ -310,7 +316,7 @@ def simulate(
     n_journeys = min(1000, n) if n_journeys is None else check_int(n_journeys, "n_journeys", 0, n)
     if n_threads is not None:
         check_int(n_threads, "n_threads", 1, 1024)
-    channels = channels if channels is not None else ChannelSet(load_channels())
+    channels = channels if channels is not None else _default_channels()
     if not isinstance(channels, ChannelSet):
         raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
     spec.consent_probabilities(channels)  # validates consent channels
