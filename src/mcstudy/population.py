@@ -212,14 +212,15 @@ def generate_population(
     preference_order = np.argsort(-affinity, axis=1, kind="stable")
 
     # Purchase repertoire: 1 + Binomial(P - 1, p_i) channels, p_i rising with engagement
-    # through the link exponent, drawn without replacement in proportion to affinity
-    # (Gumbel top-k).
+    # through the link exponent, drawn without replacement in proportion to affinity: an
+    # exponential race, the channels whose Exp(1) / affinity comes first (the same law as
+    # the Gumbel top-k trick).
     pidx = channels.purchase_index
     n_purchase = len(pidx)
     p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement ** spec.engagement_breadth_link)
     breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
-    keys = np.log(affinity[:, pidx]) + rng.gumbel(size=(n, n_purchase))
-    order = np.argsort(-keys, axis=1, kind="stable")
+    arrival = rng.standard_exponential((n, n_purchase)) / affinity[:, pidx]
+    order = np.argsort(arrival, axis=1, kind="stable")
     rank = np.empty_like(order)
     np.put_along_axis(rank, order, np.arange(n_purchase), axis=1)
     repertoire = rank < breadth[:, None]
