@@ -7,10 +7,11 @@ form ``'n_customers' must be an int in [1, inf); got 0.``
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 
 
 def _fmt_range(low: float, high: float, low_open: bool, high_open: bool) -> str:
@@ -91,3 +92,14 @@ def check_array(
             f"got {arr[idx]!r} at index {idx}."
         )
     return arr
+
+
+def check_frame(df: object, columns: Sequence[str | None], name: str = "df") -> None:
+    """Raise unless ``df`` is a DataFrame with every column of ``columns`` (None is skipped)."""
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{name!r} must be a pandas DataFrame; got {type(df).__name__}.")
+    missing = [c for c in dict.fromkeys(columns) if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{name!r} is missing columns {missing}; it has columns {list(df.columns)}."
+        )

@@ -117,7 +117,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path", default=None, help="claims CSV (default: data/claims.csv)")
     p.set_defaults(func=_cmd_claims)
 
-    # --- sweep (mcstudy.experiments) ---------------------------------------------------------
     p = sub.add_parser(
         "sweep",
         help="run a parameter sweep from a TOML config (resumable)",
@@ -133,7 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--example", action="store_true", help="print an example config and exit")
     p.set_defaults(func=_cmd_sweep)
-    # --- end sweep -----------------------------------------------------------------------------
 
     from mcstudy.strategies import STRATEGIES
 

@@ -6,22 +6,18 @@ anything themselves, so a figure shows exactly the numbers of the table beside i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from mcstudy._validation import check_frame
+
 __all__ = ["plot_effects", "plot_qini"]
 
 
-def _check_frame(df, columns: Sequence[str | None], name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name!r} must be a pandas DataFrame; got {type(df).__name__}.")
-    missing = [c for c in dict.fromkeys(columns) if c is not None and c not in df.columns]
-    if missing:
-        raise ValueError(f"{name!r} is missing columns {missing}; it has {list(df.columns)}.")
 
 
 def _text(value) -> str:
@@ -89,7 +85,7 @@ def plot_effects(
     --------
     >>> fig = plot_effects(arm_effects(customers))  # doctest: +SKIP
     """
-    _check_frame(effects, [y, x, low, high, col, hue], "effects")
+    check_frame(effects, [y, x, low, high, col, hue], "effects")
     if effects.empty:
         raise ValueError("'effects' has no rows to plot.")
     panels = _order(effects[col]) if col is not None else [None]
@@ -162,7 +158,7 @@ def plot_qini(
     if not curves:
         raise ValueError("'curves' must hold at least one Qini curve; got none.")
     for label, curve in curves.items():
-        _check_frame(curve, ["fraction_targeted", "incremental"], f"curves[{label!r}]")
+        check_frame(curve, ["fraction_targeted", "incremental"], f"curves[{label!r}]")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 4.0))
     colours = sns.color_palette(n_colors=len(curves))

@@ -30,7 +30,7 @@ import statsmodels.formula.api as smf
 from scipy import stats as sps
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from mcstudy._validation import check_number, check_option
+from mcstudy._validation import check_frame, check_number, check_option
 
 __all__ = [
     "AdjustedComparison",
@@ -56,14 +56,6 @@ _PROPORTION_METHOD = "difference in proportions: Newcombe hybrid score CI, score
 _WELCH_METHOD = "difference in means: Welch t-test and Welch CI"
 
 
-def _check_frame(df, columns: Sequence[str], name: str = "df") -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name!r} must be a pandas DataFrame; got {type(df).__name__}.")
-    missing = [c for c in dict.fromkeys(columns) if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{name!r} is missing columns {missing}; it has columns {list(df.columns)}."
-        )
 
 
 def _numeric_outcome(df: pd.DataFrame, column: str) -> np.ndarray:
@@ -165,7 +157,7 @@ def arm_effects(
     outcomes = list(outcomes)
     if not outcomes:
         raise ValueError("'outcomes' must name at least one column; got [].")
-    _check_frame(df, [arm, *outcomes])
+    check_frame(df, [arm, *outcomes])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     check_option(method, "method", ("auto", "proportion", "welch"))
     levels = _levels(df[arm])
@@ -316,7 +308,7 @@ def adjusted_comparison(
        305-325, 1985.
     """
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    _check_frame(df, [group, outcome, *covariates])
+    check_frame(df, [group, outcome, *covariates])
     check_option(family, "family", ("ols", "logit"))
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     if group in covariates or outcome in covariates or group == outcome:
@@ -630,7 +622,7 @@ def subgroup_effects(
     """
     if isinstance(outcomes, str):
         outcomes = [outcomes]
-    _check_frame(df, [by, arm, *outcomes])
+    check_frame(df, [by, arm, *outcomes])
     frames = []
     for level in _levels(df[by]):
         part = arm_effects(df[(df[by] == level).to_numpy()], arm=arm, control=control,
@@ -754,7 +746,7 @@ def interaction_test(
        Methods 3(1), 33-72, 2014.
     """
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    _check_frame(df, [treatment, moderator, outcome, *covariates])
+    check_frame(df, [treatment, moderator, outcome, *covariates])
     check_option(family, "family", ("ols", "logit"))
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     names = [treatment, moderator, outcome, *covariates]
@@ -914,7 +906,7 @@ def relative_lift(
        data", American Journal of Epidemiology 159(7), 702-706, 2004.
     """
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    _check_frame(df, [group, outcome, *covariates])
+    check_frame(df, [group, outcome, *covariates])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     levels = _levels(df[group])
     reference = [lv for lv in levels if lv != level] if reference is None else list(reference)
@@ -1001,8 +993,8 @@ def two_model_uplift(
     features = [features] if isinstance(features, str) else list(features)
     if not features:
         raise ValueError("'features' must name at least one column; got [].")
-    _check_frame(train, [treatment, outcome, *features], name="train")
-    _check_frame(test, features, name="test")
+    check_frame(train, [treatment, outcome, *features], name="train")
+    check_frame(test, features, name="test")
     check_option(family, "family", ("logit", "ols"))
     t = _binary_column(train, treatment).astype(bool)
     if t.all() or not t.any():
@@ -1063,7 +1055,7 @@ def summarise_replications(
         If columns are missing or a requested metric is absent.
     """
     by = [by] if isinstance(by, str) else list(by)
-    _check_frame(results, ["replication", "metric", "value", *by], name="results")
+    check_frame(results, ["replication", "metric", "value", *by], name="results")
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     present = sorted(results["metric"].unique())
     metrics = present if metrics is None else list(metrics)
