@@ -28,10 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mesa_model import CustomerModel, agreement_table  # noqa: E402
 
-from mcstudy import _kernel  # noqa: E402
-from mcstudy.engine import simulate  # noqa: E402
-from mcstudy.population import PopulationSpec  # noqa: E402
-from mcstudy.strategies import SiloedMultichannel  # noqa: E402
+from mcstudy.model import _kernel  # noqa: E402
+from mcstudy.model.engine import simulate  # noqa: E402
+from mcstudy.model.population import PopulationSpec  # noqa: E402
+from mcstudy.model.strategies import SiloedMultichannel  # noqa: E402
 
 
 def _positive_int(text: str) -> int:

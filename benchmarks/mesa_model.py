@@ -3,11 +3,11 @@
 This is the model a researcher would write in Mesa: one :class:`CustomerAgent` per customer,
 whose ``step`` applies the rules of one week in plain Python, and a :class:`CustomerModel`
 that steps every active agent once a week. It re-implements, rule by rule, the numba kernel
-:func:`mcstudy._kernel.run_block`, so that it can
+:func:`mcstudy.model._kernel.run_block`, so that it can
 
 * cross-check the engine: the two implementations share the customer distributions
-  (:func:`mcstudy.population.generate_population`) and the strategy tables
-  (:func:`mcstudy.engine._strategy_tables`) but nothing else, so statistical agreement of
+  (:func:`mcstudy.model.population.generate_population`) and the strategy tables
+  (:func:`mcstudy.model.engine._strategy_tables`) but nothing else, so statistical agreement of
   their outputs checks the kernel's rules; and
 * measure how much faster the engine is (``benchmarks/compare_mesa.py``).
 
@@ -42,12 +42,12 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from mcstudy.channels import ChannelSet
-from mcstudy.datasets import load_channels
-from mcstudy.engine import _arms, _strategy_tables
-from mcstudy.population import PopulationSpec, generate_population
-from mcstudy.response import ResponseSpec
-from mcstudy.strategies import SiloedMultichannel, Strategy
+from mcstudy.io.catalogue import load_channels
+from mcstudy.model.channels import ChannelSet
+from mcstudy.model.engine import _arms, _strategy_tables
+from mcstudy.model.population import PopulationSpec, generate_population
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import SiloedMultichannel, Strategy
 
 __all__ = ["CustomerAgent", "CustomerModel", "run_mesa"]
 
@@ -431,7 +431,7 @@ def agreement_table(engine: pd.DataFrame, mesa_customers: pd.DataFrame,
     Parameters
     ----------
     engine, mesa_customers : pandas.DataFrame
-        Customer tables of :func:`mcstudy.engine.simulate` and :func:`run_mesa`.
+        Customer tables of :func:`mcstudy.model.engine.simulate` and :func:`run_mesa`.
     metrics : sequence of str, default=AGREEMENT_METRICS
         Columns to compare; boolean columns get a two-proportion z test (pooled), the others
         Welch's t test.

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcstudy.analysis import qini_curve
 from mcstudy.plots import plot_effects, plot_qini
-from mcstudy.stats import qini_curve
 
 
 @pytest.fixture

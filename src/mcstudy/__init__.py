@@ -1,24 +1,37 @@
-"""mcstudy: put claims about multichannel and omnichannel customer contact to the test."""
+"""mcstudy: put claims about multichannel and omnichannel customer contact to the test.
+
+The package is laid out like its data flow:
+
+- :mod:`mcstudy.io`: validated loaders (claims registry, channel catalogue, Hillstrom data);
+- :mod:`mcstudy.model`: the customer simulator (population, strategies, kernel, engine);
+- :mod:`mcstudy.runs`: replications and sweeps on serial, process and Dask backends;
+- :mod:`mcstudy.analysis`: randomised, observational and uplift statistics;
+- :mod:`mcstudy.verdicts`, :mod:`mcstudy.plots`, :mod:`mcstudy.reports`, :mod:`mcstudy.cli`:
+  verdicts on claims, figures, executed notebooks and the command line.
+
+The names below are re-exported for convenience.
+"""
 
 __version__ = "0.1.0"
 
-from mcstudy import studies as _studies  # noqa: F401  (registers the simulator studies)
-from mcstudy.channels import ChannelSet
-from mcstudy.claims import Verdict, judge_association, judge_effect, record_verdict
-from mcstudy.datasets import load_channels, load_claims, load_hillstrom
-from mcstudy.engine import SimulationResult, simulate
-from mcstudy.experiments import replicate, sweep
-from mcstudy.population import PopulationSpec, generate_population
-from mcstudy.response import ResponseSpec
-from mcstudy.strategies import (
+from mcstudy.io import load_channels, load_claims, load_hillstrom
+from mcstudy.model import (
+    ChannelSet,
     CrossChannel,
     Monochannel,
     Omnichannel,
+    PopulationSpec,
+    ResponseSpec,
     SiloedMultichannel,
+    SimulationResult,
     Strategy,
     ValueTiered,
+    generate_population,
     make_strategy,
+    simulate,
 )
+from mcstudy.runs import replicate, sweep
+from mcstudy.verdicts import Verdict, judge_association, judge_effect, record_verdict
 
 __all__ = [
     "ChannelSet",

@@ -40,8 +40,8 @@ def run_benchmark(n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=
         ``customers, weeks, channels, threads, seconds, customer_weeks_per_second,
         peak_memory_mb, compile_seconds``.
     """
-    from mcstudy.engine import simulate
-    from mcstudy.population import PopulationSpec
+    from mcstudy.model.engine import simulate
+    from mcstudy.model.population import PopulationSpec
 
     check_int(n_customers, "n_customers", 1, 100_000_000)
     check_int(n_weeks, "n_weeks", 1, 520)

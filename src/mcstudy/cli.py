@@ -9,8 +9,8 @@ from mcstudy import __version__
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
-    from mcstudy.claims import summarise_claims
-    from mcstudy.datasets import load_claims
+    from mcstudy.io.catalogue import load_claims
+    from mcstudy.verdicts import summarise_claims
 
     claims = load_claims(args.path)
     print(f"{len(claims)} claims in {args.path or 'data/claims.csv'}\n")
@@ -22,9 +22,9 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mcstudy.engine import simulate
-    from mcstudy.population import PopulationSpec
-    from mcstudy.strategies import make_strategy
+    from mcstudy.model.engine import simulate
+    from mcstudy.model.population import PopulationSpec
+    from mcstudy.model.strategies import make_strategy
 
     names = args.strategy or ["siloed"]
     params = {} if args.pressure is None else {"contact_pressure": args.pressure}
@@ -77,7 +77,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from mcstudy.experiments import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
+    from mcstudy.runs import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
 
     if args.example:
         print(EXAMPLE_SWEEP_CONFIG, end="")
@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--example", action="store_true", help="print an example config and exit")
     p.set_defaults(func=_cmd_sweep)
 
-    from mcstudy.strategies import STRATEGIES
+    from mcstudy.model.strategies import STRATEGIES
 
     p = sub.add_parser("simulate", help="simulate a population and write the result tables")
     p.add_argument("--customers", type=int, default=10_000, help="number of customers")

@@ -1,6 +1,6 @@
 """Figures shared by the notebooks: effects with confidence intervals, Qini curves.
 
-The functions draw precomputed estimates (from :mod:`mcstudy.stats`); they never estimate
+The functions draw precomputed estimates (from :mod:`mcstudy.analysis`); they never estimate
 anything themselves, so a figure shows exactly the numbers of the table beside it.
 """
 
@@ -52,8 +52,8 @@ def plot_effects(
     Parameters
     ----------
     effects : pandas.DataFrame
-        One row per estimate, e.g. the output of :func:`mcstudy.stats.arm_effects` or
-        :func:`mcstudy.stats.subgroup_effects`.
+        One row per estimate, e.g. the output of :func:`mcstudy.analysis.arm_effects` or
+        :func:`mcstudy.analysis.subgroup_effects`.
     y : str, default="arm"
         Column labelling the rows of each panel (top to bottom in category or first-seen
         order).
@@ -133,7 +133,7 @@ def plot_qini(
     Parameters
     ----------
     curves : mapping of str to pandas.DataFrame
-        Label -> output of :func:`mcstudy.stats.qini_curve` (computed on the same customers,
+        Label -> output of :func:`mcstudy.analysis.qini_curve` (computed on the same customers,
         so every curve ends at the same overall incremental outcome).
     ax : matplotlib.axes.Axes, default=None
         Axes to draw on; a new figure when None.

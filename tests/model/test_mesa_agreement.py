@@ -1,6 +1,6 @@
 """Cross-check the numba engine against an independent Mesa implementation of the same rules.
 
-``benchmarks/mesa_model.py`` re-implements the weekly rules of ``mcstudy._kernel.run_block``
+``benchmarks/mesa_model.py`` re-implements the weekly rules of ``mcstudy.model._kernel.run_block``
 as plain per-agent Python in Mesa 3. Both start from the same customer distributions and
 strategy tables but draw independently, so agreement is statistical: per-customer means must
 not differ beyond sampling error (two-sample tests at a Bonferroni-corrected level), and the
@@ -17,11 +17,11 @@ import pytest
 
 pytest.importorskip("mesa")
 
-from mcstudy.engine import simulate  # noqa: E402
-from mcstudy.population import PopulationSpec  # noqa: E402
-from mcstudy.strategies import Omnichannel, SiloedMultichannel  # noqa: E402
+from mcstudy.model.engine import simulate  # noqa: E402
+from mcstudy.model.population import PopulationSpec  # noqa: E402
+from mcstudy.model.strategies import Omnichannel, SiloedMultichannel  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from mesa_model import AGREEMENT_METRICS, agreement_table, run_mesa  # noqa: E402
 
 N_CUSTOMERS = 3000

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from mcstudy._validation import check_int, check_number, check_option, check_probability
+from mcstudy.vocab import PARAMETER_RANGES, TIERS
 
 __all__ = [
     "COST_BASE_CUSTOMERS",
@@ -99,7 +100,8 @@ class Strategy:
     tier_channels: Mapping[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        check_number(self.contact_pressure, "contact_pressure", 0, 50)
+        check_number(self.contact_pressure, "contact_pressure",
+                     *PARAMETER_RANGES["contact_pressure"])
         if self.channels is not None:
             mix = self.channels
             if isinstance(mix, str) or not mix:
@@ -127,7 +129,7 @@ class Strategy:
         check_int(self.deployment_lag_weeks, "deployment_lag_weeks", 0, 520)
         if self.tier_channels is not None:
             for tier in self.tier_channels:
-                check_option(tier, "tier_channels key", ("small", "medium", "key_account"))
+                check_option(tier, "tier_channels key", TIERS)
             object.__setattr__(self, "tier_channels",
                                {k: tuple(v) for k, v in self.tier_channels.items()})
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mcstudy import _kernel
-from mcstudy.population import PROFILES, TIERS
+from mcstudy.model import _kernel
+from mcstudy.model.effects import first_order_effects, satisfaction
+from mcstudy.vocab import PROFILES, TIERS
 
 
 def _cat(codes, labels) -> pd.Categorical:
@@ -51,7 +52,7 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
         "n_consented_channels_end": consent_end.sum(axis=1),
         "consent_withdrawals": out["withdraw"], "churned": churn >= 0, "churn_week": churn,
         "service_contacts": service.sum(axis=1), "effort_events": out["effort"],
-        "satisfaction": np.exp(-out["irritation"]),
+        "satisfaction": satisfaction(out["irritation"]),
     }
     for k, name in enumerate(channels.purchase_channels):
         values[f"purchases_{name}"] = purch[:, k]
@@ -88,26 +89,12 @@ def _weekly(blocks, arms, channels, n_weeks) -> pd.DataFrame:
     return df
 
 
-def _discounted_future(x: np.ndarray, decay: float) -> np.ndarray:
-    """``out[:, t] = sum_{s >= t} decay**(s - t) * x[:, s]`` along axis 1."""
-    out = np.zeros_like(x)
-    acc = np.zeros(x.shape[0])
-    for t in range(x.shape[1] - 1, -1, -1):
-        acc = x[:, t] + decay * acc
-        out[:, t] = acc
-    return out
-
-
 def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
     jr = {k: np.concatenate([b["jr"][k] for b in blocks]) for k in blocks[0]["jr"]}
     ids = np.concatenate([b["jr_ids"] for b in blocks])
     arm = np.concatenate([b["jr_arm"] for b in blocks])
     basket = np.concatenate([b["jr_basket"] for b in blocks])
-    # First-order effect of a week's contacts on expected future purchases: persuasion they
-    # add, carried by the adstock, minus irritation they add, carried by its decay.
-    gain = _discounted_future(jr["g"], response.persuasion_decay)
-    loss = _discounted_future(jr["h"], response.irritation_decay)
-    effect = jr["dp"] * gain[:, :, None] - jr["dr"] * loss[:, :, None]
+    effect = first_order_effects(jr, response)
     converted = jr["y"].sum(axis=1) > 0
 
     j, t, c = np.nonzero(jr["n"])

@@ -16,6 +16,7 @@ import pandas as pd
 
 from mcstudy import config
 from mcstudy._validation import check_option
+from mcstudy.vocab import EVIDENCE, KIND_NOT_TESTABLE, VERDICT_NOT_TESTABLE, VERDICTS
 
 __all__ = [
     "VERDICTS",
@@ -28,7 +29,6 @@ __all__ = [
     "summarise_claims",
 ]
 
-VERDICTS = ("supported", "not supported", "conditional", "artefact", "not testable")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Verdict:
 
     def __post_init__(self):
         check_option(self.verdict, "verdict", VERDICTS)
-        check_option(self.evidence, "evidence", ("causal", "observational", "arithmetic", "none"))
+        check_option(self.evidence, "evidence", EVIDENCE)
 
     def summary(self) -> pd.DataFrame:
         """The verdict as a one-row DataFrame."""
@@ -133,8 +133,8 @@ def record_untestable(claims: pd.DataFrame, notebook: str,
     The reason recorded is the registry's note. Returns the verdicts written.
     """
     rows = []
-    for claim in claims[claims["kind"] == "not-testable"].itertuples(index=False):
-        verdict = Verdict(claim.claim_id, "not testable", float("nan"), float("nan"),
+    for claim in claims[claims["kind"] == KIND_NOT_TESTABLE].itertuples(index=False):
+        verdict = Verdict(claim.claim_id, VERDICT_NOT_TESTABLE, float("nan"), float("nan"),
                           float("nan"), "", "registry", 0, "none", claim.note, notebook)
         rows.append(record_verdict(verdict, path))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
@@ -173,7 +173,7 @@ def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
     Parameters
     ----------
     claims : pandas.DataFrame
-        The registry, as returned by :func:`mcstudy.datasets.load_claims`.
+        The registry, as returned by :func:`mcstudy.io.catalogue.load_claims`.
 
     Returns
     -------

@@ -4,7 +4,7 @@ Contact costs are the channel catalogue's cost per contact times the contacts se
 costs its cost per customer-initiated contact times the service contacts handled.
 Integration costs follow the strategy: a fixed investment and a cost per integrated channel
 at week 0, a coordination cost per pair of channels kept consistent and a running cost every
-week. They are stated for a firm of :data:`~mcstudy.strategies.COST_BASE_CUSTOMERS` customers
+week. They are stated for a firm of :data:`~mcstudy.model.strategies.COST_BASE_CUSTOMERS` customers
 and scale with the number of customers in the arm (source 001 gives the range: from 50,000
 euros to several million, 6 to 18 months).
 """
@@ -16,7 +16,7 @@ from math import comb
 import numpy as np
 import pandas as pd
 
-from mcstudy.strategies import COST_BASE_CUSTOMERS, Strategy
+from mcstudy.model.strategies import COST_BASE_CUSTOMERS, Strategy
 
 __all__ = ["cost_ledger", "LEDGER_ITEMS"]
 

@@ -1,4 +1,4 @@
-"""Tests for mcstudy.experiments: seeds, backends, resume, configs and the sweep CLI."""
+"""Tests for mcstudy.runs: seeds, backends, resume, configs and the sweep CLI."""
 
 from __future__ import annotations
 
@@ -15,15 +15,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mcstudy import experiments as ex
+from mcstudy.runs import studies
 from mcstudy.cli import main
-from mcstudy.experiments import (
+from mcstudy.runs import (
+    EXAMPLE_SWEEP_CONFIG,
     STUDIES,
     ConfigError,
     FloatParam,
     IntParam,
     OptionParam,
     RunConfigError,
+    StudySpec,
     load_sweep_config,
     register_study,
     replicate,
@@ -48,8 +50,11 @@ def _no_tqdm(monkeypatch):
 @pytest.fixture
 def registry(monkeypatch):
     """Let a test register studies without leaking them into other tests."""
-    monkeypatch.setattr(ex, "STUDIES", dict(STUDIES))
-    return ex.STUDIES
+    saved = dict(STUDIES)
+    yield STUDIES
+    for name in set(STUDIES) - set(saved):
+        del STUDIES[name]
+    STUDIES.update(saved)
 
 
 # --- tables and seeds ---------------------------------------------------------------------------
@@ -86,7 +91,7 @@ def test_task_streams_are_seedsequence_children():
     for point, replication in [(0, 0), (2, 1), (3, 2)]:
         params = {"rate": GRID["rate"][point // 2], "n": GRID["n"][point % 2]}
         rng = np.random.default_rng(task_seed_sequence(123, point, replication))
-        expected = ex._toy_poisson(params, rng)
+        expected = studies.toy_poisson(params, rng)
         rows = table[(table["point"] == point) & (table["replication"] == replication)]
         assert rows.set_index("metric")["value"].to_dict() == expected
         # equivalent to one child per point, one grandchild per replication
@@ -139,7 +144,7 @@ def test_registered_study_fills_defaults_and_checks_params():
         return {"x": 0.0}
 
     replicate(
-        ex.StudySpec("spy", spy, {"k": IntParam(1, 5, default=2), "s": OptionParam(["a", "b"])}),
+        StudySpec("spy", spy, {"k": IntParam(1, 5, default=2), "s": OptionParam(["a", "b"])}),
         params={"s": "a"},
         n_replications=1,
         seed=0,
@@ -319,8 +324,8 @@ def _sleepy(params, rng):
 _RESUME_SCRIPT = """
 import sys
 sys.path.insert(0, {tests!r})
-from mcstudy.experiments import FloatParam, register_study, sweep
-from test_experiments import _sleepy
+from mcstudy.runs import FloatParam, register_study, sweep
+from test_batch import _sleepy
 register_study("sleepy", _sleepy, params={{"mu": FloatParam(-10, 10)}})
 sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, seed=11, out_dir={out!r})
 """
@@ -365,8 +370,8 @@ def test_register_study(registry):
     assert registry["demo"] is spec and spec.description.startswith("Toy study")
     register_study("demo", _sleepy, params={})  # same function again: fine (module reload)
     with pytest.raises(ValueError, match=r"'demo' is already registered to .*replace=True"):
-        register_study("demo", ex._toy_poisson, params={})
-    register_study("demo", ex._toy_poisson, params={}, replace=True)
+        register_study("demo", studies.toy_poisson, params={})
+    register_study("demo", studies.toy_poisson, params={}, replace=True)
     with pytest.raises(ValueError, match=r"'mu' must be a real number in \[0, 50\]; got 99"):
         register_study("bad", _sleepy, params={"mu": FloatParam(0, 50, default=99)})
     with pytest.raises(ValueError, match=r"parameter name 'metric' is reserved"):
@@ -387,7 +392,7 @@ def _write(tmp_path, text, name="sweep.toml"):
 
 
 def test_load_example_config(tmp_path):
-    config = load_sweep_config(_write(tmp_path, ex.EXAMPLE_SWEEP_CONFIG))
+    config = load_sweep_config(_write(tmp_path, EXAMPLE_SWEEP_CONFIG))
     assert config.study == "strategy_comparison" and config.n_tasks >= 8
     assert config.grid == {"strategy": ["cross_channel", "omnichannel"],
                            "contact_pressure": [0.5, 1.0, 2.0]}
@@ -495,7 +500,7 @@ def test_config_with_strategy_study(tmp_path, strategy_study):
 def test_cli_example_runs_end_to_end(tmp_path, capsys):
     assert main(["sweep", "--example"]) == 0
     example = capsys.readouterr().out
-    assert example == ex.EXAMPLE_SWEEP_CONFIG
+    assert example == EXAMPLE_SWEEP_CONFIG
     cfg = _write(tmp_path, example)
     out = tmp_path / "out"
     assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 0

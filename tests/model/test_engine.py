@@ -5,11 +5,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from mcstudy import _kernel
-from mcstudy.engine import BLOCK_SIZE, simulate
-from mcstudy.population import PopulationSpec
-from mcstudy.response import ResponseSpec
-from mcstudy.strategies import (
+from mcstudy.model import _kernel
+from mcstudy.model.engine import BLOCK_SIZE, simulate
+from mcstudy.model.population import PopulationSpec
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import (
     CrossChannel,
     Monochannel,
     Omnichannel,

@@ -3,7 +3,7 @@
 The file is not shipped with mcstudy. :func:`load_hillstrom` finds it, checks it against the
 schema of the published file and returns typed columns; :func:`hillstrom_customer_table`
 renames it into the shape of the simulator's per-customer table, so that
-:mod:`mcstudy.stats` runs unchanged on real and simulated customers.
+:mod:`mcstudy.analysis` runs unchanged on real and simulated customers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy import config
-from mcstudy._errors import DataValidationError
+from mcstudy.io.schema import DataValidationError
 
 __all__ = [
     "HILLSTROM_COLUMNS",

@@ -1,4 +1,4 @@
-"""Tests for the registered simulator studies (mcstudy.studies)."""
+"""Tests for the registered simulator studies (mcstudy.runs.studies)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mcstudy.experiments import STUDIES, replicate
-from mcstudy.studies import EMAIL_ARMS, email_experiment
+from mcstudy.runs import STUDIES, replicate
+from mcstudy.runs.studies import EMAIL_ARMS, email_experiment
 
 ARM_METRICS = ("conversion_rate", "spend_per_customer", "contacts_per_customer")
 EFFECT_METRICS = ("conversion_diff", "conversion_relative_lift", "spend_diff",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -10,10 +9,9 @@ import pandas as pd
 import pytest
 
 from mcstudy import config
-from mcstudy._hillstrom import HILLSTROM_COLUMNS, hillstrom_customer_table
-from mcstudy.datasets import DataValidationError, load_hillstrom
+from mcstudy.io import DataValidationError, load_hillstrom
+from mcstudy.io.hillstrom import HILLSTROM_COLUMNS, hillstrom_customer_table
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BUCKETS = [
     ("1) $0 - $100", 20, 100), ("2) $100 - $200", 100, 200), ("3) $200 - $350", 200, 350),
     ("4) $350 - $500", 350, 500), ("5) $500 - $750", 500, 750),
@@ -21,18 +19,6 @@ BUCKETS = [
 ]
 
 
-def real_hillstrom_path() -> Path | None:
-    """The real file: $MCSTUDY_HILLSTROM, else ../shared/data/hillstrom.csv from the repo."""
-    env = os.environ.get(config.HILLSTROM_ENV)
-    path = Path(env) if env else REPO_ROOT.parent / "shared" / "data" / "hillstrom.csv"
-    return path if path.is_file() else None
-
-
-REAL_PATH = real_hillstrom_path()
-NO_REAL_FILE = (
-    "Hillstrom file not found: set MCSTUDY_HILLSTROM or put it at ../shared/data/hillstrom.csv "
-    "relative to the repository root."
-)
 
 
 def make_raw(n: int = 600, seed: int = 0) -> pd.DataFrame:
@@ -271,10 +257,8 @@ def test_customer_table_checks_input():
 # ---- the real file ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real():
-    if REAL_PATH is None:
-        pytest.skip(NO_REAL_FILE)
-    return load_hillstrom(REAL_PATH)
+def real(hillstrom_path):
+    return load_hillstrom(hillstrom_path)
 
 
 @pytest.mark.realdata

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcstudy._validation import check_int, check_number, check_probability
-from mcstudy.channels import ChannelSet
+from mcstudy.model.channels import ChannelSet
+from mcstudy.vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
 
 __all__ = ["PROFILES", "TIERS", "Population", "PopulationSpec", "generate_population"]
-
-PROFILES = ("social", "autonomous")
-TIERS = ("small", "medium", "key_account")
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,8 @@ class PopulationSpec:
         Capacity is ``1 + Poisson(attention_mean - 1)``.
     consent_rate : float or mapping of str to float, default=0.6
         Probability that a customer consents to marketing contacts on a channel; a float for
-        every channel or a mapping channel -> probability (others get 0.6).
+        every channel or a mapping channel -> probability (others get
+        :data:`mcstudy.vocab.DEFAULT_CONSENT_RATE`, 0.6).
     sensitivity_shape : float, default=2.0
         Gamma shape of the sensitivity to intrusiveness (mean 1), > 0.
     breadth_purchase_effect : float, default=0.0
@@ -90,10 +89,11 @@ class PopulationSpec:
     breadth_purchase_effect: float = 0.0
 
     def __post_init__(self):
-        check_int(self.n_customers, "n_customers", 1, 100_000_000)
-        check_probability(self.social_share, "social_share")
+        check_int(self.n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
+        check_number(self.social_share, "social_share", *PARAMETER_RANGES["social_share"])
         check_number(self.engagement_sigma, "engagement_sigma", 0, 3)
-        check_number(self.engagement_breadth_link, "engagement_breadth_link", 0, 5)
+        check_number(self.engagement_breadth_link, "engagement_breadth_link",
+                     *PARAMETER_RANGES["engagement_breadth_link"])
         check_number(self.breadth_rate, "breadth_rate", 0, 100, low_open=True)
         check_number(self.purchase_rate_per_week, "purchase_rate_per_week", 0, 10, low_open=True)
         check_number(self.rate_shape, "rate_shape", 0, 1e6, low_open=True)
@@ -114,7 +114,7 @@ class PopulationSpec:
         object.__setattr__(self, "tier_shares", shares)
         object.__setattr__(self, "tier_value_multipliers", mults)
         check_number(self.affinity_concentration, "affinity_concentration", 0.1, 1e6)
-        check_number(self.attention_mean, "attention_mean", 1, 100)
+        check_number(self.attention_mean, "attention_mean", *PARAMETER_RANGES["attention_mean"])
         if isinstance(self.consent_rate, Mapping):
             for ch, p in self.consent_rate.items():
                 check_probability(p, f"consent_rate[{ch}]")
@@ -122,7 +122,8 @@ class PopulationSpec:
         else:
             check_probability(self.consent_rate, "consent_rate")
         check_number(self.sensitivity_shape, "sensitivity_shape", 0, 1e6, low_open=True)
-        check_number(self.breadth_purchase_effect, "breadth_purchase_effect", 0, 5)
+        check_number(self.breadth_purchase_effect, "breadth_purchase_effect",
+                     *PARAMETER_RANGES["breadth_purchase_effect"])
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
@@ -134,7 +135,7 @@ class PopulationSpec:
                 f"'consent_rate' has channels {unknown} that are not simulated; "
                 f"allowed: {list(channels.names)}."
             )
-        return np.array([self.consent_rate.get(c, 0.6) for c in channels.names])
+        return np.array([self.consent_rate.get(c, DEFAULT_CONSENT_RATE) for c in channels.names])
 
 
 @dataclass(frozen=True)

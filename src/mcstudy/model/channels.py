@@ -1,6 +1,6 @@
 """Channels as the simulator sees them: arrays built from the channel catalogue.
 
-The catalogue (``data/channels.csv``, loaded by :func:`mcstudy.datasets.load_channels`) holds
+The catalogue (``data/channels.csv``, loaded by :func:`mcstudy.io.catalogue.load_channels`) holds
 one row per channel with its cost, intrusiveness, persuasion, profile affinities and flags,
 each number with its provenance. :class:`ChannelSet` selects the channels of a simulation and
 turns those columns into numpy arrays, plus the cross-channel referral matrix.
@@ -63,7 +63,7 @@ class ChannelSet:
     Parameters
     ----------
     catalogue : pandas.DataFrame
-        The channel catalogue (:func:`mcstudy.datasets.load_channels`).
+        The channel catalogue (:func:`mcstudy.io.catalogue.load_channels`).
     names : tuple of str, default=DEFAULT_CHANNELS
         Channels to simulate, in order; each must be in the catalogue.
     referral : array_like, default=None

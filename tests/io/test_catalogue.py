@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from mcstudy import config
-from mcstudy.datasets import (
+from mcstudy.io.catalogue import (
     CHANNEL_COLUMNS,
     CLAIM_COLUMNS,
     CLAIM_KINDS,

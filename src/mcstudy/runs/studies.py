@@ -1,4 +1,7 @@
-"""Simulator studies registered for :func:`mcstudy.experiments.sweep` and ``mcstudy sweep``.
+"""The studies shipped with mcstudy, registered for :func:`mcstudy.runs.sweep` and ``mcstudy sweep``.
+
+The registry imports this module the first time a study is looked up by name
+(:func:`mcstudy.runs.registry.get_study`), so importing mcstudy registers nothing by side effect.
 
 Each study is a top-level function ``study(params, rng) -> dict[str, float]`` so it can run in
 other processes and on Dask workers; it runs the simulator on one thread (parallelism comes from
@@ -7,30 +10,35 @@ running tasks side by side).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
+from mcstudy.model.engine import simulate
+from mcstudy.runs.registry import FloatParam, IntParam, OptionParam, register_study
+from mcstudy.vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES
+from mcstudy.model.population import PopulationSpec
+from mcstudy.model.strategies import STRATEGIES, Monochannel, make_strategy
 
-from mcstudy.engine import simulate
-from mcstudy.experiments import FloatParam, IntParam, OptionParam, register_study
-from mcstudy.population import PopulationSpec
-from mcstudy.strategies import STRATEGIES, Monochannel, make_strategy
-
-__all__ = ["email_experiment", "strategy_comparison"]
+__all__ = ["email_experiment", "strategy_comparison", "toy_poisson"]
 
 _POPULATION_PARAMS = {
-    "n_customers": IntParam(100, 10_000_000, default=20_000),
-    "social_share": FloatParam(0.0, 1.0, default=0.5),
-    "engagement_breadth_link": FloatParam(0.0, 5.0, default=1.0),
-    "attention_mean": FloatParam(1.0, 100.0, default=2.0),
-    "consent_rate": FloatParam(0.0, 1.0, default=0.6),
+    "n_customers": IntParam(*PARAMETER_RANGES["n_customers"], default=20_000),
+    "social_share": FloatParam(*PARAMETER_RANGES["social_share"], default=0.5),
+    "engagement_breadth_link": FloatParam(*PARAMETER_RANGES["engagement_breadth_link"],
+                                          default=1.0),
+    "attention_mean": FloatParam(*PARAMETER_RANGES["attention_mean"], default=2.0),
+    "consent_rate": FloatParam(*PARAMETER_RANGES["consent_rate"], default=DEFAULT_CONSENT_RATE),
 }
+_N_WEEKS = PARAMETER_RANGES["n_weeks"]
+_PRESSURE = PARAMETER_RANGES["contact_pressure"]
 
 
 def strategy_comparison(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """Randomise one population to a baseline and a treatment strategy; per-arm outcomes.
 
     Returns, for each arm (``baseline_``/``treatment_`` prefix) the columns of
-    :meth:`mcstudy.engine.SimulationResult.summary`, and their differences (``diff_`` prefix,
+    :meth:`mcstudy.model.engine.SimulationResult.summary`, and their differences (``diff_`` prefix,
     treatment minus baseline): a causal effect, since arms are randomised.
     """
     spec = PopulationSpec(**{k: params[k] for k in _POPULATION_PARAMS})
@@ -53,10 +61,10 @@ register_study(
     strategy_comparison,
     params={
         **_POPULATION_PARAMS,
-        "n_weeks": IntParam(1, 520, default=52),
+        "n_weeks": IntParam(*_N_WEEKS, default=52),
         "strategy": OptionParam(tuple(sorted(STRATEGIES)), default="omnichannel"),
         "baseline": OptionParam(tuple(sorted(STRATEGIES)), default="siloed"),
-        "contact_pressure": FloatParam(0.0, 50.0, default=1.0),
+        "contact_pressure": FloatParam(*_PRESSURE, default=1.0),
     },
 )
 
@@ -139,8 +147,30 @@ register_study(
     email_experiment,
     params={
         **_POPULATION_PARAMS,
-        "breadth_purchase_effect": FloatParam(0.0, 5.0, default=0.0),
-        "n_weeks": IntParam(1, 520, default=2),
-        "email_pressure": FloatParam(0.0, 50.0, default=1.0),
+        "breadth_purchase_effect": FloatParam(*PARAMETER_RANGES["breadth_purchase_effect"],
+                                          default=0.0),
+        "n_weeks": IntParam(*_N_WEEKS, default=2),
+        "email_pressure": FloatParam(*_PRESSURE, default=1.0),
+    },
+)
+
+
+def toy_poisson(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Mean and sample variance of ``n`` Poisson(``rate``) draws.
+
+    A study that runs in microseconds, for trying the backends, the resumable store and the
+    TOML configurations without waiting for the simulator.
+    """
+    draws = rng.poisson(params["rate"], size=params["n"])
+    variance = float(draws.var(ddof=1)) if draws.size > 1 else math.nan
+    return {"mean": float(draws.mean()), "variance": variance}
+
+
+register_study(
+    "toy_poisson",
+    toy_poisson,
+    params={
+        "rate": FloatParam(0.0, math.inf, default=1.0, low_open=True),
+        "n": IntParam(1, 100_000_000, default=100),
     },
 )

@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from mcstudy.claims import (
+from mcstudy.io.catalogue import load_claims
+from mcstudy.verdicts import (
     Verdict,
     judge_association,
     judge_effect,
@@ -10,7 +11,6 @@ from mcstudy.claims import (
     record_verdict,
     summarise_claims,
 )
-from mcstudy.datasets import load_claims
 
 
 def test_judge_effect():

@@ -1,7 +1,7 @@
 """Simulate customer populations under contact strategies, week by week.
 
 :func:`simulate` draws a population, randomises its customers to one or more strategy arms,
-runs the weekly dynamics (:mod:`mcstudy._kernel`) and returns a :class:`SimulationResult` of
+runs the weekly dynamics (:mod:`mcstudy.model._kernel`) and returns a :class:`SimulationResult` of
 tidy DataFrames. Because the arms are randomised inside one population, the difference between
 two arms is a causal effect; the same run also holds the observational associations an analyst
 would see (for example between channel breadth and purchases).
@@ -24,16 +24,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mcstudy import _kernel
 from mcstudy._progress import progress_bar
-from mcstudy._tables import build_tables, customer_columns, fill_customer_columns
+from mcstudy._random import block_generator, root_seed, seed_sequence
 from mcstudy._validation import check_int, check_number
-from mcstudy.channels import ChannelSet
-from mcstudy.costs import cost_ledger
-from mcstudy.datasets import load_channels
-from mcstudy.population import TIERS, PopulationSpec, generate_population
-from mcstudy.response import ResponseSpec
-from mcstudy.strategies import SiloedMultichannel, Strategy
+from mcstudy.io.catalogue import load_channels
+from mcstudy.model import _kernel
+from mcstudy.model.channels import ChannelSet
+from mcstudy.model.costs import cost_ledger
+from mcstudy.model.population import PopulationSpec, generate_population
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import SiloedMultichannel, Strategy
+from mcstudy.model.tables import build_tables, customer_columns, fill_customer_columns
+from mcstudy.vocab import PARAMETER_RANGES, TIERS
 
 __all__ = ["BLOCK_SIZE", "SimulationResult", "simulate"]
 
@@ -57,7 +59,7 @@ class SimulationResult:
     journeys : pandas.DataFrame
         Ordered touchpoints of sampled customers with each contact's incremental effect.
     costs : pandas.DataFrame
-        The cost ledger (:func:`mcstudy.costs.cost_ledger`).
+        The cost ledger (:func:`mcstudy.model.costs.cost_ledger`).
     population, response, strategies, channels, n_weeks, seed
         Everything needed to reproduce the run.
     """
@@ -104,14 +106,6 @@ def _default_channels() -> ChannelSet:
     return ChannelSet(load_channels())
 
 
-def _seed_sequence(rng) -> np.random.SeedSequence:
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return rng.bit_generator.seed_seq.spawn(1)[0]
-    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
-        return np.random.SeedSequence(rng)
-    raise TypeError(f"'rng' must be None, an int seed, a SeedSequence or a Generator; got {rng!r}.")
 
 
 def _arms(strategy, arm_shares):
@@ -183,8 +177,7 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
 
 def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss,
                cols):
-    rng = np.random.Generator(np.random.PCG64(
-        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, b))))
+    rng = block_generator(ss, b)
     pop = generate_population(spec, channels, n_block, rng=rng)
     arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
     first_id = b * BLOCK_SIZE
@@ -311,7 +304,7 @@ def simulate(
     if strategy is None:
         strategy = SiloedMultichannel()
     arms, shares = _arms(strategy, arm_shares)
-    n_weeks = check_int(n_weeks, "n_weeks", 1, 520)
+    n_weeks = check_int(n_weeks, "n_weeks", *PARAMETER_RANGES["n_weeks"])
     n = spec.n_customers
     n_journeys = min(1000, n) if n_journeys is None else check_int(n_journeys, "n_journeys", 0, n)
     if n_threads is not None:
@@ -321,7 +314,7 @@ def simulate(
         raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
     spec.consent_probabilities(channels)  # validates consent channels
     tables = _strategy_tables(arms, channels)
-    ss = _seed_sequence(rng)
+    ss = seed_sequence(rng)
 
     n_blocks = -(-n // BLOCK_SIZE)
     sizes = [min(BLOCK_SIZE, n - b * BLOCK_SIZE) for b in range(n_blocks)]
@@ -349,6 +342,6 @@ def simulate(
     )
     unit_cost = weekly["channel"].map(contact_cost).astype(float)
     weekly["contact_cost_eur"] = weekly["contacts"] * unit_cost
-    seed = ss.entropy if not ss.spawn_key else (ss.entropy, ss.spawn_key)
+    seed = root_seed(ss)
     return SimulationResult(customers, weekly, journeys, costs, spec, response, arms,
                             channels.names, n_weeks, seed)

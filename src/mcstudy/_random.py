@@ -1,0 +1,76 @@
+"""The one path of randomness: seed sequences for runs, simulation blocks and sweep tasks.
+
+Every stochastic public function takes ``rng=`` (numpy SPEC 7): None, an int seed, a
+``SeedSequence`` or a ``Generator``. :func:`seed_sequence` turns it into the root
+``SeedSequence``; :func:`block_generator` and :func:`task_seed_sequence` derive the independent
+streams of simulation blocks and of sweep tasks from it, so that results never depend on thread
+counts, backends or worker counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["block_generator", "root_seed", "seed_sequence", "task_seed_sequence"]
+
+
+def task_seed_sequence(seed: int, point: int, replication: int) -> np.random.SeedSequence:
+    """Return the seed sequence of task (``point``, ``replication``) of a run with ``seed``.
+
+    It equals ``SeedSequence(seed).spawn(n_points)[point].spawn(n_replications)[replication]``
+    for any ``n_points > point`` and ``n_replications > replication``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(task_seed_sequence(42, point=0, replication=3))
+    """
+    return np.random.SeedSequence(seed, spawn_key=(point, replication))
+
+
+def seed_sequence(rng: object, name: str = "rng") -> np.random.SeedSequence:
+    """Return the root ``SeedSequence`` of ``rng``.
+
+    Parameters
+    ----------
+    rng : None, int, SeedSequence or Generator
+        A non-negative int seeds a new sequence; a ``SeedSequence`` is used as it is; a
+        ``Generator`` contributes a child of its own sequence (so the caller's stream is
+        neither reused nor advanced); None draws fresh entropy from the operating system.
+    name : str, default="rng"
+        Parameter name used in error messages.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is of another type.
+    ValueError
+        If an int seed is negative.
+    """
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return rng.bit_generator.seed_seq.spawn(1)[0]
+    if rng is None:
+        return np.random.SeedSequence()
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        if rng < 0:
+            raise ValueError(f"{name!r} must be None, a non-negative int seed, a SeedSequence "
+                             f"or a Generator; got {rng!r}.")
+        return np.random.SeedSequence(int(rng))
+    raise TypeError(f"{name!r} must be None, an int seed, a SeedSequence or a Generator; "
+                    f"got {rng!r}.")
+
+
+def root_seed(ss: np.random.SeedSequence) -> object:
+    """What reproduces ``ss``: its entropy, with its spawn key when it is a child."""
+    return ss.entropy if not ss.spawn_key else (ss.entropy, tuple(ss.spawn_key))
+
+
+def block_generator(ss: np.random.SeedSequence, block: int) -> np.random.Generator:
+    """Generator of simulation block ``block``: ``SeedSequence(entropy, spawn_key=(*key, block))``.
+
+    The stream of a block depends only on the root and the block number, never on how many
+    threads run the blocks or in which order.
+    """
+    return np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, block))))

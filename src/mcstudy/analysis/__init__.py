@@ -1,0 +1,37 @@
+"""Statistics on per-customer tables, real or simulated.
+
+- :mod:`~mcstudy.analysis.randomised`: causal effects of randomised arms, by subgroup, and
+  whether they differ;
+- :mod:`~mcstudy.analysis.observational`: comparisons of groups nobody randomised, raw and
+  adjusted;
+- :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response.
+"""
+
+from mcstudy.analysis.observational import (
+    AdjustedComparison,
+    RelativeLift,
+    adjusted_comparison,
+    relative_lift,
+)
+from mcstudy.analysis.randomised import (
+    InteractionTest,
+    arm_effects,
+    interaction_test,
+    subgroup_effects,
+)
+from mcstudy.analysis.uplift import qini_coefficient, qini_curve, two_model_uplift, uplift_at_k
+
+__all__ = [
+    "AdjustedComparison",
+    "InteractionTest",
+    "RelativeLift",
+    "adjusted_comparison",
+    "arm_effects",
+    "interaction_test",
+    "qini_coefficient",
+    "qini_curve",
+    "relative_lift",
+    "subgroup_effects",
+    "two_model_uplift",
+    "uplift_at_k",
+]

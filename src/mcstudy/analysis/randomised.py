@@ -1,0 +1,386 @@
+"""Causal effects of randomised arms: per arm, per subgroup, and whether they differ.
+
+- :func:`arm_effects`: each randomised arm against a control arm;
+- :func:`subgroup_effects`: the same within each level of a pre-treatment characteristic;
+- :func:`interaction_test`: whether the effect differs between subgroups.
+
+The functions take one row per customer: the Hillstrom table from
+:func:`mcstudy.io.hillstrom.hillstrom_customer_table` and simulator output alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import stats as sps
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from mcstudy._validation import check_frame, check_number, check_option
+from mcstudy.analysis._common import (
+    binary_column,
+    design_columns,
+    group_param,
+    is_binary,
+    numeric_outcome,
+    observed_levels,
+)
+
+__all__ = [
+    "InteractionTest",
+    "arm_effects",
+    "interaction_test",
+    "subgroup_effects",
+]
+
+
+ARM_EFFECT_COLUMNS = (
+    "arm", "outcome", "n", "mean", "control_mean", "difference",
+    "ci_low", "ci_high", "relative_lift", "p_value", "method",
+)
+
+
+_PROPORTION_METHOD = "difference in proportions: Newcombe hybrid score CI, score test"
+
+
+_WELCH_METHOD = "difference in means: Welch t-test and Welch CI"
+
+
+def arm_effects(
+    df: pd.DataFrame,
+    arm: str = "arm",
+    control: object = "control",
+    outcomes: Sequence[str] = ("visited", "converted", "spend"),
+    alpha: float = 0.05,
+    method: str = "auto",
+) -> pd.DataFrame:
+    """Estimate the effect of each randomised arm against the control arm.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    arm : str, default="arm"
+        Column holding the randomised arm.
+    control : object, default="control"
+        Value of ``arm`` that marks the control arm.
+    outcomes : sequence of str, default=("visited", "converted", "spend")
+        Numeric outcome columns.
+    alpha : float, default=0.05
+        Confidence intervals have level ``1 - alpha``; must be in (0, 1).
+    method : {"auto", "proportion", "welch"}, default="auto"
+        ``"auto"`` treats an outcome whose values are all 0 or 1 as binary and every other
+        outcome as continuous; ``"proportion"`` requires every outcome to be binary;
+        ``"welch"`` uses the Welch t-test for every outcome.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-control arm and outcome (arms in category or sorted order), columns
+        ``arm, outcome, n, mean, control_mean, difference, ci_low, ci_high, relative_lift,
+        p_value, method``. ``n`` is the size of the treated arm, ``difference`` is
+        treated mean minus control mean and ``relative_lift = difference / control_mean``
+        (NaN when the control mean is 0).
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a DataFrame or an outcome column is not numeric.
+    ValueError
+        If columns are missing (listed), ``control`` is not a value of ``arm``, an arm has
+        fewer than 2 customers, an outcome has missing values, or ``method="proportion"`` is
+        used on a non-binary outcome.
+
+    Notes
+    -----
+    Binary outcomes: the difference in proportions, with the Newcombe hybrid score interval
+    ([1], method 10; statsmodels ``confint_proportions_2indep(method="newcomb")``) and the
+    two-sided score test ([2]; ``test_proportions_2indep(method="score")``). Continuous
+    outcomes: Welch's unequal-variance t-test and its confidence interval with
+    Welch-Satterthwaite degrees of freedom ([3]; ``scipy.stats.ttest_ind(equal_var=False)``).
+    When every customer of both arms has the same 0/1 value the score test is undefined and
+    ``p_value`` is 1. The ``method`` column states which method was used. The effects are
+    causal only if arms were randomised.
+
+    References
+    ----------
+    .. [1] R. G. Newcombe, "Interval estimation for the difference between independent
+       proportions: comparison of eleven methods", Statistics in Medicine 17(8), 873-890, 1998.
+    .. [2] O. Miettinen and M. Nurminen, "Comparative analysis of two rates", Statistics in
+       Medicine 4(2), 213-226, 1985.
+    .. [3] B. L. Welch, "The generalization of 'Student's' problem when several different
+       population variances are involved", Biometrika 34(1-2), 28-35, 1947.
+
+    Examples
+    --------
+    >>> arm_effects(customers, outcomes=["converted"])  # doctest: +SKIP
+    """
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
+    outcomes = list(outcomes)
+    if not outcomes:
+        raise ValueError("'outcomes' must name at least one column; got [].")
+    check_frame(df, [arm, *outcomes])
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    check_option(method, "method", ("auto", "proportion", "welch"))
+    levels = observed_levels(df[arm])
+    if control not in levels:
+        raise ValueError(f"'control' must be one of the arms {levels}; got {control!r}.")
+    counts = df[arm].value_counts()
+    small = {lv: int(counts.get(lv, 0)) for lv in levels if counts.get(lv, 0) < 2}
+    if small:
+        raise ValueError(f"every arm needs at least 2 customers; got counts {small}.")
+
+    is_control = (df[arm] == control).to_numpy()
+    rows = []
+    for outcome in outcomes:
+        y = numeric_outcome(df, outcome)
+        binary = is_binary(y) and method != "welch"
+        if method == "proportion" and not binary:
+            raise ValueError(
+                f"method='proportion' needs 0/1 outcomes; column {outcome!r} has other values."
+            )
+        y0 = y[is_control]
+        for level in levels:
+            if level == control:
+                continue
+            y1 = y[(df[arm] == level).to_numpy()]
+            if binary:
+                args = (y1.sum(), len(y1), y0.sum(), len(y0))
+                # statsmodels also computes ratios that divide by 0 when a rate is 0 or 1.
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    low, high = confint_proportions_2indep(*args, method="newcomb", alpha=alpha)
+                    p_value = test_proportions_2indep(*args, method="score").pvalue
+                if args[0] + args[2] in (0, args[1] + args[3]):  # no variation: difference 0
+                    p_value = 1.0
+                label = _PROPORTION_METHOD
+            else:
+                res = sps.ttest_ind(y1, y0, equal_var=False)
+                ci = res.confidence_interval(confidence_level=1 - alpha)
+                low, high, p_value, label = ci.low, ci.high, res.pvalue, _WELCH_METHOD
+            diff = y1.mean() - y0.mean()
+            rows.append((level, outcome, len(y1), y1.mean(), y0.mean(), diff, float(low),
+                         float(high), diff / y0.mean() if y0.mean() != 0 else np.nan,
+                         float(p_value), label))
+    return pd.DataFrame(rows, columns=list(ARM_EFFECT_COLUMNS))
+
+
+def subgroup_effects(
+    df: pd.DataFrame,
+    by: str,
+    arm: str = "arm",
+    control: object = "control",
+    outcomes: Sequence[str] = ("visited", "converted", "spend"),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Estimate the randomised arm effects separately within each subgroup.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    by : str
+        Column defining the subgroups (a pre-treatment characteristic, such as past channel
+        or a recency bucket).
+    arm, control, outcomes, alpha
+        As in :func:`arm_effects`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`arm_effects` preceded by ``subgroup`` (the name ``by``) and
+        ``level`` (the subgroup), one block per level in category (or sorted) order.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`arm_effects`, which runs inside each subgroup (every arm needs at least 2
+        customers in every subgroup); also if ``by`` is missing.
+
+    Notes
+    -----
+    Within a subgroup the arms are still randomised, so each row is a causal effect for that
+    subgroup. Whether two subgroups' effects differ is a separate question, answered by
+    :func:`interaction_test`; separate intervals that overlap do not show equal effects.
+    """
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
+    check_frame(df, [by, arm, *outcomes])
+    frames = []
+    for level in observed_levels(df[by]):
+        part = arm_effects(df[(df[by] == level).to_numpy()], arm=arm, control=control,
+                           outcomes=outcomes, alpha=alpha)
+        part.insert(0, "level", level)
+        part.insert(0, "subgroup", by)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class InteractionTest:
+    """Test of whether a randomised treatment's effect differs between subgroups.
+
+    Each tuple has one entry per non-reference level of the moderator, in the order of
+    ``levels``. ``effect`` is the interaction coefficient: the treatment effect in that level
+    minus the treatment effect in the reference level, as a difference in means
+    (``family="ols"``) or a ratio of odds ratios on the log scale (``family="logit"``).
+    ``statistic`` and ``joint_pvalue`` test that every interaction coefficient is 0 (Wald
+    chi-squared with ``df`` degrees of freedom).
+    """
+
+    treatment: str
+    moderator: str
+    outcome: str
+    reference: object
+    covariates: tuple[str, ...]
+    family: str
+    method: str
+    n: int
+    levels: tuple
+    effect: tuple[float, ...]
+    ci_low: tuple[float, ...]
+    ci_high: tuple[float, ...]
+    pvalue: tuple[float, ...]
+    statistic: float
+    df: int
+    joint_pvalue: float
+
+    def summary(self) -> pd.DataFrame:
+        """Return one row per non-reference level, with the joint test repeated on each row."""
+        k = len(self.levels)
+        return pd.DataFrame({
+            "moderator": [self.moderator] * k,
+            "level": list(self.levels),
+            "reference": [self.reference] * k,
+            "outcome": [self.outcome] * k,
+            "interaction": list(self.effect),
+            "ci_low": list(self.ci_low),
+            "ci_high": list(self.ci_high),
+            "p_value": list(self.pvalue),
+            "joint_chi2": [self.statistic] * k,
+            "joint_df": [self.df] * k,
+            "joint_p_value": [self.joint_pvalue] * k,
+            "effect_scale": ["log odds ratio" if self.family == "logit"
+                             else "difference in means"] * k,
+        })
+
+
+def interaction_test(
+    df: pd.DataFrame,
+    treatment: str,
+    moderator: str,
+    outcome: str = "converted",
+    covariates: Sequence[str] = (),
+    reference: object = None,
+    family: str = "ols",
+    alpha: float = 0.05,
+) -> InteractionTest:
+    """Test whether a randomised treatment's effect differs across levels of a moderator.
+
+    Fits ``outcome ~ treatment * moderator + covariates`` (statsmodels formula API), the
+    moderator as treatment-coded dummies with ``reference`` as baseline, and tests the
+    treatment × moderator coefficients one by one and jointly.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per customer.
+    treatment : str
+        0/1 column: randomly assigned treatment (e.g. received any e-mail).
+    moderator : str
+        Pre-treatment column defining the subgroups; every value is a level.
+    outcome : str, default="converted"
+        Numeric outcome; 0/1 when ``family="logit"``.
+    covariates : sequence of str, default=()
+        Pre-treatment adjustment columns (they sharpen the estimate; randomisation already
+        makes it unbiased).
+    reference : object, default=None
+        Baseline level of the moderator; the first category (or smallest value) when None.
+    family : {"ols", "logit"}, default="ols"
+        Linear model with HC3 robust standard errors (interactions are differences of
+        effects on the outcome's own scale; for a 0/1 outcome, in percentage points), or
+        logistic regression (differences of log odds ratios).
+    alpha : float, default=0.05
+        Confidence intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    InteractionTest
+
+    Raises
+    ------
+    TypeError
+        If ``df`` is not a DataFrame or the outcome is not numeric.
+    ValueError
+        If columns are missing, ``treatment`` is not 0/1, the moderator has fewer than 2
+        levels, ``reference`` is not a level, rows have missing values, or a logit outcome is
+        not 0/1.
+
+    Notes
+    -----
+    The scale matters: on the additive scale (``"ols"``) a group with a higher baseline
+    rate can show a larger effect while the relative effect is the same [1]_. Report the
+    scale the question is about; for targeting, the additive scale (extra buyers per
+    customer contacted) is the relevant one.
+
+    References
+    ----------
+    .. [1] T. J. VanderWeele and M. J. Knol, "A tutorial on interaction", Epidemiologic
+       Methods 3(1), 33-72, 2014.
+    """
+    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    check_frame(df, [treatment, moderator, outcome, *covariates])
+    check_option(family, "family", ("ols", "logit"))
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    names = [treatment, moderator, outcome, *covariates]
+    if len(set(names)) != len(names):
+        raise ValueError("'treatment', 'moderator', 'outcome' and 'covariates' must name "
+                         f"different columns; got {names}.")
+    data = df[names]
+    if data.isna().any().any():
+        bad = data.columns[data.isna().any()].tolist()
+        raise ValueError(f"columns {bad} have missing values; drop or impute them first.")
+    t = binary_column(df, treatment)
+    y = numeric_outcome(df, outcome)
+    if family == "logit" and not is_binary(y):
+        raise ValueError(
+            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
+        )
+    levels = observed_levels(df[moderator])
+    if len(levels) < 2:
+        raise ValueError(f"'moderator' {moderator!r} must have at least 2 levels; got {levels}.")
+    reference = levels[0] if reference is None else reference
+    if reference not in levels:
+        raise ValueError(f"'reference' must be one of the levels {levels}; got {reference!r}.")
+    order = [reference, *[lv for lv in levels if lv != reference]]
+    frame = pd.DataFrame({"y": y, "t": t,
+                          "g": pd.Categorical(df[moderator].to_numpy(), categories=order)})
+    frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
+    formula = "y ~ t * g" + "".join(f" + x{i}" for i in range(len(covariates)))
+    if family == "ols":
+        fit = smf.ols(formula, frame).fit(cov_type="HC3")
+        method = "OLS with treatment x moderator interaction, HC3 robust standard errors"
+    else:
+        fit = smf.logit(formula, frame).fit(disp=0)
+        method = "logistic regression with treatment x moderator interaction"
+    method += f"; adjusted for {covariates}" if covariates else ""
+    params = list(fit.params.index)
+    terms = [f"t:{group_param(fit.params.index, lv)}" for lv in order[1:]]
+    restriction = np.zeros((len(terms), len(params)))
+    for row, name in enumerate(terms):
+        restriction[row, params.index(name)] = 1.0
+    wald = fit.wald_test(restriction, scalar=True, use_f=False)
+    ci = fit.conf_int(alpha=alpha)
+    return InteractionTest(
+        treatment=treatment, moderator=moderator, outcome=outcome, reference=reference,
+        covariates=tuple(covariates), family=family, method=method, n=int(fit.nobs),
+        levels=tuple(order[1:]),
+        effect=tuple(float(fit.params[n]) for n in terms),
+        ci_low=tuple(float(ci.loc[n].iloc[0]) for n in terms),
+        ci_high=tuple(float(ci.loc[n].iloc[1]) for n in terms),
+        pvalue=tuple(float(fit.pvalues[n]) for n in terms),
+        statistic=float(wald.statistic), df=len(terms), joint_pvalue=float(wald.pvalue),
+    )

@@ -1,0 +1,44 @@
+"""The customer simulator: who the customers are, what the firm does, and what happens weekly.
+
+- :mod:`~mcstudy.model.channels`: the simulated channels (:class:`ChannelSet`);
+- :mod:`~mcstudy.model.population`: customer populations (:class:`PopulationSpec`);
+- :mod:`~mcstudy.model.strategies`: contact strategies, monochannel to omnichannel;
+- :mod:`~mcstudy.model.response`: how customers respond to contacts (:class:`ResponseSpec`);
+- :mod:`~mcstudy.model.engine`: :func:`simulate`, which runs the weekly kernel in blocks;
+- :mod:`~mcstudy.model.tables`, :mod:`~mcstudy.model.effects`, :mod:`~mcstudy.model.costs`:
+  the result tables, the model-known effects of contacts, and the cost ledger.
+"""
+
+from mcstudy.model.channels import ChannelSet
+from mcstudy.model.engine import BLOCK_SIZE, SimulationResult, simulate
+from mcstudy.model.population import Population, PopulationSpec, generate_population
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import (
+    STRATEGIES,
+    CrossChannel,
+    Monochannel,
+    Omnichannel,
+    SiloedMultichannel,
+    Strategy,
+    ValueTiered,
+    make_strategy,
+)
+
+__all__ = [
+    "BLOCK_SIZE",
+    "STRATEGIES",
+    "ChannelSet",
+    "CrossChannel",
+    "Monochannel",
+    "Omnichannel",
+    "Population",
+    "PopulationSpec",
+    "ResponseSpec",
+    "SiloedMultichannel",
+    "SimulationResult",
+    "Strategy",
+    "ValueTiered",
+    "generate_population",
+    "make_strategy",
+    "simulate",
+]

@@ -1,0 +1,51 @@
+"""What the model knows about the effect of each contact, and the customers' satisfaction.
+
+The journeys table carries, for every contact, its *first-order* incremental effect on expected
+future purchases: the persuasion it adds, carried forward by the persuasion adstock, minus the
+irritation it adds, carried forward by the irritation decay. It leaves out churn, consent
+withdrawal and contradictory offers, so it is an approximation of the causal contribution, not
+the contribution itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["first_order_effects", "satisfaction"]
+
+
+def discounted_future(x: np.ndarray, decay: float) -> np.ndarray:
+    """``out[:, t] = sum_{s >= t} decay**(s - t) * x[:, s]`` along axis 1."""
+    out = np.zeros_like(x)
+    acc = np.zeros(x.shape[0])
+    for t in range(x.shape[1] - 1, -1, -1):
+        acc = x[:, t] + decay * acc
+        out[:, t] = acc
+    return out
+
+
+def first_order_effects(jr: dict[str, np.ndarray], response) -> np.ndarray:
+    """First-order effect of each journey-week-channel's contacts on expected future purchases.
+
+    Parameters
+    ----------
+    jr : dict of str to numpy.ndarray
+        The kernel's journey arrays: ``dp`` and ``dr`` (persuasion and irritation added by the
+        contacts, journey x week x channel), ``g`` and ``h`` (marginal purchases per unit of
+        persuasion and of irritation, journey x week).
+    response : ResponseSpec
+        Gives the persuasion and irritation decays.
+
+    Returns
+    -------
+    numpy.ndarray
+        Journey x week x channel array of incremental expected purchases.
+    """
+    gain = discounted_future(jr["g"], response.persuasion_decay)
+    loss = discounted_future(jr["h"], response.irritation_decay)
+    return jr["dp"] * gain[:, :, None] - jr["dr"] * loss[:, :, None]
+
+
+def satisfaction(irritation: np.ndarray) -> np.ndarray:
+    """Satisfaction in (0, 1]: ``exp(-irritation)`` at the end of the horizon."""
+    return np.exp(-irritation)

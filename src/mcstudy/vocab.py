@@ -1,0 +1,70 @@
+"""Every closed vocabulary and shared range of mcstudy, defined once.
+
+The loaders, the validators, the simulator, the studies and the docs read these names from
+here; nothing else spells them out.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = [
+    "CLAIM_KINDS",
+    "CLAIM_TOPICS",
+    "DEFAULT_CONSENT_RATE",
+    "EVIDENCE",
+    "KIND_NOT_TESTABLE",
+    "PARAMETER_RANGES",
+    "PROFILES",
+    "SOURCE_DOCUMENTS",
+    "TIERS",
+    "VERDICTS",
+    "VERDICT_NOT_TESTABLE",
+]
+
+#: Relational profiles of customers (source 000, ref 12).
+PROFILES = ("social", "autonomous")
+#: Value tiers of customers, from the smallest to the largest accounts.
+TIERS = ("small", "medium", "key_account")
+
+#: What a claim in ``data/claims.csv`` can be tested with.
+CLAIM_KINDS = ("simulation", "real-data", "consistency", "not-testable")
+#: The claim kind of claims no study can test (the registry's note says why).
+KIND_NOT_TESTABLE = "not-testable"
+#: What a claim is about.
+CLAIM_TOPICS = (
+    "uplift", "intrusiveness", "attention", "permission", "integration", "profiles",
+    "cross-channel", "cost-to-serve", "attribution", "service", "other",
+)
+#: The five source documents in ``shared/seeds/``.
+SOURCE_DOCUMENTS = (
+    "000_da6d8463cb5d92d2.txt",
+    "001_5be708621ecec0ed.txt",
+    "002_633b85f482797c72.txt",
+    "003_ccbbe6c2245e2fd3.txt",
+    "004_7ae1ad8b10f73eac.txt",
+)
+
+#: Verdicts a notebook can record on a claim.
+VERDICTS = ("supported", "not supported", "conditional", "artefact", "not testable")
+#: The verdict recorded for claims of kind :data:`KIND_NOT_TESTABLE`.
+VERDICT_NOT_TESTABLE = "not testable"
+#: What a verdict's statistic rests on.
+EVIDENCE = ("causal", "observational", "arithmetic", "none")
+
+#: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).
+DEFAULT_CONSENT_RATE = 0.6
+
+#: Allowed range ``(low, high)`` of parameters that more than one place validates: the
+#: simulator's specs, the registered studies and the sweep configurations.
+PARAMETER_RANGES: dict[str, tuple[float, float]] = {
+    "n_customers": (1, 100_000_000),
+    "n_weeks": (1, 520),
+    "social_share": (0.0, 1.0),
+    "engagement_breadth_link": (0.0, 5.0),
+    "attention_mean": (1.0, 100.0),
+    "consent_rate": (0.0, 1.0),
+    "breadth_purchase_effect": (0.0, 5.0),
+    "contact_pressure": (0.0, 50.0),
+}
+assert all(low < high and not math.isnan(low) for low, high in PARAMETER_RANGES.values())

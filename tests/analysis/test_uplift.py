@@ -1,0 +1,100 @@
+"""Tests for mcstudy.analysis.uplift: Qini curve and coefficient, uplift at k, two-model score."""
+
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import statsmodels.formula.api as smf
+
+from mcstudy.analysis import (
+    arm_effects,
+    qini_coefficient,
+    qini_curve,
+    two_model_uplift,
+    uplift_at_k,
+)
+
+# ---- uplift metrics ----------------------------------------------------------------------
+
+def test_qini_curve_hand_example():
+    # Ranked by score: T1, C0, T0, C1. Incremental R_T - R_C * N_T / N_C at each cut.
+    curve = qini_curve([1, 0, 1, 0], [1, 0, 0, 1], [4, 3, 2, 1])
+    assert curve["fraction_targeted"].tolist() == [0, 0.25, 0.5, 0.75, 1.0]
+    assert curve["incremental"].tolist() == pytest.approx([0, 1, 1, 1, 0])
+
+
+def test_qini_curve_ends_at_overall_incremental(uplift_data):
+    treated, y, score, _ = uplift_data
+    curve = qini_curve(treated, y, score)
+    total = y[treated].sum() - y[~treated].sum() * treated.sum() / (~treated).sum()
+    assert curve["incremental"].iloc[-1] == pytest.approx(total)
+    assert curve["n_targeted"].iloc[-1] == len(y)
+
+
+def test_qini_perfect_beats_random(uplift_data):
+    treated, y, score, rng = uplift_data
+    good = qini_coefficient(treated, y, score)
+    random = qini_coefficient(treated, y, rng.random(len(y)))
+    assert good > random + 0.1
+    assert abs(random) < 0.1
+    assert qini_coefficient(treated, y, np.where(treated, y, -y)) == pytest.approx(1.0)
+    assert qini_coefficient(treated, y, np.zeros(len(y))) == pytest.approx(0.0, abs=1e-12)
+    assert qini_coefficient(treated, y, -score) < 0
+
+
+def test_uplift_at_k(uplift_data):
+    treated, y, score, _ = uplift_data
+    overall = y[treated].mean() - y[~treated].mean()
+    assert uplift_at_k(treated, y, score, 1.0) == pytest.approx(overall)
+    top = uplift_at_k(treated, y, score, 0.4)  # mostly x = 1, true uplift 0.3
+    assert top == pytest.approx(0.3, abs=0.06)
+    assert top > overall
+
+
+def test_uplift_validation(uplift_data):
+    treated, y, score, _ = uplift_data
+    with pytest.raises(ValueError, match=r"'k' must be a real number in \(0, 1\]; got 0.0"):
+        uplift_at_k(treated, y, score, 0.0)
+    with pytest.raises(ValueError, match="equal lengths"):
+        qini_curve(treated, y[:-1], score)
+    with pytest.raises(ValueError, match="'treated' must hold only 0/1"):
+        qini_curve(np.full(len(y), 2), y, score)
+    with pytest.raises(ValueError, match="both treated"):
+        qini_coefficient(np.ones(len(y)), y, score)
+    with pytest.raises(ValueError, match="'score' has missing"):
+        qini_curve(treated, y, np.full(len(y), np.nan))
+    with pytest.raises(TypeError, match="'outcome' must be numeric"):
+        qini_curve(treated, np.array(["a"] * len(y)), score)
+    with pytest.raises(ValueError, match="must contain treated and control"):
+        uplift_at_k([1, 1, 0, 0], [1, 0, 1, 0], [4, 3, 2, 1], 0.5)
+
+
+
+# ---- two-model uplift ----------------------------------------------------------------------
+
+def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(heterogeneous):
+    train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
+    score = two_model_uplift(train, test, "treated", "converted", ["segment", "age"])
+    assert score.shape == (len(test),)
+    new = (test["segment"] == "new").to_numpy()
+    assert score[new].mean() > score[~new].mean() + 0.05
+    fits = [smf.logit("converted ~ C(segment) + age", train[train["treated"] == t]).fit(disp=0)
+            for t in (1, 0)]
+    expected = fits[0].predict(test) - fits[1].predict(test)
+    np.testing.assert_allclose(score, expected.to_numpy(), rtol=1e-6, atol=1e-9)
+    ols = two_model_uplift(train, test, "treated", "converted", ["segment"], family="ols")
+    assert ols[new].mean() == pytest.approx(
+        arm_effects(train[train["segment"] == "new"], control="control",
+                    outcomes=["converted"])["difference"].iloc[0], rel=1e-8)
+
+
+def test_two_model_uplift_validation(heterogeneous):
+    with pytest.raises(ValueError, match="'features' must name at least one column"):
+        two_model_uplift(heterogeneous, heterogeneous, "treated", "converted", [])
+    with pytest.raises(ValueError, match="'train' must contain treated and control"):
+        only = heterogeneous[heterogeneous["treated"] == 1]
+        two_model_uplift(only, heterogeneous, "treated", "converted", ["age"])
+    with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
+        two_model_uplift(heterogeneous, heterogeneous[["segment"]], "treated", "converted",
+                         ["age"])
