@@ -37,13 +37,13 @@ def main() -> None:
     n_tasks = 2 * 5 * args.replications
     # Compile the kernel once (numba caches it on disk for the worker processes too).
     sweep("strategy_comparison", {"strategy": ["omnichannel"]}, params={"n_customers": 200,
-          "n_weeks": 2}, n_replications=1, seed=0, progress=False)
+          "n_weeks": 2}, n_replications=1, rng=0, progress=False)
 
     timings, tables = {}, {}
     for backend in ("serial", "processes", "dask"):
         workers = None if backend == "serial" else args.workers
         start = time.perf_counter()
-        tables[backend] = sweep("strategy_comparison", grid, params=fixed, seed=args.seed,
+        tables[backend] = sweep("strategy_comparison", grid, params=fixed, rng=args.seed,
                                 n_replications=args.replications, backend=backend,
                                 workers=workers, progress=False)
         timings[backend] = time.perf_counter() - start

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["block_generator", "root_seed", "seed_sequence", "task_seed_sequence"]
+__all__ = [
+    "block_generator",
+    "root_seed",
+    "run_seed",
+    "seed_sequence",
+    "task_seed_sequence",
+]
 
 
 def task_seed_sequence(seed: int, point: int, replication: int) -> np.random.SeedSequence:
@@ -74,3 +80,32 @@ def block_generator(ss: np.random.SeedSequence, block: int) -> np.random.Generat
     """
     return np.random.Generator(np.random.PCG64(
         np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, block))))
+
+
+_MAX_RUN_SEED = 2**63 - 1
+
+
+def run_seed(rng: object, name: str = "rng") -> int:
+    """Return the int root seed of a batch run (replications, sweeps, designs).
+
+    A batch run writes its root seed into its table and its ``run.json`` so that it can be
+    resumed and reproduced, so the root is always an int in ``[0, 2**63 - 1]``: an int is used
+    as it is; a ``SeedSequence`` without spawn key gives its entropy when it fits, otherwise
+    (and for a child sequence) a number drawn from it; a ``Generator`` gives a number drawn
+    from it (advancing it); None draws fresh entropy from the operating system.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`seed_sequence`; also if an int seed is above ``2**63 - 1``.
+    """
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        if not 0 <= rng <= _MAX_RUN_SEED:
+            raise ValueError(f"{name!r} as an int seed must be in [0, 2**63 - 1]; got {rng!r}.")
+        return int(rng)
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(_MAX_RUN_SEED, endpoint=True))
+    ss = seed_sequence(rng, name)
+    if not ss.spawn_key and isinstance(ss.entropy, int) and ss.entropy <= _MAX_RUN_SEED:
+        return int(ss.entropy)
+    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))

@@ -46,7 +46,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
     from mcstudy.bench import run_benchmark
 
-    report = run_benchmark(args.customers, args.weeks, n_threads=args.threads, seed=args.seed)
+    report = run_benchmark(args.customers, args.weeks, n_threads=args.threads, rng=args.seed)
     width = max(map(len, report))
     for key, value in report.items():
         shown = f"{value:,}" if isinstance(value, int) else value
@@ -91,7 +91,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         config.grid,
         params=config.fixed,
         n_replications=config.n_replications,
-        seed=config.seed,
+        rng=config.seed,
         backend=args.backend,
         workers=args.workers,
         scheduler=args.scheduler,

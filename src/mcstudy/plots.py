@@ -83,7 +83,7 @@ def plot_effects(
 
     Examples
     --------
-    >>> fig = plot_effects(arm_effects(customers))  # doctest: +SKIP
+    >>> fig = plot_effects(arm_effects(customers, outcomes=["converted"]))  # doctest: +SKIP
     """
     check_frame(effects, [y, x, low, high, col, hue], "effects")
     if effects.empty:

@@ -31,7 +31,7 @@ def test_adjustment_removes_confounded_difference(customers):
                   customers).fit(cov_type="HC3")
     name = "C(past_channel, Treatment('phone'))[T.multichannel]"
     assert multi["adjusted_effect"] == pytest.approx(fit.params[name], rel=1e-10)
-    assert multi["p_value"] == pytest.approx(fit.pvalues[name], rel=1e-8)
+    assert multi["pvalue"] == pytest.approx(fit.pvalues[name], rel=1e-8)
     assert multi["ci_low"] == pytest.approx(fit.conf_int().loc[name, 0], rel=1e-10)
     phone = customers["past_channel"] == "phone"
     raw_gap = (customers.loc[customers["past_channel"] == "multichannel", "spend_next_year"].mean()
@@ -43,7 +43,7 @@ def test_adjustment_removes_confounded_difference(customers):
 
 
 def test_adjusted_logit_matches_statsmodels(customers):
-    result = adjusted_comparison(customers, outcome="visited", covariates=["past_spend"],
+    result = adjusted_comparison(customers, group="past_channel", outcome="visited", covariates=["past_spend"],
                                  family="logit", reference="web")
     assert result.groups == ("phone", "multichannel")
     fit = smf.logit("visited ~ C(past_channel, Treatment('web')) + past_spend",
@@ -55,42 +55,45 @@ def test_adjusted_logit_matches_statsmodels(customers):
 
 def test_adjusted_comparison_validation(customers):
     with pytest.raises(ValueError, match=r"'family' must be one of \['logit', 'ols'\]"):
-        adjusted_comparison(customers, family="probit")
+        adjusted_comparison(customers, group="past_channel", outcome="spend", family="probit")
     with pytest.raises(ValueError, match=r"'reference' must be one of the groups"):
-        adjusted_comparison(customers, reference="store")
+        adjusted_comparison(customers, group="past_channel", outcome="spend", reference="store")
     with pytest.raises(ValueError, match="family='logit' needs a 0/1 outcome"):
-        adjusted_comparison(customers, outcome="spend", family="logit")
+        adjusted_comparison(customers, group="past_channel", outcome="spend", family="logit")
     with pytest.raises(ValueError, match=r"missing columns \['tenure'\]"):
-        adjusted_comparison(customers, covariates=["tenure"])
+        adjusted_comparison(customers, group="past_channel", outcome="spend", covariates=["tenure"])
     holes = customers.assign(past_spend=customers["past_spend"].where(customers["spend"] < 60))
     with pytest.raises(ValueError, match=r"columns \['past_spend'\] have missing values"):
-        adjusted_comparison(holes, covariates=["past_spend"])
+        adjusted_comparison(holes, group="past_channel", outcome="spend",
+                            covariates=["past_spend"])
 
 
 
 # ---- relative lift -------------------------------------------------------------------------
 
 def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
-    res = relative_lift(confounded, "group", "multi", "bought", reference=["phone", "web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["phone", "web"])
     y, d = confounded["bought"].to_numpy(float), (confounded["group"] == "multi").to_numpy()
     m1, m0 = y[d].mean(), y[~d].mean()
-    lift, low, high, p = res.unadjusted
+    e = res.unadjusted
+    lift, low, high = e.lift, e.ci_low, e.ci_high
     assert lift == pytest.approx(m1 / m0 - 1, rel=1e-8)
     # Robust (HC0) variance of log ratio = var1/(n1 m1^2) + var0/(n0 m0^2), variances ddof=0.
     se = np.sqrt(y[d].var() / (d.sum() * m1**2) + y[~d].var() / ((~d).sum() * m0**2))
     z = sps.norm.ppf(0.975)
     assert low == pytest.approx(m1 / m0 * np.exp(-z * se) - 1, rel=1e-6)
     assert high == pytest.approx(m1 / m0 * np.exp(z * se) - 1, rel=1e-6)
-    assert np.isnan(res.adjusted).all()
+    a = res.adjusted
+    assert np.isnan([a.lift, a.ci_low, a.ci_high, a.pvalue]).all()
     assert list(res.summary()["estimate"]) == ["unadjusted"]
     assert res.n_level + res.n_reference == res.n == len(confounded)
 
 
 def test_relative_lift_adjustment_removes_confounded_difference(confounded):
-    res = relative_lift(confounded, "group", "multi", "bought", covariates=["past"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought", covariates=["past"])
     assert res.reference == ("phone", "web")
-    assert res.unadjusted[1] > 0.5  # raw lift clearly positive
-    lift, low, high, _ = res.adjusted
+    assert res.unadjusted.ci_low > 0.5  # raw lift clearly positive
+    lift, low, high = res.adjusted.lift, *res.adjusted.ci
     assert low < 0 < high and abs(lift) < 0.15
     summary = res.summary()
     assert list(summary["estimate"]) == ["unadjusted", "adjusted"]
@@ -98,31 +101,31 @@ def test_relative_lift_adjustment_removes_confounded_difference(confounded):
 
 
 def test_relative_lift_subset_of_reference_and_continuous(confounded):
-    res = relative_lift(confounded, "group", "multi", "spend", reference=["web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="spend", reference=["web"])
     part = confounded[confounded["group"].isin(["multi", "web"])]
     assert res.n == len(part)
-    assert res.unadjusted[0] == pytest.approx(
+    assert res.unadjusted.lift == pytest.approx(
         part.loc[part["group"] == "multi", "spend"].mean()
         / part.loc[part["group"] == "web", "spend"].mean() - 1)
 
 
 def test_relative_lift_validation(confounded):
     with pytest.raises(ValueError, match=r"'level' must name groups among .*got \['sms'\]"):
-        relative_lift(confounded, "group", "sms", "bought")
+        relative_lift(confounded, group="group", level="sms", outcome="bought")
     with pytest.raises(ValueError, match="'reference' must be other groups"):
-        relative_lift(confounded, "group", "multi", "bought", reference=["multi"])
+        relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["multi"])
     with pytest.raises(ValueError, match="must be non-negative"):
-        relative_lift(confounded.assign(bought=-confounded["bought"]), "group", "multi", "bought")
+        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group", level="multi", outcome="bought")
     with pytest.raises(ValueError, match="non-zero mean"):
-        relative_lift(confounded.assign(bought=0), "group", "multi", "bought")
+        relative_lift(confounded.assign(bought=0), group="group", level="multi", outcome="bought")
 
 
 
 @pytest.mark.realdata
 def test_real_channel_gap_is_mostly_selection(real_customers):
     result = adjusted_comparison(
-        real_customers, group="past_channel", outcome="spend", reference="phone",
-        covariates=["recency_months", "past_spend", "bought_mens", "bought_womens", "newbie",
+        real_customers, group="past_channel", outcome="spend_usd", reference="phone",
+        covariates=["recency_months", "past_spend_usd", "bought_mens", "bought_womens", "newbie",
                     "area", "arm"],
     )
     multi = result.summary().set_index("group").loc["multichannel"]

@@ -22,14 +22,14 @@ from mcstudy.analysis import (
 
 ARM_EFFECT_COLUMNS = [
     "arm", "outcome", "n", "mean", "control_mean", "difference",
-    "ci_low", "ci_high", "relative_lift", "p_value", "method",
+    "ci_low", "ci_high", "relative_lift", "pvalue", "method",
 ]
 
 
 # ---- arm_effects -------------------------------------------------------------------------
 
 def test_arm_effects_layout(customers):
-    out = arm_effects(customers)
+    out = arm_effects(customers, outcomes=["visited", "converted", "spend"])
     assert list(out.columns) == ARM_EFFECT_COLUMNS
     assert out[["arm", "outcome"]].values.tolist() == [
         ["mens_email", "visited"], ["womens_email", "visited"],
@@ -53,7 +53,7 @@ def test_arm_effects_binary_matches_statsmodels_and_hand(customers):
     low, high = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", alpha=0.1)
     assert (out["ci_low"], out["ci_high"]) == pytest.approx((low, high), abs=1e-12)
     p_value = score_test(x1, n1, x0, n0, method="score").pvalue
-    assert out["p_value"] == pytest.approx(p_value, rel=1e-12)
+    assert out["pvalue"] == pytest.approx(p_value, rel=1e-12)
     # True effect +0.15 lies in the interval.
     assert out["ci_low"] < 0.15 < out["ci_high"]
 
@@ -76,7 +76,7 @@ def test_arm_effects_continuous_matches_scipy_and_hand(customers):
     y1 = customers.loc[customers["arm"] == "womens_email", "spend"].to_numpy()
     y0 = customers.loc[customers["arm"] == "control", "spend"].to_numpy()
     res = sps.ttest_ind(y1, y0, equal_var=False)
-    assert out["p_value"] == pytest.approx(res.pvalue, rel=1e-12)
+    assert out["pvalue"] == pytest.approx(res.pvalue, rel=1e-12)
     # Welch CI by hand: Welch-Satterthwaite degrees of freedom.
     v1, v0 = y1.var(ddof=1) / len(y1), y0.var(ddof=1) / len(y0)
     dof = (v1 + v0) ** 2 / (v1**2 / (len(y1) - 1) + v0**2 / (len(y0) - 1))
@@ -94,7 +94,7 @@ def test_arm_effects_method_option(customers):
         arm_effects(customers, outcomes=["spend"], method="proportion")
     with pytest.raises(ValueError, match=r"'method' must be one of \['auto', 'proportion', "
                        r"'welch'\]; got 'exact'"):
-        arm_effects(customers, method="exact")
+        arm_effects(customers, outcomes=["visited"], method="exact")
 
 
 def test_relative_lift_is_nan_when_control_mean_is_zero():
@@ -108,7 +108,7 @@ def test_no_events_gives_p_value_one_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = arm_effects(df, outcomes="y").iloc[0]
-    assert out["difference"] == 0 and out["p_value"] == 1.0
+    assert out["difference"] == 0 and out["pvalue"] == 1.0
     assert out["ci_low"] < 0 < out["ci_high"]
 
 
@@ -117,15 +117,15 @@ def test_arm_effects_validation(customers):
         arm_effects(customers, arm="arm_x", outcomes=["bought"])
     with pytest.raises(ValueError, match=r"'control' must be one of the arms \['control', "
                        r"'mens_email', 'womens_email'\]; got 'no_email'"):
-        arm_effects(customers, control="no_email")
+        arm_effects(customers, outcomes=["visited"], control="no_email")
     mens = customers["arm"] == "mens_email"
     tiny = pd.concat([customers[~mens], customers[mens].iloc[:1]])
     with pytest.raises(ValueError, match=r"at least 2 customers; got counts \{'mens_email': 1\}"):
-        arm_effects(tiny)
+        arm_effects(tiny, outcomes=["visited"])
     with pytest.raises(ValueError, match=r"'alpha' must be a real number in \(0, 1\); got 1.5"):
-        arm_effects(customers, alpha=1.5)
+        arm_effects(customers, outcomes=["visited"], alpha=1.5)
     with pytest.raises(TypeError, match="'df' must be a pandas DataFrame"):
-        arm_effects(customers.to_dict())
+        arm_effects(customers.to_dict(), outcomes=["visited"])
     with pytest.raises(TypeError, match="outcome column 'area' must be numeric"):
         arm_effects(customers, outcomes=["area"])
     with pytest.raises(ValueError, match="'outcomes' must name at least one column"):
@@ -139,7 +139,7 @@ def test_arm_effects_validation(customers):
 # ---- subgroup effects and interaction tests ------------------------------------------------
 
 def test_subgroup_effects_equal_arm_effects_within_each_level(customers):
-    out = subgroup_effects(customers, "past_channel", outcomes=["visited", "spend"])
+    out = subgroup_effects(customers, by="past_channel", outcomes=["visited", "spend"])
     assert list(out.columns[:2]) == ["subgroup", "level"]
     assert list(out.columns[2:]) == ARM_EFFECT_COLUMNS
     assert list(out["level"].unique()) == ["phone", "web", "multichannel"]
@@ -153,14 +153,14 @@ def test_subgroup_effects_equal_arm_effects_within_each_level(customers):
 
 def test_subgroup_effects_validation(customers):
     with pytest.raises(ValueError, match=r"missing columns \['tier'\]"):
-        subgroup_effects(customers, "tier")
+        subgroup_effects(customers, by="tier", outcomes=["visited", "converted", "spend"])
 
 
 def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
-    res = interaction_test(heterogeneous, "treated", "segment", "converted")
+    res = interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted")
     assert isinstance(res, InteractionTest)
     assert res.levels == ("new",) and res.reference == "old" and res.df == 1
-    effects = subgroup_effects(heterogeneous, "segment", outcomes=["converted"],
+    effects = subgroup_effects(heterogeneous, by="segment", outcomes=["converted"],
                                control="control").set_index("level")["difference"]
     assert res.effect[0] == pytest.approx(effects["new"] - effects["old"], abs=1e-10)
     assert res.ci_low[0] < 0.10 < res.ci_high[0]
@@ -176,14 +176,14 @@ def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
 
 def test_interaction_joint_test_and_logit(heterogeneous):
     df = heterogeneous.assign(decile=pd.qcut(heterogeneous["age"], 4, labels=list("abcd")))
-    res = interaction_test(df, "treated", "decile", "converted", covariates=["age"])
+    res = interaction_test(df, treatment="treated", moderator="decile", outcome="converted", covariates=["age"])
     assert res.df == 3 and len(res.effect) == 3
     fit = smf.ols("converted ~ treated * decile + age", df).fit(cov_type="HC3")
     terms = [f"treated:decile[T.{x}]" for x in "bcd"]
     wald = fit.wald_test(", ".join(f"{t} = 0" for t in terms), scalar=True, use_f=False)
     assert res.statistic == pytest.approx(float(wald.statistic))
     assert res.joint_pvalue > 0.001  # no interaction with age quartiles was simulated
-    logit = interaction_test(heterogeneous, "treated", "segment", "converted", family="logit",
+    logit = interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", family="logit",
                              reference="new")
     assert logit.levels == ("old",)
     direct = smf.logit("converted ~ treated * C(segment, Treatment('new'))",
@@ -195,33 +195,33 @@ def test_interaction_joint_test_and_logit(heterogeneous):
 
 def test_interaction_validation(heterogeneous):
     with pytest.raises(ValueError, match="'treated' must hold only 0/1|column 'age' must"):
-        interaction_test(heterogeneous, "age", "segment", "converted")
+        interaction_test(heterogeneous, treatment="age", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="'reference' must be one of the levels"):
-        interaction_test(heterogeneous, "treated", "segment", reference="young")
+        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", reference="young")
     one = heterogeneous[heterogeneous["segment"] == "old"]
     with pytest.raises(ValueError, match="at least 2 levels"):
-        interaction_test(one, "treated", "segment")
+        interaction_test(one, treatment="treated", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="must name different columns"):
-        interaction_test(heterogeneous, "treated", "segment", covariates=["segment"])
+        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", covariates=["segment"])
     with pytest.raises(ValueError, match="family='logit' needs a 0/1 outcome"):
-        interaction_test(heterogeneous, "treated", "segment", "age", family="logit")
+        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="age", family="logit")
 
 
 
 @pytest.mark.realdata
-def test_real_arm_effects(real_customers):
+def test_real_arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]):
     # Values computed from the file (sha256 ff9e5928...); published rates: conversion
     # 0.57 % (no e-mail), 1.25 % (mens), 0.88 % (womens); visits 10.6 %, 18.3 %, 15.1 %.
-    out = arm_effects(real_customers).set_index(["arm", "outcome"])
+    out = arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]).set_index(["arm", "outcome"])
     expected = {
         ("mens_email", "visited"): (0.182757, 0.106167, 0.076590, 0.069953, 0.083227),
         ("womens_email", "visited"): (0.151400, 0.106167, 0.045233, 0.038894, 0.051574),
         ("mens_email", "converted"): (0.012531, 0.005726, 0.006805, 0.005014, 0.008641),
         ("womens_email", "converted"): (0.008837, 0.005726, 0.003111, 0.001502, 0.004745),
-        ("mens_email", "spend"): (1.422617, 0.652789, 0.769827, 0.485140, 1.054515),
-        ("womens_email", "spend"): (1.077202, 0.652789, 0.424412, 0.168957, 0.679868),
+        ("mens_email", "spend_usd"): (1.422617, 0.652789, 0.769827, 0.485140, 1.054515),
+        ("womens_email", "spend_usd"): (1.077202, 0.652789, 0.424412, 0.168957, 0.679868),
     }
     for key, values in expected.items():
         got = out.loc[key, ["mean", "control_mean", "difference", "ci_low", "ci_high"]]
         np.testing.assert_allclose(got.to_numpy(dtype=float), values, atol=1e-6)
-    assert (out["p_value"] < 0.01).all()
+    assert (out["pvalue"] < 0.01).all()

@@ -46,8 +46,8 @@ def test_qini_perfect_beats_random(uplift_data):
 def test_uplift_at_k(uplift_data):
     treated, y, score, _ = uplift_data
     overall = y[treated].mean() - y[~treated].mean()
-    assert uplift_at_k(treated, y, score, 1.0) == pytest.approx(overall)
-    top = uplift_at_k(treated, y, score, 0.4)  # mostly x = 1, true uplift 0.3
+    assert uplift_at_k(treated, y, score, k=1.0) == pytest.approx(overall)
+    top = uplift_at_k(treated, y, score, k=0.4)  # mostly x = 1, true uplift 0.3
     assert top == pytest.approx(0.3, abs=0.06)
     assert top > overall
 
@@ -55,7 +55,7 @@ def test_uplift_at_k(uplift_data):
 def test_uplift_validation(uplift_data):
     treated, y, score, _ = uplift_data
     with pytest.raises(ValueError, match=r"'k' must be a real number in \(0, 1\]; got 0.0"):
-        uplift_at_k(treated, y, score, 0.0)
+        uplift_at_k(treated, y, score, k=0.0)
     with pytest.raises(ValueError, match="equal lengths"):
         qini_curve(treated, y[:-1], score)
     with pytest.raises(ValueError, match="'treated' must hold only 0/1"):
@@ -67,7 +67,7 @@ def test_uplift_validation(uplift_data):
     with pytest.raises(TypeError, match="'outcome' must be numeric"):
         qini_curve(treated, np.array(["a"] * len(y)), score)
     with pytest.raises(ValueError, match="must contain treated and control"):
-        uplift_at_k([1, 1, 0, 0], [1, 0, 1, 0], [4, 3, 2, 1], 0.5)
+        uplift_at_k([1, 1, 0, 0], [1, 0, 1, 0], [4, 3, 2, 1], k=0.5)
 
 
 
@@ -75,7 +75,8 @@ def test_uplift_validation(uplift_data):
 
 def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(heterogeneous):
     train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
-    score = two_model_uplift(train, test, "treated", "converted", ["segment", "age"])
+    score = two_model_uplift(train, test, treatment="treated", outcome="converted",
+                         features=["segment", "age"])
     assert score.shape == (len(test),)
     new = (test["segment"] == "new").to_numpy()
     assert score[new].mean() > score[~new].mean() + 0.05
@@ -83,7 +84,8 @@ def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(he
             for t in (1, 0)]
     expected = fits[0].predict(test) - fits[1].predict(test)
     np.testing.assert_allclose(score, expected.to_numpy(), rtol=1e-6, atol=1e-9)
-    ols = two_model_uplift(train, test, "treated", "converted", ["segment"], family="ols")
+    ols = two_model_uplift(train, test, treatment="treated", outcome="converted",
+                         features=["segment"], family="ols")
     assert ols[new].mean() == pytest.approx(
         arm_effects(train[train["segment"] == "new"], control="control",
                     outcomes=["converted"])["difference"].iloc[0], rel=1e-8)
@@ -91,10 +93,12 @@ def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(he
 
 def test_two_model_uplift_validation(heterogeneous):
     with pytest.raises(ValueError, match="'features' must name at least one column"):
-        two_model_uplift(heterogeneous, heterogeneous, "treated", "converted", [])
+        two_model_uplift(heterogeneous, heterogeneous, treatment="treated", outcome="converted",
+                         features=[])
     with pytest.raises(ValueError, match="'train' must contain treated and control"):
         only = heterogeneous[heterogeneous["treated"] == 1]
-        two_model_uplift(only, heterogeneous, "treated", "converted", ["age"])
+        two_model_uplift(only, heterogeneous, treatment="treated", outcome="converted",
+                         features=["age"])
     with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
-        two_model_uplift(heterogeneous, heterogeneous[["segment"]], "treated", "converted",
-                         ["age"])
+        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated", outcome="converted",
+                         features=["age"])

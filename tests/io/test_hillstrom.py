@@ -233,9 +233,9 @@ def test_customer_table_shape(raw, write):
     df = load_hillstrom(write(raw))
     table = hillstrom_customer_table(df)
     assert list(table.columns) == [
-        "customer_id", "arm", "past_channel", "area", "recency_months", "past_spend",
+        "customer_id", "arm", "past_channel", "area", "recency_months", "past_spend_usd",
         "past_spend_bucket", "bought_mens", "bought_womens", "newbie", "visited",
-        "converted", "spend",
+        "converted", "spend_usd",
     ]
     assert list(table["arm"].cat.categories) == ["control", "mens_email", "womens_email"]
     assert list(table["past_channel"].cat.categories) == ["phone", "web", "multichannel"]

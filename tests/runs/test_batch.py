@@ -34,12 +34,12 @@ from mcstudy.runs import (
 )
 
 GRID = {"rate": [0.5, 3.0], "n": [5, 50]}
-COLUMNS = ["task_id", "point", "replication", "rate", "n", "metric", "value"]
+COLUMNS = ["task_id", "point", "replication", "seed", "rate", "n", "metric", "value"]
 
 
 def _run_toy(**kwargs):
     kwargs.setdefault("progress", False)
-    return sweep("toy_poisson", GRID, n_replications=3, seed=123, **kwargs)
+    return sweep("toy_poisson", GRID, n_replications=3, rng=123, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +79,7 @@ def test_sweep_table_layout():
 def test_same_seed_same_table_other_seed_other_table():
     a, b = _run_toy(), _run_toy()
     pd.testing.assert_frame_equal(a, b, check_exact=True)
-    c = sweep("toy_poisson", GRID, n_replications=3, seed=124, progress=False)
+    c = sweep("toy_poisson", GRID, n_replications=3, rng=124, progress=False)
     assert not np.allclose(a["value"], c["value"])
     # replications of one point use different streams
     first = a[(a["point"] == 3) & (a["metric"] == "mean")]["value"]
@@ -103,17 +103,19 @@ def test_task_streams_are_seedsequence_children():
 
 
 def test_existing_tasks_unchanged_when_replications_or_points_added():
-    small = sweep("toy_poisson", {"rate": [0.5]}, n_replications=2, seed=9, progress=False)
-    big = sweep("toy_poisson", {"rate": [0.5, 4.0]}, n_replications=5, seed=9, progress=False)
+    small = sweep("toy_poisson", {"rate": [0.5]}, n_replications=2, rng=9, progress=False)
+    big = sweep("toy_poisson", {"rate": [0.5, 4.0]}, n_replications=5, rng=9, progress=False)
     keep = big[(big["point"] == 0) & (big["replication"] < 2)]
     np.testing.assert_array_equal(keep["value"].to_numpy(), small["value"].to_numpy())
 
 
 def test_replicate_is_single_point_sweep():
-    rep = replicate("toy_poisson", params={"rate": 2.0}, n_replications=4, seed=5, progress=False)
-    assert list(rep.columns) == ["task_id", "point", "replication", "rate", "metric", "value"]
+    rep = replicate("toy_poisson", params={"rate": 2.0}, n_replications=4, rng=5, progress=False)
+    assert list(rep.columns) == ["task_id", "point", "replication", "seed", "rate", "metric",
+                                 "value"]
+    assert (rep["seed"] == 5).all()
     assert (rep["point"] == 0).all() and rep["replication"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
-    swp = sweep("toy_poisson", {"rate": [2.0]}, n_replications=4, seed=5, progress=False)
+    swp = sweep("toy_poisson", {"rate": [2.0]}, n_replications=4, rng=5, progress=False)
     pd.testing.assert_frame_equal(rep, swp, check_exact=True)
 
 
@@ -128,9 +130,9 @@ def test_callable_study_list_grid_fixed_params_and_dataframe_output():
         )
 
     grid = [{"lift": 0.0}, {"lift": 1.0}]
-    table = sweep(study, grid, params={"size": 3}, n_replications=2, seed=1, progress=False)
+    table = sweep(study, grid, params={"size": 3}, n_replications=2, rng=1, progress=False)
     assert list(table.columns) == [
-        *("task_id", "point", "replication", "lift", "size", "arm", "metric", "value")
+        *("task_id", "point", "replication", "seed", "lift", "size", "arm", "metric", "value")
     ]
     assert table["arm"].tolist() == ["control", "treated"] * 4
     assert table.attrs["study"].endswith("study")
@@ -147,24 +149,24 @@ def test_registered_study_fills_defaults_and_checks_params():
         StudySpec("spy", spy, {"k": IntParam(1, 5, default=2), "s": OptionParam(["a", "b"])}),
         params={"s": "a"},
         n_replications=1,
-        seed=0,
+        rng=0,
         progress=False,
     )
     assert seen == [{"s": "a", "k": 2}]
     with pytest.raises(ValueError, match=r"'rate' must be a real number in \(0, inf\); got -1"):
-        sweep("toy_poisson", {"rate": [1.0, -1.0]}, n_replications=1, seed=0)
+        sweep("toy_poisson", {"rate": [1.0, -1.0]}, n_replications=1, rng=0)
     with pytest.raises(ValueError, match=r"'lam' is not a parameter of study 'toy_poisson'; "):
-        replicate("toy_poisson", params={"lam": 1.0}, n_replications=1, seed=0)
+        replicate("toy_poisson", params={"lam": 1.0}, n_replications=1, rng=0)
     with pytest.raises(ValueError, match=r"unknown study 'nope'; registered studies: \["):
-        replicate("nope", n_replications=1, seed=0)
+        replicate("nope", n_replications=1, rng=0)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
         ({"n_replications": 0}, ValueError, r"'n_replications' must be an int in \[1, inf\)"),
-        ({"seed": -1}, ValueError, r"'seed' must be an int in \[0, inf\); got -1"),
-        ({"seed": 1.5}, TypeError, r"'seed' must be an int"),
+        ({"rng": -1}, ValueError, r"'rng' as an int seed must be in \[0, 2\*\*63 - 1\]; got -1"),
+        ({"rng": 1.5}, TypeError, r"'rng' must be None, an int seed, a SeedSequence or a Gen"),
         ({"backend": "mpi"}, ValueError, r"'backend' must be one of \['dask', 'processes'"),
         ({"workers": 2}, ValueError, r"'workers' is used by backends 'processes' and 'dask'"),
         ({"scheduler": "tcp://x:1"}, ValueError, r"'scheduler' is used by backend 'dask' only"),
@@ -176,7 +178,7 @@ def test_registered_study_fills_defaults_and_checks_params():
     ],
 )
 def test_argument_errors(kwargs, exc, match):
-    args = {"grid": {"rate": [1.0]}, "n_replications": 1, "seed": 0, **kwargs}
+    args = {"grid": {"rate": [1.0]}, "n_replications": 1, "rng": 0, **kwargs}
     with pytest.raises(exc, match=match):
         sweep("toy_poisson", args.pop("grid"), **args)
 
@@ -191,7 +193,7 @@ def test_argument_errors(kwargs, exc, match):
 )
 def test_bad_study_output_names_the_task(output, exc, match):
     with pytest.raises(exc, match=match) as info:
-        replicate(lambda p, rng: output, n_replications=1, seed=0, progress=False)
+        replicate(lambda p, rng: output, n_replications=1, rng=0, progress=False)
     assert "task 0 (point 0, replication 0" in "".join(info.value.__notes__)
 
 
@@ -239,7 +241,7 @@ def test_dask_starts_and_closes_its_own_local_cluster(dask_cluster, monkeypatch)
         "toy_poisson",
         {"rate": [1.0]},
         n_replications=2,
-        seed=3,
+        rng=3,
         backend="dask",
         workers=2,
         progress=False,
@@ -250,19 +252,19 @@ def test_dask_starts_and_closes_its_own_local_cluster(dask_cluster, monkeypatch)
         "closed": True,
     }
     pd.testing.assert_frame_equal(
-        table, sweep("toy_poisson", {"rate": [1.0]}, n_replications=2, seed=3, progress=False)
+        table, sweep("toy_poisson", {"rate": [1.0]}, n_replications=2, rng=3, progress=False)
     )
 
 
 def test_dask_missing_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ImportError, match=r"pip install mcstudy\[cluster\]"):
-        replicate("toy_poisson", n_replications=1, seed=0, backend="dask", progress=False)
+        replicate("toy_poisson", n_replications=1, rng=0, backend="dask", progress=False)
 
 
 def test_processes_backend_rejects_unpicklable_study():
     with pytest.raises(TypeError, match=r"backend='processes' needs a picklable study"):
-        replicate(lambda p, rng: {"x": 1.0}, n_replications=2, seed=0, backend="processes")
+        replicate(lambda p, rng: {"x": 1.0}, n_replications=2, rng=0, backend="processes")
 
 
 # --- resumable runs -----------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def test_rerun_skips_finished_tasks(tmp_path):
 
     def run():
         return sweep(
-            study, {"a": [1, 2]}, n_replications=3, seed=4, out_dir=tmp_path, progress=False
+            study, {"a": [1, 2]}, n_replications=3, rng=4, out_dir=tmp_path, progress=False
         )
 
     first = run()
@@ -303,16 +305,16 @@ def test_rerun_skips_finished_tasks(tmp_path):
 
 @pytest.mark.parametrize(
     "change",
-    [{"seed": 124}, {"n_replications": 4}, {"grid": {"rate": [0.5], "n": [5, 50]}}],
+    [{"rng": 124}, {"n_replications": 4}, {"grid": {"rate": [0.5], "n": [5, 50]}}],
 )
 def test_rerun_with_other_config_is_refused(tmp_path, change):
     _run_toy(out_dir=tmp_path)
-    kwargs = {"grid": GRID, "n_replications": 3, "seed": 123, **change}
-    key = next(iter(change))
+    kwargs = {"grid": GRID, "n_replications": 3, "rng": 123, **change}
+    key = {"rng": "seed"}.get(next(iter(change)), next(iter(change)))  # run.json says "seed"
     with pytest.raises(RunConfigError, match=rf"run.json belongs to a run with .*\({key}: "):
         sweep("toy_poisson", kwargs.pop("grid"), out_dir=tmp_path, progress=False, **kwargs)
     with pytest.raises(RunConfigError, match=r"study: 'toy_poisson' -> "):
-        sweep(lambda p, r: {}, GRID, n_replications=3, seed=123, out_dir=tmp_path)
+        sweep(lambda p, r: {}, GRID, n_replications=3, rng=123, out_dir=tmp_path)
 
 
 def _sleepy(params, rng):
@@ -327,7 +329,7 @@ sys.path.insert(0, {tests!r})
 from mcstudy.runs import FloatParam, register_study, sweep
 from test_batch import _sleepy
 register_study("sleepy", _sleepy, params={{"mu": FloatParam(-10, 10)}})
-sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, seed=11, out_dir={out!r})
+sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, rng=11, out_dir={out!r})
 """
 
 
@@ -349,8 +351,8 @@ def test_kill_and_resume_equals_uninterrupted_run(tmp_path, registry):
     n_done = len(list(out.glob("tasks/*.parquet")))
     assert 4 <= n_done < 16
 
-    resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, seed=11, out_dir=out)
-    fresh = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, seed=11)
+    resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11, out_dir=out)
+    fresh = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11)
     pd.testing.assert_frame_equal(resumed, fresh, check_exact=True)
     assert not resumed.duplicated(["task_id", "metric"]).any()
     assert resumed["task_id"].tolist() == list(range(16))
@@ -513,7 +515,7 @@ def test_cli_example_runs_end_to_end(tmp_path, capsys):
         config.study,
         config.grid,
         params=config.fixed,
-        seed=config.seed,
+        rng=config.seed,
         n_replications=config.n_replications,
         progress=False,
     )

@@ -10,13 +10,13 @@ import pytest
 from mcstudy.runs import STUDIES, replicate
 from mcstudy.runs.studies import EMAIL_ARMS, email_experiment
 
-ARM_METRICS = ("conversion_rate", "spend_per_customer", "contacts_per_customer")
-EFFECT_METRICS = ("conversion_diff", "conversion_relative_lift", "spend_diff",
+ARM_METRICS = ("conversion_rate", "spend_per_customer_eur", "contacts_per_customer")
+EFFECT_METRICS = ("conversion_diff", "conversion_relative_lift", "spend_diff_eur",
                   "spend_relative_lift")
 CONTROL_METRICS = (
     "control_multichannel_share",
     "control_multichannel_conversion_rate", "control_single_conversion_rate",
-    "control_multichannel_spend_per_customer", "control_single_spend_per_customer",
+    "control_multichannel_spend_per_customer_eur", "control_single_spend_per_customer_eur",
     "control_multichannel_conversion_relative_lift", "control_multichannel_spend_relative_lift",
 )
 
@@ -47,7 +47,7 @@ def test_keys_and_values():
     assert all(isinstance(v, float) and math.isfinite(v) for v in out.values())
     for arm in EMAIL_ARMS:
         assert 0.0 <= out[f"{arm}_conversion_rate"] <= 1.0
-        assert out[f"{arm}_spend_per_customer"] >= 0.0
+        assert out[f"{arm}_spend_per_customer_eur"] >= 0.0
     assert 0.0 < out["control_multichannel_share"] < 1.0
 
 
@@ -67,9 +67,12 @@ def test_zero_pressure_sends_nothing():
 def test_differences_are_consistent_with_arm_means():
     out = run(seed=3)
     for arm in EMAIL_ARMS[1:]:
-        for metric, level in (("conversion", "conversion_rate"), ("spend", "spend_per_customer")):
+        for metric, level, diff_name in (
+            ("conversion", "conversion_rate", "conversion_diff"),
+            ("spend", "spend_per_customer_eur", "spend_diff_eur"),
+        ):
             diff = out[f"{arm}_{level}"] - out[f"control_{level}"]
-            assert out[f"{arm}_{metric}_diff"] == pytest.approx(diff)
+            assert out[f"{arm}_{diff_name}"] == pytest.approx(diff)
             assert out[f"{arm}_{metric}_relative_lift"] == pytest.approx(
                 out[f"{arm}_{level}"] / out[f"control_{level}"] - 1)
     assert out["control_multichannel_conversion_relative_lift"] == pytest.approx(
@@ -79,7 +82,7 @@ def test_differences_are_consistent_with_arm_means():
 def test_same_seed_same_metrics_and_spawned_children_differ():
     assert run(seed=5) == run(seed=5)
     table = replicate("email_experiment", params={"n_customers": 500}, n_replications=2,
-                      seed=1, progress=False)
+                      rng=1, progress=False)
     by_rep = table.pivot(index="metric", columns="replication", values="value")
     assert not by_rep[0].equals(by_rep[1])
 
@@ -92,7 +95,7 @@ def test_observational_gap_comes_from_the_engagement_link():
     for link in (1.0, 0.0):
         table = replicate("email_experiment", params={"n_customers": 20_000,
                                                       "engagement_breadth_link": link},
-                          n_replications=5, seed=11, progress=False)
+                          n_replications=5, rng=11, progress=False)
         rows = table["metric"] == "control_multichannel_conversion_relative_lift"
         lift[link] = table.loc[rows, "value"].mean()
     assert lift[1.0] > 0.2

@@ -9,6 +9,7 @@
 
 from mcstudy.analysis.observational import (
     AdjustedComparison,
+    LiftEstimate,
     RelativeLift,
     adjusted_comparison,
     relative_lift,
@@ -24,6 +25,7 @@ from mcstudy.analysis.uplift import qini_coefficient, qini_curve, two_model_upli
 __all__ = [
     "AdjustedComparison",
     "InteractionTest",
+    "LiftEstimate",
     "RelativeLift",
     "adjusted_comparison",
     "arm_effects",

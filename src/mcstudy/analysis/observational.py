@@ -73,7 +73,7 @@ class AdjustedComparison:
             "adjusted_effect": list(self.effect),
             "ci_low": list(self.ci_low),
             "ci_high": list(self.ci_high),
-            "p_value": list(self.pvalue),
+            "pvalue": list(self.pvalue),
             "effect_scale": ["log odds ratio" if self.family == "logit"
                              else "difference in means"] * k,
             "method": [self.method] * k,
@@ -82,8 +82,9 @@ class AdjustedComparison:
 
 def adjusted_comparison(
     df: pd.DataFrame,
-    group: str = "past_channel",
-    outcome: str = "spend",
+    *,
+    group: str,
+    outcome: str,
     covariates: Sequence[str] = (),
     reference: object = None,
     family: str = "ols",
@@ -99,9 +100,9 @@ def adjusted_comparison(
     ----------
     df : pandas.DataFrame
         One row per customer.
-    group : str, default="past_channel"
+    group : str
         Column defining the groups compared.
-    outcome : str, default="spend"
+    outcome : str
         Numeric outcome column; must be 0/1 when ``family="logit"``.
     covariates : sequence of str, default=()
         Adjustment columns (pre-treatment characteristics only).
@@ -201,6 +202,24 @@ def adjusted_comparison(
 
 
 @dataclass(frozen=True)
+class LiftEstimate:
+    """One relative lift with its confidence interval and p-value (``lift = 2.87``: +287 %)."""
+
+    lift: float
+    ci_low: float
+    ci_high: float
+    pvalue: float
+
+    @property
+    def ci(self) -> tuple[float, float]:
+        """The confidence interval ``(ci_low, ci_high)``."""
+        return (self.ci_low, self.ci_high)
+
+
+_NO_LIFT = LiftEstimate(float("nan"), float("nan"), float("nan"), float("nan"))
+
+
+@dataclass(frozen=True)
 class RelativeLift:
     """Relative difference in the mean outcome of one group against reference groups.
 
@@ -219,16 +238,17 @@ class RelativeLift:
     n_reference: int
     mean: float
     reference_mean: float
-    unadjusted: tuple[float, float, float, float]
-    adjusted: tuple[float, float, float, float]
+    unadjusted: LiftEstimate
+    adjusted: LiftEstimate
 
     def summary(self) -> pd.DataFrame:
         """Return two rows, ``unadjusted`` and ``adjusted``: lift, CI and p-value."""
-        rows = [("unadjusted", *self.unadjusted)]
+        rows = [("unadjusted", self.unadjusted)]
         if self.covariates:
-            rows.append(("adjusted", *self.adjusted))
-        out = pd.DataFrame(rows, columns=["estimate", "relative_lift", "ci_low", "ci_high",
-                                          "p_value"])
+            rows.append(("adjusted", self.adjusted))
+        out = pd.DataFrame(
+            [(name, e.lift, e.ci_low, e.ci_high, e.pvalue) for name, e in rows],
+            columns=["estimate", "relative_lift", "ci_low", "ci_high", "pvalue"])
         out.insert(0, "reference", " + ".join(map(str, self.reference)))
         out.insert(0, "level", self.level)
         out.insert(0, "outcome", self.outcome)
@@ -237,18 +257,19 @@ class RelativeLift:
         return out
 
 
-def _ratio_fit(frame: pd.DataFrame, formula: str, alpha: float) -> tuple[float, ...]:
+def _ratio_fit(frame: pd.DataFrame, formula: str, alpha: float) -> LiftEstimate:
     fit = smf.glm(formula, frame, family=sm.families.Poisson()).fit(cov_type="HC0")
     low, high = fit.conf_int(alpha=alpha).loc["d"]
-    return (float(np.expm1(fit.params["d"])), float(np.expm1(low)), float(np.expm1(high)),
-            float(fit.pvalues["d"]))
+    return LiftEstimate(float(np.expm1(fit.params["d"])), float(np.expm1(low)),
+                        float(np.expm1(high)), float(fit.pvalues["d"]))
 
 
 def relative_lift(
     df: pd.DataFrame,
+    *,
     group: str,
     level: object,
-    outcome: str = "converted",
+    outcome: str,
     reference: Sequence | None = None,
     covariates: Sequence[str] = (),
     alpha: float = 0.05,
@@ -269,7 +290,7 @@ def relative_lift(
         Column defining the groups.
     level : object
         The group compared (e.g. ``"multichannel"``).
-    outcome : str, default="converted"
+    outcome : str
         Non-negative numeric outcome (0/1, counts or amounts).
     reference : sequence, default=None
         Levels pooled as reference (e.g. ``["phone", "web"]``); every other level when None.
@@ -283,7 +304,8 @@ def relative_lift(
     Returns
     -------
     RelativeLift
-        ``unadjusted`` and ``adjusted`` are ``(lift, ci_low, ci_high, p_value)``.
+        ``unadjusted`` and ``adjusted`` are :class:`LiftEstimate` (``adjusted`` is all NaN
+        without covariates).
 
     Raises
     ------
@@ -332,7 +354,7 @@ def relative_lift(
     frame = pd.DataFrame({"y": y, "d": d.astype(float)}, index=part.index)
     frame = pd.concat([frame, design_columns(part, covariates)], axis=1)
     unadjusted = _ratio_fit(frame, "y ~ d", alpha)
-    adjusted = (float("nan"),) * 4
+    adjusted = _NO_LIFT
     method = "log-linear (Poisson quasi-likelihood) model, robust HC0 standard errors"
     if covariates:
         formula = "y ~ d" + "".join(f" + x{i}" for i in range(len(covariates)))

@@ -39,7 +39,7 @@ __all__ = [
 
 ARM_EFFECT_COLUMNS = (
     "arm", "outcome", "n", "mean", "control_mean", "difference",
-    "ci_low", "ci_high", "relative_lift", "p_value", "method",
+    "ci_low", "ci_high", "relative_lift", "pvalue", "method",
 )
 
 
@@ -51,9 +51,10 @@ _WELCH_METHOD = "difference in means: Welch t-test and Welch CI"
 
 def arm_effects(
     df: pd.DataFrame,
+    *,
+    outcomes: Sequence[str],
     arm: str = "arm",
     control: object = "control",
-    outcomes: Sequence[str] = ("visited", "converted", "spend"),
     alpha: float = 0.05,
     method: str = "auto",
 ) -> pd.DataFrame:
@@ -67,7 +68,7 @@ def arm_effects(
         Column holding the randomised arm.
     control : object, default="control"
         Value of ``arm`` that marks the control arm.
-    outcomes : sequence of str, default=("visited", "converted", "spend")
+    outcomes : sequence of str
         Numeric outcome columns.
     alpha : float, default=0.05
         Confidence intervals have level ``1 - alpha``; must be in (0, 1).
@@ -81,7 +82,7 @@ def arm_effects(
     pandas.DataFrame
         One row per non-control arm and outcome (arms in category or sorted order), columns
         ``arm, outcome, n, mean, control_mean, difference, ci_low, ci_high, relative_lift,
-        p_value, method``. ``n`` is the size of the treated arm, ``difference`` is
+        pvalue, method``. ``n`` is the size of the treated arm, ``difference`` is
         treated mean minus control mean and ``relative_lift = difference / control_mean``
         (NaN when the control mean is 0).
 
@@ -102,7 +103,7 @@ def arm_effects(
     outcomes: Welch's unequal-variance t-test and its confidence interval with
     Welch-Satterthwaite degrees of freedom ([3]; ``scipy.stats.ttest_ind(equal_var=False)``).
     When every customer of both arms has the same 0/1 value the score test is undefined and
-    ``p_value`` is 1. The ``method`` column states which method was used. The effects are
+    ``pvalue`` is 1. The ``method`` column states which method was used. The effects are
     causal only if arms were randomised.
 
     References
@@ -170,10 +171,11 @@ def arm_effects(
 
 def subgroup_effects(
     df: pd.DataFrame,
+    *,
     by: str,
+    outcomes: Sequence[str],
     arm: str = "arm",
     control: object = "control",
-    outcomes: Sequence[str] = ("visited", "converted", "spend"),
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Estimate the randomised arm effects separately within each subgroup.
@@ -259,10 +261,10 @@ class InteractionTest:
             "interaction": list(self.effect),
             "ci_low": list(self.ci_low),
             "ci_high": list(self.ci_high),
-            "p_value": list(self.pvalue),
+            "pvalue": list(self.pvalue),
             "joint_chi2": [self.statistic] * k,
             "joint_df": [self.df] * k,
-            "joint_p_value": [self.joint_pvalue] * k,
+            "joint_pvalue": [self.joint_pvalue] * k,
             "effect_scale": ["log odds ratio" if self.family == "logit"
                              else "difference in means"] * k,
         })
@@ -270,9 +272,10 @@ class InteractionTest:
 
 def interaction_test(
     df: pd.DataFrame,
+    *,
     treatment: str,
     moderator: str,
-    outcome: str = "converted",
+    outcome: str,
     covariates: Sequence[str] = (),
     reference: object = None,
     family: str = "ols",
@@ -292,7 +295,7 @@ def interaction_test(
         0/1 column: randomly assigned treatment (e.g. received any e-mail).
     moderator : str
         Pre-treatment column defining the subgroups; every value is a level.
-    outcome : str, default="converted"
+    outcome : str
         Numeric outcome; 0/1 when ``family="logit"``.
     covariates : sequence of str, default=()
         Pre-treatment adjustment columns (they sharpen the estimate; randomisation already

@@ -162,7 +162,7 @@ def qini_coefficient(treated, outcome, score) -> float:
     return _area_above_random(_qini_points(t, y, s)) / best
 
 
-def uplift_at_k(treated, outcome, score, k: float) -> float:
+def uplift_at_k(treated, outcome, score, *, k: float) -> float:
     """Compute the uplift among the top-``k`` fraction of customers by score.
 
     Parameters
@@ -205,6 +205,7 @@ def uplift_at_k(treated, outcome, score, k: float) -> float:
 def two_model_uplift(
     train: pd.DataFrame,
     test: pd.DataFrame,
+    *,
     treatment: str,
     outcome: str,
     features: Sequence[str],

@@ -240,9 +240,9 @@ def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
         - ``past_channel`` (categorical ``phone``, ``web``, ``multichannel``) from ``channel``:
           channels used in the past year, *not* randomised;
         - ``area`` (categorical ``urban``, ``suburban``, ``rural``) from ``zip_code``;
-        - ``recency_months``, ``past_spend`` (dollars, past year) and ``past_spend_bucket``;
+        - ``recency_months``, ``past_spend_usd`` (dollars, past year) and ``past_spend_bucket``;
         - ``bought_mens``, ``bought_womens``, ``newbie`` (0/1);
-        - ``visited``, ``converted`` (0/1) and ``spend`` (dollars) in the two weeks after the
+        - ``visited``, ``converted`` (0/1) and ``spend_usd`` (dollars) in the two weeks after the
           e-mail.
 
     Raises
@@ -268,12 +268,12 @@ def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
         "past_channel": recode("channel", _PAST_CHANNELS),
         "area": recode("zip_code", _AREAS),
         "recency_months": df["recency"].astype("int64").to_numpy(),
-        "past_spend": df["history"].astype(float).to_numpy(),
+        "past_spend_usd": df["history"].astype(float).to_numpy(),
         "past_spend_bucket": df["history_segment"].array,
         "bought_mens": df["mens"].astype("int64").to_numpy(),
         "bought_womens": df["womens"].astype("int64").to_numpy(),
         "newbie": df["newbie"].astype("int64").to_numpy(),
         "visited": df["visit"].astype("int64").to_numpy(),
         "converted": df["conversion"].astype("int64").to_numpy(),
-        "spend": df["spend"].astype(float).to_numpy(),
+        "spend_usd": df["spend"].astype(float).to_numpy(),
     })

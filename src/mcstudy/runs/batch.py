@@ -69,9 +69,11 @@ import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from mcstudy._progress import progress_enabled
+from mcstudy._random import run_seed
 from mcstudy._validation import check_int, check_option
 from mcstudy.runs.backends import BACKENDS, _deliver, _run_dask, _run_processes, _run_task
 from mcstudy.runs.grid import _grid_points
@@ -94,7 +96,7 @@ def replicate(
     study: str | Callable | StudySpec,
     *,
     n_replications: int,
-    seed: int,
+    rng: object,
     params: Mapping[str, object] | None = None,
     backend: str = "serial",
     workers: int | None = None,
@@ -111,8 +113,9 @@ def replicate(
         function ``study(params, rng) -> dict[str, float] | DataFrame``.
     n_replications : int
         Number of replications, at least 1.
-    seed : int
-        Root seed (non-negative); replication ``r`` uses
+    rng : int, SeedSequence, Generator or None
+        Root of the random streams, turned into an int seed by
+        :func:`mcstudy._random.run_seed` (an int is used as it is); replication ``r`` uses
         ``SeedSequence(seed, spawn_key=(0, r))``, see :func:`task_seed_sequence`.
     params : dict, optional
         Parameters passed to every replication; each becomes a column of the result.
@@ -132,9 +135,9 @@ def replicate(
     Returns
     -------
     DataFrame
-        Columns ``task_id, point, replication, <params>, [study key columns,] metric, value``,
-        rows sorted by ``task_id``; ``attrs`` holds ``seed``, ``study`` and
-        ``n_replications``.
+        Columns ``task_id, point, replication, seed, <params>, [study key columns,] metric,
+        value``, rows sorted by ``task_id``; ``seed`` is the int root seed of the run (the
+        same on every row); ``attrs`` also holds ``seed``, ``study`` and ``n_replications``.
 
     Raises
     ------
@@ -151,13 +154,13 @@ def replicate(
 
     Examples
     --------
-    >>> table = replicate("toy_poisson", params={"rate": 2.0}, n_replications=3, seed=1,
+    >>> table = replicate("toy_poisson", params={"rate": 2.0}, n_replications=3, rng=1,
     ...                   progress=False)
     >>> table.shape
-    (6, 6)
+    (6, 7)
     """
     return _run(
-        study, [{}], params, n_replications, seed, backend, workers, scheduler, out_dir, progress
+        study, [{}], params, n_replications, rng, backend, workers, scheduler, out_dir, progress
     )
 
 
@@ -166,7 +169,7 @@ def sweep(
     grid: Mapping[str, Sequence] | Sequence[Mapping[str, object]],
     *,
     n_replications: int,
-    seed: int,
+    rng: object,
     params: Mapping[str, object] | None = None,
     backend: str = "serial",
     workers: int | None = None,
@@ -186,9 +189,10 @@ def sweep(
         same keys). Point ``p`` is the ``p``-th point in this order.
     n_replications : int
         Replications per grid point, at least 1.
-    seed : int
-        Root seed; task (point ``p``, replication ``r``) uses
-        ``SeedSequence(seed, spawn_key=(p, r))``, see :func:`task_seed_sequence`.
+    rng : int, SeedSequence, Generator or None
+        Root of the random streams (as in :func:`replicate`); task (point ``p``,
+        replication ``r``) uses ``SeedSequence(seed, spawn_key=(p, r))``, see
+        :func:`task_seed_sequence`.
     params : dict, optional
         Fixed parameters for every point (must not overlap the grid's).
     backend, workers, scheduler, out_dir, progress
@@ -198,9 +202,9 @@ def sweep(
     -------
     DataFrame
         One row per point × replication × metric with columns ``task_id, point,
-        replication, <grid params>, <fixed params>, [study key columns,] metric, value``,
-        sorted by ``task_id`` (``point * n_replications + replication``); ``attrs`` holds
-        ``seed``, ``study`` and ``n_replications``.
+        replication, seed, <grid params>, <fixed params>, [study key columns,] metric,
+        value``, sorted by ``task_id`` (``point * n_replications + replication``); ``attrs``
+        also holds ``seed``, ``study`` and ``n_replications``.
 
     Raises
     ------
@@ -210,7 +214,7 @@ def sweep(
     Examples
     --------
     >>> table = sweep("toy_poisson", {"rate": [0.5, 2.0], "n": [10, 100]}, n_replications=2,
-    ...               seed=7, progress=False)
+    ...               rng=7, progress=False)
     >>> table.groupby(["rate", "n", "metric"])["value"].mean().shape
     (8,)
     """
@@ -219,7 +223,7 @@ def sweep(
         _grid_points(grid),
         params,
         n_replications,
-        seed,
+        rng,
         backend,
         workers,
         scheduler,
@@ -229,11 +233,11 @@ def sweep(
 
 
 def _run(
-    study, points, fixed, n_replications, seed, backend, workers, scheduler, out_dir, progress
+    study, points, fixed, n_replications, rng, backend, workers, scheduler, out_dir, progress
 ) -> pd.DataFrame:
     study_name, func, spec = _resolve_study(study)
     n_replications = check_int(n_replications, "n_replications", 1)
-    seed = check_int(seed, "seed", 0)
+    seed = run_seed(rng)
     check_option(backend, "backend", BACKENDS)
     if workers is not None:
         workers = check_int(workers, "workers", 1)
@@ -324,10 +328,11 @@ def _run(
 
 def _assemble(frames, tasks, explicit, names, seed, study_name, n_replications) -> pd.DataFrame:
     table = pd.concat([frames[tid] for tid, _, _ in tasks], ignore_index=True)
+    table.insert(len(_ID_COLUMNS), "seed", np.full(len(table), seed, dtype=np.int64))
     if names:
         by_point = pd.DataFrame(explicit, columns=names)
         values = by_point.take(table["point"].to_numpy()).reset_index(drop=True)
         for i, name in enumerate(names):
-            table.insert(len(_ID_COLUMNS) + i, name, values[name])
+            table.insert(len(_ID_COLUMNS) + 1 + i, name, values[name])
     table.attrs = {"seed": seed, "study": study_name, "n_replications": n_replications}
     return table

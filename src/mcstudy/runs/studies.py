@@ -90,11 +90,11 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
     -------
     dict of str to float
         Per arm (``<arm>_`` prefix): ``conversion_rate`` (share of customers with at least one
-        purchase in the window), ``spend_per_customer`` (euros) and ``contacts_per_customer``.
+        purchase in the window), ``spend_per_customer_eur`` and ``contacts_per_customer``.
         Per e-mail arm, against control (causal, arms are randomised): ``conversion_diff``,
-        ``conversion_relative_lift``, ``spend_diff``, ``spend_relative_lift``.
+        ``conversion_relative_lift``, ``spend_diff_eur``, ``spend_relative_lift``.
         Inside the control arm (observational): ``control_multichannel_share``, and the
-        ``conversion_rate`` and ``spend_per_customer`` of ``multichannel`` customers
+        ``conversion_rate`` and ``spend_per_customer_eur`` of ``multichannel`` customers
         (``n_repertoire_channels >= 2``, the analogue of Hillstrom's past-year
         "Multichannel") and ``single`` ones, with the relative lifts
         ``control_multichannel_conversion_relative_lift`` and
@@ -121,13 +121,13 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
     for arm in EMAIL_ARMS:
         row = by_arm.loc[arm]
         out[f"{arm}_conversion_rate"] = float(row["converted"])
-        out[f"{arm}_spend_per_customer"] = float(row["spend"])
+        out[f"{arm}_spend_per_customer_eur"] = float(row["spend"])
         out[f"{arm}_contacts_per_customer"] = float(row["contacts"])
     base = by_arm.loc["control"]
     for arm in EMAIL_ARMS[1:]:
         row = by_arm.loc[arm]
-        for metric, col in (("conversion", "converted"), ("spend", "spend")):
-            out[f"{arm}_{metric}_diff"] = float(row[col] - base[col])
+        for metric, col, unit in (("conversion", "converted", ""), ("spend", "spend", "_eur")):
+            out[f"{arm}_{metric}_diff{unit}"] = float(row[col] - base[col])
             out[f"{arm}_{metric}_relative_lift"] = _relative(float(row[col]), float(base[col]))
     control = table[table["arm"] == "control"]
     groups = control.groupby("multichannel")[["converted", "spend"]].mean()
@@ -135,7 +135,7 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
     out["control_multichannel_share"] = float(control["multichannel"].mean())
     for label, key in (("multichannel", True), ("single", False)):
         out[f"control_{label}_conversion_rate"] = float(groups.loc[key, "converted"])
-        out[f"control_{label}_spend_per_customer"] = float(groups.loc[key, "spend"])
+        out[f"control_{label}_spend_per_customer_eur"] = float(groups.loc[key, "spend"])
     for metric, col in (("conversion", "converted"), ("spend", "spend")):
         out[f"control_multichannel_{metric}_relative_lift"] = _relative(
             float(groups.loc[True, col]), float(groups.loc[False, col]))
