@@ -7,8 +7,10 @@ form ``'n_customers' must be an int in [1, inf); got 0.``
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -103,3 +105,32 @@ def check_frame(df: object, columns: Sequence[str | None], name: str = "df") -> 
         raise ValueError(
             f"{name!r} is missing columns {missing}; it has columns {list(df.columns)}."
         )
+
+
+def check_output_dir(path: object, name: str) -> Path:
+    """Return ``path`` as a Path if a directory can be created or written there; raise otherwise.
+
+    Checked before any work is done, so that a run does not compute for minutes and then fail
+    to save: the path must be non-empty, must not be an existing file or lie inside one, and
+    its nearest existing ancestor must be a writable directory.
+    """
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"{name!r} must name an output directory; got {path!r}.")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"{name!r} must be a path (str or os.PathLike); got {path!r}.")
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"{name!r} must be a directory; {str(out)!r} is an existing file.")
+    ancestor = out
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ValueError(
+            f"{name!r} cannot be created: {str(ancestor)!r}, on its path, is a file, not a "
+            f"directory; got {str(out)!r}."
+        )
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{name!r} cannot be written: {str(ancestor)!r} is not writable; got {str(out)!r}."
+        )
+    return out

@@ -20,18 +20,20 @@ def _cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from mcstudy._validation import check_output_dir
     from mcstudy.model.engine import simulate
     from mcstudy.model.population import PopulationSpec
     from mcstudy.model.strategies import make_strategy
 
+    out = check_output_dir(args.out, "--out")  # before simulating, not after
     names = args.strategy or ["siloed"]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"'--strategy' names each arm once; got {repeated} more than once.")
     params = {} if args.pressure is None else {"contact_pressure": args.pressure}
     arms = {name: make_strategy(name, **params) for name in names}
     result = simulate(PopulationSpec(n_customers=args.customers), arms, n_weeks=args.weeks,
                       n_threads=args.threads, rng=args.seed, progress=None)
-    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name in ("customers", "weekly", "journeys", "costs"):
         getattr(result, name).to_parquet(out / f"{name}.parquet", index=False)
@@ -172,9 +174,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return args.func(args)
-    except (ValueError, TypeError, FileNotFoundError) as exc:
-        print(f"mcstudy {args.command}: error: {exc}", file=sys.stderr)
+    except (ValueError, TypeError, OSError, MemoryError) as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__  # one line
+        print(f"mcstudy {args.command}: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"mcstudy {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ scale with the number of customers in the arm.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from mcstudy._validation import check_int, check_number, check_option, check_probability
@@ -128,8 +128,17 @@ class Strategy:
             check_number(getattr(self, name), name, 0, 1e12)
         check_int(self.deployment_lag_weeks, "deployment_lag_weeks", 0, 520)
         if self.tier_channels is not None:
-            for tier in self.tier_channels:
+            if not isinstance(self.tier_channels, Mapping):
+                raise TypeError(f"'tier_channels' must map tiers {list(TIERS)} to tuples of "
+                                f"channel names; got {self.tier_channels!r}.")
+            for tier, names in self.tier_channels.items():
                 check_option(tier, "tier_channels key", TIERS)
+                if (isinstance(names, str) or not isinstance(names, Iterable)
+                        or not all(isinstance(c, str) for c in names) or not tuple(names)):
+                    raise TypeError(
+                        f"'tier_channels[{tier!r}]' must be a non-empty tuple of channel names "
+                        f"(e.g. ('email',)); got {names!r}."
+                    )
             object.__setattr__(self, "tier_channels",
                                {k: tuple(v) for k, v in self.tier_channels.items()})
 
