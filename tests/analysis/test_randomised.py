@@ -209,7 +209,7 @@ def test_interaction_validation(heterogeneous):
 
 
 @pytest.mark.realdata
-def test_real_arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]):
+def test_real_arm_effects(real_customers):
     # Values computed from the file (sha256 ff9e5928...); published rates: conversion
     # 0.57 % (no e-mail), 1.25 % (mens), 0.88 % (womens); visits 10.6 %, 18.3 %, 15.1 %.
     out = arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]).set_index(["arm", "outcome"])
