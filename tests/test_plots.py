@@ -105,3 +105,17 @@ def test_dollar_signs_are_shown_literally():
         assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [r"1) \$0 - \$100"]
     finally:
         plt.close(fig)
+
+
+def test_save_figure(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from mcstudy.plots import save_figure
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    path = save_figure(fig, "x.png", directory=tmp_path / "figs")
+    assert path == tmp_path / "figs" / "x.png" and path.stat().st_size > 0
+    with pytest.raises(ValueError, match=r"'name' must be a bare file name"):
+        save_figure(fig, "../x.png", directory=tmp_path)
+    plt.close(fig)

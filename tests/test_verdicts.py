@@ -56,3 +56,14 @@ def test_summary_counts_every_claim():
     tables = summarise_claims(claims)
     assert tables["by document and kind"].loc["total", "total"] == len(claims)
     assert tables["by notebook"]["claims"].sum() == len(claims)
+
+
+def test_weakest():
+    from mcstudy.verdicts import weakest
+
+    assert weakest(["supported", "artefact", "conditional"]) == "artefact"
+    assert weakest(iter(["supported"])) == "supported"
+    with pytest.raises(ValueError, match=r"'verdicts' must hold at least one verdict"):
+        weakest([])
+    with pytest.raises(ValueError, match=r"'verdict' must be one of .*; got 'maybe'"):
+        weakest(["supported", "maybe"])

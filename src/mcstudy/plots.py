@@ -15,7 +15,7 @@ import seaborn as sns
 
 from mcstudy._validation import check_frame
 
-__all__ = ["plot_effects", "plot_qini"]
+__all__ = ["plot_effects", "plot_qini", "save_figure"]
 
 
 
@@ -173,3 +173,30 @@ def plot_qini(
         ax.set_title(title)
     ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def save_figure(fig, name: str, *, directory=None, dpi: int = 110):
+    """Save ``fig`` as ``figures/<name>`` (PNG at ``dpi``, tight bounding box); return the path.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    name : str
+        File name, e.g. ``"07_qini.png"``; a bare file name, no directories.
+    directory : path, default=None
+        Where to write; :data:`mcstudy.config.FIGURES_DIR` when None (created if missing).
+    dpi : int, default=110
+        Resolution.
+    """
+    from pathlib import Path
+
+    from mcstudy import config
+
+    if not isinstance(name, str) or not name or Path(name).name != name:
+        raise ValueError(f"'name' must be a bare file name such as '07_qini.png'; got {name!r}.")
+    out_dir = Path(directory) if directory is not None else config.FIGURES_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / name
+    fig.savefig(path, dpi=dpi, bbox_inches="tight")
+    return path

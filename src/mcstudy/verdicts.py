@@ -20,6 +20,7 @@ from mcstudy.vocab import EVIDENCE, KIND_NOT_TESTABLE, VERDICT_NOT_TESTABLE, VER
 
 __all__ = [
     "VERDICTS",
+    "VERDICT_STRENGTH",
     "Verdict",
     "judge_association",
     "judge_effect",
@@ -27,6 +28,7 @@ __all__ = [
     "record_untestable",
     "record_verdict",
     "summarise_claims",
+    "weakest",
 ]
 
 
@@ -191,3 +193,34 @@ def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
                           .to_frame().rename_axis("notebook"))
     return out
 
+
+
+#: Verdicts on a testable claim from the weakest to the strongest, for combining the parts of
+#: a claim of the form "A and B" (it is no stronger than its weakest part).
+VERDICT_STRENGTH = ("not supported", "artefact", "conditional", "supported")
+
+
+def weakest(verdicts) -> str:
+    """Return the weakest of ``verdicts`` in the order of :data:`VERDICT_STRENGTH`.
+
+    Parameters
+    ----------
+    verdicts : iterable of str
+        Verdicts on the parts of one claim.
+
+    Raises
+    ------
+    ValueError
+        If ``verdicts`` is empty or holds a verdict outside :data:`VERDICT_STRENGTH`.
+
+    Examples
+    --------
+    >>> weakest(["supported", "artefact"])
+    'artefact'
+    """
+    verdicts = list(verdicts)
+    if not verdicts:
+        raise ValueError("'verdicts' must hold at least one verdict; got [].")
+    for v in verdicts:
+        check_option(v, "verdict", VERDICT_STRENGTH)
+    return min(verdicts, key=VERDICT_STRENGTH.index)

@@ -131,3 +131,11 @@ def test_real_channel_gap_is_mostly_selection(real_customers):
     multi = result.summary().set_index("group").loc["multichannel"]
     assert multi["unadjusted_difference"] == pytest.approx(0.4929, abs=1e-4)
     assert multi["ci_low"] < 0 < multi["ci_high"]
+
+
+def test_lift_estimate_describe():
+    from mcstudy.analysis import LiftEstimate
+
+    e = LiftEstimate(0.2419, -0.2457, 1.0449, 0.3)
+    assert e.describe() == "+24 % (95 % CI -25 % to +104 %)"
+    assert e.ci == (-0.2457, 1.0449)

@@ -215,6 +215,11 @@ class LiftEstimate:
         """The confidence interval ``(ci_low, ci_high)``."""
         return (self.ci_low, self.ci_high)
 
+    def describe(self) -> str:
+        """The lift and its interval in percent, e.g. ``'+24 % (95 % CI -25 % to +104 %)'``."""
+        lift, low, high = (f"{100 * v:+.0f} %" for v in (self.lift, self.ci_low, self.ci_high))
+        return f"{lift} (95 % CI {low} to {high})"
+
 
 _NO_LIFT = LiftEstimate(float("nan"), float("nan"), float("nan"), float("nan"))
 

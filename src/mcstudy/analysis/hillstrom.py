@@ -1,0 +1,167 @@
+"""The Hillstrom e-mail experiment seen through the simulator's eyes.
+
+:func:`add_analysis_columns` adds the pre-treatment groupings the analyses use (pooled e-mail
+arm, recency quarters, a loyalty flag, merchandise lines). :func:`email_experiment_statistics`
+computes, from the real customers, the statistics that the simulator study
+:func:`mcstudy.runs.studies.email_experiment` reports under the same metric names, each with
+its 95 % interval, and :func:`real_vs_simulated` puts both side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from mcstudy._validation import check_frame, check_number
+from mcstudy.analysis.observational import relative_lift
+from mcstudy.analysis.randomised import arm_effects
+
+__all__ = [
+    "EMAIL_EXPERIMENT_METRICS",
+    "add_analysis_columns",
+    "email_experiment_statistics",
+    "real_vs_simulated",
+]
+
+#: Metrics of :func:`mcstudy.runs.studies.email_experiment` that the real data also measure.
+EMAIL_EXPERIMENT_METRICS = (
+    "control_conversion_rate",
+    "mens_email_conversion_diff",
+    "womens_email_conversion_diff",
+    "mens_email_conversion_relative_lift",
+    "womens_email_conversion_relative_lift",
+    "control_multichannel_share",
+    "control_multichannel_conversion_relative_lift",
+    "control_multichannel_spend_relative_lift",
+)
+
+_RECENCY_QUARTERS = ["1-3 months", "4-6 months", "7-9 months", "10-12 months"]
+
+
+def add_analysis_columns(
+    customers: pd.DataFrame, *, loyal_recency_months: int = 3, loyal_past_spend_usd: float = 350.0
+) -> pd.DataFrame:
+    """Return a copy of the Hillstrom customer table with the analysis groupings added.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Output of :func:`mcstudy.io.hillstrom_customer_table`.
+    loyal_recency_months : int, default=3
+        A loyal customer bought at most this many months ago ...
+    loyal_past_spend_usd : float, default=350.0
+        ... and spent at least this much in the past year (both fixed before looking at any
+        outcome).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table with ``emailed`` (1 for either e-mail arm), ``email`` (``any_email`` or
+        ``control``), ``recency_bucket`` (quarters), ``loyal`` (0/1), ``merchandise``
+        (``mens_only``, ``womens_only``, ``both``) and ``past_multichannel`` (0/1).
+    """
+    check_frame(customers, ["arm", "recency_months", "past_spend_usd", "bought_mens",
+                            "bought_womens", "past_channel"], name="customers")
+    check_number(loyal_recency_months, "loyal_recency_months", 1, 12)
+    check_number(loyal_past_spend_usd, "loyal_past_spend_usd", 0)
+    out = customers.copy()
+    out["emailed"] = (out["arm"] != "control").astype(int)
+    out["email"] = np.where(out["emailed"] == 1, "any_email", "control")
+    out["recency_bucket"] = pd.cut(out["recency_months"], [0, 3, 6, 9, 12],
+                                   labels=_RECENCY_QUARTERS)
+    out["loyal"] = ((out["recency_months"] <= loyal_recency_months)
+                    & (out["past_spend_usd"] >= loyal_past_spend_usd)).astype(int)
+    both = out["bought_mens"] + out["bought_womens"] == 2
+    out["merchandise"] = pd.Categorical(
+        np.select([both, out["bought_mens"] == 1], ["both", "mens_only"], "womens_only"),
+        categories=["mens_only", "womens_only", "both"],
+    )
+    out["past_multichannel"] = (out["past_channel"] == "multichannel").astype(int)
+    return out
+
+
+def _proportion(successes: pd.Series) -> tuple[float, float, float]:
+    low, high = proportion_confint(int(successes.sum()), len(successes), method="wilson")
+    return float(successes.mean()), float(low), float(high)
+
+
+def email_experiment_statistics(customers: pd.DataFrame) -> pd.DataFrame:
+    """Real counterparts of the simulator's e-mail experiment metrics, with 95 % intervals.
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        Output of :func:`add_analysis_columns`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by metric (:data:`EMAIL_EXPERIMENT_METRICS`), columns ``estimate``,
+        ``ci_low``, ``ci_high`` and ``method``. Rates and the multichannel share: Wilson
+        interval; effects of the e-mails: :func:`~mcstudy.analysis.arm_effects` (randomised,
+        causal); relative lifts: :func:`~mcstudy.analysis.relative_lift`, unadjusted (the
+        multichannel ones are observational, within the No E-Mail arm).
+    """
+    check_frame(customers, ["arm", "converted", "spend_usd", "past_channel",
+                            "past_multichannel"], name="customers")
+    control = customers[customers["arm"] == "control"]
+    effects = arm_effects(customers, outcomes=["converted"]).set_index("arm")
+    rows = {
+        "control_conversion_rate": (*_proportion(control["converted"]), "Wilson interval"),
+        "control_multichannel_share": (*_proportion(control["past_multichannel"]),
+                                       "Wilson interval"),
+    }
+    for arm in ("mens_email", "womens_email"):
+        e = effects.loc[arm]
+        rows[f"{arm}_conversion_diff"] = (e["difference"], e["ci_low"], e["ci_high"], e["method"])
+        lift = relative_lift(customers, group="arm", level=arm, outcome="converted",
+                             reference=["control"])
+        rows[f"{arm}_conversion_relative_lift"] = (lift.unadjusted.lift, *lift.unadjusted.ci,
+                                                   lift.method)
+    for metric, outcome in (("conversion", "converted"), ("spend", "spend_usd")):
+        lift = relative_lift(control, group="past_channel", level="multichannel",
+                             outcome=outcome, reference=["phone", "web"])
+        rows[f"control_multichannel_{metric}_relative_lift"] = (
+            lift.unadjusted.lift, *lift.unadjusted.ci, lift.method)
+    out = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["estimate", "ci_low", "ci_high", "method"])
+    return out.loc[list(EMAIL_EXPERIMENT_METRICS)].rename_axis("metric")
+
+
+def real_vs_simulated(real: pd.DataFrame, simulated: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Put real estimates and simulated summaries of the same metrics side by side.
+
+    Parameters
+    ----------
+    real : pandas.DataFrame
+        Output of :func:`email_experiment_statistics` (indexed by metric).
+    simulated : mapping of str to pandas.DataFrame
+        Label -> output of :func:`mcstudy.runs.summarise_replications` (one row per metric).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric of ``real``: ``real``, ``real_ci_low``, ``real_ci_high``, then for
+        each label ``<label>_mean``, ``<label>_ci_low``, ``<label>_ci_high`` (interval of the
+        mean over replications).
+
+    Raises
+    ------
+    ValueError
+        If a simulated summary lacks one of the metrics.
+    """
+    check_frame(real, ["estimate", "ci_low", "ci_high"], name="real")
+    out = real[["estimate", "ci_low", "ci_high"]].set_axis(
+        ["real", "real_ci_low", "real_ci_high"], axis=1)
+    for label, summary in simulated.items():
+        check_frame(summary, ["metric", "mean", "ci_low", "ci_high"], name=f"simulated[{label!r}]")
+        by_metric = summary.set_index("metric")
+        missing = [m for m in out.index if m not in by_metric.index]
+        if missing:
+            raise ValueError(f"simulated[{label!r}] is missing metrics {missing}.")
+        for column in ("mean", "ci_low", "ci_high"):
+            out[f"{label}_{column}"] = by_metric.loc[out.index, column].to_numpy()
+    return out
