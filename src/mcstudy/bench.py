@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
 
 from mcstudy._validation import check_int
+from mcstudy.vocab import PARAMETER_RANGES
 
 __all__ = ["run_benchmark"]
 
@@ -43,8 +45,10 @@ def run_benchmark(n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=
     from mcstudy.model.engine import simulate
     from mcstudy.model.population import PopulationSpec
 
-    check_int(n_customers, "n_customers", 1, 100_000_000)
-    check_int(n_weeks, "n_weeks", 1, 520)
+    check_int(n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
+    check_int(n_weeks, "n_weeks", *PARAMETER_RANGES["n_weeks"])
+    if n_threads is not None:
+        check_int(n_threads, "n_threads", 1, 1024)
     start = time.perf_counter()
     simulate(PopulationSpec(n_customers=100), n_weeks=2, n_journeys=10, rng=rng)
     compile_seconds = time.perf_counter() - start
@@ -52,7 +56,6 @@ def run_benchmark(n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=
     result = simulate(PopulationSpec(n_customers=n_customers), n_weeks=n_weeks,
                       n_threads=n_threads, rng=rng)
     seconds = time.perf_counter() - start
-    import os
     return {
         "customers": n_customers,
         "weeks": n_weeks,

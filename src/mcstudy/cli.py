@@ -106,9 +106,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other error."""
+
+    def error(self, message: str):
+        """Print ``prog: error: message`` and a pointer to ``--help``; exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``mcstudy`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mcstudy",
         description="Test claims about multichannel and omnichannel customer contact.",
     )

@@ -1,0 +1,116 @@
+"""The command line with bad input: exit code 2 and one line that names what is wrong.
+
+Each row is ``(arguments, pattern)``: ``mcstudy <arguments>`` must exit with status 2, print
+nothing on stdout, print exactly one line on stderr that matches ``pattern`` (a regular
+expression) and never a traceback. ``{tmp}`` in an argument is replaced by a temporary
+directory holding the files made by :func:`files`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mcstudy.cli import main
+
+CASES = [
+    # the command itself
+    (["bogus"], r"mcstudy: error: argument COMMAND: invalid choice: 'bogus'"),
+    # simulate
+    (["simulate", "--out", "{tmp}/o", "--customers", "0"],
+     r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
+    (["simulate", "--out", "{tmp}/o", "--customers", "-5"],
+     r"'n_customers' must be an int in \[1, 1e\+08\]; got -5"),
+    (["simulate", "--out", "{tmp}/o", "--customers", "abc"],
+     r"argument --customers: invalid int value: 'abc'"),
+    (["simulate", "--out", "{tmp}/o", "--customers", "100000000"],
+     r"simulating 100,000,000 customers needs about \d+\.\d GB of memory; .* available"),
+    (["simulate", "--out", "{tmp}/o", "--weeks", "0"],
+     r"'n_weeks' must be an int in \[1, 520\]; got 0"),
+    (["simulate", "--out", "{tmp}/o", "--weeks", "521"],
+     r"'n_weeks' must be an int in \[1, 520\]; got 521"),
+    (["simulate", "--out", "{tmp}/o", "--seed", "-1"],
+     r"'rng' must be None, a non-negative int seed, .*; got -1"),
+    (["simulate", "--out", "{tmp}/o", "--strategy", "fax"],
+     r"argument --strategy: invalid choice: 'fax' \(choose from 'cross_channel', "),
+    (["simulate", "--out", "{tmp}/o", "--strategy", "siloed", "--strategy", "siloed"],
+     r"'--strategy' names each arm once; got \['siloed'\] more than once"),
+    (["simulate", "--out", "{tmp}/o", "--pressure", "-1"],
+     r"'contact_pressure' must be a real number in \[0, 50\]; got -1\.0"),
+    (["simulate", "--out", "{tmp}/o", "--pressure", "51"],
+     r"'contact_pressure' must be a real number in \[0, 50\]; got 51\.0"),
+    (["simulate", "--out", "{tmp}/o", "--pressure", "nan"],
+     r"'contact_pressure' must be a real number in \[0, 50\]; got nan"),
+    (["simulate", "--out", "{tmp}/o", "--threads", "0"],
+     r"'n_threads' must be an int in \[1, 1024\]; got 0"),
+    (["simulate", "--out", ""], r"'--out' must name an output directory; got ''"),
+    (["simulate", "--out", "{tmp}/file.txt"],
+     r"'--out' must be a directory; '.*file\.txt' is an existing file"),
+    (["simulate", "--out", "{tmp}/file.txt/sub"],
+     r"'--out' cannot be created: '.*file\.txt', on its path, is a file"),
+    (["simulate"], r"the following arguments are required: --out"),
+    # bench
+    (["bench", "--customers", "0"], r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
+    (["bench", "--weeks", "0"], r"'n_weeks' must be an int in \[1, 520\]; got 0"),
+    (["bench", "--threads", "0"], r"'n_threads' must be an int in \[1, 1024\]; got 0"),
+    (["bench", "--customers", "1e6"], r"argument --customers: invalid int value: '1e6'"),
+    # claims
+    (["claims", "--path", "{tmp}/missing.csv"], r"missing\.csv"),
+    # sweep
+    (["sweep"], r"give a CONFIG\.toml and --out DIR"),
+    (["sweep", "{tmp}/missing.toml", "--out", "{tmp}/o"], r"missing\.toml"),
+    (["sweep", "{tmp}/bad.toml", "--out", "{tmp}/o"], r"bad\.toml: invalid TOML"),
+    (["sweep", "{tmp}/unknown_study.toml", "--out", "{tmp}/o"],
+     r"unknown_study\.toml: \[run\] study: unknown study 'nope'; registered studies: \["),
+    (["sweep", "{tmp}/bad_value.toml", "--out", "{tmp}/o"],
+     r"bad_value\.toml: \[grid\] 'contact_pressure' must be a real number in \[0, 50\]; "
+     r"got 99"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "mpi"],
+     r"argument --backend: invalid choice: 'mpi'"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--workers", "2"],
+     r"'workers' is used by backends 'processes' and 'dask'; got backend='serial'"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "processes", "--workers",
+      "0"], r"'workers' must be an int in \[1, inf\); got 0"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--scheduler", "tcp://127.0.0.1:1"],
+     r"'scheduler' is used by backend 'dask' only; got backend='serial'"),
+    # reproduce
+    (["reproduce", "99_nope"], r"'notebooks' must be among \[.*\]; got unknown \['99_nope"),
+]
+
+TOML_OK = """[run]
+study = "toy_poisson"
+seed = 1
+n_replications = 2
+[grid]
+rate = [1.0, 2.0]
+"""
+
+
+def files(tmp):
+    """The input files the cases refer to."""
+    (tmp / "file.txt").write_text("not a directory\n")
+    (tmp / "bad.toml").write_text("[run\nstudy = 1\n")
+    (tmp / "unknown_study.toml").write_text(TOML_OK.replace("toy_poisson", "nope"))
+    (tmp / "bad_value.toml").write_text(
+        '[run]\nstudy = "strategy_comparison"\nseed = 1\nn_replications = 1\n'
+        "[grid]\ncontact_pressure = [1.0, 99]\n")
+    (tmp / "ok.toml").write_text(TOML_OK)
+
+
+@pytest.mark.parametrize(("argv", "pattern"), CASES, ids=[" ".join(c[0]) or "-" for c in CASES])
+def test_bad_input_exits_2_with_one_line(argv, pattern, tmp_path, capsys):
+    files(tmp_path)
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse usage errors
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert code == 2, (code, out, err)
+    assert out == ""
+    lines = err.strip("\n").splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert re.search(pattern, lines[0]), lines[0]
+
