@@ -43,8 +43,8 @@ def test_adjustment_removes_confounded_difference(customers):
 
 
 def test_adjusted_logit_matches_statsmodels(customers):
-    result = adjusted_comparison(customers, group="past_channel", outcome="visited", covariates=["past_spend"],
-                                 family="logit", reference="web")
+    result = adjusted_comparison(customers, group="past_channel", outcome="visited",
+                                 covariates=["past_spend"], family="logit", reference="web")
     assert result.groups == ("phone", "multichannel")
     fit = smf.logit("visited ~ C(past_channel, Treatment('web')) + past_spend",
                     customers).fit(disp=0)
@@ -72,7 +72,8 @@ def test_adjusted_comparison_validation(customers):
 # ---- relative lift -------------------------------------------------------------------------
 
 def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["phone", "web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
+                        reference=["phone", "web"])
     y, d = confounded["bought"].to_numpy(float), (confounded["group"] == "multi").to_numpy()
     m1, m0 = y[d].mean(), y[~d].mean()
     e = res.unadjusted
@@ -90,7 +91,8 @@ def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
 
 
 def test_relative_lift_adjustment_removes_confounded_difference(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought", covariates=["past"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
+                        covariates=["past"])
     assert res.reference == ("phone", "web")
     assert res.unadjusted.ci_low > 0.5  # raw lift clearly positive
     lift, low, high = res.adjusted.lift, *res.adjusted.ci
@@ -101,7 +103,8 @@ def test_relative_lift_adjustment_removes_confounded_difference(confounded):
 
 
 def test_relative_lift_subset_of_reference_and_continuous(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="spend", reference=["web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="spend",
+                        reference=["web"])
     part = confounded[confounded["group"].isin(["multi", "web"])]
     assert res.n == len(part)
     assert res.unadjusted.lift == pytest.approx(
@@ -113,9 +116,11 @@ def test_relative_lift_validation(confounded):
     with pytest.raises(ValueError, match=r"'level' must name groups among .*got \['sms'\]"):
         relative_lift(confounded, group="group", level="sms", outcome="bought")
     with pytest.raises(ValueError, match="'reference' must be other groups"):
-        relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["multi"])
+        relative_lift(confounded, group="group", level="multi", outcome="bought",
+                      reference=["multi"])
     with pytest.raises(ValueError, match="must be non-negative"):
-        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group", level="multi", outcome="bought")
+        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group",
+                      level="multi", outcome="bought")
     with pytest.raises(ValueError, match="non-zero mean"):
         relative_lift(confounded.assign(bought=0), group="group", level="multi", outcome="bought")
 

@@ -157,7 +157,8 @@ def test_subgroup_effects_validation(customers):
 
 
 def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
-    res = interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted")
+    res = interaction_test(heterogeneous, treatment="treated", moderator="segment",
+                           outcome="converted")
     assert isinstance(res, InteractionTest)
     assert res.levels == ("new",) and res.reference == "old" and res.df == 1
     effects = subgroup_effects(heterogeneous, by="segment", outcomes=["converted"],
@@ -176,15 +177,16 @@ def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
 
 def test_interaction_joint_test_and_logit(heterogeneous):
     df = heterogeneous.assign(decile=pd.qcut(heterogeneous["age"], 4, labels=list("abcd")))
-    res = interaction_test(df, treatment="treated", moderator="decile", outcome="converted", covariates=["age"])
+    res = interaction_test(df, treatment="treated", moderator="decile", outcome="converted",
+                           covariates=["age"])
     assert res.df == 3 and len(res.effect) == 3
     fit = smf.ols("converted ~ treated * decile + age", df).fit(cov_type="HC3")
     terms = [f"treated:decile[T.{x}]" for x in "bcd"]
     wald = fit.wald_test(", ".join(f"{t} = 0" for t in terms), scalar=True, use_f=False)
     assert res.statistic == pytest.approx(float(wald.statistic))
     assert res.joint_pvalue > 0.001  # no interaction with age quartiles was simulated
-    logit = interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", family="logit",
-                             reference="new")
+    logit = interaction_test(heterogeneous, treatment="treated", moderator="segment",
+                             outcome="converted", family="logit", reference="new")
     assert logit.levels == ("old",)
     direct = smf.logit("converted ~ treated * C(segment, Treatment('new'))",
                        heterogeneous).fit(disp=0)
@@ -197,22 +199,26 @@ def test_interaction_validation(heterogeneous):
     with pytest.raises(ValueError, match="'treated' must hold only 0/1|column 'age' must"):
         interaction_test(heterogeneous, treatment="age", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="'reference' must be one of the levels"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", reference="young")
+        interaction_test(heterogeneous, treatment="treated", moderator="segment",
+                         outcome="converted", reference="young")
     one = heterogeneous[heterogeneous["segment"] == "old"]
     with pytest.raises(ValueError, match="at least 2 levels"):
         interaction_test(one, treatment="treated", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="must name different columns"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="converted", covariates=["segment"])
+        interaction_test(heterogeneous, treatment="treated", moderator="segment",
+                         outcome="converted", covariates=["segment"])
     with pytest.raises(ValueError, match="family='logit' needs a 0/1 outcome"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="age", family="logit")
+        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="age",
+                         family="logit")
 
 
 
 @pytest.mark.realdata
-def test_real_arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]):
+def test_real_arm_effects(real_customers):
     # Values computed from the file (sha256 ff9e5928...); published rates: conversion
     # 0.57 % (no e-mail), 1.25 % (mens), 0.88 % (womens); visits 10.6 %, 18.3 %, 15.1 %.
-    out = arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]).set_index(["arm", "outcome"])
+    out = arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]).set_index(
+        ["arm", "outcome"])
     expected = {
         ("mens_email", "visited"): (0.182757, 0.106167, 0.076590, 0.069953, 0.083227),
         ("womens_email", "visited"): (0.151400, 0.106167, 0.045233, 0.038894, 0.051574),

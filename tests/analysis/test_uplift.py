@@ -100,5 +100,5 @@ def test_two_model_uplift_validation(heterogeneous):
         two_model_uplift(only, heterogeneous, treatment="treated", outcome="converted",
                          features=["age"])
     with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
-        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated", outcome="converted",
-                         features=["age"])
+        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated",
+                         outcome="converted", features=["age"])
