@@ -170,20 +170,33 @@ def uplift_at_k(treated, outcome, score, *, k: float) -> float:
     treated, outcome, score : array-like
         As in :func:`qini_curve`.
     k : float
-        Fraction of all customers targeted, in (0, 1]; the top ``ceil(k * n)`` customers by
-        score are kept (ties broken by row order).
+        Fraction of all customers targeted, in (0, 1]: exactly ``k * n`` customers are
+        targeted, in decreasing order of score. Customers whose score ties at the cut enter
+        with equal fractional weights (see Notes), so row order never matters.
 
     Returns
     -------
     float
         Mean outcome of treated minus mean outcome of control customers within the top
-        ``k``; at ``k=1`` the overall difference in means.
+        ``k`` (weighted means when the cut splits a run of tied scores); at ``k=1`` the
+        overall difference in means.
 
     Raises
     ------
     TypeError, ValueError
         As in :func:`qini_curve`; also if ``k`` is outside (0, 1] or the top ``k`` holds no
         treated or no control customer.
+
+    Notes
+    -----
+    Customers are ranked by decreasing score and ``m = k * n`` of them are targeted. When the
+    ``b`` customers of a run of tied scores straddle the cut, with ``a`` customers ranked
+    strictly above the run, each of them enters with weight ``(m - a) / b``; customers above
+    the run have weight 1 and below it weight 0. The weights sum to ``m``, treat every tied
+    customer alike (row order does not matter, as in :func:`qini_curve`), and reduce to the
+    plain top-``m`` difference when ``m`` is a whole number and no tie straddles the cut.
+    Without ties and with ``k * n`` fractional, the last customer enters with the fractional
+    part as weight.
 
     References
     ----------
@@ -192,14 +205,21 @@ def uplift_at_k(treated, outcome, score, *, k: float) -> float:
     """
     t, y, s = _uplift_arrays(treated, outcome, score)
     k = check_number(k, "k", 0.0, 1.0, low_open=True)
-    n_top = max(1, int(np.ceil(k * len(s) - 1e-9)))  # tolerance: k * n may round up
-    top = np.argsort(-s, kind="stable")[:n_top]
-    t, y = t[top], y[top]
-    if t.all() or not t.any():
+    m = k * len(s)
+    if np.isclose(m, np.round(m), rtol=1e-12, atol=1e-9):  # k * n whole up to rounding
+        m = float(np.round(m))
+    order = np.argsort(-s, kind="stable")
+    t, y, ranked = t[order], y[order], -s[order]
+    # Each customer's run of tied scores spans ranks [above, end); weight of the straddling run.
+    above = np.searchsorted(ranked, ranked, side="left")
+    end = np.searchsorted(ranked, ranked, side="right")
+    weight = np.clip((m - above) / (end - above), 0.0, 1.0)
+    w_treated, w_control = weight * t, weight * ~t
+    if w_treated.sum() == 0 or w_control.sum() == 0:
         raise ValueError(
-            f"the top k={k:g} ({n_top} customers) must contain treated and control customers."
+            f"the top k={k:g} ({m:g} customers) must contain treated and control customers."
         )
-    return float(y[t].mean() - y[~t].mean())
+    return float((w_treated @ y) / w_treated.sum() - (w_control @ y) / w_control.sum())
 
 
 def two_model_uplift(
