@@ -1,8 +1,9 @@
 """Checks and design helpers shared by the statistics of :mod:`mcstudy.analysis`.
 
 One place validates what every comparison needs: the columns exist, the outcome is numeric and
-finite, a logistic outcome is 0/1, the groups have levels, and covariates are turned into a
-design the statsmodels formula API can fit. Private to the package.
+finite, a logistic outcome is 0/1, the groups have levels, grouping columns have no missing
+values, and covariates are turned into a design the statsmodels formula API can fit. Private to
+the package.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ def numeric_outcome(df: pd.DataFrame, column: str) -> np.ndarray:
 
 def is_binary(values: np.ndarray) -> bool:
     return bool(np.isin(values, (0.0, 1.0)).all())
+
+
+def plain(value: object) -> object:
+    """``value`` as a plain Python object (``1`` rather than ``np.int64(1)``) for messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def observed_levels(series: pd.Series) -> list:
@@ -76,3 +82,16 @@ def group_param(index: pd.Index, level: object) -> str:
     if len(matches) != 1:  # pragma: no cover - guards against a formula-engine change
         raise RuntimeError(f"cannot find the coefficient of group {level!r} in {list(index)}.")
     return matches[0]
+
+
+def no_missing(df: pd.DataFrame, column: str, name: str, what: str) -> None:
+    """Raise if the grouping column ``column`` (argument ``name``) has missing values.
+
+    Rows with a missing group would otherwise drop out of every comparison without notice.
+    """
+    n_missing = int(df[column].isna().sum())
+    if n_missing:
+        raise ValueError(
+            f"{name!r} column {column!r} has {n_missing} of {len(df)} rows with a missing "
+            f"{what}; drop them explicitly first, e.g. df.dropna(subset=[{column!r}])."
+        )

@@ -25,8 +25,10 @@ from mcstudy.analysis._common import (
     design_columns,
     group_param,
     is_binary,
+    no_missing,
     numeric_outcome,
     observed_levels,
+    plain,
 )
 
 __all__ = [
@@ -47,6 +49,35 @@ _PROPORTION_METHOD = "difference in proportions: Newcombe hybrid score CI, score
 
 
 _WELCH_METHOD = "difference in means: Welch t-test and Welch CI"
+
+
+def _outcome_methods(df: pd.DataFrame, outcomes: Sequence[str], method: str) -> dict[str, str]:
+    """``"proportion"`` or ``"welch"`` for each outcome, decided on every row of ``df``."""
+    methods = {}
+    for outcome in outcomes:
+        binary = is_binary(numeric_outcome(df, outcome))
+        if method == "proportion" and not binary:
+            raise ValueError(
+                f"method='proportion' needs 0/1 outcomes; column {outcome!r} has other values."
+            )
+        methods[outcome] = "proportion" if binary and method != "welch" else "welch"
+    return methods
+
+
+def _welch(y1: np.ndarray, y0: np.ndarray, alpha: float, outcome: str, level: object,
+           control: object) -> tuple[float, float, float]:
+    """Welch interval and p-value; a constant outcome in both arms has no sampling variation."""
+    if (y1 == y1[0]).all() and (y0 == y0[0]).all():
+        if y1[0] == y0[0]:  # difference exactly 0 and nothing varies: nothing to test
+            return 0.0, 0.0, 1.0
+        raise ValueError(
+            f"outcome {outcome!r} is constant within each arm ({plain(level)!r}: {y1[0]:g}, "
+            f"{plain(control)!r}: {y0[0]:g}): with zero variance in both arms the Welch test "
+            "and interval are undefined."
+        )
+    res = sps.ttest_ind(y1, y0, equal_var=False)
+    ci = res.confidence_interval(confidence_level=1 - alpha)
+    return float(ci.low), float(ci.high), float(res.pvalue)
 
 
 def arm_effects(
@@ -73,9 +104,13 @@ def arm_effects(
     alpha : float, default=0.05
         Confidence intervals have level ``1 - alpha``; must be in (0, 1).
     method : {"auto", "proportion", "welch"}, default="auto"
-        ``"auto"`` treats an outcome whose values are all 0 or 1 as binary and every other
-        outcome as continuous; ``"proportion"`` requires every outcome to be binary;
-        ``"welch"`` uses the Welch t-test for every outcome.
+        ``"auto"`` treats an outcome whose values are all 0 or 1 in ``df`` (every row, all
+        arms) as binary and every other outcome as continuous; ``"proportion"`` requires
+        every outcome to be binary; ``"welch"`` uses the Welch t-test for every outcome.
+        The decision is made once per outcome on the whole table: a dollar outcome that
+        happens to be 0 for every customer of ``df`` is analysed as binary by ``"auto"``,
+        so pass ``method="welch"`` when ``df`` is a subset (:func:`subgroup_effects`
+        decides on the whole table and passes it on).
 
     Returns
     -------
@@ -91,9 +126,11 @@ def arm_effects(
     TypeError
         If ``df`` is not a DataFrame or an outcome column is not numeric.
     ValueError
-        If columns are missing (listed), ``control`` is not a value of ``arm``, an arm has
-        fewer than 2 customers, an outcome has missing values, or ``method="proportion"`` is
-        used on a non-binary outcome.
+        If columns are missing (listed), rows have a missing ``arm`` (their number is given;
+        drop them explicitly), ``control`` is not a value of ``arm``, an arm has fewer than
+        2 customers, an outcome has missing values, ``method="proportion"`` is used on a
+        non-binary outcome, or a continuous outcome is constant within each arm at
+        different values (the Welch test is undefined).
 
     Notes
     -----
@@ -103,8 +140,12 @@ def arm_effects(
     outcomes: Welch's unequal-variance t-test and its confidence interval with
     Welch-Satterthwaite degrees of freedom ([3]; ``scipy.stats.ttest_ind(equal_var=False)``).
     When every customer of both arms has the same 0/1 value the score test is undefined and
-    ``pvalue`` is 1. The ``method`` column states which method was used. The effects are
-    causal only if arms were randomised.
+    ``pvalue`` is 1. Likewise, when a continuous outcome takes one and the same value for
+    every customer of both arms (e.g. no spend at all), the difference is 0 with no sampling
+    variation: ``pvalue`` is 1 and the interval is the single point ``[0, 0]`` (Welch's
+    standard error is 0); the same value in each arm but different between arms raises.
+    The ``method`` column states which method was used. The effects are causal only if arms
+    were randomised.
 
     References
     ----------
@@ -127,6 +168,8 @@ def arm_effects(
     check_frame(df, [arm, *outcomes])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     check_option(method, "method", ("auto", "proportion", "welch"))
+    no_missing(df, arm, "arm", "arm")
+    methods = _outcome_methods(df, outcomes, method)
     levels = observed_levels(df[arm])
     if control not in levels:
         raise ValueError(f"'control' must be one of the arms {levels}; got {control!r}.")
@@ -139,11 +182,7 @@ def arm_effects(
     rows = []
     for outcome in outcomes:
         y = numeric_outcome(df, outcome)
-        binary = is_binary(y) and method != "welch"
-        if method == "proportion" and not binary:
-            raise ValueError(
-                f"method='proportion' needs 0/1 outcomes; column {outcome!r} has other values."
-            )
+        binary = methods[outcome] == "proportion"
         y0 = y[is_control]
         for level in levels:
             if level == control:
@@ -159,9 +198,14 @@ def arm_effects(
                     p_value = 1.0
                 label = _PROPORTION_METHOD
             else:
-                res = sps.ttest_ind(y1, y0, equal_var=False)
-                ci = res.confidence_interval(confidence_level=1 - alpha)
-                low, high, p_value, label = ci.low, ci.high, res.pvalue, _WELCH_METHOD
+                low, high, p_value = _welch(y1, y0, alpha, outcome, level, control)
+                label = _WELCH_METHOD
+            if not np.isfinite([low, high, p_value]).all():  # never hand on a NaN silently
+                raise ValueError(
+                    f"the {label} of outcome {outcome!r}, arm {plain(level)!r} vs "
+                    f"{plain(control)!r} is not finite (interval [{low:g}, {high:g}], "
+                    f"p-value {p_value:g}); check the outcome's scale."
+                )
             diff = y1.mean() - y0.mean()
             rows.append((level, outcome, len(y1), y1.mean(), y0.mean(), diff, float(low),
                          float(high), diff / y0.mean() if y0.mean() != 0 else np.nan,
@@ -177,6 +221,7 @@ def subgroup_effects(
     arm: str = "arm",
     control: object = "control",
     alpha: float = 0.05,
+    method: str = "auto",
 ) -> pd.DataFrame:
     """Estimate the randomised arm effects separately within each subgroup.
 
@@ -189,6 +234,10 @@ def subgroup_effects(
         or a recency bucket).
     arm, control, outcomes, alpha
         As in :func:`arm_effects`.
+    method : {"auto", "proportion", "welch"}, default="auto"
+        As in :func:`arm_effects`, but decided once per outcome on the whole table and used
+        in every subgroup: with ``"auto"`` a dollar outcome that is 0 for everyone in one
+        subgroup still gets the Welch interval there, not a proportion interval.
 
     Returns
     -------
@@ -200,7 +249,8 @@ def subgroup_effects(
     ------
     TypeError, ValueError
         As in :func:`arm_effects`, which runs inside each subgroup (every arm needs at least 2
-        customers in every subgroup); also if ``by`` is missing.
+        customers in every subgroup); also if ``by`` is missing or rows have a missing
+        subgroup (their number is given; drop them explicitly).
 
     Notes
     -----
@@ -210,11 +260,19 @@ def subgroup_effects(
     """
     if isinstance(outcomes, str):
         outcomes = [outcomes]
+    outcomes = list(outcomes)
     check_frame(df, [by, arm, *outcomes])
+    check_option(method, "method", ("auto", "proportion", "welch"))
+    no_missing(df, by, "by", "subgroup")
+    no_missing(df, arm, "arm", "arm")
+    methods = _outcome_methods(df, outcomes, method)
     frames = []
     for level in observed_levels(df[by]):
-        part = arm_effects(df[(df[by] == level).to_numpy()], arm=arm, control=control,
-                           outcomes=outcomes, alpha=alpha)
+        rows = df[(df[by] == level).to_numpy()]
+        # One call per outcome keeps arm_effects' row order (outcome, then arm).
+        part = pd.concat([arm_effects(rows, arm=arm, control=control, outcomes=[outcome],
+                                      alpha=alpha, method=methods[outcome])
+                          for outcome in outcomes], ignore_index=True)
         part.insert(0, "level", level)
         part.insert(0, "subgroup", by)
         frames.append(part)
