@@ -69,6 +69,38 @@ def test_adjusted_comparison_validation(customers):
 
 
 
+def test_adjusted_logit_refuses_a_group_without_events(customers):
+    # Before: a log odds ratio of about -25 with an interval of +-7e4 and p = 0.9994, and
+    # only a ConvergenceWarning.
+    none = customers.assign(visited=customers["visited"].where(
+        customers["past_channel"] != "multichannel", 0))
+    with pytest.raises(ValueError, match=r"outcome 'visited' does not vary in group "
+                       r"'multichannel' of 'past_channel': no events \(0 of \d+\)\. Its log "
+                       r"odds ratio is infinite \(separation\)\. Use family='ols', or drop"):
+        adjusted_comparison(none, group="past_channel", outcome="visited",
+                            covariates=["past_spend"], family="logit")
+    every = customers.assign(visited=customers["visited"].where(
+        customers["past_channel"] != "web", 1))
+    with pytest.raises(ValueError, match=r"group 'web' of 'past_channel': only events"):
+        adjusted_comparison(every, group="past_channel", outcome="visited", family="logit")
+    # A level of a discrete covariate without events separates the fit just as well.
+    rural = customers.assign(visited=customers["visited"].where(customers["area"] != "rural", 0))
+    with pytest.raises(ValueError, match=r"level 'rural' of 'area': no events"):
+        adjusted_comparison(rural, group="past_channel", outcome="visited",
+                            covariates=["past_spend", "area"], family="logit")
+    # The linear model is still available for the same data.
+    ols = adjusted_comparison(none, group="past_channel", outcome="visited", family="ols")
+    assert np.isfinite(ols.pvalue).all()
+
+
+def test_adjusted_logit_refuses_separation_by_a_numeric_covariate(customers):
+    rich = customers.assign(visited=(customers["past_spend"] > 250).astype(int))
+    with pytest.raises(ValueError, match=r"family='logit' fit of outcome 'visited' failed "
+                       r"\(.*\)\. This usually means \(quasi-\)complete separation"):
+        adjusted_comparison(rich, group="past_channel", outcome="visited",
+                            covariates=["past_spend"], family="logit")
+
+
 # ---- relative lift -------------------------------------------------------------------------
 
 def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):

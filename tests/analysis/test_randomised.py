@@ -294,6 +294,47 @@ def test_interaction_validation(heterogeneous):
                          family="logit")
 
 
+def test_interaction_refuses_a_level_with_one_arm_only(heterogeneous):
+    # Before: a number from a rank-deficient design (the t:g column equals the g column).
+    df = heterogeneous.assign(segment=heterogeneous["segment"].astype(str))
+    df.loc[(df["treated"] == 0) & (df["age"] > 60), "segment"] = "senior"
+    df.loc[(df["treated"] == 1) & (df["age"] > 60), "segment"] = "old"
+    n_senior = int((df["segment"] == "senior").sum())
+    for family in ("ols", "logit"):
+        with pytest.raises(ValueError, match=(
+                r"treatment 'treated' must vary within every level of moderator 'segment' "
+                r"\(at least 2 treated and 2 control customers per level\), or the interaction "
+                rf"is not identified; got \{{'senior': '0 treated, {n_senior} control'\}}\.")):
+            interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
+                             family=family)
+    one = heterogeneous.copy()
+    one["segment"] = one["segment"].astype(str)
+    one.loc[one.index[:3], "segment"] = "tiny"
+    one.loc[one.index[:3], "treated"] = [1, 1, 0]
+    with pytest.raises(ValueError, match=r"got \{'tiny': '2 treated, 1 control'\}"):
+        interaction_test(one, treatment="treated", moderator="segment", outcome="converted")
+
+
+def test_interaction_refuses_a_collinear_covariate(heterogeneous):
+    df = heterogeneous.assign(new=(heterogeneous["segment"] == "new").astype(float))
+    with pytest.raises(ValueError, match=r"rank-deficient \(rank 4 < 5 columns\)"):
+        interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
+                         covariates=["new"])
+
+
+def test_interaction_logit_refuses_a_cell_without_events(heterogeneous):
+    # Before: an interaction of about -25 with a huge interval and only a warning.
+    silent = heterogeneous["converted"].where(
+        ~((heterogeneous["segment"] == "new") & (heterogeneous["treated"] == 1)), 0)
+    df = heterogeneous.assign(converted=silent)
+    with pytest.raises(ValueError, match=r"outcome 'converted' does not vary in level 'new' of "
+                       r"'segment' with 'treated' = 1: no events \(0 of \d+\)\..*family='ols'"):
+        interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
+                         family="logit")
+    ols = interaction_test(df, treatment="treated", moderator="segment", outcome="converted")
+    assert np.isfinite(ols.pvalue).all()
+
+
 
 @pytest.mark.realdata
 def test_real_arm_effects(real_customers):

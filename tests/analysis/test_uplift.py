@@ -137,6 +137,38 @@ def test_two_model_uplift_validation(heterogeneous):
         only = heterogeneous[heterogeneous["treated"] == 1]
         two_model_uplift(only, heterogeneous, treatment="treated", outcome="converted",
                          features=["age"])
+    with pytest.raises(ValueError, match=r"levels \['young'\] of feature 'band' have no treated "
+                       r"rows in 'train'"):
+        other = heterogeneous.assign(band="old")
+        two_model_uplift(other, other.assign(band="young"), treatment="treated",
+                         outcome="converted", features=["band", "age"])
     with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
         two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated",
                          outcome="converted", features=["age"])
+
+
+def test_two_model_uplift_refuses_separated_logit_fits(heterogeneous):
+    # Before: statsmodels only warned and the score of 'new' customers used a coefficient
+    # of about -25 (a predicted rate of 0) instead of failing.
+    train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
+    silent = train["converted"].where(
+        ~((train["segment"] == "new") & (train["treated"] == 0)), 0)
+    with pytest.raises(ValueError, match=r"outcome 'converted' does not vary in level 'new' of "
+                       r"'segment' among the control rows of 'train': no events \(0 of \d+\)"
+                       r".*family='ols'"):
+        two_model_uplift(train.assign(converted=silent), test, treatment="treated",
+                         outcome="converted", features=["segment", "age"])
+    with pytest.raises(ValueError, match=r"does not vary in the treated rows of 'train': only "
+                       r"events"):
+        two_model_uplift(train.assign(converted=train["treated"]), test, treatment="treated",
+                         outcome="converted", features=["age"])
+    # Complete separation by a numeric feature: no level to name, the fit itself fails.
+    older = (train["age"] > 40).astype(int)
+    with pytest.raises(ValueError, match=r"logit' fit of outcome 'converted' on the treated rows "
+                       r"of 'train' failed \(.*\).*separation"):
+        two_model_uplift(train.assign(converted=older), test, treatment="treated",
+                         outcome="converted", features=["age"])
+    # The linear model has no such problem and still fits.
+    score = two_model_uplift(train.assign(converted=silent), test, treatment="treated",
+                             outcome="converted", features=["segment", "age"], family="ols")
+    assert np.isfinite(score).all()

@@ -22,7 +22,11 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from mcstudy._validation import check_frame, check_number, check_option
 from mcstudy.analysis._common import (
     binary_column,
+    category_cells,
+    check_events,
+    check_full_rank,
     design_columns,
+    fit_logit,
     group_param,
     is_binary,
     no_missing,
@@ -378,7 +382,12 @@ def interaction_test(
     ValueError
         If columns are missing, ``treatment`` is not 0/1, the moderator has fewer than 2
         levels, ``reference`` is not a level, rows have missing values, or a logit outcome is
-        not 0/1.
+        not 0/1; if a moderator level has fewer than 2 treated or 2 control customers (the
+        levels and their counts are given) or the design is otherwise rank-deficient (a
+        covariate collinear with the rest): the interaction is then not identified; and,
+        with ``family="logit"``, if the outcome has no events or only events in a
+        treatment × moderator cell or a level of a discrete covariate, or the fit does not
+        converge (separation).
 
     Notes
     -----
@@ -417,15 +426,33 @@ def interaction_test(
     if reference not in levels:
         raise ValueError(f"'reference' must be one of the levels {levels}; got {reference!r}.")
     order = [reference, *[lv for lv in levels if lv != reference]]
-    frame = pd.DataFrame({"y": y, "t": t,
-                          "g": pd.Categorical(df[moderator].to_numpy(), categories=order)})
+    g = df[moderator].to_numpy()
+    cells = {lv: (int(t[g == lv].sum()), int((g == lv).sum() - t[g == lv].sum()))
+             for lv in order}
+    flat = {plain(lv): f"{n1} treated, {n0} control" for lv, (n1, n0) in cells.items()
+            if min(n1, n0) < 2}
+    if flat:
+        raise ValueError(
+            f"treatment {treatment!r} must vary within every level of moderator {moderator!r} "
+            f"(at least 2 treated and 2 control customers per level), or the interaction is "
+            f"not identified; got {flat}. Drop or merge those levels."
+        )
+    frame = pd.DataFrame({"y": y, "t": t, "g": pd.Categorical(g, categories=order)})
     frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
     formula = "y ~ t * g" + "".join(f" + x{i}" for i in range(len(covariates)))
+    linear = smf.ols(formula, frame)
+    check_full_rank(linear,
+                    f"{outcome!r} ~ {treatment!r} * {moderator!r} + covariates {covariates}")
     if family == "ols":
-        fit = smf.ols(formula, frame).fit(cov_type="HC3")
+        fit = linear.fit(cov_type="HC3")
         method = "OLS with treatment x moderator interaction, HC3 robust standard errors"
     else:
-        fit = smf.logit(formula, frame).fit(disp=0)
+        arms = {1: f"{treatment!r} = 1", 0: f"{treatment!r} = 0"}
+        check_events(y, outcome, [
+            (f"level {plain(lv)!r} of {moderator!r} with {arms[a]}", (g == lv) & (t == a))
+            for lv in order for a in (1, 0)
+        ] + category_cells(df, covariates))
+        fit = fit_logit(formula, frame, outcome=outcome)
         method = "logistic regression with treatment x moderator interaction"
     method += f"; adjusted for {covariates}" if covariates else ""
     params = list(fit.params.index)

@@ -16,7 +16,10 @@ import statsmodels.formula.api as smf
 from mcstudy._validation import check_frame, check_number, check_option
 from mcstudy.analysis._common import (
     binary_column,
+    category_cells,
+    check_events,
     design_columns,
+    fit_logit,
     is_binary,
     numeric_outcome,
 )
@@ -259,8 +262,11 @@ def two_model_uplift(
     Raises
     ------
     TypeError, ValueError
-        If a frame or column is missing, ``treatment`` is not 0/1 or lacks one arm, or a
-        logit outcome is not 0/1.
+        If a frame or column is missing, ``treatment`` is not 0/1 or lacks one arm, a
+        logit outcome is not 0/1, or a level of a discrete feature has no treated or no
+        control rows in ``train``; with ``family="logit"``, also if, within the treated or the
+        control rows of ``train``, the outcome has no events or only events overall or in a
+        level of a discrete feature (named), or a fit does not converge (separation).
 
     References
     ----------
@@ -286,10 +292,25 @@ def two_model_uplift(
     x_train, x_test = design.iloc[:len(train)].copy(), design.iloc[len(train):]
     x_train["y"] = y
     formula = "y ~ " + " + ".join(design.columns)
-    fitter = smf.logit if family == "logit" else smf.ols
     predictions = []
-    for arm in (t, ~t):
-        model = fitter(formula, x_train[arm])
-        fit = model.fit(disp=0) if family == "logit" else model.fit()
+    for arm, rows in ((t, "treated"), (~t, "control")):
+        for col, name in zip(design.columns, features, strict=True):
+            if isinstance(design[col].dtype, pd.CategoricalDtype):
+                absent = sorted(set(design[col].cat.categories)
+                                - set(x_train.loc[arm, col].unique()))
+                if absent:
+                    raise ValueError(
+                        f"levels {absent} of feature {name!r} have no {rows} rows in 'train' "
+                        "(they occur in 'test' or in the other arm), so the "
+                        f"{rows} model cannot estimate them; drop or merge those levels."
+                    )
+        if family == "logit":
+            where = f" among the {rows} rows of 'train'"
+            check_events(y, outcome, [(f"the {rows} rows of 'train'", arm)]
+                         + category_cells(train, features, arm, suffix=where))
+            fit = fit_logit(formula, x_train[arm], outcome=outcome,
+                            what=f"the {rows} rows of 'train'")
+        else:
+            fit = smf.ols(formula, x_train[arm]).fit()
         predictions.append(np.asarray(fit.predict(x_test), dtype=float))
     return predictions[0] - predictions[1]
