@@ -78,8 +78,8 @@ def test_verdict_refuses_values_that_make_no_sense():
                        r"ci_high=0.1"):
         _verdict("C000-03", ci_low=0.3, ci_high=0.1)
     for verdict in ("supported", "not supported", "artefact", "conditional"):
-        with pytest.raises(ValueError, match=rf"'ci_high' must be a number for a '{verdict}' "
-                           r"verdict \(only 'not testable' verdicts may lack an interval\)"):
+        with pytest.raises(ValueError, match=rf"'ci_high' must be a number when 'verdict' is "
+                           rf"'{verdict}' \(only 'not testable' verdicts may lack an interval\)"):
             _verdict("C000-03", verdict, effect=math.nan, ci_high=math.nan)
     with pytest.raises(ValueError, match=r"'not testable' verdict rests on no estimate: .*got "
                        r"\{'effect': 0.2, 'ci_low': 0.1, 'ci_high': 0.3, 'n': 100\}"):

@@ -123,7 +123,7 @@ class Verdict:
         for name, value in (("ci_low", low), ("ci_high", high)):
             if math.isnan(value):
                 raise ValueError(
-                    f"{name!r} must be a number for a {self.verdict!r} verdict (only "
+                    f"{name!r} must be a number when 'verdict' is {self.verdict!r} (only "
                     f"{VERDICT_NOT_TESTABLE!r} verdicts may lack an interval); got nan."
                 )
         if low > high:

@@ -170,8 +170,10 @@ def fit_logit(formula: str, frame: pd.DataFrame, *, outcome: str, what: str = ""
         warnings.simplefilter("error", PerfectSeparationWarning)
         try:
             fit = smf.logit(formula, frame).fit(disp=0)
-        except (ConvergenceWarning, PerfectSeparationWarning, PerfectSeparationError) as exc:
-            problem = f"{type(exc).__name__}: {exc}"
+        except ConvergenceWarning:
+            problem = "the maximum-likelihood fit did not converge"
+        except (PerfectSeparationWarning, PerfectSeparationError):
+            problem = "the fit predicts every row perfectly"
         except np.linalg.LinAlgError as exc:
             raise ValueError(
                 f"family='logit' fit of outcome {outcome!r}{' on ' + what if what else ''} "
@@ -180,7 +182,7 @@ def fit_logit(formula: str, frame: pd.DataFrame, *, outcome: str, what: str = ""
             ) from exc
         else:
             if not fit.mle_retvals.get("converged", True):
-                problem = "the optimiser did not converge"
+                problem = "the maximum-likelihood fit did not converge"
             elif not (np.isfinite(fit.params).all() and np.isfinite(fit.bse).all()):
                 problem = "non-finite coefficients or standard errors"
     if problem is not None:

@@ -206,9 +206,9 @@ def arm_effects(
                 label = _WELCH_METHOD
             if not np.isfinite([low, high, p_value]).all():  # never hand on a NaN silently
                 raise ValueError(
-                    f"the {label} of outcome {outcome!r}, arm {plain(level)!r} vs "
-                    f"{plain(control)!r} is not finite (interval [{low:g}, {high:g}], "
-                    f"p-value {p_value:g}); check the outcome's scale."
+                    f"outcome {outcome!r}, arm {plain(level)!r} vs {plain(control)!r}: the "
+                    f"interval [{low:g}, {high:g}] or p-value {p_value:g} is not finite "
+                    f"({label}); check the outcome's scale."
                 )
             diff = y1.mean() - y0.mean()
             rows.append((level, outcome, len(y1), y1.mean(), y0.mean(), diff, float(low),
