@@ -9,13 +9,16 @@ result to ``results/verdicts.csv``, one row per claim, which the scorecard gathe
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
+from numbers import Integral, Real
 from pathlib import Path
 
 import pandas as pd
 
 from mcstudy import config
 from mcstudy._validation import check_option
+from mcstudy.io.catalogue import load_claims
 from mcstudy.vocab import EVIDENCE, KIND_NOT_TESTABLE, VERDICT_NOT_TESTABLE, VERDICTS
 
 __all__ = [
@@ -30,7 +33,6 @@ __all__ = [
     "summarise_claims",
     "weakest",
 ]
-
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,22 @@ class Verdict:
         For ``conditional``: the assumption the verdict hinges on; otherwise a short reason.
     notebook : str
         Notebook that computed it.
+
+    Raises
+    ------
+    TypeError
+        If a field has the wrong type (text fields must be str, ``n`` an int, the numbers
+        real).
+    ValueError
+        If ``verdict`` or ``evidence`` is not in its vocabulary, ``claim_id`` is blank, ``n``
+        is negative, ``ci_low > ci_high``, ``effect`` lies outside ``[ci_low, ci_high]``, a
+        verdict other than ``not testable`` has a NaN interval, or a ``not testable``
+        verdict has a number (its effect and interval must be NaN and ``n`` 0).
+
+    Notes
+    -----
+    ``effect`` may be NaN when the verdict rests on the interval alone, and interval limits
+    may be infinite (one-sided intervals); ``effect`` itself must then be finite or NaN.
     """
 
     claim_id: str
@@ -74,8 +92,50 @@ class Verdict:
     notebook: str
 
     def __post_init__(self):
+        for name in ("claim_id", "measure", "method", "condition", "notebook"):
+            value = getattr(self, name)
+            if not isinstance(value, str):
+                raise TypeError(f"{name!r} must be a str; got {value!r}.")
+        if not self.claim_id.strip():
+            raise ValueError(f"'claim_id' must be a claim id such as 'C001-06'; got "
+                             f"{self.claim_id!r}.")
         check_option(self.verdict, "verdict", VERDICTS)
         check_option(self.evidence, "evidence", EVIDENCE)
+        if isinstance(self.n, bool) or not isinstance(self.n, Integral):
+            raise TypeError(f"'n' must be an int >= 0; got {self.n!r}.")
+        if self.n < 0:
+            raise ValueError(f"'n' must be an int >= 0; got {self.n!r}.")
+        for name in ("effect", "ci_low", "ci_high"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Real):
+                raise TypeError(f"{name!r} must be a real number (NaN allowed); got {value!r}.")
+        effect, low, high = float(self.effect), float(self.ci_low), float(self.ci_high)
+        if self.verdict == VERDICT_NOT_TESTABLE:
+            numbers = {name: value for name, value in
+                       (("effect", effect), ("ci_low", low), ("ci_high", high))
+                       if not math.isnan(value)}
+            if self.n != 0:
+                numbers["n"] = int(self.n)
+            if numbers:
+                raise ValueError(
+                    f"a {VERDICT_NOT_TESTABLE!r} verdict rests on no estimate: 'effect', "
+                    f"'ci_low' and 'ci_high' must be NaN and 'n' 0; got {numbers}."
+                )
+            return
+        for name, value in (("ci_low", low), ("ci_high", high)):
+            if math.isnan(value):
+                raise ValueError(
+                    f"{name!r} must be a number when 'verdict' is {self.verdict!r} (only "
+                    f"{VERDICT_NOT_TESTABLE!r} verdicts may lack an interval); got nan."
+                )
+        if low > high:
+            raise ValueError(f"'ci_low' must be <= 'ci_high'; got ci_low={low!r} > "
+                             f"ci_high={high!r}.")
+        if math.isinf(effect) or not (math.isnan(effect) or low <= effect <= high):
+            raise ValueError(
+                f"'effect' must be finite and lie in its interval [ci_low, ci_high] = "
+                f"[{low!r}, {high!r}] (or be NaN); got {effect!r}."
+            )
 
     def summary(self) -> pd.DataFrame:
         """The verdict as a one-row DataFrame."""
@@ -102,9 +162,25 @@ def judge_effect(ci_low: float, ci_high: float, *, direction: int = 1,
         magnitude is claimed, contains it or lies beyond it; ``"conditional"`` if the
         direction holds but the claimed magnitude lies beyond the interval (the effect exists
         but is smaller than claimed); ``"not supported"`` otherwise.
+
+    Raises
+    ------
+    TypeError
+        If a limit is not a real number.
+    ValueError
+        If ``direction`` is not 1 or -1, a limit is NaN (an interval that could not be
+        computed would otherwise read as "not supported") or ``ci_low > ci_high``.
     """
     if direction not in (1, -1):
         raise ValueError(f"'direction' must be one of [-1, 1]; got {direction!r}.")
+    for name, value in (("ci_low", ci_low), ("ci_high", ci_high)):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"{name!r} must be a real number; got {value!r}.")
+        if math.isnan(value):
+            raise ValueError(f"{name!r} must be a real number, not NaN; got {value!r}.")
+    if ci_low > ci_high:
+        raise ValueError(f"'ci_low' must be <= 'ci_high'; got ci_low={ci_low!r} > "
+                         f"ci_high={ci_high!r}.")
     low, high = sorted((direction * ci_low, direction * ci_high))
     if not low > 0:
         return "not supported"
@@ -132,21 +208,68 @@ def record_untestable(claims: pd.DataFrame, notebook: str,
                       path: str | Path | None = None) -> pd.DataFrame:
     """Record a ``not testable`` verdict for every claim the registry marks ``not-testable``.
 
-    The reason recorded is the registry's note. Returns the verdicts written.
+    The reason recorded is the registry's note; ``claims`` is also the registry the claim
+    ids are checked against. Returns the verdicts written.
     """
     rows = []
     for claim in claims[claims["kind"] == KIND_NOT_TESTABLE].itertuples(index=False):
         verdict = Verdict(claim.claim_id, VERDICT_NOT_TESTABLE, float("nan"), float("nan"),
                           float("nan"), "", "registry", 0, "none", claim.note, notebook)
-        rows.append(record_verdict(verdict, path))
+        rows.append(record_verdict(verdict, path, claims=claims))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def record_verdict(verdict: Verdict, path: str | Path | None = None) -> pd.DataFrame:
+def _registry_ids(claims: pd.DataFrame | str | Path | None) -> tuple[set[str], str]:
+    """Claim ids of the registry ``claims`` (a frame, a CSV path, or None for the default)."""
+    if claims is None or isinstance(claims, (str, Path)):
+        source = str(claims) if claims is not None else "data/claims.csv"
+        claims = load_claims(claims)
+    elif isinstance(claims, pd.DataFrame):
+        source = "the 'claims' frame"
+        if "claim_id" not in claims.columns:
+            raise ValueError(f"'claims' must have a 'claim_id' column; it has columns "
+                             f"{list(claims.columns)}.")
+    else:
+        raise TypeError(f"'claims' must be a DataFrame, a path or None; got "
+                        f"{type(claims).__name__}.")
+    return set(claims["claim_id"].astype(str)), source
+
+
+def record_verdict(verdict: Verdict, path: str | Path | None = None, *,
+                   claims: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Write ``verdict`` into the verdicts table (replacing an earlier one for the claim).
 
-    Returns the verdict as a one-row DataFrame (rounded for display).
+    Parameters
+    ----------
+    verdict : Verdict
+        The verdict; its values are checked when it is created.
+    path : str or Path, default=None
+        Verdicts CSV; ``results/verdicts.csv`` of the repository when None.
+    claims : pandas.DataFrame or str or Path, default=None
+        The claims registry ``verdict.claim_id`` must belong to: a frame with a ``claim_id``
+        column, a CSV path read with :func:`mcstudy.io.load_claims`, or ``data/claims.csv``
+        when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The verdict as a one-row DataFrame (rounded for display).
+
+    Raises
+    ------
+    TypeError
+        If ``verdict`` is not a :class:`Verdict` or ``claims`` is of the wrong type.
+    ValueError
+        If ``verdict.claim_id`` is not in the registry; nothing is written then.
     """
+    if not isinstance(verdict, Verdict):
+        raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
+    ids, source = _registry_ids(claims)
+    if verdict.claim_id not in ids:
+        raise ValueError(
+            f"'claim_id' must be an id of the claims registry ({source}, {len(ids)} claims, "
+            f"e.g. {sorted(ids)[:3]}); got {verdict.claim_id!r}."
+        )
     path = Path(path) if path is not None else config.VERDICTS_CSV
     row = verdict.summary()
     parts = [row]

@@ -43,8 +43,8 @@ def test_adjustment_removes_confounded_difference(customers):
 
 
 def test_adjusted_logit_matches_statsmodels(customers):
-    result = adjusted_comparison(customers, group="past_channel", outcome="visited", covariates=["past_spend"],
-                                 family="logit", reference="web")
+    result = adjusted_comparison(customers, group="past_channel", outcome="visited",
+                                 covariates=["past_spend"], family="logit", reference="web")
     assert result.groups == ("phone", "multichannel")
     fit = smf.logit("visited ~ C(past_channel, Treatment('web')) + past_spend",
                     customers).fit(disp=0)
@@ -69,10 +69,43 @@ def test_adjusted_comparison_validation(customers):
 
 
 
+def test_adjusted_logit_refuses_a_group_without_events(customers):
+    # Before: a log odds ratio of about -25 with an interval of +-7e4 and p = 0.9994, and
+    # only a ConvergenceWarning.
+    none = customers.assign(visited=customers["visited"].where(
+        customers["past_channel"] != "multichannel", 0))
+    with pytest.raises(ValueError, match=r"outcome 'visited' does not vary in group "
+                       r"'multichannel' of 'past_channel': no events \(0 of \d+\)\. Its log "
+                       r"odds ratio is infinite \(separation\)\. Use family='ols', or drop"):
+        adjusted_comparison(none, group="past_channel", outcome="visited",
+                            covariates=["past_spend"], family="logit")
+    every = customers.assign(visited=customers["visited"].where(
+        customers["past_channel"] != "web", 1))
+    with pytest.raises(ValueError, match=r"group 'web' of 'past_channel': only events"):
+        adjusted_comparison(every, group="past_channel", outcome="visited", family="logit")
+    # A level of a discrete covariate without events separates the fit just as well.
+    rural = customers.assign(visited=customers["visited"].where(customers["area"] != "rural", 0))
+    with pytest.raises(ValueError, match=r"level 'rural' of 'area': no events"):
+        adjusted_comparison(rural, group="past_channel", outcome="visited",
+                            covariates=["past_spend", "area"], family="logit")
+    # The linear model is still available for the same data.
+    ols = adjusted_comparison(none, group="past_channel", outcome="visited", family="ols")
+    assert np.isfinite(ols.pvalue).all()
+
+
+def test_adjusted_logit_refuses_separation_by_a_numeric_covariate(customers):
+    rich = customers.assign(visited=(customers["past_spend"] > 250).astype(int))
+    with pytest.raises(ValueError, match=r"family='logit' fit of outcome 'visited' failed "
+                       r"\(.*\)\. This usually means \(quasi-\)complete separation"):
+        adjusted_comparison(rich, group="past_channel", outcome="visited",
+                            covariates=["past_spend"], family="logit")
+
+
 # ---- relative lift -------------------------------------------------------------------------
 
 def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["phone", "web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
+                        reference=["phone", "web"])
     y, d = confounded["bought"].to_numpy(float), (confounded["group"] == "multi").to_numpy()
     m1, m0 = y[d].mean(), y[~d].mean()
     e = res.unadjusted
@@ -90,7 +123,8 @@ def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
 
 
 def test_relative_lift_adjustment_removes_confounded_difference(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought", covariates=["past"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
+                        covariates=["past"])
     assert res.reference == ("phone", "web")
     assert res.unadjusted.ci_low > 0.5  # raw lift clearly positive
     lift, low, high = res.adjusted.lift, *res.adjusted.ci
@@ -101,7 +135,8 @@ def test_relative_lift_adjustment_removes_confounded_difference(confounded):
 
 
 def test_relative_lift_subset_of_reference_and_continuous(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="spend", reference=["web"])
+    res = relative_lift(confounded, group="group", level="multi", outcome="spend",
+                        reference=["web"])
     part = confounded[confounded["group"].isin(["multi", "web"])]
     assert res.n == len(part)
     assert res.unadjusted.lift == pytest.approx(
@@ -113,9 +148,11 @@ def test_relative_lift_validation(confounded):
     with pytest.raises(ValueError, match=r"'level' must name groups among .*got \['sms'\]"):
         relative_lift(confounded, group="group", level="sms", outcome="bought")
     with pytest.raises(ValueError, match="'reference' must be other groups"):
-        relative_lift(confounded, group="group", level="multi", outcome="bought", reference=["multi"])
+        relative_lift(confounded, group="group", level="multi", outcome="bought",
+                      reference=["multi"])
     with pytest.raises(ValueError, match="must be non-negative"):
-        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group", level="multi", outcome="bought")
+        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group",
+                      level="multi", outcome="bought")
     with pytest.raises(ValueError, match="non-zero mean"):
         relative_lift(confounded.assign(bought=0), group="group", level="multi", outcome="bought")
 

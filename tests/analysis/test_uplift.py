@@ -52,6 +52,44 @@ def test_uplift_at_k(uplift_data):
     assert top > overall
 
 
+def test_uplift_at_k_splits_a_tied_block_at_the_cut_by_hand():
+    # Ranked by score: customer 0 (score 3), a tied block of 4 (score 2), customer 5 (score 1).
+    # k = 0.5 of 6 customers targets 3: customer 0 fully and each of the block with weight
+    # (3 - 1) / 4 = 0.5. Treated: 1 (w 1), 0 (w .5), 1 (w .5) -> 1.5 / 2 = 0.75.
+    # Control: 0 (w .5), 1 (w .5) -> 0.5 / 1 = 0.5. Uplift 0.25 (row order: 0.5).
+    treated = [1, 0, 1, 0, 1, 0]
+    outcome = [1, 0, 0, 1, 1, 0]
+    score = [3, 2, 2, 2, 2, 1]
+    assert uplift_at_k(treated, outcome, score, k=0.5) == pytest.approx(0.25, abs=1e-15)
+    # The same customers listed in another order give the same answer.
+    order = [4, 2, 5, 3, 1, 0]
+    assert uplift_at_k(np.take(treated, order), np.take(outcome, order), np.take(score, order),
+                       k=0.5) == pytest.approx(0.25, abs=1e-15)
+    # Without ties a fractional k * n weights the last customer: k = 0.6 of 5 targets 3
+    # exactly; k = 0.5 of 5 targets 2.5: T1 (1), C0 (1), T0 (w .5) -> 1 / 1.5 - 0 = 2 / 3.
+    distinct = ([1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [5, 4, 3, 2, 1])
+    assert uplift_at_k(*distinct, k=0.6) == pytest.approx(0.5 - 0.0)
+    assert uplift_at_k(*distinct, k=0.5) == pytest.approx(2 / 3)
+
+
+def test_uplift_at_k_does_not_depend_on_row_order(uplift_data):
+    treated, y, _, rng = uplift_data
+    score = rng.integers(0, 4, len(y))  # four tied blocks of ~1,000 customers
+    spend = y * rng.gamma(2.0, 20.0, len(y))
+    for outcome in (y, spend):
+        for k in (0.1, 0.2, 0.37, 0.5):
+            expected = uplift_at_k(treated, outcome, score, k=k)
+            for _ in range(5):
+                p = rng.permutation(len(y))
+                assert uplift_at_k(treated[p], outcome[p], score[p], k=k) == pytest.approx(
+                    expected, rel=1e-12, abs=1e-15)
+    # At the end of a tied block nothing is split: the plain top-m difference.
+    ends = np.cumsum(np.bincount(-score + 3))
+    top = -score + 3 < 2
+    plain = y[top & treated].mean() - y[top & ~treated].mean()
+    assert uplift_at_k(treated, y, score, k=ends[1] / len(y)) == pytest.approx(plain)
+
+
 def test_uplift_validation(uplift_data):
     treated, y, score, _ = uplift_data
     with pytest.raises(ValueError, match=r"'k' must be a real number in \(0, 1\]; got 0.0"):
@@ -99,6 +137,38 @@ def test_two_model_uplift_validation(heterogeneous):
         only = heterogeneous[heterogeneous["treated"] == 1]
         two_model_uplift(only, heterogeneous, treatment="treated", outcome="converted",
                          features=["age"])
+    with pytest.raises(ValueError, match=r"levels \['young'\] of feature 'band' have no treated "
+                       r"rows in 'train'"):
+        other = heterogeneous.assign(band="old")
+        two_model_uplift(other, other.assign(band="young"), treatment="treated",
+                         outcome="converted", features=["band", "age"])
     with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
-        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated", outcome="converted",
-                         features=["age"])
+        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated",
+                         outcome="converted", features=["age"])
+
+
+def test_two_model_uplift_refuses_separated_logit_fits(heterogeneous):
+    # Before: statsmodels only warned and the score of 'new' customers used a coefficient
+    # of about -25 (a predicted rate of 0) instead of failing.
+    train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
+    silent = train["converted"].where(
+        ~((train["segment"] == "new") & (train["treated"] == 0)), 0)
+    with pytest.raises(ValueError, match=r"outcome 'converted' does not vary in level 'new' of "
+                       r"'segment' among the control rows of 'train': no events \(0 of \d+\)"
+                       r".*family='ols'"):
+        two_model_uplift(train.assign(converted=silent), test, treatment="treated",
+                         outcome="converted", features=["segment", "age"])
+    with pytest.raises(ValueError, match=r"does not vary in the treated rows of 'train': only "
+                       r"events"):
+        two_model_uplift(train.assign(converted=train["treated"]), test, treatment="treated",
+                         outcome="converted", features=["age"])
+    # Complete separation by a numeric feature: no level to name, the fit itself fails.
+    older = (train["age"] > 40).astype(int)
+    with pytest.raises(ValueError, match=r"logit' fit of outcome 'converted' on the treated rows "
+                       r"of 'train' failed \(.*\).*separation"):
+        two_model_uplift(train.assign(converted=older), test, treatment="treated",
+                         outcome="converted", features=["age"])
+    # The linear model has no such problem and still fits.
+    score = two_model_uplift(train.assign(converted=silent), test, treatment="treated",
+                             outcome="converted", features=["segment", "age"], family="ols")
+    assert np.isfinite(score).all()

@@ -1,17 +1,26 @@
 """Checks and design helpers shared by the statistics of :mod:`mcstudy.analysis`.
 
 One place validates what every comparison needs: the columns exist, the outcome is numeric and
-finite, a logistic outcome is 0/1, the groups have levels, and covariates are turned into a
-design the statsmodels formula API can fit. Private to the package.
+finite, a logistic outcome is 0/1, the groups have levels, grouping columns have no missing
+values, and covariates are turned into a design the statsmodels formula API can fit. Logistic
+fits go through :func:`fit_logit`, which refuses separated or unconverged fits. Private to the
+package.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import statsmodels.formula.api as smf
+from statsmodels.tools.sm_exceptions import (
+    ConvergenceWarning,
+    PerfectSeparationError,
+    PerfectSeparationWarning,
+)
 
 __all__ = [
 ]
@@ -29,6 +38,11 @@ def numeric_outcome(df: pd.DataFrame, column: str) -> np.ndarray:
 
 def is_binary(values: np.ndarray) -> bool:
     return bool(np.isin(values, (0.0, 1.0)).all())
+
+
+def plain(value: object) -> object:
+    """``value`` as a plain Python object (``1`` rather than ``np.int64(1)``) for messages."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def observed_levels(series: pd.Series) -> list:
@@ -76,3 +90,118 @@ def group_param(index: pd.Index, level: object) -> str:
     if len(matches) != 1:  # pragma: no cover - guards against a formula-engine change
         raise RuntimeError(f"cannot find the coefficient of group {level!r} in {list(index)}.")
     return matches[0]
+
+
+def no_missing(df: pd.DataFrame, column: str, name: str, what: str) -> None:
+    """Raise if the grouping column ``column`` (argument ``name``) has missing values.
+
+    Rows with a missing group would otherwise drop out of every comparison without notice.
+    """
+    n_missing = int(df[column].isna().sum())
+    if n_missing:
+        raise ValueError(
+            f"{name!r} column {column!r} has {n_missing} of {len(df)} rows with a missing "
+            f"{what}; drop them explicitly first, e.g. df.dropna(subset=[{column!r}])."
+        )
+
+
+def check_events(y: np.ndarray, outcome: str, cells: Iterable[tuple[str, np.ndarray]]) -> None:
+    """Raise if a cell of a logistic model has no events or only events.
+
+    ``cells`` pairs a description (e.g. ``"group 'sms' of 'channel'"``) with a boolean mask of
+    its rows. A cell whose own coefficient is fitted and whose 0/1 outcome does not vary is
+    quasi-completely separated: the maximum-likelihood log odds ratio is infinite, and the
+    finite number the optimiser stops at, with its huge interval, is meaningless.
+    """
+    bad = []
+    for label, mask in cells:
+        n, events = int(mask.sum()), int(y[mask].sum())
+        if n and events == 0:
+            bad.append(f"{label}: no events (0 of {n})")
+        elif n and events == n:
+            bad.append(f"{label}: only events ({n} of {n})")
+    if bad:
+        raise ValueError(
+            f"family='logit' cannot be fitted: outcome {outcome!r} does not vary in "
+            + "; ".join(bad)
+            + ". Its log odds ratio is infinite (separation). Use family='ols', or drop or "
+            "merge that level."
+        )
+
+
+def category_cells(df: pd.DataFrame, columns: Sequence[str], mask: np.ndarray | None = None,
+                   suffix: str = "") -> list[tuple[str, np.ndarray]]:
+    """Cells ``(label, rows)`` of the levels of the discrete columns among ``columns``.
+
+    Discrete columns are those :func:`design_columns` turns into dummies (categorical, string,
+    boolean) and numeric columns with two values (0/1 indicators): in a model with an
+    intercept each of their levels needs events and non-events, or the fit is separated.
+    ``mask`` restricts the rows (e.g. one arm) and ``suffix`` says which rows in the label.
+    """
+    mask = np.ones(len(df), dtype=bool) if mask is None else mask
+    cells = []
+    for col in columns:
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
+            values
+        ) or pd.api.types.is_bool_dtype(values):
+            values = values.astype(str)
+        values = values.to_numpy()
+        levels = observed_levels(pd.Series(values[mask]))
+        numeric = np.issubdtype(values.dtype, np.number)
+        if len(levels) > 1 and not (numeric and len(levels) > 2):
+            cells += [(f"level {plain(lv)!r} of {col!r}{suffix}", mask & (values == lv))
+                      for lv in levels]
+    return cells
+
+
+def fit_logit(formula: str, frame: pd.DataFrame, *, outcome: str, what: str = ""):
+    """Fit ``smf.logit(formula, frame)``; raise instead of returning a fit that is not valid.
+
+    statsmodels only warns when Newton's method does not converge or predicts every row
+    perfectly, and returns the last iterate (coefficients such as -25 with standard errors of
+    1e4). Here both warnings, a non-converged fit and non-finite estimates raise a ValueError
+    naming ``outcome`` (and ``what``: which rows were fitted).
+    """
+    problem = None
+    # exp overflows harmlessly while a separated fit diverges; the checks below report it.
+    with warnings.catch_warnings(), np.errstate(over="ignore"):
+        warnings.simplefilter("error", ConvergenceWarning)
+        warnings.simplefilter("error", PerfectSeparationWarning)
+        try:
+            fit = smf.logit(formula, frame).fit(disp=0)
+        except ConvergenceWarning:
+            problem = "the maximum-likelihood fit did not converge"
+        except (PerfectSeparationWarning, PerfectSeparationError):
+            problem = "the fit predicts every row perfectly"
+        except np.linalg.LinAlgError as exc:
+            raise ValueError(
+                f"family='logit' fit of outcome {outcome!r}{' on ' + what if what else ''} "
+                f"failed ({exc}): the design is singular, a covariate is collinear with others "
+                "or a level has no rows. Drop that covariate or level."
+            ) from exc
+        else:
+            if not fit.mle_retvals.get("converged", True):
+                problem = "the maximum-likelihood fit did not converge"
+            elif not (np.isfinite(fit.params).all() and np.isfinite(fit.bse).all()):
+                problem = "non-finite coefficients or standard errors"
+    if problem is not None:
+        rows = f" on {what}" if what else ""
+        raise ValueError(
+            f"family='logit' fit of outcome {outcome!r}{rows} failed ({problem}). This usually "
+            "means (quasi-)complete separation: a level or covariate predicts the outcome "
+            "perfectly. Use family='ols', or drop that level or covariate."
+        )
+    return fit
+
+
+def check_full_rank(model, description: str) -> None:
+    """Raise if the design matrix of a statsmodels formula ``model`` is rank-deficient."""
+    exog = np.asarray(model.exog, dtype=float)
+    rank = int(np.linalg.matrix_rank(exog))
+    if rank < exog.shape[1]:
+        raise ValueError(
+            f"the design of {description} is rank-deficient (rank {rank} < {exog.shape[1]} "
+            "columns): some coefficients are not identified; a covariate is collinear with the "
+            "treatment, the moderator or another covariate. Drop it."
+        )

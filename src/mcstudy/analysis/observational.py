@@ -18,11 +18,15 @@ import statsmodels.formula.api as smf
 
 from mcstudy._validation import check_frame, check_number, check_option
 from mcstudy.analysis._common import (
+    category_cells,
+    check_events,
     design_columns,
+    fit_logit,
     group_param,
     is_binary,
     numeric_outcome,
     observed_levels,
+    plain,
 )
 
 __all__ = [
@@ -125,7 +129,11 @@ def adjusted_comparison(
         If ``df`` is not a DataFrame or ``outcome`` is not numeric.
     ValueError
         If columns are missing (listed), ``reference`` is not a group, a group has fewer than
-        2 rows, rows have missing values, or a logit outcome is not 0/1.
+        2 rows, rows have missing values, or a logit outcome is not 0/1; with
+        ``family="logit"``, also if the outcome has no events or only events in a group or in
+        a level of a discrete covariate (the group or level is named), or the fit does not
+        converge: the log odds ratio is then infinite (separation), and statsmodels would
+        return an arbitrary large number with a huge interval.
 
     Notes
     -----
@@ -180,7 +188,10 @@ def adjusted_comparison(
         fit = smf.ols(formula, frame).fit(cov_type="HC3")
         method = "OLS, HC3 robust standard errors"
     else:
-        fit = smf.logit(formula, frame).fit(disp=0)
+        g = frame["g"].to_numpy()
+        check_events(y, outcome, [(f"group {plain(lv)!r} of {group!r}", g == lv) for lv in order]
+                     + category_cells(df, covariates))
+        fit = fit_logit(formula, frame, outcome=outcome)
         method = "logistic regression, maximum-likelihood standard errors"
     method += f"; adjusted for {covariates}" if covariates else "; no covariates"
     ci = fit.conf_int(alpha=alpha)

@@ -22,11 +22,17 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from mcstudy._validation import check_frame, check_number, check_option
 from mcstudy.analysis._common import (
     binary_column,
+    category_cells,
+    check_events,
+    check_full_rank,
     design_columns,
+    fit_logit,
     group_param,
     is_binary,
+    no_missing,
     numeric_outcome,
     observed_levels,
+    plain,
 )
 
 __all__ = [
@@ -47,6 +53,35 @@ _PROPORTION_METHOD = "difference in proportions: Newcombe hybrid score CI, score
 
 
 _WELCH_METHOD = "difference in means: Welch t-test and Welch CI"
+
+
+def _outcome_methods(df: pd.DataFrame, outcomes: Sequence[str], method: str) -> dict[str, str]:
+    """``"proportion"`` or ``"welch"`` for each outcome, decided on every row of ``df``."""
+    methods = {}
+    for outcome in outcomes:
+        binary = is_binary(numeric_outcome(df, outcome))
+        if method == "proportion" and not binary:
+            raise ValueError(
+                f"method='proportion' needs 0/1 outcomes; column {outcome!r} has other values."
+            )
+        methods[outcome] = "proportion" if binary and method != "welch" else "welch"
+    return methods
+
+
+def _welch(y1: np.ndarray, y0: np.ndarray, alpha: float, outcome: str, level: object,
+           control: object) -> tuple[float, float, float]:
+    """Welch interval and p-value; a constant outcome in both arms has no sampling variation."""
+    if (y1 == y1[0]).all() and (y0 == y0[0]).all():
+        if y1[0] == y0[0]:  # difference exactly 0 and nothing varies: nothing to test
+            return 0.0, 0.0, 1.0
+        raise ValueError(
+            f"outcome {outcome!r} is constant within each arm ({plain(level)!r}: {y1[0]:g}, "
+            f"{plain(control)!r}: {y0[0]:g}): with zero variance in both arms the Welch test "
+            "and interval are undefined."
+        )
+    res = sps.ttest_ind(y1, y0, equal_var=False)
+    ci = res.confidence_interval(confidence_level=1 - alpha)
+    return float(ci.low), float(ci.high), float(res.pvalue)
 
 
 def arm_effects(
@@ -73,9 +108,13 @@ def arm_effects(
     alpha : float, default=0.05
         Confidence intervals have level ``1 - alpha``; must be in (0, 1).
     method : {"auto", "proportion", "welch"}, default="auto"
-        ``"auto"`` treats an outcome whose values are all 0 or 1 as binary and every other
-        outcome as continuous; ``"proportion"`` requires every outcome to be binary;
-        ``"welch"`` uses the Welch t-test for every outcome.
+        ``"auto"`` treats an outcome whose values are all 0 or 1 in ``df`` (every row, all
+        arms) as binary and every other outcome as continuous; ``"proportion"`` requires
+        every outcome to be binary; ``"welch"`` uses the Welch t-test for every outcome.
+        The decision is made once per outcome on the whole table: a dollar outcome that
+        happens to be 0 for every customer of ``df`` is analysed as binary by ``"auto"``,
+        so pass ``method="welch"`` when ``df`` is a subset (:func:`subgroup_effects`
+        decides on the whole table and passes it on).
 
     Returns
     -------
@@ -91,9 +130,11 @@ def arm_effects(
     TypeError
         If ``df`` is not a DataFrame or an outcome column is not numeric.
     ValueError
-        If columns are missing (listed), ``control`` is not a value of ``arm``, an arm has
-        fewer than 2 customers, an outcome has missing values, or ``method="proportion"`` is
-        used on a non-binary outcome.
+        If columns are missing (listed), rows have a missing ``arm`` (their number is given;
+        drop them explicitly), ``control`` is not a value of ``arm``, an arm has fewer than
+        2 customers, an outcome has missing values, ``method="proportion"`` is used on a
+        non-binary outcome, or a continuous outcome is constant within each arm at
+        different values (the Welch test is undefined).
 
     Notes
     -----
@@ -103,8 +144,12 @@ def arm_effects(
     outcomes: Welch's unequal-variance t-test and its confidence interval with
     Welch-Satterthwaite degrees of freedom ([3]; ``scipy.stats.ttest_ind(equal_var=False)``).
     When every customer of both arms has the same 0/1 value the score test is undefined and
-    ``pvalue`` is 1. The ``method`` column states which method was used. The effects are
-    causal only if arms were randomised.
+    ``pvalue`` is 1. Likewise, when a continuous outcome takes one and the same value for
+    every customer of both arms (e.g. no spend at all), the difference is 0 with no sampling
+    variation: ``pvalue`` is 1 and the interval is the single point ``[0, 0]`` (Welch's
+    standard error is 0); the same value in each arm but different between arms raises.
+    The ``method`` column states which method was used. The effects are causal only if arms
+    were randomised.
 
     References
     ----------
@@ -127,6 +172,8 @@ def arm_effects(
     check_frame(df, [arm, *outcomes])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     check_option(method, "method", ("auto", "proportion", "welch"))
+    no_missing(df, arm, "arm", "arm")
+    methods = _outcome_methods(df, outcomes, method)
     levels = observed_levels(df[arm])
     if control not in levels:
         raise ValueError(f"'control' must be one of the arms {levels}; got {control!r}.")
@@ -139,11 +186,7 @@ def arm_effects(
     rows = []
     for outcome in outcomes:
         y = numeric_outcome(df, outcome)
-        binary = is_binary(y) and method != "welch"
-        if method == "proportion" and not binary:
-            raise ValueError(
-                f"method='proportion' needs 0/1 outcomes; column {outcome!r} has other values."
-            )
+        binary = methods[outcome] == "proportion"
         y0 = y[is_control]
         for level in levels:
             if level == control:
@@ -159,9 +202,14 @@ def arm_effects(
                     p_value = 1.0
                 label = _PROPORTION_METHOD
             else:
-                res = sps.ttest_ind(y1, y0, equal_var=False)
-                ci = res.confidence_interval(confidence_level=1 - alpha)
-                low, high, p_value, label = ci.low, ci.high, res.pvalue, _WELCH_METHOD
+                low, high, p_value = _welch(y1, y0, alpha, outcome, level, control)
+                label = _WELCH_METHOD
+            if not np.isfinite([low, high, p_value]).all():  # never hand on a NaN silently
+                raise ValueError(
+                    f"outcome {outcome!r}, arm {plain(level)!r} vs {plain(control)!r}: the "
+                    f"interval [{low:g}, {high:g}] or p-value {p_value:g} is not finite "
+                    f"({label}); check the outcome's scale."
+                )
             diff = y1.mean() - y0.mean()
             rows.append((level, outcome, len(y1), y1.mean(), y0.mean(), diff, float(low),
                          float(high), diff / y0.mean() if y0.mean() != 0 else np.nan,
@@ -177,6 +225,7 @@ def subgroup_effects(
     arm: str = "arm",
     control: object = "control",
     alpha: float = 0.05,
+    method: str = "auto",
 ) -> pd.DataFrame:
     """Estimate the randomised arm effects separately within each subgroup.
 
@@ -189,6 +238,10 @@ def subgroup_effects(
         or a recency bucket).
     arm, control, outcomes, alpha
         As in :func:`arm_effects`.
+    method : {"auto", "proportion", "welch"}, default="auto"
+        As in :func:`arm_effects`, but decided once per outcome on the whole table and used
+        in every subgroup: with ``"auto"`` a dollar outcome that is 0 for everyone in one
+        subgroup still gets the Welch interval there, not a proportion interval.
 
     Returns
     -------
@@ -200,7 +253,8 @@ def subgroup_effects(
     ------
     TypeError, ValueError
         As in :func:`arm_effects`, which runs inside each subgroup (every arm needs at least 2
-        customers in every subgroup); also if ``by`` is missing.
+        customers in every subgroup); also if ``by`` is missing or rows have a missing
+        subgroup (their number is given; drop them explicitly).
 
     Notes
     -----
@@ -210,11 +264,19 @@ def subgroup_effects(
     """
     if isinstance(outcomes, str):
         outcomes = [outcomes]
+    outcomes = list(outcomes)
     check_frame(df, [by, arm, *outcomes])
+    check_option(method, "method", ("auto", "proportion", "welch"))
+    no_missing(df, by, "by", "subgroup")
+    no_missing(df, arm, "arm", "arm")
+    methods = _outcome_methods(df, outcomes, method)
     frames = []
     for level in observed_levels(df[by]):
-        part = arm_effects(df[(df[by] == level).to_numpy()], arm=arm, control=control,
-                           outcomes=outcomes, alpha=alpha)
+        rows = df[(df[by] == level).to_numpy()]
+        # One call per outcome keeps arm_effects' row order (outcome, then arm).
+        part = pd.concat([arm_effects(rows, arm=arm, control=control, outcomes=[outcome],
+                                      alpha=alpha, method=methods[outcome])
+                          for outcome in outcomes], ignore_index=True)
         part.insert(0, "level", level)
         part.insert(0, "subgroup", by)
         frames.append(part)
@@ -320,7 +382,12 @@ def interaction_test(
     ValueError
         If columns are missing, ``treatment`` is not 0/1, the moderator has fewer than 2
         levels, ``reference`` is not a level, rows have missing values, or a logit outcome is
-        not 0/1.
+        not 0/1; if a moderator level has fewer than 2 treated or 2 control customers (the
+        levels and their counts are given) or the design is otherwise rank-deficient (a
+        covariate collinear with the rest): the interaction is then not identified; and,
+        with ``family="logit"``, if the outcome has no events or only events in a
+        treatment × moderator cell or a level of a discrete covariate, or the fit does not
+        converge (separation).
 
     Notes
     -----
@@ -359,15 +426,33 @@ def interaction_test(
     if reference not in levels:
         raise ValueError(f"'reference' must be one of the levels {levels}; got {reference!r}.")
     order = [reference, *[lv for lv in levels if lv != reference]]
-    frame = pd.DataFrame({"y": y, "t": t,
-                          "g": pd.Categorical(df[moderator].to_numpy(), categories=order)})
+    g = df[moderator].to_numpy()
+    cells = {lv: (int(t[g == lv].sum()), int((g == lv).sum() - t[g == lv].sum()))
+             for lv in order}
+    flat = {plain(lv): f"{n1} treated, {n0} control" for lv, (n1, n0) in cells.items()
+            if min(n1, n0) < 2}
+    if flat:
+        raise ValueError(
+            f"treatment {treatment!r} must vary within every level of moderator {moderator!r} "
+            f"(at least 2 treated and 2 control customers per level), or the interaction is "
+            f"not identified; got {flat}. Drop or merge those levels."
+        )
+    frame = pd.DataFrame({"y": y, "t": t, "g": pd.Categorical(g, categories=order)})
     frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
     formula = "y ~ t * g" + "".join(f" + x{i}" for i in range(len(covariates)))
+    linear = smf.ols(formula, frame)
+    check_full_rank(linear,
+                    f"{outcome!r} ~ {treatment!r} * {moderator!r} + covariates {covariates}")
     if family == "ols":
-        fit = smf.ols(formula, frame).fit(cov_type="HC3")
+        fit = linear.fit(cov_type="HC3")
         method = "OLS with treatment x moderator interaction, HC3 robust standard errors"
     else:
-        fit = smf.logit(formula, frame).fit(disp=0)
+        arms = {1: f"{treatment!r} = 1", 0: f"{treatment!r} = 0"}
+        check_events(y, outcome, [
+            (f"level {plain(lv)!r} of {moderator!r} with {arms[a]}", (g == lv) & (t == a))
+            for lv in order for a in (1, 0)
+        ] + category_cells(df, covariates))
+        fit = fit_logit(formula, frame, outcome=outcome)
         method = "logistic regression with treatment x moderator interaction"
     method += f"; adjusted for {covariates}" if covariates else ""
     params = list(fit.params.index)

@@ -16,7 +16,10 @@ import statsmodels.formula.api as smf
 from mcstudy._validation import check_frame, check_number, check_option
 from mcstudy.analysis._common import (
     binary_column,
+    category_cells,
+    check_events,
     design_columns,
+    fit_logit,
     is_binary,
     numeric_outcome,
 )
@@ -170,20 +173,33 @@ def uplift_at_k(treated, outcome, score, *, k: float) -> float:
     treated, outcome, score : array-like
         As in :func:`qini_curve`.
     k : float
-        Fraction of all customers targeted, in (0, 1]; the top ``ceil(k * n)`` customers by
-        score are kept (ties broken by row order).
+        Fraction of all customers targeted, in (0, 1]: exactly ``k * n`` customers are
+        targeted, in decreasing order of score. Customers whose score ties at the cut enter
+        with equal fractional weights (see Notes), so row order never matters.
 
     Returns
     -------
     float
         Mean outcome of treated minus mean outcome of control customers within the top
-        ``k``; at ``k=1`` the overall difference in means.
+        ``k`` (weighted means when the cut splits a run of tied scores); at ``k=1`` the
+        overall difference in means.
 
     Raises
     ------
     TypeError, ValueError
         As in :func:`qini_curve`; also if ``k`` is outside (0, 1] or the top ``k`` holds no
         treated or no control customer.
+
+    Notes
+    -----
+    Customers are ranked by decreasing score and ``m = k * n`` of them are targeted. When the
+    ``b`` customers of a run of tied scores straddle the cut, with ``a`` customers ranked
+    strictly above the run, each of them enters with weight ``(m - a) / b``; customers above
+    the run have weight 1 and below it weight 0. The weights sum to ``m``, treat every tied
+    customer alike (row order does not matter, as in :func:`qini_curve`), and reduce to the
+    plain top-``m`` difference when ``m`` is a whole number and no tie straddles the cut.
+    Without ties and with ``k * n`` fractional, the last customer enters with the fractional
+    part as weight.
 
     References
     ----------
@@ -192,14 +208,21 @@ def uplift_at_k(treated, outcome, score, *, k: float) -> float:
     """
     t, y, s = _uplift_arrays(treated, outcome, score)
     k = check_number(k, "k", 0.0, 1.0, low_open=True)
-    n_top = max(1, int(np.ceil(k * len(s) - 1e-9)))  # tolerance: k * n may round up
-    top = np.argsort(-s, kind="stable")[:n_top]
-    t, y = t[top], y[top]
-    if t.all() or not t.any():
+    m = k * len(s)
+    if np.isclose(m, np.round(m), rtol=1e-12, atol=1e-9):  # k * n whole up to rounding
+        m = float(np.round(m))
+    order = np.argsort(-s, kind="stable")
+    t, y, ranked = t[order], y[order], -s[order]
+    # Each customer's run of tied scores spans ranks [above, end); weight of the straddling run.
+    above = np.searchsorted(ranked, ranked, side="left")
+    end = np.searchsorted(ranked, ranked, side="right")
+    weight = np.clip((m - above) / (end - above), 0.0, 1.0)
+    w_treated, w_control = weight * t, weight * ~t
+    if w_treated.sum() == 0 or w_control.sum() == 0:
         raise ValueError(
-            f"the top k={k:g} ({n_top} customers) must contain treated and control customers."
+            f"the top k={k:g} ({m:g} customers) must contain treated and control customers."
         )
-    return float(y[t].mean() - y[~t].mean())
+    return float((w_treated @ y) / w_treated.sum() - (w_control @ y) / w_control.sum())
 
 
 def two_model_uplift(
@@ -239,8 +262,11 @@ def two_model_uplift(
     Raises
     ------
     TypeError, ValueError
-        If a frame or column is missing, ``treatment`` is not 0/1 or lacks one arm, or a
-        logit outcome is not 0/1.
+        If a frame or column is missing, ``treatment`` is not 0/1 or lacks one arm, a
+        logit outcome is not 0/1, or a level of a discrete feature has no treated or no
+        control rows in ``train``; with ``family="logit"``, also if, within the treated or the
+        control rows of ``train``, the outcome has no events or only events overall or in a
+        level of a discrete feature (named), or a fit does not converge (separation).
 
     References
     ----------
@@ -266,10 +292,25 @@ def two_model_uplift(
     x_train, x_test = design.iloc[:len(train)].copy(), design.iloc[len(train):]
     x_train["y"] = y
     formula = "y ~ " + " + ".join(design.columns)
-    fitter = smf.logit if family == "logit" else smf.ols
     predictions = []
-    for arm in (t, ~t):
-        model = fitter(formula, x_train[arm])
-        fit = model.fit(disp=0) if family == "logit" else model.fit()
+    for arm, rows in ((t, "treated"), (~t, "control")):
+        for col, name in zip(design.columns, features, strict=True):
+            if isinstance(design[col].dtype, pd.CategoricalDtype):
+                absent = sorted(set(design[col].cat.categories)
+                                - set(x_train.loc[arm, col].unique()))
+                if absent:
+                    raise ValueError(
+                        f"levels {absent} of feature {name!r} have no {rows} rows in 'train' "
+                        "(they occur in 'test' or in the other arm), so the "
+                        f"{rows} model cannot estimate them; drop or merge those levels."
+                    )
+        if family == "logit":
+            where = f" among the {rows} rows of 'train'"
+            check_events(y, outcome, [(f"the {rows} rows of 'train'", arm)]
+                         + category_cells(train, features, arm, suffix=where))
+            fit = fit_logit(formula, x_train[arm], outcome=outcome,
+                            what=f"the {rows} rows of 'train'")
+        else:
+            fit = smf.ols(formula, x_train[arm]).fit()
         predictions.append(np.asarray(fit.predict(x_test), dtype=float))
     return predictions[0] - predictions[1]
