@@ -22,8 +22,70 @@ from statsmodels.tools.sm_exceptions import (
     PerfectSeparationWarning,
 )
 
+from mcstudy._validation import check_frame, check_number, check_option
+
 __all__ = [
 ]
+
+
+def check_regression_inputs(
+    df: object,
+    roles: dict[str, str],
+    covariates: object,
+    *,
+    family: str = "ols",
+    families: Sequence[str] = ("ols", "logit"),
+    alpha: float = 0.05,
+) -> tuple[list[str], float, np.ndarray]:
+    """The preamble every regression of the package shares; return ``(covariates, alpha, y)``.
+
+    Parameters
+    ----------
+    df : object
+        Must be a DataFrame with every column named in ``roles`` and ``covariates``.
+    roles : dict of str to str
+        Parameter name -> column, e.g. ``{"group": "past_channel", "outcome": "spend_usd"}``;
+        must contain ``"outcome"``. The columns must be distinct from each other and from the
+        covariates, and have no missing values.
+    covariates : str or sequence of str
+        Adjustment columns (a single name is accepted).
+    family : str, default="ols"
+        Model family, one of ``families``; ``"logit"`` needs a 0/1 outcome.
+    alpha : float, default=0.05
+        Must be in (0, 1).
+
+    Returns
+    -------
+    tuple
+        The covariates as a list, ``alpha`` as a float, and the outcome as a float array.
+    """
+    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    columns = [*roles.values(), *covariates]
+    check_frame(df, columns)
+    check_option(family, "family", families)
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    if len(set(columns)) != len(columns):
+        names = " ".join(f"{role!r}," for role in roles)
+        raise ValueError(f"{names} and 'covariates' must name different columns; got {columns}.")
+    data = df[columns]
+    if data.isna().any().any():
+        bad = data.columns[data.isna().any()].tolist()
+        raise ValueError(f"columns {bad} have missing values; drop or impute them first.")
+    outcome = roles["outcome"]
+    y = numeric_outcome(df, outcome)
+    if family == "logit" and not is_binary(y):
+        raise ValueError(
+            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
+        )
+    return covariates, alpha, y
+
+
+def reference_order(levels: list, reference: object, what: str) -> list:
+    """``levels`` with ``reference`` first (the first level when None); raise if unknown."""
+    reference = levels[0] if reference is None else reference
+    if reference not in levels:
+        raise ValueError(f"'reference' must be one of the {what} {levels}; got {reference!r}.")
+    return [reference, *[lv for lv in levels if lv != reference]]
 
 
 def numeric_outcome(df: pd.DataFrame, column: str) -> np.ndarray:

@@ -16,17 +16,18 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from mcstudy._validation import check_frame, check_number, check_option
+from mcstudy._validation import check_frame, check_number
 from mcstudy.analysis._common import (
     category_cells,
     check_events,
+    check_regression_inputs,
     design_columns,
     fit_logit,
     group_param,
-    is_binary,
     numeric_outcome,
     observed_levels,
     plain,
+    reference_order,
 )
 
 __all__ = [
@@ -147,42 +148,19 @@ def adjusted_comparison(
        estimators with improved finite sample properties", Journal of Econometrics 29(3),
        305-325, 1985.
     """
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    check_frame(df, [group, outcome, *covariates])
-    check_option(family, "family", ("ols", "logit"))
-    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
-    if group in covariates or outcome in covariates or group == outcome:
-        raise ValueError("'group', 'outcome' and 'covariates' must name different columns.")
-    data = df[[group, outcome, *covariates]]
-    if data.isna().any().any():
-        bad = data.columns[data.isna().any()].tolist()
-        raise ValueError(f"columns {bad} have missing values; drop or impute them first.")
-    y = numeric_outcome(df, outcome)
-    if family == "logit" and not is_binary(y):
-        raise ValueError(
-            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
-        )
-    levels = observed_levels(df[group])
-    reference = levels[0] if reference is None else reference
-    if reference not in levels:
-        raise ValueError(f"'reference' must be one of the groups {levels}; got {reference!r}.")
+    covariates, alpha, y = check_regression_inputs(
+        df, {"group": group, "outcome": outcome}, covariates, family=family, alpha=alpha)
+    order = reference_order(observed_levels(df[group]), reference, "groups")
+    reference = order[0]
     counts = df[group].value_counts()
-    small = {lv: int(counts[lv]) for lv in levels if counts[lv] < 2}
+    small = {lv: int(counts[lv]) for lv in order if counts[lv] < 2}
     if small:
         raise ValueError(f"every group needs at least 2 rows; got counts {small}.")
 
     # Internal names keep the formula independent of the user's column names.
-    order = [reference, *[lv for lv in levels if lv != reference]]
     frame = pd.DataFrame({"y": y, "g": pd.Categorical(df[group].to_numpy(), categories=order)})
-    terms = ["g"]
-    for i, col in enumerate(covariates):
-        values = df[col]
-        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
-            values
-        ) or pd.api.types.is_bool_dtype(values):
-            values = values.astype(str)
-        frame[f"x{i}"] = values.to_numpy()
-        terms.append(f"x{i}")
+    frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
+    terms = ["g", *(f"x{i}" for i in range(len(covariates)))]
     formula = "y ~ " + " + ".join(terms)
     if family == "ols":
         fit = smf.ols(formula, frame).fit(cov_type="HC3")

@@ -25,6 +25,7 @@ from mcstudy.analysis._common import (
     category_cells,
     check_events,
     check_full_rank,
+    check_regression_inputs,
     design_columns,
     fit_logit,
     group_param,
@@ -33,6 +34,7 @@ from mcstudy.analysis._common import (
     numeric_outcome,
     observed_levels,
     plain,
+    reference_order,
 )
 
 __all__ = [
@@ -401,31 +403,15 @@ def interaction_test(
     .. [1] T. J. VanderWeele and M. J. Knol, "A tutorial on interaction", Epidemiologic
        Methods 3(1), 33-72, 2014.
     """
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    check_frame(df, [treatment, moderator, outcome, *covariates])
-    check_option(family, "family", ("ols", "logit"))
-    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
-    names = [treatment, moderator, outcome, *covariates]
-    if len(set(names)) != len(names):
-        raise ValueError("'treatment', 'moderator', 'outcome' and 'covariates' must name "
-                         f"different columns; got {names}.")
-    data = df[names]
-    if data.isna().any().any():
-        bad = data.columns[data.isna().any()].tolist()
-        raise ValueError(f"columns {bad} have missing values; drop or impute them first.")
+    covariates, alpha, y = check_regression_inputs(
+        df, {"treatment": treatment, "moderator": moderator, "outcome": outcome}, covariates,
+        family=family, alpha=alpha)
     t = binary_column(df, treatment)
-    y = numeric_outcome(df, outcome)
-    if family == "logit" and not is_binary(y):
-        raise ValueError(
-            f"family='logit' needs a 0/1 outcome; column {outcome!r} has other values."
-        )
     levels = observed_levels(df[moderator])
     if len(levels) < 2:
         raise ValueError(f"'moderator' {moderator!r} must have at least 2 levels; got {levels}.")
-    reference = levels[0] if reference is None else reference
-    if reference not in levels:
-        raise ValueError(f"'reference' must be one of the levels {levels}; got {reference!r}.")
-    order = [reference, *[lv for lv in levels if lv != reference]]
+    order = reference_order(levels, reference, "levels")
+    reference = order[0]
     g = df[moderator].to_numpy()
     cells = {lv: (int(t[g == lv].sum()), int((g == lv).sum() - t[g == lv].sum()))
              for lv in order}
