@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mcstudy import config
+from mcstudy.io.hillstrom import locate_hillstrom
 
 __all__ = ["NotebookRun", "reproduce", "notebooks_to_run"]
 
@@ -35,9 +36,20 @@ class NotebookRun:
 
 
 def hillstrom_available() -> tuple[bool, str]:
-    """Whether the Hillstrom file can be found, and where it was looked for."""
-    path = os.environ.get(config.HILLSTROM_ENV) or str(config.HILLSTROM_DEFAULT)
-    return Path(path).is_file(), path
+    """Whether the Hillstrom file can be found, and where it was looked for.
+
+    Uses :func:`mcstudy.io.hillstrom.locate_hillstrom`, the rule :func:`load_hillstrom`
+    follows, so a notebook is skipped exactly when the loader would not find the file.
+
+    Returns
+    -------
+    found : bool
+    where : str
+        Where the file was looked for, or that ``MCSTUDY_HILLSTROM`` is set but empty (the
+        real data turned off).
+    """
+    where = locate_hillstrom()
+    return where.found, where.describe()
 
 
 def notebooks_to_run(names: Iterable[str] | None = None) -> list[Path]:
@@ -126,7 +138,7 @@ def reproduce(names: Iterable[str] | None = None, *, html_reports: bool = True,
         found, where = hillstrom_available()
         if path.name in _NEEDS_HILLSTROM and not found:
             run = NotebookRun(path.name, "skipped", 0.0,
-                              f"Hillstrom data not found at {where} (set {config.HILLSTROM_ENV})")
+                              f"Hillstrom data not found: {where} (set {config.HILLSTROM_ENV})")
         else:
             _execute(path, timeout)
             out = _render(path, config.REPORTS_DIR) if html_reports else None
