@@ -1,7 +1,8 @@
-"""Validated loaders for the shipped data files.
+"""Validated loaders for the data files shipped inside the package.
 
-``load_claims`` reads the claims registry (``data/claims.csv``) and ``load_channels`` the
-channel catalogue (``data/channels.csv``).
+``load_claims`` reads the claims registry and ``load_channels`` the channel catalogue; by
+default the copies in ``mcstudy/data/`` (:data:`mcstudy.config.CLAIMS_CSV`,
+:data:`mcstudy.config.CHANNELS_CSV`; ``data/*.csv`` of a source checkout link to them).
 Every problem is reported as a :class:`DataValidationError` that names the file, the row (as the
 line number in the file, header = line 1), the column, the value and what is allowed.
 """
@@ -74,7 +75,8 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, default=None
-        CSV file; ``data/claims.csv`` of the repository when None.
+        CSV file; the registry shipped inside the package (:data:`mcstudy.config.CLAIMS_CSV`,
+        also at ``data/claims.csv`` of a source checkout) when None.
 
     Returns
     -------
@@ -132,7 +134,8 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, default=None
-        CSV file; ``data/channels.csv`` of the repository when None.
+        CSV file; the catalogue shipped inside the package (:data:`mcstudy.config.CHANNELS_CSV`,
+        also at ``data/channels.csv`` of a source checkout) when None.
 
     Returns
     -------
