@@ -131,3 +131,13 @@ def test_notebooks_get_the_project_and_an_absolute_hillstrom_path(project, monke
     runs = reports.reproduce(["07"], project=project, html_reports=False)
     assert [r.status for r in runs] == ["executed"], runs
     assert (project / "figures" / "probe.txt").read_text() == "2 MCSTUDY_ROOT"
+
+
+def test_hillstrom_default_file_is_the_projects(project, monkeypatch):
+    monkeypatch.delenv(config.HILLSTROM_ENV, raising=False)
+    assert not reports.hillstrom_available(project=project)[0]
+    default = project / "data" / "external" / "hillstrom.csv"
+    default.parent.mkdir(parents=True)
+    default.write_text(HILLSTROM_TEXT, encoding="utf-8")
+    assert reports.hillstrom_available(project=project) == (
+        True, f"{str(default)!r} (from the default path)")

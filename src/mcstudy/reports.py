@@ -22,9 +22,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mcstudy import config
-from mcstudy.io.hillstrom import locate_hillstrom
+from mcstudy.io.hillstrom import HillstromLocation, locate_hillstrom
 
 __all__ = ["NotebookRun", "hillstrom_available", "notebooks_to_run", "reproduce"]
 
@@ -47,11 +48,17 @@ class NotebookRun:
     html: Path | None = None
 
 
-def hillstrom_available() -> tuple[bool, str]:
+def hillstrom_available(*, project: str | Path | None = None) -> tuple[bool, str]:
     """Whether the Hillstrom file can be found, and where it was looked for.
 
     Uses :func:`mcstudy.io.hillstrom.locate_hillstrom`, the rule :func:`load_hillstrom`
     follows, so a notebook is skipped exactly when the loader would not find the file.
+
+    Parameters
+    ----------
+    project : str or Path, default=None
+        Project folder whose ``data/external/hillstrom.csv`` is the default file;
+        :data:`mcstudy.config.ROOT` when None.
 
     Returns
     -------
@@ -60,22 +67,34 @@ def hillstrom_available() -> tuple[bool, str]:
         Where the file was looked for, or that ``MCSTUDY_HILLSTROM`` is set but empty (the
         real data turned off).
     """
-    where = locate_hillstrom()
+    where = _project(project).hillstrom
     return where.found, where.describe()
 
 
-def _project_dirs(project: str | Path | None) -> tuple[Path, Path, Path, Path, Path, str]:
-    """Root, notebooks, figures, results, reports folders and where the root came from."""
+class _Project(NamedTuple):
+    root: Path
+    origin: str
+    notebooks: Path
+    figures: Path
+    results: Path
+    reports: Path
+    hillstrom: HillstromLocation
+
+
+def _project(project: str | Path | None) -> _Project:
+    """The folders of ``project`` (config's when None) and where its Hillstrom file is."""
     if project is None:
-        return (config.ROOT, config.NOTEBOOKS_DIR, config.FIGURES_DIR, config.RESULTS_DIR,
-                config.REPORTS_DIR, config.ROOT_ORIGIN)
+        return _Project(config.ROOT, config.ROOT_ORIGIN, config.NOTEBOOKS_DIR,
+                        config.FIGURES_DIR, config.RESULTS_DIR, config.REPORTS_DIR,
+                        locate_hillstrom())
     if not isinstance(project, str | os.PathLike):
         raise TypeError(f"'project' must be a path (str or Path); got {project!r}.")
     root = Path(project).expanduser().resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"'project' must be an existing folder; got {str(root)!r}.")
-    return (root, root / "notebooks", root / "figures", root / "results", root / "reports",
-            "the 'project' argument")
+    hillstrom = locate_hillstrom(default=root / "data" / "external" / "hillstrom.csv")
+    return _Project(root, "the 'project' argument", root / "notebooks", root / "figures",
+                    root / "results", root / "reports", hillstrom)
 
 
 def notebooks_to_run(names: Iterable[str] | None = None, *,
@@ -102,7 +121,7 @@ def notebooks_to_run(names: Iterable[str] | None = None, *,
     ValueError
         If ``names`` holds a notebook the project does not have.
     """
-    root, nb_dir, *_, origin = _project_dirs(project)
+    root, origin, nb_dir, *_ = _project(project)
     paths = [nb_dir / n for n in config.STUDY_NOTEBOOKS if (nb_dir / n).is_file()]
     if not paths:
         raise FileNotFoundError(
@@ -140,14 +159,14 @@ def _check_notebook_tools() -> None:
         )
 
 
-def _kernel_env(root: Path) -> dict[str, str]:
+def _kernel_env(project: _Project) -> dict[str, str]:
     """Environment of the notebook kernels: this one, plus the project and absolute paths."""
     env = dict(os.environ)
-    env[config.ROOT_ENV] = str(root)
+    env[config.ROOT_ENV] = str(project.root)
     env.setdefault("TQDM_DISABLE", "1")
-    if config.HILLSTROM_ENV in env:
-        where = locate_hillstrom()  # relative to the caller's working directory
-        env[config.HILLSTROM_ENV] = "" if where.path is None else str(where.path)
+    if config.HILLSTROM_ENV in env:  # made absolute against the caller's working directory
+        path = project.hillstrom.path
+        env[config.HILLSTROM_ENV] = "" if path is None else str(path)
     return env
 
 
@@ -264,14 +283,14 @@ def reproduce(names: Iterable[str] | None = None, *, project: str | Path | None 
     ImportError
         If the notebook tools (``pip install 'mcstudy[notebooks]'``) are not installed.
     """
-    root, _, figures, results, reports, _ = _project_dirs(project)
+    proj = _project(project)
     paths = notebooks_to_run(names, project=project)
     _check_notebook_tools()
-    figures.mkdir(parents=True, exist_ok=True)
-    results.mkdir(parents=True, exist_ok=True)
+    proj.figures.mkdir(parents=True, exist_ok=True)
+    proj.results.mkdir(parents=True, exist_ok=True)
     if html_reports:
-        reports.mkdir(parents=True, exist_ok=True)
-    env = _kernel_env(root)
+        proj.reports.mkdir(parents=True, exist_ok=True)
+    env = _kernel_env(proj)
     runs, failed = [], False
     for i, path in enumerate(paths, 1):
         if failed and not keep_going:
@@ -283,19 +302,19 @@ def reproduce(names: Iterable[str] | None = None, *, project: str | Path | None 
         if on_event:
             on_event(path.name, i, len(paths), None)
         start = time.perf_counter()
-        found, where = hillstrom_available()
-        if path.name in _NEEDS_HILLSTROM and not found:
+        if path.name in _NEEDS_HILLSTROM and not proj.hillstrom.found:
             run = NotebookRun(path.name, "skipped", 0.0,
-                              f"Hillstrom data not found: {where} (set {config.HILLSTROM_ENV})")
+                              f"Hillstrom data not found: {proj.hillstrom.describe()} "
+                              f"(set {config.HILLSTROM_ENV})")
         elif error := _execute(path, timeout, env):
             failed = True
             run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)
         else:
-            out = _render(path, reports) if html_reports else None
+            out = _render(path, proj.reports) if html_reports else None
             run = NotebookRun(path.name, "executed", time.perf_counter() - start, html=out)
         runs.append(run)
         if on_event:
             on_event(path.name, i, len(paths), run)
     if html_reports:
-        _write_index(runs, reports)
+        _write_index(runs, proj.reports)
     return runs

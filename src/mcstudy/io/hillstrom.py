@@ -103,7 +103,8 @@ def _absolute(value: str | Path) -> Path:
     return Path(os.path.abspath(Path(value).expanduser()))
 
 
-def locate_hillstrom(path: str | Path | None = None) -> HillstromLocation:
+def locate_hillstrom(path: str | Path | None = None, *,
+                     default: str | Path | None = None) -> HillstromLocation:
     """Return where the Hillstrom file is looked for; the one resolution rule of mcstudy.
 
     :func:`load_hillstrom`, :func:`mcstudy.reports.hillstrom_available`, ``mcstudy reproduce``
@@ -116,6 +117,9 @@ def locate_hillstrom(path: str | Path | None = None) -> HillstromLocation:
         Explicit file; when None, ``$MCSTUDY_HILLSTROM`` if the variable is set, else
         :data:`mcstudy.config.HILLSTROM_DEFAULT` (``data/external/hillstrom.csv`` under the
         project root). The first of these that is given is the only candidate.
+    default : str or Path, default=None
+        The default file, for another project than :data:`mcstudy.config.ROOT`;
+        :data:`mcstudy.config.HILLSTROM_DEFAULT` when None.
 
     Returns
     -------
@@ -135,7 +139,8 @@ def locate_hillstrom(path: str | Path | None = None) -> HillstromLocation:
         if not Path(env).expanduser().is_absolute():
             origin += f"={env!r}, relative to the working directory {os.getcwd()!r}"
         return HillstromLocation(_absolute(env), origin)
-    return HillstromLocation(_absolute(config.HILLSTROM_DEFAULT), "the default path")
+    default = config.HILLSTROM_DEFAULT if default is None else default
+    return HillstromLocation(_absolute(default), "the default path")
 
 
 def _resolve_path(path) -> Path:
