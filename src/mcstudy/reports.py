@@ -140,8 +140,8 @@ def notebooks_to_run(names: Iterable[str] | None = None, *,
         unknown = [n for n in names if not any(n in keys(p) for p in paths)]
         if unknown:
             raise ValueError(
-                f"'notebooks' must be among {[p.name for p in paths]} (or their stems or "
-                f"numbers); got unknown {unknown}."
+                f"'notebooks' must be among {[p.name for p in paths]}; got unknown {unknown} "
+                "(a name, its stem or its number, such as '07', is accepted)."
             )
         paths = [p for p in paths if keys(p) & set(names)]
     return paths
