@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS := notebooks,cluster,mesa,dev
 
 # The Hillstrom e-mail file: set MCSTUDY_HILLSTROM, put it in data/external/hillstrom.csv, or
-# keep the shared copy next to the repository (used by CI).
-ifeq ($(MCSTUDY_HILLSTROM),)
+# keep the shared copy next to the repository (used by CI). MCSTUDY_HILLSTROM set but empty
+# (`make test MCSTUDY_HILLSTROM=`) turns the real data off: it is then left empty.
+ifeq ($(origin MCSTUDY_HILLSTROM),undefined)
 ifneq ($(wildcard ../shared/data/hillstrom.csv),)
 export MCSTUDY_HILLSTROM := $(abspath ../shared/data/hillstrom.csv)
 endif
@@ -16,7 +17,7 @@ export TQDM_DISABLE := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help env reproduce test test-slow bench lock clean
+.PHONY: help env reproduce test test-slow bench lock wheel clean
 
 help:
 	@echo "make reproduce  create .venv if missing, execute every notebook, write figures/, results/, reports/"
@@ -24,7 +25,8 @@ help:
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"
 	@echo "make lock       re-pin constraints.txt from the current environment"
-	@echo "make clean      remove .venv and reports/"
+	@echo "make wheel      build the wheel into dist/ (what 'pip install mcstudy' installs)"
+	@echo "make clean      remove .venv, reports/, build/ and dist/"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
@@ -35,7 +37,7 @@ $(STAMP): pyproject.toml constraints.txt
 env: $(STAMP)
 
 reproduce: $(STAMP)
-	$(BIN)/mcstudy reproduce
+	$(BIN)/mcstudy reproduce --project $(CURDIR)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -52,5 +54,9 @@ lock: $(STAMP)
 	@{ echo '# Pinned versions for `make` (pip install -c constraints.txt). Regenerate with `make lock`.'; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^mcstudy'; } > constraints.txt
 
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps --quiet -w dist .
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) reports build dist

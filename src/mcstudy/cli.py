@@ -9,11 +9,13 @@ from mcstudy import __version__
 
 
 def _cmd_claims(args: argparse.Namespace) -> int:
+    from mcstudy import config
     from mcstudy.io.catalogue import load_claims
     from mcstudy.verdicts import summarise_claims
 
     claims = load_claims(args.path)
-    print(f"{len(claims)} claims in {args.path or 'data/claims.csv'}\n")
+    where = args.path or f"the registry shipped with mcstudy ({config.CLAIMS_CSV})"
+    print(f"{len(claims)} claims in {where}\n")
     for title, table in summarise_claims(claims).items():
         print(f"{title}\n{table.to_string()}\n")
     return 0
@@ -59,20 +61,41 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mcstudy import config
     from mcstudy.reports import reproduce
 
     def show(name, i, n, run):
         if run is None:
             print(f"[{i}/{n}] {name} ...", flush=True)
-        elif run.status == "skipped":
-            print(f"[{i}/{n}] {name} skipped: {run.reason}", flush=True)
-        else:
+        elif run.status == "executed":
             print(f"[{i}/{n}] {name} executed in {run.seconds:.1f} s", flush=True)
+        else:
+            print(f"[{i}/{n}] {name} {run.status.upper()}: {run.reason}", flush=True)
 
-    runs = reproduce(args.notebooks or None, html_reports=not args.no_html, on_event=show)
-    done = sum(r.status == "executed" for r in runs)
-    print(f"{done} of {len(runs)} notebooks executed; figures in figures/, results in "
-          f"results/" + ("" if args.no_html else ", reports in reports/index.html"))
+    root = Path(args.project).expanduser().resolve() if args.project else config.ROOT
+    try:
+        runs = reproduce(args.notebooks or None, project=args.project,
+                         html_reports=not args.no_html, keep_going=args.keep_going, on_event=show)
+    except ImportError as exc:  # the notebooks extra is not installed
+        print(f"mcstudy reproduce: error: {exc}", file=sys.stderr)
+        return 2
+    counts = {status: sum(r.status == status for r in runs)
+              for status in ("executed", "skipped", "failed", "not run")}
+    others = ", ".join(f"{n} {status}" for status, n in counts.items()
+                       if n and status != "executed")
+    written = "figures/, results/" + ("" if args.no_html else ", reports/index.html")
+    print(f"{counts['executed']} of {len(runs)} notebooks executed"
+          f"{f' ({others})' if others else ''}; {written} in {root}")
+    for run in runs:
+        if run.status == "failed":
+            print(f"mcstudy reproduce: error: {run.name} failed in {run.reason}", file=sys.stderr)
+    if counts["failed"]:
+        if counts["not run"]:
+            print("mcstudy reproduce: stopped at the first failed notebook; --keep-going runs "
+                  "the remaining ones too.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -124,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("claims", help="summarise the claims registry by document, topic and kind")
-    p.add_argument("--path", default=None, help="claims CSV (default: data/claims.csv)")
+    p.add_argument("--path", default=None,
+                   help="claims CSV (default: the registry shipped with mcstudy)")
     p.set_defaults(func=_cmd_claims)
 
     p = sub.add_parser(
@@ -158,8 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=_cmd_simulate)
 
-    p = sub.add_parser("reproduce", help="execute the study notebooks and render HTML reports")
+    p = sub.add_parser(
+        "reproduce",
+        help="execute the study notebooks and render HTML reports",
+        description="Execute the study notebooks of a project folder (its notebooks/) in order, "
+        "in place, and render reports/. The project is --project DIR, else $MCSTUDY_ROOT, else "
+        "the source checkout mcstudy runs from, else the working directory. Exits 1 if a "
+        "notebook fails (it stops there unless --keep-going), 2 if there is nothing to run.",
+    )
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: all, in order)")
+    p.add_argument("--project", metavar="DIR", default=None,
+                   help="project folder with notebooks/ (default: see above)")
+    p.add_argument("--keep-going", action="store_true",
+                   help="after a failed notebook, run the remaining ones too")
     p.add_argument("--no-html", action="store_true", help="do not render reports/")
     p.set_defaults(func=_cmd_reproduce)
 

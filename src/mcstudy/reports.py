@@ -1,23 +1,33 @@
 """Execute the study notebooks in order and render them as HTML reports.
 
 Used by ``mcstudy reproduce`` (and so by ``make reproduce``): each notebook in
-:data:`mcstudy.config.STUDY_NOTEBOOKS` that exists is executed in place with nbclient (its
-outputs, figures and results regenerated), then rendered to ``reports/<name>.html``, and
-``reports/index.html`` links them all.
+:data:`mcstudy.config.STUDY_NOTEBOOKS` found in the project's ``notebooks/`` is executed in
+place with nbclient (its outputs, figures and results regenerated), then rendered to
+``reports/<name>.html``, and ``reports/index.html`` links them all.
+
+The project is :data:`mcstudy.config.ROOT` (``$MCSTUDY_ROOT``, the source checkout or the
+working directory) or the ``project`` argument. Each notebook runs in a kernel of the Python
+interpreter running mcstudy, started in the notebook's directory and talking over IPC sockets
+in a private temporary folder (no TCP port, so no "running over TCP without encryption"
+warning), with ``MCSTUDY_ROOT`` set to the project and ``MCSTUDY_HILLSTROM`` made absolute, so
+``mcstudy.config`` in the notebook points at the same folders and data as the caller.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mcstudy import config
+from mcstudy.io.hillstrom import HillstromLocation, locate_hillstrom
 
-__all__ = ["NotebookRun", "reproduce", "notebooks_to_run"]
+__all__ = ["NotebookRun", "hillstrom_available", "notebooks_to_run", "reproduce"]
 
 #: Notebooks that need a data file the user downloads, and how to tell whether it is there.
 _NEEDS_HILLSTROM = {"07_real_data_hillstrom.ipynb"}
@@ -25,7 +35,11 @@ _NEEDS_HILLSTROM = {"07_real_data_hillstrom.ipynb"}
 
 @dataclass(frozen=True)
 class NotebookRun:
-    """What happened to one notebook: ``status`` is ``executed`` or ``skipped``."""
+    """What happened to one notebook.
+
+    ``status`` is ``executed``, ``skipped`` (``reason`` says why), ``failed`` (``reason`` names
+    the cell and the exception in one line) or ``not run`` (an earlier notebook failed).
+    """
 
     name: str
     status: str
@@ -34,36 +48,174 @@ class NotebookRun:
     html: Path | None = None
 
 
-def hillstrom_available() -> tuple[bool, str]:
-    """Whether the Hillstrom file can be found, and where it was looked for."""
-    path = os.environ.get(config.HILLSTROM_ENV) or str(config.HILLSTROM_DEFAULT)
-    return Path(path).is_file(), path
+def hillstrom_available(*, project: str | Path | None = None) -> tuple[bool, str]:
+    """Whether the Hillstrom file can be found, and where it was looked for.
+
+    Uses :func:`mcstudy.io.hillstrom.locate_hillstrom`, the rule :func:`load_hillstrom`
+    follows, so a notebook is skipped exactly when the loader would not find the file.
+
+    Parameters
+    ----------
+    project : str or Path, default=None
+        Project folder whose ``data/external/hillstrom.csv`` is the default file;
+        :data:`mcstudy.config.ROOT` when None.
+
+    Returns
+    -------
+    found : bool
+    where : str
+        Where the file was looked for, or that ``MCSTUDY_HILLSTROM`` is set but empty (the
+        real data turned off).
+    """
+    where = _project(project).hillstrom
+    return where.found, where.describe()
 
 
-def notebooks_to_run(names: Iterable[str] | None = None) -> list[Path]:
-    """Study notebooks that exist, in order; ``names`` restricts them (file names or stems)."""
-    paths = [config.NOTEBOOKS_DIR / n for n in config.STUDY_NOTEBOOKS
-             if (config.NOTEBOOKS_DIR / n).is_file()]
+class _Project(NamedTuple):
+    root: Path
+    origin: str
+    notebooks: Path
+    figures: Path
+    results: Path
+    reports: Path
+    hillstrom: HillstromLocation
+
+
+def _project(project: str | Path | None) -> _Project:
+    """The folders of ``project`` (config's when None) and where its Hillstrom file is."""
+    if project is None:
+        return _Project(config.ROOT, config.ROOT_ORIGIN, config.NOTEBOOKS_DIR,
+                        config.FIGURES_DIR, config.RESULTS_DIR, config.REPORTS_DIR,
+                        locate_hillstrom())
+    if not isinstance(project, str | os.PathLike):
+        raise TypeError(f"'project' must be a path (str or Path); got {project!r}.")
+    root = Path(project).expanduser().resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"'project' must be an existing folder; got {str(root)!r}.")
+    hillstrom = locate_hillstrom(default=root / "data" / "external" / "hillstrom.csv")
+    return _Project(root, "the 'project' argument", root / "notebooks", root / "figures",
+                    root / "results", root / "reports", hillstrom)
+
+
+def notebooks_to_run(names: Iterable[str] | None = None, *,
+                     project: str | Path | None = None) -> list[Path]:
+    """Study notebooks of the project, in order; ``names`` restricts them.
+
+    Parameters
+    ----------
+    names : iterable of str, default=None
+        Study notebooks by file name, stem or number (``"07_real_data_hillstrom.ipynb"``,
+        ``"07_real_data_hillstrom"`` or ``"07"``); all that exist when None.
+    project : str or Path, default=None
+        Project folder holding ``notebooks/``; :data:`mcstudy.config.ROOT` when None.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    FileNotFoundError
+        If the project has none of the study notebooks; the message says where it looked and
+        how to point mcstudy at a project (``--project``, ``MCSTUDY_ROOT``).
+    ValueError
+        If ``names`` holds a notebook the project does not have.
+    """
+    root, origin, nb_dir, *_ = _project(project)
+    paths = [nb_dir / n for n in config.STUDY_NOTEBOOKS if (nb_dir / n).is_file()]
+    if not paths:
+        raise FileNotFoundError(
+            f"no study notebooks in {str(nb_dir)!r} (project folder {str(root)!r}, from "
+            f"{origin}); expected {config.STUDY_NOTEBOOKS[0]} ... {config.STUDY_NOTEBOOKS[-1]}."
+            " Run from a mcstudy checkout or project folder, or point at one with "
+            f"'mcstudy reproduce --project DIR' or {config.ROOT_ENV}=DIR. The notebooks are "
+            "not part of the installed package: clone the repository to get them."
+        )
     if names:
-        wanted = {n if n.endswith(".ipynb") else f"{n}.ipynb" for n in names}
-        unknown = sorted(wanted - {p.name for p in paths})
+        names = list(names)
+
+        def keys(p):
+            return {p.name, p.stem, p.stem.split("_")[0]}
+
+        unknown = [n for n in names if not any(n in keys(p) for p in paths)]
         if unknown:
             raise ValueError(
-                f"'notebooks' must be among {[p.name for p in paths]}; got unknown {unknown}."
+                f"'notebooks' must be among {[p.name for p in paths]}; got unknown {unknown} "
+                "(a name, its stem or its number, such as '07', is accepted)."
             )
-        paths = [p for p in paths if p.name in wanted]
+        paths = [p for p in paths if keys(p) & set(names)]
     return paths
 
 
-def _execute(path: Path, timeout: int) -> None:
+def _check_notebook_tools() -> None:
+    """Raise ImportError, saying what to install, unless the notebook tools are importable."""
+    from importlib.util import find_spec
+
+    missing = [m for m in ("nbformat", "nbclient", "nbconvert", "ipykernel") if not find_spec(m)]
+    if missing:
+        raise ImportError(
+            f"executing notebooks needs {missing}, which are not installed: "
+            "pip install 'mcstudy[notebooks]' (or run 'make' in a checkout)."
+        )
+
+
+def _kernel_env(project: _Project) -> dict[str, str]:
+    """Environment of the notebook kernels: this one, plus the project and absolute paths."""
+    env = dict(os.environ)
+    env[config.ROOT_ENV] = str(project.root)
+    env.setdefault("TQDM_DISABLE", "1")
+    if config.HILLSTROM_ENV in env:  # made absolute against the caller's working directory
+        path = project.hillstrom.path
+        env[config.HILLSTROM_ENV] = "" if path is None else str(path)
+    return env
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _execute(path: Path, timeout: int, env: dict[str, str]) -> str:
+    """Execute ``path`` in place; return "" on success, else one line naming cell and error.
+
+    On failure the notebook file is left as it was (its committed outputs are not replaced by
+    a half-executed copy).
+    """
     import nbformat
+    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    class CurrentPython(KernelSpecManager):
+        """Every kernel name means this interpreter (as nbval's --nbval-current-env)."""
+
+        def get_kernel_spec(self, kernel_name):
+            return self.kernel_spec_class(resource_dir=RESOURCES, **get_kernel_dict())
+
+    started = {}
+    try:
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory(prefix="mcstudy-kernel-") as sockets:
+            km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentPython(),
+                               transport="ipc", ip=str(Path(sockets) / "kernel"))
+            client = NotebookClient(
+                nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
+                resources={"metadata": {"path": str(path.parent)}},
+                on_cell_start=lambda cell, cell_index: started.update(index=cell_index),
+            )
+            client.execute(env=env, cleanup_kc=True)  # shut our kernel down afterwards
+    except Exception as exc:  # report any failure of this notebook, then let the caller go on
+        where = ""
+        if "index" in started:
+            i = started["index"]
+            first = next(iter(nb.cells[i].source.strip().splitlines()), "")
+            where = f"cell {i + 1} ({_one_line(first, 60)!r}): "
+        ename = getattr(exc, "ename", type(exc).__name__)
+        evalue = getattr(exc, "evalue", str(exc))
+        return f"{where}{ename}: {_one_line(evalue)}"
     nbformat.write(nb, path)
+    return ""
 
 
 def _render(path: Path, out_dir: Path) -> Path:
@@ -82,7 +234,8 @@ def _write_index(runs: list[NotebookRun], out_dir: Path) -> Path:
         if run.html is not None:
             items.append(f'<li><a href="{run.html.name}">{html.escape(run.name)}</a></li>')
         else:
-            items.append(f"<li>{html.escape(run.name)} — skipped: {html.escape(run.reason)}</li>")
+            items.append(f"<li>{html.escape(run.name)} — {run.status}: "
+                         f"{html.escape(run.reason)}</li>")
     page = ("<!doctype html><meta charset='utf-8'><title>mcstudy reports</title>"
             "<h1>mcstudy: study notebooks</h1><ol>" + "".join(items) + "</ol>")
     index = out_dir / "index.html"
@@ -90,8 +243,8 @@ def _write_index(runs: list[NotebookRun], out_dir: Path) -> Path:
     return index
 
 
-def reproduce(names: Iterable[str] | None = None, *, html_reports: bool = True,
-              timeout: int = 1800,
+def reproduce(names: Iterable[str] | None = None, *, project: str | Path | None = None,
+              html_reports: bool = True, timeout: int = 1800, keep_going: bool = False,
               on_event: Callable[[str, int, int, NotebookRun | None], None] | None = None,
               ) -> list[NotebookRun]:
     """Execute the study notebooks in order and render the HTML reports.
@@ -100,40 +253,68 @@ def reproduce(names: Iterable[str] | None = None, *, html_reports: bool = True,
     ----------
     names : iterable of str, default=None
         Notebooks to run (all that exist when None).
+    project : str or Path, default=None
+        Project folder with ``notebooks/``; figures, results and reports are written to its
+        ``figures/``, ``results/`` and ``reports/``. :data:`mcstudy.config.ROOT` when None.
     html_reports : bool, default=True
         Render ``reports/*.html`` and ``reports/index.html``.
     timeout : int, default=1800
         Seconds allowed per cell.
+    keep_going : bool, default=False
+        After a notebook fails, run the remaining ones too. By default the run stops at the
+        first failure (later notebooks, such as the scorecard, read the results of earlier
+        ones) and the remaining notebooks are reported as ``not run``.
     on_event : callable, default=None
-        Called as ``on_event(name, i, n, run)`` before (``run=None``) and after each notebook,
-        for progress display.
+        Called as ``on_event(name, i, n, run)`` before (``run=None``) and after each notebook
+        that runs, for progress display; only after, for a notebook ``not run``.
 
     Returns
     -------
     list of NotebookRun
+        One per selected notebook. A failed notebook is not rewritten (its file keeps its
+        previous outputs); its ``reason`` names the cell and the exception.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the project has no study notebooks (see :func:`notebooks_to_run`).
+    ValueError
+        If ``names`` holds a notebook the project does not have.
+    ImportError
+        If the notebook tools (``pip install 'mcstudy[notebooks]'``) are not installed.
     """
-    os.environ.setdefault("TQDM_DISABLE", "1")
-    paths = notebooks_to_run(names)
-    config.FIGURES_DIR.mkdir(parents=True, exist_ok=True)
-    config.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    proj = _project(project)
+    paths = notebooks_to_run(names, project=project)
+    _check_notebook_tools()
+    proj.figures.mkdir(parents=True, exist_ok=True)
+    proj.results.mkdir(parents=True, exist_ok=True)
     if html_reports:
-        config.REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    runs = []
+        proj.reports.mkdir(parents=True, exist_ok=True)
+    env = _kernel_env(proj)
+    runs, failed = [], False
     for i, path in enumerate(paths, 1):
+        if failed and not keep_going:
+            run = NotebookRun(path.name, "not run", 0.0, "an earlier notebook failed")
+            runs.append(run)
+            if on_event:
+                on_event(path.name, i, len(paths), run)
+            continue
         if on_event:
             on_event(path.name, i, len(paths), None)
         start = time.perf_counter()
-        found, where = hillstrom_available()
-        if path.name in _NEEDS_HILLSTROM and not found:
+        if path.name in _NEEDS_HILLSTROM and not proj.hillstrom.found:
             run = NotebookRun(path.name, "skipped", 0.0,
-                              f"Hillstrom data not found at {where} (set {config.HILLSTROM_ENV})")
+                              f"Hillstrom data not found: {proj.hillstrom.describe()} "
+                              f"(set {config.HILLSTROM_ENV})")
+        elif error := _execute(path, timeout, env):
+            failed = True
+            run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)
         else:
-            _execute(path, timeout)
-            out = _render(path, config.REPORTS_DIR) if html_reports else None
+            out = _render(path, proj.reports) if html_reports else None
             run = NotebookRun(path.name, "executed", time.perf_counter() - start, html=out)
         runs.append(run)
         if on_event:
             on_event(path.name, i, len(paths), run)
     if html_reports:
-        _write_index(runs, config.REPORTS_DIR)
+        _write_index(runs, proj.reports)
     return runs

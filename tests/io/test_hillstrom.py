@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +12,14 @@ import pytest
 
 from mcstudy import config
 from mcstudy.io import DataValidationError, load_hillstrom
-from mcstudy.io.hillstrom import HILLSTROM_COLUMNS, hillstrom_customer_table
+from mcstudy.io.hillstrom import (
+    HILLSTROM_COLUMNS,
+    HILLSTROM_N_ROWS,
+    HILLSTROM_SHA256,
+    hillstrom_customer_table,
+    locate_hillstrom,
+)
+from mcstudy.reports import hillstrom_available
 
 BUCKETS = [
     ("1) $0 - $100", 20, 100), ("2) $100 - $200", 100, 200), ("3) $200 - $350", 200, 350),
@@ -65,7 +74,7 @@ def write(tmp_path):
 
 
 def test_load_types_and_categories(raw, write):
-    df = load_hillstrom(write(raw))
+    df = load_hillstrom(write(raw), verify=False)
     assert list(df.columns) == list(HILLSTROM_COLUMNS)
     assert len(df) == 600  # the duplicate row is kept
     assert df.iloc[10].equals(df.iloc[11])
@@ -82,7 +91,7 @@ def test_load_types_and_categories(raw, write):
 
 
 def test_column_order_in_file_does_not_matter(raw, write):
-    df = load_hillstrom(write(raw[list(reversed(raw.columns))]))
+    df = load_hillstrom(write(raw[list(reversed(raw.columns))]), verify=False)
     assert list(df.columns) == list(HILLSTROM_COLUMNS)
 
 
@@ -109,7 +118,7 @@ def test_missing_explicit_path_is_listed(tmp_path):
 
 def test_env_var_path_is_used(raw, write, monkeypatch):
     monkeypatch.setenv(config.HILLSTROM_ENV, str(write(raw, "from_env.csv")))
-    assert len(load_hillstrom()) == 600
+    assert len(load_hillstrom(verify=False)) == 600
 
 
 def test_env_var_pointing_nowhere_is_reported(tmp_path, monkeypatch):
@@ -120,7 +129,83 @@ def test_env_var_pointing_nowhere_is_reported(tmp_path, monkeypatch):
 
 def test_argument_beats_env_var(raw, write, tmp_path, monkeypatch):
     monkeypatch.setenv(config.HILLSTROM_ENV, str(tmp_path / "gone.csv"))
-    assert len(load_hillstrom(write(raw))) == 600
+    assert len(load_hillstrom(write(raw), verify=False)) == 600
+
+
+def test_relative_env_path_is_taken_from_the_working_directory(raw, tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    raw.to_csv(tmp_path / "sub" / "h.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(config.HILLSTROM_ENV, "sub/h.csv")
+    where = locate_hillstrom()
+    assert where.path == tmp_path / "sub" / "h.csv" and where.path.is_absolute() and where.found
+    assert len(load_hillstrom(verify=False)) == 600
+    monkeypatch.chdir(tmp_path / "sub")  # elsewhere, the same relative value is another file
+    with pytest.raises(FileNotFoundError,
+                       match=rf"tried '{re.escape(str(tmp_path / 'sub' / 'sub' / 'h.csv'))}' "
+                             r"\(from MCSTUDY_HILLSTROM='sub/h\.csv', relative to the working "
+                             rf"directory '{re.escape(str(tmp_path / 'sub'))}'\)"):
+        load_hillstrom()
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_empty_env_var_turns_the_real_data_off(raw, write, tmp_path, monkeypatch, value):
+    # the default path exists: an empty variable must not fall back to it
+    default = write(raw, "default.csv")
+    monkeypatch.setattr(config, "HILLSTROM_DEFAULT", default)
+    monkeypatch.setenv(config.HILLSTROM_ENV, value)
+    assert locate_hillstrom().path is None
+    with pytest.raises(FileNotFoundError, match=r"Hillstrom data turned off: MCSTUDY_HILLSTROM "
+                                                r"is set but empty.*Unset MCSTUDY_HILLSTROM"):
+        load_hillstrom()
+    found, where = hillstrom_available()
+    assert not found and "MCSTUDY_HILLSTROM is set but empty" in where
+    monkeypatch.delenv(config.HILLSTROM_ENV)
+    assert hillstrom_available() == (True, f"{str(default)!r} (from the default path)")
+
+
+def test_availability_and_loader_agree(raw, write, tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "HILLSTROM_DEFAULT", tmp_path / "absent.csv")
+    for env in (None, str(tmp_path / "gone.csv"), str(write(raw))):
+        if env is None:
+            monkeypatch.delenv(config.HILLSTROM_ENV, raising=False)
+        else:
+            monkeypatch.setenv(config.HILLSTROM_ENV, env)
+        found, _ = hillstrom_available()
+        try:
+            load_hillstrom(verify=False)
+            loaded = True
+        except FileNotFoundError:
+            loaded = False
+        assert found == loaded
+
+
+# ---- integrity: the published file, not a modified copy -----------------------------------
+
+def test_synthetic_file_is_not_the_published_one(raw, write):
+    path = write(raw)
+    with pytest.raises(DataValidationError,
+                       match=rf"hillstrom\.csv: not the published Hillstrom file "
+                             rf"\({re.escape(str(path))}\): 600 data rows, expected 64,000; "
+                             rf"sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}\. .*"
+                             r"load_hillstrom\(path, verify=False\)"):
+        load_hillstrom(path)
+
+
+def test_schema_errors_come_before_the_integrity_check(raw, write):
+    bad = raw.copy()
+    bad.loc[3, "segment"] = "Kids E-Mail"
+    with pytest.raises(DataValidationError, match="column 'segment'.*must be one of") as info:
+        load_hillstrom(write(bad))  # verify=True: still the schema error
+    assert "published" not in str(info.value)
+
+
+def test_verify_is_a_keyword_only_bool(raw, write):
+    path = write(raw)
+    with pytest.raises(TypeError):
+        load_hillstrom(path, False)
+    with pytest.raises(TypeError, match=r"'verify' must be a bool; got 'no'"):
+        load_hillstrom(path, verify="no")
 
 
 # ---- one bad-input test per validation rule ------------------------------------------------
@@ -230,7 +315,7 @@ def test_at_most_five_values_and_lines_are_shown(raw, write):
 # ---- customer table ----------------------------------------------------------------------
 
 def test_customer_table_shape(raw, write):
-    df = load_hillstrom(write(raw))
+    df = load_hillstrom(write(raw), verify=False)
     table = hillstrom_customer_table(df)
     assert list(table.columns) == [
         "customer_id", "arm", "past_channel", "area", "recency_months", "past_spend_usd",
@@ -259,6 +344,40 @@ def test_customer_table_checks_input():
 @pytest.fixture(scope="module")
 def real(hillstrom_path):
     return load_hillstrom(hillstrom_path)
+
+
+@pytest.fixture(scope="module")
+def real_lines(hillstrom_path):
+    text = hillstrom_path.read_bytes().decode("utf-8")
+    header, *rows = text.split("\r\n")
+    return header, rows
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(("name", "make", "found"), [
+    ("doubled", lambda rows: rows + rows, "128,000 data rows, expected 64,000"),
+    ("plus100", lambda rows: rows + rows[:100], "64,100 data rows, expected 64,000"),
+    ("minus1", lambda rows: rows[1:], "63,999 data rows, expected 64,000"),
+    ("edited", lambda rows: [rows[0].replace("Womens E-Mail", "No E-Mail")] + rows[1:],
+     "64,000 data rows as expected"),  # first customer moved to the control arm
+])
+def test_modified_real_file_is_refused(real_lines, tmp_path, name, make, found):
+    # Each of these passes every schema rule; before the integrity check, the doubled file
+    # was silently analysed as 128,000 customers.
+    header, rows = real_lines
+    assert rows[0].endswith("Womens E-Mail,0,0,0")
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes("\r\n".join([header, *make(rows)]).encode("utf-8"))
+    with pytest.raises(DataValidationError, match=rf"{name}\.csv: not the published Hillstrom "
+                       rf"file .*: {found}; sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}"):
+        load_hillstrom(path)
+    assert len(load_hillstrom(path, verify=False)) == len(make(rows))
+
+
+@pytest.mark.realdata
+def test_real_file_passes_the_integrity_check(hillstrom_path):
+    assert hashlib.sha256(hillstrom_path.read_bytes()).hexdigest() == HILLSTROM_SHA256
+    assert len(load_hillstrom(hillstrom_path, verify=True)) == HILLSTROM_N_ROWS
 
 
 @pytest.mark.realdata

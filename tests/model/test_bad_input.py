@@ -22,7 +22,10 @@ SMALL = PopulationSpec(n_customers=200)
     ("strategy", "match"),
     [
         (Monochannel(channel="fax"), r"arm 'a': strategy 'monochannel' uses channels \['fax'\]"),
-        (Omnichannel(channels=("fax",)), r"arm 'a': strategy 'omnichannel' uses channels \['fax'\]"),
+        (
+            Omnichannel(channels=("fax",)),
+            r"arm 'a': strategy 'omnichannel' uses channels \['fax'\]",
+        ),
     ],
 )
 def test_unknown_channel_names_the_arm_and_its_own_strategy(strategy, match):

@@ -1,7 +1,8 @@
-"""Validated loaders for the shipped data files.
+"""Validated loaders for the data files shipped inside the package.
 
-``load_claims`` reads the claims registry (``data/claims.csv``) and ``load_channels`` the
-channel catalogue (``data/channels.csv``).
+``load_claims`` reads the claims registry and ``load_channels`` the channel catalogue; by
+default the copies in ``mcstudy/data/`` (:data:`mcstudy.config.CLAIMS_CSV`,
+:data:`mcstudy.config.CHANNELS_CSV`; ``data/*.csv`` of a source checkout link to them).
 Every problem is reported as a :class:`DataValidationError` that names the file, the row (as the
 line number in the file, header = line 1), the column, the value and what is allowed.
 """
@@ -17,6 +18,7 @@ from mcstudy import config
 from mcstudy.io.schema import (
     DataValidationError,
     check_required,
+    check_trimmed,
     check_unique,
     check_vocabulary,
     file_line,
@@ -48,15 +50,22 @@ CHANNEL_COLUMNS = (
     "price_provenance", "affinity_social", "affinity_autonomous", "affinity_provenance",
     "outbound", "inbound",
 )
-#: numeric column -> (low, high, low_open, may_be_blank, provenance column)
+#: Numeric columns of the channel catalogue: the allowed range and what the number means. Every
+#: number must be finite; the bounds are sanity bounds, wide around the catalogue's values.
 _CHANNEL_NUMBERS = {
-    "cost_per_contact_eur": (0.0, np.inf, True, False, "cost_provenance"),
-    "service_cost_eur": (0.0, np.inf, False, False, "service_cost_provenance"),
-    "intrusiveness": (0.0, 1.0, False, False, "intrusiveness_provenance"),
-    "persuasion": (0.0, 1.0, False, False, "persuasion_provenance"),
-    "service_price_index": (0.0, np.inf, True, True, "price_provenance"),
-    "affinity_social": (0.0, np.inf, True, False, "affinity_provenance"),
-    "affinity_autonomous": (0.0, np.inf, True, False, "affinity_provenance"),
+    # column: (low, high, low_open, may_be_blank, provenance column, meaning)
+    "cost_per_contact_eur": (0.0, 1000.0, True, False, "cost_provenance",
+                             "euros per outbound contact"),
+    "service_cost_eur": (0.0, 1000.0, False, False, "service_cost_provenance",
+                         "euros per customer-initiated service contact"),
+    "intrusiveness": (0.0, 1.0, False, False, "intrusiveness_provenance", "a share"),
+    "persuasion": (0.0, 1.0, False, False, "persuasion_provenance", "a share"),
+    "service_price_index": (0.0, 10.0, True, True, "price_provenance",
+                            "price relative to face-to-face = 1"),
+    "affinity_social": (0.01, 100.0, False, False, "affinity_provenance",
+                        "a relative weight; only ratios within a profile matter"),
+    "affinity_autonomous": (0.01, 100.0, False, False, "affinity_provenance",
+                            "a relative weight; only ratios within a profile matter"),
 }
 
 
@@ -66,7 +75,8 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, default=None
-        CSV file; ``data/claims.csv`` of the repository when None.
+        CSV file; the registry shipped inside the package (:data:`mcstudy.config.CLAIMS_CSV`,
+        also at ``data/claims.csv`` of a source checkout) when None.
 
     Returns
     -------
@@ -79,13 +89,22 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     FileNotFoundError
         If the file does not exist.
     DataValidationError
-        On missing columns, blank required cells, duplicate ids, a topic, kind, source or
+        If the file cannot be read as a comma-separated UTF-8 table (see
+        :func:`~mcstudy.io.schema.read_csv`); on missing columns, blank required cells, an id
+        or label with leading or trailing whitespace, duplicate ids, a topic, kind, source or
         notebook outside the allowed lists, or a ``not-testable`` claim without a note.
+
+    Notes
+    -----
+    The key cells (``claim_id``, ``source``, ``topic``, ``kind``, ``notebook``) are compared
+    exactly: a value with leading or trailing whitespace is an error, not stripped, so
+    ``'C000-01 '`` cannot pass as an id distinct from ``'C000-01'``.
     """
     path = Path(path) if path is not None else config.CLAIMS_CSV
     df = read_csv(path, CLAIM_COLUMNS)[list(CLAIM_COLUMNS)]
     check_required(df, path, ("claim_id", "source", "quote_fr", "statement_en", "topic",
                                "kind", "notebook"))
+    check_trimmed(df, path, ("claim_id", "source", "topic", "kind", "notebook"))
     check_unique(df, path, "claim_id")
     check_vocabulary(df, path, "source", SOURCE_DOCUMENTS)
     check_vocabulary(df, path, "topic", CLAIM_TOPICS)
@@ -96,12 +115,17 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
         i = int(np.flatnonzero(silent)[0])
         raise DataValidationError(
             path, "a not-testable claim must say why in its note.",
-            row=file_line(i), column="note", value="",
+            row=file_line(df, i), column="note", value="",
         )
+    df = df.reset_index(drop=True)
     for col, cats in (("source", SOURCE_DOCUMENTS), ("topic", CLAIM_TOPICS),
                       ("kind", CLAIM_KINDS), ("notebook", CLAIM_NOTEBOOKS)):
         df[col] = pd.Categorical(df[col], categories=list(cats))
     return df
+
+
+def _fmt_range(low: float, high: float, low_open: bool) -> str:
+    return f"{'(' if low_open else '['}{low:g}, {high:g}]"
 
 
 def load_channels(path: str | Path | None = None) -> pd.DataFrame:
@@ -110,48 +134,77 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path : str or Path, default=None
-        CSV file; ``data/channels.csv`` of the repository when None.
+        CSV file; the catalogue shipped inside the package (:data:`mcstudy.config.CHANNELS_CSV`,
+        also at ``data/channels.csv`` of a source checkout) when None.
 
     Returns
     -------
     pandas.DataFrame
         One row per channel, columns :data:`CHANNEL_COLUMNS`; numbers as floats (NaN where a
-        number may be blank), ``outbound`` and ``inbound`` as bools.
+        number may be blank), ``outbound`` and ``inbound`` as bools. ``attrs["source"]`` holds
+        the path the catalogue was read from (used in error messages of
+        :class:`~mcstudy.model.channels.ChannelSet`).
 
     Raises
     ------
     FileNotFoundError
         If the file does not exist.
     DataValidationError
-        On missing columns, duplicate channels, non-numeric or out-of-range numbers, a number
-        without its provenance, or a flag that is not ``true``/``false``.
+        If the file cannot be read as a comma-separated UTF-8 table (see
+        :func:`~mcstudy.io.schema.read_csv`); on missing columns, a channel name or flag with
+        leading or trailing whitespace, duplicate channels, a number that is not finite or is
+        outside its range (below), a number without its provenance, or a flag that is not
+        ``true``/``false``. The message names the file, line, column, value and allowed range.
+
+    Notes
+    -----
+    Allowed ranges (sanity bounds, wide around the shipped values; every number must be
+    finite):
+
+    =======================  ============  =================================================
+    column                   range         meaning
+    =======================  ============  =================================================
+    cost_per_contact_eur     (0, 1000]     euros per outbound contact (shipped: 0.005-150)
+    service_cost_eur         [0, 1000]     euros per customer-initiated service contact
+    intrusiveness            [0, 1]        share
+    persuasion               [0, 1]        share
+    service_price_index      (0, 10]       price relative to face-to-face = 1; may be blank
+    affinity_social          [0.01, 100]   relative weight of the channel for the profile
+    affinity_autonomous      [0.01, 100]   relative weight of the channel for the profile
+    =======================  ============  =================================================
+
+    Affinities are Dirichlet base weights normalised within each profile, so only their
+    ratios matter; the bounds keep every ratio within 1e4 and the normalised Dirichlet
+    parameters finite and positive (a weight of 1e308 overflowed the normalisation and gave
+    NaN affinities).
     """
     path = Path(path) if path is not None else config.CHANNELS_CSV
     df = read_csv(path, CHANNEL_COLUMNS)[list(CHANNEL_COLUMNS)]
     check_required(df, path, ("channel", "label_en", "modes_provenance"))
+    check_trimmed(df, path, ("channel", "outbound", "inbound"))
     check_unique(df, path, "channel")
-    for col, (low, high, low_open, may_be_blank, prov) in _CHANNEL_NUMBERS.items():
+    for col, (low, high, low_open, may_be_blank, prov, meaning) in _CHANNEL_NUMBERS.items():
         text = df[col].str.strip()
-        values = pd.to_numeric(text.where(text != ""), errors="coerce")
+        values = pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
         for i in range(len(df)):
             value, raw = values.iloc[i], text.iloc[i]
             if raw == "" and may_be_blank:
                 continue
             below = value <= low if low_open else value < low
-            if raw == "" or np.isnan(value) or below or value > high:
-                right = "]" if high < np.inf else ")"
-                allowed = f"{'(' if low_open else '['}{low:g}, {high:g}{right}"
+            if raw == "" or not np.isfinite(value) or below or value > high:
                 raise DataValidationError(
-                    path, f"must be a number in {allowed}.",
-                    row=file_line(i), column=col, value=raw,
+                    path, f"must be a finite number in {_fmt_range(low, high, low_open)} "
+                    f"({meaning}).", row=file_line(df, i), column=col, value=raw,
                 )
             if df[prov].iloc[i].strip() == "":
                 raise DataValidationError(
                     path, f"the number in {col!r} needs its provenance (document, study or "
-                    "'assumption').", row=file_line(i), column=prov, value="",
+                    "'assumption').", row=file_line(df, i), column=prov, value="",
                 )
-        df[col] = values.astype(float)
+        df[col] = values
     for col in ("outbound", "inbound"):
         check_vocabulary(df, path, col, ("true", "false"))
         df[col] = df[col] == "true"
+    df = df.reset_index(drop=True)
+    df.attrs["source"] = str(path)
     return df

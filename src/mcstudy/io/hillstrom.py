@@ -1,27 +1,34 @@
 """Load and validate the MineThatData (Hillstrom) e-mail experiment.
 
-The file is not shipped with mcstudy. :func:`load_hillstrom` finds it, checks it against the
-schema of the published file and returns typed columns; :func:`hillstrom_customer_table`
-renames it into the shape of the simulator's per-customer table, so that
-:mod:`mcstudy.analysis` runs unchanged on real and simulated customers.
+The file is not shipped with mcstudy. :func:`locate_hillstrom` says where it is looked for;
+:func:`load_hillstrom` finds it, checks it against the schema of the published file, then that
+it is the published file (row count and SHA-256), and returns typed columns;
+:func:`hillstrom_customer_table` renames it into the shape of the simulator's per-customer
+table, so that :mod:`mcstudy.analysis` runs unchanged on real and simulated customers.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from mcstudy import config
-from mcstudy.io.schema import DataValidationError
+from mcstudy.io.schema import DataValidationError, read_csv
 
 __all__ = [
     "HILLSTROM_COLUMNS",
+    "HILLSTROM_N_ROWS",
+    "HILLSTROM_SHA256",
     "HILLSTROM_URL",
+    "HillstromLocation",
     "hillstrom_customer_table",
     "load_hillstrom",
+    "locate_hillstrom",
 ]
 
 #: Public file of the MineThatData E-Mail Analytics and Data Mining Challenge (2008).
@@ -29,6 +36,9 @@ HILLSTROM_URL = (
     "http://www.minethatdata.com/"
     "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
 )
+#: Data rows and SHA-256 of the published file (CRLF line ends, no newline after the last row).
+HILLSTROM_N_ROWS = 64_000
+HILLSTROM_SHA256 = "ff9e59285e9dc3f5fa3e0975419e6631ea5bdccd65d818991473d2367e02979c"
 HILLSTROM_COLUMNS = (
     "recency", "history_segment", "history", "mens", "womens", "zip_code",
     "newbie", "channel", "segment", "visit", "conversion", "spend",
@@ -58,18 +68,93 @@ _CATEGORIES = {
 _MAX_SHOWN = 5
 
 
-def _resolve_path(path) -> Path:
-    """Return the file to read: ``path``, else ``$MCSTUDY_HILLSTROM``, else the default."""
+@dataclass(frozen=True)
+class HillstromLocation:
+    """Where the Hillstrom file is looked for (see :func:`locate_hillstrom`).
+
+    Attributes
+    ----------
+    path : Path or None
+        Absolute path of the candidate file; None when ``MCSTUDY_HILLSTROM`` is set but empty,
+        which turns the real data off.
+    origin : str
+        Where the candidate came from, as a phrase: ``"the 'path' argument"``,
+        ``"MCSTUDY_HILLSTROM"`` (with the relative value and working directory when the
+        variable held a relative path) or ``"the default path"``.
+    """
+
+    path: Path | None
+    origin: str
+
+    @property
+    def found(self) -> bool:
+        """True when :attr:`path` is an existing file."""
+        return self.path is not None and self.path.is_file()
+
+    def describe(self) -> str:
+        """Return one phrase saying where the file was looked for."""
+        if self.path is None:
+            return f"{config.HILLSTROM_ENV} is set but empty, which turns the real data off"
+        return f"{str(self.path)!r} (from {self.origin})"
+
+
+def _absolute(value: str | Path) -> Path:
+    """``value`` as an absolute, normalised path, relative values taken from the working dir."""
+    return Path(os.path.abspath(Path(value).expanduser()))
+
+
+def locate_hillstrom(path: str | Path | None = None, *,
+                     default: str | Path | None = None) -> HillstromLocation:
+    """Return where the Hillstrom file is looked for; the one resolution rule of mcstudy.
+
+    :func:`load_hillstrom`, :func:`mcstudy.reports.hillstrom_available`, ``mcstudy reproduce``
+    (which hands the absolute path to the notebooks it runs) and the nbval configuration all
+    use it.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        Explicit file; when None, ``$MCSTUDY_HILLSTROM`` if the variable is set, else
+        :data:`mcstudy.config.HILLSTROM_DEFAULT` (``data/external/hillstrom.csv`` under the
+        project root). The first of these that is given is the only candidate.
+    default : str or Path, default=None
+        The default file, for another project than :data:`mcstudy.config.ROOT`;
+        :data:`mcstudy.config.HILLSTROM_DEFAULT` when None.
+
+    Returns
+    -------
+    HillstromLocation
+        The candidate as an absolute path: a relative ``path`` or ``$MCSTUDY_HILLSTROM`` is
+        taken relative to the current working directory (notebooks run in another directory,
+        so the caller resolves it before starting them). ``MCSTUDY_HILLSTROM`` set to an empty
+        (or blank) value gives ``path=None``: the real data are turned off.
+    """
     if path is not None:
-        candidate, source = Path(path), "the 'path' argument"
-    elif os.environ.get(config.HILLSTROM_ENV):
-        candidate, source = Path(os.environ[config.HILLSTROM_ENV]), config.HILLSTROM_ENV
-    else:
-        candidate, source = Path(config.HILLSTROM_DEFAULT), "the default path"
-    if candidate.is_file():
-        return candidate
+        return HillstromLocation(_absolute(path), "the 'path' argument")
+    env = os.environ.get(config.HILLSTROM_ENV)
+    if env is not None:
+        if not env.strip():
+            return HillstromLocation(None, config.HILLSTROM_ENV)
+        origin = config.HILLSTROM_ENV
+        if not Path(env).expanduser().is_absolute():
+            origin += f"={env!r}, relative to the working directory {os.getcwd()!r}"
+        return HillstromLocation(_absolute(env), origin)
+    default = config.HILLSTROM_DEFAULT if default is None else default
+    return HillstromLocation(_absolute(default), "the default path")
+
+
+def _resolve_path(path) -> Path:
+    """Return the file to read (it exists; read_csv reports a directory); raise otherwise."""
+    where = locate_hillstrom(path)
+    if where.path is None:
+        raise FileNotFoundError(
+            f"Hillstrom data turned off: {where.describe()}. Unset {config.HILLSTROM_ENV} to "
+            f"use {str(config.HILLSTROM_DEFAULT)!r}, set it to the file, or pass 'path'."
+        )
+    if where.path.exists():
+        return where.path
     raise FileNotFoundError(
-        f"Hillstrom data file not found; tried {str(candidate)!r} (from {source}). The file is "
+        f"Hillstrom data file not found; tried {where.describe()}. The file is "
         "the MineThatData E-Mail Analytics and Data Mining Challenge (Kevin Hillstrom, 2008), "
         f"published as {HILLSTROM_URL}. Download it and save it as "
         f"{str(config.HILLSTROM_DEFAULT)!r}, or set the environment variable "
@@ -77,15 +162,30 @@ def _resolve_path(path) -> Path:
     )
 
 
+def _check_integrity(path: Path, n_rows: int) -> None:
+    """Raise unless the file is byte for byte the published one (row count and SHA-256)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if n_rows == HILLSTROM_N_ROWS and digest == HILLSTROM_SHA256:
+        return
+    rows = (f"{n_rows:,} data rows, expected {HILLSTROM_N_ROWS:,}" if n_rows != HILLSTROM_N_ROWS
+            else f"{n_rows:,} data rows as expected")
+    raise DataValidationError(
+        path, f"not the published Hillstrom file ({path}): {rows}; sha256 {digest}, expected "
+        f"{HILLSTROM_SHA256}. Download the original again, or, to analyse a modified copy "
+        "knowingly, call load_hillstrom(path, verify=False)."
+    )
+
+
 def _fail(path: Path, column: str, bad: np.ndarray, shown: pd.Series, message: str):
     """Raise a DataValidationError for the rows flagged in ``bad``.
 
     The message gives the number of bad rows, up to five distinct offending values (taken from
-    ``shown``) and up to five line numbers (header is line 1).
+    ``shown``, indexed by line number as :func:`~mcstudy.io.schema.read_csv` returns it) and up
+    to five line numbers (header is line 1).
     """
     rows = np.flatnonzero(bad)
     values = list(dict.fromkeys(shown.iloc[rows].astype(str)))[:_MAX_SHOWN]
-    lines = [int(i) + 2 for i in rows[:_MAX_SHOWN]]
+    lines = [int(line) for line in shown.index[rows[:_MAX_SHOWN]]]
     raise DataValidationError(
         path, f"{message}; {len(rows)} row(s) fail, values {values} on lines {lines}"
         f"{' (first 5 shown)' if len(rows) > _MAX_SHOWN else ''}.", column=column,
@@ -108,15 +208,22 @@ def _parse_numbers(raw: pd.DataFrame, path: Path) -> dict[str, pd.Series]:
     return out
 
 
-def load_hillstrom(path: str | Path | None = None) -> pd.DataFrame:
+def load_hillstrom(path: str | Path | None = None, *, verify: bool = True) -> pd.DataFrame:
     """Load and validate the Hillstrom e-mail experiment.
 
     Parameters
     ----------
     path : str or Path, default=None
         CSV file. When None, the environment variable ``MCSTUDY_HILLSTROM`` is used if set,
-        else :data:`mcstudy.config.HILLSTROM_DEFAULT` (``data/external/hillstrom.csv``). The
-        first of these that is given is the only path tried.
+        else :data:`mcstudy.config.HILLSTROM_DEFAULT` (``data/external/hillstrom.csv`` under
+        the project root). The first of these that is given is the only path tried (see
+        :func:`locate_hillstrom`): a relative path is taken relative to the current working
+        directory, and ``MCSTUDY_HILLSTROM`` set but empty turns the real data off.
+    verify : bool, default=True
+        Check, after the schema, that the file is the published one: :data:`HILLSTROM_N_ROWS`
+        data rows and SHA-256 :data:`HILLSTROM_SHA256`. Pass ``verify=False`` only to analyse
+        a modified copy (a subset, a re-export, synthetic data in the same schema) knowingly;
+        the schema checks still apply.
 
     Returns
     -------
@@ -131,10 +238,13 @@ def load_hillstrom(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     FileNotFoundError
-        If the file is missing; the message says where to download it and where to put it.
+        If the file is missing, or ``MCSTUDY_HILLSTROM`` is set but empty; the message says
+        where to download it and where to put it.
     DataValidationError
-        If the file breaks one of these rules (the message names the column, up to five
-        offending values and up to five line numbers, header = line 1):
+        If the file cannot be read as a comma-separated UTF-8 table (a directory, an empty,
+        binary or non-UTF-8 file, another separator; see :func:`~mcstudy.io.schema.read_csv`),
+        or breaks one of these rules (the message names the column, up to five offending
+        values and up to five line numbers, header = line 1):
 
         - exactly the twelve columns of :data:`HILLSTROM_COLUMNS` (missing and unexpected
           columns are listed) and at least one data row;
@@ -147,7 +257,10 @@ def load_hillstrom(path: str | Path | None = None) -> pd.DataFrame:
           ``conversion`` = 1; ``history`` lies in the [low, high) range of its
           ``history_segment``.
 
-        The published file satisfies every rule.
+        The published file satisfies every rule. Then, with ``verify=True``, if the file is
+        not the published one: the message names the file, the row count and SHA-256 found
+        and expected, and the ``verify=False`` override. Schema errors are reported first, so
+        a damaged file is described by what is wrong with it.
 
     References
     ----------
@@ -159,22 +272,11 @@ def load_hillstrom(path: str | Path | None = None) -> pd.DataFrame:
     >>> df = load_hillstrom()  # doctest: +SKIP
     >>> df.groupby("segment", observed=True)["conversion"].mean()  # doctest: +SKIP
     """
+    if not isinstance(verify, bool):
+        raise TypeError(f"'verify' must be a bool; got {verify!r}.")
     path = _resolve_path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataValidationError(path, f"cannot be read as CSV: {exc}") from exc
-    raw = raw.fillna("")  # short lines leave missing cells; they fail the type checks below
-    missing = [c for c in HILLSTROM_COLUMNS if c not in raw.columns]
-    unexpected = [c for c in raw.columns if c not in HILLSTROM_COLUMNS]
-    if missing or unexpected:
-        raise DataValidationError(
-            path, f"missing columns {missing}, unexpected columns {unexpected}; the file must "
-            f"have exactly the columns {list(HILLSTROM_COLUMNS)}."
-        )
-    if raw.empty:
-        raise DataValidationError(path, "the file has a header but no data rows.")
-
+    # short lines are padded with empty cells; they fail the type checks below
+    raw = read_csv(path, HILLSTROM_COLUMNS, exact=True)
     numbers = _parse_numbers(raw, path)
     for col, (labels, _) in _CATEGORIES.items():
         bad = ~raw[col].isin(labels).to_numpy()
@@ -211,7 +313,10 @@ def load_hillstrom(path: str | Path | None = None) -> pd.DataFrame:
         _fail(path, "history", bad, raw["history_segment"] + ": " + raw["history"],
               "must lie in the [low, high) dollar range of its history_segment")
 
-    df = pd.DataFrame(numbers)
+    if verify:
+        _check_integrity(path, len(raw))
+
+    df = pd.DataFrame(numbers).reset_index(drop=True)
     for col, (labels, ordered) in _CATEGORIES.items():
         df[col] = pd.Categorical(raw[col], categories=list(labels), ordered=ordered)
     return df[list(HILLSTROM_COLUMNS)]

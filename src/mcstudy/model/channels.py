@@ -73,8 +73,10 @@ class ChannelSet:
     Raises
     ------
     ValueError
-        If a name is not in the catalogue, no purchase channel is selected, or the referral
-        matrix has the wrong shape or rows that do not sum to 1.
+        If a name is not in the catalogue (the message names the missing channels and the file
+        the catalogue was read from, ``catalogue.attrs["source"]``), names repeat, no purchase
+        channel is selected, or the referral matrix has the wrong shape or rows that do not
+        sum to 1.
     """
 
     catalogue: pd.DataFrame = field(repr=False)
@@ -85,9 +87,18 @@ class ChannelSet:
         names = tuple(self.names)
         known = list(self.catalogue["channel"])
         unknown = [n for n in names if n not in known]
-        if unknown or len(set(names)) != len(names) or not names:
+        if unknown:
+            source = self.catalogue.attrs.get("source")
+            where = f"read from {source}" if source else "given as 'catalogue'"
             raise ValueError(
-                f"'names' must be distinct channels of the catalogue {known}; got {list(names)}."
+                f"'names' needs channel(s) {unknown}, missing from the channel catalogue {where}"
+                f" (its channels: {known}). Restore or rename the channel in the catalogue, or "
+                "pass ChannelSet(catalogue, names=...) with channels it has."
+            )
+        if len(set(names)) != len(names) or not names:
+            raise ValueError(
+                f"'names' must be distinct channels of the catalogue, at least one; "
+                f"got {list(names)}."
             )
         object.__setattr__(self, "names", names)
         if not self.purchase_channels:

@@ -1,4 +1,4 @@
-"""The studies shipped with mcstudy, registered for :func:`mcstudy.runs.sweep` and ``mcstudy sweep``.
+"""The studies shipped with mcstudy, registered for :func:`mcstudy.runs.sweep` and the CLI.
 
 The registry imports this module the first time a study is looked up by name
 (:func:`mcstudy.runs.registry.get_study`), so importing mcstudy registers nothing by side effect.
@@ -14,11 +14,12 @@ import math
 
 import numpy as np
 import pandas as pd
+
 from mcstudy.model.engine import simulate
-from mcstudy.runs.registry import FloatParam, IntParam, OptionParam, register_study
-from mcstudy.vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.strategies import STRATEGIES, Monochannel, make_strategy
+from mcstudy.runs.registry import FloatParam, IntParam, OptionParam, register_study
+from mcstudy.vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES
 
 __all__ = ["email_experiment", "strategy_comparison", "toy_poisson"]
 
