@@ -1,0 +1,76 @@
+"""Summaries of simulated replications: mean, interval of the mean and spread, per metric."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from mcstudy._validation import check_frame, check_number
+
+__all__ = [
+    "summarise_replications",
+]
+
+
+def summarise_replications(
+    results: pd.DataFrame,
+    metrics: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Summarise the replications of a simulated study, metric by metric.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        Tidy output of :func:`mcstudy.runs.replicate` or :func:`~mcstudy.runs.sweep`
+        (columns ``replication``, ``metric``, ``value``).
+    metrics : sequence of str, default=None
+        Metrics to keep, in this order; every metric (sorted) when None.
+    by : sequence of str, default=()
+        Further key columns to group by (e.g. swept parameters).
+    alpha : float, default=0.05
+        Level of the interval of the mean and of the replication quantiles.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``by`` values,) metric: ``n_replications``, ``mean``, ``sd``,
+        ``ci_low``/``ci_high`` (t-interval of the mean over replications: how precisely the
+        simulations pin down the model's expected value) and ``q_low``/``q_high`` (the
+        ``alpha/2`` and ``1 - alpha/2`` quantiles of the replications: the spread one
+        simulated study of this size shows, comparable to one real study's CI).
+
+    Raises
+    ------
+    TypeError
+        If ``results`` is not a DataFrame.
+    ValueError
+        If columns are missing or a requested metric is absent.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    check_frame(results, ["replication", "metric", "value", *by], name="results")
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    present = sorted(results["metric"].unique())
+    metrics = present if metrics is None else list(metrics)
+    absent = [m for m in metrics if m not in present]
+    if absent:
+        raise ValueError(f"metrics {absent} are not in 'results'; it has {present}.")
+    data = results[results["metric"].isin(metrics)]
+    g = data.groupby([*by, "metric"], sort=False)["value"]
+    out = pd.DataFrame({
+        "n_replications": g.size(), "mean": g.mean(), "sd": g.std(ddof=1),
+        "q_low": g.quantile(alpha / 2), "q_high": g.quantile(1 - alpha / 2),
+    })
+    half = sps.t.ppf(1 - alpha / 2, np.maximum(out["n_replications"] - 1, 1)) * (
+        out["sd"] / np.sqrt(out["n_replications"]))
+    out.insert(3, "ci_low", out["mean"] - half)
+    out.insert(4, "ci_high", out["mean"] + half)
+    out = out.reset_index()
+    out["metric"] = pd.Categorical(out["metric"], categories=metrics)
+    out = out.sort_values([*by, "metric"], kind="stable").reset_index(drop=True)
+    out["metric"] = out["metric"].astype(str)
+    return out
