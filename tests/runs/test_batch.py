@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mcstudy.runs import studies
 from mcstudy.cli import main
 from mcstudy.runs import (
     EXAMPLE_SWEEP_CONFIG,
@@ -29,6 +28,7 @@ from mcstudy.runs import (
     load_sweep_config,
     register_study,
     replicate,
+    studies,
     sweep,
     task_seed_sequence,
 )

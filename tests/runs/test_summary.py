@@ -3,32 +3,11 @@
 
 from __future__ import annotations
 
-import os
-import warnings
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
-import statsmodels.formula.api as smf
 from scipy import stats as sps
-from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
-from statsmodels.stats.proportion import test_proportions_2indep as score_test
 
 from mcstudy.runs import summarise_replications
-from mcstudy.analysis import (
-    AdjustedComparison,
-    InteractionTest,
-    adjusted_comparison,
-    arm_effects,
-    interaction_test,
-    qini_coefficient,
-    qini_curve,
-    relative_lift,
-    subgroup_effects,
-    two_model_uplift,
-    uplift_at_k,
-)
 
 # ---- replication summaries -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@
 - :mod:`~mcstudy.runs.summary`: summaries of replications.
 """
 
+from mcstudy._random import task_seed_sequence
 from mcstudy.runs.backends import BACKENDS
 from mcstudy.runs.batch import replicate, sweep
 from mcstudy.runs.config import EXAMPLE_SWEEP_CONFIG, ConfigError, SweepConfig, load_sweep_config
@@ -23,7 +24,6 @@ from mcstudy.runs.registry import (
 )
 from mcstudy.runs.store import RunConfigError
 from mcstudy.runs.summary import summarise_replications
-from mcstudy._random import task_seed_sequence
 
 __all__ = [
     "BACKENDS",

@@ -8,7 +8,6 @@ A *study* is a function ``study(params, rng)`` returning a dict of metrics or a 
 from __future__ import annotations
 
 import importlib
-
 import math
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
