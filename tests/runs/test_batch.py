@@ -468,12 +468,78 @@ def strategy_study(registry):
             r"sweep.toml: unknown tables \['grids'\]; allowed: \['fixed', 'grid', 'run'\]",
         ),
         ("[run\n", r"sweep.toml: invalid TOML"),
+        (
+            '[run]\nstudy = ["strategic"]\nseed = 1\nn_replications = 2\n',
+            r"sweep.toml: \[run\] 'study' must be a string naming a registered study, one of "
+            r"\[.*'strategic'.*\]; got \['strategic'\] \(a TOML array\)",
+        ),
+        (
+            '[run]\nstudy = {name = "strategic"}\nseed = 1\nn_replications = 2\n',
+            r"\[run\] 'study' must be a string .*; got \{'name': 'strategic'\} \(a TOML table\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = "1"\nn_replications = 2\n',
+            r"sweep.toml: \[run\] 'seed' must be an int in \[0, inf\); got '1' \(a TOML string\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = true\nn_replications = 2\n',
+            r"\[run\] 'seed' must be an int in \[0, inf\); got True \(a TOML boolean\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 1\nn_replications = 2.0\n',
+            r"\[run\] 'n_replications' must be an int in \[1, inf\); got 2.0 \(a TOML float\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 1\nn_replications = [2]\n',
+            r"\[run\] 'n_replications' must be an int in \[1, inf\); got \[2\] \(a TOML array\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 2024-06-01\nn_replications = 2\n',
+            r"\[run\] 'seed' must be an int .*; got datetime.date\(2024, 6, 1\) \(a TOML date",
+        ),
     ],
 )
 def test_config_errors_name_file_parameter_value_and_allowed(tmp_path, strategy_study, body, match):
     body = body.replace("RUN\n", '[run]\nstudy = "strategic"\nseed = 1\nn_replications = 2\n')
     with pytest.raises(ConfigError, match=match):
         load_sweep_config(_write(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ('[run]\nstudy = "café"\n'.encode("latin-1"),
+         r"^\S*sweep.toml: is not UTF-8 text \(byte 0xe9 at offset 18\); TOML files must be UTF-8"),
+        (b"", r"^\S*sweep.toml: is empty; a sweep configuration needs a \[run\] table with keys "
+              r"\['study', 'seed', 'n_replications'\]; see 'mcstudy sweep --example'"),
+        (b" \n\t\n", r"sweep.toml: is empty; "),
+        (bytes(range(256)), r"^\S*sweep.toml: is a binary file \(it contains NUL bytes\), not a "
+                            r"TOML sweep configuration"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"sweep.toml: is a binary file"),
+        (None, r"^\S*sweep.toml: is a directory, not a TOML sweep configuration file\.$"),
+    ],
+    ids=["latin-1", "empty", "blank", "binary", "png", "directory"],
+)
+def test_unreadable_config_files_give_one_line_naming_the_file(tmp_path, content, match):
+    path = tmp_path / "sweep.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ConfigError, match=match) as info:
+        load_sweep_config(path)
+    assert "\n" not in str(info.value)
+
+
+def test_config_with_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE_SWEEP_CONFIG.encode())
+    assert load_sweep_config(path).study == "strategy_comparison"
+
+
+def test_example_config_suggests_an_ignored_output_folder():
+    assert "--out runs/sweeps/example" in EXAMPLE_SWEEP_CONFIG
+    assert "results/" not in EXAMPLE_SWEEP_CONFIG  # results/ is committed
 
 
 def test_config_with_strategy_study(tmp_path, strategy_study):
