@@ -22,7 +22,7 @@ from mcstudy.runs.registry import (
     StudySpec,
     register_study,
 )
-from mcstudy.runs.store import RunConfigError
+from mcstudy.runs.store import RunConfigError, model_fingerprint
 from mcstudy.runs.summary import summarise_replications
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "StudySpec",
     "SweepConfig",
     "load_sweep_config",
+    "model_fingerprint",
     "register_study",
     "replicate",
     "summarise_replications",
