@@ -131,6 +131,81 @@ def test_damaged_run_json_names_the_file_and_how_to_start_afresh(tmp_path, conte
         _run(tmp_path)
 
 
+def test_damaged_task_file_is_named(tmp_path):
+    _run(tmp_path)
+    (tmp_path / "tasks" / "000003.parquet").write_bytes(b"PAR1 but not really")
+    with pytest.raises(RunConfigError, match=r"000003\.parquet cannot be read \(.*\); delete "
+                                             r"that file to compute the task again\."):
+        _run(tmp_path)
+
+
+# --- output directories, checked before any task runs --------------------------------------------
+
+
+def _spy():
+    calls = []
+
+    def study(params, rng):
+        calls.append(params)
+        return {"x": 1.0}
+
+    return study, calls
+
+
+@pytest.mark.parametrize(
+    ("make", "exc", "match"),
+    [
+        (lambda t: "", ValueError, r"^'out_dir' must name an output directory; got ''\.$"),
+        (lambda t: "  ", ValueError, r"^'out_dir' must name an output directory; got '  '\.$"),
+        (lambda t: 3, TypeError, r"^'out_dir' must be a path \(str or os\.PathLike\); got 3\.$"),
+        (lambda t: _file(t / "f.txt"), ValueError,
+         r"^'out_dir' must be a directory; '.*f\.txt' is an existing file\.$"),
+        (lambda t: _file(t / "f.txt") / "a" / "b", ValueError,
+         r"^'out_dir' cannot be created: '.*f\.txt', on its path, is a file, not a directory; "
+         r"got '.*f\.txt/a/b'\.$"),
+        (lambda t: _file(t / "o" / "tasks").parent, ValueError,
+         r"^'out_dir' cannot hold a run: '.*tasks' is a file, not the directory of finished "
+         r"tasks\. To start afresh"),
+        (lambda t: (t / "o" / "run.json").mkdir(parents=True) or t / "o", ValueError,
+         r"^'out_dir' cannot hold a run: '.*run\.json' is not a file\."),
+    ],
+    ids=["empty", "blank", "int", "file", "inside-file", "tasks-file", "run.json-dir"],
+)
+def test_unusable_out_dir_is_refused_before_any_task(tmp_path, make, exc, match):
+    study, calls = _spy()
+    with pytest.raises(exc, match=match):
+        sweep(study, {"a": [1, 2]}, n_replications=2, rng=0, out_dir=make(tmp_path),
+              progress=False)
+    assert calls == []
+
+
+def _file(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("not a directory\n")
+    return path
+
+
+@pytest.mark.parametrize("inside", [None, "new", "tasks"])
+def test_read_only_out_dir_is_refused_before_any_task(tmp_path, monkeypatch, inside):
+    parent = tmp_path / "ro"
+    (parent / "tasks").mkdir(parents=True)
+    read_only = parent / "tasks" if inside == "tasks" else parent
+    out = parent / inside if inside == "new" else parent
+    read_only.chmod(0o555)
+    if os.geteuid() == 0:  # root writes anyway: let the check see what any other user sees
+        access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: (
+            False if Path(p) == read_only and mode & os.W_OK else access(p, mode, **kw)))
+    study, calls = _spy()
+    try:
+        with pytest.raises(ValueError, match=rf"^'out_dir' cannot be written: "
+                                             rf"'{re.escape(str(read_only))}' is read-only"):
+            sweep(study, {"a": [1]}, n_replications=2, rng=0, out_dir=out, progress=False)
+    finally:
+        read_only.chmod(0o755)
+    assert calls == []
+
+
 # --- file modes ---------------------------------------------------------------------------------
 
 

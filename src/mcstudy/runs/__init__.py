@@ -11,8 +11,8 @@
 """
 
 from mcstudy._random import task_seed_sequence
-from mcstudy.runs.backends import BACKENDS
-from mcstudy.runs.batch import replicate, sweep
+from mcstudy.runs.backends import BACKENDS, DEFAULT_CONNECT_TIMEOUT
+from mcstudy.runs.batch import MAX_TASKS, SweepInterrupted, replicate, sweep
 from mcstudy.runs.config import EXAMPLE_SWEEP_CONFIG, ConfigError, SweepConfig, load_sweep_config
 from mcstudy.runs.registry import (
     STUDIES,
@@ -27,7 +27,9 @@ from mcstudy.runs.summary import summarise_replications
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_CONNECT_TIMEOUT",
     "EXAMPLE_SWEEP_CONFIG",
+    "MAX_TASKS",
     "STUDIES",
     "ConfigError",
     "FloatParam",
@@ -36,6 +38,7 @@ __all__ = [
     "RunConfigError",
     "StudySpec",
     "SweepConfig",
+    "SweepInterrupted",
     "load_sweep_config",
     "model_fingerprint",
     "register_study",
