@@ -25,6 +25,7 @@ from mcstudy.runs import (
     OptionParam,
     RunConfigError,
     StudySpec,
+    SweepInterrupted,
     load_sweep_config,
     register_study,
     replicate,
@@ -175,6 +176,12 @@ def test_registered_study_fills_defaults_and_checks_params():
         ({"grid": {"rate": []}}, ValueError, r"grid\['rate'\] must list at least one value"),
         ({"grid": [{"rate": 1.0}, {"n": 2}]}, ValueError, r"grid point 1 has keys \['n'\]"),
         ({"progress": "yes"}, TypeError, r"'progress' must be a bool or None"),
+        ({"connect_timeout": 1.0}, ValueError,
+         r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler' "
+         r"\(backend='dask'\); got scheduler=None"),
+        ({"backend": "dask", "scheduler": "tcp://127.0.0.1:1", "connect_timeout": 0},
+         ValueError, r"'connect_timeout' must be a real number in \(0, 3600\]; got 0"),
+        ({"on_start": 3}, TypeError, r"'on_start' must be callable or None; got 3"),
     ],
 )
 def test_argument_errors(kwargs, exc, match):
@@ -323,41 +330,247 @@ def _sleepy(params, rng):
     return {"draw": float(rng.normal(params["mu"]))}
 
 
+@pytest.fixture(scope="module")
+def sleepy_fresh():
+    """The uninterrupted run that interrupted and resumed runs of 'sleepy' must equal."""
+    spec = StudySpec("sleepy", _sleepy, {"mu": FloatParam(-10, 10)})
+    return sweep(spec, {"mu": [0.0, 5.0]}, n_replications=8, rng=11, progress=False)
+
+
 _RESUME_SCRIPT = """
 import sys
 sys.path.insert(0, {tests!r})
 from mcstudy.runs import FloatParam, register_study, sweep
 from test_batch import _sleepy
 register_study("sleepy", _sleepy, params={{"mu": FloatParam(-10, 10)}})
-sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, rng=11, out_dir={out!r})
+sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, rng=11, out_dir={out!r}, {backend})
 """
 
+BACKEND_ARGS = {
+    "serial": "",
+    "processes": "backend='processes', workers=2",
+    "dask": "backend='dask', workers=2",
+}
 
-def test_kill_and_resume_equals_uninterrupted_run(tmp_path, registry):
+
+def _backend_param(name):
+    marks = [pytest.mark.skipif(
+        not _importable("distributed"), reason="dask/distributed not installed")]
+    return pytest.param(name, marks=marks if name == "dask" else [])
+
+
+def _importable(module):
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+def _children(pid):
+    """Processes started by ``pid`` (worker processes), via psutil."""
+    psutil = pytest.importorskip("psutil")
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def _wait_gone(processes, seconds=5.0):
+    """Return the processes of ``processes`` still running after ``seconds``."""
+    import psutil
+
+    deadline = time.monotonic() + seconds
+    alive = list(processes)
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        time.sleep(0.05)
+    return alive
+
+
+def _wait_for_tasks(proc, out, n, seconds=60):
+    deadline = time.monotonic() + seconds
+    while len(list(out.glob("tasks/*.parquet"))) < n:
+        assert proc.poll() is None, "the sweep ended before it could be stopped"
+        assert time.monotonic() < deadline, "no task files appeared"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("backend", [_backend_param(b) for b in BACKEND_ARGS])
+def test_kill_and_resume_equals_uninterrupted_run(tmp_path, registry, backend, sleepy_fresh):
     register_study("sleepy", _sleepy, params={"mu": FloatParam(-10, 10)})
     out = tmp_path / "run"
-    script = _RESUME_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out))
+    script = _RESUME_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out),
+                                   backend=BACKEND_ARGS[backend])
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
     try:
-        deadline = time.monotonic() + 30
-        while len(list(out.glob("tasks/*.parquet"))) < 4:
-            assert proc.poll() is None, "the sweep ended before it could be killed"
-            assert time.monotonic() < deadline, "no task files appeared"
-            time.sleep(0.02)
+        _wait_for_tasks(proc, out, 4)
+        workers = _children(proc.pid)
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    # the workers of a killed sweep do not linger (they watch their parent)
+    assert _wait_gone(workers) == []
     n_done = len(list(out.glob("tasks/*.parquet")))
     assert 4 <= n_done < 16
 
     resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11, out_dir=out)
-    fresh = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11)
+    fresh = sleepy_fresh
     pd.testing.assert_frame_equal(resumed, fresh, check_exact=True)
     assert not resumed.duplicated(["task_id", "metric"]).any()
     assert resumed["task_id"].tolist() == list(range(16))
     assert len(list(out.glob("tasks/*.parquet"))) == 16
     assert not list(out.glob("tasks/*.tmp"))
+
+
+_INTERRUPT_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from mcstudy.runs import FloatParam, SweepInterrupted, register_study, sweep
+from test_batch import _sleepy
+register_study("sleepy", _sleepy, params={{"mu": FloatParam(-10, 10)}})
+try:
+    sweep("sleepy", {{"mu": [0.0, 5.0]}}, n_replications=8, rng=11, out_dir={out!r},
+          progress=False, {backend})
+except SweepInterrupted as exc:
+    print(json.dumps({{"n_done": exc.n_done, "n_tasks": exc.n_tasks, "out_dir": str(exc.out_dir),
+                      "message": str(exc)}}))
+    sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("backend", [_backend_param(b) for b in BACKEND_ARGS])
+def test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes(tmp_path, registry, backend,
+                                                               sleepy_fresh):
+    register_study("sleepy", _sleepy, params={"mu": FloatParam(-10, 10)})
+    out = tmp_path / "run"
+    script = _INTERRUPT_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out),
+                                      backend=BACKEND_ARGS[backend])
+    # its own process group, so that SIGINT reaches it and its workers, as Ctrl-C at a terminal
+    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    try:
+        _wait_for_tasks(proc, out, 3)
+        workers = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, stderr
+    assert stderr == ""  # no traceback, from the sweep or from its workers
+    report = json.loads(stdout)
+    n_saved = len(list(out.glob("tasks/*.parquet")))
+    assert report == {
+        "n_done": n_saved, "n_tasks": 16, "out_dir": str(out),
+        "message": f"interrupted: {n_saved} of 16 tasks done and saved in {out}",
+    }
+    assert 3 <= n_saved < 16
+    assert _wait_gone(workers) == []  # pending work cancelled, workers shut down
+
+    starts = []
+    resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11, out_dir=out,
+                    on_start=lambda n_done, n_tasks: starts.append((n_done, n_tasks)))
+    assert starts == [(n_saved, 16)]
+    pd.testing.assert_frame_equal(resumed, sleepy_fresh, check_exact=True)
+
+
+def _interrupting(params, rng):
+    """Toy study: task ``stop`` presses Ctrl-C (sends SIGINT to this process)."""
+    if params["i"] == params["stop"]:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)  # interrupted at once
+    return {"u": float(rng.random())}
+
+
+def test_ctrl_c_raises_sweep_interrupted_with_the_count(tmp_path):
+    out = tmp_path / "run"
+    grid = {"i": list(range(6))}
+    with pytest.raises(SweepInterrupted) as info:
+        sweep(_interrupting, grid, params={"stop": 4}, n_replications=1, rng=3, out_dir=out,
+              progress=False)
+    exc = info.value
+    assert isinstance(exc, KeyboardInterrupt)
+    assert (exc.n_done, exc.n_tasks, exc.out_dir) == (4, 6, out)
+    assert str(exc) == f"interrupted: 4 of 6 tasks done and saved in {out}"
+    assert sorted(p.name for p in (out / "tasks").iterdir()) == [
+        f"{i:06d}.parquet" for i in range(4)]
+    with pytest.raises(SweepInterrupted, match=r"^interrupted: 2 of 6 tasks done and not saved "
+                                               r"\(no out_dir\)$"):
+        sweep(_interrupting, grid, params={"stop": 2}, n_replications=1, rng=3, progress=False)
+
+
+def test_on_start_is_told_how_many_tasks_are_done(tmp_path):
+    seen = []
+
+    def on_start(n_done, n_tasks):
+        seen.append((n_done, n_tasks))
+
+    first = _run_toy(out_dir=tmp_path, on_start=on_start)
+    for path in sorted((tmp_path / "tasks").iterdir())[:5]:
+        path.unlink()
+    resumed = _run_toy(out_dir=tmp_path, on_start=on_start)
+    _run_toy(on_start=on_start)
+    assert seen == [(0, 12), (7, 12), (0, 12)]
+    pd.testing.assert_frame_equal(first, resumed, check_exact=True)
+
+
+# --- limits -------------------------------------------------------------------------------------
+
+
+def test_too_many_tasks_refused_before_anything_is_built_or_run(tmp_path, monkeypatch):
+    from mcstudy.runs import batch
+
+    monkeypatch.setattr(batch, "MAX_TASKS", 10)
+    calls = []
+
+    def study(params, rng):
+        calls.append(params)
+        return {"x": 1.0}
+
+    pattern = (r"^the run has 12 tasks \(6 grid points x 2 replications\), more than MAX_TASKS = "
+               r"10 \(mcstudy\.runs\.MAX_TASKS\); split it into runs of at most that many tasks "
+               r"\(part of the grid, or fewer replications, per run\), each with its own output "
+               r"directory\.$")
+    with pytest.raises(ValueError, match=pattern):
+        sweep(study, {"a": [1, 2, 3], "b": [1, 2]}, n_replications=2, rng=0,
+              out_dir=tmp_path / "o")
+    assert calls == [] and not (tmp_path / "o").exists()
+    with pytest.raises(ValueError, match=r"has 11 tasks \(1 grid point x 11 replications\)"):
+        replicate(study, n_replications=11, rng=0)
+    assert len(sweep(study, {"a": [1, 2, 3, 4, 5]}, n_replications=2, rng=0)) == 10
+
+
+def test_absurd_task_counts_are_refused_at_once_without_memory():
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        start = time.perf_counter()
+        with pytest.raises(ValueError, match=r"^the run has 100,000,000 tasks \(1 grid point x "
+                                             r"100,000,000 replications\), more than MAX_TASKS "
+                                             r"= 1,000,000"):
+            replicate("toy_poisson", n_replications=10**8, rng=0)
+        with pytest.raises(ValueError, match=r"has 2,000,000,000 tasks \(1,000,000,000 grid "
+                                             r"points x 2 replications\)"):
+            sweep(lambda p, rng: {}, {"x": range(10**9)}, n_replications=2, rng=0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - start < 2
+    assert peak < 5_000_000  # bytes: nothing was built per point or per task
+
+
+def test_results_gathered_in_chunks_give_the_same_table(monkeypatch):
+    from mcstudy.runs import batch
+
+    whole = _run_toy()
+    monkeypatch.setattr(batch._Results, "_CHUNK", 5)
+    # tasks finish out of order on processes: chunks are concatenated, then sorted
+    pd.testing.assert_frame_equal(_run_toy(backend="processes", workers=2), whole,
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(_run_toy(), whole, check_exact=True)
 
 
 # --- registry -----------------------------------------------------------------------------------
@@ -468,12 +681,78 @@ def strategy_study(registry):
             r"sweep.toml: unknown tables \['grids'\]; allowed: \['fixed', 'grid', 'run'\]",
         ),
         ("[run\n", r"sweep.toml: invalid TOML"),
+        (
+            '[run]\nstudy = ["strategic"]\nseed = 1\nn_replications = 2\n',
+            r"sweep.toml: \[run\] 'study' must be a string naming a registered study, one of "
+            r"\[.*'strategic'.*\]; got \['strategic'\] \(a TOML array\)",
+        ),
+        (
+            '[run]\nstudy = {name = "strategic"}\nseed = 1\nn_replications = 2\n',
+            r"\[run\] 'study' must be a string .*; got \{'name': 'strategic'\} \(a TOML table\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = "1"\nn_replications = 2\n',
+            r"sweep.toml: \[run\] 'seed' must be an int in \[0, inf\); got '1' \(a TOML string\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = true\nn_replications = 2\n',
+            r"\[run\] 'seed' must be an int in \[0, inf\); got True \(a TOML boolean\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 1\nn_replications = 2.0\n',
+            r"\[run\] 'n_replications' must be an int in \[1, inf\); got 2.0 \(a TOML float\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 1\nn_replications = [2]\n',
+            r"\[run\] 'n_replications' must be an int in \[1, inf\); got \[2\] \(a TOML array\)",
+        ),
+        (
+            '[run]\nstudy = "strategic"\nseed = 2024-06-01\nn_replications = 2\n',
+            r"\[run\] 'seed' must be an int .*; got datetime.date\(2024, 6, 1\) \(a TOML date",
+        ),
     ],
 )
 def test_config_errors_name_file_parameter_value_and_allowed(tmp_path, strategy_study, body, match):
     body = body.replace("RUN\n", '[run]\nstudy = "strategic"\nseed = 1\nn_replications = 2\n')
     with pytest.raises(ConfigError, match=match):
         load_sweep_config(_write(tmp_path, body))
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ('[run]\nstudy = "café"\n'.encode("latin-1"),
+         r"^\S*sweep.toml: is not UTF-8 text \(byte 0xe9 at offset 18\); TOML files must be UTF-8"),
+        (b"", r"^\S*sweep.toml: is empty; a sweep configuration needs a \[run\] table with keys "
+              r"\['study', 'seed', 'n_replications'\]; see 'mcstudy sweep --example'"),
+        (b" \n\t\n", r"sweep.toml: is empty; "),
+        (bytes(range(256)), r"^\S*sweep.toml: is a binary file \(it contains NUL bytes\), not a "
+                            r"TOML sweep configuration"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"sweep.toml: is a binary file"),
+        (None, r"^\S*sweep.toml: is a directory, not a TOML sweep configuration file\.$"),
+    ],
+    ids=["latin-1", "empty", "blank", "binary", "png", "directory"],
+)
+def test_unreadable_config_files_give_one_line_naming_the_file(tmp_path, content, match):
+    path = tmp_path / "sweep.toml"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    with pytest.raises(ConfigError, match=match) as info:
+        load_sweep_config(path)
+    assert "\n" not in str(info.value)
+
+
+def test_config_with_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + EXAMPLE_SWEEP_CONFIG.encode())
+    assert load_sweep_config(path).study == "strategy_comparison"
+
+
+def test_example_config_suggests_an_ignored_output_folder():
+    assert "--out runs/sweeps/example" in EXAMPLE_SWEEP_CONFIG
+    assert "results/" not in EXAMPLE_SWEEP_CONFIG  # results/ is committed
 
 
 def test_config_with_strategy_study(tmp_path, strategy_study):

@@ -11,8 +11,8 @@
 """
 
 from mcstudy._random import task_seed_sequence
-from mcstudy.runs.backends import BACKENDS
-from mcstudy.runs.batch import replicate, sweep
+from mcstudy.runs.backends import BACKENDS, DEFAULT_CONNECT_TIMEOUT
+from mcstudy.runs.batch import MAX_TASKS, SweepInterrupted, replicate, sweep
 from mcstudy.runs.config import EXAMPLE_SWEEP_CONFIG, ConfigError, SweepConfig, load_sweep_config
 from mcstudy.runs.registry import (
     STUDIES,
@@ -22,12 +22,14 @@ from mcstudy.runs.registry import (
     StudySpec,
     register_study,
 )
-from mcstudy.runs.store import RunConfigError
+from mcstudy.runs.store import RunConfigError, model_fingerprint
 from mcstudy.runs.summary import summarise_replications
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_CONNECT_TIMEOUT",
     "EXAMPLE_SWEEP_CONFIG",
+    "MAX_TASKS",
     "STUDIES",
     "ConfigError",
     "FloatParam",
@@ -36,7 +38,9 @@ __all__ = [
     "RunConfigError",
     "StudySpec",
     "SweepConfig",
+    "SweepInterrupted",
     "load_sweep_config",
+    "model_fingerprint",
     "register_study",
     "replicate",
     "summarise_replications",

@@ -1,12 +1,29 @@
 """Where tasks run: in this process, in local processes, or on a Dask cluster.
 
-Each backend runs :func:`run_task` on task tuples and hands every finished task to a callback
-as soon as it completes, so that the caller can store it at once.
+Each backend runs :func:`_run_task` on task tuples taken from an iterator and hands every
+finished task to a callback as soon as it completes, so that the caller can store it at once.
+The process and Dask backends keep a bounded number of tasks in flight, so memory does not
+grow with the number of tasks.
+
+Stopping
+--------
+On ``KeyboardInterrupt`` (Ctrl-C) or an error, a backend cancels the tasks not yet started,
+stops its worker processes (or the ``LocalCluster`` it started, or its connection to a
+cluster) and re-raises; tasks already handed to the callback stay stored. Local worker
+processes ignore Ctrl-C themselves (the parent stops them) and exit on their own when the
+parent dies without stopping them (e.g. ``kill -9``): a thread in each worker watches the
+parent process id (POSIX; on Windows the operating system offers no such signal).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import os
+import signal
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Real
 
 import numpy as np
@@ -20,11 +37,22 @@ from mcstudy.runs.registry import (
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_CONNECT_TIMEOUT",
 ]
 
 
 #: Execution backends accepted by :func:`replicate` and :func:`sweep`.
 BACKENDS = ("serial", "processes", "dask")
+
+#: Seconds to wait for a Dask scheduler given by address before giving up (``connect_timeout``).
+DEFAULT_CONNECT_TIMEOUT = 5.0
+
+#: Tasks submitted to a Dask cluster at a time: keeps 2,500 worker threads busy without
+#: holding a future per task of a long sweep.
+_DASK_IN_FLIGHT = 10_000
+
+#: Seconds between two checks of a local worker process that its parent is still alive.
+_PARENT_POLL_SECONDS = 0.2
 
 
 _CLUSTER_HINT = "pip install mcstudy[cluster]"
@@ -81,60 +109,212 @@ def _run_task(
         raise
 
 
-def _deliver(frame, a, store, frames, bar) -> None:
-    """Record a finished task: write its file (if resumable), keep it, tick the bar."""
-    tid = a[3]
-    if store is not None:
-        store.write(tid, frame)
-    frames[tid] = frame
-    bar.update(1)
+Deliver = Callable[[pd.DataFrame, tuple], None]
 
 
-def _run_processes(args, workers, store, frames, bar) -> None:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+@contextlib.contextmanager
+def _sigint_ignored():
+    """Ignore Ctrl-C in this block (main thread only; elsewhere Python has no handler).
 
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    Worker processes started in the block inherit the ignored SIGINT, so that a Ctrl-C at
+    the terminal, sent to the whole process group, stops the run through the parent only.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        futures = {pool.submit(_run_task, *a): a for a in args}
-        for fut in as_completed(futures):
-            _deliver(fut.result(), futures[fut], store, frames, bar)
+        yield
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
 
 
-def _run_dask(args, workers, scheduler, store, frames, bar) -> None:
+class _Interrupts:
+    """Ctrl-C during a run: raise ``KeyboardInterrupt`` as usual, and remember it.
+
+    Python swallows an exception raised in a ``__del__`` method, so a Ctrl-C that lands while
+    an object is being released (Dask futures are, after each finished task) would be lost
+    and the run would go on. The handler records the press; :meth:`check`, called after each
+    finished task, raises it again.
+    """
+
+    def __init__(self):
+        self.pressed = False
+        self._previous = None
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            previous = signal.getsignal(signal.SIGINT)
+            if callable(previous):  # not SIG_IGN or SIG_DFL: leave those alone
+                self._previous = previous
+                signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.pressed = True
+        self._previous(signum, frame)
+
+    def check(self) -> None:
+        """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed (and perhaps swallowed)."""
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _run_serial(args: Iterable[tuple], deliver: Deliver) -> None:
+    for a in args:
+        deliver(_run_task(*a), a)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    """Exit this worker process as soon as its parent ``parent_pid`` is gone."""
+    while os.getppid() == parent_pid:
+        time.sleep(_PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _init_worker(parent_pid: int) -> None:
+    """Set up a local worker process: leave Ctrl-C to the parent, die with the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.name == "posix":
+        threading.Thread(
+            target=_watch_parent, args=(parent_pid,), name="mcstudy-parent-watch", daemon=True
+        ).start()
+
+
+def _stop_workers(pool) -> None:
+    """Terminate the worker processes of ``pool`` without waiting for their tasks."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def _run_processes(args: Iterable[tuple], workers: int | None, deliver: Deliver) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    n_workers = workers or os.cpu_count() or 1
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
+                               initializer=_init_worker, initargs=(os.getpid(),))
+    todo = iter(args)
+    pending: dict = {}
+    finished = False
+    try:
+        while True:
+            while len(pending) < 2 * n_workers and (a := next(todo, None)) is not None:
+                pending[pool.submit(_run_task, *a)] = a
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                deliver(fut.result(), pending.pop(fut))
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # Ctrl-C or an error: running tasks' results would be discarded, so stop now
+            with _sigint_ignored():
+                for fut in pending:
+                    fut.cancel()
+                _stop_workers(pool)
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet_cancellations() -> None:
+    """In a worker of our own LocalCluster: do not log the tasks we cancel when we stop it.
+
+    Closing the cluster after Ctrl-C cancels the running tasks, and each worker would log a
+    warning per task ("Async instruction ... ended with CancelledError") on the terminal.
+    """
+    import logging
+
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
+
+
+def _connect(distributed, address: str, timeout: float):
+    """Return a ``distributed.Client`` of the scheduler at ``address``; fail after ``timeout``."""
+    try:
+        return distributed.Client(address, timeout=timeout)
+    except OSError as exc:
+        reason = "" if str(exc).startswith("Timed out") else f": {exc}"
+        raise ConnectionError(
+            f"cannot reach the Dask scheduler at {address!r} (no connection within "
+            f"{timeout:g} s{reason}). Check that the cluster is running and that the address "
+            "is right (e.g. print(cluster.scheduler_address) where it was started), or allow "
+            "more time with 'connect_timeout' (--connect-timeout on the command line)."
+        ) from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"'scheduler' must be a Dask scheduler address such as 'tcp://host:8786' or a "
+            f"distributed.Client; got {address!r} ({exc})."
+        ) from None
+
+
+def _run_dask(
+    args: Iterable[tuple], workers: int | None, scheduler: object, connect_timeout: float,
+    deliver: Deliver,
+) -> None:
     try:
         import distributed
     except ImportError as exc:
         raise ImportError(f"backend='dask' needs dask and distributed: {_CLUSTER_HINT}") from exc
 
     cluster = client = None
-    if scheduler is None:
-        import dask
-
-        # Dask's workers return freed memory to the system at 64 KiB by default; the simulator
-        # allocates and frees large arrays in every task, so keep glibc's default threshold.
-        trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-        with dask.config.set({trim: None}):
-            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                               processes=True, dashboard_address=None)
-        active = client = distributed.Client(cluster)
-    elif isinstance(scheduler, distributed.Client):
-        active = scheduler
-    else:
-        active = client = distributed.Client(scheduler)
+    todo = iter(args)
+    pending: dict = {}
+    finished = False
     try:
-        futures = [active.submit(_run_task, *a, pure=False) for a in args]
-        index = {f.key: a for f, a in zip(futures, args, strict=True)}
-        try:
-            for fut in distributed.as_completed(futures):
-                _deliver(fut.result(), index[fut.key], store, frames, bar)
-        finally:
-            active.cancel(futures)
+        if scheduler is None:
+            import dask
+
+            # Dask's workers return freed memory to the system at 64 KiB by default; the
+            # simulator allocates and frees large arrays in every task, so keep glibc's default.
+            trim = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
+            with dask.config.set({trim: None}), _sigint_ignored(), warnings.catch_warnings():
+                # without a dashboard the scheduler still serves HTTP, by default on port
+                # 8787, and warns when another cluster holds it: it then takes a free port
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                   processes=True, dashboard_address=None)
+            active = client = distributed.Client(cluster)
+            client.run(_quiet_cancellations)
+        elif isinstance(scheduler, str):
+            active = client = _connect(distributed, scheduler, connect_timeout)
+        elif isinstance(scheduler, distributed.Client):
+            active = scheduler
+        else:
+            raise TypeError(
+                "'scheduler' must be a Dask scheduler address such as 'tcp://host:8786' or a "
+                f"distributed.Client; got {scheduler!r}."
+            )
+        running = distributed.as_completed()
+
+        def top_up():
+            while len(pending) < _DASK_IN_FLIGHT and (a := next(todo, None)) is not None:
+                fut = active.submit(_run_task, *a, pure=False)
+                pending[fut.key] = (fut, a)
+                running.add(fut)
+
+        top_up()
+        for fut in running:
+            deliver(fut.result(), pending.pop(fut.key)[1])
+            top_up()
+        finished = True
     finally:
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        with _sigint_ignored() if not finished else contextlib.nullcontext():
+            if pending:
+                active.cancel([fut for fut, _ in pending.values()])
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()

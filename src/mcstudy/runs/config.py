@@ -28,7 +28,8 @@ class ConfigError(ValueError):
 #: Example configuration printed by ``mcstudy sweep --example`` (12 tasks, about a second).
 EXAMPLE_SWEEP_CONFIG = """\
 # mcstudy sweep configuration: run with
-#   mcstudy sweep sweep.toml --backend processes --workers 2 --out results/sweeps/example
+#   mcstudy sweep sweep.toml --backend processes --workers 2 --out runs/sweeps/example
+# (runs/ is git-ignored scratch space; rerun the same command to resume an interrupted run)
 # Every combination of the [grid] values is run n_replications times; [fixed] values apply
 # to every run. Parameters you leave out take the study's defaults.
 
@@ -49,6 +50,50 @@ n_weeks = 26
 
 
 _RUN_KEYS = ("study", "seed", "n_replications")
+
+_TOML_TYPES = ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
+               (list, "array"), (dict, "table"))
+
+
+def _toml_type(value: object) -> str:
+    """Name the TOML type of a parsed value, for error messages ("an array", "a date")."""
+    for kind, name in _TOML_TYPES:
+        if isinstance(value, kind):
+            return f"a TOML {name}"
+    return "a TOML date/time"
+
+
+def _read_toml(path: Path) -> dict:
+    """Parse ``path`` as TOML; every failure but a missing file is one ConfigError line."""
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a directory, not a TOML sweep configuration file.")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}.") from None
+    if b"\0" in data:
+        raise ConfigError(
+            f"{path}: is a binary file (it contains NUL bytes), not a TOML sweep "
+            "configuration; see 'mcstudy sweep --example'."
+        )
+    try:
+        text = data.decode("utf-8-sig")  # a byte order mark, as some editors write, is fine
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "TOML files must be UTF-8: save it as UTF-8."
+        ) from None
+    if not text.strip():
+        raise ConfigError(
+            f"{path}: is empty; a sweep configuration needs a [run] table with keys "
+            f"{list(_RUN_KEYS)}; see 'mcstudy sweep --example'."
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -105,16 +150,13 @@ def load_sweep_config(path: str | os.PathLike) -> SweepConfig:
     FileNotFoundError
         If ``path`` does not exist.
     ConfigError
-        If the file is not valid TOML or breaks the schema; the message names the file, the
-        table and key, the value and what is allowed (e.g. the study's parameters, or the
-        allowed strategies).
+        If ``path`` is a directory, unreadable, binary, not UTF-8, empty or not valid TOML,
+        or breaks the schema; the message is one line that names the file, the table and
+        key, the value and what is allowed (e.g. the study's parameters, or the allowed
+        strategies).
     """
     path = Path(path)
-    with path.open("rb") as fh:
-        try:
-            doc = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    doc = _read_toml(path)
 
     def fail(where: str, message: str) -> ConfigError:
         return ConfigError(f"{path}: [{where}] {message}")
@@ -135,9 +177,20 @@ def load_sweep_config(path: str | os.PathLike) -> SweepConfig:
     if missing:
         raise fail("run", f"missing keys {missing}.")
     study = run["study"]
+    if not isinstance(study, str):
+        raise fail(
+            "run",
+            f"'study' must be a string naming a registered study, one of {sorted(STUDIES)}; "
+            f"got {study!r} ({_toml_type(study)}).",
+        )
     if study not in STUDIES:
         raise fail("run", f"study: unknown study {study!r}; registered studies: {sorted(STUDIES)}.")
     spec = STUDIES[study]
+    for key, low in (("seed", 0), ("n_replications", 1)):
+        value = run[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            kind = _toml_type(value)
+            raise fail("run", f"{key!r} must be an int in [{low}, inf); got {value!r} ({kind}).")
     try:
         seed = check_int(run["seed"], "seed", 0)
         n_replications = check_int(run["n_replications"], "n_replications", 1)

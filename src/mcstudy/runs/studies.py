@@ -1,7 +1,7 @@
-"""The studies shipped with mcstudy, registered for :func:`mcstudy.runs.sweep` and the CLI.
+"""The studies shipped with mcstudy, for :func:`mcstudy.runs.sweep` and ``mcstudy sweep``.
 
 The registry imports this module the first time a study is looked up by name
-(:func:`mcstudy.runs.registry.get_study`), so importing mcstudy registers nothing by side effect.
+(:data:`mcstudy.runs.registry.STUDIES`), so importing mcstudy registers nothing by side effect.
 
 Each study is a top-level function ``study(params, rng) -> dict[str, float]`` so it can run in
 other processes and on Dask workers; it runs the simulator on one thread (parallelism comes from

@@ -38,11 +38,15 @@ def summarise_replications(
     Returns
     -------
     pandas.DataFrame
-        One row per (``by`` values,) metric: ``n_replications``, ``mean``, ``sd``,
-        ``ci_low``/``ci_high`` (t-interval of the mean over replications: how precisely the
-        simulations pin down the model's expected value) and ``q_low``/``q_high`` (the
-        ``alpha/2`` and ``1 - alpha/2`` quantiles of the replications: the spread one
-        simulated study of this size shows, comparable to one real study's CI).
+        One row per (``by`` values,) metric: ``n_replications`` (replications with a value,
+        the ``n`` of every statistic here), ``n_missing`` (replications whose value is
+        missing, NaN, e.g. a relative lift against a zero reference; left out of every
+        statistic), ``mean``, ``sd``, ``ci_low``/``ci_high`` (t-interval of the mean over
+        replications, with ``n_replications - 1`` degrees of freedom: how precisely the
+        simulations pin down the model's expected value; NaN with fewer than two values) and
+        ``q_low``/``q_high`` (the ``alpha/2`` and ``1 - alpha/2`` quantiles of the
+        replications: the spread one simulated study of this size shows, comparable to one
+        real study's CI).
 
     Raises
     ------
@@ -61,14 +65,16 @@ def summarise_replications(
         raise ValueError(f"metrics {absent} are not in 'results'; it has {present}.")
     data = results[results["metric"].isin(metrics)]
     g = data.groupby([*by, "metric"], sort=False)["value"]
+    n = g.count()  # non-missing values: the ones mean, sd and quantiles use
     out = pd.DataFrame({
-        "n_replications": g.size(), "mean": g.mean(), "sd": g.std(ddof=1),
+        "n_replications": n, "n_missing": g.size() - n, "mean": g.mean(), "sd": g.std(ddof=1),
         "q_low": g.quantile(alpha / 2), "q_high": g.quantile(1 - alpha / 2),
     })
-    half = sps.t.ppf(1 - alpha / 2, np.maximum(out["n_replications"] - 1, 1)) * (
-        out["sd"] / np.sqrt(out["n_replications"]))
-    out.insert(3, "ci_low", out["mean"] - half)
-    out.insert(4, "ci_high", out["mean"] + half)
+    # t-interval with n - 1 degrees of freedom; NaN for n < 2 (sd is NaN there)
+    dof = (n - 1).where(n >= 2)
+    half = sps.t.ppf(1 - alpha / 2, dof) * (out["sd"] / np.sqrt(n))
+    out.insert(4, "ci_low", out["mean"] - half)
+    out.insert(5, "ci_high", out["mean"] + half)
     out = out.reset_index()
     out["metric"] = pd.Categorical(out["metric"], categories=metrics)
     out = out.sort_values([*by, "metric"], kind="stable").reset_index(drop=True)
