@@ -19,20 +19,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _hillstrom_path():
-    """The real Hillstrom file, looked for where the README says; None when absent.
+    """The real Hillstrom file, found as mcstudy finds it; None when absent or turned off.
 
-    ``$MCSTUDY_HILLSTROM`` when set and not empty, else ``data/external/hillstrom.csv``, else
-    ``../shared/data/hillstrom.csv`` next to the repository.
+    :func:`mcstudy.io.hillstrom.locate_hillstrom` (``$MCSTUDY_HILLSTROM``, else
+    ``data/external/hillstrom.csv``); when the variable is unset and the default file is
+    missing, also ``../shared/data/hillstrom.csv`` next to the repository, as the Makefile does.
     """
     from pathlib import Path
 
     from mcstudy import config
+    from mcstudy.io.hillstrom import locate_hillstrom
 
-    env = os.environ.get(config.HILLSTROM_ENV)
-    root = Path(__file__).resolve().parents[1]
-    candidates = [Path(env)] if env else [config.HILLSTROM_DEFAULT,
-                                          root.parent / "shared" / "data" / "hillstrom.csv"]
-    return next((p for p in candidates if p.is_file()), None)
+    found = locate_hillstrom().path
+    if found is not None and found.is_file():
+        return found
+    if os.environ.get(config.HILLSTROM_ENV) is None:
+        shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "hillstrom.csv"
+        if shared.is_file():
+            return shared
+    return None
 
 
 NO_HILLSTROM = ("Hillstrom file not found: set MCSTUDY_HILLSTROM, save it as "

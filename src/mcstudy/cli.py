@@ -111,6 +111,11 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         raise ValueError("give a CONFIG.toml and --out DIR (or --example for a sample config).")
     config = load_sweep_config(args.config)
     out = Path(args.out)
+
+    def on_start(n_done: int, n_tasks: int) -> None:
+        if n_done:
+            print(f"resuming {out}: {n_done} of {n_tasks} tasks already done", file=sys.stderr)
+
     table = sweep(
         config.study,
         config.grid,
@@ -120,8 +125,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         backend=args.backend,
         workers=args.workers,
         scheduler=args.scheduler,
+        connect_timeout=args.connect_timeout,
         out_dir=out,
         progress=False if args.no_progress else None,
+        on_start=on_start,
     )
     summary = out / "summary.csv"
     table.to_csv(summary, index=False)
@@ -163,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("serial", "processes", "dask"), default="serial")
     p.add_argument("--workers", type=int, metavar="N", help="processes, or LocalCluster workers")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
+    p.add_argument("--connect-timeout", type=float, metavar="SECONDS", default=None,
+                   help="wait for the --scheduler this long before giving up (default: 5)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--example", action="store_true", help="print an example config and exit")
     p.set_defaults(func=_cmd_sweep)
@@ -221,8 +230,14 @@ def main(argv: list[str] | None = None) -> int:
         message = " ".join(str(exc).split()) or type(exc).__name__  # one line
         print(f"mcstudy {args.command}: error: {message}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print(f"mcstudy {args.command}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        from mcstudy.runs import SweepInterrupted
+
+        if isinstance(exc, SweepInterrupted) and exc.out_dir is not None:
+            message = f"{exc}; rerun the same command to resume"
+        else:
+            message = "interrupted"
+        print(f"mcstudy {args.command}: {message}", file=sys.stderr)
         return 130
 
 

@@ -501,6 +501,35 @@ def test_ctrl_c_raises_sweep_interrupted_with_the_count(tmp_path):
         sweep(_interrupting, grid, params={"stop": 2}, n_replications=1, rng=3, progress=False)
 
 
+_PRESS_AT: list[int] = []  # tasks of _interrupting_cli that press Ctrl-C
+
+
+def _interrupting_cli(params, rng):
+    """Toy study for the CLI: presses Ctrl-C at the tasks listed in ``_PRESS_AT``."""
+    return _interrupting({"i": params["i"], "stop": _PRESS_AT[0] if _PRESS_AT else -1}, rng)
+
+
+def test_cli_ctrl_c_says_what_is_saved_exits_130_and_resumes(tmp_path, registry, capsys,
+                                                             monkeypatch):
+    register_study("interrupting", _interrupting_cli, params={"i": IntParam(0, 10)})
+    cfg = _write(tmp_path, '[run]\nstudy = "interrupting"\nseed = 3\nn_replications = 1\n'
+                           '[grid]\ni = [0, 1, 2, 3]\n')
+    out = tmp_path / "out"
+    monkeypatch.setattr(sys.modules[__name__], "_PRESS_AT", [2])
+    assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 130
+    assert capsys.readouterr().err == (
+        f"mcstudy sweep: interrupted: 2 of 4 tasks done and saved in {out}; rerun the same "
+        "command to resume\n")
+    monkeypatch.setattr(sys.modules[__name__], "_PRESS_AT", [])
+    assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"resuming {out}: 2 of 4 tasks already done\n"
+    assert "4 tasks of study 'interrupting', 4 rows" in captured.out
+    fresh = sweep(_interrupting_cli, {"i": [0, 1, 2, 3]}, n_replications=1, rng=3, progress=False)
+    resumed = pd.read_csv(out / "summary.csv")
+    np.testing.assert_array_equal(resumed["value"].to_numpy(), fresh["value"].to_numpy())
+
+
 def test_on_start_is_told_how_many_tasks_are_done(tmp_path):
     seen = []
 
