@@ -74,7 +74,33 @@ CASES = [
       "0"], r"'workers' must be an int in \[1, inf\); got 0"),
     (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--scheduler", "tcp://127.0.0.1:1"],
      r"'scheduler' is used by backend 'dask' only; got backend='serial'"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/file.txt"],
+     r"'--out' must be a directory; '.*file\.txt' is an existing file"),
+    (["sweep", "{tmp}/ok.toml", "--out", ""], r"'--out' must name an output directory; got ''"),
+    (["sweep", "{tmp}/wrong_type.toml", "--out", "{tmp}/o"],
+     r"wrong_type\.toml: \[run\] 'seed' must be an int in \[0, inf\); got 'x' \(a TOML string\)"),
+    (["sweep", "{tmp}/huge.toml", "--out", "{tmp}/o"],
+     r"the run has 1,001,000 tasks \(1,001 grid points x 1,000 replications\), more than "
+     r"MAX_TASKS = 1,000,000"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--connect-timeout", "2"],
+     r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler'"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "dask", "--scheduler",
+      "tcp://127.0.0.1:1", "--connect-timeout", "-1"],
+     r"'connect_timeout' must be a real number in \(0, 3600\]; got -1\.0"),
+    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "dask", "--workers", "0"],
+     r"'workers' must be an int in \[1, inf\); got 0"),
+    # claims and other CSV files
+    (["claims", "--path", "{tmp}/semicolon.csv"],
+     r"semicolon\.csv: missing columns \[.*\]: the header line has no commas but 1 "
+     r"semicolons, so the file looks semicolon-separated"),
+    (["claims", "--path", "{tmp}/empty.csv"], r"empty\.csv: the file is empty \(0 bytes\)"),
+    (["claims", "--path", "{tmp}/binary.csv"],
+     r"binary\.csv: is a binary file, not CSV text \(NUL byte at offset 2\)"),
+    (["claims", "--path", "{tmp}"], r"is a directory, expected a CSV file"),
     # reproduce
+    (["reproduce", "--project", "{tmp}/missing"],
+     r"'project' must be an existing folder; got '.*missing'"),
+    (["reproduce", "--project", "{tmp}"], r"no study notebooks in '.*notebooks' \(project folder"),
     (["reproduce", "99_nope"], r"'notebooks' must be among \[.*\]; got unknown \['99_nope"),
 ]
 
@@ -96,6 +122,14 @@ def files(tmp):
         '[run]\nstudy = "strategy_comparison"\nseed = 1\nn_replications = 1\n'
         "[grid]\ncontact_pressure = [1.0, 99]\n")
     (tmp / "ok.toml").write_text(TOML_OK)
+    (tmp / "wrong_type.toml").write_text(TOML_OK.replace("seed = 1", 'seed = "x"'))
+    rates = ", ".join(str(1 + i) for i in range(1001))
+    (tmp / "huge.toml").write_text(
+        TOML_OK.replace("n_replications = 2", "n_replications = 1000")
+        .replace("rate = [1.0, 2.0]", f"rate = [{rates}]"))
+    (tmp / "semicolon.csv").write_text("a;b\n1;2\n")
+    (tmp / "empty.csv").write_text("")
+    (tmp / "binary.csv").write_bytes(b"\xff\xfe\x00bad")
 
 
 @pytest.mark.parametrize(("argv", "pattern"), CASES, ids=[" ".join(c[0]) or "-" for c in CASES])
@@ -113,4 +147,10 @@ def test_bad_input_exits_2_with_one_line(argv, pattern, tmp_path, capsys):
     assert len(lines) == 1, err
     assert "Traceback" not in err
     assert re.search(pattern, lines[0]), lines[0]
+
+
+def test_the_bad_input_table_covers_every_command():
+    commands = {argv[0] for argv, _ in CASES}
+    assert {"simulate", "sweep", "bench", "claims", "reproduce"} <= commands
+    assert len(CASES) >= 45
 

@@ -30,5 +30,6 @@ def test_output_dir_errors(tmp_path, monkeypatch):
         check_output_dir(3, "--out")
     # read-only directories (root ignores permission bits, so the check is simulated)
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(ValueError, match=r"'--out' cannot be written: .* is not writable"):
+    with pytest.raises(ValueError,
+                       match=r"'--out' cannot be written: .* is read-only \(no permission"):
         check_output_dir(tmp_path / "new", "--out")

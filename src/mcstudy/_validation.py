@@ -107,12 +107,13 @@ def check_frame(df: object, columns: Sequence[str | None], name: str = "df") -> 
         )
 
 
-def check_output_dir(path: object, name: str) -> Path:
+def check_output_dir(path: object, name: str, *, inside: tuple[str, ...] = ()) -> Path:
     """Return ``path`` as a Path if a directory can be created or written there; raise otherwise.
 
     Checked before any work is done, so that a run does not compute for minutes and then fail
     to save: the path must be non-empty, must not be an existing file or lie inside one, and
-    its nearest existing ancestor must be a writable directory.
+    its nearest existing ancestor must be a writable directory, as must the existing
+    sub-directories named in ``inside``.
     """
     if isinstance(path, str) and not path.strip():
         raise ValueError(f"{name!r} must name an output directory; got {path!r}.")
@@ -122,15 +123,17 @@ def check_output_dir(path: object, name: str) -> Path:
     if out.exists() and not out.is_dir():
         raise ValueError(f"{name!r} must be a directory; {str(out)!r} is an existing file.")
     ancestor = out
-    while not ancestor.exists():
+    while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
     if not ancestor.is_dir():
         raise ValueError(
             f"{name!r} cannot be created: {str(ancestor)!r}, on its path, is a file, not a "
             f"directory; got {str(out)!r}."
         )
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise ValueError(
-            f"{name!r} cannot be written: {str(ancestor)!r} is not writable; got {str(out)!r}."
-        )
+    for folder in (ancestor, *(out / sub for sub in inside if (out / sub).is_dir())):
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ValueError(
+                f"{name!r} cannot be written: {str(folder)!r} is read-only (no permission to "
+                f"create files in it); got {str(out)!r}."
+            )
     return out

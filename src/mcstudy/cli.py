@@ -100,8 +100,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
+    from mcstudy._validation import check_output_dir
     from mcstudy.runs import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
 
     if args.example:
@@ -109,8 +108,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         return 0
     if args.config is None or args.out is None:
         raise ValueError("give a CONFIG.toml and --out DIR (or --example for a sample config).")
+    out = check_output_dir(args.out, "--out")  # before loading and checking the config
     config = load_sweep_config(args.config)
-    out = Path(args.out)
 
     def on_start(n_done: int, n_tasks: int) -> None:
         if n_done:

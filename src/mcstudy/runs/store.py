@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mcstudy._validation import check_output_dir
+
 __all__ = [
     "RunConfigError",
     "model_fingerprint",
@@ -93,25 +95,11 @@ def model_fingerprint() -> dict[str, object]:
 def _check_out_dir(out_dir: object, name: str = "out_dir") -> Path:
     """Return ``out_dir`` as a Path if the run can write there; raise otherwise.
 
-    Called before any task runs: the path must be non-empty, must not be a file or lie
-    inside one, its nearest existing ancestor (and its ``tasks/`` folder, if present) must be
-    a writable directory, and ``run.json``/``tasks`` must not be of the wrong kind.
+    Called before any task runs: :func:`mcstudy._validation.check_output_dir` (not a file,
+    writable, and so is its ``tasks/`` folder if present), and ``run.json``/``tasks`` must not
+    be of the wrong kind.
     """
-    if isinstance(out_dir, str) and not out_dir.strip():
-        raise ValueError(f"{name!r} must name an output directory; got {out_dir!r}.")
-    if not isinstance(out_dir, str | os.PathLike):
-        raise TypeError(f"{name!r} must be a path (str or os.PathLike); got {out_dir!r}.")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"{name!r} must be a directory; {str(out)!r} is an existing file.")
-    ancestor = out
-    while not ancestor.exists() and ancestor != ancestor.parent:
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise ValueError(
-            f"{name!r} cannot be created: {str(ancestor)!r}, on its path, is a file, not a "
-            f"directory; got {str(out)!r}."
-        )
+    out = check_output_dir(out_dir, name, inside=("tasks",))
     tasks, manifest = out / "tasks", out / "run.json"
     if tasks.exists() and not tasks.is_dir():
         raise ValueError(
@@ -122,12 +110,6 @@ def _check_out_dir(out_dir: object, name: str = "out_dir") -> Path:
         raise ValueError(
             f"{name!r} cannot hold a run: {str(manifest)!r} is not a file. {_afresh(out)}"
         )
-    for folder in (ancestor, tasks) if tasks.is_dir() else (ancestor,):
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise ValueError(
-                f"{name!r} cannot be written: {str(folder)!r} is read-only (no permission to "
-                f"create files in it); got {str(out)!r}."
-            )
     return out
 
 
