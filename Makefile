@@ -21,7 +21,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 
 help:
 	@echo "make reproduce  create .venv if missing, execute every notebook, write figures/, results/, reports/"
-	@echo "make test       ruff, pytest on tests/ and strict nbval on notebooks/"
+	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"
 	@echo "make lock       re-pin constraints.txt from the current environment"
@@ -41,6 +41,7 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest $(NBVAL) notebooks
 

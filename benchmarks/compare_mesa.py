@@ -45,8 +45,9 @@ def _time_engine(spec, strategy, n_weeks, seed, n_threads, repeats):
     best, result = float("inf"), None
     for _ in range(repeats):
         start = time.perf_counter()
-        result = simulate(spec, strategy, n_weeks=n_weeks, n_threads=n_threads,
-                          progress=False, rng=seed)
+        result = simulate(
+            spec, strategy, n_weeks=n_weeks, n_threads=n_threads, progress=False, rng=seed
+        )
         best = min(best, time.perf_counter() - start)
     return best, result.customers
 
@@ -65,10 +66,18 @@ def main(argv=None) -> dict:
     parser.add_argument("--customers", type=_positive_int, default=10_000)
     parser.add_argument("--weeks", type=_positive_int, default=52)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=_positive_int, default=3,
-                        help="engine runs timed; the best is kept (default 3)")
-    parser.add_argument("--engine-threads", type=_positive_int, default=None,
-                        help="engine threads (default: simulate's default, the CPU count)")
+    parser.add_argument(
+        "--repeats",
+        type=_positive_int,
+        default=3,
+        help="engine runs timed; the best is kept (default 3)",
+    )
+    parser.add_argument(
+        "--engine-threads",
+        type=_positive_int,
+        default=None,
+        help="engine threads (default: simulate's default, the CPU count)",
+    )
     args = parser.parse_args(argv)
 
     spec = PopulationSpec(n_customers=args.customers)
@@ -77,16 +86,18 @@ def main(argv=None) -> dict:
 
     # Warm-up: compiles run_block, or loads it from numba's cache.
     start = time.perf_counter()
-    simulate(PopulationSpec(n_customers=200), strategy, n_weeks=2, n_journeys=10,
-             progress=False, rng=0)
+    simulate(
+        PopulationSpec(n_customers=200), strategy, n_weeks=2, n_journeys=10, progress=False, rng=0
+    )
     warmup = time.perf_counter() - start
     stats = _kernel.run_block.stats
     from_cache = bool(stats.cache_hits) and not stats.cache_misses
     compile_seconds = _compile_seconds()
 
     threads = args.engine_threads or os.cpu_count() or 1
-    t_engine, engine = _time_engine(spec, strategy, args.weeks, args.seed,
-                                    args.engine_threads, args.repeats)
+    t_engine, engine = _time_engine(
+        spec, strategy, args.weeks, args.seed, args.engine_threads, args.repeats
+    )
     t_engine_1, _ = _time_engine(spec, strategy, args.weeks, args.seed, 1, args.repeats)
 
     start = time.perf_counter()
@@ -118,17 +129,24 @@ def main(argv=None) -> dict:
     }
     print(f"customers                      {args.customers}")
     print(f"weeks                          {args.weeks}")
-    print(f"engine warm-up (numba {'cache load' if from_cache else 'compile'}) "
-          f"{warmup:10.3f} s")
+    print(f"engine warm-up (numba {'cache load' if from_cache else 'compile'}) {warmup:10.3f} s")
     print(f"engine compile from scratch    {compile_seconds:10.3f} s")
-    print(f"engine ({out['engine_threads']} thread(s), best of {args.repeats})"
-          f"{t_engine:12.3f} s  {cw / t_engine:14,.0f} customer-weeks/s")
-    print(f"engine (1 thread)              {t_engine_1:10.3f} s  {cw / t_engine_1:14,.0f} "
-          "customer-weeks/s")
-    print(f"mesa (setup {t_setup:.2f} s)          {t_mesa:10.3f} s  {cw / t_mesa:14,.0f} "
-          "customer-weeks/s")
-    print(f"speed ratio mesa/engine        {out['speed_ratio']:10.1f} x  "
-          f"(vs 1 thread: {out['speed_ratio_one_thread']:.1f} x)")
+    print(
+        f"engine ({out['engine_threads']} thread(s), best of {args.repeats})"
+        f"{t_engine:12.3f} s  {cw / t_engine:14,.0f} customer-weeks/s"
+    )
+    print(
+        f"engine (1 thread)              {t_engine_1:10.3f} s  {cw / t_engine_1:14,.0f} "
+        "customer-weeks/s"
+    )
+    print(
+        f"mesa (setup {t_setup:.2f} s)          {t_mesa:10.3f} s  {cw / t_mesa:14,.0f} "
+        "customer-weeks/s"
+    )
+    print(
+        f"speed ratio mesa/engine        {out['speed_ratio']:10.1f} x  "
+        f"(vs 1 thread: {out['speed_ratio_one_thread']:.1f} x)"
+    )
     print("agreement (engine vs Mesa, per-customer means):")
     print(agreement_table(engine, mesa).round(4).to_string(index=False))
     print(json.dumps(out))

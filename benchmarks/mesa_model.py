@@ -56,9 +56,20 @@ NEVER = 1_000_000
 
 #: Per-customer output columns, in the order of the engine's customer table.
 OUTPUT_COLUMNS = (
-    "customer_id", "arm", "n_purchases", "revenue_eur", "contacts_received",
-    "contacts_attended", "contacts_clutter", "inconsistent_weeks", "irritation",
-    "consent_withdrawals", "churned", "churn_week", "service_contacts", "effort_events",
+    "customer_id",
+    "arm",
+    "n_purchases",
+    "revenue_eur",
+    "contacts_received",
+    "contacts_attended",
+    "contacts_clutter",
+    "inconsistent_weeks",
+    "irritation",
+    "consent_withdrawals",
+    "churned",
+    "churn_week",
+    "service_contacts",
+    "effort_events",
 )
 
 
@@ -105,8 +116,21 @@ class CustomerAgent(mesa.Agent):
         Sensitivity to intrusiveness.
     """
 
-    def __init__(self, model, *, arm, base_rate, basket_eur, tier, affinity, preference_order,
-                 purchase_shares, attention, consent, sensitivity):
+    def __init__(
+        self,
+        model,
+        *,
+        arm,
+        base_rate,
+        basket_eur,
+        tier,
+        affinity,
+        preference_order,
+        purchase_shares,
+        attention,
+        consent,
+        sensitivity,
+    ):
         super().__init__(model)
         self.arm = arm
         self.base_rate = base_rate
@@ -125,8 +149,8 @@ class CustomerAgent(mesa.Agent):
         self.persuasion = 0.0
         self.irritation = 0.0
         self.weeks_since_purchase = NEVER
-        self._plan = None          # strategy phase the contact weights were computed for
-        self._weights = None       # contact weight per channel
+        self._plan = None  # strategy phase the contact weights were computed for
+        self._weights = None  # contact weight per channel
         self._weight_sum = 0.0
         # outputs
         self.purchases = [0] * len(model.purchase_index)
@@ -197,8 +221,11 @@ class CustomerAgent(mesa.Agent):
         channels_used = [c for c in channels_used if sent[c] > 0]
 
         # 3. Contradictory offers when two or more channels spoke this week.
-        inconsistent = (len(channels_used) >= 2 and plan.inconsistent_prob > 0
-                        and rng.random() < plan.inconsistent_prob)
+        inconsistent = (
+            len(channels_used) >= 2
+            and plan.inconsistent_prob > 0
+            and rng.random() < plan.inconsistent_prob
+        )
         if inconsistent:
             self.inconsistent_weeks += 1
 
@@ -207,22 +234,28 @@ class CustomerAgent(mesa.Agent):
         add_persuasion = 0.0
         for c in channels_used:
             consented = self.consent[c]
-            add_irritation += (
-                r.irritation_per_contact * self.sensitivity * model.intrusiveness[c]
-                * (1.0 if consented else 1.0 + r.no_consent_irritation) * sent[c]
-                + r.clutter_irritation * (sent[c] - attended_by[c])
-            )
+            add_irritation += r.irritation_per_contact * self.sensitivity * model.intrusiveness[
+                c
+            ] * (1.0 if consented else 1.0 + r.no_consent_irritation) * sent[
+                c
+            ] + r.clutter_irritation * (sent[c] - attended_by[c])
             add_persuasion += (
-                model.persuasion[c] * self.affinity[c] * n_ch
+                model.persuasion[c]
+                * self.affinity[c]
+                * n_ch
                 * (1.0 if consented else r.no_consent_persuasion)
-                * (r.inconsistency_persuasion if inconsistent else 1.0) * attended_by[c]
+                * (r.inconsistency_persuasion if inconsistent else 1.0)
+                * attended_by[c]
             )
         self.irritation = r.irritation_decay * self.irritation + add_irritation
         self.persuasion = r.persuasion_decay * self.persuasion + add_persuasion
 
         # 5. Purchases.
-        mu = (self.base_rate * math.exp(-r.irritation_effect * self.irritation)
-              * (1.0 + r.persuasion_effect * self.persuasion))
+        mu = (
+            self.base_rate
+            * math.exp(-r.irritation_effect * self.irritation)
+            * (1.0 + r.persuasion_effect * self.persuasion)
+        )
         bought = int(rng.poisson(mu))
         if bought:
             # 6. Purchase channel: own repertoire, or where an attended contact refers.
@@ -241,8 +274,9 @@ class CustomerAgent(mesa.Agent):
 
         # 7. Self-initiated service contacts; effort when the history is lost.
         effort = 0
-        n_service = int(rng.poisson(r.service_rate_per_week
-                                    + (r.service_after_purchase if bought else 0.0)))
+        n_service = int(
+            rng.poisson(r.service_rate_per_week + (r.service_after_purchase if bought else 0.0))
+        )
         if n_service and self.service_total > 0:
             for _ in range(n_service):
                 self.service[_pick(self.service_weights, self.service_total, rng.random())] += 1
@@ -254,16 +288,22 @@ class CustomerAgent(mesa.Agent):
         # 8. Consent withdrawal on the consented channels that contacted the customer.
         for c in channels_used:
             if self.consent[c]:
-                hazard = (r.consent_withdrawal_rate * self.sensitivity * model.intrusiveness[c]
-                          * sent[c] * (1.0 + self.irritation))
+                hazard = (
+                    r.consent_withdrawal_rate
+                    * self.sensitivity
+                    * model.intrusiveness[c]
+                    * sent[c]
+                    * (1.0 + self.irritation)
+                )
                 if rng.random() < -math.expm1(-hazard):
                     self.consent[c] = False
                     self.consent_withdrawals += 1
                     self._plan = None  # recompute the contact weights next week
 
         # 9. Churn.
-        hazard = (r.churn_base_per_week + r.churn_irritation * self.irritation
-                  + r.churn_effort * effort)
+        hazard = (
+            r.churn_base_per_week + r.churn_irritation * self.irritation + r.churn_effort * effort
+        )
         if rng.random() < -math.expm1(-hazard):
             self.churn_week = week
             self.remove()
@@ -295,8 +335,7 @@ class CustomerModel(mesa.Model):
         The week the next :meth:`step` simulates (0-based).
     """
 
-    def __init__(self, population=None, strategy=None, *, response=None, channels=None,
-                 seed=None):
+    def __init__(self, population=None, strategy=None, *, response=None, channels=None, seed=None):
         super().__init__(seed=seed)
         spec = population if population is not None else PopulationSpec()
         self.response = response if response is not None else ResponseSpec()
@@ -305,17 +344,23 @@ class CustomerModel(mesa.Model):
         self.arm_names = list(arms)
         tables, lags, weights = _strategy_tables(arms, self.channels)
         self.lags = [int(x) for x in lags]
-        self.plans = [[SimpleNamespace(
-            pressure=float(tables["pressure"][a, ph]),
-            frequency_cap=bool(tables["cap"][a, ph]),
-            respect_consent=bool(tables["consent"][a, ph]),
-            route_by_preference=bool(tables["pref"][a, ph]),
-            suppress_weeks=int(tables["suppress"][a, ph]),
-            inconsistent_prob=float(tables["incons"][a, ph]),
-            history_shared=float(tables["hist"][a, ph]),
-            referral_strength=float(tables["ref"][a, ph]),
-            weights=weights[a, ph].tolist(),
-        ) for ph in (0, 1)] for a in range(len(arms))]
+        self.plans = [
+            [
+                SimpleNamespace(
+                    pressure=float(tables["pressure"][a, ph]),
+                    frequency_cap=bool(tables["cap"][a, ph]),
+                    respect_consent=bool(tables["consent"][a, ph]),
+                    route_by_preference=bool(tables["pref"][a, ph]),
+                    suppress_weeks=int(tables["suppress"][a, ph]),
+                    inconsistent_prob=float(tables["incons"][a, ph]),
+                    history_shared=float(tables["hist"][a, ph]),
+                    referral_strength=float(tables["ref"][a, ph]),
+                    weights=weights[a, ph].tolist(),
+                )
+                for ph in (0, 1)
+            ]
+            for a in range(len(arms))
+        ]
 
         ch = self.channels
         self.n_channels = ch.n_channels
@@ -337,12 +382,17 @@ class CustomerModel(mesa.Model):
         self.consent_start = pop.consent.sum(axis=1)
         self.customers = [
             CustomerAgent(
-                self, arm=int(arm[i]), base_rate=float(base_rate[i]),
-                basket_eur=float(pop.basket_eur[i]), tier=int(pop.tier[i]),
+                self,
+                arm=int(arm[i]),
+                base_rate=float(base_rate[i]),
+                basket_eur=float(pop.basket_eur[i]),
+                tier=int(pop.tier[i]),
                 affinity=pop.affinity[i].tolist(),
                 preference_order=pop.preference_order[i].tolist(),
-                purchase_shares=purchase_shares[i].tolist(), attention=int(pop.attention[i]),
-                consent=pop.consent[i].tolist(), sensitivity=float(pop.sensitivity[i]),
+                purchase_shares=purchase_shares[i].tolist(),
+                attention=int(pop.attention[i]),
+                consent=pop.consent[i].tolist(),
+                sensitivity=float(pop.sensitivity[i]),
             )
             for i in range(n)
         ]
@@ -357,31 +407,37 @@ class CustomerModel(mesa.Model):
         """One row per customer, columns named and typed as in the engine's customer table."""
         a = self.customers
         churn = np.array([x.churn_week for x in a], dtype=np.int64)
-        df = pd.DataFrame({
-            "customer_id": np.arange(len(a), dtype=np.int64),
-            "arm": pd.Categorical.from_codes([x.arm for x in a], categories=self.arm_names),
-            "n_purchases": np.array([sum(x.purchases) for x in a], dtype=np.int64),
-            "revenue_eur": np.array([x.revenue_eur for x in a], dtype=float),
-            "contacts_received": np.array([x.contacts_received for x in a], dtype=np.int64),
-            "contacts_attended": np.array([x.contacts_attended for x in a], dtype=np.int64),
-            "contacts_clutter": np.array([x.contacts_clutter for x in a], dtype=np.int64),
-            "inconsistent_weeks": np.array([x.inconsistent_weeks for x in a], dtype=np.int64),
-            "irritation": np.array([x.irritation for x in a], dtype=float),
-            "consent_withdrawals": np.array([x.consent_withdrawals for x in a], dtype=np.int64),
-            "churned": churn >= 0,
-            "churn_week": pd.array(np.where(churn >= 0, churn, 0), dtype="Int64"),
-            "service_contacts": np.array([sum(x.service) for x in a], dtype=np.int64),
-            "effort_events": np.array([x.effort_events for x in a], dtype=np.int64),
-        })
+        df = pd.DataFrame(
+            {
+                "customer_id": np.arange(len(a), dtype=np.int64),
+                "arm": pd.Categorical.from_codes([x.arm for x in a], categories=self.arm_names),
+                "n_purchases": np.array([sum(x.purchases) for x in a], dtype=np.int64),
+                "revenue_eur": np.array([x.revenue_eur for x in a], dtype=float),
+                "contacts_received": np.array([x.contacts_received for x in a], dtype=np.int64),
+                "contacts_attended": np.array([x.contacts_attended for x in a], dtype=np.int64),
+                "contacts_clutter": np.array([x.contacts_clutter for x in a], dtype=np.int64),
+                "inconsistent_weeks": np.array([x.inconsistent_weeks for x in a], dtype=np.int64),
+                "irritation": np.array([x.irritation for x in a], dtype=float),
+                "consent_withdrawals": np.array([x.consent_withdrawals for x in a], dtype=np.int64),
+                "churned": churn >= 0,
+                "churn_week": pd.array(np.where(churn >= 0, churn, 0), dtype="Int64"),
+                "service_contacts": np.array([sum(x.service) for x in a], dtype=np.int64),
+                "effort_events": np.array([x.effort_events for x in a], dtype=np.int64),
+            }
+        )
         df.loc[churn < 0, "churn_week"] = pd.NA
         return df[list(OUTPUT_COLUMNS)]
 
 
-def run_mesa(population_spec: PopulationSpec | None = None,
-             strategy: Strategy | Mapping[str, Strategy] | None = None,
-             n_weeks: int = 52, seed: int | None = None, *,
-             response: ResponseSpec | None = None,
-             channels: ChannelSet | None = None) -> pd.DataFrame:
+def run_mesa(
+    population_spec: PopulationSpec | None = None,
+    strategy: Strategy | Mapping[str, Strategy] | None = None,
+    n_weeks: int = 52,
+    seed: int | None = None,
+    *,
+    response: ResponseSpec | None = None,
+    channels: ChannelSet | None = None,
+) -> pd.DataFrame:
     """Run the Mesa model and return its customer table.
 
     Parameters
@@ -410,8 +466,9 @@ def run_mesa(population_spec: PopulationSpec | None = None,
     """
     if isinstance(n_weeks, bool) or not isinstance(n_weeks, int | np.integer) or n_weeks < 1:
         raise ValueError(f"'n_weeks' must be an int in [1, inf); got {n_weeks!r}.")
-    model = CustomerModel(population_spec, strategy, response=response, channels=channels,
-                          seed=seed)
+    model = CustomerModel(
+        population_spec, strategy, response=response, channels=channels, seed=seed
+    )
     for _ in range(int(n_weeks)):
         model.step()
     return model.customer_table()
@@ -419,13 +476,21 @@ def run_mesa(population_spec: PopulationSpec | None = None,
 
 #: Metrics compared by :func:`agreement_table`: per-customer means (``churned`` a proportion).
 AGREEMENT_METRICS = (
-    "n_purchases", "revenue_eur", "contacts_received", "contacts_attended", "contacts_clutter",
-    "consent_withdrawals", "churned", "service_contacts", "effort_events",
+    "n_purchases",
+    "revenue_eur",
+    "contacts_received",
+    "contacts_attended",
+    "contacts_clutter",
+    "consent_withdrawals",
+    "churned",
+    "service_contacts",
+    "effort_events",
 )
 
 
-def agreement_table(engine: pd.DataFrame, mesa_customers: pd.DataFrame,
-                    metrics=AGREEMENT_METRICS) -> pd.DataFrame:
+def agreement_table(
+    engine: pd.DataFrame, mesa_customers: pd.DataFrame, metrics=AGREEMENT_METRICS
+) -> pd.DataFrame:
     """Two-sample tests of equal per-customer means, engine vs Mesa.
 
     Parameters
@@ -464,5 +529,6 @@ def agreement_table(engine: pd.DataFrame, mesa_customers: pd.DataFrame,
             else:
                 stat, pvalue = (0.0, 1.0) if mx == my else (math.inf, 0.0)
         rows.append((name, mx, my, stat, pvalue, method))
-    return pd.DataFrame(rows, columns=["metric", "engine_mean", "mesa_mean", "statistic",
-                                       "pvalue", "method"])
+    return pd.DataFrame(
+        rows, columns=["metric", "engine_mean", "mesa_mean", "statistic", "pvalue", "method"]
+    )

@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(
         reason=f"Hillstrom data not found: {_WHERE.describe()}; download it (see README) or "
-               "set MCSTUDY_HILLSTROM; this notebook is skipped, not failed"
+        "set MCSTUDY_HILLSTROM; this notebook is skipped, not failed"
     )
     for item in items:
         if item.path.name in _NEEDS_HILLSTROM:

@@ -40,9 +40,11 @@ def _hillstrom_path():
     return None
 
 
-NO_HILLSTROM = ("Hillstrom file not found: set MCSTUDY_HILLSTROM, save it as "
-                "data/external/hillstrom.csv, or keep ../shared/data/hillstrom.csv next to the "
-                "repository.")
+NO_HILLSTROM = (
+    "Hillstrom file not found: set MCSTUDY_HILLSTROM, save it as "
+    "data/external/hillstrom.csv, or keep ../shared/data/hillstrom.csv next to the "
+    "repository."
+)
 
 
 @pytest.fixture(scope="session")

@@ -18,8 +18,9 @@ def test_help_lists_commands(capsys):
 
 
 def test_python_dash_m():
-    done = subprocess.run([sys.executable, "-m", "mcstudy", "--version"], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "mcstudy", "--version"], capture_output=True, text=True, check=True
+    )
     assert done.stdout.startswith("mcstudy ")
 
 
@@ -39,8 +40,26 @@ def test_claims_bad_file_is_a_clear_error(tmp_path, capsys):
 
 def test_simulate_writes_tables(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["simulate", "--customers", "400", "--weeks", "4", "--seed", "3",
-                 "--strategy", "siloed", "--strategy", "omnichannel", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--customers",
+                "400",
+                "--weeks",
+                "4",
+                "--seed",
+                "3",
+                "--strategy",
+                "siloed",
+                "--strategy",
+                "omnichannel",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     customers = pd.read_parquet(out / "customers.parquet")
     assert len(customers) == 400 and set(customers["arm"]) == {"siloed", "omnichannel"}
     for name in ("weekly", "journeys", "costs"):
@@ -56,7 +75,13 @@ def test_simulate_rejects_bad_values(tmp_path, capsys):
 def test_bench_json_line(capsys):
     assert main(["bench", "--customers", "2000", "--weeks", "3", "--json"]) == 0
     report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert set(report) >= {"customers", "weeks", "channels", "seconds",
-                           "customer_weeks_per_second", "peak_memory_mb"}
+    assert set(report) >= {
+        "customers",
+        "weeks",
+        "channels",
+        "seconds",
+        "customer_weeks_per_second",
+        "peak_memory_mb",
+    }
     assert report["customers"] == 2000 and report["channels"] == 6
     assert report["customer_weeks_per_second"] > 0

@@ -18,37 +18,67 @@ CASES = [
     # the command itself
     (["bogus"], r"mcstudy: error: argument COMMAND: invalid choice: 'bogus'"),
     # simulate
-    (["simulate", "--out", "{tmp}/o", "--customers", "0"],
-     r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
-    (["simulate", "--out", "{tmp}/o", "--customers", "-5"],
-     r"'n_customers' must be an int in \[1, 1e\+08\]; got -5"),
-    (["simulate", "--out", "{tmp}/o", "--customers", "abc"],
-     r"argument --customers: invalid int value: 'abc'"),
-    (["simulate", "--out", "{tmp}/o", "--customers", "100000000"],
-     r"simulating 100,000,000 customers needs about \d+\.\d GB of memory; .* available"),
-    (["simulate", "--out", "{tmp}/o", "--weeks", "0"],
-     r"'n_weeks' must be an int in \[1, 520\]; got 0"),
-    (["simulate", "--out", "{tmp}/o", "--weeks", "521"],
-     r"'n_weeks' must be an int in \[1, 520\]; got 521"),
-    (["simulate", "--out", "{tmp}/o", "--seed", "-1"],
-     r"'rng' must be None, a non-negative int seed, .*; got -1"),
-    (["simulate", "--out", "{tmp}/o", "--strategy", "fax"],
-     r"argument --strategy: invalid choice: 'fax' \(choose from 'cross_channel', "),
-    (["simulate", "--out", "{tmp}/o", "--strategy", "siloed", "--strategy", "siloed"],
-     r"'--strategy' names each arm once; got \['siloed'\] more than once"),
-    (["simulate", "--out", "{tmp}/o", "--pressure", "-1"],
-     r"'contact_pressure' must be a real number in \[0, 50\]; got -1\.0"),
-    (["simulate", "--out", "{tmp}/o", "--pressure", "51"],
-     r"'contact_pressure' must be a real number in \[0, 50\]; got 51\.0"),
-    (["simulate", "--out", "{tmp}/o", "--pressure", "nan"],
-     r"'contact_pressure' must be a real number in \[0, 50\]; got nan"),
-    (["simulate", "--out", "{tmp}/o", "--threads", "0"],
-     r"'n_threads' must be an int in \[1, 1024\]; got 0"),
+    (
+        ["simulate", "--out", "{tmp}/o", "--customers", "0"],
+        r"'n_customers' must be an int in \[1, 1e\+08\]; got 0",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--customers", "-5"],
+        r"'n_customers' must be an int in \[1, 1e\+08\]; got -5",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--customers", "abc"],
+        r"argument --customers: invalid int value: 'abc'",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--customers", "100000000"],
+        r"simulating 100,000,000 customers needs about \d+\.\d GB of memory; .* available",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--weeks", "0"],
+        r"'n_weeks' must be an int in \[1, 520\]; got 0",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--weeks", "521"],
+        r"'n_weeks' must be an int in \[1, 520\]; got 521",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--seed", "-1"],
+        r"'rng' must be None, a non-negative int seed, .*; got -1",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--strategy", "fax"],
+        r"argument --strategy: invalid choice: 'fax' \(choose from 'cross_channel', ",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--strategy", "siloed", "--strategy", "siloed"],
+        r"'--strategy' names each arm once; got \['siloed'\] more than once",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--pressure", "-1"],
+        r"'contact_pressure' must be a real number in \[0, 50\]; got -1\.0",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--pressure", "51"],
+        r"'contact_pressure' must be a real number in \[0, 50\]; got 51\.0",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--pressure", "nan"],
+        r"'contact_pressure' must be a real number in \[0, 50\]; got nan",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/o", "--threads", "0"],
+        r"'n_threads' must be an int in \[1, 1024\]; got 0",
+    ),
     (["simulate", "--out", ""], r"'--out' must name an output directory; got ''"),
-    (["simulate", "--out", "{tmp}/file.txt"],
-     r"'--out' must be a directory; '.*file\.txt' is an existing file"),
-    (["simulate", "--out", "{tmp}/file.txt/sub"],
-     r"'--out' cannot be created: '.*file\.txt', on its path, is a file"),
+    (
+        ["simulate", "--out", "{tmp}/file.txt"],
+        r"'--out' must be a directory; '.*file\.txt' is an existing file",
+    ),
+    (
+        ["simulate", "--out", "{tmp}/file.txt/sub"],
+        r"'--out' cannot be created: '.*file\.txt', on its path, is a file",
+    ),
     (["simulate"], r"the following arguments are required: --out"),
     # bench
     (["bench", "--customers", "0"], r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
@@ -61,45 +91,85 @@ CASES = [
     (["sweep"], r"give a CONFIG\.toml and --out DIR"),
     (["sweep", "{tmp}/missing.toml", "--out", "{tmp}/o"], r"missing\.toml"),
     (["sweep", "{tmp}/bad.toml", "--out", "{tmp}/o"], r"bad\.toml: invalid TOML"),
-    (["sweep", "{tmp}/unknown_study.toml", "--out", "{tmp}/o"],
-     r"unknown_study\.toml: \[run\] study: unknown study 'nope'; registered studies: \["),
-    (["sweep", "{tmp}/bad_value.toml", "--out", "{tmp}/o"],
-     r"bad_value\.toml: \[grid\] 'contact_pressure' must be a real number in \[0, 50\]; "
-     r"got 99"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "mpi"],
-     r"argument --backend: invalid choice: 'mpi'"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--workers", "2"],
-     r"'workers' is used by backends 'processes' and 'dask'; got backend='serial'"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "processes", "--workers",
-      "0"], r"'workers' must be an int in \[1, inf\); got 0"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--scheduler", "tcp://127.0.0.1:1"],
-     r"'scheduler' is used by backend 'dask' only; got backend='serial'"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/file.txt"],
-     r"'--out' must be a directory; '.*file\.txt' is an existing file"),
+    (
+        ["sweep", "{tmp}/unknown_study.toml", "--out", "{tmp}/o"],
+        r"unknown_study\.toml: \[run\] study: unknown study 'nope'; registered studies: \[",
+    ),
+    (
+        ["sweep", "{tmp}/bad_value.toml", "--out", "{tmp}/o"],
+        r"bad_value\.toml: \[grid\] 'contact_pressure' must be a real number in \[0, 50\]; "
+        r"got 99",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "mpi"],
+        r"argument --backend: invalid choice: 'mpi'",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--workers", "2"],
+        r"'workers' is used by backends 'processes' and 'dask'; got backend='serial'",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "processes", "--workers", "0"],
+        r"'workers' must be an int in \[1, inf\); got 0",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--scheduler", "tcp://127.0.0.1:1"],
+        r"'scheduler' is used by backend 'dask' only; got backend='serial'",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/file.txt"],
+        r"'--out' must be a directory; '.*file\.txt' is an existing file",
+    ),
     (["sweep", "{tmp}/ok.toml", "--out", ""], r"'--out' must name an output directory; got ''"),
-    (["sweep", "{tmp}/wrong_type.toml", "--out", "{tmp}/o"],
-     r"wrong_type\.toml: \[run\] 'seed' must be an int in \[0, inf\); got 'x' \(a TOML string\)"),
-    (["sweep", "{tmp}/huge.toml", "--out", "{tmp}/o"],
-     r"the run has 1,001,000 tasks \(1,001 grid points x 1,000 replications\), more than "
-     r"MAX_TASKS = 1,000,000"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--connect-timeout", "2"],
-     r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler'"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "dask", "--scheduler",
-      "tcp://127.0.0.1:1", "--connect-timeout", "-1"],
-     r"'connect_timeout' must be a real number in \(0, 3600\]; got -1\.0"),
-    (["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "dask", "--workers", "0"],
-     r"'workers' must be an int in \[1, inf\); got 0"),
+    (
+        ["sweep", "{tmp}/wrong_type.toml", "--out", "{tmp}/o"],
+        r"wrong_type\.toml: \[run\] 'seed' must be an int in \[0, inf\); got 'x' \(a TOML string\)",
+    ),
+    (
+        ["sweep", "{tmp}/huge.toml", "--out", "{tmp}/o"],
+        r"the run has 1,001,000 tasks \(1,001 grid points x 1,000 replications\), more than "
+        r"MAX_TASKS = 1,000,000",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--connect-timeout", "2"],
+        r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler'",
+    ),
+    (
+        [
+            "sweep",
+            "{tmp}/ok.toml",
+            "--out",
+            "{tmp}/o",
+            "--backend",
+            "dask",
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+            "--connect-timeout",
+            "-1",
+        ],
+        r"'connect_timeout' must be a real number in \(0, 3600\]; got -1\.0",
+    ),
+    (
+        ["sweep", "{tmp}/ok.toml", "--out", "{tmp}/o", "--backend", "dask", "--workers", "0"],
+        r"'workers' must be an int in \[1, inf\); got 0",
+    ),
     # claims and other CSV files
-    (["claims", "--path", "{tmp}/semicolon.csv"],
-     r"semicolon\.csv: missing columns \[.*\]: the header line has no commas but 1 "
-     r"semicolons, so the file looks semicolon-separated"),
+    (
+        ["claims", "--path", "{tmp}/semicolon.csv"],
+        r"semicolon\.csv: missing columns \[.*\]: the header line has no commas but 1 "
+        r"semicolons, so the file looks semicolon-separated",
+    ),
     (["claims", "--path", "{tmp}/empty.csv"], r"empty\.csv: the file is empty \(0 bytes\)"),
-    (["claims", "--path", "{tmp}/binary.csv"],
-     r"binary\.csv: is a binary file, not CSV text \(NUL byte at offset 2\)"),
+    (
+        ["claims", "--path", "{tmp}/binary.csv"],
+        r"binary\.csv: is a binary file, not CSV text \(NUL byte at offset 2\)",
+    ),
     (["claims", "--path", "{tmp}"], r"is a directory, expected a CSV file"),
     # reproduce
-    (["reproduce", "--project", "{tmp}/missing"],
-     r"'project' must be an existing folder; got '.*missing'"),
+    (
+        ["reproduce", "--project", "{tmp}/missing"],
+        r"'project' must be an existing folder; got '.*missing'",
+    ),
     (["reproduce", "--project", "{tmp}"], r"no study notebooks in '.*notebooks' \(project folder"),
     (["reproduce", "99_nope"], r"'notebooks' must be among \[.*\]; got unknown \['99_nope"),
 ]
@@ -120,13 +190,16 @@ def files(tmp):
     (tmp / "unknown_study.toml").write_text(TOML_OK.replace("toy_poisson", "nope"))
     (tmp / "bad_value.toml").write_text(
         '[run]\nstudy = "strategy_comparison"\nseed = 1\nn_replications = 1\n'
-        "[grid]\ncontact_pressure = [1.0, 99]\n")
+        "[grid]\ncontact_pressure = [1.0, 99]\n"
+    )
     (tmp / "ok.toml").write_text(TOML_OK)
     (tmp / "wrong_type.toml").write_text(TOML_OK.replace("seed = 1", 'seed = "x"'))
     rates = ", ".join(str(1 + i) for i in range(1001))
     (tmp / "huge.toml").write_text(
-        TOML_OK.replace("n_replications = 2", "n_replications = 1000")
-        .replace("rate = [1.0, 2.0]", f"rate = [{rates}]"))
+        TOML_OK.replace("n_replications = 2", "n_replications = 1000").replace(
+            "rate = [1.0, 2.0]", f"rate = [{rates}]"
+        )
+    )
     (tmp / "semicolon.csv").write_text("a;b\n1;2\n")
     (tmp / "empty.csv").write_text("")
     (tmp / "binary.csv").write_bytes(b"\xff\xfe\x00bad")
@@ -153,4 +226,3 @@ def test_the_bad_input_table_covers_every_command():
     commands = {argv[0] for argv, _ in CASES}
     assert {"simulate", "sweep", "bench", "claims", "reproduce"} <= commands
     assert len(CASES) >= 45
-

@@ -31,8 +31,7 @@ def test_root_from_the_environment_relative_to_the_working_directory(tmp_path, m
 
 
 @pytest.mark.parametrize("value", [None, "", "  "])
-def test_root_without_the_variable_is_the_checkout_when_run_from_one(monkeypatch, tmp_path,
-                                                                      value):
+def test_root_without_the_variable_is_the_checkout_when_run_from_one(monkeypatch, tmp_path, value):
     monkeypatch.chdir(tmp_path)
     if value is None:
         monkeypatch.delenv(config.ROOT_ENV, raising=False)

@@ -31,18 +31,28 @@ TIMEOUT = 600
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without anything that could point Python at the checkout."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PYTHON", "MCSTUDY_", "VIRTUAL_ENV", "CONDA_PREFIX"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "MCSTUDY_", "VIRTUAL_ENV", "CONDA_PREFIX"))
+    }
     env.update(PYTHONNOUSERSITE="1", TQDM_DISABLE="1", **extra)
     return env
 
 
 def run(cmd, cwd, check=True, **env):
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=clean_env(**env), text=True,
-                          capture_output=True, timeout=TIMEOUT)
+    proc = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=clean_env(**env),
+        text=True,
+        capture_output=True,
+        timeout=TIMEOUT,
+    )
     if check and proc.returncode != 0:
-        pytest.fail(f"{cmd} exited {proc.returncode}\nstdout:\n{proc.stdout}\n"
-                    f"stderr:\n{proc.stderr}")
+        pytest.fail(
+            f"{cmd} exited {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+        )
     return proc
 
 
@@ -52,8 +62,11 @@ def wheel(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("tree")
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(CHECKOUT / name, src / name)
-    shutil.copytree(CHECKOUT / "src", src / "src",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+    shutil.copytree(
+        CHECKOUT / "src",
+        src / "src",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"),
+    )
     out = tmp_path_factory.mktemp("dist")
     cmd = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", out, src]
     if int(version("setuptools").split(".")[0]) >= 77:  # else pip fetches it for the build
@@ -70,19 +83,29 @@ def make_venv(path: Path, *, with_pip: bool) -> Path:
 
 
 def site_packages(python: Path) -> Path:
-    out = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-              cwd=python.parent)
+    out = run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        cwd=python.parent,
+    )
     return Path(out.stdout.strip())
 
 
 def write_project(root: Path) -> None:
     """A project folder with one notebook that reports where mcstudy and its paths are."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import mcstudy\nfrom mcstudy import config\n"
-        "(config.FIGURES_DIR / 'where.txt').write_text(mcstudy.__file__ + '\\n' + str(config.ROOT))"
-    )])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "import mcstudy\nfrom mcstudy import config\n"
+                "(config.FIGURES_DIR / 'where.txt')"
+                ".write_text(mcstudy.__file__ + '\\n' + str(config.ROOT))"
+            )
+        ]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     (root / "notebooks").mkdir(parents=True)
     nbformat.write(nb, root / "notebooks" / "00_claims_registry.ipynb")
 
@@ -91,8 +114,9 @@ def exercise(bin_dir: Path, work: Path, *, notebooks: bool, **env: str) -> None:
     """Run the installed commands from ``work`` (outside the checkout) and check the results."""
     python, mcstudy = bin_dir / "python", bin_dir / "mcstudy"
     prefix = str(bin_dir.parent.resolve())
-    out = run([python, "-c", "import mcstudy, sys; print(mcstudy.__file__); print(sys.path)"],
-              cwd=work).stdout
+    out = run(
+        [python, "-c", "import mcstudy, sys; print(mcstudy.__file__); print(sys.path)"], cwd=work
+    ).stdout
     assert out.splitlines()[0].startswith(prefix), out
     # neither src/ nor the editable install is visible (the shared dependencies may live in a
     # virtualenv inside the checkout, so compare whole sys.path entries)
@@ -110,15 +134,33 @@ def exercise(bin_dir: Path, work: Path, *, notebooks: bool, **env: str) -> None:
     config = config.replace("n_weeks = 26", "n_weeks = 4")
     config = config.replace("contact_pressure = [0.5, 1.0, 2.0]", "contact_pressure = [1.0]")
     (work / "sweep.toml").write_text(config, encoding="utf-8")
-    run([mcstudy, "sweep", "sweep.toml", "--backend", "dask", "--workers", 2, "--out", "sw",
-         "--no-progress"], cwd=work)
+    run(
+        [
+            mcstudy,
+            "sweep",
+            "sweep.toml",
+            "--backend",
+            "dask",
+            "--workers",
+            2,
+            "--out",
+            "sw",
+            "--no-progress",
+        ],
+        cwd=work,
+    )
     assert (work / "sw" / "summary.csv").is_file()
-    out = run([python, "-c",
-               "import distributed\n"
-               "with distributed.LocalCluster(n_workers=1, processes=True, dashboard_address=None)"
-               " as c, distributed.Client(c) as client:\n"
-               "    print(client.submit(lambda: __import__('mcstudy').__file__).result())"],
-              cwd=work).stdout
+    out = run(
+        [
+            python,
+            "-c",
+            "import distributed\n"
+            "with distributed.LocalCluster(n_workers=1, processes=True, dashboard_address=None)"
+            " as c, distributed.Client(c) as client:\n"
+            "    print(client.submit(lambda: __import__('mcstudy').__file__).result())",
+        ],
+        cwd=work,
+    ).stdout
     assert out.strip().startswith(prefix), out  # the workers import the installed wheel
 
     proc = run([mcstudy, "reproduce"], cwd=work, check=False)
@@ -140,8 +182,21 @@ def exercise(bin_dir: Path, work: Path, *, notebooks: bool, **env: str) -> None:
 
 def test_wheel_installs_and_runs_outside_the_checkout(wheel, tmp_path):
     bin_dir = make_venv(tmp_path / "venv", with_pip=False)
-    run([sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--no-deps",
-         "--no-index", "--quiet", wheel], cwd=tmp_path)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            bin_dir / "python",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            wheel,
+        ],
+        cwd=tmp_path,
+    )
     installed = site_packages(bin_dir / "python")
     assert (installed / "mcstudy" / "data" / "claims.csv").is_file()
     assert (installed / "mcstudy" / "data" / "channels.csv").is_file()
@@ -160,8 +215,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(wheel, tmp_path):
 def test_wheel_installs_with_its_dependencies_from_the_index(wheel, tmp_path):
     # what `pip install mcstudy[cluster]` does: the newest compatible dependencies
     bin_dir = make_venv(tmp_path / "venv", with_pip=True)
-    run([bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[cluster]"],
-        cwd=tmp_path)
+    run([bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[cluster]"], cwd=tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     exercise(bin_dir, work, notebooks=False)  # no Jupyter without the notebooks extra

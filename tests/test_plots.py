@@ -13,13 +13,15 @@ from mcstudy.plots import plot_effects, plot_qini
 
 @pytest.fixture
 def effects() -> pd.DataFrame:
-    return pd.DataFrame({
-        "arm": ["mens", "womens", "mens", "womens"],
-        "outcome": ["visited", "visited", "converted", "converted"],
-        "difference": [0.08, 0.05, 0.007, 0.003],
-        "ci_low": [0.07, 0.04, 0.005, 0.001],
-        "ci_high": [0.09, 0.06, 0.009, 0.005],
-    })
+    return pd.DataFrame(
+        {
+            "arm": ["mens", "womens", "mens", "womens"],
+            "outcome": ["visited", "visited", "converted", "converted"],
+            "difference": [0.08, 0.05, 0.007, 0.003],
+            "ci_low": [0.07, 0.04, 0.005, 0.001],
+            "ci_high": [0.09, 0.06, 0.009, 0.005],
+        }
+    )
 
 
 def test_plot_effects_one_panel_per_outcome(effects):
@@ -74,8 +76,10 @@ def test_plot_qini_draws_each_curve_and_the_random_line():
     rng = np.random.default_rng(0)
     treated = rng.integers(0, 2, 200)
     outcome = rng.integers(0, 2, 200)
-    curves = {"perfect": qini_curve(treated, outcome, np.where(treated, outcome, -outcome)),
-              "random": qini_curve(treated, outcome, rng.random(200))}
+    curves = {
+        "perfect": qini_curve(treated, outcome, np.where(treated, outcome, -outcome)),
+        "random": qini_curve(treated, outcome, rng.random(200)),
+    }
     ax = plot_qini(curves, title="test")
     try:
         lines = ax.get_lines()
@@ -98,8 +102,9 @@ def test_plot_qini_validation():
 
 
 def test_dollar_signs_are_shown_literally():
-    df = pd.DataFrame({"level": ["1) $0 - $100"], "difference": [1.0], "ci_low": [0.5],
-                       "ci_high": [1.5]})
+    df = pd.DataFrame(
+        {"level": ["1) $0 - $100"], "difference": [1.0], "ci_low": [0.5], "ci_high": [1.5]}
+    )
     fig = plot_effects(df, y="level", col=None)
     try:
         assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [r"1) \$0 - \$100"]

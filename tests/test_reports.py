@@ -17,8 +17,11 @@ HILLSTROM_TEXT = (
 
 def write_notebook(path, *sources):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path
@@ -47,21 +50,26 @@ def test_reproduce_executes_renders_and_skips_without_data(project, monkeypatch,
     # the kernel talks over IPC sockets in a temporary folder: no TCP warning, no socket files
     assert "without encryption" not in capfd.readouterr().err
     assert sorted(p.name for p in (project / "notebooks").iterdir()) == [
-        "00_claims_registry.ipynb", "07_real_data_hillstrom.ipynb"]
+        "00_claims_registry.ipynb",
+        "07_real_data_hillstrom.ipynb",
+    ]
 
 
 def test_unknown_notebook_is_a_clear_error(project):
     with pytest.raises(ValueError, match=r"'notebooks' must be among .*unknown \['42_x'\]"):
         reports.reproduce(["42_x"], project=project)
-    assert reports.notebooks_to_run(["07"], project=project) == \
-        reports.notebooks_to_run(["07_real_data_hillstrom.ipynb"], project=project)
+    assert reports.notebooks_to_run(["07"], project=project) == reports.notebooks_to_run(
+        ["07_real_data_hillstrom.ipynb"], project=project
+    )
 
 
 def test_no_notebooks_is_an_error_saying_where_it_looked(tmp_path):
-    with pytest.raises(FileNotFoundError,
-                       match=rf"no study notebooks in '{tmp_path}/notebooks' \(project folder "
-                             rf"'{tmp_path}', from the 'project' argument\).*'mcstudy reproduce "
-                             r"--project DIR' or MCSTUDY_ROOT=DIR"):
+    with pytest.raises(
+        FileNotFoundError,
+        match=rf"no study notebooks in '{tmp_path}/notebooks' \(project folder "
+        rf"'{tmp_path}', from the 'project' argument\).*'mcstudy reproduce "
+        r"--project DIR' or MCSTUDY_ROOT=DIR",
+    ):
         reports.reproduce(project=tmp_path)
     assert not (tmp_path / "figures").exists()  # nothing written
 
@@ -89,8 +97,12 @@ def test_project_must_be_a_path():
 def failing_project(tmp_path):
     nb = tmp_path / "notebooks"
     write_notebook(nb / "00_claims_registry.ipynb", "1")
-    write_notebook(nb / "01_profiles_and_channel_choice.ipynb", "x = 1",
-                   "# the second cell\nraise ValueError('boom:\\n  second line')", "x")
+    write_notebook(
+        nb / "01_profiles_and_channel_choice.ipynb",
+        "x = 1",
+        "# the second cell\nraise ValueError('boom:\\n  second line')",
+        "x",
+    )
     write_notebook(nb / "02_multichannel_purchase_uplift.ipynb", "2")
     return tmp_path
 
@@ -100,19 +112,24 @@ def test_cli_failing_notebook_is_named_and_stops_the_run(failing_project, capsys
     before = failing.read_bytes()
     assert main(["reproduce", "--project", str(failing_project), "--no-html"]) == 1
     out, err = capsys.readouterr()
-    assert "[2/3] 01_profiles_and_channel_choice.ipynb FAILED: cell 2 ('# the second cell'): " \
-           "ValueError: boom: second line" in out
+    assert (
+        "[2/3] 01_profiles_and_channel_choice.ipynb FAILED: cell 2 ('# the second cell'): "
+        "ValueError: boom: second line" in out
+    )
     assert "[3/3] 02_multichannel_purchase_uplift.ipynb NOT RUN: an earlier notebook failed" in out
     assert "1 of 3 notebooks executed (1 failed, 1 not run)" in out
-    assert ("mcstudy reproduce: error: 01_profiles_and_channel_choice.ipynb failed in cell 2 "
-            "('# the second cell'): ValueError: boom: second line") in err
+    assert (
+        "mcstudy reproduce: error: 01_profiles_and_channel_choice.ipynb failed in cell 2 "
+        "('# the second cell'): ValueError: boom: second line"
+    ) in err
     assert "--keep-going" in err
     assert failing.read_bytes() == before  # a half-executed notebook does not replace it
 
 
 def test_keep_going_runs_the_rest(failing_project):
-    runs = reports.reproduce(["01", "02"], project=failing_project, html_reports=False,
-                             keep_going=True)
+    runs = reports.reproduce(
+        ["01", "02"], project=failing_project, html_reports=False, keep_going=True
+    )
     assert [r.status for r in runs] == ["failed", "executed"]
 
 
@@ -140,4 +157,6 @@ def test_hillstrom_default_file_is_the_projects(project, monkeypatch):
     default.parent.mkdir(parents=True)
     default.write_text(HILLSTROM_TEXT, encoding="utf-8")
     assert reports.hillstrom_available(project=project) == (
-        True, f"{str(default)!r} (from the default path)")
+        True,
+        f"{str(default)!r} (from the default path)",
+    )

@@ -20,16 +20,23 @@ def test_output_dir_errors(tmp_path, monkeypatch):
     afile.write_text("x")
     with pytest.raises(ValueError, match=r"'--out' must name an output directory; got ''"):
         check_output_dir("", "--out")
-    with pytest.raises(ValueError, match=r"'out_dir' must be a directory; .*f\.txt' is an "
-                                         r"existing file"):
+    with pytest.raises(
+        ValueError,
+        match=r"'out_dir' must be a directory; .*f\.txt' is an "
+        r"existing file",
+    ):
         check_output_dir(afile, "out_dir")
-    with pytest.raises(ValueError, match=r"'--out' cannot be created: .*f\.txt', on its path, "
-                                         r"is a file"):
+    with pytest.raises(
+        ValueError,
+        match=r"'--out' cannot be created: .*f\.txt', on its path, "
+        r"is a file",
+    ):
         check_output_dir(afile / "sub" / "dir", "--out")
     with pytest.raises(TypeError, match=r"'--out' must be a path"):
         check_output_dir(3, "--out")
     # read-only directories (root ignores permission bits, so the check is simulated)
     monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(ValueError,
-                       match=r"'--out' cannot be written: .* is read-only \(no permission"):
+    with pytest.raises(
+        ValueError, match=r"'--out' cannot be written: .* is read-only \(no permission"
+    ):
         check_output_dir(tmp_path / "new", "--out")

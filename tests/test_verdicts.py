@@ -31,8 +31,11 @@ def test_judge_effect_refuses_an_interval_that_was_not_computed():
     # Before: a NaN interval was judged "not supported".
     with pytest.raises(ValueError, match="'ci_low' must be a real number, not NaN; got nan"):
         judge_effect(math.nan, 0.5)
-    with pytest.raises(ValueError, match=r"'ci_low' must be <= 'ci_high'; got ci_low=0.5 > "
-                       r"ci_high=0.1"):
+    with pytest.raises(
+        ValueError,
+        match=r"'ci_low' must be <= 'ci_high'; got ci_low=0.5 > "
+        r"ci_high=0.1",
+    ):
         judge_effect(0.5, 0.1)
     with pytest.raises(TypeError, match="'ci_high' must be a real number; got '0.5'"):
         judge_effect(0.1, "0.5")
@@ -45,8 +48,19 @@ def test_judge_association_detects_selection_artefacts():
 
 
 def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3, n=100):
-    return Verdict(claim_id, verdict, effect, ci_low, ci_high, "difference", "welch", n,
-                   "causal", "", "02_multichannel_purchase_uplift.ipynb")
+    return Verdict(
+        claim_id,
+        verdict,
+        effect,
+        ci_low,
+        ci_high,
+        "difference",
+        "welch",
+        n,
+        "causal",
+        "",
+        "02_multichannel_purchase_uplift.ipynb",
+    )
 
 
 def test_record_verdict_replaces_earlier_rows(tmp_path):
@@ -71,21 +85,36 @@ def test_verdict_refuses_values_that_make_no_sense():
         _verdict("C000-03", n=-5)
     with pytest.raises(TypeError, match=r"'n' must be an int >= 0; got 12.5"):
         _verdict("C000-03", n=12.5)
-    with pytest.raises(ValueError, match=r"'effect' must be finite and lie in its interval "
-                       r"\[ci_low, ci_high\] = \[0.1, 0.3\] \(or be NaN\); got 0.9"):
+    with pytest.raises(
+        ValueError,
+        match=r"'effect' must be finite and lie in its interval "
+        r"\[ci_low, ci_high\] = \[0.1, 0.3\] \(or be NaN\); got 0.9",
+    ):
         _verdict("C000-03", effect=0.9)
-    with pytest.raises(ValueError, match=r"'ci_low' must be <= 'ci_high'; got ci_low=0.3 > "
-                       r"ci_high=0.1"):
+    with pytest.raises(
+        ValueError,
+        match=r"'ci_low' must be <= 'ci_high'; got ci_low=0.3 > "
+        r"ci_high=0.1",
+    ):
         _verdict("C000-03", ci_low=0.3, ci_high=0.1)
     for verdict in ("supported", "not supported", "artefact", "conditional"):
-        with pytest.raises(ValueError, match=rf"'ci_high' must be a number when 'verdict' is "
-                           rf"'{verdict}' \(only 'not testable' verdicts may lack an interval\)"):
+        with pytest.raises(
+            ValueError,
+            match=rf"'ci_high' must be a number when 'verdict' is "
+            rf"'{verdict}' \(only 'not testable' verdicts may lack an interval\)",
+        ):
             _verdict("C000-03", verdict, effect=math.nan, ci_high=math.nan)
-    with pytest.raises(ValueError, match=r"'not testable' verdict rests on no estimate: .*got "
-                       r"\{'effect': 0.2, 'ci_low': 0.1, 'ci_high': 0.3, 'n': 100\}"):
+    with pytest.raises(
+        ValueError,
+        match=r"'not testable' verdict rests on no estimate: .*got "
+        r"\{'effect': 0.2, 'ci_low': 0.1, 'ci_high': 0.3, 'n': 100\}",
+    ):
         _verdict("C000-01", "not testable")
-    with pytest.raises(TypeError, match=r"'effect' must be a real number \(NaN allowed\); got "
-                       r"'0.2'"):
+    with pytest.raises(
+        TypeError,
+        match=r"'effect' must be a real number \(NaN allowed\); got "
+        r"'0.2'",
+    ):
         _verdict("C000-03", effect="0.2")
     with pytest.raises(TypeError, match=r"'claim_id' must be a str; got 3"):
         _verdict(3)
@@ -93,22 +122,39 @@ def test_verdict_refuses_values_that_make_no_sense():
     assert math.isnan(_verdict("C000-03", effect=math.nan).effect)
     assert _verdict("C000-03", ci_high=math.inf).ci_high == math.inf
     assert _verdict("C000-03", effect=np.float64(0.2), n=np.int64(7)).n == 7
-    untestable = Verdict("C000-01", "not testable", math.nan, math.nan, math.nan, "",
-                         "registry", 0, "none", "definition", "00_claims_registry.ipynb")
+    untestable = Verdict(
+        "C000-01",
+        "not testable",
+        math.nan,
+        math.nan,
+        math.nan,
+        "",
+        "registry",
+        0,
+        "none",
+        "definition",
+        "00_claims_registry.ipynb",
+    )
     assert untestable.n == 0
 
 
 def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
     path = tmp_path / "verdicts.csv"
-    with pytest.raises(ValueError, match=r"'claim_id' must be an id of the claims registry "
-                       r"\(data/claims.csv, \d+ claims, e.g. \['C000-01', .*\]\); got "
-                       r"'C999-01'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'claim_id' must be an id of the claims registry "
+        r"\(data/claims.csv, \d+ claims, e.g. \['C000-01', .*\]\); got "
+        r"'C999-01'",
+    ):
         record_verdict(_verdict("C999-01"), path)
     assert not path.exists()  # nothing written
     registry = pd.DataFrame({"claim_id": ["X-1", "X-2"]})
     record_verdict(_verdict("X-2"), path, claims=registry)
-    with pytest.raises(ValueError, match=r"\(the 'claims' frame, 2 claims, e.g. \['X-1', "
-                       r"'X-2'\]\); got 'C001-05'"):
+    with pytest.raises(
+        ValueError,
+        match=r"\(the 'claims' frame, 2 claims, e.g. \['X-1', "
+        r"'X-2'\]\); got 'C001-05'",
+    ):
         record_verdict(_verdict("C001-05"), path, claims=registry)
     csv = tmp_path / "claims.csv"
     load_claims().to_csv(csv, index=False)
@@ -147,6 +193,8 @@ def test_weakest():
         weakest([])
     with pytest.raises(ValueError, match=r"'verdict' must be one of .*; got 'maybe'"):
         weakest(["supported", "maybe"])
+
+
 def test_committed_verdicts_are_valid():
     # Every row of results/verdicts.csv passes the checks of Verdict and of the registry.
     table = load_verdicts()

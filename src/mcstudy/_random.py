@@ -60,11 +60,14 @@ def seed_sequence(rng: object, name: str = "rng") -> np.random.SeedSequence:
         return np.random.SeedSequence()
     if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
         if rng < 0:
-            raise ValueError(f"{name!r} must be None, a non-negative int seed, a SeedSequence "
-                             f"or a Generator; got {rng!r}.")
+            raise ValueError(
+                f"{name!r} must be None, a non-negative int seed, a SeedSequence "
+                f"or a Generator; got {rng!r}."
+            )
         return np.random.SeedSequence(int(rng))
-    raise TypeError(f"{name!r} must be None, an int seed, a SeedSequence or a Generator; "
-                    f"got {rng!r}.")
+    raise TypeError(
+        f"{name!r} must be None, an int seed, a SeedSequence or a Generator; got {rng!r}."
+    )
 
 
 def root_seed(ss: np.random.SeedSequence) -> object:
@@ -78,8 +81,9 @@ def block_generator(ss: np.random.SeedSequence, block: int) -> np.random.Generat
     The stream of a block depends only on the root and the block number, never on how many
     threads run the blocks or in which order.
     """
-    return np.random.Generator(np.random.PCG64(
-        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, block))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, block)))
+    )
 
 
 _MAX_RUN_SEED = 2**63 - 1

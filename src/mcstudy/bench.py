@@ -18,8 +18,9 @@ def _peak_memory_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB else
 
 
-def run_benchmark(n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=None,
-                  rng=0) -> dict:
+def run_benchmark(
+    n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=None, rng=0
+) -> dict:
     """Time one simulation of the default population under the default (siloed) strategy.
 
     A small warm-up run first compiles the kernel, so the timing excludes compilation; its
@@ -53,8 +54,9 @@ def run_benchmark(n_customers: int = 1_000_000, n_weeks: int = 52, *, n_threads=
     simulate(PopulationSpec(n_customers=100), n_weeks=2, n_journeys=10, rng=rng)
     compile_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    result = simulate(PopulationSpec(n_customers=n_customers), n_weeks=n_weeks,
-                      n_threads=n_threads, rng=rng)
+    result = simulate(
+        PopulationSpec(n_customers=n_customers), n_weeks=n_weeks, n_threads=n_threads, rng=rng
+    )
     seconds = time.perf_counter() - start
     return {
         "customers": n_customers,

@@ -34,8 +34,14 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         raise ValueError(f"'--strategy' names each arm once; got {repeated} more than once.")
     params = {} if args.pressure is None else {"contact_pressure": args.pressure}
     arms = {name: make_strategy(name, **params) for name in names}
-    result = simulate(PopulationSpec(n_customers=args.customers), arms, n_weeks=args.weeks,
-                      n_threads=args.threads, rng=args.seed, progress=None)
+    result = simulate(
+        PopulationSpec(n_customers=args.customers),
+        arms,
+        n_weeks=args.weeks,
+        n_threads=args.threads,
+        rng=args.seed,
+        progress=None,
+    )
     out.mkdir(parents=True, exist_ok=True)
     for name in ("customers", "weekly", "journeys", "costs"):
         getattr(result, name).to_parquet(out / f"{name}.parquet", index=False)
@@ -76,25 +82,38 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
     root = Path(args.project).expanduser().resolve() if args.project else config.ROOT
     try:
-        runs = reproduce(args.notebooks or None, project=args.project,
-                         html_reports=not args.no_html, keep_going=args.keep_going, on_event=show)
+        runs = reproduce(
+            args.notebooks or None,
+            project=args.project,
+            html_reports=not args.no_html,
+            keep_going=args.keep_going,
+            on_event=show,
+        )
     except ImportError as exc:  # the notebooks extra is not installed
         print(f"mcstudy reproduce: error: {exc}", file=sys.stderr)
         return 2
-    counts = {status: sum(r.status == status for r in runs)
-              for status in ("executed", "skipped", "failed", "not run")}
-    others = ", ".join(f"{n} {status}" for status, n in counts.items()
-                       if n and status != "executed")
+    counts = {
+        status: sum(r.status == status for r in runs)
+        for status in ("executed", "skipped", "failed", "not run")
+    }
+    others = ", ".join(
+        f"{n} {status}" for status, n in counts.items() if n and status != "executed"
+    )
     written = "figures/, results/" + ("" if args.no_html else ", reports/index.html")
-    print(f"{counts['executed']} of {len(runs)} notebooks executed"
-          f"{f' ({others})' if others else ''}; {written} in {root}")
+    print(
+        f"{counts['executed']} of {len(runs)} notebooks executed"
+        f"{f' ({others})' if others else ''}; {written} in {root}"
+    )
     for run in runs:
         if run.status == "failed":
             print(f"mcstudy reproduce: error: {run.name} failed in {run.reason}", file=sys.stderr)
     if counts["failed"]:
         if counts["not run"]:
-            print("mcstudy reproduce: stopped at the first failed notebook; --keep-going runs "
-                  "the remaining ones too.", file=sys.stderr)
+            print(
+                "mcstudy reproduce: stopped at the first failed notebook; --keep-going runs "
+                "the remaining ones too.",
+                file=sys.stderr,
+            )
         return 1
     return 0
 
@@ -153,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("claims", help="summarise the claims registry by document, topic and kind")
-    p.add_argument("--path", default=None,
-                   help="claims CSV (default: the registry shipped with mcstudy)")
+    p.add_argument(
+        "--path", default=None, help="claims CSV (default: the registry shipped with mcstudy)"
+    )
     p.set_defaults(func=_cmd_claims)
 
     p = sub.add_parser(
@@ -169,8 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", choices=("serial", "processes", "dask"), default="serial")
     p.add_argument("--workers", type=int, metavar="N", help="processes, or LocalCluster workers")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://host:8786")
-    p.add_argument("--connect-timeout", type=float, metavar="SECONDS", default=None,
-                   help="wait for the --scheduler this long before giving up (default: 5)")
+    p.add_argument(
+        "--connect-timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="wait for the --scheduler this long before giving up (default: 5)",
+    )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.add_argument("--example", action="store_true", help="print an example config and exit")
     p.set_defaults(func=_cmd_sweep)
@@ -181,11 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customers", type=int, default=10_000, help="number of customers")
     p.add_argument("--weeks", type=int, default=52, help="weeks to simulate")
     p.add_argument("--seed", type=int, default=0, help="root random seed")
-    p.add_argument("--strategy", action="append", choices=sorted(STRATEGIES),
-                   help="strategy; repeat to randomise customers to several arms "
-                        "(default: siloed)")
-    p.add_argument("--pressure", type=float, default=None,
-                   help="contact pressure, contacts per customer per week (strategy default)")
+    p.add_argument(
+        "--strategy",
+        action="append",
+        choices=sorted(STRATEGIES),
+        help="strategy; repeat to randomise customers to several arms (default: siloed)",
+    )
+    p.add_argument(
+        "--pressure",
+        type=float,
+        default=None,
+        help="contact pressure, contacts per customer per week (strategy default)",
+    )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all CPUs)")
     p.add_argument("--out", required=True, help="output directory")
     p.set_defaults(func=_cmd_simulate)
@@ -199,10 +231,17 @@ def build_parser() -> argparse.ArgumentParser:
         "notebook fails (it stops there unless --keep-going), 2 if there is nothing to run.",
     )
     p.add_argument("notebooks", nargs="*", help="notebooks to run (default: all, in order)")
-    p.add_argument("--project", metavar="DIR", default=None,
-                   help="project folder with notebooks/ (default: see above)")
-    p.add_argument("--keep-going", action="store_true",
-                   help="after a failed notebook, run the remaining ones too")
+    p.add_argument(
+        "--project",
+        metavar="DIR",
+        default=None,
+        help="project folder with notebooks/ (default: see above)",
+    )
+    p.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="after a failed notebook, run the remaining ones too",
+    )
     p.add_argument("--no-html", action="store_true", help="do not render reports/")
     p.set_defaults(func=_cmd_reproduce)
 

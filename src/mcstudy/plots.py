@@ -18,8 +18,6 @@ from mcstudy._validation import check_frame
 __all__ = ["plot_effects", "plot_qini", "save_figure"]
 
 
-
-
 def _text(value) -> str:
     """Label text with ``$`` escaped, so that "$100" is not read as mathtext."""
     return str(value).replace("$", r"\$")
@@ -90,10 +88,15 @@ def plot_effects(
         raise ValueError("'effects' has no rows to plot.")
     panels = _order(effects[col]) if col is not None else [None]
     hues = _order(effects[hue]) if hue is not None else [None]
-    n_rows = max(len(_order(effects[y] if p is None else effects.loc[effects[col] == p, y]))
-                 for p in panels)
-    fig, axes = plt.subplots(1, len(panels), squeeze=False,
-                             figsize=(panel_width * len(panels), 1.2 + row_height * n_rows))
+    n_rows = max(
+        len(_order(effects[y] if p is None else effects.loc[effects[col] == p, y])) for p in panels
+    )
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        squeeze=False,
+        figsize=(panel_width * len(panels), 1.2 + row_height * n_rows),
+    )
     colours = dict(zip(hues, sns.color_palette(n_colors=len(hues)), strict=True))
     offsets = np.linspace(-0.2, 0.2, len(hues)) if len(hues) > 1 else np.zeros(1)
     for ax, panel in zip(axes[0], panels, strict=True):
@@ -105,8 +108,15 @@ def plot_effects(
             pos = sub[y].map(position).to_numpy(dtype=float) + offset
             est = sub[x].to_numpy(dtype=float)
             err = np.vstack([est - sub[low].to_numpy(float), sub[high].to_numpy(float) - est])
-            ax.errorbar(est, pos, xerr=err, fmt="o", capsize=3, color=colours[level],
-                        label=None if level is None else _text(level))
+            ax.errorbar(
+                est,
+                pos,
+                xerr=err,
+                fmt="o",
+                capsize=3,
+                color=colours[level],
+                label=None if level is None else _text(level),
+            )
         if reference is not None:
             ax.axvline(reference, color="0.5", linestyle="--", linewidth=1)
         ax.set_yticks(range(len(rows)), [_text(r) for r in rows])
@@ -163,8 +173,7 @@ def plot_qini(
         _, ax = plt.subplots(figsize=(5.0, 4.0))
     colours = sns.color_palette(n_colors=len(curves))
     for colour, (label, curve) in zip(colours, curves.items(), strict=True):
-        ax.plot(curve["fraction_targeted"], curve["incremental"], label=_text(label),
-                color=colour)
+        ax.plot(curve["fraction_targeted"], curve["incremental"], label=_text(label), color=colour)
     end = float(next(iter(curves.values()))["incremental"].iloc[-1])
     ax.plot([0.0, 1.0], [0.0, end], color="0.5", linestyle="--", label="random targeting")
     ax.set_xlabel("fraction of customers targeted (by decreasing score)")

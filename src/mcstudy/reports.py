@@ -84,21 +84,35 @@ class _Project(NamedTuple):
 def _project(project: str | Path | None) -> _Project:
     """The folders of ``project`` (config's when None) and where its Hillstrom file is."""
     if project is None:
-        return _Project(config.ROOT, config.ROOT_ORIGIN, config.NOTEBOOKS_DIR,
-                        config.FIGURES_DIR, config.RESULTS_DIR, config.REPORTS_DIR,
-                        locate_hillstrom())
+        return _Project(
+            config.ROOT,
+            config.ROOT_ORIGIN,
+            config.NOTEBOOKS_DIR,
+            config.FIGURES_DIR,
+            config.RESULTS_DIR,
+            config.REPORTS_DIR,
+            locate_hillstrom(),
+        )
     if not isinstance(project, str | os.PathLike):
         raise TypeError(f"'project' must be a path (str or Path); got {project!r}.")
     root = Path(project).expanduser().resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"'project' must be an existing folder; got {str(root)!r}.")
     hillstrom = locate_hillstrom(default=root / "data" / "external" / "hillstrom.csv")
-    return _Project(root, "the 'project' argument", root / "notebooks", root / "figures",
-                    root / "results", root / "reports", hillstrom)
+    return _Project(
+        root,
+        "the 'project' argument",
+        root / "notebooks",
+        root / "figures",
+        root / "results",
+        root / "reports",
+        hillstrom,
+    )
 
 
-def notebooks_to_run(names: Iterable[str] | None = None, *,
-                     project: str | Path | None = None) -> list[Path]:
+def notebooks_to_run(
+    names: Iterable[str] | None = None, *, project: str | Path | None = None
+) -> list[Path]:
     """Study notebooks of the project, in order; ``names`` restricts them.
 
     Parameters
@@ -197,10 +211,18 @@ def _execute(path: Path, timeout: int, env: dict[str, str]) -> str:
     try:
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory(prefix="mcstudy-kernel-") as sockets:
-            km = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentPython(),
-                               transport="ipc", ip=str(Path(sockets) / "kernel"))
+            km = KernelManager(
+                kernel_name="python3",
+                kernel_spec_manager=CurrentPython(),
+                transport="ipc",
+                ip=str(Path(sockets) / "kernel"),
+            )
             client = NotebookClient(
-                nb, km=km, timeout=timeout, kernel_name="python3", record_timing=False,
+                nb,
+                km=km,
+                timeout=timeout,
+                kernel_name="python3",
+                record_timing=False,
                 resources={"metadata": {"path": str(path.parent)}},
                 on_cell_start=lambda cell, cell_index: started.update(index=cell_index),
             )
@@ -234,19 +256,27 @@ def _write_index(runs: list[NotebookRun], out_dir: Path) -> Path:
         if run.html is not None:
             items.append(f'<li><a href="{run.html.name}">{html.escape(run.name)}</a></li>')
         else:
-            items.append(f"<li>{html.escape(run.name)} — {run.status}: "
-                         f"{html.escape(run.reason)}</li>")
-    page = ("<!doctype html><meta charset='utf-8'><title>mcstudy reports</title>"
-            "<h1>mcstudy: study notebooks</h1><ol>" + "".join(items) + "</ol>")
+            items.append(
+                f"<li>{html.escape(run.name)} — {run.status}: {html.escape(run.reason)}</li>"
+            )
+    page = (
+        "<!doctype html><meta charset='utf-8'><title>mcstudy reports</title>"
+        "<h1>mcstudy: study notebooks</h1><ol>" + "".join(items) + "</ol>"
+    )
     index = out_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
 
 
-def reproduce(names: Iterable[str] | None = None, *, project: str | Path | None = None,
-              html_reports: bool = True, timeout: int = 1800, keep_going: bool = False,
-              on_event: Callable[[str, int, int, NotebookRun | None], None] | None = None,
-              ) -> list[NotebookRun]:
+def reproduce(
+    names: Iterable[str] | None = None,
+    *,
+    project: str | Path | None = None,
+    html_reports: bool = True,
+    timeout: int = 1800,
+    keep_going: bool = False,
+    on_event: Callable[[str, int, int, NotebookRun | None], None] | None = None,
+) -> list[NotebookRun]:
     """Execute the study notebooks in order and render the HTML reports.
 
     Parameters
@@ -303,9 +333,13 @@ def reproduce(names: Iterable[str] | None = None, *, project: str | Path | None 
             on_event(path.name, i, len(paths), None)
         start = time.perf_counter()
         if path.name in _NEEDS_HILLSTROM and not proj.hillstrom.found:
-            run = NotebookRun(path.name, "skipped", 0.0,
-                              f"Hillstrom data not found: {proj.hillstrom.describe()} "
-                              f"(set {config.HILLSTROM_ENV})")
+            run = NotebookRun(
+                path.name,
+                "skipped",
+                0.0,
+                f"Hillstrom data not found: {proj.hillstrom.describe()} "
+                f"(set {config.HILLSTROM_ENV})",
+            )
         elif error := _execute(path, timeout, env):
             failed = True
             run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)

@@ -97,8 +97,9 @@ class Verdict:
             if not isinstance(value, str):
                 raise TypeError(f"{name!r} must be a str; got {value!r}.")
         if not self.claim_id.strip():
-            raise ValueError(f"'claim_id' must be a claim id such as 'C001-06'; got "
-                             f"{self.claim_id!r}.")
+            raise ValueError(
+                f"'claim_id' must be a claim id such as 'C001-06'; got {self.claim_id!r}."
+            )
         check_option(self.verdict, "verdict", VERDICTS)
         check_option(self.evidence, "evidence", EVIDENCE)
         if isinstance(self.n, bool) or not isinstance(self.n, Integral):
@@ -111,9 +112,11 @@ class Verdict:
                 raise TypeError(f"{name!r} must be a real number (NaN allowed); got {value!r}.")
         effect, low, high = float(self.effect), float(self.ci_low), float(self.ci_high)
         if self.verdict == VERDICT_NOT_TESTABLE:
-            numbers = {name: value for name, value in
-                       (("effect", effect), ("ci_low", low), ("ci_high", high))
-                       if not math.isnan(value)}
+            numbers = {
+                name: value
+                for name, value in (("effect", effect), ("ci_low", low), ("ci_high", high))
+                if not math.isnan(value)
+            }
             if self.n != 0:
                 numbers["n"] = int(self.n)
             if numbers:
@@ -129,8 +132,9 @@ class Verdict:
                     f"{VERDICT_NOT_TESTABLE!r} verdicts may lack an interval); got nan."
                 )
         if low > high:
-            raise ValueError(f"'ci_low' must be <= 'ci_high'; got ci_low={low!r} > "
-                             f"ci_high={high!r}.")
+            raise ValueError(
+                f"'ci_low' must be <= 'ci_high'; got ci_low={low!r} > ci_high={high!r}."
+            )
         if math.isinf(effect) or not (math.isnan(effect) or low <= effect <= high):
             raise ValueError(
                 f"'effect' must be finite and lie in its interval [ci_low, ci_high] = "
@@ -142,8 +146,9 @@ class Verdict:
         return pd.DataFrame([asdict(self)])
 
 
-def judge_effect(ci_low: float, ci_high: float, *, direction: int = 1,
-                 claimed: float | None = None) -> str:
+def judge_effect(
+    ci_low: float, ci_high: float, *, direction: int = 1, claimed: float | None = None
+) -> str:
     """Verdict on a claimed effect from the confidence interval of its estimate.
 
     Parameters
@@ -179,8 +184,9 @@ def judge_effect(ci_low: float, ci_high: float, *, direction: int = 1,
         if math.isnan(value):
             raise ValueError(f"{name!r} must be a real number, not NaN; got {value!r}.")
     if ci_low > ci_high:
-        raise ValueError(f"'ci_low' must be <= 'ci_high'; got ci_low={ci_low!r} > "
-                         f"ci_high={ci_high!r}.")
+        raise ValueError(
+            f"'ci_low' must be <= 'ci_high'; got ci_low={ci_low!r} > ci_high={ci_high!r}."
+        )
     low, high = sorted((direction * ci_low, direction * ci_high))
     if not low > 0:
         return "not supported"
@@ -189,8 +195,9 @@ def judge_effect(ci_low: float, ci_high: float, *, direction: int = 1,
     return "conditional"
 
 
-def judge_association(observational_ci: tuple[float, float], causal_ci: tuple[float, float],
-                      *, direction: int = 1) -> str:
+def judge_association(
+    observational_ci: tuple[float, float], causal_ci: tuple[float, float], *, direction: int = 1
+) -> str:
     """Verdict on "X goes with more Y" when both the association and the causal effect are known.
 
     Returns ``"artefact"`` when the observational association is on the claimed side but the
@@ -204,8 +211,9 @@ def judge_association(observational_ci: tuple[float, float], causal_ci: tuple[fl
     return "not supported"
 
 
-def record_untestable(claims: pd.DataFrame, notebook: str,
-                      path: str | Path | None = None) -> pd.DataFrame:
+def record_untestable(
+    claims: pd.DataFrame, notebook: str, path: str | Path | None = None
+) -> pd.DataFrame:
     """Record a ``not testable`` verdict for every claim the registry marks ``not-testable``.
 
     The reason recorded is the registry's note; ``claims`` is also the registry the claim
@@ -213,8 +221,19 @@ def record_untestable(claims: pd.DataFrame, notebook: str,
     """
     rows = []
     for claim in claims[claims["kind"] == KIND_NOT_TESTABLE].itertuples(index=False):
-        verdict = Verdict(claim.claim_id, VERDICT_NOT_TESTABLE, float("nan"), float("nan"),
-                          float("nan"), "", "registry", 0, "none", claim.note, notebook)
+        verdict = Verdict(
+            claim.claim_id,
+            VERDICT_NOT_TESTABLE,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            "",
+            "registry",
+            0,
+            "none",
+            claim.note,
+            notebook,
+        )
         rows.append(record_verdict(verdict, path, claims=claims))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
@@ -227,16 +246,22 @@ def _registry_ids(claims: pd.DataFrame | str | Path | None) -> tuple[set[str], s
     elif isinstance(claims, pd.DataFrame):
         source = "the 'claims' frame"
         if "claim_id" not in claims.columns:
-            raise ValueError(f"'claims' must have a 'claim_id' column; it has columns "
-                             f"{list(claims.columns)}.")
+            raise ValueError(
+                f"'claims' must have a 'claim_id' column; it has columns {list(claims.columns)}."
+            )
     else:
-        raise TypeError(f"'claims' must be a DataFrame, a path or None; got "
-                        f"{type(claims).__name__}.")
+        raise TypeError(
+            f"'claims' must be a DataFrame, a path or None; got {type(claims).__name__}."
+        )
     return set(claims["claim_id"].astype(str)), source
 
 
-def record_verdict(verdict: Verdict, path: str | Path | None = None, *,
-                   claims: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def record_verdict(
+    verdict: Verdict,
+    path: str | Path | None = None,
+    *,
+    claims: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
     """Write ``verdict`` into the verdicts table (replacing an earlier one for the claim).
 
     Parameters
@@ -287,8 +312,12 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
     """Read the verdicts table written by :func:`record_verdict`."""
     path = Path(path) if path is not None else config.VERDICTS_CSV
     text = ["claim_id", "verdict", "measure", "method", "evidence", "condition", "notebook"]
-    df = pd.read_csv(path, dtype={c: str for c in text}, keep_default_na=False,
-                     na_values={c: [""] for c in ("effect", "ci_low", "ci_high")})
+    df = pd.read_csv(
+        path,
+        dtype={c: str for c in text},
+        keep_default_na=False,
+        na_values={c: [""] for c in ("effect", "ci_low", "ci_high")},
+    )
     return df
 
 
@@ -308,14 +337,19 @@ def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """
     out = {}
     for title, rows in (("by document and kind", "source"), ("by topic and kind", "topic")):
-        table = pd.crosstab(claims[rows], claims["kind"], margins=True, margins_name="total",
-                            dropna=False)
+        table = pd.crosstab(
+            claims[rows], claims["kind"], margins=True, margins_name="total", dropna=False
+        )
         table.columns.name = None
         out[title] = table
-    out["by notebook"] = (claims["notebook"].value_counts(sort=False).rename("claims")
-                          .to_frame().rename_axis("notebook"))
+    out["by notebook"] = (
+        claims["notebook"]
+        .value_counts(sort=False)
+        .rename("claims")
+        .to_frame()
+        .rename_axis("notebook")
+    )
     return out
-
 
 
 #: Verdicts on a testable claim from the weakest to the strongest, for combining the parts of

@@ -33,8 +33,17 @@ CLAIM_KINDS = ("simulation", "real-data", "consistency", "not-testable")
 KIND_NOT_TESTABLE = "not-testable"
 #: What a claim is about.
 CLAIM_TOPICS = (
-    "uplift", "intrusiveness", "attention", "permission", "integration", "profiles",
-    "cross-channel", "cost-to-serve", "attribution", "service", "other",
+    "uplift",
+    "intrusiveness",
+    "attention",
+    "permission",
+    "integration",
+    "profiles",
+    "cross-channel",
+    "cost-to-serve",
+    "attribution",
+    "service",
+    "other",
 )
 #: The five source documents in ``shared/seeds/``.
 SOURCE_DOCUMENTS = (

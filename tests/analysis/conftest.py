@@ -21,22 +21,25 @@ def customers() -> pd.DataFrame:
     arm = rng.choice(["control", "mens_email", "womens_email"], n)
     past_spend = rng.gamma(2.0, 100.0, n)
     p_multi = 1 / (1 + np.exp(-(past_spend - 300) / 100))
-    past_channel = np.where(rng.random(n) < p_multi, "multichannel",
-                            rng.choice(["phone", "web"], n))
+    past_channel = np.where(
+        rng.random(n) < p_multi, "multichannel", rng.choice(["phone", "web"], n)
+    )
     visited = (rng.random(n) < np.where(arm == "control", 0.10, 0.25)).astype(int)
     converted = visited * (rng.random(n) < 0.4)
     spend = converted * rng.gamma(2.0, 25.0, n)
-    return pd.DataFrame({
-        "customer_id": np.arange(n),
-        "arm": pd.Categorical(arm, categories=["control", "mens_email", "womens_email"]),
-        "past_channel": pd.Categorical(past_channel, ["phone", "web", "multichannel"]),
-        "past_spend": past_spend,
-        "area": rng.choice(["urban", "rural"], n),
-        "visited": visited,
-        "converted": converted,
-        "spend": spend,
-        "spend_next_year": 0.01 * past_spend + rng.normal(0, 1, n),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": np.arange(n),
+            "arm": pd.Categorical(arm, categories=["control", "mens_email", "womens_email"]),
+            "past_channel": pd.Categorical(past_channel, ["phone", "web", "multichannel"]),
+            "past_spend": past_spend,
+            "area": rng.choice(["urban", "rural"], n),
+            "visited": visited,
+            "converted": converted,
+            "spend": spend,
+            "spend_next_year": 0.01 * past_spend + rng.normal(0, 1, n),
+        }
+    )
 
 
 @pytest.fixture
@@ -48,13 +51,15 @@ def heterogeneous() -> pd.DataFrame:
     treated = rng.integers(0, 2, n)
     p = 0.05 + treated * np.where(segment == "new", 0.12, 0.02)
     converted = (rng.random(n) < p).astype(int)
-    return pd.DataFrame({
-        "arm": np.where(treated == 1, "email", "control"),
-        "treated": treated,
-        "segment": pd.Categorical(segment, categories=["old", "new"]),
-        "age": rng.normal(40, 10, n),
-        "converted": converted,
-    })
+    return pd.DataFrame(
+        {
+            "arm": np.where(treated == 1, "email", "control"),
+            "treated": treated,
+            "segment": pd.Categorical(segment, categories=["old", "new"]),
+            "age": rng.normal(40, 10, n),
+            "converted": converted,
+        }
+    )
 
 
 @pytest.fixture
@@ -66,8 +71,9 @@ def confounded() -> pd.DataFrame:
     multi = rng.random(n) < 1 / (1 + np.exp(-(past - 3)))
     group = np.where(multi, "multi", rng.choice(["phone", "web"], n))
     bought = (rng.random(n) < 0.02 * np.exp(0.4 * past)).astype(int)
-    return pd.DataFrame({"group": group, "past": past, "bought": bought,
-                         "spend": bought * rng.gamma(2.0, 30.0, n)})
+    return pd.DataFrame(
+        {"group": group, "past": past, "bought": bought, "spend": bought * rng.gamma(2.0, 30.0, n)}
+    )
 
 
 @pytest.fixture

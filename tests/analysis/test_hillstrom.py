@@ -24,17 +24,20 @@ def table() -> pd.DataFrame:
     arm = rng.choice(["control", "mens_email", "womens_email"], n)
     converted = (rng.random(n) < np.where(arm == "control", 0.05, 0.12)).astype(int)
     mens = rng.integers(0, 2, n)
-    return pd.DataFrame({
-        "arm": pd.Categorical(arm, ["control", "mens_email", "womens_email"]),
-        "past_channel": pd.Categorical(rng.choice(["phone", "web", "multichannel"], n),
-                                       ["phone", "web", "multichannel"]),
-        "recency_months": rng.integers(1, 13, n),
-        "past_spend_usd": rng.gamma(2.0, 150.0, n),
-        "bought_mens": mens,
-        "bought_womens": np.where(mens == 0, 1, rng.integers(0, 2, n)),
-        "converted": converted,
-        "spend_usd": converted * rng.gamma(2.0, 50.0, n),
-    })
+    return pd.DataFrame(
+        {
+            "arm": pd.Categorical(arm, ["control", "mens_email", "womens_email"]),
+            "past_channel": pd.Categorical(
+                rng.choice(["phone", "web", "multichannel"], n), ["phone", "web", "multichannel"]
+            ),
+            "recency_months": rng.integers(1, 13, n),
+            "past_spend_usd": rng.gamma(2.0, 150.0, n),
+            "bought_mens": mens,
+            "bought_womens": np.where(mens == 0, 1, rng.integers(0, 2, n)),
+            "converted": converted,
+            "spend_usd": converted * rng.gamma(2.0, 50.0, n),
+        }
+    )
 
 
 def test_analysis_columns(table):
@@ -62,22 +65,35 @@ def test_email_experiment_statistics_match_the_underlying_estimators(table):
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
     effect = arm_effects(table, outcomes=["converted"]).set_index("arm").loc["mens_email"]
     assert stats.loc["mens_email_conversion_diff", "estimate"] == pytest.approx(
-        effect["difference"])
+        effect["difference"]
+    )
     mens = table.loc[table["arm"] == "mens_email", "converted"].mean()
     assert stats.loc["mens_email_conversion_relative_lift", "estimate"] == pytest.approx(
-        mens / control["converted"].mean() - 1)
+        mens / control["converted"].mean() - 1
+    )
     assert (stats["ci_low"] <= stats["estimate"]).all()
     assert (stats["estimate"] <= stats["ci_high"]).all()
 
 
 def test_real_vs_simulated(table):
     real = email_experiment_statistics(add_analysis_columns(table))
-    sim = pd.DataFrame({"metric": list(EMAIL_EXPERIMENT_METRICS),
-                        "mean": np.arange(8.0), "ci_low": np.arange(8.0) - 1,
-                        "ci_high": np.arange(8.0) + 1})
+    sim = pd.DataFrame(
+        {
+            "metric": list(EMAIL_EXPERIMENT_METRICS),
+            "mean": np.arange(8.0),
+            "ci_low": np.arange(8.0) - 1,
+            "ci_high": np.arange(8.0) + 1,
+        }
+    )
     out = real_vs_simulated(real, {"sim": sim.iloc[::-1]})
-    assert list(out.columns) == ["real", "real_ci_low", "real_ci_high", "sim_mean", "sim_ci_low",
-                                 "sim_ci_high"]
+    assert list(out.columns) == [
+        "real",
+        "real_ci_low",
+        "real_ci_high",
+        "sim_mean",
+        "sim_ci_low",
+        "sim_ci_high",
+    ]
     assert out["sim_mean"].tolist() == list(np.arange(8.0))  # aligned by metric, not row order
     with pytest.raises(ValueError, match=r"simulated\['sim'\] is missing metrics \["):
         real_vs_simulated(real, {"sim": sim.iloc[1:]})

@@ -1,6 +1,5 @@
 """Tests for mcstudy.analysis.observational: adjusted comparisons and relative lifts."""
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -16,9 +15,15 @@ from mcstudy.analysis import (
 
 # ---- adjusted_comparison -----------------------------------------------------------------
 
+
 def test_adjustment_removes_confounded_difference(customers):
-    result = adjusted_comparison(customers, group="past_channel", outcome="spend_next_year",
-                                 covariates=["past_spend", "area"], reference="phone")
+    result = adjusted_comparison(
+        customers,
+        group="past_channel",
+        outcome="spend_next_year",
+        covariates=["past_spend", "area"],
+        reference="phone",
+    )
     assert isinstance(result, AdjustedComparison)
     summary = result.summary()
     multi = summary.set_index("group").loc["multichannel"]
@@ -27,15 +32,18 @@ def test_adjustment_removes_confounded_difference(customers):
     assert multi["ci_low"] < 0 < multi["ci_high"]
     assert summary["method"].iloc[0].startswith("OLS, HC3")
     # Known answer: the same model fitted directly with statsmodels.
-    fit = smf.ols("spend_next_year ~ C(past_channel, Treatment('phone')) + past_spend + area",
-                  customers).fit(cov_type="HC3")
+    fit = smf.ols(
+        "spend_next_year ~ C(past_channel, Treatment('phone')) + past_spend + area", customers
+    ).fit(cov_type="HC3")
     name = "C(past_channel, Treatment('phone'))[T.multichannel]"
     assert multi["adjusted_effect"] == pytest.approx(fit.params[name], rel=1e-10)
     assert multi["pvalue"] == pytest.approx(fit.pvalues[name], rel=1e-8)
     assert multi["ci_low"] == pytest.approx(fit.conf_int().loc[name, 0], rel=1e-10)
     phone = customers["past_channel"] == "phone"
-    raw_gap = (customers.loc[customers["past_channel"] == "multichannel", "spend_next_year"].mean()
-               - customers.loc[phone, "spend_next_year"].mean())
+    raw_gap = (
+        customers.loc[customers["past_channel"] == "multichannel", "spend_next_year"].mean()
+        - customers.loc[phone, "spend_next_year"].mean()
+    )
     assert multi["unadjusted_difference"] == pytest.approx(raw_gap)
     assert multi["n"] == (customers["past_channel"] == "multichannel").sum()
     with pytest.raises(AttributeError):
@@ -43,11 +51,18 @@ def test_adjustment_removes_confounded_difference(customers):
 
 
 def test_adjusted_logit_matches_statsmodels(customers):
-    result = adjusted_comparison(customers, group="past_channel", outcome="visited",
-                                 covariates=["past_spend"], family="logit", reference="web")
+    result = adjusted_comparison(
+        customers,
+        group="past_channel",
+        outcome="visited",
+        covariates=["past_spend"],
+        family="logit",
+        reference="web",
+    )
     assert result.groups == ("phone", "multichannel")
-    fit = smf.logit("visited ~ C(past_channel, Treatment('web')) + past_spend",
-                    customers).fit(disp=0)
+    fit = smf.logit("visited ~ C(past_channel, Treatment('web')) + past_spend", customers).fit(
+        disp=0
+    )
     name = "C(past_channel, Treatment('web'))[T.phone]"
     assert result.effect[0] == pytest.approx(fit.params[name], rel=1e-6)
     assert result.summary()["effect_scale"].iloc[0] == "log odds ratio"
@@ -64,30 +79,39 @@ def test_adjusted_comparison_validation(customers):
         adjusted_comparison(customers, group="past_channel", outcome="spend", covariates=["tenure"])
     holes = customers.assign(past_spend=customers["past_spend"].where(customers["spend"] < 60))
     with pytest.raises(ValueError, match=r"columns \['past_spend'\] have missing values"):
-        adjusted_comparison(holes, group="past_channel", outcome="spend",
-                            covariates=["past_spend"])
-
+        adjusted_comparison(holes, group="past_channel", outcome="spend", covariates=["past_spend"])
 
 
 def test_adjusted_logit_refuses_a_group_without_events(customers):
     # Before: a log odds ratio of about -25 with an interval of +-7e4 and p = 0.9994, and
     # only a ConvergenceWarning.
-    none = customers.assign(visited=customers["visited"].where(
-        customers["past_channel"] != "multichannel", 0))
-    with pytest.raises(ValueError, match=r"outcome 'visited' does not vary in group "
-                       r"'multichannel' of 'past_channel': no events \(0 of \d+\)\. Its log "
-                       r"odds ratio is infinite \(separation\)\. Use family='ols', or drop"):
-        adjusted_comparison(none, group="past_channel", outcome="visited",
-                            covariates=["past_spend"], family="logit")
-    every = customers.assign(visited=customers["visited"].where(
-        customers["past_channel"] != "web", 1))
+    none = customers.assign(
+        visited=customers["visited"].where(customers["past_channel"] != "multichannel", 0)
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"outcome 'visited' does not vary in group "
+        r"'multichannel' of 'past_channel': no events \(0 of \d+\)\. Its log "
+        r"odds ratio is infinite \(separation\)\. Use family='ols', or drop",
+    ):
+        adjusted_comparison(
+            none, group="past_channel", outcome="visited", covariates=["past_spend"], family="logit"
+        )
+    every = customers.assign(
+        visited=customers["visited"].where(customers["past_channel"] != "web", 1)
+    )
     with pytest.raises(ValueError, match=r"group 'web' of 'past_channel': only events"):
         adjusted_comparison(every, group="past_channel", outcome="visited", family="logit")
     # A level of a discrete covariate without events separates the fit just as well.
     rural = customers.assign(visited=customers["visited"].where(customers["area"] != "rural", 0))
     with pytest.raises(ValueError, match=r"level 'rural' of 'area': no events"):
-        adjusted_comparison(rural, group="past_channel", outcome="visited",
-                            covariates=["past_spend", "area"], family="logit")
+        adjusted_comparison(
+            rural,
+            group="past_channel",
+            outcome="visited",
+            covariates=["past_spend", "area"],
+            family="logit",
+        )
     # The linear model is still available for the same data.
     ols = adjusted_comparison(none, group="past_channel", outcome="visited", family="ols")
     assert np.isfinite(ols.pvalue).all()
@@ -95,17 +119,23 @@ def test_adjusted_logit_refuses_a_group_without_events(customers):
 
 def test_adjusted_logit_refuses_separation_by_a_numeric_covariate(customers):
     rich = customers.assign(visited=(customers["past_spend"] > 250).astype(int))
-    with pytest.raises(ValueError, match=r"family='logit' fit of outcome 'visited' failed "
-                       r"\(.*\)\. This usually means \(quasi-\)complete separation"):
-        adjusted_comparison(rich, group="past_channel", outcome="visited",
-                            covariates=["past_spend"], family="logit")
+    with pytest.raises(
+        ValueError,
+        match=r"family='logit' fit of outcome 'visited' failed "
+        r"\(.*\)\. This usually means \(quasi-\)complete separation",
+    ):
+        adjusted_comparison(
+            rich, group="past_channel", outcome="visited", covariates=["past_spend"], family="logit"
+        )
 
 
 # ---- relative lift -------------------------------------------------------------------------
 
+
 def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
-                        reference=["phone", "web"])
+    res = relative_lift(
+        confounded, group="group", level="multi", outcome="bought", reference=["phone", "web"]
+    )
     y, d = confounded["bought"].to_numpy(float), (confounded["group"] == "multi").to_numpy()
     m1, m0 = y[d].mean(), y[~d].mean()
     e = res.unadjusted
@@ -123,8 +153,9 @@ def test_relative_lift_unadjusted_is_the_ratio_of_means(confounded):
 
 
 def test_relative_lift_adjustment_removes_confounded_difference(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="bought",
-                        covariates=["past"])
+    res = relative_lift(
+        confounded, group="group", level="multi", outcome="bought", covariates=["past"]
+    )
     assert res.reference == ("phone", "web")
     assert res.unadjusted.ci_low > 0.5  # raw lift clearly positive
     lift, low, high = res.adjusted.lift, *res.adjusted.ci
@@ -135,35 +166,52 @@ def test_relative_lift_adjustment_removes_confounded_difference(confounded):
 
 
 def test_relative_lift_subset_of_reference_and_continuous(confounded):
-    res = relative_lift(confounded, group="group", level="multi", outcome="spend",
-                        reference=["web"])
+    res = relative_lift(
+        confounded, group="group", level="multi", outcome="spend", reference=["web"]
+    )
     part = confounded[confounded["group"].isin(["multi", "web"])]
     assert res.n == len(part)
     assert res.unadjusted.lift == pytest.approx(
         part.loc[part["group"] == "multi", "spend"].mean()
-        / part.loc[part["group"] == "web", "spend"].mean() - 1)
+        / part.loc[part["group"] == "web", "spend"].mean()
+        - 1
+    )
 
 
 def test_relative_lift_validation(confounded):
     with pytest.raises(ValueError, match=r"'level' must name groups among .*got \['sms'\]"):
         relative_lift(confounded, group="group", level="sms", outcome="bought")
     with pytest.raises(ValueError, match="'reference' must be other groups"):
-        relative_lift(confounded, group="group", level="multi", outcome="bought",
-                      reference=["multi"])
+        relative_lift(
+            confounded, group="group", level="multi", outcome="bought", reference=["multi"]
+        )
     with pytest.raises(ValueError, match="must be non-negative"):
-        relative_lift(confounded.assign(bought=-confounded["bought"]), group="group",
-                      level="multi", outcome="bought")
+        relative_lift(
+            confounded.assign(bought=-confounded["bought"]),
+            group="group",
+            level="multi",
+            outcome="bought",
+        )
     with pytest.raises(ValueError, match="non-zero mean"):
         relative_lift(confounded.assign(bought=0), group="group", level="multi", outcome="bought")
-
 
 
 @pytest.mark.realdata
 def test_real_channel_gap_is_mostly_selection(real_customers):
     result = adjusted_comparison(
-        real_customers, group="past_channel", outcome="spend_usd", reference="phone",
-        covariates=["recency_months", "past_spend_usd", "bought_mens", "bought_womens", "newbie",
-                    "area", "arm"],
+        real_customers,
+        group="past_channel",
+        outcome="spend_usd",
+        reference="phone",
+        covariates=[
+            "recency_months",
+            "past_spend_usd",
+            "bought_mens",
+            "bought_womens",
+            "newbie",
+            "area",
+            "arm",
+        ],
     )
     multi = result.summary().set_index("group").loc["multichannel"]
     assert multi["unadjusted_difference"] == pytest.approx(0.4929, abs=1e-4)

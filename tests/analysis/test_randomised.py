@@ -1,6 +1,5 @@
 """Tests for mcstudy.analysis.randomised: arm effects, subgroup effects, interactions."""
 
-
 from __future__ import annotations
 
 import warnings
@@ -21,23 +20,38 @@ from mcstudy.analysis import (
 )
 
 ARM_EFFECT_COLUMNS = [
-    "arm", "outcome", "n", "mean", "control_mean", "difference",
-    "ci_low", "ci_high", "relative_lift", "pvalue", "method",
+    "arm",
+    "outcome",
+    "n",
+    "mean",
+    "control_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "relative_lift",
+    "pvalue",
+    "method",
 ]
 
 
 # ---- arm_effects -------------------------------------------------------------------------
 
+
 def test_arm_effects_layout(customers):
     out = arm_effects(customers, outcomes=["visited", "converted", "spend"])
     assert list(out.columns) == ARM_EFFECT_COLUMNS
     assert out[["arm", "outcome"]].values.tolist() == [
-        ["mens_email", "visited"], ["womens_email", "visited"],
-        ["mens_email", "converted"], ["womens_email", "converted"],
-        ["mens_email", "spend"], ["womens_email", "spend"],
+        ["mens_email", "visited"],
+        ["womens_email", "visited"],
+        ["mens_email", "converted"],
+        ["womens_email", "converted"],
+        ["mens_email", "spend"],
+        ["womens_email", "spend"],
     ]
     assert out["method"].str.startswith("difference in proportions").tolist() == [True] * 4 + [
-        False, False]
+        False,
+        False,
+    ]
     assert (out["ci_low"] < out["difference"]).all() and (out["difference"] < out["ci_high"]).all()
 
 
@@ -92,8 +106,11 @@ def test_arm_effects_method_option(customers):
     assert welch["method"].str.contains("Welch").all()
     with pytest.raises(ValueError, match="method='proportion' needs 0/1 outcomes.*'spend'"):
         arm_effects(customers, outcomes=["spend"], method="proportion")
-    with pytest.raises(ValueError, match=r"'method' must be one of \['auto', 'proportion', "
-                       r"'welch'\]; got 'exact'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'method' must be one of \['auto', 'proportion', "
+        r"'welch'\]; got 'exact'",
+    ):
         arm_effects(customers, outcomes=["visited"], method="exact")
 
 
@@ -115,8 +132,11 @@ def test_no_events_gives_p_value_one_without_warnings():
 def test_arm_effects_validation(customers):
     with pytest.raises(ValueError, match=r"missing columns \['arm_x', 'bought'\]"):
         arm_effects(customers, arm="arm_x", outcomes=["bought"])
-    with pytest.raises(ValueError, match=r"'control' must be one of the arms \['control', "
-                       r"'mens_email', 'womens_email'\]; got 'no_email'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'control' must be one of the arms \['control', "
+        r"'mens_email', 'womens_email'\]; got 'no_email'",
+    ):
         arm_effects(customers, outcomes=["visited"], control="no_email")
     mens = customers["arm"] == "mens_email"
     tiny = pd.concat([customers[~mens], customers[mens].iloc[:1]])
@@ -135,7 +155,6 @@ def test_arm_effects_validation(customers):
         arm_effects(holes, outcomes=["spend"])
 
 
-
 def test_continuous_outcome_constant_in_both_arms_has_p_value_one():
     # Before: Welch gave the interval (0, 0) and p = NaN.
     df = pd.DataFrame({"arm": ["control"] * 4 + ["email"] * 5, "spend": [0.0] * 9})
@@ -147,8 +166,11 @@ def test_continuous_outcome_constant_in_both_arms_has_p_value_one():
     assert out["method"] == "difference in means: Welch t-test and Welch CI"
     # Constant in each arm but different: Welch's statistic is infinite, no answer.
     apart = df.assign(spend=np.where(df["arm"] == "email", 25.0, 0.0))
-    with pytest.raises(ValueError, match=r"outcome 'spend' is constant within each arm "
-                       r"\('email': 25, 'control': 0\).*undefined"):
+    with pytest.raises(
+        ValueError,
+        match=r"outcome 'spend' is constant within each arm "
+        r"\('email': 25, 'control': 0\).*undefined",
+    ):
         arm_effects(apart, outcomes="spend")
     # One constant arm is fine: the variance comes from the other arm.
     some = df.assign(spend=[0.0] * 4 + [0.0, 10.0, 0.0, 30.0, 5.0])
@@ -159,33 +181,44 @@ def test_continuous_outcome_constant_in_both_arms_has_p_value_one():
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 def test_arm_effects_never_returns_a_nan_p_value():
     # Squares of values near the float limit overflow: the variance is infinite.
-    df = pd.DataFrame({"arm": ["control"] * 3 + ["email"] * 3,
-                       "y": [1e200, -1e200, 0.0, 3e200, -2e200, 1.0]})
-    with pytest.raises(ValueError, match=r"outcome 'y', arm 'email' vs 'control': the interval "
-                       r"\[-inf, inf\] or p-value 1 is not finite \(difference in means: Welch"):
+    df = pd.DataFrame(
+        {"arm": ["control"] * 3 + ["email"] * 3, "y": [1e200, -1e200, 0.0, 3e200, -2e200, 1.0]}
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"outcome 'y', arm 'email' vs 'control': the interval "
+        r"\[-inf, inf\] or p-value 1 is not finite \(difference in means: Welch",
+    ):
         arm_effects(df, outcomes="y")
 
 
 def test_rows_with_a_missing_arm_are_not_dropped_silently(customers):
     holes = customers.assign(arm=customers["arm"].where(customers["customer_id"] % 200 != 7))
-    with pytest.raises(ValueError, match=r"'arm' column 'arm' has 3 of 600 rows with a missing "
-                       r"arm; drop them explicitly first, e\.g\. "
-                       r"df\.dropna\(subset=\['arm'\]\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"'arm' column 'arm' has 3 of 600 rows with a missing "
+        r"arm; drop them explicitly first, e\.g\. "
+        r"df\.dropna\(subset=\['arm'\]\)",
+    ):
         arm_effects(holes, outcomes=["visited"])
     with pytest.raises(ValueError, match=r"'arm' column 'arm' has 3 of 600 rows"):
         subgroup_effects(holes, by="past_channel", outcomes=["visited"])
     no_channel = customers.assign(
-        past_channel=customers["past_channel"].where(customers["customer_id"] >= 5))
-    with pytest.raises(ValueError, match=r"'by' column 'past_channel' has 5 of 600 rows with a "
-                       r"missing subgroup"):
+        past_channel=customers["past_channel"].where(customers["customer_id"] >= 5)
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"'by' column 'past_channel' has 5 of 600 rows with a "
+        r"missing subgroup",
+    ):
         subgroup_effects(no_channel, by="past_channel", outcomes=["visited"])
     # Dropping them explicitly gives the effects of the remaining customers.
     kept = holes.dropna(subset=["arm"])
-    assert arm_effects(kept, outcomes=["visited"])["n"].sum() == (
-        kept["arm"] != "control").sum()
+    assert arm_effects(kept, outcomes=["visited"])["n"].sum() == (kept["arm"] != "control").sum()
 
 
 # ---- subgroup effects and interaction tests ------------------------------------------------
+
 
 def test_subgroup_effects_equal_arm_effects_within_each_level(customers):
     out = subgroup_effects(customers, by="past_channel", outcomes=["visited", "spend"])
@@ -203,8 +236,11 @@ def test_subgroup_effects_equal_arm_effects_within_each_level(customers):
 def test_subgroup_effects_validation(customers):
     with pytest.raises(ValueError, match=r"missing columns \['tier'\]"):
         subgroup_effects(customers, by="tier", outcomes=["visited", "converted", "spend"])
-    with pytest.raises(ValueError, match=r"'method' must be one of \['auto', 'proportion', "
-                       r"'welch'\]; got 'exact'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'method' must be one of \['auto', 'proportion', "
+        r"'welch'\]; got 'exact'",
+    ):
         subgroup_effects(customers, by="area", outcomes=["visited"], method="exact")
     with pytest.raises(ValueError, match="method='proportion' needs 0/1 outcomes.*'spend'"):
         subgroup_effects(customers, by="area", outcomes=["spend"], method="proportion")
@@ -226,11 +262,18 @@ def test_subgroup_effects_decide_the_method_on_the_whole_table(customers):
     # Same rows as arm_effects with the method passed on explicitly.
     part = df[df["area"] == "rural"]
     expected = arm_effects(part, outcomes=["visited", "spend"], method="auto")
-    assert expected.loc[expected["outcome"] == "spend", "method"].str.startswith(
-        "difference in proportions").all()  # arm_effects alone sees only zeros
-    expected = pd.concat([arm_effects(part, outcomes=["visited"]),
-                          arm_effects(part, outcomes=["spend"], method="welch")],
-                         ignore_index=True)
+    assert (
+        expected.loc[expected["outcome"] == "spend", "method"]
+        .str.startswith("difference in proportions")
+        .all()
+    )  # arm_effects alone sees only zeros
+    expected = pd.concat(
+        [
+            arm_effects(part, outcomes=["visited"]),
+            arm_effects(part, outcomes=["spend"], method="welch"),
+        ],
+        ignore_index=True,
+    )
     got = out[out["level"] == "rural"].drop(columns=["subgroup", "level"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
     # method="welch" is passed on to every subgroup.
@@ -239,12 +282,14 @@ def test_subgroup_effects_decide_the_method_on_the_whole_table(customers):
 
 
 def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
-    res = interaction_test(heterogeneous, treatment="treated", moderator="segment",
-                           outcome="converted")
+    res = interaction_test(
+        heterogeneous, treatment="treated", moderator="segment", outcome="converted"
+    )
     assert isinstance(res, InteractionTest)
     assert res.levels == ("new",) and res.reference == "old" and res.df == 1
-    effects = subgroup_effects(heterogeneous, by="segment", outcomes=["converted"],
-                               control="control").set_index("level")["difference"]
+    effects = subgroup_effects(
+        heterogeneous, by="segment", outcomes=["converted"], control="control"
+    ).set_index("level")["difference"]
     assert res.effect[0] == pytest.approx(effects["new"] - effects["old"], abs=1e-10)
     assert res.ci_low[0] < 0.10 < res.ci_high[0]
     assert res.joint_pvalue < 1e-6 and res.pvalue[0] == pytest.approx(res.joint_pvalue)
@@ -259,19 +304,27 @@ def test_interaction_ols_is_the_difference_of_subgroup_effects(heterogeneous):
 
 def test_interaction_joint_test_and_logit(heterogeneous):
     df = heterogeneous.assign(decile=pd.qcut(heterogeneous["age"], 4, labels=list("abcd")))
-    res = interaction_test(df, treatment="treated", moderator="decile", outcome="converted",
-                           covariates=["age"])
+    res = interaction_test(
+        df, treatment="treated", moderator="decile", outcome="converted", covariates=["age"]
+    )
     assert res.df == 3 and len(res.effect) == 3
     fit = smf.ols("converted ~ treated * decile + age", df).fit(cov_type="HC3")
     terms = [f"treated:decile[T.{x}]" for x in "bcd"]
     wald = fit.wald_test(", ".join(f"{t} = 0" for t in terms), scalar=True, use_f=False)
     assert res.statistic == pytest.approx(float(wald.statistic))
     assert res.joint_pvalue > 0.001  # no interaction with age quartiles was simulated
-    logit = interaction_test(heterogeneous, treatment="treated", moderator="segment",
-                             outcome="converted", family="logit", reference="new")
+    logit = interaction_test(
+        heterogeneous,
+        treatment="treated",
+        moderator="segment",
+        outcome="converted",
+        family="logit",
+        reference="new",
+    )
     assert logit.levels == ("old",)
-    direct = smf.logit("converted ~ treated * C(segment, Treatment('new'))",
-                       heterogeneous).fit(disp=0)
+    direct = smf.logit("converted ~ treated * C(segment, Treatment('new'))", heterogeneous).fit(
+        disp=0
+    )
     name = "treated:C(segment, Treatment('new'))[T.old]"
     assert logit.effect[0] == pytest.approx(direct.params[name], rel=1e-6)
     assert logit.summary().loc[0, "effect_scale"] == "log odds ratio"
@@ -281,17 +334,28 @@ def test_interaction_validation(heterogeneous):
     with pytest.raises(ValueError, match="'treated' must hold only 0/1|column 'age' must"):
         interaction_test(heterogeneous, treatment="age", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="'reference' must be one of the levels"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment",
-                         outcome="converted", reference="young")
+        interaction_test(
+            heterogeneous,
+            treatment="treated",
+            moderator="segment",
+            outcome="converted",
+            reference="young",
+        )
     one = heterogeneous[heterogeneous["segment"] == "old"]
     with pytest.raises(ValueError, match="at least 2 levels"):
         interaction_test(one, treatment="treated", moderator="segment", outcome="converted")
     with pytest.raises(ValueError, match="must name different columns"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment",
-                         outcome="converted", covariates=["segment"])
+        interaction_test(
+            heterogeneous,
+            treatment="treated",
+            moderator="segment",
+            outcome="converted",
+            covariates=["segment"],
+        )
     with pytest.raises(ValueError, match="family='logit' needs a 0/1 outcome"):
-        interaction_test(heterogeneous, treatment="treated", moderator="segment", outcome="age",
-                         family="logit")
+        interaction_test(
+            heterogeneous, treatment="treated", moderator="segment", outcome="age", family="logit"
+        )
 
 
 def test_interaction_refuses_a_level_with_one_arm_only(heterogeneous):
@@ -301,12 +365,17 @@ def test_interaction_refuses_a_level_with_one_arm_only(heterogeneous):
     df.loc[(df["treated"] == 1) & (df["age"] > 60), "segment"] = "old"
     n_senior = int((df["segment"] == "senior").sum())
     for family in ("ols", "logit"):
-        with pytest.raises(ValueError, match=(
+        with pytest.raises(
+            ValueError,
+            match=(
                 r"treatment 'treated' must vary within every level of moderator 'segment' "
                 r"\(at least 2 treated and 2 control customers per level\), or the interaction "
-                rf"is not identified; got \{{'senior': '0 treated, {n_senior} control'\}}\.")):
-            interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
-                             family=family)
+                rf"is not identified; got \{{'senior': '0 treated, {n_senior} control'\}}\."
+            ),
+        ):
+            interaction_test(
+                df, treatment="treated", moderator="segment", outcome="converted", family=family
+            )
     one = heterogeneous.copy()
     one["segment"] = one["segment"].astype(str)
     one.loc[one.index[:3], "segment"] = "tiny"
@@ -318,22 +387,27 @@ def test_interaction_refuses_a_level_with_one_arm_only(heterogeneous):
 def test_interaction_refuses_a_collinear_covariate(heterogeneous):
     df = heterogeneous.assign(new=(heterogeneous["segment"] == "new").astype(float))
     with pytest.raises(ValueError, match=r"rank-deficient \(rank 4 < 5 columns\)"):
-        interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
-                         covariates=["new"])
+        interaction_test(
+            df, treatment="treated", moderator="segment", outcome="converted", covariates=["new"]
+        )
 
 
 def test_interaction_logit_refuses_a_cell_without_events(heterogeneous):
     # Before: an interaction of about -25 with a huge interval and only a warning.
     silent = heterogeneous["converted"].where(
-        ~((heterogeneous["segment"] == "new") & (heterogeneous["treated"] == 1)), 0)
+        ~((heterogeneous["segment"] == "new") & (heterogeneous["treated"] == 1)), 0
+    )
     df = heterogeneous.assign(converted=silent)
-    with pytest.raises(ValueError, match=r"outcome 'converted' does not vary in level 'new' of "
-                       r"'segment' with 'treated' = 1: no events \(0 of \d+\)\..*family='ols'"):
-        interaction_test(df, treatment="treated", moderator="segment", outcome="converted",
-                         family="logit")
+    with pytest.raises(
+        ValueError,
+        match=r"outcome 'converted' does not vary in level 'new' of "
+        r"'segment' with 'treated' = 1: no events \(0 of \d+\)\..*family='ols'",
+    ):
+        interaction_test(
+            df, treatment="treated", moderator="segment", outcome="converted", family="logit"
+        )
     ols = interaction_test(df, treatment="treated", moderator="segment", outcome="converted")
     assert np.isfinite(ols.pvalue).all()
-
 
 
 @pytest.mark.realdata
@@ -341,7 +415,8 @@ def test_real_arm_effects(real_customers):
     # Values computed from the file (sha256 ff9e5928...); published rates: conversion
     # 0.57 % (no e-mail), 1.25 % (mens), 0.88 % (womens); visits 10.6 %, 18.3 %, 15.1 %.
     out = arm_effects(real_customers, outcomes=["visited", "converted", "spend_usd"]).set_index(
-        ["arm", "outcome"])
+        ["arm", "outcome"]
+    )
     expected = {
         ("mens_email", "visited"): (0.182757, 0.106167, 0.076590, 0.069953, 0.083227),
         ("womens_email", "visited"): (0.151400, 0.106167, 0.045233, 0.038894, 0.051574),

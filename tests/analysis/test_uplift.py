@@ -1,6 +1,5 @@
 """Tests for mcstudy.analysis.uplift: Qini curve and coefficient, uplift at k, two-model score."""
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -16,6 +15,7 @@ from mcstudy.analysis import (
 )
 
 # ---- uplift metrics ----------------------------------------------------------------------
+
 
 def test_qini_curve_hand_example():
     # Ranked by score: T1, C0, T0, C1. Incremental R_T - R_C * N_T / N_C at each cut.
@@ -63,8 +63,9 @@ def test_uplift_at_k_splits_a_tied_block_at_the_cut_by_hand():
     assert uplift_at_k(treated, outcome, score, k=0.5) == pytest.approx(0.25, abs=1e-15)
     # The same customers listed in another order give the same answer.
     order = [4, 2, 5, 3, 1, 0]
-    assert uplift_at_k(np.take(treated, order), np.take(outcome, order), np.take(score, order),
-                       k=0.5) == pytest.approx(0.25, abs=1e-15)
+    assert uplift_at_k(
+        np.take(treated, order), np.take(outcome, order), np.take(score, order), k=0.5
+    ) == pytest.approx(0.25, abs=1e-15)
     # Without ties a fractional k * n weights the last customer: k = 0.6 of 5 targets 3
     # exactly; k = 0.5 of 5 targets 2.5: T1 (1), C0 (1), T0 (w .5) -> 1 / 1.5 - 0 = 2 / 3.
     distinct = ([1, 0, 1, 0, 1], [1, 0, 0, 1, 1], [5, 4, 3, 2, 1])
@@ -82,7 +83,8 @@ def test_uplift_at_k_does_not_depend_on_row_order(uplift_data):
             for _ in range(5):
                 p = rng.permutation(len(y))
                 assert uplift_at_k(treated[p], outcome[p], score[p], k=k) == pytest.approx(
-                    expected, rel=1e-12, abs=1e-15)
+                    expected, rel=1e-12, abs=1e-15
+                )
     # At the end of a tied block nothing is split: the plain top-m difference.
     ends = np.cumsum(np.bincount(-score + 3))
     top = -score + 3 < 2
@@ -108,67 +110,118 @@ def test_uplift_validation(uplift_data):
         uplift_at_k([1, 1, 0, 0], [1, 0, 1, 0], [4, 3, 2, 1], k=0.5)
 
 
-
 # ---- two-model uplift ----------------------------------------------------------------------
+
 
 def test_two_model_uplift_matches_two_logits_and_ranks_the_responsive_segment(heterogeneous):
     train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
-    score = two_model_uplift(train, test, treatment="treated", outcome="converted",
-                         features=["segment", "age"])
+    score = two_model_uplift(
+        train, test, treatment="treated", outcome="converted", features=["segment", "age"]
+    )
     assert score.shape == (len(test),)
     new = (test["segment"] == "new").to_numpy()
     assert score[new].mean() > score[~new].mean() + 0.05
-    fits = [smf.logit("converted ~ C(segment) + age", train[train["treated"] == t]).fit(disp=0)
-            for t in (1, 0)]
+    fits = [
+        smf.logit("converted ~ C(segment) + age", train[train["treated"] == t]).fit(disp=0)
+        for t in (1, 0)
+    ]
     expected = fits[0].predict(test) - fits[1].predict(test)
     np.testing.assert_allclose(score, expected.to_numpy(), rtol=1e-6, atol=1e-9)
-    ols = two_model_uplift(train, test, treatment="treated", outcome="converted",
-                         features=["segment"], family="ols")
+    ols = two_model_uplift(
+        train, test, treatment="treated", outcome="converted", features=["segment"], family="ols"
+    )
     assert ols[new].mean() == pytest.approx(
-        arm_effects(train[train["segment"] == "new"], control="control",
-                    outcomes=["converted"])["difference"].iloc[0], rel=1e-8)
+        arm_effects(train[train["segment"] == "new"], control="control", outcomes=["converted"])[
+            "difference"
+        ].iloc[0],
+        rel=1e-8,
+    )
 
 
 def test_two_model_uplift_validation(heterogeneous):
     with pytest.raises(ValueError, match="'features' must name at least one column"):
-        two_model_uplift(heterogeneous, heterogeneous, treatment="treated", outcome="converted",
-                         features=[])
+        two_model_uplift(
+            heterogeneous, heterogeneous, treatment="treated", outcome="converted", features=[]
+        )
     with pytest.raises(ValueError, match="'train' must contain treated and control"):
         only = heterogeneous[heterogeneous["treated"] == 1]
-        two_model_uplift(only, heterogeneous, treatment="treated", outcome="converted",
-                         features=["age"])
-    with pytest.raises(ValueError, match=r"levels \['young'\] of feature 'band' have no treated "
-                       r"rows in 'train'"):
+        two_model_uplift(
+            only, heterogeneous, treatment="treated", outcome="converted", features=["age"]
+        )
+    with pytest.raises(
+        ValueError,
+        match=r"levels \['young'\] of feature 'band' have no treated "
+        r"rows in 'train'",
+    ):
         other = heterogeneous.assign(band="old")
-        two_model_uplift(other, other.assign(band="young"), treatment="treated",
-                         outcome="converted", features=["band", "age"])
+        two_model_uplift(
+            other,
+            other.assign(band="young"),
+            treatment="treated",
+            outcome="converted",
+            features=["band", "age"],
+        )
     with pytest.raises(ValueError, match=r"'test' is missing columns \['age'\]"):
-        two_model_uplift(heterogeneous, heterogeneous[["segment"]], treatment="treated",
-                         outcome="converted", features=["age"])
+        two_model_uplift(
+            heterogeneous,
+            heterogeneous[["segment"]],
+            treatment="treated",
+            outcome="converted",
+            features=["age"],
+        )
 
 
 def test_two_model_uplift_refuses_separated_logit_fits(heterogeneous):
     # Before: statsmodels only warned and the score of 'new' customers used a coefficient
     # of about -25 (a predicted rate of 0) instead of failing.
     train, test = heterogeneous.iloc[:3000], heterogeneous.iloc[3000:]
-    silent = train["converted"].where(
-        ~((train["segment"] == "new") & (train["treated"] == 0)), 0)
-    with pytest.raises(ValueError, match=r"outcome 'converted' does not vary in level 'new' of "
-                       r"'segment' among the control rows of 'train': no events \(0 of \d+\)"
-                       r".*family='ols'"):
-        two_model_uplift(train.assign(converted=silent), test, treatment="treated",
-                         outcome="converted", features=["segment", "age"])
-    with pytest.raises(ValueError, match=r"does not vary in the treated rows of 'train': only "
-                       r"events"):
-        two_model_uplift(train.assign(converted=train["treated"]), test, treatment="treated",
-                         outcome="converted", features=["age"])
+    silent = train["converted"].where(~((train["segment"] == "new") & (train["treated"] == 0)), 0)
+    with pytest.raises(
+        ValueError,
+        match=r"outcome 'converted' does not vary in level 'new' of "
+        r"'segment' among the control rows of 'train': no events \(0 of \d+\)"
+        r".*family='ols'",
+    ):
+        two_model_uplift(
+            train.assign(converted=silent),
+            test,
+            treatment="treated",
+            outcome="converted",
+            features=["segment", "age"],
+        )
+    with pytest.raises(
+        ValueError,
+        match=r"does not vary in the treated rows of 'train': only "
+        r"events",
+    ):
+        two_model_uplift(
+            train.assign(converted=train["treated"]),
+            test,
+            treatment="treated",
+            outcome="converted",
+            features=["age"],
+        )
     # Complete separation by a numeric feature: no level to name, the fit itself fails.
     older = (train["age"] > 40).astype(int)
-    with pytest.raises(ValueError, match=r"logit' fit of outcome 'converted' on the treated rows "
-                       r"of 'train' failed \(.*\).*separation"):
-        two_model_uplift(train.assign(converted=older), test, treatment="treated",
-                         outcome="converted", features=["age"])
+    with pytest.raises(
+        ValueError,
+        match=r"logit' fit of outcome 'converted' on the treated rows "
+        r"of 'train' failed \(.*\).*separation",
+    ):
+        two_model_uplift(
+            train.assign(converted=older),
+            test,
+            treatment="treated",
+            outcome="converted",
+            features=["age"],
+        )
     # The linear model has no such problem and still fits.
-    score = two_model_uplift(train.assign(converted=silent), test, treatment="treated",
-                             outcome="converted", features=["segment", "age"], family="ols")
+    score = two_model_uplift(
+        train.assign(converted=silent),
+        test,
+        treatment="treated",
+        outcome="converted",
+        features=["segment", "age"],
+        family="ols",
+    )
     assert np.isfinite(score).all()

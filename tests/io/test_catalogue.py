@@ -52,8 +52,11 @@ def test_quotes_appear_in_their_source_document():
     for src in claims["source"].unique():
         text = (seeds / src).read_text(encoding="utf-8")
         norm[src] = " ".join(text.split())
-    missing = [cid for cid, src, q in claims[["claim_id", "source", "quote_fr"]].itertuples(
-        index=False) if " ".join(q.split()) not in norm[src]]
+    missing = [
+        cid
+        for cid, src, q in claims[["claim_id", "source", "quote_fr"]].itertuples(index=False)
+        if " ".join(q.split()) not in norm[src]
+    ]
     assert missing == []
 
 
@@ -63,8 +66,10 @@ def test_shipped_channels_are_valid():
     needed = {"face_to_face", "telephone", "postal_mail", "email", "sms", "website"}
     assert needed <= set(channels["channel"])
     assert channels["intrusiveness"].between(0, 1).all()
-    assert channels.loc[channels["channel"] == "sms", "intrusiveness"].item() > \
-        channels.loc[channels["channel"] == "email", "intrusiveness"].item()
+    assert (
+        channels.loc[channels["channel"] == "sms", "intrusiveness"].item()
+        > channels.loc[channels["channel"] == "email", "intrusiveness"].item()
+    )
 
 
 def test_missing_claims_file(tmp_path):
@@ -82,25 +87,31 @@ def test_duplicate_claim_id(claims_text, tmp_path):
     df = claims_text.copy()
     df.loc[3, "claim_id"] = df.loc[0, "claim_id"]
     path = _write(df, tmp_path, "c.csv")
-    with pytest.raises(DataValidationError,
-                       match=r"line 5, column 'claim_id', value 'C000-01': duplicate id; "
-                             r"first used on line 2"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 5, column 'claim_id', value 'C000-01': duplicate id; "
+        r"first used on line 2",
+    ):
         load_claims(path)
 
 
-@pytest.mark.parametrize("column,value", [
-    ("topic", "weather"),
-    ("kind", "guess"),
-    ("notebook", "42_unplanned.ipynb"),
-    ("notebook", "99_scorecard.ipynb"),
-    ("source", "005_unknown.txt"),
-])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("topic", "weather"),
+        ("kind", "guess"),
+        ("notebook", "42_unplanned.ipynb"),
+        ("notebook", "99_scorecard.ipynb"),
+        ("source", "005_unknown.txt"),
+    ],
+)
 def test_unknown_vocabulary(claims_text, tmp_path, column, value):
     df = claims_text.copy()
     df.loc[2, column] = value
     path = _write(df, tmp_path, "c.csv")
-    with pytest.raises(DataValidationError,
-                       match=rf"line 4, column '{column}', value '{value}': must be one of"):
+    with pytest.raises(
+        DataValidationError, match=rf"line 4, column '{column}', value '{value}': must be one of"
+    ):
         load_claims(path)
 
 
@@ -120,28 +131,33 @@ def test_blank_quote(claims_text, tmp_path):
         load_claims(path)
 
 
-@pytest.mark.parametrize("column,value,allowed", [
-    ("intrusiveness", "1.5", r"\[0, 1\] \(a share\)"),
-    ("intrusiveness", "nan", r"\[0, 1\]"),
-    ("persuasion", "-0.1", r"\[0, 1\]"),
-    ("cost_per_contact_eur", "0", r"\(0, 1000\] \(euros per outbound contact\)"),
-    ("cost_per_contact_eur", "cheap", r"\(0, 1000\]"),
-    ("cost_per_contact_eur", "inf", r"\(0, 1000\]"),  # cost per customer became inf
-    ("cost_per_contact_eur", "1e309", r"\(0, 1000\]"),
-    ("cost_per_contact_eur", "5000", r"\(0, 1000\]"),
-    ("service_cost_eur", "-inf", r"\[0, 1000\]"),
-    ("service_price_index", "inf", r"\(0, 10\]"),
-    ("affinity_social", "", r"\[0.01, 100\]"),
-    ("affinity_social", "1e308", r"\[0.01, 100\] \(a relative weight"),  # NaN affinities
-    ("affinity_autonomous", "0.001", r"\[0.01, 100\]"),
-])
+@pytest.mark.parametrize(
+    "column,value,allowed",
+    [
+        ("intrusiveness", "1.5", r"\[0, 1\] \(a share\)"),
+        ("intrusiveness", "nan", r"\[0, 1\]"),
+        ("persuasion", "-0.1", r"\[0, 1\]"),
+        ("cost_per_contact_eur", "0", r"\(0, 1000\] \(euros per outbound contact\)"),
+        ("cost_per_contact_eur", "cheap", r"\(0, 1000\]"),
+        ("cost_per_contact_eur", "inf", r"\(0, 1000\]"),  # cost per customer became inf
+        ("cost_per_contact_eur", "1e309", r"\(0, 1000\]"),
+        ("cost_per_contact_eur", "5000", r"\(0, 1000\]"),
+        ("service_cost_eur", "-inf", r"\[0, 1000\]"),
+        ("service_price_index", "inf", r"\(0, 10\]"),
+        ("affinity_social", "", r"\[0.01, 100\]"),
+        ("affinity_social", "1e308", r"\[0.01, 100\] \(a relative weight"),  # NaN affinities
+        ("affinity_autonomous", "0.001", r"\[0.01, 100\]"),
+    ],
+)
 def test_channel_numbers_out_of_range(channels_text, tmp_path, column, value, allowed):
     df = channels_text.copy()
     df.loc[1, column] = value
     path = _write(df, tmp_path, "ch.csv")
-    with pytest.raises(DataValidationError,
-                       match=rf"ch\.csv, line 3, column '{column}', value '{value}': "
-                             rf"must be a finite number in {allowed}"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"ch\.csv, line 3, column '{column}', value '{value}': "
+        rf"must be a finite number in {allowed}",
+    ):
         load_channels(path)
 
 
@@ -157,14 +173,20 @@ def test_renamed_channel_is_named_in_the_simulator_error(channels_text, tmp_path
     path = _write(df, tmp_path, "renamed.csv")
     catalogue = load_channels(path)
     assert catalogue.attrs["source"] == str(path)
-    with pytest.raises(ValueError, match=r"'names' needs channel\(s\) \['email'\], missing from "
-                       rf"the channel catalogue read from {re.escape(str(path))} "
-                       r"\(its channels: \[.*'e-mail'"):
+    with pytest.raises(
+        ValueError,
+        match=r"'names' needs channel\(s\) \['email'\], missing from "
+        rf"the channel catalogue read from {re.escape(str(path))} "
+        r"\(its channels: \[.*'e-mail'",
+    ):
         ChannelSet(catalogue)
     built = catalogue.copy()
     built.attrs.clear()  # a catalogue built in code has no source file
-    with pytest.raises(ValueError, match=r"needs channel\(s\) \['email'\], missing from the "
-                       r"channel catalogue given as 'catalogue'"):
+    with pytest.raises(
+        ValueError,
+        match=r"needs channel\(s\) \['email'\], missing from the "
+        r"channel catalogue given as 'catalogue'",
+    ):
         ChannelSet(built)
 
 
@@ -173,38 +195,47 @@ def test_repeated_channel_names_are_an_error():
         ChannelSet(load_channels(), names=("website", "sms", "sms"))
 
 
-@pytest.mark.parametrize("column,value", [
-    ("claim_id", "C000-01 "),
-    ("claim_id", " C000-02"),
-    ("topic", "channels "),
-    ("kind", "simulation\t"),
-    ("source", " 000_da6d8463cb5d92d2.txt"),
-    ("notebook", "00_claims_registry.ipynb "),
-])
-def test_claim_keys_with_surrounding_whitespace_are_an_error(claims_text, tmp_path, column,
-                                                              value):
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("claim_id", "C000-01 "),
+        ("claim_id", " C000-02"),
+        ("topic", "channels "),
+        ("kind", "simulation\t"),
+        ("source", " 000_da6d8463cb5d92d2.txt"),
+        ("notebook", "00_claims_registry.ipynb "),
+    ],
+)
+def test_claim_keys_with_surrounding_whitespace_are_an_error(claims_text, tmp_path, column, value):
     df = claims_text.copy()
     df.loc[3, column] = value
-    with pytest.raises(DataValidationError,
-                       match=rf"c\.csv, line 5, column '{column}', value '.*': must not start or "
-                             r"end with spaces or tabs"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"c\.csv, line 5, column '{column}', value '.*': must not start or "
+        r"end with spaces or tabs",
+    ):
         load_claims(_write(df, tmp_path, "c.csv"))
 
 
 def test_trailing_space_id_is_reported_as_the_near_duplicate_it_is(claims_text, tmp_path):
     df = claims_text.copy()
     df.loc[3, "claim_id"] = df.loc[0, "claim_id"] + " "
-    with pytest.raises(DataValidationError,
-                       match=r"line 5, column 'claim_id', value 'C000-01 ': must not start or "
-                             r"end.*Stripped, it equals the value on line 2\."):
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 5, column 'claim_id', value 'C000-01 ': must not start or "
+        r"end.*Stripped, it equals the value on line 2\.",
+    ):
         load_claims(_write(df, tmp_path, "c.csv"))
 
 
 def test_padded_channel_name_is_an_error(channels_text, tmp_path):
     df = channels_text.copy()
     df.loc[0, "channel"] = "face_to_face "
-    with pytest.raises(DataValidationError, match=r"line 2, column 'channel', value "
-                       r"'face_to_face ': must not start or end"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 2, column 'channel', value "
+        r"'face_to_face ': must not start or end",
+    ):
         load_channels(_write(df, tmp_path, "ch.csv"))
 
 

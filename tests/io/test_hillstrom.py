@@ -22,12 +22,14 @@ from mcstudy.io.hillstrom import (
 from mcstudy.reports import hillstrom_available
 
 BUCKETS = [
-    ("1) $0 - $100", 20, 100), ("2) $100 - $200", 100, 200), ("3) $200 - $350", 200, 350),
-    ("4) $350 - $500", 350, 500), ("5) $500 - $750", 500, 750),
-    ("6) $750 - $1,000", 750, 1000), ("7) $1,000 +", 1000, 3000),
+    ("1) $0 - $100", 20, 100),
+    ("2) $100 - $200", 100, 200),
+    ("3) $200 - $350", 200, 350),
+    ("4) $350 - $500", 350, 500),
+    ("5) $500 - $750", 500, 750),
+    ("6) $750 - $1,000", 750, 1000),
+    ("7) $1,000 +", 1000, 3000),
 ]
-
-
 
 
 def make_raw(n: int = 600, seed: int = 0) -> pd.DataFrame:
@@ -41,20 +43,22 @@ def make_raw(n: int = 600, seed: int = 0) -> pd.DataFrame:
     conversion = visit * (rng.random(n) < 0.3)
     spend = np.where(conversion == 1, np.round(rng.uniform(20, 400, n), 2), 0.0)
     mens = rng.integers(0, 2, n)
-    df = pd.DataFrame({
-        "recency": rng.integers(1, 13, n),
-        "history_segment": [BUCKETS[b][0] for b in bucket],
-        "history": history,
-        "mens": mens,
-        "womens": np.where(mens == 0, 1, rng.integers(0, 2, n)),
-        "zip_code": rng.choice(["Urban", "Surburban", "Rural"], n),
-        "newbie": rng.integers(0, 2, n),
-        "channel": rng.choice(["Phone", "Web", "Multichannel"], n),
-        "segment": segment,
-        "visit": visit,
-        "conversion": conversion,
-        "spend": spend,
-    })
+    df = pd.DataFrame(
+        {
+            "recency": rng.integers(1, 13, n),
+            "history_segment": [BUCKETS[b][0] for b in bucket],
+            "history": history,
+            "mens": mens,
+            "womens": np.where(mens == 0, 1, rng.integers(0, 2, n)),
+            "zip_code": rng.choice(["Urban", "Surburban", "Rural"], n),
+            "newbie": rng.integers(0, 2, n),
+            "channel": rng.choice(["Phone", "Web", "Multichannel"], n),
+            "segment": segment,
+            "visit": visit,
+            "conversion": conversion,
+            "spend": spend,
+        }
+    )
     df.iloc[10] = df.iloc[11]  # a duplicate row: distinct customers, must be kept
     return df.astype(str)
 
@@ -70,6 +74,7 @@ def write(tmp_path):
         path = tmp_path / name
         df.to_csv(path, index=False)
         return path
+
     return _write
 
 
@@ -96,6 +101,7 @@ def test_column_order_in_file_does_not_matter(raw, write):
 
 
 # ---- finding the file -------------------------------------------------------------------------
+
 
 def test_missing_file_message_says_where_to_get_and_put_it(tmp_path, monkeypatch):
     monkeypatch.delenv(config.HILLSTROM_ENV, raising=False)
@@ -141,10 +147,12 @@ def test_relative_env_path_is_taken_from_the_working_directory(raw, tmp_path, mo
     assert where.path == tmp_path / "sub" / "h.csv" and where.path.is_absolute() and where.found
     assert len(load_hillstrom(verify=False)) == 600
     monkeypatch.chdir(tmp_path / "sub")  # elsewhere, the same relative value is another file
-    with pytest.raises(FileNotFoundError,
-                       match=rf"tried '{re.escape(str(tmp_path / 'sub' / 'sub' / 'h.csv'))}' "
-                             r"\(from MCSTUDY_HILLSTROM='sub/h\.csv', relative to the working "
-                             rf"directory '{re.escape(str(tmp_path / 'sub'))}'\)"):
+    with pytest.raises(
+        FileNotFoundError,
+        match=rf"tried '{re.escape(str(tmp_path / 'sub' / 'sub' / 'h.csv'))}' "
+        r"\(from MCSTUDY_HILLSTROM='sub/h\.csv', relative to the working "
+        rf"directory '{re.escape(str(tmp_path / 'sub'))}'\)",
+    ):
         load_hillstrom()
 
 
@@ -155,8 +163,11 @@ def test_empty_env_var_turns_the_real_data_off(raw, write, tmp_path, monkeypatch
     monkeypatch.setattr(config, "HILLSTROM_DEFAULT", default)
     monkeypatch.setenv(config.HILLSTROM_ENV, value)
     assert locate_hillstrom().path is None
-    with pytest.raises(FileNotFoundError, match=r"Hillstrom data turned off: MCSTUDY_HILLSTROM "
-                                                r"is set but empty.*Unset MCSTUDY_HILLSTROM"):
+    with pytest.raises(
+        FileNotFoundError,
+        match=r"Hillstrom data turned off: MCSTUDY_HILLSTROM "
+        r"is set but empty.*Unset MCSTUDY_HILLSTROM",
+    ):
         load_hillstrom()
     found, where = hillstrom_available()
     assert not found and "MCSTUDY_HILLSTROM is set but empty" in where
@@ -182,13 +193,16 @@ def test_availability_and_loader_agree(raw, write, tmp_path, monkeypatch):
 
 # ---- integrity: the published file, not a modified copy -----------------------------------
 
+
 def test_synthetic_file_is_not_the_published_one(raw, write):
     path = write(raw)
-    with pytest.raises(DataValidationError,
-                       match=rf"hillstrom\.csv: not the published Hillstrom file "
-                             rf"\({re.escape(str(path))}\): 600 data rows, expected 64,000; "
-                             rf"sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}\. .*"
-                             r"load_hillstrom\(path, verify=False\)"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"hillstrom\.csv: not the published Hillstrom file "
+        rf"\({re.escape(str(path))}\): 600 data rows, expected 64,000; "
+        rf"sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}\. .*"
+        r"load_hillstrom\(path, verify=False\)",
+    ):
         load_hillstrom(path)
 
 
@@ -210,10 +224,14 @@ def test_verify_is_a_keyword_only_bool(raw, write):
 
 # ---- one bad-input test per validation rule ------------------------------------------------
 
+
 def test_missing_and_unexpected_columns_are_listed(raw, write):
     bad = raw.drop(columns=["spend", "newbie"]).assign(customer_id="1")
-    with pytest.raises(DataValidationError, match=r"missing columns \['newbie', 'spend'\], "
-                       r"unexpected columns \['customer_id'\]"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"missing columns \['newbie', 'spend'\], "
+        r"unexpected columns \['customer_id'\]",
+    ):
         load_hillstrom(write(bad))
 
 
@@ -222,25 +240,28 @@ def test_header_only_file(raw, write):
         load_hillstrom(write(raw.iloc[:0]))
 
 
-@pytest.mark.parametrize(("column", "value", "pattern"), [
-    ("recency", "ten", "must be an integer"),
-    ("recency", "2.5", "must be an integer"),
-    ("visit", "", "must be an integer"),
-    ("history", "n/a", "must be a finite number"),
-    ("spend", "inf", "must be a finite number"),
-    ("segment", "Kids E-Mail", "must be one of"),
-    ("channel", "Store", "must be one of"),
-    ("zip_code", "Suburban", "must be one of"),
-    ("history_segment", "8) $5,000 +", "must be one of"),
-    ("recency", "0", r"in \[1, 12\]"),
-    ("recency", "13", r"in \[1, 12\]"),
-    ("mens", "2", "must be 0 or 1"),
-    ("womens", "-1", "must be 0 or 1"),
-    ("newbie", "3", "must be 0 or 1"),
-    ("visit", "2", "must be 0 or 1"),
-    ("conversion", "2", "must be 0 or 1"),
-    ("history", "-5.0", "must be >= 0"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "pattern"),
+    [
+        ("recency", "ten", "must be an integer"),
+        ("recency", "2.5", "must be an integer"),
+        ("visit", "", "must be an integer"),
+        ("history", "n/a", "must be a finite number"),
+        ("spend", "inf", "must be a finite number"),
+        ("segment", "Kids E-Mail", "must be one of"),
+        ("channel", "Store", "must be one of"),
+        ("zip_code", "Suburban", "must be one of"),
+        ("history_segment", "8) $5,000 +", "must be one of"),
+        ("recency", "0", r"in \[1, 12\]"),
+        ("recency", "13", r"in \[1, 12\]"),
+        ("mens", "2", "must be 0 or 1"),
+        ("womens", "-1", "must be 0 or 1"),
+        ("newbie", "3", "must be 0 or 1"),
+        ("visit", "2", "must be 0 or 1"),
+        ("conversion", "2", "must be 0 or 1"),
+        ("history", "-5.0", "must be >= 0"),
+    ],
+)
 def test_bad_cell_names_column_value_and_line(raw, write, column, value, pattern):
     bad = raw.copy()
     bad.loc[3, column] = value  # data row 3 is line 5 (header is line 1)
@@ -263,8 +284,9 @@ def test_conversion_requires_visit(raw, write):
     bad = raw.copy()
     row = int(np.flatnonzero(raw["conversion"] == "1")[0])
     bad.loc[row, "visit"] = "0"
-    with pytest.raises(DataValidationError,
-                       match=rf"column 'visit'.*must have visited.*lines \[{row + 2}\]"):
+    with pytest.raises(
+        DataValidationError, match=rf"column 'visit'.*must have visited.*lines \[{row + 2}\]"
+    ):
         load_hillstrom(write(bad))
 
 
@@ -287,8 +309,9 @@ def test_conversion_without_spend(raw, write):
 def test_history_outside_its_bucket(raw, write):
     bad = raw.copy()
     bad.loc[0, ["history_segment", "history"]] = ["2) $100 - $200", "200.0"]
-    with pytest.raises(DataValidationError,
-                       match=r"column 'history'.*\[low, high\).*'2\) \$100 - \$200: 200\.0'"):
+    with pytest.raises(
+        DataValidationError, match=r"column 'history'.*\[low, high\).*'2\) \$100 - \$200: 200\.0'"
+    ):
         load_hillstrom(write(bad))
 
 
@@ -314,13 +337,24 @@ def test_at_most_five_values_and_lines_are_shown(raw, write):
 
 # ---- customer table ----------------------------------------------------------------------
 
+
 def test_customer_table_shape(raw, write):
     df = load_hillstrom(write(raw), verify=False)
     table = hillstrom_customer_table(df)
     assert list(table.columns) == [
-        "customer_id", "arm", "past_channel", "area", "recency_months", "past_spend_usd",
-        "past_spend_bucket", "bought_mens", "bought_womens", "newbie", "visited",
-        "converted", "spend_usd",
+        "customer_id",
+        "arm",
+        "past_channel",
+        "area",
+        "recency_months",
+        "past_spend_usd",
+        "past_spend_bucket",
+        "bought_mens",
+        "bought_womens",
+        "newbie",
+        "visited",
+        "converted",
+        "spend_usd",
     ]
     assert list(table["arm"].cat.categories) == ["control", "mens_email", "womens_email"]
     assert list(table["past_channel"].cat.categories) == ["phone", "web", "multichannel"]
@@ -341,6 +375,7 @@ def test_customer_table_checks_input():
 
 # ---- the real file ------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def real(hillstrom_path):
     return load_hillstrom(hillstrom_path)
@@ -354,13 +389,19 @@ def real_lines(hillstrom_path):
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize(("name", "make", "found"), [
-    ("doubled", lambda rows: rows + rows, "128,000 data rows, expected 64,000"),
-    ("plus100", lambda rows: rows + rows[:100], "64,100 data rows, expected 64,000"),
-    ("minus1", lambda rows: rows[1:], "63,999 data rows, expected 64,000"),
-    ("edited", lambda rows: [rows[0].replace("Womens E-Mail", "No E-Mail")] + rows[1:],
-     "64,000 data rows as expected"),  # first customer moved to the control arm
-])
+@pytest.mark.parametrize(
+    ("name", "make", "found"),
+    [
+        ("doubled", lambda rows: rows + rows, "128,000 data rows, expected 64,000"),
+        ("plus100", lambda rows: rows + rows[:100], "64,100 data rows, expected 64,000"),
+        ("minus1", lambda rows: rows[1:], "63,999 data rows, expected 64,000"),
+        (
+            "edited",
+            lambda rows: [rows[0].replace("Womens E-Mail", "No E-Mail")] + rows[1:],
+            "64,000 data rows as expected",
+        ),  # first customer moved to the control arm
+    ],
+)
 def test_modified_real_file_is_refused(real_lines, tmp_path, name, make, found):
     # Each of these passes every schema rule; before the integrity check, the doubled file
     # was silently analysed as 128,000 customers.
@@ -368,8 +409,11 @@ def test_modified_real_file_is_refused(real_lines, tmp_path, name, make, found):
     assert rows[0].endswith("Womens E-Mail,0,0,0")
     path = tmp_path / f"{name}.csv"
     path.write_bytes("\r\n".join([header, *make(rows)]).encode("utf-8"))
-    with pytest.raises(DataValidationError, match=rf"{name}\.csv: not the published Hillstrom "
-                       rf"file .*: {found}; sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"{name}\.csv: not the published Hillstrom "
+        rf"file .*: {found}; sha256 [0-9a-f]{{64}}, expected {HILLSTROM_SHA256}",
+    ):
         load_hillstrom(path)
     assert len(load_hillstrom(path, verify=False)) == len(make(rows))
 
@@ -406,5 +450,7 @@ def test_real_customer_table(real):
     table = hillstrom_customer_table(real)
     assert table["arm"].value_counts()["control"] == 21306
     assert table["past_channel"].value_counts().to_dict() == {
-        "web": 28217, "phone": 28021, "multichannel": 7762,
+        "web": 28217,
+        "phone": 28021,
+        "multichannel": 7762,
     }

@@ -27,26 +27,41 @@ def _header(columns, sep=","):
 
 BAD_FILES = {
     # name: (bytes or None for a directory, expected message after "<file name>: ")
-    "latin1": (lambda cols: _header(cols).encode() + "Soci\u00e9t\u00e9,x\n".encode("latin-1"),
-               r"not UTF-8 text \(byte 0xe9 at offset \d+, line 2\); save the file as UTF-8"),
+    "latin1": (
+        lambda cols: _header(cols).encode() + "Soci\u00e9t\u00e9,x\n".encode("latin-1"),
+        r"not UTF-8 text \(byte 0xe9 at offset \d+, line 2\); save the file as UTF-8",
+    ),
     "empty": (lambda cols: b"", r"the file is empty \(0 bytes\)"),
     "blank": (lambda cols: b"\n\r\n\n", r"the file has no header line \(only blank lines\)"),
-    "semicolon": (lambda cols: (_header(cols, ";") + ";".join("1" * len(cols))).encode(),
-                  r"missing columns \[.*\]: the header line has no commas but \d+ semicolons, "
-                  r"so the file looks semicolon-separated; save it with commas"),
-    "tab": (lambda cols: _header(cols, "\t").encode(), r"missing columns \[.*\]: .* tabs, so the "
-                                                       r"file looks tab-separated"),
-    "binary": (lambda cols: b"\x00\x01\x02binary\x00", r"is a binary file, not CSV text "
-                                                       r"\(NUL byte at offset 0\)"),
-    "gzip": (lambda cols: gzip.compress(_header(cols).encode()),
-             r"is a binary file, not CSV text: a gzip-compressed file"),
-    "xlsx": (lambda cols: b"PK\x03\x04\x14\x00\x06\x00",
-             r"is a binary file, not CSV text: a ZIP archive, such as an Excel \.xlsx workbook"),
+    "semicolon": (
+        lambda cols: (_header(cols, ";") + ";".join("1" * len(cols))).encode(),
+        r"missing columns \[.*\]: the header line has no commas but \d+ semicolons, "
+        r"so the file looks semicolon-separated; save it with commas",
+    ),
+    "tab": (
+        lambda cols: _header(cols, "\t").encode(),
+        r"missing columns \[.*\]: .* tabs, so the "
+        r"file looks tab-separated",
+    ),
+    "binary": (
+        lambda cols: b"\x00\x01\x02binary\x00",
+        r"is a binary file, not CSV text "
+        r"\(NUL byte at offset 0\)",
+    ),
+    "gzip": (
+        lambda cols: gzip.compress(_header(cols).encode()),
+        r"is a binary file, not CSV text: a gzip-compressed file",
+    ),
+    "xlsx": (
+        lambda cols: b"PK\x03\x04\x14\x00\x06\x00",
+        r"is a binary file, not CSV text: a ZIP archive, such as an Excel \.xlsx workbook",
+    ),
     "directory": (None, r"is a directory, expected a CSV file"),
-    "header_only": (lambda cols: _header(cols).encode(),
-                    r"the file has a header but no data rows"),
-    "too_many_fields": (lambda cols: (_header(cols) + ",".join("1" * (len(cols) + 2))).encode(),
-                        r"\d+ fields, but the header has \d+; quote cells"),
+    "header_only": (lambda cols: _header(cols).encode(), r"the file has a header but no data rows"),
+    "too_many_fields": (
+        lambda cols: (_header(cols) + ",".join("1" * (len(cols) + 2))).encode(),
+        r"\d+ fields, but the header has \d+; quote cells",
+    ),
 }
 
 
@@ -60,8 +75,9 @@ def test_read_errors_name_the_file_in_one_line(tmp_path, loader, kind):
         path.mkdir()
     else:
         path.write_bytes(make(columns))
-    with pytest.raises(DataValidationError,
-                       match=rf"^{re.escape(path.name)}(, line \d+)?: {expected}") as info:
+    with pytest.raises(
+        DataValidationError, match=rf"^{re.escape(path.name)}(, line \d+)?: {expected}"
+    ) as info:
         load(path)
     assert "\n" not in str(info.value)
     if kind == "too_many_fields":
@@ -103,8 +119,11 @@ def test_error_line_after_a_blank_line_is_the_file_line(tmp_path):
     fields = text[4].split(",")
     text[4] = ",".join([fields[0], "005_unknown.txt", *fields[2:]])
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"line 5, column 'source', value "
-                                                  r"'005_unknown.txt'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"line 5, column 'source', value "
+        r"'005_unknown.txt'",
+    ):
         load_claims(path)
 
 

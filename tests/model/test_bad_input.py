@@ -53,8 +53,11 @@ def test_arm_without_customers_stays_in_the_summary():
 
 def test_simulation_that_cannot_fit_is_refused_before_allocating(monkeypatch):
     monkeypatch.setattr(engine, "_available_memory", lambda: 2e9)
-    with pytest.raises(MemoryError, match=r"simulating 10,000,000 customers needs about "
-                                          r"4\.\d GB of memory; 2\.0 GB is available"):
+    with pytest.raises(
+        MemoryError,
+        match=r"simulating 10,000,000 customers needs about "
+        r"4\.\d GB of memory; 2\.0 GB is available",
+    ):
         simulate(PopulationSpec(n_customers=10_000_000), n_weeks=2, rng=1)
 
 
@@ -68,10 +71,18 @@ def test_memory_estimate_is_above_the_measured_peaks():
 @pytest.mark.parametrize(
     ("rng", "exc", "match"),
     [
-        (-1, ValueError, r"'rng' must be None, a non-negative int seed, a SeedSequence or a "
-                         r"Generator; got -1"),
-        (1.5, TypeError, r"'rng' must be None, an int seed, a SeedSequence or a Generator; "
-                         r"got 1\.5"),
+        (
+            -1,
+            ValueError,
+            r"'rng' must be None, a non-negative int seed, a SeedSequence or a "
+            r"Generator; got -1",
+        ),
+        (
+            1.5,
+            TypeError,
+            r"'rng' must be None, an int seed, a SeedSequence or a Generator; "
+            r"got 1\.5",
+        ),
         ("1", TypeError, r"'rng' must be None, an int seed"),
     ],
 )

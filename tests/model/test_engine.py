@@ -19,8 +19,7 @@ from mcstudy.model.strategies import (
 )
 
 ARMS = {"siloed": SiloedMultichannel(), "omni": Omnichannel(deployment_lag_weeks=0)}
-FAST = settings(max_examples=15, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def small(n=2000, **kw):
@@ -28,6 +27,7 @@ def small(n=2000, **kw):
 
 
 # --- reproducibility -------------------------------------------------------------------------
+
 
 def test_same_seed_same_tables_whatever_the_threads():
     spec = small(2 * BLOCK_SIZE + 500)
@@ -63,10 +63,15 @@ def test_generator_argument_advances():
 
 # --- invariants (property tests) -------------------------------------------------------------
 
+
 @FAST
-@given(n=st.integers(1, 600), weeks=st.integers(1, 30), seed=st.integers(0, 2**32 - 1),
-       pressure=st.floats(0, 8), name=st.sampled_from(["siloed", "omnichannel", "cross_channel",
-                                                         "monochannel", "value_tiered"]))
+@given(
+    n=st.integers(1, 600),
+    weeks=st.integers(1, 30),
+    seed=st.integers(0, 2**32 - 1),
+    pressure=st.floats(0, 8),
+    name=st.sampled_from(["siloed", "omnichannel", "cross_channel", "monochannel", "value_tiered"]),
+)
 def test_invariants(n, weeks, seed, pressure, name):
     strategy = make_strategy(name, contact_pressure=pressure)
     res = simulate(small(n), strategy, n_weeks=weeks, rng=seed, n_journeys=n)
@@ -103,8 +108,13 @@ def test_breadth_ignores_purchase_rate_when_link_is_zero(seed, rate, sigma):
     # With the link at 0, breadth is drawn with the same probability for everyone, so the
     # same seed gives the same breadths whatever the purchase-rate distribution.
     base = simulate(small(300, engagement_breadth_link=0.0), n_weeks=1, rng=seed).customers
-    other = simulate(small(300, engagement_breadth_link=0.0, purchase_rate_per_week=rate,
-                           engagement_sigma=sigma), n_weeks=1, rng=seed).customers
+    other = simulate(
+        small(
+            300, engagement_breadth_link=0.0, purchase_rate_per_week=rate, engagement_sigma=sigma
+        ),
+        n_weeks=1,
+        rng=seed,
+    ).customers
     assert base["n_repertoire_channels"].equals(other["n_repertoire_channels"])
 
 
@@ -119,6 +129,7 @@ def test_breadth_correlates_with_rate_only_through_the_link():
 
 
 # --- known answers ---------------------------------------------------------------------------
+
 
 def test_event_clocks_give_independent_poisson_counts():
     # A clock advanced by rate r_t each week gives Poisson(r_t) counts, independent across
@@ -150,10 +161,12 @@ def test_event_clocks_give_independent_poisson_counts():
 
 
 def test_without_contacts_or_churn_purchases_are_poisson_in_the_base_rate():
-    quiet = ResponseSpec(churn_base_per_week=0.0, service_rate_per_week=0.0,
-                         service_after_purchase=0.0)
-    res = simulate(small(20_000), SiloedMultichannel(contact_pressure=0.0), n_weeks=26,
-                   response=quiet, rng=4)
+    quiet = ResponseSpec(
+        churn_base_per_week=0.0, service_rate_per_week=0.0, service_after_purchase=0.0
+    )
+    res = simulate(
+        small(20_000), SiloedMultichannel(contact_pressure=0.0), n_weeks=26, response=quiet, rng=4
+    )
     c = res.customers
     expected = c["base_rate_per_week"] * 26
     z = (c["n_purchases"].sum() - expected.sum()) / np.sqrt(expected.sum())
@@ -173,6 +186,7 @@ def test_contact_costs_in_the_ledger_equal_contacts_times_unit_cost():
 
 # --- mechanisms ------------------------------------------------------------------------------
 
+
 def test_arms_are_randomised_and_omnichannel_mechanisms_work():
     res = simulate(small(20_000), ARMS, n_weeks=26, rng=5)
     c = res.customers
@@ -189,16 +203,25 @@ def test_arms_are_randomised_and_omnichannel_mechanisms_work():
 
 
 def test_deployment_lag_keeps_siloed_behaviour_until_it_ends():
-    res = simulate(small(5000), {"omni": Omnichannel(deployment_lag_weeks=10)}, n_weeks=20,
-                   rng=6, n_journeys=5000)
+    res = simulate(
+        small(5000),
+        {"omni": Omnichannel(deployment_lag_weeks=10)},
+        n_weeks=20,
+        rng=6,
+        n_journeys=5000,
+    )
     j = res.journeys
     weeks_with_clutter = set(j.loc[j["contacts"] > j["attended"], "week"])
     assert weeks_with_clutter and max(weeks_with_clutter) < 10
 
 
 def test_monochannel_and_tiered_channels():
-    res = simulate(small(3000), {"mono": Monochannel(channel="email"), "tiered": ValueTiered()},
-                   n_weeks=6, rng=8)
+    res = simulate(
+        small(3000),
+        {"mono": Monochannel(channel="email"), "tiered": ValueTiered()},
+        n_weeks=6,
+        rng=8,
+    )
     w = res.weekly.groupby(["arm", "channel"], observed=True)["contacts"].sum()
     assert w["mono"].drop("email").sum() == 0 and w["mono"]["email"] > 0
     c = res.customers[res.customers["arm"] == "tiered"]
@@ -207,8 +230,9 @@ def test_monochannel_and_tiered_channels():
 
 
 def test_journey_effects_are_positive_without_irritation():
-    calm = ResponseSpec(irritation_per_contact=0.0, clutter_irritation=0.0,
-                        inconsistency_irritation=0.0)
+    calm = ResponseSpec(
+        irritation_per_contact=0.0, clutter_irritation=0.0, inconsistency_irritation=0.0
+    )
     res = simulate(small(3000), CrossChannel(), n_weeks=10, response=calm, rng=9)
     contacts = res.journeys[res.journeys["touchpoint"] == "contact"]
     assert len(contacts) > 100
@@ -219,29 +243,35 @@ def test_journey_effects_are_positive_without_irritation():
 
 # --- errors ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"n_customers": 0}, r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
-    ({"n_customers": 2.5}, r"'n_customers' must be an int"),
-    ({"social_share": 1.2}, r"'social_share' must be a real number in \[0, 1\]; got 1.2"),
-    ({"engagement_sigma": -1}, r"'engagement_sigma' must be a real number in \[0, 3\]"),
-    ({"engagement_breadth_link": 9}, r"'engagement_breadth_link'.*\[0, 5\]; got 9"),
-    ({"breadth_rate": 0}, r"'breadth_rate' must be a real number in \(0, 100\]"),
-    ({"purchase_rate_per_week": 0}, r"'purchase_rate_per_week'.*\(0, 10\]"),
-    ({"rate_shape": -2}, r"'rate_shape'"),
-    ({"basket_mean_eur": 0}, r"'basket_mean_eur'"),
-    ({"basket_sigma": 4}, r"'basket_sigma'"),
-    ({"tier_shares": (0.5, 0.5)}, r"'tier_shares' must have 3 entries"),
-    ({"tier_shares": (0.5, 0.4, 0.2)}, r"'tier_shares' must sum to 1"),
-    ({"tier_shares": (1.5, -0.5, 0)}, r"'tier_shares\[0\]'"),
-    ({"tier_value_multipliers": (1, 0, 2)}, r"'tier_value_multipliers\[1\]'"),
-    ({"affinity_concentration": 0.01},
-     r"'affinity_concentration' must be a real number in \[0.1, 1e\+06\]"),
-    ({"attention_mean": 0.5}, r"'attention_mean' must be a real number in \[1, 100\]; got 0.5"),
-    ({"consent_rate": 2}, r"'consent_rate'"),
-    ({"consent_rate": {"email": -0.1}}, r"'consent_rate\[email\]'"),
-    ({"sensitivity_shape": 0}, r"'sensitivity_shape'"),
-    ({"breadth_purchase_effect": -1}, r"'breadth_purchase_effect'"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"n_customers": 0}, r"'n_customers' must be an int in \[1, 1e\+08\]; got 0"),
+        ({"n_customers": 2.5}, r"'n_customers' must be an int"),
+        ({"social_share": 1.2}, r"'social_share' must be a real number in \[0, 1\]; got 1.2"),
+        ({"engagement_sigma": -1}, r"'engagement_sigma' must be a real number in \[0, 3\]"),
+        ({"engagement_breadth_link": 9}, r"'engagement_breadth_link'.*\[0, 5\]; got 9"),
+        ({"breadth_rate": 0}, r"'breadth_rate' must be a real number in \(0, 100\]"),
+        ({"purchase_rate_per_week": 0}, r"'purchase_rate_per_week'.*\(0, 10\]"),
+        ({"rate_shape": -2}, r"'rate_shape'"),
+        ({"basket_mean_eur": 0}, r"'basket_mean_eur'"),
+        ({"basket_sigma": 4}, r"'basket_sigma'"),
+        ({"tier_shares": (0.5, 0.5)}, r"'tier_shares' must have 3 entries"),
+        ({"tier_shares": (0.5, 0.4, 0.2)}, r"'tier_shares' must sum to 1"),
+        ({"tier_shares": (1.5, -0.5, 0)}, r"'tier_shares\[0\]'"),
+        ({"tier_value_multipliers": (1, 0, 2)}, r"'tier_value_multipliers\[1\]'"),
+        (
+            {"affinity_concentration": 0.01},
+            r"'affinity_concentration' must be a real number in \[0.1, 1e\+06\]",
+        ),
+        ({"attention_mean": 0.5}, r"'attention_mean' must be a real number in \[1, 100\]; got 0.5"),
+        ({"consent_rate": 2}, r"'consent_rate'"),
+        ({"consent_rate": {"email": -0.1}}, r"'consent_rate\[email\]'"),
+        ({"sensitivity_shape": 0}, r"'sensitivity_shape'"),
+        ({"breadth_purchase_effect": -1}, r"'breadth_purchase_effect'"),
+    ],
+)
 def test_population_errors(kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         PopulationSpec(**kwargs)
@@ -258,21 +288,28 @@ def test_decay_must_be_below_one():
         ResponseSpec(persuasion_decay=1.0)
 
 
-@pytest.mark.parametrize("cls,kwargs,match", [
-    (SiloedMultichannel, {"contact_pressure": -1}, r"'contact_pressure'.*\[0, 50\]; got -1"),
-    (SiloedMultichannel, {"contact_pressure": 60}, r"'contact_pressure'"),
-    (SiloedMultichannel, {"channels": "email"}, r"'channels' must be a non-empty tuple"),
-    (SiloedMultichannel, {"channels": {"email": 0}}, r"'channels\[email\]'"),
-    (Omnichannel, {"frequency_cap": 1}, r"'frequency_cap' must be a bool; got 1"),
-    (Omnichannel, {"suppress_weeks_after_purchase": 60}, r"'suppress_weeks_after_purchase'"),
-    (SiloedMultichannel, {"inconsistent_offer_prob": 1.5}, r"'inconsistent_offer_prob'"),
-    (Omnichannel, {"history_shared": -0.1}, r"'history_shared'"),
-    (CrossChannel, {"referral_strength": 2}, r"'referral_strength'"),
-    (Omnichannel, {"fixed_investment_eur": -5}, r"'fixed_investment_eur'"),
-    (Omnichannel, {"deployment_lag_weeks": 1.5}, r"'deployment_lag_weeks' must be an int"),
-    (ValueTiered, {"tier_channels": {"vip": ("email",)}}, r"'tier_channels key' must be one of"),
-    (Monochannel, {"channel": 3}, r"'channel' must be a channel name"),
-])
+@pytest.mark.parametrize(
+    "cls,kwargs,match",
+    [
+        (SiloedMultichannel, {"contact_pressure": -1}, r"'contact_pressure'.*\[0, 50\]; got -1"),
+        (SiloedMultichannel, {"contact_pressure": 60}, r"'contact_pressure'"),
+        (SiloedMultichannel, {"channels": "email"}, r"'channels' must be a non-empty tuple"),
+        (SiloedMultichannel, {"channels": {"email": 0}}, r"'channels\[email\]'"),
+        (Omnichannel, {"frequency_cap": 1}, r"'frequency_cap' must be a bool; got 1"),
+        (Omnichannel, {"suppress_weeks_after_purchase": 60}, r"'suppress_weeks_after_purchase'"),
+        (SiloedMultichannel, {"inconsistent_offer_prob": 1.5}, r"'inconsistent_offer_prob'"),
+        (Omnichannel, {"history_shared": -0.1}, r"'history_shared'"),
+        (CrossChannel, {"referral_strength": 2}, r"'referral_strength'"),
+        (Omnichannel, {"fixed_investment_eur": -5}, r"'fixed_investment_eur'"),
+        (Omnichannel, {"deployment_lag_weeks": 1.5}, r"'deployment_lag_weeks' must be an int"),
+        (
+            ValueTiered,
+            {"tier_channels": {"vip": ("email",)}},
+            r"'tier_channels key' must be one of",
+        ),
+        (Monochannel, {"channel": 3}, r"'channel' must be a channel name"),
+    ],
+)
 def test_strategy_errors(cls, kwargs, match):
     with pytest.raises((ValueError, TypeError), match=match):
         cls(**kwargs)
@@ -285,22 +322,27 @@ def test_make_strategy_errors():
         make_strategy("siloed", pressure=2)
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    ({"n_weeks": 0}, r"'n_weeks' must be an int in \[1, 520\]; got 0"),
-    ({"n_journeys": 10_000}, r"'n_journeys' must be an int in \[0, 100\]"),
-    ({"n_threads": 0}, r"'n_threads'"),
-    ({"rng": "seed"}, r"'rng' must be None, an int seed"),
-    ({"strategy": "omni"}, r"'strategy' must be a Strategy or a non-empty mapping"),
-    ({"strategy": {}}, r"'strategy' must be a Strategy or a non-empty mapping"),
-    ({"strategy": {"a": 1}}, r"'strategy' must map arm names"),
-    ({"strategy": ARMS, "arm_shares": {"siloed": 1.0}}, r"'arm_shares' must map each arm"),
-    ({"strategy": ARMS, "arm_shares": {"siloed": 0.7, "omni": 0.7}}, r"must sum to 1"),
-    ({"strategy": Monochannel(channel="fax")}, r"uses channels \['fax'\]; allowed outbound"),
-    ({"population": PopulationSpec(n_customers=100, consent_rate={"fax": 0.5})},
-     r"'consent_rate' has channels \['fax'\]"),
-    ({"population": {"n_customers": 5}}, r"'population' must be a PopulationSpec"),
-    ({"response": {}}, r"'response' must be a ResponseSpec"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"n_weeks": 0}, r"'n_weeks' must be an int in \[1, 520\]; got 0"),
+        ({"n_journeys": 10_000}, r"'n_journeys' must be an int in \[0, 100\]"),
+        ({"n_threads": 0}, r"'n_threads'"),
+        ({"rng": "seed"}, r"'rng' must be None, an int seed"),
+        ({"strategy": "omni"}, r"'strategy' must be a Strategy or a non-empty mapping"),
+        ({"strategy": {}}, r"'strategy' must be a Strategy or a non-empty mapping"),
+        ({"strategy": {"a": 1}}, r"'strategy' must map arm names"),
+        ({"strategy": ARMS, "arm_shares": {"siloed": 1.0}}, r"'arm_shares' must map each arm"),
+        ({"strategy": ARMS, "arm_shares": {"siloed": 0.7, "omni": 0.7}}, r"must sum to 1"),
+        ({"strategy": Monochannel(channel="fax")}, r"uses channels \['fax'\]; allowed outbound"),
+        (
+            {"population": PopulationSpec(n_customers=100, consent_rate={"fax": 0.5})},
+            r"'consent_rate' has channels \['fax'\]",
+        ),
+        ({"population": {"n_customers": 5}}, r"'population' must be a PopulationSpec"),
+        ({"response": {}}, r"'response' must be a ResponseSpec"),
+    ],
+)
 def test_simulate_errors(kwargs, match):
     kwargs = {"population": PopulationSpec(n_customers=100), **kwargs}
     with pytest.raises((ValueError, TypeError), match=match):

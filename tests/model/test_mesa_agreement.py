@@ -38,16 +38,16 @@ ALPHA = FAMILY_ALPHA / (len(AGREEMENT_METRICS) * len(STRATEGIES))  # Bonferroni
 Z_95 = 1.959963984540054
 
 # One independent integer seed per (strategy, implementation), from one root seed.
-_SEEDS = iter(np.random.SeedSequence(ROOT_SEED).generate_state(2 * len(STRATEGIES) + 1)
-              .tolist())
+_SEEDS = iter(np.random.SeedSequence(ROOT_SEED).generate_state(2 * len(STRATEGIES) + 1).tolist())
 SEEDS = {(name, impl): next(_SEEDS) for name in STRATEGIES for impl in ("engine", "mesa")}
 CONTROL_SEED = next(_SEEDS)
 
 
 def _engine(strategy, seed):
     spec = PopulationSpec(n_customers=N_CUSTOMERS)
-    return simulate(spec, strategy, n_weeks=N_WEEKS, n_journeys=0, progress=False,
-                    rng=seed).customers
+    return simulate(
+        spec, strategy, n_weeks=N_WEEKS, n_journeys=0, progress=False, rng=seed
+    ).customers
 
 
 def _mesa(strategy, seed):
@@ -56,8 +56,10 @@ def _mesa(strategy, seed):
 
 @pytest.fixture(scope="module")
 def runs():
-    return {name: (_engine(s, SEEDS[name, "engine"]), _mesa(s, SEEDS[name, "mesa"]))
-            for name, s in STRATEGIES.items()}
+    return {
+        name: (_engine(s, SEEDS[name, "engine"]), _mesa(s, SEEDS[name, "mesa"]))
+        for name, s in STRATEGIES.items()
+    }
 
 
 def test_mesa_table_has_engine_columns_and_dtypes(runs):
@@ -83,8 +85,9 @@ def _contrast(a, b, metric):
     return diff, diff - half, diff + half
 
 
-@pytest.mark.parametrize("metric", ["contacts_clutter", "effort_events", "contacts_received",
-                                    "churned", "n_purchases"])
+@pytest.mark.parametrize(
+    "metric", ["contacts_clutter", "effort_events", "contacts_received", "churned", "n_purchases"]
+)
 def test_siloed_minus_omnichannel_agrees(runs, metric):
     (e_s, m_s), (e_o, m_o) = runs["siloed"], runs["omnichannel"]
     d_e, lo_e, hi_e = _contrast(e_s, e_o, metric)

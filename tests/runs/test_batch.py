@@ -112,8 +112,15 @@ def test_existing_tasks_unchanged_when_replications_or_points_added():
 
 def test_replicate_is_single_point_sweep():
     rep = replicate("toy_poisson", params={"rate": 2.0}, n_replications=4, rng=5, progress=False)
-    assert list(rep.columns) == ["task_id", "point", "replication", "seed", "rate", "metric",
-                                 "value"]
+    assert list(rep.columns) == [
+        "task_id",
+        "point",
+        "replication",
+        "seed",
+        "rate",
+        "metric",
+        "value",
+    ]
     assert (rep["seed"] == 5).all()
     assert (rep["point"] == 0).all() and rep["replication"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
     swp = sweep("toy_poisson", {"rate": [2.0]}, n_replications=4, rng=5, progress=False)
@@ -176,11 +183,17 @@ def test_registered_study_fills_defaults_and_checks_params():
         ({"grid": {"rate": []}}, ValueError, r"grid\['rate'\] must list at least one value"),
         ({"grid": [{"rate": 1.0}, {"n": 2}]}, ValueError, r"grid point 1 has keys \['n'\]"),
         ({"progress": "yes"}, TypeError, r"'progress' must be a bool or None"),
-        ({"connect_timeout": 1.0}, ValueError,
-         r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler' "
-         r"\(backend='dask'\); got scheduler=None"),
-        ({"backend": "dask", "scheduler": "tcp://127.0.0.1:1", "connect_timeout": 0},
-         ValueError, r"'connect_timeout' must be a real number in \(0, 3600\]; got 0"),
+        (
+            {"connect_timeout": 1.0},
+            ValueError,
+            r"'connect_timeout' is the wait for the Dask scheduler at the address 'scheduler' "
+            r"\(backend='dask'\); got scheduler=None",
+        ),
+        (
+            {"backend": "dask", "scheduler": "tcp://127.0.0.1:1", "connect_timeout": 0},
+            ValueError,
+            r"'connect_timeout' must be a real number in \(0, 3600\]; got 0",
+        ),
         ({"on_start": 3}, TypeError, r"'on_start' must be callable or None; got 3"),
     ],
 )
@@ -254,8 +267,12 @@ def test_dask_starts_and_closes_its_own_local_cluster(dask_cluster, monkeypatch)
         progress=False,
     )
     assert calls == {
-        "kwargs": {"n_workers": 2, "threads_per_worker": 1, "processes": True,
-                   "dashboard_address": None},
+        "kwargs": {
+            "n_workers": 2,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        },
         "closed": True,
     }
     pd.testing.assert_frame_equal(
@@ -354,8 +371,9 @@ BACKEND_ARGS = {
 
 
 def _backend_param(name):
-    marks = [pytest.mark.skipif(
-        not _importable("distributed"), reason="dask/distributed not installed")]
+    marks = [
+        pytest.mark.skipif(not _importable("distributed"), reason="dask/distributed not installed")
+    ]
     return pytest.param(name, marks=marks if name == "dask" else [])
 
 
@@ -398,8 +416,9 @@ def _wait_for_tasks(proc, out, n, seconds=60):
 def test_kill_and_resume_equals_uninterrupted_run(tmp_path, registry, backend, sleepy_fresh):
     register_study("sleepy", _sleepy, params={"mu": FloatParam(-10, 10)})
     out = tmp_path / "run"
-    script = _RESUME_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out),
-                                   backend=BACKEND_ARGS[backend])
+    script = _RESUME_SCRIPT.format(
+        tests=str(Path(__file__).parent), out=str(out), backend=BACKEND_ARGS[backend]
+    )
     proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
     try:
         _wait_for_tasks(proc, out, 4)
@@ -439,16 +458,22 @@ except SweepInterrupted as exc:
 
 
 @pytest.mark.parametrize("backend", [_backend_param(b) for b in BACKEND_ARGS])
-def test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes(tmp_path, registry, backend,
-                                                               sleepy_fresh):
+def test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes(
+    tmp_path, registry, backend, sleepy_fresh
+):
     register_study("sleepy", _sleepy, params={"mu": FloatParam(-10, 10)})
     out = tmp_path / "run"
-    script = _INTERRUPT_SCRIPT.format(tests=str(Path(__file__).parent), out=str(out),
-                                      backend=BACKEND_ARGS[backend])
+    script = _INTERRUPT_SCRIPT.format(
+        tests=str(Path(__file__).parent), out=str(out), backend=BACKEND_ARGS[backend]
+    )
     # its own process group, so that SIGINT reaches it and its workers, as Ctrl-C at a terminal
-    proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         _wait_for_tasks(proc, out, 3)
         workers = _children(proc.pid)
@@ -463,15 +488,23 @@ def test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes(tmp_path, registr
     report = json.loads(stdout)
     n_saved = len(list(out.glob("tasks/*.parquet")))
     assert report == {
-        "n_done": n_saved, "n_tasks": 16, "out_dir": str(out),
+        "n_done": n_saved,
+        "n_tasks": 16,
+        "out_dir": str(out),
         "message": f"interrupted: {n_saved} of 16 tasks done and saved in {out}",
     }
     assert 3 <= n_saved < 16
     assert _wait_gone(workers) == []  # pending work cancelled, workers shut down
 
     starts = []
-    resumed = sweep("sleepy", {"mu": [0.0, 5.0]}, n_replications=8, rng=11, out_dir=out,
-                    on_start=lambda n_done, n_tasks: starts.append((n_done, n_tasks)))
+    resumed = sweep(
+        "sleepy",
+        {"mu": [0.0, 5.0]},
+        n_replications=8,
+        rng=11,
+        out_dir=out,
+        on_start=lambda n_done, n_tasks: starts.append((n_done, n_tasks)),
+    )
     assert starts == [(n_saved, 16)]
     pd.testing.assert_frame_equal(resumed, sleepy_fresh, check_exact=True)
 
@@ -488,16 +521,27 @@ def test_ctrl_c_raises_sweep_interrupted_with_the_count(tmp_path):
     out = tmp_path / "run"
     grid = {"i": list(range(6))}
     with pytest.raises(SweepInterrupted) as info:
-        sweep(_interrupting, grid, params={"stop": 4}, n_replications=1, rng=3, out_dir=out,
-              progress=False)
+        sweep(
+            _interrupting,
+            grid,
+            params={"stop": 4},
+            n_replications=1,
+            rng=3,
+            out_dir=out,
+            progress=False,
+        )
     exc = info.value
     assert isinstance(exc, KeyboardInterrupt)
     assert (exc.n_done, exc.n_tasks, exc.out_dir) == (4, 6, out)
     assert str(exc) == f"interrupted: 4 of 6 tasks done and saved in {out}"
     assert sorted(p.name for p in (out / "tasks").iterdir()) == [
-        f"{i:06d}.parquet" for i in range(4)]
-    with pytest.raises(SweepInterrupted, match=r"^interrupted: 2 of 6 tasks done and not saved "
-                                               r"\(no out_dir\)$"):
+        f"{i:06d}.parquet" for i in range(4)
+    ]
+    with pytest.raises(
+        SweepInterrupted,
+        match=r"^interrupted: 2 of 6 tasks done and not saved "
+        r"\(no out_dir\)$",
+    ):
         sweep(_interrupting, grid, params={"stop": 2}, n_replications=1, rng=3, progress=False)
 
 
@@ -509,17 +553,21 @@ def _interrupting_cli(params, rng):
     return _interrupting({"i": params["i"], "stop": _PRESS_AT[0] if _PRESS_AT else -1}, rng)
 
 
-def test_cli_ctrl_c_says_what_is_saved_exits_130_and_resumes(tmp_path, registry, capsys,
-                                                             monkeypatch):
+def test_cli_ctrl_c_says_what_is_saved_exits_130_and_resumes(
+    tmp_path, registry, capsys, monkeypatch
+):
     register_study("interrupting", _interrupting_cli, params={"i": IntParam(0, 10)})
-    cfg = _write(tmp_path, '[run]\nstudy = "interrupting"\nseed = 3\nn_replications = 1\n'
-                           '[grid]\ni = [0, 1, 2, 3]\n')
+    cfg = _write(
+        tmp_path,
+        '[run]\nstudy = "interrupting"\nseed = 3\nn_replications = 1\n[grid]\ni = [0, 1, 2, 3]\n',
+    )
     out = tmp_path / "out"
     monkeypatch.setattr(sys.modules[__name__], "_PRESS_AT", [2])
     assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 130
     assert capsys.readouterr().err == (
         f"mcstudy sweep: interrupted: 2 of 4 tasks done and saved in {out}; rerun the same "
-        "command to resume\n")
+        "command to resume\n"
+    )
     monkeypatch.setattr(sys.modules[__name__], "_PRESS_AT", [])
     assert main(["sweep", str(cfg), "--out", str(out), "--no-progress"]) == 0
     captured = capsys.readouterr()
@@ -558,13 +606,14 @@ def test_too_many_tasks_refused_before_anything_is_built_or_run(tmp_path, monkey
         calls.append(params)
         return {"x": 1.0}
 
-    pattern = (r"^the run has 12 tasks \(6 grid points x 2 replications\), more than MAX_TASKS = "
-               r"10 \(mcstudy\.runs\.MAX_TASKS\); split it into runs of at most that many tasks "
-               r"\(part of the grid, or fewer replications, per run\), each with its own output "
-               r"directory\.$")
+    pattern = (
+        r"^the run has 12 tasks \(6 grid points x 2 replications\), more than MAX_TASKS = "
+        r"10 \(mcstudy\.runs\.MAX_TASKS\); split it into runs of at most that many tasks "
+        r"\(part of the grid, or fewer replications, per run\), each with its own output "
+        r"directory\.$"
+    )
     with pytest.raises(ValueError, match=pattern):
-        sweep(study, {"a": [1, 2, 3], "b": [1, 2]}, n_replications=2, rng=0,
-              out_dir=tmp_path / "o")
+        sweep(study, {"a": [1, 2, 3], "b": [1, 2]}, n_replications=2, rng=0, out_dir=tmp_path / "o")
     assert calls == [] and not (tmp_path / "o").exists()
     with pytest.raises(ValueError, match=r"has 11 tasks \(1 grid point x 11 replications\)"):
         replicate(study, n_replications=11, rng=0)
@@ -577,12 +626,18 @@ def test_absurd_task_counts_are_refused_at_once_without_memory():
     tracemalloc.start()
     try:
         start = time.perf_counter()
-        with pytest.raises(ValueError, match=r"^the run has 100,000,000 tasks \(1 grid point x "
-                                             r"100,000,000 replications\), more than MAX_TASKS "
-                                             r"= 1,000,000"):
+        with pytest.raises(
+            ValueError,
+            match=r"^the run has 100,000,000 tasks \(1 grid point x "
+            r"100,000,000 replications\), more than MAX_TASKS "
+            r"= 1,000,000",
+        ):
             replicate("toy_poisson", n_replications=10**8, rng=0)
-        with pytest.raises(ValueError, match=r"has 2,000,000,000 tasks \(1,000,000,000 grid "
-                                             r"points x 2 replications\)"):
+        with pytest.raises(
+            ValueError,
+            match=r"has 2,000,000,000 tasks \(1,000,000,000 grid "
+            r"points x 2 replications\)",
+        ):
             sweep(lambda p, rng: {}, {"x": range(10**9)}, n_replications=2, rng=0)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -597,8 +652,7 @@ def test_results_gathered_in_chunks_give_the_same_table(monkeypatch):
     whole = _run_toy()
     monkeypatch.setattr(batch._Results, "_CHUNK", 5)
     # tasks finish out of order on processes: chunks are concatenated, then sorted
-    pd.testing.assert_frame_equal(_run_toy(backend="processes", workers=2), whole,
-                                  check_exact=True)
+    pd.testing.assert_frame_equal(_run_toy(backend="processes", workers=2), whole, check_exact=True)
     pd.testing.assert_frame_equal(_run_toy(), whole, check_exact=True)
 
 
@@ -638,8 +692,10 @@ def _write(tmp_path, text, name="sweep.toml"):
 def test_load_example_config(tmp_path):
     config = load_sweep_config(_write(tmp_path, EXAMPLE_SWEEP_CONFIG))
     assert config.study == "strategy_comparison" and config.n_tasks >= 8
-    assert config.grid == {"strategy": ["cross_channel", "omnichannel"],
-                           "contact_pressure": [0.5, 1.0, 2.0]}
+    assert config.grid == {
+        "strategy": ["cross_channel", "omnichannel"],
+        "contact_pressure": [0.5, 1.0, 2.0],
+    }
     assert config.fixed == {"baseline": "siloed", "n_customers": 5000, "n_weeks": 26}
 
 
@@ -750,13 +806,22 @@ def test_config_errors_name_file_parameter_value_and_allowed(tmp_path, strategy_
 @pytest.mark.parametrize(
     ("content", "match"),
     [
-        ('[run]\nstudy = "café"\n'.encode("latin-1"),
-         r"^\S*sweep.toml: is not UTF-8 text \(byte 0xe9 at offset 18\); TOML files must be UTF-8"),
-        (b"", r"^\S*sweep.toml: is empty; a sweep configuration needs a \[run\] table with keys "
-              r"\['study', 'seed', 'n_replications'\]; see 'mcstudy sweep --example'"),
+        (
+            '[run]\nstudy = "café"\n'.encode("latin-1"),
+            r"^\S*sweep.toml: is not UTF-8 text \(byte 0xe9 at offset 18\); "
+            r"TOML files must be UTF-8",
+        ),
+        (
+            b"",
+            r"^\S*sweep.toml: is empty; a sweep configuration needs a \[run\] table with keys "
+            r"\['study', 'seed', 'n_replications'\]; see 'mcstudy sweep --example'",
+        ),
         (b" \n\t\n", r"sweep.toml: is empty; "),
-        (bytes(range(256)), r"^\S*sweep.toml: is a binary file \(it contains NUL bytes\), not a "
-                            r"TOML sweep configuration"),
+        (
+            bytes(range(256)),
+            r"^\S*sweep.toml: is a binary file \(it contains NUL bytes\), not a "
+            r"TOML sweep configuration",
+        ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"sweep.toml: is a binary file"),
         (None, r"^\S*sweep.toml: is a directory, not a TOML sweep configuration file\.$"),
     ],

@@ -32,8 +32,7 @@ def fresh_fingerprint():
 
 
 def _run(out_dir, study="toy_poisson", **kwargs):
-    return sweep(study, GRID, n_replications=3, rng=123, out_dir=out_dir, progress=False,
-                 **kwargs)
+    return sweep(study, GRID, n_replications=3, rng=123, out_dir=out_dir, progress=False, **kwargs)
 
 
 def _manifest(out_dir: Path) -> dict:
@@ -58,23 +57,30 @@ def test_fingerprint_is_computed_once_per_process():
 
 
 @pytest.mark.parametrize("source", ["_kernel.py", "engine.py"])
-def test_resume_refused_when_simulator_source_changed(tmp_path, monkeypatch, fresh_fingerprint,
-                                                      source):
+def test_resume_refused_when_simulator_source_changed(
+    tmp_path, monkeypatch, fresh_fingerprint, source
+):
     _run(tmp_path)
     read = Path.read_bytes
-    monkeypatch.setattr(Path, "read_bytes", lambda self: read(self) + (
-        b"\n# edited\n" if self.name == source else b""))
+    monkeypatch.setattr(
+        Path,
+        "read_bytes",
+        lambda self: read(self) + (b"\n# edited\n" if self.name == source else b""),
+    )
     model_fingerprint.cache_clear()
-    pattern = (r"run.json was written by different code \(model_source_sha256: '[0-9a-f]{12}"
-               r"\.\.\.' -> '[0-9a-f]{12}\.\.\.'\); its 12 finished tasks must not be mixed with "
-               r"results of this code\. To start afresh, use another output directory, or delete "
-               rf"'{re.escape(str(tmp_path))}' and run again\.")
+    pattern = (
+        r"run.json was written by different code \(model_source_sha256: '[0-9a-f]{12}"
+        r"\.\.\.' -> '[0-9a-f]{12}\.\.\.'\); its 12 finished tasks must not be mixed with "
+        r"results of this code\. To start afresh, use another output directory, or delete "
+        rf"'{re.escape(str(tmp_path))}' and run again\."
+    )
     with pytest.raises(RunConfigError, match=pattern):
         _run(tmp_path)
 
 
-def test_resume_refused_when_block_size_or_version_changed(tmp_path, monkeypatch,
-                                                           fresh_fingerprint):
+def test_resume_refused_when_block_size_or_version_changed(
+    tmp_path, monkeypatch, fresh_fingerprint
+):
     _run(tmp_path)
     monkeypatch.setattr(engine, "BLOCK_SIZE", 4096)
     model_fingerprint.cache_clear()
@@ -93,10 +99,12 @@ def test_run_json_without_fingerprint_is_refused(tmp_path):
     del old["code"]
     old["format"] = 1
     (tmp_path / "run.json").write_text(json.dumps(old))
-    pattern = (r"run.json was written by an older mcstudy \(run.json format 1\) that recorded no "
-               r"fingerprint of the simulator code, so its 12 finished tasks may come from other "
-               r"code\. To start afresh, use another output directory, or delete '.*' and run "
-               r"again\.")
+    pattern = (
+        r"run.json was written by an older mcstudy \(run.json format 1\) that recorded no "
+        r"fingerprint of the simulator code, so its 12 finished tasks may come from other "
+        r"code\. To start afresh, use another output directory, or delete '.*' and run "
+        r"again\."
+    )
     with pytest.raises(RunConfigError, match=pattern):
         _run(tmp_path)
 
@@ -124,9 +132,11 @@ def test_same_code_resumes(tmp_path):
 )
 def test_damaged_run_json_names_the_file_and_how_to_start_afresh(tmp_path, content, problem):
     (tmp_path / "run.json").write_bytes(content)
-    pattern = (rf"^{re.escape(str(tmp_path / 'run.json'))} is not a valid run record \({problem}"
-               rf".*\), so the run in '{re.escape(str(tmp_path))}' cannot be resumed\. To start "
-               r"afresh, use another output directory, or delete '.*' and run again\.$")
+    pattern = (
+        rf"^{re.escape(str(tmp_path / 'run.json'))} is not a valid run record \({problem}"
+        rf".*\), so the run in '{re.escape(str(tmp_path))}' cannot be resumed\. To start "
+        r"afresh, use another output directory, or delete '.*' and run again\.$"
+    )
     with pytest.raises(RunConfigError, match=pattern):
         _run(tmp_path)
 
@@ -134,8 +144,11 @@ def test_damaged_run_json_names_the_file_and_how_to_start_afresh(tmp_path, conte
 def test_damaged_task_file_is_named(tmp_path):
     _run(tmp_path)
     (tmp_path / "tasks" / "000003.parquet").write_bytes(b"PAR1 but not really")
-    with pytest.raises(RunConfigError, match=r"000003\.parquet cannot be read \(.*\); delete "
-                                             r"that file to compute the task again\."):
+    with pytest.raises(
+        RunConfigError,
+        match=r"000003\.parquet cannot be read \(.*\); delete "
+        r"that file to compute the task again\.",
+    ):
         _run(tmp_path)
 
 
@@ -158,24 +171,35 @@ def _spy():
         (lambda t: "", ValueError, r"^'out_dir' must name an output directory; got ''\.$"),
         (lambda t: "  ", ValueError, r"^'out_dir' must name an output directory; got '  '\.$"),
         (lambda t: 3, TypeError, r"^'out_dir' must be a path \(str or os\.PathLike\); got 3\.$"),
-        (lambda t: _file(t / "f.txt"), ValueError,
-         r"^'out_dir' must be a directory; '.*f\.txt' is an existing file\.$"),
-        (lambda t: _file(t / "f.txt") / "a" / "b", ValueError,
-         r"^'out_dir' cannot be created: '.*f\.txt', on its path, is a file, not a directory; "
-         r"got '.*f\.txt/a/b'\.$"),
-        (lambda t: _file(t / "o" / "tasks").parent, ValueError,
-         r"^'out_dir' cannot hold a run: '.*tasks' is a file, not the directory of finished "
-         r"tasks\. To start afresh"),
-        (lambda t: (t / "o" / "run.json").mkdir(parents=True) or t / "o", ValueError,
-         r"^'out_dir' cannot hold a run: '.*run\.json' is not a file\."),
+        (
+            lambda t: _file(t / "f.txt"),
+            ValueError,
+            r"^'out_dir' must be a directory; '.*f\.txt' is an existing file\.$",
+        ),
+        (
+            lambda t: _file(t / "f.txt") / "a" / "b",
+            ValueError,
+            r"^'out_dir' cannot be created: '.*f\.txt', on its path, is a file, not a directory; "
+            r"got '.*f\.txt/a/b'\.$",
+        ),
+        (
+            lambda t: _file(t / "o" / "tasks").parent,
+            ValueError,
+            r"^'out_dir' cannot hold a run: '.*tasks' is a file, not the directory of finished "
+            r"tasks\. To start afresh",
+        ),
+        (
+            lambda t: (t / "o" / "run.json").mkdir(parents=True) or t / "o",
+            ValueError,
+            r"^'out_dir' cannot hold a run: '.*run\.json' is not a file\.",
+        ),
     ],
     ids=["empty", "blank", "int", "file", "inside-file", "tasks-file", "run.json-dir"],
 )
 def test_unusable_out_dir_is_refused_before_any_task(tmp_path, make, exc, match):
     study, calls = _spy()
     with pytest.raises(exc, match=match):
-        sweep(study, {"a": [1, 2]}, n_replications=2, rng=0, out_dir=make(tmp_path),
-              progress=False)
+        sweep(study, {"a": [1, 2]}, n_replications=2, rng=0, out_dir=make(tmp_path), progress=False)
     assert calls == []
 
 
@@ -194,12 +218,20 @@ def test_read_only_out_dir_is_refused_before_any_task(tmp_path, monkeypatch, ins
     read_only.chmod(0o555)
     if os.geteuid() == 0:  # root writes anyway: let the check see what any other user sees
         access = os.access
-        monkeypatch.setattr(os, "access", lambda p, mode, **kw: (
-            False if Path(p) == read_only and mode & os.W_OK else access(p, mode, **kw)))
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode, **kw: (
+                False if Path(p) == read_only and mode & os.W_OK else access(p, mode, **kw)
+            ),
+        )
     study, calls = _spy()
     try:
-        with pytest.raises(ValueError, match=rf"^'out_dir' cannot be written: "
-                                             rf"'{re.escape(str(read_only))}' is read-only"):
+        with pytest.raises(
+            ValueError,
+            match=rf"^'out_dir' cannot be written: "
+            rf"'{re.escape(str(read_only))}' is read-only",
+        ):
             sweep(study, {"a": [1]}, n_replications=2, rng=0, out_dir=out, progress=False)
     finally:
         read_only.chmod(0o755)

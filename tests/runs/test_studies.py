@@ -11,13 +11,20 @@ from mcstudy.runs import STUDIES, replicate
 from mcstudy.runs.studies import EMAIL_ARMS, email_experiment
 
 ARM_METRICS = ("conversion_rate", "spend_per_customer_eur", "contacts_per_customer")
-EFFECT_METRICS = ("conversion_diff", "conversion_relative_lift", "spend_diff_eur",
-                  "spend_relative_lift")
+EFFECT_METRICS = (
+    "conversion_diff",
+    "conversion_relative_lift",
+    "spend_diff_eur",
+    "spend_relative_lift",
+)
 CONTROL_METRICS = (
     "control_multichannel_share",
-    "control_multichannel_conversion_rate", "control_single_conversion_rate",
-    "control_multichannel_spend_per_customer_eur", "control_single_spend_per_customer_eur",
-    "control_multichannel_conversion_relative_lift", "control_multichannel_spend_relative_lift",
+    "control_multichannel_conversion_rate",
+    "control_single_conversion_rate",
+    "control_multichannel_spend_per_customer_eur",
+    "control_single_spend_per_customer_eur",
+    "control_multichannel_conversion_relative_lift",
+    "control_multichannel_spend_relative_lift",
 )
 
 
@@ -74,15 +81,18 @@ def test_differences_are_consistent_with_arm_means():
             diff = out[f"{arm}_{level}"] - out[f"control_{level}"]
             assert out[f"{arm}_{diff_name}"] == pytest.approx(diff)
             assert out[f"{arm}_{metric}_relative_lift"] == pytest.approx(
-                out[f"{arm}_{level}"] / out[f"control_{level}"] - 1)
+                out[f"{arm}_{level}"] / out[f"control_{level}"] - 1
+            )
     assert out["control_multichannel_conversion_relative_lift"] == pytest.approx(
-        out["control_multichannel_conversion_rate"] / out["control_single_conversion_rate"] - 1)
+        out["control_multichannel_conversion_rate"] / out["control_single_conversion_rate"] - 1
+    )
 
 
 def test_same_seed_same_metrics_and_spawned_children_differ():
     assert run(seed=5) == run(seed=5)
-    table = replicate("email_experiment", params={"n_customers": 500}, n_replications=2,
-                      rng=1, progress=False)
+    table = replicate(
+        "email_experiment", params={"n_customers": 500}, n_replications=2, rng=1, progress=False
+    )
     by_rep = table.pivot(index="metric", columns="replication", values="value")
     assert not by_rep[0].equals(by_rep[1])
 
@@ -93,9 +103,13 @@ def test_observational_gap_comes_from_the_engagement_link():
     # gap disappears. Five replications of 20,000 customers (about a second).
     lift = {}
     for link in (1.0, 0.0):
-        table = replicate("email_experiment", params={"n_customers": 20_000,
-                                                      "engagement_breadth_link": link},
-                          n_replications=5, rng=11, progress=False)
+        table = replicate(
+            "email_experiment",
+            params={"n_customers": 20_000, "engagement_breadth_link": link},
+            n_replications=5,
+            rng=11,
+            progress=False,
+        )
         rows = table["metric"] == "control_multichannel_conversion_relative_lift"
         lift[link] = table.loc[rows, "value"].mean()
     assert lift[1.0] > 0.2

@@ -1,6 +1,5 @@
 """Tests for mcstudy.runs.summary."""
 
-
 from __future__ import annotations
 
 import numpy as np
@@ -12,11 +11,13 @@ from mcstudy.runs import summarise_replications
 
 # ---- replication summaries -----------------------------------------------------------------
 
+
 def test_summarise_replications():
     from mcstudy.runs import replicate
 
-    table = replicate("toy_poisson", params={"rate": 3.0, "n": 50}, n_replications=8, rng=2,
-                      progress=False)
+    table = replicate(
+        "toy_poisson", params={"rate": 3.0, "n": 50}, n_replications=8, rng=2, progress=False
+    )
     out = summarise_replications(table, metrics=["variance", "mean"])
     assert list(out["metric"]) == ["variance", "mean"]
     values = table.loc[table["metric"] == "mean", "value"]
@@ -37,11 +38,24 @@ def test_missing_values_are_counted_apart_and_left_out():
     # 2 -/+ t(0.975, df=1) * sqrt(2) / sqrt(2) = 2 -/+ 12.7062 (t(0.975, 1) = 12.7062 in any
     # t table, e.g. NIST/SEMATECH e-Handbook 1.3.6.7.2) = (-10.7062, 14.7062). Counting the
     # NaN as a replication gave n = 3 and (-1.51, 5.51).
-    table = pd.DataFrame({"replication": [0, 1, 2, 0, 1, 2], "metric": ["a"] * 3 + ["b"] * 3,
-                          "value": [1.0, np.nan, 3.0, np.nan, np.nan, 4.0]})
+    table = pd.DataFrame(
+        {
+            "replication": [0, 1, 2, 0, 1, 2],
+            "metric": ["a"] * 3 + ["b"] * 3,
+            "value": [1.0, np.nan, 3.0, np.nan, np.nan, 4.0],
+        }
+    )
     out = summarise_replications(table).set_index("metric")
-    assert list(out.columns) == ["n_replications", "n_missing", "mean", "sd", "ci_low",
-                                 "ci_high", "q_low", "q_high"]
+    assert list(out.columns) == [
+        "n_replications",
+        "n_missing",
+        "mean",
+        "sd",
+        "ci_low",
+        "ci_high",
+        "q_low",
+        "q_high",
+    ]
     a = out.loc["a"]
     assert (a["n_replications"], a["n_missing"]) == (2, 1)
     assert a["mean"] == 2.0 and a["sd"] == pytest.approx(np.sqrt(2))

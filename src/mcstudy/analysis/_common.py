@@ -24,8 +24,7 @@ from statsmodels.tools.sm_exceptions import (
 
 from mcstudy._validation import check_frame, check_number, check_option
 
-__all__ = [
-]
+__all__ = []
 
 
 def check_regression_inputs(
@@ -128,9 +127,11 @@ def design_columns(df: pd.DataFrame, columns: Sequence[str], prefix: str = "x") 
     out = {}
     for i, col in enumerate(columns):
         values = df[col]
-        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
-            values
-        ) or pd.api.types.is_bool_dtype(values):
+        if (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            or not pd.api.types.is_numeric_dtype(values)
+            or pd.api.types.is_bool_dtype(values)
+        ):
             text = values.astype(str)
             out[f"{prefix}{i}"] = pd.Categorical(text, categories=sorted(text.unique()))
         else:
@@ -191,8 +192,9 @@ def check_events(y: np.ndarray, outcome: str, cells: Iterable[tuple[str, np.ndar
         )
 
 
-def category_cells(df: pd.DataFrame, columns: Sequence[str], mask: np.ndarray | None = None,
-                   suffix: str = "") -> list[tuple[str, np.ndarray]]:
+def category_cells(
+    df: pd.DataFrame, columns: Sequence[str], mask: np.ndarray | None = None, suffix: str = ""
+) -> list[tuple[str, np.ndarray]]:
     """Cells ``(label, rows)`` of the levels of the discrete columns among ``columns``.
 
     Discrete columns are those :func:`design_columns` turns into dummies (categorical, string,
@@ -204,16 +206,19 @@ def category_cells(df: pd.DataFrame, columns: Sequence[str], mask: np.ndarray | 
     cells = []
     for col in columns:
         values = df[col]
-        if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(
-            values
-        ) or pd.api.types.is_bool_dtype(values):
+        if (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            or not pd.api.types.is_numeric_dtype(values)
+            or pd.api.types.is_bool_dtype(values)
+        ):
             values = values.astype(str)
         values = values.to_numpy()
         levels = observed_levels(pd.Series(values[mask]))
         numeric = np.issubdtype(values.dtype, np.number)
         if len(levels) > 1 and not (numeric and len(levels) > 2):
-            cells += [(f"level {plain(lv)!r} of {col!r}{suffix}", mask & (values == lv))
-                      for lv in levels]
+            cells += [
+                (f"level {plain(lv)!r} of {col!r}{suffix}", mask & (values == lv)) for lv in levels
+            ]
     return cells
 
 

@@ -63,17 +63,23 @@ def add_analysis_columns(
         ``control``), ``recency_bucket`` (quarters), ``loyal`` (0/1), ``merchandise``
         (``mens_only``, ``womens_only``, ``both``) and ``past_multichannel`` (0/1).
     """
-    check_frame(customers, ["arm", "recency_months", "past_spend_usd", "bought_mens",
-                            "bought_womens", "past_channel"], name="customers")
+    check_frame(
+        customers,
+        ["arm", "recency_months", "past_spend_usd", "bought_mens", "bought_womens", "past_channel"],
+        name="customers",
+    )
     check_number(loyal_recency_months, "loyal_recency_months", 1, 12)
     check_number(loyal_past_spend_usd, "loyal_past_spend_usd", 0)
     out = customers.copy()
     out["emailed"] = (out["arm"] != "control").astype(int)
     out["email"] = np.where(out["emailed"] == 1, "any_email", "control")
-    out["recency_bucket"] = pd.cut(out["recency_months"], [0, 3, 6, 9, 12],
-                                   labels=_RECENCY_QUARTERS)
-    out["loyal"] = ((out["recency_months"] <= loyal_recency_months)
-                    & (out["past_spend_usd"] >= loyal_past_spend_usd)).astype(int)
+    out["recency_bucket"] = pd.cut(
+        out["recency_months"], [0, 3, 6, 9, 12], labels=_RECENCY_QUARTERS
+    )
+    out["loyal"] = (
+        (out["recency_months"] <= loyal_recency_months)
+        & (out["past_spend_usd"] >= loyal_past_spend_usd)
+    ).astype(int)
     both = out["bought_mens"] + out["bought_womens"] == 2
     out["merchandise"] = pd.Categorical(
         np.select([both, out["bought_mens"] == 1], ["both", "mens_only"], "womens_only"),
@@ -105,29 +111,47 @@ def email_experiment_statistics(customers: pd.DataFrame) -> pd.DataFrame:
         causal); relative lifts: :func:`~mcstudy.analysis.relative_lift`, unadjusted (the
         multichannel ones are observational, within the No E-Mail arm).
     """
-    check_frame(customers, ["arm", "converted", "spend_usd", "past_channel",
-                            "past_multichannel"], name="customers")
+    check_frame(
+        customers,
+        ["arm", "converted", "spend_usd", "past_channel", "past_multichannel"],
+        name="customers",
+    )
     control = customers[customers["arm"] == "control"]
     effects = arm_effects(customers, outcomes=["converted"]).set_index("arm")
     rows = {
         "control_conversion_rate": (*_proportion(control["converted"]), "Wilson interval"),
-        "control_multichannel_share": (*_proportion(control["past_multichannel"]),
-                                       "Wilson interval"),
+        "control_multichannel_share": (
+            *_proportion(control["past_multichannel"]),
+            "Wilson interval",
+        ),
     }
     for arm in ("mens_email", "womens_email"):
         e = effects.loc[arm]
         rows[f"{arm}_conversion_diff"] = (e["difference"], e["ci_low"], e["ci_high"], e["method"])
-        lift = relative_lift(customers, group="arm", level=arm, outcome="converted",
-                             reference=["control"])
-        rows[f"{arm}_conversion_relative_lift"] = (lift.unadjusted.lift, *lift.unadjusted.ci,
-                                                   lift.method)
+        lift = relative_lift(
+            customers, group="arm", level=arm, outcome="converted", reference=["control"]
+        )
+        rows[f"{arm}_conversion_relative_lift"] = (
+            lift.unadjusted.lift,
+            *lift.unadjusted.ci,
+            lift.method,
+        )
     for metric, outcome in (("conversion", "converted"), ("spend", "spend_usd")):
-        lift = relative_lift(control, group="past_channel", level="multichannel",
-                             outcome=outcome, reference=["phone", "web"])
+        lift = relative_lift(
+            control,
+            group="past_channel",
+            level="multichannel",
+            outcome=outcome,
+            reference=["phone", "web"],
+        )
         rows[f"control_multichannel_{metric}_relative_lift"] = (
-            lift.unadjusted.lift, *lift.unadjusted.ci, lift.method)
-    out = pd.DataFrame.from_dict(rows, orient="index",
-                                 columns=["estimate", "ci_low", "ci_high", "method"])
+            lift.unadjusted.lift,
+            *lift.unadjusted.ci,
+            lift.method,
+        )
+    out = pd.DataFrame.from_dict(
+        rows, orient="index", columns=["estimate", "ci_low", "ci_high", "method"]
+    )
     return out.loc[list(EMAIL_EXPERIMENT_METRICS)].rename_axis("metric")
 
 
@@ -155,7 +179,8 @@ def real_vs_simulated(real: pd.DataFrame, simulated: Mapping[str, pd.DataFrame])
     """
     check_frame(real, ["estimate", "ci_low", "ci_high"], name="real")
     out = real[["estimate", "ci_low", "ci_high"]].set_axis(
-        ["real", "real_ci_low", "real_ci_high"], axis=1)
+        ["real", "real_ci_low", "real_ci_high"], axis=1
+    )
     for label, summary in simulated.items():
         check_frame(summary, ["metric", "mean", "ci_low", "ci_high"], name=f"simulated[{label!r}]")
         by_metric = summary.set_index("metric")

@@ -67,22 +67,26 @@ class AdjustedComparison:
     def summary(self) -> pd.DataFrame:
         """Return one row per group: sizes, means, raw difference, adjusted effect, CI, p."""
         k = len(self.groups)
-        return pd.DataFrame({
-            "group": list(self.groups),
-            "reference": [self.reference] * k,
-            "outcome": [self.outcome] * k,
-            "n": list(self.n_group),
-            "mean": list(self.mean),
-            "reference_mean": [self.reference_mean] * k,
-            "unadjusted_difference": list(self.unadjusted_difference),
-            "adjusted_effect": list(self.effect),
-            "ci_low": list(self.ci_low),
-            "ci_high": list(self.ci_high),
-            "pvalue": list(self.pvalue),
-            "effect_scale": ["log odds ratio" if self.family == "logit"
-                             else "difference in means"] * k,
-            "method": [self.method] * k,
-        })
+        return pd.DataFrame(
+            {
+                "group": list(self.groups),
+                "reference": [self.reference] * k,
+                "outcome": [self.outcome] * k,
+                "n": list(self.n_group),
+                "mean": list(self.mean),
+                "reference_mean": [self.reference_mean] * k,
+                "unadjusted_difference": list(self.unadjusted_difference),
+                "adjusted_effect": list(self.effect),
+                "ci_low": list(self.ci_low),
+                "ci_high": list(self.ci_high),
+                "pvalue": list(self.pvalue),
+                "effect_scale": [
+                    "log odds ratio" if self.family == "logit" else "difference in means"
+                ]
+                * k,
+                "method": [self.method] * k,
+            }
+        )
 
 
 def adjusted_comparison(
@@ -149,7 +153,8 @@ def adjusted_comparison(
        305-325, 1985.
     """
     covariates, alpha, y = check_regression_inputs(
-        df, {"group": group, "outcome": outcome}, covariates, family=family, alpha=alpha)
+        df, {"group": group, "outcome": outcome}, covariates, family=family, alpha=alpha
+    )
     order = reference_order(observed_levels(df[group]), reference, "groups")
     reference = order[0]
     counts = df[group].value_counts()
@@ -167,8 +172,12 @@ def adjusted_comparison(
         method = "OLS, HC3 robust standard errors"
     else:
         g = frame["g"].to_numpy()
-        check_events(y, outcome, [(f"group {plain(lv)!r} of {group!r}", g == lv) for lv in order]
-                     + category_cells(df, covariates))
+        check_events(
+            y,
+            outcome,
+            [(f"group {plain(lv)!r} of {group!r}", g == lv) for lv in order]
+            + category_cells(df, covariates),
+        )
         fit = fit_logit(formula, frame, outcome=outcome)
         method = "logistic regression, maximum-likelihood standard errors"
     method += f"; adjusted for {covariates}" if covariates else "; no covariates"
@@ -179,9 +188,17 @@ def adjusted_comparison(
     ref_mean = float(y[frame["g"] == reference].mean())
     means = tuple(float(y[frame["g"] == lv].mean()) for lv in others)
     return AdjustedComparison(
-        group=group, outcome=outcome, reference=reference, covariates=tuple(covariates),
-        family=family, method=method, n=int(fit.nobs), groups=tuple(others),
-        n_group=tuple(int(counts[lv]) for lv in others), mean=means, reference_mean=ref_mean,
+        group=group,
+        outcome=outcome,
+        reference=reference,
+        covariates=tuple(covariates),
+        family=family,
+        method=method,
+        n=int(fit.nobs),
+        groups=tuple(others),
+        n_group=tuple(int(counts[lv]) for lv in others),
+        mean=means,
+        reference_mean=ref_mean,
         unadjusted_difference=tuple(m - ref_mean for m in means),
         effect=tuple(float(fit.params[n]) for n in names),
         ci_low=tuple(float(ci.loc[n].iloc[0]) for n in names),
@@ -242,7 +259,8 @@ class RelativeLift:
             rows.append(("adjusted", self.adjusted))
         out = pd.DataFrame(
             [(name, e.lift, e.ci_low, e.ci_high, e.pvalue) for name, e in rows],
-            columns=["estimate", "relative_lift", "ci_low", "ci_high", "pvalue"])
+            columns=["estimate", "relative_lift", "ci_low", "ci_high", "pvalue"],
+        )
         out.insert(0, "reference", " + ".join(map(str, self.reference)))
         out.insert(0, "level", self.level)
         out.insert(0, "outcome", self.outcome)
@@ -254,8 +272,12 @@ class RelativeLift:
 def _ratio_fit(frame: pd.DataFrame, formula: str, alpha: float) -> LiftEstimate:
     fit = smf.glm(formula, frame, family=sm.families.Poisson()).fit(cov_type="HC0")
     low, high = fit.conf_int(alpha=alpha).loc["d"]
-    return LiftEstimate(float(np.expm1(fit.params["d"])), float(np.expm1(low)),
-                        float(np.expm1(high)), float(fit.pvalues["d"]))
+    return LiftEstimate(
+        float(np.expm1(fit.params["d"])),
+        float(np.expm1(low)),
+        float(np.expm1(high)),
+        float(fit.pvalues["d"]),
+    )
 
 
 def relative_lift(
@@ -342,9 +364,11 @@ def relative_lift(
     d = (part[group] == level).to_numpy()
     for name, mask in (("level", d), ("reference", ~d)):
         if mask.sum() < 2 or y[mask].mean() == 0:
-            raise ValueError(f"the {name} group needs at least 2 rows and a non-zero mean "
-                             f"outcome; got {int(mask.sum())} rows, mean "
-                             f"{y[mask].mean() if mask.any() else float('nan'):g}.")
+            raise ValueError(
+                f"the {name} group needs at least 2 rows and a non-zero mean "
+                f"outcome; got {int(mask.sum())} rows, mean "
+                f"{y[mask].mean() if mask.any() else float('nan'):g}."
+            )
     frame = pd.DataFrame({"y": y, "d": d.astype(float)}, index=part.index)
     frame = pd.concat([frame, design_columns(part, covariates)], axis=1)
     unadjusted = _ratio_fit(frame, "y ~ d", alpha)
@@ -355,8 +379,17 @@ def relative_lift(
         adjusted = _ratio_fit(frame, formula, alpha)
         method += f"; adjusted for {covariates}"
     return RelativeLift(
-        group=group, level=level, reference=tuple(reference), outcome=outcome,
-        covariates=tuple(covariates), method=method, n=int(keep.sum()), n_level=int(d.sum()),
-        n_reference=int((~d).sum()), mean=float(y[d].mean()), reference_mean=float(y[~d].mean()),
-        unadjusted=unadjusted, adjusted=adjusted,
+        group=group,
+        level=level,
+        reference=tuple(reference),
+        outcome=outcome,
+        covariates=tuple(covariates),
+        method=method,
+        n=int(keep.sum()),
+        n_level=int(d.sum()),
+        n_reference=int((~d).sum()),
+        mean=float(y[d].mean()),
+        reference_mean=float(y[~d].mean()),
+        unadjusted=unadjusted,
+        adjusted=adjusted,
     )

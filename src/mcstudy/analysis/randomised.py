@@ -46,8 +46,17 @@ __all__ = [
 
 
 ARM_EFFECT_COLUMNS = (
-    "arm", "outcome", "n", "mean", "control_mean", "difference",
-    "ci_low", "ci_high", "relative_lift", "pvalue", "method",
+    "arm",
+    "outcome",
+    "n",
+    "mean",
+    "control_mean",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "relative_lift",
+    "pvalue",
+    "method",
 )
 
 
@@ -70,8 +79,9 @@ def _outcome_methods(df: pd.DataFrame, outcomes: Sequence[str], method: str) -> 
     return methods
 
 
-def _welch(y1: np.ndarray, y0: np.ndarray, alpha: float, outcome: str, level: object,
-           control: object) -> tuple[float, float, float]:
+def _welch(
+    y1: np.ndarray, y0: np.ndarray, alpha: float, outcome: str, level: object, control: object
+) -> tuple[float, float, float]:
     """Welch interval and p-value; a constant outcome in both arms has no sampling variation."""
     if (y1 == y1[0]).all() and (y0 == y0[0]).all():
         if y1[0] == y0[0]:  # difference exactly 0 and nothing varies: nothing to test
@@ -213,9 +223,21 @@ def arm_effects(
                     f"({label}); check the outcome's scale."
                 )
             diff = y1.mean() - y0.mean()
-            rows.append((level, outcome, len(y1), y1.mean(), y0.mean(), diff, float(low),
-                         float(high), diff / y0.mean() if y0.mean() != 0 else np.nan,
-                         float(p_value), label))
+            rows.append(
+                (
+                    level,
+                    outcome,
+                    len(y1),
+                    y1.mean(),
+                    y0.mean(),
+                    diff,
+                    float(low),
+                    float(high),
+                    diff / y0.mean() if y0.mean() != 0 else np.nan,
+                    float(p_value),
+                    label,
+                )
+            )
     return pd.DataFrame(rows, columns=list(ARM_EFFECT_COLUMNS))
 
 
@@ -276,9 +298,20 @@ def subgroup_effects(
     for level in observed_levels(df[by]):
         rows = df[(df[by] == level).to_numpy()]
         # One call per outcome keeps arm_effects' row order (outcome, then arm).
-        part = pd.concat([arm_effects(rows, arm=arm, control=control, outcomes=[outcome],
-                                      alpha=alpha, method=methods[outcome])
-                          for outcome in outcomes], ignore_index=True)
+        part = pd.concat(
+            [
+                arm_effects(
+                    rows,
+                    arm=arm,
+                    control=control,
+                    outcomes=[outcome],
+                    alpha=alpha,
+                    method=methods[outcome],
+                )
+                for outcome in outcomes
+            ],
+            ignore_index=True,
+        )
         part.insert(0, "level", level)
         part.insert(0, "subgroup", by)
         frames.append(part)
@@ -317,21 +350,25 @@ class InteractionTest:
     def summary(self) -> pd.DataFrame:
         """Return one row per non-reference level, with the joint test repeated on each row."""
         k = len(self.levels)
-        return pd.DataFrame({
-            "moderator": [self.moderator] * k,
-            "level": list(self.levels),
-            "reference": [self.reference] * k,
-            "outcome": [self.outcome] * k,
-            "interaction": list(self.effect),
-            "ci_low": list(self.ci_low),
-            "ci_high": list(self.ci_high),
-            "pvalue": list(self.pvalue),
-            "joint_chi2": [self.statistic] * k,
-            "joint_df": [self.df] * k,
-            "joint_pvalue": [self.joint_pvalue] * k,
-            "effect_scale": ["log odds ratio" if self.family == "logit"
-                             else "difference in means"] * k,
-        })
+        return pd.DataFrame(
+            {
+                "moderator": [self.moderator] * k,
+                "level": list(self.levels),
+                "reference": [self.reference] * k,
+                "outcome": [self.outcome] * k,
+                "interaction": list(self.effect),
+                "ci_low": list(self.ci_low),
+                "ci_high": list(self.ci_high),
+                "pvalue": list(self.pvalue),
+                "joint_chi2": [self.statistic] * k,
+                "joint_df": [self.df] * k,
+                "joint_pvalue": [self.joint_pvalue] * k,
+                "effect_scale": [
+                    "log odds ratio" if self.family == "logit" else "difference in means"
+                ]
+                * k,
+            }
+        )
 
 
 def interaction_test(
@@ -404,8 +441,12 @@ def interaction_test(
        Methods 3(1), 33-72, 2014.
     """
     covariates, alpha, y = check_regression_inputs(
-        df, {"treatment": treatment, "moderator": moderator, "outcome": outcome}, covariates,
-        family=family, alpha=alpha)
+        df,
+        {"treatment": treatment, "moderator": moderator, "outcome": outcome},
+        covariates,
+        family=family,
+        alpha=alpha,
+    )
     t = binary_column(df, treatment)
     levels = observed_levels(df[moderator])
     if len(levels) < 2:
@@ -413,10 +454,12 @@ def interaction_test(
     order = reference_order(levels, reference, "levels")
     reference = order[0]
     g = df[moderator].to_numpy()
-    cells = {lv: (int(t[g == lv].sum()), int((g == lv).sum() - t[g == lv].sum()))
-             for lv in order}
-    flat = {plain(lv): f"{n1} treated, {n0} control" for lv, (n1, n0) in cells.items()
-            if min(n1, n0) < 2}
+    cells = {lv: (int(t[g == lv].sum()), int((g == lv).sum() - t[g == lv].sum())) for lv in order}
+    flat = {
+        plain(lv): f"{n1} treated, {n0} control"
+        for lv, (n1, n0) in cells.items()
+        if min(n1, n0) < 2
+    }
     if flat:
         raise ValueError(
             f"treatment {treatment!r} must vary within every level of moderator {moderator!r} "
@@ -427,17 +470,24 @@ def interaction_test(
     frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
     formula = "y ~ t * g" + "".join(f" + x{i}" for i in range(len(covariates)))
     linear = smf.ols(formula, frame)
-    check_full_rank(linear,
-                    f"{outcome!r} ~ {treatment!r} * {moderator!r} + covariates {covariates}")
+    check_full_rank(
+        linear, f"{outcome!r} ~ {treatment!r} * {moderator!r} + covariates {covariates}"
+    )
     if family == "ols":
         fit = linear.fit(cov_type="HC3")
         method = "OLS with treatment x moderator interaction, HC3 robust standard errors"
     else:
         arms = {1: f"{treatment!r} = 1", 0: f"{treatment!r} = 0"}
-        check_events(y, outcome, [
-            (f"level {plain(lv)!r} of {moderator!r} with {arms[a]}", (g == lv) & (t == a))
-            for lv in order for a in (1, 0)
-        ] + category_cells(df, covariates))
+        check_events(
+            y,
+            outcome,
+            [
+                (f"level {plain(lv)!r} of {moderator!r} with {arms[a]}", (g == lv) & (t == a))
+                for lv in order
+                for a in (1, 0)
+            ]
+            + category_cells(df, covariates),
+        )
         fit = fit_logit(formula, frame, outcome=outcome)
         method = "logistic regression with treatment x moderator interaction"
     method += f"; adjusted for {covariates}" if covariates else ""
@@ -449,12 +499,20 @@ def interaction_test(
     wald = fit.wald_test(restriction, scalar=True, use_f=False)
     ci = fit.conf_int(alpha=alpha)
     return InteractionTest(
-        treatment=treatment, moderator=moderator, outcome=outcome, reference=reference,
-        covariates=tuple(covariates), family=family, method=method, n=int(fit.nobs),
+        treatment=treatment,
+        moderator=moderator,
+        outcome=outcome,
+        reference=reference,
+        covariates=tuple(covariates),
+        family=family,
+        method=method,
+        n=int(fit.nobs),
         levels=tuple(order[1:]),
         effect=tuple(float(fit.params[n]) for n in terms),
         ci_low=tuple(float(ci.loc[n].iloc[0]) for n in terms),
         ci_high=tuple(float(ci.loc[n].iloc[1]) for n in terms),
         pvalue=tuple(float(fit.pvalues[n]) for n in terms),
-        statistic=float(wald.statistic), df=len(terms), joint_pvalue=float(wald.pvalue),
+        statistic=float(wald.statistic),
+        df=len(terms),
+        joint_pvalue=float(wald.pvalue),
     )

@@ -65,16 +65,19 @@ def _qini_points(t: np.ndarray, y: np.ndarray, s: np.ndarray) -> pd.DataFrame:
     y_treated, y_control = np.cumsum(y * t), np.cumsum(y * ~t)
     # A point at the end of each run of tied scores, so ties never depend on row order.
     ends = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]
-    ratio = np.divide(n_treated[ends], n_control[ends],
-                      out=np.zeros(len(ends)), where=n_control[ends] > 0)
+    ratio = np.divide(
+        n_treated[ends], n_control[ends], out=np.zeros(len(ends)), where=n_control[ends] > 0
+    )
     incremental = y_treated[ends] - y_control[ends] * ratio
-    return pd.DataFrame({
-        "fraction_targeted": np.r_[0.0, (ends + 1) / len(s)],
-        "n_targeted": np.r_[0, ends + 1],
-        "n_treated": np.r_[0, n_treated[ends]],
-        "n_control": np.r_[0, n_control[ends]],
-        "incremental": np.r_[0.0, incremental],
-    })
+    return pd.DataFrame(
+        {
+            "fraction_targeted": np.r_[0.0, (ends + 1) / len(s)],
+            "n_targeted": np.r_[0, ends + 1],
+            "n_treated": np.r_[0, n_treated[ends]],
+            "n_control": np.r_[0, n_control[ends]],
+            "incremental": np.r_[0.0, incremental],
+        }
+    )
 
 
 def qini_curve(treated, outcome, score) -> pd.DataFrame:
@@ -289,15 +292,16 @@ def two_model_uplift(
         )
     both = pd.concat([train[features], test[features]], ignore_index=True)
     design = design_columns(both, features)
-    x_train, x_test = design.iloc[:len(train)].copy(), design.iloc[len(train):]
+    x_train, x_test = design.iloc[: len(train)].copy(), design.iloc[len(train) :]
     x_train["y"] = y
     formula = "y ~ " + " + ".join(design.columns)
     predictions = []
     for arm, rows in ((t, "treated"), (~t, "control")):
         for col, name in zip(design.columns, features, strict=True):
             if isinstance(design[col].dtype, pd.CategoricalDtype):
-                absent = sorted(set(design[col].cat.categories)
-                                - set(x_train.loc[arm, col].unique()))
+                absent = sorted(
+                    set(design[col].cat.categories) - set(x_train.loc[arm, col].unique())
+                )
                 if absent:
                     raise ValueError(
                         f"levels {absent} of feature {name!r} have no {rows} rows in 'train' "
@@ -306,10 +310,15 @@ def two_model_uplift(
                     )
         if family == "logit":
             where = f" among the {rows} rows of 'train'"
-            check_events(y, outcome, [(f"the {rows} rows of 'train'", arm)]
-                         + category_cells(train, features, arm, suffix=where))
-            fit = fit_logit(formula, x_train[arm], outcome=outcome,
-                            what=f"the {rows} rows of 'train'")
+            check_events(
+                y,
+                outcome,
+                [(f"the {rows} rows of 'train'", arm)]
+                + category_cells(train, features, arm, suffix=where),
+            )
+            fit = fit_logit(
+                formula, x_train[arm], outcome=outcome, what=f"the {rows} rows of 'train'"
+            )
         else:
             fit = smf.ols(formula, x_train[arm]).fit()
         predictions.append(np.asarray(fit.predict(x_test), dtype=float))

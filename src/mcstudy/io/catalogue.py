@@ -36,36 +36,88 @@ __all__ = [
 ]
 
 CLAIM_COLUMNS = (
-    "claim_id", "source", "quote_fr", "statement_en", "figure",
-    "topic", "kind", "notebook", "note",
+    "claim_id",
+    "source",
+    "quote_fr",
+    "statement_en",
+    "figure",
+    "topic",
+    "kind",
+    "notebook",
+    "note",
 )
 #: Notebooks a claim may point at: every study notebook except the scorecard.
 CLAIM_NOTEBOOKS = tuple(nb for nb in config.STUDY_NOTEBOOKS if not nb.startswith("99_"))
 
 CHANNEL_COLUMNS = (
-    "channel", "label_fr", "label_en", "communication_modes", "sensory_registers",
-    "modes_provenance", "cost_per_contact_eur", "cost_provenance", "service_cost_eur",
-    "service_cost_provenance", "intrusiveness",
-    "intrusiveness_provenance", "persuasion", "persuasion_provenance", "service_price_index",
-    "price_provenance", "affinity_social", "affinity_autonomous", "affinity_provenance",
-    "outbound", "inbound",
+    "channel",
+    "label_fr",
+    "label_en",
+    "communication_modes",
+    "sensory_registers",
+    "modes_provenance",
+    "cost_per_contact_eur",
+    "cost_provenance",
+    "service_cost_eur",
+    "service_cost_provenance",
+    "intrusiveness",
+    "intrusiveness_provenance",
+    "persuasion",
+    "persuasion_provenance",
+    "service_price_index",
+    "price_provenance",
+    "affinity_social",
+    "affinity_autonomous",
+    "affinity_provenance",
+    "outbound",
+    "inbound",
 )
 #: Numeric columns of the channel catalogue: the allowed range and what the number means. Every
 #: number must be finite; the bounds are sanity bounds, wide around the catalogue's values.
 _CHANNEL_NUMBERS = {
     # column: (low, high, low_open, may_be_blank, provenance column, meaning)
-    "cost_per_contact_eur": (0.0, 1000.0, True, False, "cost_provenance",
-                             "euros per outbound contact"),
-    "service_cost_eur": (0.0, 1000.0, False, False, "service_cost_provenance",
-                         "euros per customer-initiated service contact"),
+    "cost_per_contact_eur": (
+        0.0,
+        1000.0,
+        True,
+        False,
+        "cost_provenance",
+        "euros per outbound contact",
+    ),
+    "service_cost_eur": (
+        0.0,
+        1000.0,
+        False,
+        False,
+        "service_cost_provenance",
+        "euros per customer-initiated service contact",
+    ),
     "intrusiveness": (0.0, 1.0, False, False, "intrusiveness_provenance", "a share"),
     "persuasion": (0.0, 1.0, False, False, "persuasion_provenance", "a share"),
-    "service_price_index": (0.0, 10.0, True, True, "price_provenance",
-                            "price relative to face-to-face = 1"),
-    "affinity_social": (0.01, 100.0, False, False, "affinity_provenance",
-                        "a relative weight; only ratios within a profile matter"),
-    "affinity_autonomous": (0.01, 100.0, False, False, "affinity_provenance",
-                            "a relative weight; only ratios within a profile matter"),
+    "service_price_index": (
+        0.0,
+        10.0,
+        True,
+        True,
+        "price_provenance",
+        "price relative to face-to-face = 1",
+    ),
+    "affinity_social": (
+        0.01,
+        100.0,
+        False,
+        False,
+        "affinity_provenance",
+        "a relative weight; only ratios within a profile matter",
+    ),
+    "affinity_autonomous": (
+        0.01,
+        100.0,
+        False,
+        False,
+        "affinity_provenance",
+        "a relative weight; only ratios within a profile matter",
+    ),
 }
 
 
@@ -102,8 +154,9 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else config.CLAIMS_CSV
     df = read_csv(path, CLAIM_COLUMNS)[list(CLAIM_COLUMNS)]
-    check_required(df, path, ("claim_id", "source", "quote_fr", "statement_en", "topic",
-                               "kind", "notebook"))
+    check_required(
+        df, path, ("claim_id", "source", "quote_fr", "statement_en", "topic", "kind", "notebook")
+    )
     check_trimmed(df, path, ("claim_id", "source", "topic", "kind", "notebook"))
     check_unique(df, path, "claim_id")
     check_vocabulary(df, path, "source", SOURCE_DOCUMENTS)
@@ -114,12 +167,19 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     if silent.any():
         i = int(np.flatnonzero(silent)[0])
         raise DataValidationError(
-            path, "a not-testable claim must say why in its note.",
-            row=file_line(df, i), column="note", value="",
+            path,
+            "a not-testable claim must say why in its note.",
+            row=file_line(df, i),
+            column="note",
+            value="",
         )
     df = df.reset_index(drop=True)
-    for col, cats in (("source", SOURCE_DOCUMENTS), ("topic", CLAIM_TOPICS),
-                      ("kind", CLAIM_KINDS), ("notebook", CLAIM_NOTEBOOKS)):
+    for col, cats in (
+        ("source", SOURCE_DOCUMENTS),
+        ("topic", CLAIM_TOPICS),
+        ("kind", CLAIM_KINDS),
+        ("notebook", CLAIM_NOTEBOOKS),
+    ):
         df[col] = pd.Categorical(df[col], categories=list(cats))
     return df
 
@@ -193,13 +253,20 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
             below = value <= low if low_open else value < low
             if raw == "" or not np.isfinite(value) or below or value > high:
                 raise DataValidationError(
-                    path, f"must be a finite number in {_fmt_range(low, high, low_open)} "
-                    f"({meaning}).", row=file_line(df, i), column=col, value=raw,
+                    path,
+                    f"must be a finite number in {_fmt_range(low, high, low_open)} ({meaning}).",
+                    row=file_line(df, i),
+                    column=col,
+                    value=raw,
                 )
             if df[prov].iloc[i].strip() == "":
                 raise DataValidationError(
-                    path, f"the number in {col!r} needs its provenance (document, study or "
-                    "'assumption').", row=file_line(df, i), column=prov, value="",
+                    path,
+                    f"the number in {col!r} needs its provenance (document, study or "
+                    "'assumption').",
+                    row=file_line(df, i),
+                    column=prov,
+                    value="",
                 )
         df[col] = values
     for col in ("outbound", "inbound"):

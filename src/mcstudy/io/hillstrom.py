@@ -40,8 +40,18 @@ HILLSTROM_URL = (
 HILLSTROM_N_ROWS = 64_000
 HILLSTROM_SHA256 = "ff9e59285e9dc3f5fa3e0975419e6631ea5bdccd65d818991473d2367e02979c"
 HILLSTROM_COLUMNS = (
-    "recency", "history_segment", "history", "mens", "womens", "zip_code",
-    "newbie", "channel", "segment", "visit", "conversion", "spend",
+    "recency",
+    "history_segment",
+    "history",
+    "mens",
+    "womens",
+    "zip_code",
+    "newbie",
+    "channel",
+    "segment",
+    "visit",
+    "conversion",
+    "spend",
 )
 _INT_COLUMNS = ("recency", "mens", "womens", "newbie", "visit", "conversion")
 _FLOAT_COLUMNS = ("history", "spend")
@@ -103,8 +113,9 @@ def _absolute(value: str | Path) -> Path:
     return Path(os.path.abspath(Path(value).expanduser()))
 
 
-def locate_hillstrom(path: str | Path | None = None, *,
-                     default: str | Path | None = None) -> HillstromLocation:
+def locate_hillstrom(
+    path: str | Path | None = None, *, default: str | Path | None = None
+) -> HillstromLocation:
     """Return where the Hillstrom file is looked for; the one resolution rule of mcstudy.
 
     :func:`load_hillstrom`, :func:`mcstudy.reports.hillstrom_available`, ``mcstudy reproduce``
@@ -167,12 +178,16 @@ def _check_integrity(path: Path, n_rows: int) -> None:
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if n_rows == HILLSTROM_N_ROWS and digest == HILLSTROM_SHA256:
         return
-    rows = (f"{n_rows:,} data rows, expected {HILLSTROM_N_ROWS:,}" if n_rows != HILLSTROM_N_ROWS
-            else f"{n_rows:,} data rows as expected")
+    rows = (
+        f"{n_rows:,} data rows, expected {HILLSTROM_N_ROWS:,}"
+        if n_rows != HILLSTROM_N_ROWS
+        else f"{n_rows:,} data rows as expected"
+    )
     raise DataValidationError(
-        path, f"not the published Hillstrom file ({path}): {rows}; sha256 {digest}, expected "
+        path,
+        f"not the published Hillstrom file ({path}): {rows}; sha256 {digest}, expected "
         f"{HILLSTROM_SHA256}. Download the original again, or, to analyse a modified copy "
-        "knowingly, call load_hillstrom(path, verify=False)."
+        "knowingly, call load_hillstrom(path, verify=False).",
     )
 
 
@@ -187,8 +202,10 @@ def _fail(path: Path, column: str, bad: np.ndarray, shown: pd.Series, message: s
     values = list(dict.fromkeys(shown.iloc[rows].astype(str)))[:_MAX_SHOWN]
     lines = [int(line) for line in shown.index[rows[:_MAX_SHOWN]]]
     raise DataValidationError(
-        path, f"{message}; {len(rows)} row(s) fail, values {values} on lines {lines}"
-        f"{' (first 5 shown)' if len(rows) > _MAX_SHOWN else ''}.", column=column,
+        path,
+        f"{message}; {len(rows)} row(s) fail, values {values} on lines {lines}"
+        f"{' (first 5 shown)' if len(rows) > _MAX_SHOWN else ''}.",
+        column=column,
     )
 
 
@@ -285,8 +302,13 @@ def load_hillstrom(path: str | Path | None = None, *, verify: bool = True) -> pd
 
     recency = numbers["recency"].to_numpy()
     if ((recency < 1) | (recency > 12)).any():
-        _fail(path, "recency", (recency < 1) | (recency > 12), raw["recency"],
-              "must be an integer number of months in [1, 12]")
+        _fail(
+            path,
+            "recency",
+            (recency < 1) | (recency > 12),
+            raw["recency"],
+            "must be an integer number of months in [1, 12]",
+        )
     for col in _BINARY_COLUMNS:
         bad = ~np.isin(numbers[col].to_numpy(), (0, 1))
         if bad.any():
@@ -300,18 +322,33 @@ def load_hillstrom(path: str | Path | None = None, *, verify: bool = True) -> pd
     spend, history = numbers["spend"].to_numpy(), numbers["history"].to_numpy()
     bad = (conversion == 1) & (visit == 0)
     if bad.any():
-        _fail(path, "visit", bad, "conversion=" + raw["conversion"] + ", visit=" + raw["visit"],
-              "a customer who converted must have visited (conversion = 1 requires visit = 1)")
+        _fail(
+            path,
+            "visit",
+            bad,
+            "conversion=" + raw["conversion"] + ", visit=" + raw["visit"],
+            "a customer who converted must have visited (conversion = 1 requires visit = 1)",
+        )
     bad = (spend > 0) != (conversion == 1)
     if bad.any():
-        _fail(path, "spend", bad, "conversion=" + raw["conversion"] + ", spend=" + raw["spend"],
-              "spend must be > 0 exactly when conversion = 1")
+        _fail(
+            path,
+            "spend",
+            bad,
+            "conversion=" + raw["conversion"] + ", spend=" + raw["spend"],
+            "spend must be > 0 exactly when conversion = 1",
+        )
     low = raw["history_segment"].map(lambda s: _HISTORY_BUCKETS[s][0]).to_numpy(dtype=float)
     high = raw["history_segment"].map(lambda s: _HISTORY_BUCKETS[s][1]).to_numpy(dtype=float)
     bad = (history < low) | (history >= high)
     if bad.any():
-        _fail(path, "history", bad, raw["history_segment"] + ": " + raw["history"],
-              "must lie in the [low, high) dollar range of its history_segment")
+        _fail(
+            path,
+            "history",
+            bad,
+            raw["history_segment"] + ": " + raw["history"],
+            "must lie in the [low, high) dollar range of its history_segment",
+        )
 
     if verify:
         _check_integrity(path, len(raw))
@@ -367,18 +404,20 @@ def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
         labels = df[col].astype(str).map(mapping)
         return pd.Categorical(labels, categories=list(mapping.values()))
 
-    return pd.DataFrame({
-        "customer_id": np.arange(len(df), dtype="int64"),
-        "arm": recode("segment", _ARMS),
-        "past_channel": recode("channel", _PAST_CHANNELS),
-        "area": recode("zip_code", _AREAS),
-        "recency_months": df["recency"].astype("int64").to_numpy(),
-        "past_spend_usd": df["history"].astype(float).to_numpy(),
-        "past_spend_bucket": df["history_segment"].array,
-        "bought_mens": df["mens"].astype("int64").to_numpy(),
-        "bought_womens": df["womens"].astype("int64").to_numpy(),
-        "newbie": df["newbie"].astype("int64").to_numpy(),
-        "visited": df["visit"].astype("int64").to_numpy(),
-        "converted": df["conversion"].astype("int64").to_numpy(),
-        "spend_usd": df["spend"].astype(float).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": np.arange(len(df), dtype="int64"),
+            "arm": recode("segment", _ARMS),
+            "past_channel": recode("channel", _PAST_CHANNELS),
+            "area": recode("zip_code", _AREAS),
+            "recency_months": df["recency"].astype("int64").to_numpy(),
+            "past_spend_usd": df["history"].astype(float).to_numpy(),
+            "past_spend_bucket": df["history_segment"].array,
+            "bought_mens": df["mens"].astype("int64").to_numpy(),
+            "bought_womens": df["womens"].astype("int64").to_numpy(),
+            "newbie": df["newbie"].astype("int64").to_numpy(),
+            "visited": df["visit"].astype("int64").to_numpy(),
+            "converted": df["conversion"].astype("int64").to_numpy(),
+            "spend_usd": df["spend"].astype(float).to_numpy(),
+        }
+    )

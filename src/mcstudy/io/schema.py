@@ -66,8 +66,10 @@ def _read_text(path: Path) -> str:
     except OSError as exc:
         raise DataValidationError(path, f"cannot be read: {exc.strerror or exc}.") from exc
     if not data:
-        raise DataValidationError(path, "the file is empty (0 bytes); expected a CSV file "
-                                        "with a header line and data rows.")
+        raise DataValidationError(
+            path,
+            "the file is empty (0 bytes); expected a CSV file with a header line and data rows.",
+        )
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise DataValidationError(path, f"is a binary file, not CSV text: {kind}.")
@@ -82,7 +84,8 @@ def _read_text(path: Path) -> str:
         offset = start + exc.start
         line = data.count(b"\n", 0, offset) + 1
         raise DataValidationError(
-            path, f"not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}, line "
+            path,
+            f"not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}, line "
             f"{line}); save the file as UTF-8 (it may be Latin-1 or Windows-1252).",
         ) from exc
 
@@ -93,8 +96,10 @@ def _separator_hint(header: list[str]) -> str:
         return ""
     for sep, name in _SEPARATORS.items():
         if sep in header[0]:
-            return (f"the header line has no commas but {header[0].count(sep)} {name}s, so the "
-                    f"file looks {name}-separated; save it with commas as the separator")
+            return (
+                f"the header line has no commas but {header[0].count(sep)} {name}s, so the "
+                f"file looks {name}-separated; save it with commas as the separator"
+            )
     return ""
 
 
@@ -140,8 +145,10 @@ def read_csv(path, columns: tuple[str, ...], *, exact: bool = False) -> pd.DataF
             elif fields:
                 if len(fields) > len(header):
                     raise DataValidationError(
-                        path, f"{len(fields)} fields, but the header has {len(header)}; quote "
-                        "cells that contain commas.", row=line,
+                        path,
+                        f"{len(fields)} fields, but the header has {len(header)}; quote "
+                        "cells that contain commas.",
+                        row=line,
                     )
                 rows.append(fields + [""] * (len(header) - len(fields)))
                 lines.append(line)
@@ -184,8 +191,9 @@ def check_required(df: pd.DataFrame, path: Path, columns) -> None:
         blank = df[col].str.strip() == ""
         if blank.any():
             i = int(np.flatnonzero(blank)[0])
-            raise DataValidationError(path, "must not be blank.", row=file_line(df, i),
-                                      column=col, value="")
+            raise DataValidationError(
+                path, "must not be blank.", row=file_line(df, i), column=col, value=""
+            )
 
 
 def check_trimmed(df: pd.DataFrame, path: Path, columns) -> None:
@@ -202,11 +210,18 @@ def check_trimmed(df: pd.DataFrame, path: Path, columns) -> None:
             i = int(np.flatnonzero(padded)[0])
             value = values.iloc[i]
             same = np.flatnonzero((values == value.strip()).to_numpy())
-            clash = (f" Stripped, it equals the value on line {file_line(df, same[0])}."
-                     if len(same) else "")
+            clash = (
+                f" Stripped, it equals the value on line {file_line(df, same[0])}."
+                if len(same)
+                else ""
+            )
             raise DataValidationError(
-                path, "must not start or end with spaces or tabs (values are compared exactly; "
-                f"nothing is stripped).{clash}", row=file_line(df, i), column=col, value=value,
+                path,
+                "must not start or end with spaces or tabs (values are compared exactly; "
+                f"nothing is stripped).{clash}",
+                row=file_line(df, i),
+                column=col,
+                value=value,
             )
 
 
@@ -216,8 +231,11 @@ def check_vocabulary(df: pd.DataFrame, path: Path, column: str, allowed) -> None
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise DataValidationError(
-            path, f"must be one of {sorted(allowed)}.",
-            row=file_line(df, i), column=column, value=df[column].iloc[i],
+            path,
+            f"must be one of {sorted(allowed)}.",
+            row=file_line(df, i),
+            column=column,
+            value=df[column].iloc[i],
         )
 
 
@@ -228,6 +246,9 @@ def check_unique(df: pd.DataFrame, path: Path, column: str) -> None:
         i = int(np.flatnonzero(dup)[0])
         first = int(np.flatnonzero(df[column] == df[column].iloc[i])[0])
         raise DataValidationError(
-            path, f"duplicate id; first used on line {file_line(df, first)}; ids must be unique.",
-            row=file_line(df, i), column=column, value=df[column].iloc[i],
+            path,
+            f"duplicate id; first used on line {file_line(df, first)}; ids must be unique.",
+            row=file_line(df, i),
+            column=column,
+            value=df[column].iloc[i],
         )

@@ -77,29 +77,105 @@ def _contact_effects(r1, p1, consent, affinity, sens, intr, pers, k_i, nc_i, nc_
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def run_block(
-    rng, n_weeks,
+    rng,
+    n_weeks,
     # customers
-    base_rate, basket, tier, affinity, pref, pbase, breadth, attention, consent, sens, arm, jidx,
+    base_rate,
+    basket,
+    tier,
+    affinity,
+    pref,
+    pbase,
+    breadth,
+    attention,
+    consent,
+    sens,
+    arm,
+    jidx,
     # strategies, indexed [arm, phase] (phase 0 before the deployment lag, 1 after)
-    s_pressure, s_cap, s_consent, s_pref, s_suppress, s_incons, s_hist, s_ref, lag, s_weights,
+    s_pressure,
+    s_cap,
+    s_consent,
+    s_pref,
+    s_suppress,
+    s_incons,
+    s_hist,
+    s_ref,
+    lag,
+    s_weights,
     # channels
-    intr, pers, inbound, pidx, referral,
+    intr,
+    pers,
+    inbound,
+    pidx,
+    referral,
     # response parameters (ResponseSpec field order) and the breadth effect
-    resp, breadth_effect,
+    resp,
+    breadth_effect,
     # outputs per customer
-    o_purch, o_revenue, o_received, o_attended, o_clutter, o_irr, o_withdraw, o_churn,
-    o_service_ch, o_effort, o_incons,
+    o_purch,
+    o_revenue,
+    o_received,
+    o_attended,
+    o_clutter,
+    o_irr,
+    o_withdraw,
+    o_churn,
+    o_service_ch,
+    o_effort,
+    o_incons,
     # outputs per arm × week × channel × metric
     wk,
     # journeys of sampled customers
-    jr_n, jr_a, jr_dp, jr_dr, jr_y, jr_pc, jr_val, jr_g, jr_h,
+    jr_n,
+    jr_a,
+    jr_dp,
+    jr_dr,
+    jr_y,
+    jr_pc,
+    jr_val,
+    jr_g,
+    jr_h,
 ):
     n_cust, n_ch = affinity.shape
     n_pur = pidx.shape[0]
-    (d_p, b_p, nc_p, inc_p, d_r, k_i, nc_i, k_cl, k_inc, k_eff, b_r,
-     svc, svc_p, th_w, h_0, h_r, h_e) = (
-        resp[0], resp[1], resp[2], resp[3], resp[4], resp[5], resp[6], resp[7], resp[8],
-        resp[9], resp[10], resp[11], resp[12], resp[13], resp[14], resp[15], resp[16])
+    (
+        d_p,
+        b_p,
+        nc_p,
+        inc_p,
+        d_r,
+        k_i,
+        nc_i,
+        k_cl,
+        k_inc,
+        k_eff,
+        b_r,
+        svc,
+        svc_p,
+        th_w,
+        h_0,
+        h_r,
+        h_e,
+    ) = (
+        resp[0],
+        resp[1],
+        resp[2],
+        resp[3],
+        resp[4],
+        resp[5],
+        resp[6],
+        resp[7],
+        resp[8],
+        resp[9],
+        resp[10],
+        resp[11],
+        resp[12],
+        resp[13],
+        resp[14],
+        resp[15],
+        resp[16],
+    )
     n = np.zeros(n_ch, np.int64)
     att = np.zeros(n_ch, np.int64)
     w = np.zeros(n_ch)
@@ -137,10 +213,10 @@ def run_block(
             since += 1
             if ph != phase:  # contact weights change with the phase and with consent only
                 phase = ph
-                wsum = _contact_weights(w, s_weights[a, ph, k], consent[i], affinity[i],
-                                        s_consent[a, ph], s_pref[a, ph])
-                _contact_effects(r1, p1, consent[i], affinity[i], s_i, intr, pers, k_i, nc_i,
-                                 nc_p)
+                wsum = _contact_weights(
+                    w, s_weights[a, ph, k], consent[i], affinity[i], s_consent[a, ph], s_pref[a, ph]
+                )
+                _contact_effects(r1, p1, consent[i], affinity[i], s_i, intr, pers, k_i, nc_i, nc_p)
 
             # 1. Outbound contacts: Poisson per channel at the pressure times the channel's
             #    weight. Routing to preferences re-spreads the whole pressure over the allowed

@@ -20,14 +20,18 @@ from mcstudy.model.strategies import COST_BASE_CUSTOMERS, Strategy
 
 __all__ = ["cost_ledger", "LEDGER_ITEMS"]
 
-LEDGER_ITEMS = ("contacts", "service", "fixed_investment", "integration", "coordination",
-                "running")
+LEDGER_ITEMS = ("contacts", "service", "fixed_investment", "integration", "coordination", "running")
 
 
-def cost_ledger(weekly: pd.DataFrame, strategies: dict[str, Strategy],
-                arm_sizes: dict[str, int], cost_per_contact: dict[str, float],
-                service_cost: dict[str, float], n_weeks: int,
-                channels_used: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+def cost_ledger(
+    weekly: pd.DataFrame,
+    strategies: dict[str, Strategy],
+    arm_sizes: dict[str, int],
+    cost_per_contact: dict[str, float],
+    service_cost: dict[str, float],
+    n_weeks: int,
+    channels_used: dict[str, tuple[str, ...]],
+) -> pd.DataFrame:
     """Build the cost ledger of a simulation.
 
     Parameters
@@ -56,17 +60,23 @@ def cost_ledger(weekly: pd.DataFrame, strategies: dict[str, Strategy],
     """
     unit = weekly["channel"].map(cost_per_contact).astype(float)
     service_unit = weekly["channel"].map(service_cost).astype(float)
-    contacts = weekly.assign(contacts=weekly["contacts"] * unit,
-                             service=weekly["service_contacts"] * service_unit)
-    rows = contacts.melt(id_vars=["arm", "week", "channel"], value_vars=["contacts", "service"],
-                         var_name="item", value_name="amount_eur")
+    contacts = weekly.assign(
+        contacts=weekly["contacts"] * unit, service=weekly["service_contacts"] * service_unit
+    )
+    rows = contacts.melt(
+        id_vars=["arm", "week", "channel"],
+        value_vars=["contacts", "service"],
+        var_name="item",
+        value_name="amount_eur",
+    )
     fixed = []
     for arm, strategy in strategies.items():
         scale = arm_sizes[arm] / COST_BASE_CUSTOMERS
         k = len(channels_used[arm])
         fixed.append((arm, 0, "fixed_investment", "", strategy.fixed_investment_eur * scale))
-        fixed.append((arm, 0, "integration", "",
-                      strategy.integration_cost_per_channel_eur * k * scale))
+        fixed.append(
+            (arm, 0, "integration", "", strategy.integration_cost_per_channel_eur * k * scale)
+        )
         weekly_coord = strategy.coordination_cost_per_pair_eur_per_week * comb(k, 2) * scale
         weekly_run = strategy.running_cost_per_week_eur * scale
         for week in range(n_weeks):

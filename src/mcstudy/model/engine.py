@@ -137,20 +137,23 @@ class SimulationResult:
         """
         c = self.customers
         g = c.groupby("arm", observed=False)  # every arm, also one that drew no customer
-        out = pd.DataFrame({
-            "customers": g.size(),
-            "purchases_per_customer": g["n_purchases"].mean(),
-            "revenue_per_customer_eur": g["revenue_eur"].mean(),
-            "contacts_per_customer": g["contacts_received"].mean(),
-            "clutter_share": g["contacts_clutter"].sum() / g["contacts_received"].sum(),
-            "churn_rate": g["churned"].mean(),
-            "consent_withdrawals_per_customer": g["consent_withdrawals"].mean(),
-            "effort_per_customer": g["effort_events"].mean(),
-        })
+        out = pd.DataFrame(
+            {
+                "customers": g.size(),
+                "purchases_per_customer": g["n_purchases"].mean(),
+                "revenue_per_customer_eur": g["revenue_eur"].mean(),
+                "contacts_per_customer": g["contacts_received"].mean(),
+                "clutter_share": g["contacts_clutter"].sum() / g["contacts_received"].sum(),
+                "churn_rate": g["churned"].mean(),
+                "consent_withdrawals_per_customer": g["consent_withdrawals"].mean(),
+                "effort_per_customer": g["effort_events"].mean(),
+            }
+        )
         cost = self.costs.groupby("arm", observed=False)["amount_eur"].sum()
         out["cost_per_customer_eur"] = cost.reindex(out.index).fillna(0.0) / out["customers"]
-        out["margin_per_customer_eur"] = (out["revenue_per_customer_eur"]
-                                          - out["cost_per_customer_eur"])
+        out["margin_per_customer_eur"] = (
+            out["revenue_per_customer_eur"] - out["cost_per_customer_eur"]
+        )
         return out.reset_index()
 
 
@@ -158,8 +161,6 @@ class SimulationResult:
 def _default_channels() -> ChannelSet:
     """The six default channels of the shipped catalogue (read once per process)."""
     return ChannelSet(load_channels())
-
-
 
 
 def _arms(strategy, arm_shares):
@@ -184,8 +185,7 @@ def _arms(strategy, arm_shares):
             raise ValueError(
                 f"'arm_shares' must map each arm {sorted(arms)} to a share; got {arm_shares!r}."
             )
-        shares = np.array([check_number(arm_shares[a], f"arm_shares[{a!r}]", 0, 1)
-                           for a in arms])
+        shares = np.array([check_number(arm_shares[a], f"arm_shares[{a!r}]", 0, 1) for a in arms])
         if not np.isclose(shares.sum(), 1.0):
             raise ValueError(f"'arm_shares' must sum to 1; got {dict(arm_shares)!r}.")
     return arms, shares
@@ -200,9 +200,19 @@ def _outbound_channels(strategy: Strategy, channels: ChannelSet) -> tuple[str, .
 def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
     """Strategy parameters as arrays indexed [arm, phase], phase 1 after the deployment lag."""
     n_arms, n_ch = len(arms), channels.n_channels
-    t = {k: np.zeros((n_arms, 2), dtype) for k, dtype in (
-        ("pressure", float), ("cap", np.bool_), ("consent", np.bool_), ("pref", np.bool_),
-        ("suppress", np.int64), ("incons", float), ("hist", float), ("ref", float))}
+    t = {
+        k: np.zeros((n_arms, 2), dtype)
+        for k, dtype in (
+            ("pressure", float),
+            ("cap", np.bool_),
+            ("consent", np.bool_),
+            ("pref", np.bool_),
+            ("suppress", np.int64),
+            ("incons", float),
+            ("hist", float),
+            ("ref", float),
+        )
+    }
     weights = np.zeros((n_arms, 2, len(TIERS), n_ch))
     lag = np.zeros(n_arms, np.int64)
     outbound = [c for c, ok in zip(channels.names, channels.outbound, strict=True) if ok]
@@ -233,8 +243,7 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
     return t, lag, weights
 
 
-def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss,
-               cols):
+def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss, cols):
     rng = block_generator(ss, b)
     pop = generate_population(spec, channels, n_block, rng=rng)
     arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
@@ -252,45 +261,100 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
     consent = pop.consent.copy()
     t, lag, weights = tables
     out = {
-        "purch": np.zeros((n_block, n_pur), np.int64), "revenue": np.zeros(n_block),
-        "received": np.zeros(n_block, np.int64), "attended": np.zeros(n_block, np.int64),
-        "clutter": np.zeros(n_block, np.int64), "irritation": np.zeros(n_block),
-        "withdraw": np.zeros(n_block, np.int64), "churn": np.full(n_block, -1, np.int64),
-        "service": np.zeros((n_block, n_ch), np.int64), "effort": np.zeros(n_block, np.int64),
+        "purch": np.zeros((n_block, n_pur), np.int64),
+        "revenue": np.zeros(n_block),
+        "received": np.zeros(n_block, np.int64),
+        "attended": np.zeros(n_block, np.int64),
+        "clutter": np.zeros(n_block, np.int64),
+        "irritation": np.zeros(n_block),
+        "withdraw": np.zeros(n_block, np.int64),
+        "churn": np.full(n_block, -1, np.int64),
+        "service": np.zeros((n_block, n_ch), np.int64),
+        "effort": np.zeros(n_block, np.int64),
         "incons": np.zeros(n_block, np.int64),
     }
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
     jr = {
         "n": np.zeros((n_j, n_weeks, n_ch), np.int64),
         "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
-        "dp": np.zeros((n_j, n_weeks, n_ch)), "dr": np.zeros((n_j, n_weeks, n_ch)),
-        "y": np.zeros((n_j, n_weeks), np.int64), "pc": np.full((n_j, n_weeks), -1, np.int64),
-        "val": np.zeros((n_j, n_weeks)), "g": np.zeros((n_j, n_weeks)),
+        "dp": np.zeros((n_j, n_weeks, n_ch)),
+        "dr": np.zeros((n_j, n_weeks, n_ch)),
+        "y": np.zeros((n_j, n_weeks), np.int64),
+        "pc": np.full((n_j, n_weeks), -1, np.int64),
+        "val": np.zeros((n_j, n_weeks)),
+        "g": np.zeros((n_j, n_weeks)),
         "h": np.zeros((n_j, n_weeks)),
     }
     _kernel.run_block(
-        rng, n_weeks,
-        pop.base_rate, pop.basket_eur, pop.tier.astype(np.int64), pop.affinity,
-        pop.preference_order.astype(np.int64), pbase, breadth, pop.attention.astype(np.int64),
-        consent, pop.sensitivity, arm, jidx,
-        t["pressure"], t["cap"], t["consent"], t["pref"], t["suppress"], t["incons"],
-        t["hist"], t["ref"], lag, weights,
-        channels.intrusiveness, channels.persuasion, channels.inbound.astype(np.float64),
-        pidx, channels.referral,
-        np.array(response.as_tuple()), float(spec.breadth_purchase_effect),
-        out["purch"], out["revenue"], out["received"], out["attended"], out["clutter"],
-        out["irritation"], out["withdraw"], out["churn"], out["service"], out["effort"],
-        out["incons"], wk,
-        jr["n"], jr["a"], jr["dp"], jr["dr"], jr["y"], jr["pc"], jr["val"], jr["g"], jr["h"],
+        rng,
+        n_weeks,
+        pop.base_rate,
+        pop.basket_eur,
+        pop.tier.astype(np.int64),
+        pop.affinity,
+        pop.preference_order.astype(np.int64),
+        pbase,
+        breadth,
+        pop.attention.astype(np.int64),
+        consent,
+        pop.sensitivity,
+        arm,
+        jidx,
+        t["pressure"],
+        t["cap"],
+        t["consent"],
+        t["pref"],
+        t["suppress"],
+        t["incons"],
+        t["hist"],
+        t["ref"],
+        lag,
+        weights,
+        channels.intrusiveness,
+        channels.persuasion,
+        channels.inbound.astype(np.float64),
+        pidx,
+        channels.referral,
+        np.array(response.as_tuple()),
+        float(spec.breadth_purchase_effect),
+        out["purch"],
+        out["revenue"],
+        out["received"],
+        out["attended"],
+        out["clutter"],
+        out["irritation"],
+        out["withdraw"],
+        out["churn"],
+        out["service"],
+        out["effort"],
+        out["incons"],
+        wk,
+        jr["n"],
+        jr["a"],
+        jr["dp"],
+        jr["dr"],
+        jr["y"],
+        jr["pc"],
+        jr["val"],
+        jr["g"],
+        jr["h"],
     )
     # Customers active at the start of each week: those whose last active week is >= t.
     last = np.where(out["churn"] >= 0, out["churn"], n_weeks - 1)
-    wk_active = np.stack([np.bincount(last[arm == a], minlength=n_weeks)[::-1].cumsum()[::-1]
-                          for a in range(n_arms)])
-    fill_customer_columns(cols, slice(first_id, first_id + n_block), pop, arm, breadth, consent,
-                          out, channels)
-    return dict(wk=wk, wk_active=wk_active, jr=jr, jr_ids=ids[sampled], jr_arm=arm[sampled],
-                jr_basket=pop.basket_eur[sampled])
+    wk_active = np.stack(
+        [np.bincount(last[arm == a], minlength=n_weeks)[::-1].cumsum()[::-1] for a in range(n_arms)]
+    )
+    fill_customer_columns(
+        cols, slice(first_id, first_id + n_block), pop, arm, breadth, consent, out, channels
+    )
+    return dict(
+        wk=wk,
+        wk_active=wk_active,
+        jr=jr,
+        jr_ids=ids[sampled],
+        jr_arm=arm[sampled],
+        jr_basket=pop.basket_eur[sampled],
+    )
 
 
 def simulate(
@@ -388,22 +452,35 @@ def simulate(
     cols = customer_columns(n, channels)
 
     def task(b):
-        return _run_block(b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss,
-                          cols)
+        return _run_block(
+            b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss, cols
+        )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        blocks = list(progress_bar(pool.map(task, range(n_blocks)), total=n_blocks,
-                                   desc="simulating", unit="block", enabled=progress))
+        blocks = list(
+            progress_bar(
+                pool.map(task, range(n_blocks)),
+                total=n_blocks,
+                desc="simulating",
+                unit="block",
+                enabled=progress,
+            )
+        )
     customers, weekly, journeys = build_tables(cols, blocks, arms, channels, response, n_weeks)
     arm_sizes = customers["arm"].value_counts().reindex(list(arms), fill_value=0).to_dict()
     contact_cost = dict(zip(channels.names, channels.cost_per_contact_eur, strict=True))
     costs = cost_ledger(
-        weekly, arms, arm_sizes, contact_cost,
-        dict(zip(channels.names, channels.service_cost_eur, strict=True)), n_weeks,
+        weekly,
+        arms,
+        arm_sizes,
+        contact_cost,
+        dict(zip(channels.names, channels.service_cost_eur, strict=True)),
+        n_weeks,
         {name: _outbound_channels(s, channels) for name, s in arms.items()},
     )
     unit_cost = weekly["channel"].map(contact_cost).astype(float)
     weekly["contact_cost_eur"] = weekly["contacts"] * unit_cost
     seed = root_seed(ss)
-    return SimulationResult(customers, weekly, journeys, costs, spec, response, arms,
-                            channels.names, n_weeks, seed)
+    return SimulationResult(
+        customers, weekly, journeys, costs, spec, response, arms, channels.names, n_weeks, seed
+    )

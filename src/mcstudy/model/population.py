@@ -92,8 +92,11 @@ class PopulationSpec:
         check_int(self.n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
         check_number(self.social_share, "social_share", *PARAMETER_RANGES["social_share"])
         check_number(self.engagement_sigma, "engagement_sigma", 0, 3)
-        check_number(self.engagement_breadth_link, "engagement_breadth_link",
-                     *PARAMETER_RANGES["engagement_breadth_link"])
+        check_number(
+            self.engagement_breadth_link,
+            "engagement_breadth_link",
+            *PARAMETER_RANGES["engagement_breadth_link"],
+        )
         check_number(self.breadth_rate, "breadth_rate", 0, 100, low_open=True)
         check_number(self.purchase_rate_per_week, "purchase_rate_per_week", 0, 10, low_open=True)
         check_number(self.rate_shape, "rate_shape", 0, 1e6, low_open=True)
@@ -122,8 +125,11 @@ class PopulationSpec:
         else:
             check_probability(self.consent_rate, "consent_rate")
         check_number(self.sensitivity_shape, "sensitivity_shape", 0, 1e6, low_open=True)
-        check_number(self.breadth_purchase_effect, "breadth_purchase_effect",
-                     *PARAMETER_RANGES["breadth_purchase_effect"])
+        check_number(
+            self.breadth_purchase_effect,
+            "breadth_purchase_effect",
+            *PARAMETER_RANGES["breadth_purchase_effect"],
+        )
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
@@ -203,8 +209,11 @@ def generate_population(
     base_rate = spec.purchase_rate_per_week * engagement * heterogeneity
     tier = rng.choice(3, size=n, p=spec.tier_shares).astype(np.int8)
     b = spec.basket_sigma
-    basket = (spec.basket_mean_eur * np.asarray(spec.tier_value_multipliers)[tier]
-              * np.exp(b * rng.standard_normal(n) - b * b / 2))
+    basket = (
+        spec.basket_mean_eur
+        * np.asarray(spec.tier_value_multipliers)[tier]
+        * np.exp(b * rng.standard_normal(n) - b * b / 2)
+    )
 
     base = channels.affinity
     alpha = spec.affinity_concentration * base / base.sum(axis=1, keepdims=True) * n_channels
@@ -218,7 +227,7 @@ def generate_population(
     # the Gumbel top-k trick).
     pidx = channels.purchase_index
     n_purchase = len(pidx)
-    p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement ** spec.engagement_breadth_link)
+    p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement**spec.engagement_breadth_link)
     breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
     arrival = rng.standard_exponential((n, n_purchase)) / affinity[:, pidx]
     order = np.argsort(arrival, axis=1, kind="stable")
@@ -229,5 +238,16 @@ def generate_population(
     attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
     consent = rng.random((n, n_channels)) < spec.consent_probabilities(channels)
     sensitivity = rng.gamma(spec.sensitivity_shape, 1.0 / spec.sensitivity_shape, n)
-    return Population(profile, engagement, base_rate, tier, basket, affinity,
-                      preference_order, repertoire, attention, consent, sensitivity)
+    return Population(
+        profile,
+        engagement,
+        base_rate,
+        tier,
+        basket,
+        affinity,
+        preference_order,
+        repertoire,
+        attention,
+        consent,
+        sensitivity,
+    )

@@ -35,8 +35,13 @@ COST_BASE_CUSTOMERS = 100_000
 #: Default split of the contact pressure over outbound channels for a B2C firm: mostly
 #: e-mail and on-site messages, some mailings and SMS, few calls, no unsolicited visits
 #: (visits are for key accounts, see :class:`ValueTiered`). Assumption.
-DEFAULT_CONTACT_MIX = {"email": 0.45, "website": 0.20, "postal_mail": 0.15, "sms": 0.12,
-                       "telephone": 0.08}
+DEFAULT_CONTACT_MIX = {
+    "email": 0.45,
+    "website": 0.20,
+    "postal_mail": 0.15,
+    "sms": 0.12,
+    "telephone": 0.08,
+}
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,9 @@ class Strategy:
     tier_channels: Mapping[str, tuple[str, ...]] | None = field(default=None, repr=False)
 
     def __post_init__(self):
-        check_number(self.contact_pressure, "contact_pressure",
-                     *PARAMETER_RANGES["contact_pressure"])
+        check_number(
+            self.contact_pressure, "contact_pressure", *PARAMETER_RANGES["contact_pressure"]
+        )
         if self.channels is not None:
             mix = self.channels
             if isinstance(mix, str) or not mix:
@@ -123,24 +129,35 @@ class Strategy:
         check_probability(self.inconsistent_offer_prob, "inconsistent_offer_prob")
         check_probability(self.history_shared, "history_shared")
         check_probability(self.referral_strength, "referral_strength")
-        for name in ("fixed_investment_eur", "integration_cost_per_channel_eur",
-                     "coordination_cost_per_pair_eur_per_week", "running_cost_per_week_eur"):
+        for name in (
+            "fixed_investment_eur",
+            "integration_cost_per_channel_eur",
+            "coordination_cost_per_pair_eur_per_week",
+            "running_cost_per_week_eur",
+        ):
             check_number(getattr(self, name), name, 0, 1e12)
         check_int(self.deployment_lag_weeks, "deployment_lag_weeks", 0, 520)
         if self.tier_channels is not None:
             if not isinstance(self.tier_channels, Mapping):
-                raise TypeError(f"'tier_channels' must map tiers {list(TIERS)} to tuples of "
-                                f"channel names; got {self.tier_channels!r}.")
+                raise TypeError(
+                    f"'tier_channels' must map tiers {list(TIERS)} to tuples of "
+                    f"channel names; got {self.tier_channels!r}."
+                )
             for tier, names in self.tier_channels.items():
                 check_option(tier, "tier_channels key", TIERS)
-                if (isinstance(names, str) or not isinstance(names, Iterable)
-                        or not all(isinstance(c, str) for c in names) or not tuple(names)):
+                if (
+                    isinstance(names, str)
+                    or not isinstance(names, Iterable)
+                    or not all(isinstance(c, str) for c in names)
+                    or not tuple(names)
+                ):
                     raise TypeError(
                         f"'tier_channels[{tier!r}]' must be a non-empty tuple of channel names "
                         f"(e.g. ('email',)); got {names!r}."
                     )
-            object.__setattr__(self, "tier_channels",
-                               {k: tuple(v) for k, v in self.tier_channels.items()})
+            object.__setattr__(
+                self, "tier_channels", {k: tuple(v) for k, v in self.tier_channels.items()}
+            )
 
     def contact_mix(self, available) -> dict[str, float]:
         """Share of the pressure per outbound channel, summing to 1.
@@ -179,8 +196,11 @@ class Strategy:
 
     def pre_deployment(self) -> Strategy:
         """What the firm does before the integration works: siloed, same pressure and channels."""
-        return SiloedMultichannel(contact_pressure=self.contact_pressure, channels=self.channels,
-                                  tier_channels=self.tier_channels)
+        return SiloedMultichannel(
+            contact_pressure=self.contact_pressure,
+            channels=self.channels,
+            tier_channels=self.tier_channels,
+        )
 
     def with_pressure(self, contact_pressure: float) -> Strategy:
         """Return a copy with another contact pressure."""
@@ -274,15 +294,18 @@ class ValueTiered(SiloedMultichannel):
 
     name = "value_tiered"
     tier_channels: Mapping[str, tuple[str, ...]] | None = field(
-        default_factory=lambda: {"small": ("postal_mail",), "medium": ("telephone",),
-                                 "key_account": ("face_to_face", "telephone")},
+        default_factory=lambda: {
+            "small": ("postal_mail",),
+            "medium": ("telephone",),
+            "key_account": ("face_to_face", "telephone"),
+        },
         repr=False,
     )
 
 
 STRATEGIES: dict[str, type[Strategy]] = {
-    cls.name: cls for cls in (Monochannel, SiloedMultichannel, CrossChannel, Omnichannel,
-                              ValueTiered)
+    cls.name: cls
+    for cls in (Monochannel, SiloedMultichannel, CrossChannel, Omnichannel, ValueTiered)
 }
 
 

@@ -18,18 +18,34 @@ def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
     """Allocate the customer table's columns; blocks fill their slices in place."""
     cols = {"customer_id": np.arange(n, dtype=np.int64)}
     for name, dtype in (
-        ("arm", np.int8), ("profile", np.int8), ("tier", np.int8), ("engagement", float),
-        ("base_rate_per_week", float), ("basket_eur", float), ("preferred_channel", np.int8),
-        ("attention_capacity", np.int64), ("sensitivity", float),
-        ("n_repertoire_channels", np.int64), ("n_channels_used", np.int64),
-        ("n_purchases", np.int64), ("revenue_eur", float),
+        ("arm", np.int8),
+        ("profile", np.int8),
+        ("tier", np.int8),
+        ("engagement", float),
+        ("base_rate_per_week", float),
+        ("basket_eur", float),
+        ("preferred_channel", np.int8),
+        ("attention_capacity", np.int64),
+        ("sensitivity", float),
+        ("n_repertoire_channels", np.int64),
+        ("n_channels_used", np.int64),
+        ("n_purchases", np.int64),
+        ("revenue_eur", float),
         *((f"purchases_{c}", np.int64) for c in channels.purchase_channels),
-        ("contacts_received", np.int64), ("contacts_attended", np.int64),
-        ("contacts_clutter", np.int64), ("inconsistent_weeks", np.int64), ("irritation", float),
-        ("n_consented_channels_start", np.int64), ("n_consented_channels_end", np.int64),
-        ("consent_withdrawals", np.int64), ("churned", bool), ("churn_week", np.int64),
-        ("service_contacts", np.int64), *((f"service_{c}", np.int64) for c in channels.names),
-        ("effort_events", np.int64), ("satisfaction", float),
+        ("contacts_received", np.int64),
+        ("contacts_attended", np.int64),
+        ("contacts_clutter", np.int64),
+        ("inconsistent_weeks", np.int64),
+        ("irritation", float),
+        ("n_consented_channels_start", np.int64),
+        ("n_consented_channels_end", np.int64),
+        ("consent_withdrawals", np.int64),
+        ("churned", bool),
+        ("churn_week", np.int64),
+        ("service_contacts", np.int64),
+        *((f"service_{c}", np.int64) for c in channels.names),
+        ("effort_events", np.int64),
+        ("satisfaction", float),
     ):
         cols[name] = np.empty(n, dtype)
     return cols
@@ -39,19 +55,31 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
     """Write one block's customers into ``cols[...][sl]``."""
     purch, service, churn = out["purch"], out["service"], out["churn"]
     values = {
-        "arm": arm, "profile": pop.profile, "tier": pop.tier, "engagement": pop.engagement,
-        "base_rate_per_week": pop.base_rate, "basket_eur": pop.basket_eur,
-        "preferred_channel": pop.preference_order[:, 0], "attention_capacity": pop.attention,
-        "sensitivity": pop.sensitivity, "n_repertoire_channels": breadth,
-        "n_channels_used": (purch > 0).sum(axis=1), "n_purchases": purch.sum(axis=1),
+        "arm": arm,
+        "profile": pop.profile,
+        "tier": pop.tier,
+        "engagement": pop.engagement,
+        "base_rate_per_week": pop.base_rate,
+        "basket_eur": pop.basket_eur,
+        "preferred_channel": pop.preference_order[:, 0],
+        "attention_capacity": pop.attention,
+        "sensitivity": pop.sensitivity,
+        "n_repertoire_channels": breadth,
+        "n_channels_used": (purch > 0).sum(axis=1),
+        "n_purchases": purch.sum(axis=1),
         "revenue_eur": out["revenue"],
-        "contacts_received": out["received"], "contacts_attended": out["attended"],
-        "contacts_clutter": out["clutter"], "inconsistent_weeks": out["incons"],
+        "contacts_received": out["received"],
+        "contacts_attended": out["attended"],
+        "contacts_clutter": out["clutter"],
+        "inconsistent_weeks": out["incons"],
         "irritation": out["irritation"],
         "n_consented_channels_start": pop.consent.sum(axis=1),
         "n_consented_channels_end": consent_end.sum(axis=1),
-        "consent_withdrawals": out["withdraw"], "churned": churn >= 0, "churn_week": churn,
-        "service_contacts": service.sum(axis=1), "effort_events": out["effort"],
+        "consent_withdrawals": out["withdraw"],
+        "churned": churn >= 0,
+        "churn_week": churn,
+        "service_contacts": service.sum(axis=1),
+        "effort_events": out["effort"],
         "satisfaction": satisfaction(out["irritation"]),
     }
     for k, name in enumerate(channels.purchase_channels):
@@ -65,8 +93,12 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
 def customers_frame(cols, arms, channels) -> pd.DataFrame:
     """The customer table from the filled columns (categoricals, nullable churn week)."""
     data = dict(cols)
-    for name, labels in (("arm", arms), ("profile", PROFILES), ("tier", TIERS),
-                         ("preferred_channel", channels.names)):
+    for name, labels in (
+        ("arm", arms),
+        ("profile", PROFILES),
+        ("tier", TIERS),
+        ("preferred_channel", channels.names),
+    ):
         data[name] = _cat(cols[name], labels)
     data["churn_week"] = pd.arrays.IntegerArray(cols["churn_week"], ~cols["churned"])
     return pd.DataFrame(data, copy=False)
@@ -77,11 +109,13 @@ def _weekly(blocks, arms, channels, n_weeks) -> pd.DataFrame:
     active = sum(b["wk_active"] for b in blocks)
     n_arms, n_ch = len(arms), channels.n_channels
     a, t, c = np.meshgrid(np.arange(n_arms), np.arange(n_weeks), np.arange(n_ch), indexing="ij")
-    df = pd.DataFrame({
-        "arm": _cat(a.ravel(), arms),
-        "week": t.ravel().astype(np.int64),
-        "channel": _cat(c.ravel(), channels.names),
-    })
+    df = pd.DataFrame(
+        {
+            "arm": _cat(a.ravel(), arms),
+            "week": t.ravel().astype(np.int64),
+            "channel": _cat(c.ravel(), channels.names),
+        }
+    )
     flat = wk.reshape(-1, len(_kernel.WEEKLY_METRICS))
     for k, name in enumerate(_kernel.WEEKLY_METRICS):
         df[name] = flat[:, k] if name == "revenue_eur" else flat[:, k].astype(np.int64)
@@ -98,20 +132,36 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
     converted = jr["y"].sum(axis=1) > 0
 
     j, t, c = np.nonzero(jr["n"])
-    contacts = pd.DataFrame({
-        "journey_id": ids[j], "arm": arm[j], "week": t, "order": 0, "channel_code": c,
-        "contacts": jr["n"][j, t, c], "attended": jr["a"][j, t, c], "value_eur": 0.0,
-        "incremental_purchases": effect[j, t, c],
-        "incremental_revenue_eur": effect[j, t, c] * basket[j],
-    })
+    contacts = pd.DataFrame(
+        {
+            "journey_id": ids[j],
+            "arm": arm[j],
+            "week": t,
+            "order": 0,
+            "channel_code": c,
+            "contacts": jr["n"][j, t, c],
+            "attended": jr["a"][j, t, c],
+            "value_eur": 0.0,
+            "incremental_purchases": effect[j, t, c],
+            "incremental_revenue_eur": effect[j, t, c] * basket[j],
+        }
+    )
     j, t = np.nonzero(jr["y"])
     pidx = channels.purchase_index
-    purchases = pd.DataFrame({
-        "journey_id": ids[j], "arm": arm[j], "week": t, "order": 1,
-        "channel_code": pidx[jr["pc"][j, t]], "contacts": 0, "attended": 0,
-        "value_eur": jr["val"][j, t], "incremental_purchases": np.nan,
-        "incremental_revenue_eur": np.nan,
-    })
+    purchases = pd.DataFrame(
+        {
+            "journey_id": ids[j],
+            "arm": arm[j],
+            "week": t,
+            "order": 1,
+            "channel_code": pidx[jr["pc"][j, t]],
+            "contacts": 0,
+            "attended": 0,
+            "value_eur": jr["val"][j, t],
+            "incremental_purchases": np.nan,
+            "incremental_revenue_eur": np.nan,
+        }
+    )
     df = pd.concat([contacts, purchases], ignore_index=True)
     df = df.sort_values(["journey_id", "week", "order", "channel_code"], kind="stable")
     df.insert(2, "step", df.groupby("journey_id").cumcount().to_numpy())
@@ -126,6 +176,8 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
 def build_tables(cols, blocks, arms, channels, response, n_weeks):
     """Customers, weekly and journeys tables from the filled columns and per-block outputs."""
     arm_names = list(arms)
-    return (customers_frame(cols, arm_names, channels),
-            _weekly(blocks, arm_names, channels, n_weeks),
-            _journeys(blocks, arm_names, channels, response))
+    return (
+        customers_frame(cols, arm_names, channels),
+        _weekly(blocks, arm_names, channels, n_weeks),
+        _journeys(blocks, arm_names, channels, response),
+    )

@@ -204,8 +204,9 @@ def _run_processes(args: Iterable[tuple], workers: int | None, deliver: Deliver)
 
     n_workers = workers or os.cpu_count() or 1
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                               initializer=_init_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=n_workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+    )
     todo = iter(args)
     pending: dict = {}
     finished = False
@@ -261,7 +262,10 @@ def _connect(distributed, address: str, timeout: float):
 
 
 def _run_dask(
-    args: Iterable[tuple], workers: int | None, scheduler: object, connect_timeout: float,
+    args: Iterable[tuple],
+    workers: int | None,
+    scheduler: object,
+    connect_timeout: float,
     deliver: Deliver,
 ) -> None:
     try:
@@ -284,8 +288,9 @@ def _run_dask(
                 # without a dashboard the scheduler still serves HTTP, by default on port
                 # 8787, and warns when another cluster holds it: it then takes a free port
                 warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
-                cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                   processes=True, dashboard_address=None)
+                cluster = distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                )
             active = client = distributed.Client(cluster)
             client.run(_quiet_cancellations)
         elif isinstance(scheduler, str):

@@ -240,8 +240,18 @@ def replicate(
     1
     """
     return _run(
-        study, _Factorial({}), params, n_replications, rng, backend, workers, scheduler,
-        connect_timeout, out_dir, progress, on_start,
+        study,
+        _Factorial({}),
+        params,
+        n_replications,
+        rng,
+        backend,
+        workers,
+        scheduler,
+        connect_timeout,
+        out_dir,
+        progress,
+        on_start,
     )
 
 
@@ -303,8 +313,18 @@ def sweep(
     (8,)
     """
     return _run(
-        study, _grid(grid), params, n_replications, rng, backend, workers, scheduler,
-        connect_timeout, out_dir, progress, on_start,
+        study,
+        _grid(grid),
+        params,
+        n_replications,
+        rng,
+        backend,
+        workers,
+        scheduler,
+        connect_timeout,
+        out_dir,
+        progress,
+        on_start,
     )
 
 
@@ -332,8 +352,11 @@ class _Results:
     def table(self) -> pd.DataFrame:
         """All rows, sorted by task id (stable: a task's rows keep their order)."""
         self._flush()
-        table = self._chunks[0] if len(self._chunks) == 1 else pd.concat(
-            self._chunks, ignore_index=True)
+        table = (
+            self._chunks[0]
+            if len(self._chunks) == 1
+            else pd.concat(self._chunks, ignore_index=True)
+        )
         if not table["task_id"].is_monotonic_increasing:
             table = table.sort_values("task_id", kind="stable", ignore_index=True)
         return table
@@ -357,8 +380,7 @@ def _check_run_args(backend, workers, scheduler, connect_timeout, progress, on_s
     if connect_timeout is None:
         connect_timeout = DEFAULT_CONNECT_TIMEOUT
     else:
-        connect_timeout = check_number(connect_timeout, "connect_timeout", 0, 3600,
-                                       low_open=True)
+        connect_timeout = check_number(connect_timeout, "connect_timeout", 0, 3600, low_open=True)
         if not isinstance(scheduler, str):
             raise ValueError(
                 "'connect_timeout' is the wait for the Dask scheduler at the address "
@@ -372,8 +394,18 @@ def _check_run_args(backend, workers, scheduler, connect_timeout, progress, on_s
 
 
 def _run(
-    study, grid, fixed, n_replications, rng, backend, workers, scheduler, connect_timeout,
-    out_dir, progress, on_start,
+    study,
+    grid,
+    fixed,
+    n_replications,
+    rng,
+    backend,
+    workers,
+    scheduler,
+    connect_timeout,
+    out_dir,
+    progress,
+    on_start,
 ) -> pd.DataFrame:
     study_name, func, spec = _resolve_study(study)
     n_replications = check_int(n_replications, "n_replications", 1)
@@ -447,13 +479,16 @@ def _run(
     from tqdm import tqdm
 
     try:
-        with _Interrupts() as interrupts, tqdm(
-            total=n_tasks,
-            initial=results.n,
-            unit="task",
-            desc=study_name,
-            disable=not progress_enabled(progress),
-        ) as bar:
+        with (
+            _Interrupts() as interrupts,
+            tqdm(
+                total=n_tasks,
+                initial=results.n,
+                unit="task",
+                desc=study_name,
+                disable=not progress_enabled(progress),
+            ) as bar,
+        ):
 
             def deliver(frame: pd.DataFrame, task: tuple) -> None:
                 if store is not None:

@@ -51,8 +51,14 @@ n_weeks = 26
 
 _RUN_KEYS = ("study", "seed", "n_replications")
 
-_TOML_TYPES = ((bool, "boolean"), (int, "integer"), (float, "float"), (str, "string"),
-               (list, "array"), (dict, "table"))
+_TOML_TYPES = (
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "float"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "table"),
+)
 
 
 def _toml_type(value: object) -> str:

@@ -56,8 +56,7 @@ def _canonical(value) -> str:
 
 def _afresh(out_dir: Path) -> str:
     return (
-        f"To start afresh, use another output directory, or delete {str(out_dir)!r} and run "
-        "again."
+        f"To start afresh, use another output directory, or delete {str(out_dir)!r} and run again."
     )
 
 
@@ -174,8 +173,9 @@ class _TaskStore:
                 f"so its {self.n_finished()} finished tasks may come from other code. "
                 f"{_afresh(self.out_dir)}"
             )
-        diff = [k for k in config if k != "code" and _canonical(old.get(k)) !=
-                _canonical(config[k])]
+        diff = [
+            k for k in config if k != "code" and _canonical(old.get(k)) != _canonical(config[k])
+        ]
         if diff:
             details = "; ".join(f"{k}: {old.get(k)!r} -> {config[k]!r}" for k in diff)
             raise RunConfigError(

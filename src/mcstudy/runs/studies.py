@@ -26,8 +26,9 @@ __all__ = ["email_experiment", "strategy_comparison", "toy_poisson"]
 _POPULATION_PARAMS = {
     "n_customers": IntParam(*PARAMETER_RANGES["n_customers"], default=20_000),
     "social_share": FloatParam(*PARAMETER_RANGES["social_share"], default=0.5),
-    "engagement_breadth_link": FloatParam(*PARAMETER_RANGES["engagement_breadth_link"],
-                                          default=1.0),
+    "engagement_breadth_link": FloatParam(
+        *PARAMETER_RANGES["engagement_breadth_link"], default=1.0
+    ),
     "attention_mean": FloatParam(*PARAMETER_RANGES["attention_mean"], default=2.0),
     "consent_rate": FloatParam(*PARAMETER_RANGES["consent_rate"], default=DEFAULT_CONSENT_RATE),
 }
@@ -44,16 +45,23 @@ def strategy_comparison(params: dict, rng: np.random.Generator) -> dict[str, flo
     """
     spec = PopulationSpec(**{k: params[k] for k in _POPULATION_PARAMS})
     pressure = {"contact_pressure": params["contact_pressure"]}
-    arms = {"baseline": make_strategy(params["baseline"], **pressure),
-            "treatment": make_strategy(params["strategy"], **pressure)}
-    result = simulate(spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1,
-                      progress=False, rng=rng)
+    arms = {
+        "baseline": make_strategy(params["baseline"], **pressure),
+        "treatment": make_strategy(params["strategy"], **pressure),
+    }
+    result = simulate(
+        spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1, progress=False, rng=rng
+    )
     summary = result.summary().set_index("arm").drop(columns="customers")
     out = {}
     for arm in arms:
         out.update({f"{arm}_{k}": float(v) for k, v in summary.loc[arm].items()})
-    out.update({f"diff_{k}": float(v) for k, v in
-                (summary.loc["treatment"] - summary.loc["baseline"]).items()})
+    out.update(
+        {
+            f"diff_{k}": float(v)
+            for k, v in (summary.loc["treatment"] - summary.loc["baseline"]).items()
+        }
+    )
     return out
 
 
@@ -102,21 +110,29 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
         ``control_multichannel_spend_relative_lift``. Relative lifts are NaN when the
         reference is 0.
     """
-    spec = PopulationSpec(**{k: params[k] for k in _POPULATION_PARAMS},
-                          breadth_purchase_effect=params["breadth_purchase_effect"])
+    spec = PopulationSpec(
+        **{k: params[k] for k in _POPULATION_PARAMS},
+        breadth_purchase_effect=params["breadth_purchase_effect"],
+    )
     email = Monochannel(channel="email", contact_pressure=params["email_pressure"])
-    arms = {"control": Monochannel(channel="email", contact_pressure=0.0),
-            "mens_email": email, "womens_email": email}
-    result = simulate(spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1,
-                      progress=False, rng=rng)
+    arms = {
+        "control": Monochannel(channel="email", contact_pressure=0.0),
+        "mens_email": email,
+        "womens_email": email,
+    }
+    result = simulate(
+        spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1, progress=False, rng=rng
+    )
     c = result.customers
-    table = pd.DataFrame({
-        "arm": c["arm"],
-        "converted": (c["n_purchases"] > 0).to_numpy(float),
-        "spend": c["revenue_eur"].to_numpy(float),
-        "contacts": c["contacts_received"].to_numpy(float),
-        "multichannel": (c["n_repertoire_channels"] >= 2).to_numpy(),
-    })
+    table = pd.DataFrame(
+        {
+            "arm": c["arm"],
+            "converted": (c["n_purchases"] > 0).to_numpy(float),
+            "spend": c["revenue_eur"].to_numpy(float),
+            "contacts": c["contacts_received"].to_numpy(float),
+            "multichannel": (c["n_repertoire_channels"] >= 2).to_numpy(),
+        }
+    )
     by_arm = table.groupby("arm", observed=False)[["converted", "spend", "contacts"]].mean()
     out = {}
     for arm in EMAIL_ARMS:
@@ -139,7 +155,8 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
         out[f"control_{label}_spend_per_customer_eur"] = float(groups.loc[key, "spend"])
     for metric, col in (("conversion", "converted"), ("spend", "spend")):
         out[f"control_multichannel_{metric}_relative_lift"] = _relative(
-            float(groups.loc[True, col]), float(groups.loc[False, col]))
+            float(groups.loc[True, col]), float(groups.loc[False, col])
+        )
     return out
 
 
@@ -148,8 +165,9 @@ register_study(
     email_experiment,
     params={
         **_POPULATION_PARAMS,
-        "breadth_purchase_effect": FloatParam(*PARAMETER_RANGES["breadth_purchase_effect"],
-                                          default=0.0),
+        "breadth_purchase_effect": FloatParam(
+            *PARAMETER_RANGES["breadth_purchase_effect"], default=0.0
+        ),
         "n_weeks": IntParam(*_N_WEEKS, default=2),
         "email_pressure": FloatParam(*_PRESSURE, default=1.0),
     },

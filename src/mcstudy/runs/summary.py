@@ -66,10 +66,16 @@ def summarise_replications(
     data = results[results["metric"].isin(metrics)]
     g = data.groupby([*by, "metric"], sort=False)["value"]
     n = g.count()  # non-missing values: the ones mean, sd and quantiles use
-    out = pd.DataFrame({
-        "n_replications": n, "n_missing": g.size() - n, "mean": g.mean(), "sd": g.std(ddof=1),
-        "q_low": g.quantile(alpha / 2), "q_high": g.quantile(1 - alpha / 2),
-    })
+    out = pd.DataFrame(
+        {
+            "n_replications": n,
+            "n_missing": g.size() - n,
+            "mean": g.mean(),
+            "sd": g.std(ddof=1),
+            "q_low": g.quantile(alpha / 2),
+            "q_high": g.quantile(1 - alpha / 2),
+        }
+    )
     # t-interval with n - 1 degrees of freedom; NaN for n < 2 (sd is NaN there)
     dof = (n - 1).where(n >= 2)
     half = sps.t.ppf(1 - alpha / 2, dof) * (out["sd"] / np.sqrt(n))
