@@ -5,15 +5,20 @@
 - :mod:`~mcstudy.model.strategies`: contact strategies, monochannel to omnichannel;
 - :mod:`~mcstudy.model.response`: how customers respond to contacts (:class:`ResponseSpec`);
 - :mod:`~mcstudy.model.engine`: :func:`simulate`, which runs the weekly kernel in blocks;
+- :mod:`~mcstudy.model.counterfactual`: the causal contribution of each channel, customer by
+  customer, by re-simulation with common random numbers (:func:`channel_contributions`);
 - :mod:`~mcstudy.model.tables`, :mod:`~mcstudy.model.effects`, :mod:`~mcstudy.model.costs`:
-  the result tables, the model-known effects of contacts, and the cost ledger.
+  the result tables, the first-order approximation of each contact's effect, and the cost
+  ledger.
 """
 
 from mcstudy.model.channels import ChannelSet
+from mcstudy.model.counterfactual import Contributions, channel_contributions
 from mcstudy.model.engine import BLOCK_SIZE, SimulationResult, simulate
 from mcstudy.model.population import Population, PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import (
+    INTEGRATION_FACTORS,
     STRATEGIES,
     CrossChannel,
     Monochannel,
@@ -22,12 +27,15 @@ from mcstudy.model.strategies import (
     Strategy,
     ValueTiered,
     make_strategy,
+    preset_table,
 )
 
 __all__ = [
     "BLOCK_SIZE",
+    "INTEGRATION_FACTORS",
     "STRATEGIES",
     "ChannelSet",
+    "Contributions",
     "CrossChannel",
     "Monochannel",
     "Omnichannel",
@@ -38,7 +46,9 @@ __all__ = [
     "SimulationResult",
     "Strategy",
     "ValueTiered",
+    "channel_contributions",
     "generate_population",
     "make_strategy",
+    "preset_table",
     "simulate",
 ]

@@ -1,58 +1,224 @@
 """The weekly dynamics of one block of customers, compiled with numba.
 
-One call runs every week for one block of customers with the block's own random generator,
-customer after customer in a fixed order, so the draws a customer gets never depend on how
-blocks are spread over threads. The loop body is the model of ``docs/model.md`` ("Weekly
-dynamics"), step by step; variable names follow the equations there.
+One call runs every week for one block of customers, one whole customer history at a time.
+The loop body is the model of ``docs/model.md`` ("Details: weekly dynamics"), step by step;
+variable names follow the equations there.
+
+The contract with :mod:`mcstudy.model.engine` is by name: the inputs and outputs are the named
+tuples below (:class:`Customers`, :class:`Policy`, :class:`Channels`, :class:`Outputs`,
+:class:`Journeys`), declared once here from their field lists, and the response parameters are a
+:class:`Response` named tuple whose fields are those of
+:class:`~mcstudy.model.response.ResponseSpec`. The weekly metrics are addressed through the
+constants generated from :data:`WEEKLY_METRICS`.
+
+Random numbers: common random numbers by construction
+-----------------------------------------------------
+Every random number is a counter-based draw (a SplitMix64 hash) of the customer's key, a
+*stream* (one per kind of event: purchases, service, churn, each channel's contacts, each
+channel's consent withdrawal, visits, and each per-week decision) and a counter within that
+stream. No draw depends on how many draws were made elsewhere, so a counterfactual run with a
+channel switched off gives every customer the same draws for everything that channel did not
+cause: a channel that sends nothing leaves every history identical, bit for bit, and the
+difference between two runs is the causal effect of the change on the same customers.
+
+Event counts are unit-rate Poisson processes run in "operational time" (the accumulated
+weekly rate or hazard): each event kind has a clock ``clock[e] = [time elapsed, time of next
+arrival]`` and its ``k``-th inter-arrival time is the exponential of draw ``k`` of its stream.
+By memorylessness the count over a week is Poisson(rate) given the past, an exact draw that
+costs one exponential per arrival.
 """
 
 from __future__ import annotations
 
 import math
+from collections import namedtuple
 
 import numba
 import numpy as np
 
-#: Metrics accumulated per arm × week × channel, in this order.
-WEEKLY_METRICS = ("contacts", "contacts_attended", "purchases", "revenue_eur", "service_contacts")
+from mcstudy.model.response import ResponseSpec
+
+#: Metrics accumulated per arm x week x channel, in this order.
+WEEKLY_METRICS = (
+    "contacts",
+    "contacts_attended",
+    "purchases",
+    "revenue_eur",
+    "service_contacts",
+    "visits",
+)
+M_CONTACTS, M_ATTENDED, M_PURCHASES, M_REVENUE, M_SERVICE, M_VISITS = range(len(WEEKLY_METRICS))
+
+#: Per-customer inputs (one row per customer of the block).
+Customers = namedtuple(
+    "Customers",
+    (
+        "key",  # uint64: the customer's random key
+        "base_rate",  # base purchases per week
+        "basket",  # basket value, EUR
+        "tier",  # 0 small, 1 medium, 2 key account
+        "engagement",  # latent engagement (mean 1)
+        "affinity",  # (n, n_channels) channel affinity, rows sum to 1
+        "pref",  # (n, n_channels) channels from most to least preferred
+        "pbase",  # (n, n_purchase) own purchase-channel choice probabilities
+        "breadth",  # purchase channels in the repertoire
+        "attention",  # contacts per week the customer can attend
+        "consent",  # (n, n_channels) marketing consent; updated in place on withdrawal
+        "sens",  # sensitivity to intrusiveness (mean 1)
+        "arm",  # strategy arm
+        "jidx",  # journey row, -1 when the customer's journey is not recorded
+    ),
+)
+#: The arms' contact policies and integration factors, indexed [arm, phase] (phase 0 before
+#: the deployment lag, 1 after).
+Policy = namedtuple(
+    "Policy",
+    (
+        "pressure",  # (arms, 2, tiers) planned contacts per week
+        "weights",  # (arms, 2, tiers, n_channels) share of the pressure per channel
+        "consent",  # respect consent
+        "cap_mode",  # 0 none, 1 fixed, 2 learned
+        "cap",  # the fixed cap, or the learned cap's start
+        "pref",  # route by preference
+        "suppress",  # weeks without contacts after a purchase
+        "incons",  # probability of contradictory offers in a multi-channel week
+        "hist",  # probability that a service contact finds the history
+        "ref",  # referral strength
+        "lag",  # (arms,) deployment lag in weeks
+        "off",  # (arms, n_channels) channels whose contacts are not sent (counterfactuals)
+    ),
+)
+CAP_NONE, CAP_FIXED, CAP_LEARNED = 0, 1, 2
+#: Channel arrays, aligned with the simulated channels.
+Channels = namedtuple(
+    "Channels",
+    (
+        "intr",  # intrusiveness
+        "pers",  # persuasion weight relative to e-mail
+        "withdraw",  # consent withdrawal hazard per contact
+        "inbound",  # 1.0 where customers start service contacts
+        "pidx",  # channel index of each purchase channel
+        "referral",  # (n_channels, n_purchase) referral shares
+    ),
+)
+#: The response parameters, by the names of :class:`ResponseSpec`'s fields.
+Response = namedtuple("Response", ResponseSpec.names())
+#: Per-customer outputs.
+Outputs = namedtuple(
+    "Outputs",
+    (
+        "purch",  # (n, n_purchase) purchases per purchase channel
+        "revenue",
+        "received",
+        "attended",
+        "clutter",
+        "visits",
+        "visits_triggered",
+        "irritation",  # stock at the end
+        "relationship",  # stock at the end
+        "withdraw",
+        "churn",  # churn week, -1 if active at the end
+        "service",  # (n, n_channels) service contacts per channel
+        "effort",
+        "incons",
+    ),
+)
+#: Week-by-week records of the sampled customers (journeys).
+Journeys = namedtuple(
+    "Journeys",
+    (
+        "n",  # (j, weeks, channels) contacts
+        "a",  # attended
+        "dp",  # persuasion added
+        "dr",  # irritation added
+        "y",  # (j, weeks) purchases
+        "pc",  # purchase channel (index into pidx), -1 without purchase
+        "val",  # revenue
+        "g",  # marginal purchases per unit of persuasion
+        "h",  # marginal purchases per unit of irritation
+        "v",  # visits
+    ),
+)
 
 NEVER = 1_000_000  # "weeks since last purchase" before any purchase
 
-# Event clocks of a customer (rows of ``clock``): each event type is a unit-rate Poisson process
-# run in "operational time" (the accumulated weekly rate or hazard). Rows PURCHASES, SERVICE and
-# CHURN, then one row per channel for contacts (CONTACT + c) and for consent withdrawal
-# (CONTACT + n_channels + c).
-PURCHASES, SERVICE, CHURN, CONTACT = 0, 1, 2, 3
+# Streams of a customer. Clocks (Poisson processes): PURCHASES .. VISITS_TRIGGERED, then one
+# per channel for contacts (CONTACT + c) and for consent withdrawal (CONTACT + n_ch + c).
+# Per-week decisions: their own streams, counter = week x 2**20 + index within the week.
+PURCHASES, SERVICE, CHURN, VISITS_ORGANIC, VISITS_TRIGGERED, CONTACT = 0, 1, 2, 3, 4, 5
+D_INCONSISTENT, D_PURCHASE_CHANNEL, D_SERVICE_CHANNEL, D_HISTORY, D_CONVERSION = range(1000, 1005)
+D_VISIT_CHANNEL = 1005
+_WEEK = 1 << 20
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_S30, _S27, _S31, _S11, _S40 = (np.uint64(k) for k in (30, 27, 31, 11, 40))
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _start(rng, clock, e):
+def _mix(z):
+    """SplitMix64 finaliser: a bijective avalanche of a uint64."""
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+def customer_keys(run_key: int, customer_ids: np.ndarray) -> np.ndarray:
+    """The random key of each customer: a hash of the run's key and the customer id."""
+    ids = np.asarray(customer_ids, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return _mix_array(np.uint64(run_key) ^ _mix_array(ids * _GOLDEN + _GOLDEN))
+
+
+def _mix_array(z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> _S30)) * _M1
+        z = (z ^ (z >> _S27)) * _M2
+        return z ^ (z >> _S31)
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _uniform(key, stream, k):
+    """Draw ``k`` of ``stream`` for the customer with ``key``: a uniform in [0, 1)."""
+    z = _mix(key ^ _mix((np.uint64(stream) << _S40) + np.uint64(k) * _GOLDEN))
+    return np.float64(z >> _S11) * _TO_UNIT
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _exponential(key, stream, k):
+    return -math.log(1.0 - _uniform(key, stream, k))
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _start(key, clock, nth, e):
     """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time."""
     clock[e, 0] = 0.0
-    clock[e, 1] = rng.standard_exponential()
+    clock[e, 1] = _exponential(key, e, 0)
+    nth[e] = 1
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _arrivals(rng, clock, e, rate):
-    """Advance clock ``e`` by ``rate`` units of operational time; return the arrivals.
-
-    ``clock[e]`` holds [time elapsed, time of the next arrival] of a unit-rate Poisson process.
-    By memorylessness the count over each week is Poisson(rate) given the past, whatever the
-    rates of earlier weeks, so this is an exact Poisson(rate) draw (and an event with
-    probability 1 - exp(-rate) for a hazard); it costs one exponential draw per arrival only,
-    instead of one or more draws every week.
-    """
+def _arrivals(key, clock, nth, e, rate):
+    """Advance clock ``e`` by ``rate`` units of operational time; return the arrivals."""
     clock[e, 0] += rate
     k = 0
     while clock[e, 1] <= clock[e, 0]:
         k += 1
-        clock[e, 1] += rng.standard_exponential()
+        clock[e, 1] += _exponential(key, e, nth[e])
+        nth[e] += 1
     return k
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _contact_weights(w, base, consent, affinity, respect_consent, by_preference):
-    """Fill ``w`` with the customer's contact weights per channel; return their sum."""
+def _contact_weights(w, base, consent, affinity, off, respect_consent, by_preference):
+    """Fill ``w`` with the customer's contact weights per channel; return their sum.
+
+    The sum, which re-spreads the pressure when routing by preference, counts channels
+    switched off for a counterfactual: switching a channel off removes its contacts and
+    changes nothing else in the plan.
+    """
     total = 0.0
     for c in range(w.shape[0]):
         x = base[c]
@@ -60,8 +226,8 @@ def _contact_weights(w, base, consent, affinity, respect_consent, by_preference)
             x = 0.0
         if by_preference:
             x *= affinity[c]
-        w[c] = x
         total += x
+        w[c] = 0.0 if off[c] else x
     return total
 
 
@@ -75,163 +241,120 @@ def _contact_effects(r1, p1, consent, affinity, sens, intr, pers, k_i, nc_i, nc_
         p1[c] = pers[c] * affinity[c] * n_ch * (nc_p if no_consent else 1.0)
 
 
+@numba.njit(nogil=True, cache=True, inline="always")
+def _choose(key, stream, k, probs, total):
+    """Index drawn in proportion to ``probs`` (cumulative sums in ``probs``, ``total`` last)."""
+    u = _uniform(key, stream, k) * total
+    p = 0
+    while p < probs.shape[0] - 1 and u >= probs[p]:
+        p += 1
+    return p
+
+
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def run_block(
-    rng,
-    n_weeks,
-    # customers
-    base_rate,
-    basket,
-    tier,
-    affinity,
-    pref,
-    pbase,
-    breadth,
-    attention,
-    consent,
-    sens,
-    arm,
-    jidx,
-    # strategies, indexed [arm, phase] (phase 0 before the deployment lag, 1 after)
-    s_pressure,
-    s_cap,
-    s_consent,
-    s_pref,
-    s_suppress,
-    s_incons,
-    s_hist,
-    s_ref,
-    lag,
-    s_weights,
-    # channels
-    intr,
-    pers,
-    inbound,
-    pidx,
-    referral,
-    # response parameters (ResponseSpec field order) and the breadth effect
-    resp,
-    breadth_effect,
-    # outputs per customer
-    o_purch,
-    o_revenue,
-    o_received,
-    o_attended,
-    o_clutter,
-    o_irr,
-    o_withdraw,
-    o_churn,
-    o_service_ch,
-    o_effort,
-    o_incons,
-    # outputs per arm × week × channel × metric
-    wk,
-    # journeys of sampled customers
-    jr_n,
-    jr_a,
-    jr_dp,
-    jr_dr,
-    jr_y,
-    jr_pc,
-    jr_val,
-    jr_g,
-    jr_h,
-):
-    n_cust, n_ch = affinity.shape
+def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
+    """Simulate every customer of ``cust`` for ``n_weeks`` weeks; fill ``out``, ``wk``, ``jr``.
+
+    Parameters
+    ----------
+    n_weeks : int
+    cust : Customers
+    pol : Policy
+    chan : Channels
+    resp : Response
+    breadth_effect : float
+        Purchase-rate effect of each purchase channel beyond the first.
+    out : Outputs
+    wk : numpy.ndarray
+        Arm x week x channel x :data:`WEEKLY_METRICS`, accumulated.
+    jr : Journeys
+    """
+    n_cust, n_ch = cust.affinity.shape
+    pidx = chan.pidx
     n_pur = pidx.shape[0]
-    (
-        d_p,
-        b_p,
-        nc_p,
-        inc_p,
-        d_r,
-        k_i,
-        nc_i,
-        k_cl,
-        k_inc,
-        k_eff,
-        b_r,
-        svc,
-        svc_p,
-        th_w,
-        h_0,
-        h_r,
-        h_e,
-    ) = (
-        resp[0],
-        resp[1],
-        resp[2],
-        resp[3],
-        resp[4],
-        resp[5],
-        resp[6],
-        resp[7],
-        resp[8],
-        resp[9],
-        resp[10],
-        resp[11],
-        resp[12],
-        resp[13],
-        resp[14],
-        resp[15],
-        resp[16],
-    )
     n = np.zeros(n_ch, np.int64)
     att = np.zeros(n_ch, np.int64)
     w = np.zeros(n_ch)
     used = np.zeros(n_ch, np.int64)  # channels that contacted the customer this week
     r1 = np.zeros(n_ch)  # irritation from one contact, per channel (for this customer)
-    clock = np.zeros((CONTACT + 2 * n_ch, 2))
-    withdrawal = CONTACT + n_ch
     p1 = np.zeros(n_ch)  # persuasion from one attended contact, per channel
+    n_clocks = CONTACT + 2 * n_ch
+    clock = np.zeros((n_clocks, 2))
+    nth = np.zeros(n_clocks, np.int64)
+    withdrawal = CONTACT + n_ch
     prob = np.zeros(n_pur)
 
     m = 0  # number of channels in ``used``
-    for i in range(n_cust):  # customers are independent: one whole history at a time
+    for i in range(n_cust):
         for q in range(m):  # clear the previous customer's last week
             n[used[q]] = 0
             att[used[q]] = 0
         m = 0
-        a = arm[i]
-        j = jidx[i]
-        k = tier[i]
-        cap = attention[i]
-        s_i = sens[i]
-        base = base_rate[i] * (1.0 + breadth_effect * (breadth[i] - 1))
+        key = cust.key[i]
+        a = cust.arm[i]
+        j = cust.jidx[i]
+        tier = cust.tier[i]
+        capacity = cust.attention[i]
+        s_i = cust.sens[i]
+        consent = cust.consent[i]
+        base = cust.base_rate[i] * (1.0 + breadth_effect * (cust.breadth[i] - 1))
         inb = 0.0
         for c in range(n_ch):
-            inb += affinity[i, c] * inbound[c]
-        for e in range(CONTACT + 2 * n_ch):
-            _start(rng, clock, e)
+            inb += cust.affinity[i, c] * chan.inbound[c]
+        for e in range(n_clocks):
+            _start(key, clock, nth, e)
         persuasion = 0.0
         irritation = 0.0
+        relationship = 0.0
         since = NEVER
         phase = -1
+        recompute = False
         wsum = 0.0
+        learned = 0  # the firm's estimate of the customer's capacity (learned cap)
         for t in range(n_weeks):
-            ph = 1 if t >= lag[a] else 0
+            ph = 1 if t >= pol.lag[a] else 0
             since += 1
-            if ph != phase:  # contact weights change with the phase and with consent only
+            if ph != phase or recompute:  # weights change with the phase and consent only
+                if ph != phase:  # a new plan: the learned cap starts afresh
+                    learned = pol.cap[a, ph]
                 phase = ph
+                recompute = False
                 wsum = _contact_weights(
-                    w, s_weights[a, ph, k], consent[i], affinity[i], s_consent[a, ph], s_pref[a, ph]
+                    w,
+                    pol.weights[a, ph, tier],
+                    consent,
+                    cust.affinity[i],
+                    pol.off[a],
+                    pol.consent[a, ph],
+                    pol.pref[a, ph],
                 )
-                _contact_effects(r1, p1, consent[i], affinity[i], s_i, intr, pers, k_i, nc_i, nc_p)
+                _contact_effects(
+                    r1,
+                    p1,
+                    consent,
+                    cust.affinity[i],
+                    s_i,
+                    chan.intr,
+                    chan.pers,
+                    resp.irritation_per_contact,
+                    resp.no_consent_irritation,
+                    resp.no_consent_persuasion,
+                )
 
             # 1. Outbound contacts: Poisson per channel at the pressure times the channel's
             #    weight. Routing to preferences re-spreads the whole pressure over the allowed
-            #    channels; siloed teams just skip the customers their list excludes (base
-            #    weights sum to 1).
-            for q in range(m):  # clear last week's counts
+            #    channels; siloed teams just skip the customers their list excludes.
+            for q in range(m):
                 n[used[q]] = 0
                 att[used[q]] = 0
             total = 0
             m = 0
-            if since > s_suppress[a, ph] and wsum > 0:
-                scale = s_pressure[a, ph] / (wsum if s_pref[a, ph] else 1.0)
+            pressure = pol.pressure[a, ph, tier]
+            if since > pol.suppress[a, ph] and wsum > 0 and pressure > 0:
+                scale = pressure / (wsum if pol.pref[a, ph] else 1.0)
                 for c in range(n_ch):
                     if w[c] > 0:
-                        k_c = _arrivals(rng, clock, CONTACT + c, scale * w[c])
+                        k_c = _arrivals(key, clock, nth, CONTACT + c, scale * w[c])
                         if k_c > 0:
                             used[m] = c
                             m += 1
@@ -239,118 +362,168 @@ def run_block(
                             att[c] = k_c
                             total += k_c
 
-            # 2. Frequency cap (firm) then attention (customer), in preference order.
-            if total > cap:
-                if s_cap[a, ph]:
-                    keep = cap
-                    for r in range(n_ch):
-                        c = pref[i, r]
-                        n[c] = min(n[c], keep)
-                        keep -= n[c]
-                    total = cap
-                room = cap
+            # 2. The firm's frequency cap, then the customer's attention, in preference order.
+            mode = pol.cap_mode[a, ph]
+            firm_cap = pol.cap[a, ph] if mode == CAP_FIXED else learned
+            if mode != CAP_NONE and total > firm_cap:
+                keep = firm_cap
                 for r in range(n_ch):
-                    c = pref[i, r]
+                    c = cust.pref[i, r]
+                    n[c] = min(n[c], keep)
+                    att[c] = n[c]
+                    keep -= n[c]
+                total = firm_cap
+            if total > capacity:
+                room = capacity
+                for r in range(n_ch):
+                    c = cust.pref[i, r]
                     att[c] = min(n[c], room)
                     room -= att[c]
-            attended = min(total, cap)
-            o_received[i] += total
-            o_attended[i] += attended
-            o_clutter[i] += total - attended
+            attended = min(total, capacity)
+            if mode == CAP_LEARNED and total > 0:  # what the firm sees: opens, replies
+                if attended == total and total >= learned:
+                    learned += 1
+                elif attended < total:
+                    learned = max(attended, 1)
+            out.received[i] += total
+            out.attended[i] += attended
+            out.clutter[i] += total - attended
 
             # 3. Contradictory offers when two or more channels spoke this week.
             inconsistent = False
             distinct = 0
             for q in range(m):
                 distinct += n[used[q]] > 0
-            if distinct >= 2 and s_incons[a, ph] > 0:
-                inconsistent = rng.random() < s_incons[a, ph]
+            if distinct >= 2 and pol.incons[a, ph] > 0:
+                inconsistent = _uniform(key, D_INCONSISTENT, t) < pol.incons[a, ph]
             if inconsistent:
-                o_incons[i] += 1
+                out.incons[i] += 1
 
-            # 4. Irritation and persuasion stocks.
-            add_r = k_inc if inconsistent else 0.0
+            # 4. Irritation, persuasion and relationship stocks; visits triggered by contacts.
+            add_r = resp.inconsistency_irritation if inconsistent else 0.0
             add_p = 0.0
+            add_rel = 0.0
+            pull = 0.0  # e-mail equivalents attended, for triggered visits
             for q in range(m):
                 c = used[q]
                 if n[c] > 0:  # the cap may have removed every contact of a channel
-                    r_c = r1[c] * n[c] + k_cl * (n[c] - att[c])
-                    p_c = p1[c] * (inc_p if inconsistent else 1.0) * att[c]
+                    r_c = r1[c] * n[c] + resp.clutter_irritation * s_i * chan.intr[c] * (
+                        n[c] - att[c]
+                    )
+                    p_c = p1[c] * (resp.inconsistency_persuasion if inconsistent else 1.0) * att[c]
                     add_r += r_c
                     add_p += p_c
-                    wk[a, t, c, 0] += n[c]
-                    wk[a, t, c, 1] += att[c]
+                    pull += chan.pers[c] * att[c]
+                    if consent[c] and not inconsistent:
+                        add_rel += resp.relationship_per_contact * att[c]
+                    wk[a, t, c, M_CONTACTS] += n[c]
+                    wk[a, t, c, M_ATTENDED] += att[c]
                     if j >= 0:
-                        jr_n[j, t, c] = n[c]
-                        jr_a[j, t, c] = att[c]
-                        jr_dr[j, t, c] = r_c
-                        jr_dp[j, t, c] = p_c
-            irritation = d_r * irritation + add_r
-            persuasion = d_p * persuasion + add_p
+                        jr.n[j, t, c] = n[c]
+                        jr.a[j, t, c] = att[c]
+                        jr.dr[j, t, c] = r_c
+                        jr.dp[j, t, c] = p_c
+            irritation = resp.irritation_decay * irritation + add_r
+            persuasion = resp.persuasion_decay * persuasion + add_p
+            relationship = resp.relationship_decay * relationship + add_rel
 
-            # 5. Purchases: Poisson, rate raised by persuasion, lowered by irritation.
-            damp = math.exp(-b_r * irritation)
-            mu = base * damp * (1.0 + b_p * persuasion)
-            y = _arrivals(rng, clock, PURCHASES, mu)
+            # 5. Visits (organic, and triggered by attended contacts) and purchases: the base
+            #    Poisson rate raised by persuasion and damped by irritation, plus the triggered
+            #    visits that convert.
+            damp = math.exp(-irritation)
+            v_org = _arrivals(
+                key, clock, nth, VISITS_ORGANIC, resp.organic_visits_per_week * cust.engagement[i]
+            )
+            v_trig = 0
+            if pull > 0:
+                v_trig = _arrivals(
+                    key, clock, nth, VISITS_TRIGGERED, resp.visits_per_attended_contact * pull
+                )
+            mu = base * damp * (1.0 + resp.persuasion_effect * persuasion)
+            y = _arrivals(key, clock, nth, PURCHASES, mu)
+            for v in range(v_trig):
+                if _uniform(key, D_CONVERSION, t * _WEEK + v) < resp.visit_conversion * damp:
+                    y += 1
             if j >= 0:
-                jr_g[j, t] = base * damp * b_p
-                jr_h[j, t] = mu * b_r
-                jr_y[j, t] = y
-            if y > 0:
-                # 6. Purchase channel: own repertoire, or where an attended contact refers.
-                rho = s_ref[a, ph] if attended > 0 else 0.0
-                acc = 0.0
+                jr.g[j, t] = base * damp * resp.persuasion_effect
+                jr.h[j, t] = mu
+                jr.y[j, t] = y
+                jr.v[j, t] = v_org + v_trig
+            out.visits[i] += v_org + v_trig
+            out.visits_triggered[i] += v_trig
+
+            # 6. Purchase (and visit) channel: own repertoire, or where an attended contact
+            #    refers.
+            rho = pol.ref[a, ph] if attended > 0 else 0.0
+            acc = 0.0
+            if y > 0 or v_org + v_trig > 0:
                 for p in range(n_pur):
-                    x = (1.0 - rho) * pbase[i, p]
+                    x = (1.0 - rho) * cust.pbase[i, p]
                     if rho > 0:
                         for c in range(n_ch):
-                            x += rho * att[c] * referral[c, p] / attended
+                            x += rho * att[c] * chan.referral[c, p] / attended
                     acc += x
                     prob[p] = acc
-                u = rng.random() * acc
-                p = 0
-                while p < n_pur - 1 and u >= prob[p]:
-                    p += 1
-                value = y * basket[i]
-                o_purch[i, p] += y
-                o_revenue[i] += value
-                wk[a, t, pidx[p], 2] += y
-                wk[a, t, pidx[p], 3] += value
+                for v in range(v_org + v_trig):
+                    p = _choose(key, D_VISIT_CHANNEL, t * _WEEK + v, prob, acc)
+                    wk[a, t, pidx[p], M_VISITS] += 1
+            if y > 0:
+                p = _choose(key, D_PURCHASE_CHANNEL, t, prob, acc)
+                value = y * cust.basket[i]
+                out.purch[i, p] += y
+                out.revenue[i] += value
+                wk[a, t, pidx[p], M_PURCHASES] += y
+                wk[a, t, pidx[p], M_REVENUE] += value
                 since = 0
                 if j >= 0:
-                    jr_pc[j, t] = p
-                    jr_val[j, t] = value
+                    jr.pc[j, t] = p
+                    jr.val[j, t] = value
 
-            # 7. Self-initiated service contacts; effort when the history is lost.
+            # 7. Self-initiated service contacts: effort when the history is lost, relationship
+            #    when it is found.
             effort = 0
-            n_service = _arrivals(rng, clock, SERVICE, svc + svc_p * (y > 0))
+            n_service = _arrivals(
+                key,
+                clock,
+                nth,
+                SERVICE,
+                resp.service_rate_per_week + resp.service_after_purchase * (y > 0),
+            )
             if n_service > 0 and inb > 0:
-                for _ in range(n_service):
-                    u = rng.random() * inb
+                for s in range(n_service):
+                    u = _uniform(key, D_SERVICE_CHANNEL, t * _WEEK + s) * inb
                     c = 0
-                    acc = affinity[i, 0] * inbound[0]
+                    acc = cust.affinity[i, 0] * chan.inbound[0]
                     while c < n_ch - 1 and u >= acc:
                         c += 1
-                        acc += affinity[i, c] * inbound[c]
-                    wk[a, t, c, 4] += 1
-                    o_service_ch[i, c] += 1
-                    if rng.random() >= s_hist[a, ph]:
+                        acc += cust.affinity[i, c] * chan.inbound[c]
+                    wk[a, t, c, M_SERVICE] += 1
+                    out.service[i, c] += 1
+                    if _uniform(key, D_HISTORY, t * _WEEK + s) >= pol.hist[a, ph]:
                         effort += 1
-                o_effort[i] += effort
-                irritation += k_eff * effort
+                    else:
+                        relationship += resp.relationship_per_resolved_service
+                out.effort[i] += effort
+                irritation += resp.effort_irritation * effort
 
             # 8. Consent withdrawal on the channels that contacted the customer.
             for q in range(m):
                 c = used[q]
-                if n[c] > 0 and consent[i, c]:
-                    hazard = th_w * s_i * intr[c] * n[c] * (1.0 + irritation)
-                    if _arrivals(rng, clock, withdrawal + c, hazard) > 0:
-                        consent[i, c] = False
-                        o_withdraw[i] += 1
-                        phase = -1  # recompute the contact weights next week
+                if n[c] > 0 and consent[c]:
+                    hazard = chan.withdraw[c] * s_i * n[c] * (1.0 + irritation)
+                    if _arrivals(key, clock, nth, withdrawal + c, hazard) > 0:
+                        consent[c] = False
+                        out.withdraw[i] += 1
+                        recompute = True  # the contact weights, next week
 
-            # 9. Churn.
-            if _arrivals(rng, clock, CHURN, h_0 + h_r * irritation + h_e * effort) > 0:
-                o_churn[i] = t
+            # 9. Churn: raised by irritation and effort, lowered by the relationship.
+            hazard = (
+                resp.churn_base_per_week
+                + resp.churn_irritation * irritation
+                + resp.churn_effort * effort
+            ) * math.exp(-resp.retention_effect * relationship)
+            if _arrivals(key, clock, nth, CHURN, hazard) > 0:
+                out.churn[i] = t
                 break
-        o_irr[i] = irritation
+        out.irritation[i] = irritation
+        out.relationship[i] = relationship

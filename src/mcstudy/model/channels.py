@@ -154,8 +154,27 @@ class ChannelSet:
 
     @cached_property
     def persuasion(self) -> np.ndarray:
-        """Persuasive weight of an attended contact, in [0, 1]."""
-        return self._column("persuasion")
+        """Persuasive weight of an attended contact, relative to an e-mail (e-mail = 1).
+
+        The catalogue's ``persuasion`` column divided by its e-mail row: only the ratios are
+        identified, because the weights enter the model only multiplied by
+        :attr:`~mcstudy.model.response.ResponseSpec.persuasion_effect` (or
+        ``visits_per_attended_contact``).
+        """
+        table = self.catalogue.set_index("channel")
+        if "email" not in table.index:
+            source = self.catalogue.attrs.get("source") or "the catalogue"
+            raise ValueError(
+                f"the channel catalogue ({source}) needs an 'email' row: persuasion weights "
+                "are relative to e-mail."
+            )
+        email = float(table.loc["email", "persuasion"])
+        if not email > 0:
+            raise ValueError(
+                f"the e-mail row of the channel catalogue must have a persuasion > 0 (the unit "
+                f"of every persuasion weight); got {email!r}."
+            )
+        return self._column("persuasion") / email
 
     @cached_property
     def affinity(self) -> np.ndarray:
@@ -171,3 +190,10 @@ class ChannelSet:
     def outbound(self) -> np.ndarray:
         """True where the firm can start a contact on the channel."""
         return self._column("outbound").astype(bool)
+
+    @cached_property
+    def consent_withdrawal(self) -> np.ndarray:  # SHIM until the catalogue column lands
+        """Consent withdrawal hazard per contact received (sensitivity 1, no irritation)."""
+        if "consent_withdrawal" in self.catalogue.columns:
+            return self._column("consent_withdrawal")
+        return 0.05 * self.intrusiveness

@@ -1,10 +1,12 @@
-"""What the model knows about the effect of each contact, and the customers' satisfaction.
+"""A first-order approximation of each contact's effect, and the customers' satisfaction.
 
-The journeys table carries, for every contact, its *first-order* incremental effect on expected
-future purchases: the persuasion it adds, carried forward by the persuasion adstock, minus the
-irritation it adds, carried forward by the irritation decay. It leaves out churn, consent
-withdrawal and contradictory offers, so it is an approximation of the causal contribution, not
-the contribution itself.
+The journeys table carries, for every contact, its *first-order* effect on expected future
+purchases (columns ``first_order_*``): the persuasion it adds, carried forward by the
+persuasion adstock, minus the irritation it adds, carried forward by the irritation decay. It
+leaves out churn, consent withdrawal, triggered visits, the relationship stock and
+contradictory offers, so it is an approximation, not the causal contribution: its measured
+error is in ``docs/model.md``. The causal contribution of a channel is computed by
+re-simulation (:func:`mcstudy.model.counterfactual.channel_contributions`).
 """
 
 from __future__ import annotations
@@ -42,10 +44,15 @@ def first_order_effects(jr: dict[str, np.ndarray], response) -> np.ndarray:
         Journey x week x channel array of incremental expected purchases.
     """
     gain = discounted_future(jr["g"], response.persuasion_decay)
-    loss = discounted_future(jr["h"], response.irritation_decay)
+    loss = discounted_future(jr["h"], response.irritation_decay)  # irritation effect is 1
     return jr["dp"] * gain[:, :, None] - jr["dr"] * loss[:, :, None]
 
 
-def satisfaction(irritation: np.ndarray) -> np.ndarray:
-    """Satisfaction in (0, 1]: ``exp(-irritation)`` at the end of the horizon."""
-    return np.exp(-irritation)
+def satisfaction(irritation: np.ndarray, relationship: np.ndarray) -> np.ndarray:
+    """Satisfaction in (0, 1) at the end of the horizon, from irritation and relationship.
+
+    ``1 / (1 + exp(irritation - relationship))``: 0.5 for a customer with neither irritation
+    nor relationship; it falls with irritation and rises with the relationship built by
+    attended, consented, consistent contacts and resolved service contacts.
+    """
+    return 1.0 / (1.0 + np.exp(np.asarray(irritation) - np.asarray(relationship)))

@@ -33,7 +33,7 @@ from mcstudy.model.channels import ChannelSet
 from mcstudy.model.costs import cost_ledger
 from mcstudy.model.population import PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
-from mcstudy.model.strategies import SiloedMultichannel, Strategy
+from mcstudy.model.strategies import LEARNED_CAP, SiloedMultichannel, Strategy
 from mcstudy.model.tables import build_tables, customer_columns, fill_customer_columns
 from mcstudy.vocab import PARAMETER_RANGES, TIERS
 
@@ -63,7 +63,7 @@ class NotEnoughMemoryError(MemoryError):
 
 def estimate_peak_memory(n_customers: int, channels: ChannelSet) -> float:
     """Estimated peak memory of :func:`simulate` in bytes (see ``_FIXED_MEMORY_BYTES``)."""
-    n_columns = 31 + len(channels.purchase_channels) + channels.n_channels
+    n_columns = 36 + len(channels.purchase_channels) + channels.n_channels
     return _FIXED_MEMORY_BYTES + _MEMORY_SAFETY * 8.0 * n_columns * n_customers
 
 
@@ -100,14 +100,17 @@ class SimulationResult:
     Attributes
     ----------
     customers : pandas.DataFrame
-        One row per customer: attributes, arm, channels used, purchases, revenue, contacts
-        received / attended / clutter, irritation, consent withdrawals, churn week, service
-        contacts, effort and satisfaction.
+        One row per customer: attributes, arm, channels used, purchases, revenue, visits,
+        contacts received / attended / clutter, irritation and relationship stocks, consent
+        withdrawals, churn week, service contacts, effort and satisfaction.
     weekly : pandas.DataFrame
         One row per arm × week × channel: contacts, attended, purchases, revenue, service
-        contacts, contact cost, and the customers active at the start of the week.
+        contacts, visits, contact cost, the customers active at the start of the week, and
+        the ``window`` ("pre" before the arm's deployment lag, "post" from it on).
     journeys : pandas.DataFrame
-        Ordered touchpoints of sampled customers with each contact's incremental effect.
+        Ordered touchpoints of sampled customers with each contact's first-order
+        (approximate) incremental effect; the exact causal contributions come from
+        :func:`mcstudy.model.counterfactual.channel_contributions`.
     costs : pandas.DataFrame
         The cost ledger (:func:`mcstudy.model.costs.cost_ledger`).
     population, response, strategies, channels, n_weeks, seed
@@ -124,6 +127,7 @@ class SimulationResult:
     channels: tuple[str, ...]
     n_weeks: int
     seed: object = field(repr=False)
+    switched_off: tuple[str, ...] = ()
 
     def summary(self) -> pd.DataFrame:
         """Per-arm totals: customers, purchases, revenue, contacts, churn, costs and margin.
@@ -154,7 +158,54 @@ class SimulationResult:
         out["margin_per_customer_eur"] = (
             out["revenue_per_customer_eur"] - out["cost_per_customer_eur"]
         )
+        out.insert(4, "visits_per_customer", g["visits"].mean())
         return out.reset_index()
+
+    def summary_by_window(self) -> pd.DataFrame:
+        """Per-arm totals before and after each arm's deployment lag, reported apart.
+
+        One row per arm × window (``pre``: weeks before the lag; ``post``: from the lag on;
+        an arm without a lag has only ``post``): the weeks in the window, contacts,
+        purchases, visits and revenue per customer randomised to the arm, contact cost per
+        customer, and the share of the arm's customers who churned during the window.
+        """
+        wk = self.weekly
+        sums = (
+            wk.groupby(["arm", "window"], observed=True)[
+                ["contacts", "purchases", "visits", "revenue_eur", "contact_cost_eur"]
+            ]
+            .sum()
+            .reset_index()
+        )
+        weeks = wk.groupby(["arm", "window"], observed=True)["week"].nunique()
+        size = self.customers.groupby("arm", observed=False).size()
+        lag = {a: min(s.deployment_lag_weeks, self.n_weeks) for a, s in self.strategies.items()}
+        c = self.customers
+        week = c["churn_week"].to_numpy(dtype=float, na_value=np.nan)
+        arm_lag = c["arm"].map(lag).to_numpy(dtype=float)
+        churned = {
+            "pre": pd.Series(week < arm_lag).groupby(c["arm"].to_numpy()).sum(),
+            "post": pd.Series(week >= arm_lag).groupby(c["arm"].to_numpy()).sum(),
+        }
+        n = sums["arm"].map(size).astype(float).to_numpy()
+        out = pd.DataFrame(
+            {
+                "arm": sums["arm"],
+                "window": sums["window"],
+                "weeks": [weeks[(a, w)] for a, w in zip(sums["arm"], sums["window"], strict=True)],
+                "customers": n.astype(np.int64),
+                "contacts_per_customer": sums["contacts"] / n,
+                "purchases_per_customer": sums["purchases"] / n,
+                "visits_per_customer": sums["visits"] / n,
+                "revenue_per_customer_eur": sums["revenue_eur"] / n,
+                "contact_cost_per_customer_eur": sums["contact_cost_eur"] / n,
+                "churn_share": [
+                    churned[w].get(a, 0) / size[a] if size[a] else np.nan
+                    for a, w in zip(sums["arm"], sums["window"], strict=True)
+                ],
+            }
+        )
+        return out.reset_index(drop=True)
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,15 +248,15 @@ def _outbound_channels(strategy: Strategy, channels: ChannelSet) -> tuple[str, .
     return tuple(strategy.contact_mix(outbound))
 
 
-def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
-    """Strategy parameters as arrays indexed [arm, phase], phase 1 after the deployment lag."""
+def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet, switched_off=()):
+    """The arms' policies as a :class:`~mcstudy.model._kernel.Policy` of arrays [arm, phase]."""
     n_arms, n_ch = len(arms), channels.n_channels
     t = {
         k: np.zeros((n_arms, 2), dtype)
         for k, dtype in (
-            ("pressure", float),
-            ("cap", np.bool_),
             ("consent", np.bool_),
+            ("cap_mode", np.int64),
+            ("cap", np.int64),
             ("pref", np.bool_),
             ("suppress", np.int64),
             ("incons", float),
@@ -213,8 +264,12 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
             ("ref", float),
         )
     }
+    pressure = np.zeros((n_arms, 2, len(TIERS)))
     weights = np.zeros((n_arms, 2, len(TIERS), n_ch))
     lag = np.zeros(n_arms, np.int64)
+    off = np.zeros((n_arms, n_ch), np.bool_)
+    for c in switched_off:
+        off[:, channels.names.index(c)] = True
     outbound = [c for c, ok in zip(channels.names, channels.outbound, strict=True) if ok]
     for a, (arm_name, s) in enumerate(arms.items()):
         try:
@@ -223,9 +278,15 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
             raise ValueError(f"arm {arm_name!r}: {exc}") from None
         lag[a] = s.deployment_lag_weeks
         for ph, phase in enumerate((s.pre_deployment(), s)):
-            t["pressure"][a, ph] = phase.contact_pressure
-            t["cap"][a, ph] = phase.frequency_cap
+            pressure[a, ph] = phase.pressure_by_tier()
             t["consent"][a, ph] = phase.respect_consent
+            cap = phase.frequency_cap
+            if cap is None:
+                t["cap_mode"][a, ph], t["cap"][a, ph] = _kernel.CAP_NONE, 0
+            elif cap == LEARNED_CAP:
+                t["cap_mode"][a, ph], t["cap"][a, ph] = _kernel.CAP_LEARNED, _LEARNED_CAP_START
+            else:
+                t["cap_mode"][a, ph], t["cap"][a, ph] = _kernel.CAP_FIXED, cap
             t["pref"][a, ph] = phase.route_by_preference
             t["suppress"][a, ph] = phase.suppress_weeks_after_purchase
             t["incons"][a, ph] = phase.inconsistent_offer_prob
@@ -240,10 +301,17 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet):
                     tier_mix = mix
                 for c, share in tier_mix.items():
                     weights[a, ph, k, channels.names.index(c)] = share
-    return t, lag, weights
+    return _kernel.Policy(pressure=pressure, weights=weights, lag=lag, off=off, **t)
 
 
-def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares, stride, ss, cols):
+#: Where a learned frequency cap starts: the population's default mean attention (2 contacts a
+#: week), which a firm could know from industry figures; it then adapts to each customer.
+_LEARNED_CAP_START = 2
+
+
+def _run_block(
+    b, n_block, spec, channels, policy, response, n_weeks, cum_shares, stride, ss, run_key, cols
+):
     rng = block_generator(ss, b)
     pop = generate_population(spec, channels, n_block, rng=rng)
     arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
@@ -259,88 +327,58 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
     breadth = pop.repertoire.sum(axis=1).astype(np.int64)
     n_ch, n_pur, n_arms = channels.n_channels, len(pidx), len(cum_shares)
     consent = pop.consent.copy()
-    t, lag, weights = tables
-    out = {
-        "purch": np.zeros((n_block, n_pur), np.int64),
-        "revenue": np.zeros(n_block),
-        "received": np.zeros(n_block, np.int64),
-        "attended": np.zeros(n_block, np.int64),
-        "clutter": np.zeros(n_block, np.int64),
-        "irritation": np.zeros(n_block),
-        "withdraw": np.zeros(n_block, np.int64),
-        "churn": np.full(n_block, -1, np.int64),
-        "service": np.zeros((n_block, n_ch), np.int64),
-        "effort": np.zeros(n_block, np.int64),
-        "incons": np.zeros(n_block, np.int64),
-    }
+    cust = _kernel.Customers(
+        key=_kernel.customer_keys(run_key, ids),
+        base_rate=pop.base_rate,
+        basket=pop.basket_eur,
+        tier=pop.tier.astype(np.int64),
+        engagement=pop.engagement,
+        affinity=pop.affinity,
+        pref=pop.preference_order.astype(np.int64),
+        pbase=pbase,
+        breadth=breadth,
+        attention=pop.attention.astype(np.int64),
+        consent=consent,
+        sens=pop.sensitivity,
+        arm=arm,
+        jidx=jidx,
+    )
+    ints = {"purch", "received", "attended", "clutter", "visits", "visits_triggered", "withdraw"}
+    ints |= {"churn", "service", "effort", "incons"}
+    shapes = {"purch": (n_block, n_pur), "service": (n_block, n_ch)}
+    out = _kernel.Outputs(
+        **{
+            f: np.zeros(shapes.get(f, n_block), np.int64 if f in ints else np.float64)
+            for f in _kernel.Outputs._fields
+        }
+    )
+    out.churn[:] = -1
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
-    jr = {
-        "n": np.zeros((n_j, n_weeks, n_ch), np.int64),
-        "a": np.zeros((n_j, n_weeks, n_ch), np.int64),
-        "dp": np.zeros((n_j, n_weeks, n_ch)),
-        "dr": np.zeros((n_j, n_weeks, n_ch)),
-        "y": np.zeros((n_j, n_weeks), np.int64),
-        "pc": np.full((n_j, n_weeks), -1, np.int64),
-        "val": np.zeros((n_j, n_weeks)),
-        "g": np.zeros((n_j, n_weeks)),
-        "h": np.zeros((n_j, n_weeks)),
-    }
+    per_channel = {"n", "a", "dp", "dr"}
+    jr = _kernel.Journeys(
+        **{
+            f: np.zeros(
+                (n_j, n_weeks, n_ch) if f in per_channel else (n_j, n_weeks),
+                np.float64 if f in {"dp", "dr", "val", "g", "h"} else np.int64,
+            )
+            for f in _kernel.Journeys._fields
+        }
+    )
+    jr.pc[:] = -1
+    chan = _kernel.Channels(
+        intr=channels.intrusiveness,
+        pers=channels.persuasion,
+        withdraw=channels.consent_withdrawal,
+        inbound=channels.inbound.astype(np.float64),
+        pidx=pidx,
+        referral=channels.referral,
+    )
+    resp = _kernel.Response(*response.as_tuple())
     _kernel.run_block(
-        rng,
-        n_weeks,
-        pop.base_rate,
-        pop.basket_eur,
-        pop.tier.astype(np.int64),
-        pop.affinity,
-        pop.preference_order.astype(np.int64),
-        pbase,
-        breadth,
-        pop.attention.astype(np.int64),
-        consent,
-        pop.sensitivity,
-        arm,
-        jidx,
-        t["pressure"],
-        t["cap"],
-        t["consent"],
-        t["pref"],
-        t["suppress"],
-        t["incons"],
-        t["hist"],
-        t["ref"],
-        lag,
-        weights,
-        channels.intrusiveness,
-        channels.persuasion,
-        channels.inbound.astype(np.float64),
-        pidx,
-        channels.referral,
-        np.array(response.as_tuple()),
-        float(spec.breadth_purchase_effect),
-        out["purch"],
-        out["revenue"],
-        out["received"],
-        out["attended"],
-        out["clutter"],
-        out["irritation"],
-        out["withdraw"],
-        out["churn"],
-        out["service"],
-        out["effort"],
-        out["incons"],
-        wk,
-        jr["n"],
-        jr["a"],
-        jr["dp"],
-        jr["dr"],
-        jr["y"],
-        jr["pc"],
-        jr["val"],
-        jr["g"],
-        jr["h"],
+        n_weeks, cust, policy, chan, resp, float(spec.breadth_purchase_effect), out, wk, jr
     )
     # Customers active at the start of each week: those whose last active week is >= t.
-    last = np.where(out["churn"] >= 0, out["churn"], n_weeks - 1)
+    last = np.where(out.churn >= 0, out.churn, n_weeks - 1)
     wk_active = np.stack(
         [np.bincount(last[arm == a], minlength=n_weeks)[::-1].cumsum()[::-1] for a in range(n_arms)]
     )
@@ -350,7 +388,7 @@ def _run_block(b, n_block, spec, channels, tables, response, n_weeks, cum_shares
     return dict(
         wk=wk,
         wk_active=wk_active,
-        jr=jr,
+        jr=jr._asdict(),
         jr_ids=ids[sampled],
         jr_arm=arm[sampled],
         jr_basket=pop.basket_eur[sampled],
@@ -361,7 +399,7 @@ def simulate(
     population: PopulationSpec | None = None,
     strategy: Strategy | Mapping[str, Strategy] | None = None,
     *,
-    n_weeks: int = 52,
+    n_weeks: int | None = None,
     response: ResponseSpec | None = None,
     channels: ChannelSet | None = None,
     arm_shares: Mapping[str, float] | None = None,
@@ -369,6 +407,7 @@ def simulate(
     n_threads: int | None = None,
     progress: bool | None = None,
     rng=None,
+    switched_off: tuple[str, ...] | list[str] = (),
 ) -> SimulationResult:
     """Simulate a customer population under one or more randomised strategy arms.
 
@@ -379,8 +418,10 @@ def simulate(
     strategy : Strategy or mapping of str to Strategy, default=None
         One strategy, or arms ``{name: strategy}`` to which customers are randomised;
         ``SiloedMultichannel()`` when None.
-    n_weeks : int, default=52
-        Weeks to simulate, in [1, 520].
+    n_weeks : int, default=None
+        Weeks to simulate, in [1, 520]; None for 52 weeks after the longest deployment lag
+        of the arms (52 when no arm has a lag), so that every arm is seen for a year after
+        its integration works.
     response : ResponseSpec, default=None
         Customer response parameters; ``ResponseSpec()`` when None.
     channels : ChannelSet, default=None
@@ -399,6 +440,12 @@ def simulate(
         ``TQDM_DISABLE`` is set.
     rng : None, int, SeedSequence or Generator, default=None
         Root of the random streams.
+    switched_off : sequence of str, default=()
+        Outbound channels whose contacts are not sent, in every arm, all else unchanged (the
+        plan, the other channels' contacts): counterfactual runs for the causal contribution
+        of a channel (:func:`mcstudy.model.counterfactual.channel_contributions`). With the
+        same ``rng``, every customer gets the same random draws for everything the switched
+        channels did not cause.
 
     Returns
     -------
@@ -429,6 +476,8 @@ def simulate(
     if strategy is None:
         strategy = SiloedMultichannel()
     arms, shares = _arms(strategy, arm_shares)
+    if n_weeks is None:
+        n_weeks = min(52 + max(s.deployment_lag_weeks for s in arms.values()), 520)
     n_weeks = check_int(n_weeks, "n_weeks", *PARAMETER_RANGES["n_weeks"])
     n = spec.n_customers
     n_journeys = min(1000, n) if n_journeys is None else check_int(n_journeys, "n_journeys", 0, n)
@@ -438,8 +487,10 @@ def simulate(
     if not isinstance(channels, ChannelSet):
         raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
     spec.consent_probabilities(channels)  # validates consent channels
-    tables = _strategy_tables(arms, channels)
+    switched_off = _check_switched_off(switched_off, channels)
+    policy = _strategy_tables(arms, channels, switched_off)
     ss = seed_sequence(rng)
+    run_key = _run_key(ss)
     _check_memory(n, channels)
 
     n_blocks = -(-n // BLOCK_SIZE)
@@ -453,7 +504,7 @@ def simulate(
 
     def task(b):
         return _run_block(
-            b, sizes[b], spec, channels, tables, response, n_weeks, cum, stride, ss, cols
+            b, sizes[b], spec, channels, policy, response, n_weeks, cum, stride, ss, run_key, cols
         )
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -480,7 +531,45 @@ def simulate(
     )
     unit_cost = weekly["channel"].map(contact_cost).astype(float)
     weekly["contact_cost_eur"] = weekly["contacts"] * unit_cost
+    lag = weekly["arm"].map({a: s.deployment_lag_weeks for a, s in arms.items()}).astype(int)
+    weekly["window"] = pd.Categorical(
+        np.where(weekly["week"] < lag, "pre", "post"), categories=["pre", "post"]
+    )
     seed = root_seed(ss)
     return SimulationResult(
-        customers, weekly, journeys, costs, spec, response, arms, channels.names, n_weeks, seed
+        customers,
+        weekly,
+        journeys,
+        costs,
+        spec,
+        response,
+        arms,
+        channels.names,
+        n_weeks,
+        seed,
+        tuple(switched_off),
     )
+
+
+def _run_key(ss: np.random.SeedSequence) -> int:
+    """The run's key for the kernel's counter-based draws (from the root seed sequence)."""
+    return int(
+        np.random.SeedSequence(ss.entropy, spawn_key=(*ss.spawn_key, 2**31)).generate_state(
+            1, np.uint64
+        )[0]
+    )
+
+
+def _check_switched_off(switched_off, channels: ChannelSet) -> tuple[str, ...]:
+    if isinstance(switched_off, str) or not isinstance(switched_off, list | tuple):
+        raise TypeError(
+            f"'switched_off' must be a list or tuple of channel names; got {switched_off!r}."
+        )
+    outbound = [c for c, ok in zip(channels.names, channels.outbound, strict=True) if ok]
+    unknown = [c for c in switched_off if c not in outbound]
+    if unknown:
+        raise ValueError(
+            f"'switched_off' names channels {unknown} that are not simulated outbound "
+            f"channels; allowed: {outbound}."
+        )
+    return tuple(dict.fromkeys(switched_off))

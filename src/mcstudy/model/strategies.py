@@ -1,24 +1,33 @@
-"""Contact strategies, from monochannel and siloed multichannel to omnichannel.
+"""Contact strategies: a contact policy plus independent integration factors.
 
-A strategy is what the firm does: how many contacts a week it plans per customer (the contact
-pressure), on which channels, and which integration mechanisms it runs (shared frequency cap,
-consent, routing to preferred channels, suppression after a purchase, consistent offers, shared
-service history, cross-channel referral). Integration levels follow source 001 ("Multicanal vs
-Omnicanal": mono-, multi-, cross-, omnichannel); the siloed failure modes follow source 000
-(box 2, Club Med). Costs are stated for a firm of :data:`COST_BASE_CUSTOMERS` customers and
-scale with the number of customers in the arm.
+A strategy is what the firm does. Its *contact policy* says how many contacts a week it plans
+per customer (the contact pressure, optionally a multiplier per value tier) and on which
+channels. Its *integration factors* (:data:`INTEGRATION_FACTORS`) are independent switches:
+respect consent, a frequency cap, routing to preferred channels, suppression after a purchase,
+offer consistency, service-history sharing and cross-channel referral. Any combination can be
+simulated; the named strategies (monochannel, siloed, cross-channel, omnichannel,
+value-tiered) are documented presets of these factors (:func:`preset_table`, and the table in
+``docs/model.md``). Integration levels follow source 001 ("Multicanal vs Omnicanal": mono-,
+multi-, cross-, omnichannel); the siloed failure modes follow source 000 (box 2, Club Med).
+Costs are stated for a firm of :data:`COST_BASE_CUSTOMERS` customers and scale with the number
+of customers in the arm.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from numbers import Integral
+
+import pandas as pd
 
 from mcstudy._validation import check_int, check_number, check_option, check_probability
 from mcstudy.vocab import PARAMETER_RANGES, TIERS
 
 __all__ = [
     "COST_BASE_CUSTOMERS",
+    "INTEGRATION_FACTORS",
+    "LEARNED_CAP",
     "STRATEGIES",
     "CrossChannel",
     "Monochannel",
@@ -27,7 +36,23 @@ __all__ = [
     "Strategy",
     "ValueTiered",
     "make_strategy",
+    "preset_table",
 ]
+
+#: The integration factors of a strategy: fields that can be switched independently of the
+#: contact policy, in the order of ``docs/model.md``.
+INTEGRATION_FACTORS = (
+    "respect_consent",
+    "frequency_cap",
+    "route_by_preference",
+    "suppress_weeks_after_purchase",
+    "inconsistent_offer_prob",
+    "history_shared",
+    "referral_strength",
+)
+
+#: ``frequency_cap`` value for a cap the firm learns from each customer's responses.
+LEARNED_CAP = "learned"
 
 #: Firm size to which the fixed, integration, coordination and running costs refer.
 COST_BASE_CUSTOMERS = 100_000
@@ -56,10 +81,19 @@ class Strategy:
         Outbound channels the firm uses: a tuple (equal shares of the pressure) or a mapping
         channel -> share; None for :data:`DEFAULT_CONTACT_MIX` (restricted to the simulated
         channels).
-    frequency_cap : bool
-        Cap the week's contacts at the customer's attention capacity (shared contact plan).
-    respect_consent : bool
-        Contact a customer only on channels they consented to.
+    tier_pressure : mapping of str to float, default=None
+        Pressure multiplier per value tier (``small``, ``medium``, ``key_account``): a
+        customer of tier ``k`` is contacted at ``contact_pressure x tier_pressure[k]``; tiers
+        left out (or None) get 1. Each multiplier in [0, 50].
+    respect_consent : bool, default=True
+        Contact a customer only on channels they consented to (opt-in rules for e-mail and
+        SMS). Ignoring consent is an explicit choice: ``respect_consent=False``.
+    frequency_cap : None, int or "learned", default=None
+        The firm's cap on contacts per customer per week, over all channels (a shared contact
+        plan): None for no cap, an int in [1, 50] for a fixed cap, or ``"learned"`` for a cap
+        estimated from the customer's own responses (start at 2; each week in which every
+        contact was attended, raise by one; after a week with ignored contacts, set to the
+        number attended). The firm never sees the true attention capacity.
     route_by_preference : bool
         Spread contacts in proportion to contact mix × the customer's channel affinity,
         re-spreading the whole pressure over the channels allowed; otherwise each channel team
@@ -70,7 +104,9 @@ class Strategy:
         Probability that a week with contacts on two or more channels carries contradictory
         offers, in [0, 1].
     history_shared : float
-        Probability that a service contact finds the customer's history, in [0, 1].
+        Probability that a service contact finds the customer's history, in [0, 1]. A factor
+        of the service organisation, independent of the marketing channels: a monochannel
+        firm can lose history between agents too.
     referral_strength : float
         Share of the purchase-channel choice, in a week when the customer attended a contact,
         driven by that contact's cross-channel referral (which may lead to a channel outside
@@ -90,8 +126,9 @@ class Strategy:
 
     contact_pressure: float = 1.0
     channels: tuple[str, ...] | Mapping[str, float] | None = None
-    frequency_cap: bool = False
-    respect_consent: bool = False
+    tier_pressure: Mapping[str, float] | None = field(default=None, repr=False)
+    respect_consent: bool = True
+    frequency_cap: int | str | None = None
     route_by_preference: bool = False
     suppress_weeks_after_purchase: int = 0
     inconsistent_offer_prob: float = 0.0
@@ -122,9 +159,34 @@ class Strategy:
                     raise TypeError(f"'channels' keys must be channel names; got {c!r}.")
                 check_number(share, f"channels[{c}]", 0, 1e6, low_open=True)
             object.__setattr__(self, "channels", dict(mix))
-        for name in ("frequency_cap", "respect_consent", "route_by_preference"):
+        for name in ("respect_consent", "route_by_preference"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name!r} must be a bool; got {getattr(self, name)!r}.")
+        cap = self.frequency_cap
+        if not (
+            cap is None
+            or cap == LEARNED_CAP
+            or (isinstance(cap, Integral) and not isinstance(cap, bool) and 1 <= cap <= 50)
+        ):
+            raise ValueError(
+                "'frequency_cap' must be None (no cap), an int in [1, 50] (contacts per "
+                f"customer per week) or {LEARNED_CAP!r} (estimated from responses); got {cap!r}."
+            )
+        if self.tier_pressure is not None:
+            if not isinstance(self.tier_pressure, Mapping):
+                raise TypeError(
+                    f"'tier_pressure' must map tiers {list(TIERS)} to pressure multipliers; "
+                    f"got {self.tier_pressure!r}."
+                )
+            unknown = sorted(str(k) for k in self.tier_pressure if k not in TIERS)
+            if unknown:
+                raise ValueError(
+                    f"'tier_pressure' has tiers {unknown} that do not exist; allowed tiers: "
+                    f"{list(TIERS)}."
+                )
+            for tier, mult in self.tier_pressure.items():
+                check_number(mult, f"tier_pressure[{tier}]", 0, 50)
+            object.__setattr__(self, "tier_pressure", dict(self.tier_pressure))
         check_int(self.suppress_weeks_after_purchase, "suppress_weeks_after_purchase", 0, 52)
         check_probability(self.inconsistent_offer_prob, "inconsistent_offer_prob")
         check_probability(self.history_shared, "history_shared")
@@ -194,12 +256,27 @@ class Strategy:
         total = sum(wanted.values())
         return {c: wanted[c] / total for c in available if c in wanted}
 
+    def pressure_by_tier(self) -> tuple[float, ...]:
+        """Planned contacts per customer per week for each tier of :data:`TIERS`."""
+        mult = self.tier_pressure or {}
+        return tuple(self.contact_pressure * float(mult.get(t, 1.0)) for t in TIERS)
+
+    def factors(self) -> dict[str, object]:
+        """The integration factors of this strategy (:data:`INTEGRATION_FACTORS`)."""
+        return {name: getattr(self, name) for name in INTEGRATION_FACTORS}
+
     def pre_deployment(self) -> Strategy:
-        """What the firm does before the integration works: siloed, same pressure and channels."""
+        """What the firm does before the integration works: siloed, same contact policy.
+
+        Same pressure (per tier), channels and consent rule; the other integration factors
+        take the siloed preset's values.
+        """
         return SiloedMultichannel(
             contact_pressure=self.contact_pressure,
             channels=self.channels,
             tier_channels=self.tier_channels,
+            tier_pressure=self.tier_pressure,
+            respect_consent=self.respect_consent,
         )
 
     def with_pressure(self, contact_pressure: float) -> Strategy:
@@ -209,10 +286,11 @@ class Strategy:
 
 @dataclass(frozen=True)
 class Monochannel(Strategy):
-    """One channel, one team: no cross-channel inconsistency, one history.
+    """One outbound channel: no cross-channel inconsistency.
 
-    The single team holds the customer's whole history, so service contacts find it whatever
-    channel the customer uses (``history_shared=1``, an assumption).
+    Service-history sharing is a separate factor (``history_shared``, 0 by default as for
+    every preset but omnichannel): customers still call, write or walk in on any inbound
+    channel, and a monochannel firm can lose their history between agents too.
 
     Parameters
     ----------
@@ -222,7 +300,6 @@ class Monochannel(Strategy):
 
     name = "monochannel"
     channel: str = "postal_mail"
-    history_shared: float = 1.0
 
     def __post_init__(self):
         if not isinstance(self.channel, str):
@@ -235,9 +312,10 @@ class Monochannel(Strategy):
 class SiloedMultichannel(Strategy):
     """Each channel team plans its own contacts (source 000, box 2).
 
-    No shared frequency cap, no consent routing, no suppression after a purchase,
-    contradictory offers with probability ``inconsistent_offer_prob`` (default 0.3, an
-    assumption) and service contacts without shared history.
+    Consent respected (as in every preset), no shared frequency cap, no routing to
+    preferences, no suppression after a purchase, contradictory offers with probability
+    ``inconsistent_offer_prob`` (default 0.3, an assumption) and service contacts without
+    shared history.
     """
 
     name = "siloed"
@@ -249,7 +327,6 @@ class CrossChannel(Strategy):
     """Channels refer customers to each other and share part of the history (source 001)."""
 
     name = "cross_channel"
-    respect_consent: bool = True
     inconsistent_offer_prob: float = 0.1
     history_shared: float = 0.5
     referral_strength: float = 0.5
@@ -262,16 +339,15 @@ class CrossChannel(Strategy):
 class Omnichannel(Strategy):
     """One customer profile shared by every channel (source 001).
 
-    Frequency cap at the customer's attention, contacts routed to consented preferred
-    channels, suppression after a purchase, consistent offers, shared history, full
+    A frequency cap learned from each customer's responses, contacts routed to consented
+    preferred channels, suppression after a purchase, consistent offers, shared history, full
     referral. Costs follow source 001 (from 50,000 euros to several million; 6 to 18 months
     before benefits): the defaults take 500,000 euros plus 50,000 per channel and a 26-week
     lag, for a firm of 100,000 customers (the split is an assumption).
     """
 
     name = "omnichannel"
-    frequency_cap: bool = True
-    respect_consent: bool = True
+    frequency_cap: int | str | None = LEARNED_CAP
     route_by_preference: bool = True
     suppress_weeks_after_purchase: int = 2
     history_shared: float = 1.0
@@ -289,10 +365,16 @@ class ValueTiered(SiloedMultichannel):
 
     Key accounts are visited and phoned, medium customers phoned, small customers mailed. A
     tier left out of ``tier_channels`` is contacted on the union of the other tiers' channels
-    in equal shares; with ``tier_channels`` set, ``channels`` is not used.
+    in equal shares; with ``tier_channels`` set, ``channels`` is not used. The pressure
+    differs by tier: by default half the contact pressure for small customers, twice for key
+    accounts (``tier_pressure``, an assumption).
     """
 
     name = "value_tiered"
+    tier_pressure: Mapping[str, float] | None = field(
+        default_factory=lambda: {"small": 0.5, "medium": 1.0, "key_account": 2.0},
+        repr=False,
+    )
     tier_channels: Mapping[str, tuple[str, ...]] | None = field(
         default_factory=lambda: {
             "small": ("postal_mail",),
@@ -307,6 +389,32 @@ STRATEGIES: dict[str, type[Strategy]] = {
     cls.name: cls
     for cls in (Monochannel, SiloedMultichannel, CrossChannel, Omnichannel, ValueTiered)
 }
+
+
+def preset_table() -> pd.DataFrame:
+    """The named strategies as presets of the integration factors (one row per preset).
+
+    Columns: ``strategy``, the :data:`INTEGRATION_FACTORS`, ``deployment_lag_weeks``, and
+    ``channels`` (the default outbound channels, or the channels per tier).
+    """
+    rows = []
+    for name, cls in STRATEGIES.items():
+        s = cls()
+        if s.tier_channels:
+            mix = "; ".join(f"{t}: {'+'.join(c)}" for t, c in s.tier_channels.items())
+        elif s.channels:
+            mix = "+".join(s.channels)
+        else:
+            mix = "default mix"
+        rows.append(
+            {
+                "strategy": name,
+                **s.factors(),
+                "deployment_lag_weeks": s.deployment_lag_weeks,
+                "channels": mix,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def make_strategy(name: str, **params) -> Strategy:

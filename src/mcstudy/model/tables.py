@@ -32,11 +32,14 @@ def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
         ("n_purchases", np.int64),
         ("revenue_eur", float),
         *((f"purchases_{c}", np.int64) for c in channels.purchase_channels),
+        ("visits", np.int64),
+        ("visits_triggered", np.int64),
         ("contacts_received", np.int64),
         ("contacts_attended", np.int64),
         ("contacts_clutter", np.int64),
         ("inconsistent_weeks", np.int64),
         ("irritation", float),
+        ("relationship", float),
         ("n_consented_channels_start", np.int64),
         ("n_consented_channels_end", np.int64),
         ("consent_withdrawals", np.int64),
@@ -53,7 +56,7 @@ def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
 
 def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, channels):
     """Write one block's customers into ``cols[...][sl]``."""
-    purch, service, churn = out["purch"], out["service"], out["churn"]
+    purch, service, churn = out.purch, out.service, out.churn
     values = {
         "arm": arm,
         "profile": pop.profile,
@@ -67,20 +70,23 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
         "n_repertoire_channels": breadth,
         "n_channels_used": (purch > 0).sum(axis=1),
         "n_purchases": purch.sum(axis=1),
-        "revenue_eur": out["revenue"],
-        "contacts_received": out["received"],
-        "contacts_attended": out["attended"],
-        "contacts_clutter": out["clutter"],
-        "inconsistent_weeks": out["incons"],
-        "irritation": out["irritation"],
+        "revenue_eur": out.revenue,
+        "visits": out.visits,
+        "visits_triggered": out.visits_triggered,
+        "contacts_received": out.received,
+        "contacts_attended": out.attended,
+        "contacts_clutter": out.clutter,
+        "inconsistent_weeks": out.incons,
+        "irritation": out.irritation,
+        "relationship": out.relationship,
         "n_consented_channels_start": pop.consent.sum(axis=1),
         "n_consented_channels_end": consent_end.sum(axis=1),
-        "consent_withdrawals": out["withdraw"],
+        "consent_withdrawals": out.withdraw,
         "churned": churn >= 0,
         "churn_week": churn,
         "service_contacts": service.sum(axis=1),
-        "effort_events": out["effort"],
-        "satisfaction": satisfaction(out["irritation"]),
+        "effort_events": out.effort,
+        "satisfaction": satisfaction(out.irritation, out.relationship),
     }
     for k, name in enumerate(channels.purchase_channels):
         values[f"purchases_{name}"] = purch[:, k]
@@ -142,8 +148,8 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
             "contacts": jr["n"][j, t, c],
             "attended": jr["a"][j, t, c],
             "value_eur": 0.0,
-            "incremental_purchases": effect[j, t, c],
-            "incremental_revenue_eur": effect[j, t, c] * basket[j],
+            "first_order_purchases": effect[j, t, c],
+            "first_order_revenue_eur": effect[j, t, c] * basket[j],
         }
     )
     j, t = np.nonzero(jr["y"])
@@ -158,8 +164,8 @@ def _journeys(blocks, arms, channels, response) -> pd.DataFrame:
             "contacts": 0,
             "attended": 0,
             "value_eur": jr["val"][j, t],
-            "incremental_purchases": np.nan,
-            "incremental_revenue_eur": np.nan,
+            "first_order_purchases": np.nan,
+            "first_order_revenue_eur": np.nan,
         }
     )
     df = pd.concat([contacts, purchases], ignore_index=True)

@@ -114,7 +114,11 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
         **{k: params[k] for k in _POPULATION_PARAMS},
         breadth_purchase_effect=params["breadth_purchase_effect"],
     )
-    email = Monochannel(channel="email", contact_pressure=params["email_pressure"])
+    # As in Hillstrom, the e-mail goes to every customer of the arm; 'consent_rate' is the
+    # share who opted in (a contact without consent irritates more and persuades less).
+    email = Monochannel(
+        channel="email", contact_pressure=params["email_pressure"], respect_consent=False
+    )
     arms = {
         "control": Monochannel(channel="email", contact_pressure=0.0),
         "mens_email": email,
