@@ -97,6 +97,16 @@ def test_invariants(n, weeks, seed, pressure, name):
     late = buys["week"].to_numpy() > churn.reindex(buys["journey_id"]).fillna(weeks).to_numpy()
     assert not late.any()
     assert (buys.groupby("journey_id").size() > 0).all()
+    # visits: organic plus triggered; triggered ones need attended contacts
+    assert (c["visits"] >= c["visits_triggered"]).all()
+    assert (c.loc[c["contacts_attended"] == 0, "visits_triggered"] == 0).all()
+    assert w["visits"].sum() == c["visits"].sum()
+    # stocks and satisfaction
+    assert (c["relationship"] >= 0).all() and (c["irritation"] >= 0).all()
+    assert ((c["satisfaction"] > 0) & (c["satisfaction"] < 1)).all()
+    # the pre/post windows partition the horizon
+    windows = res.summary_by_window()
+    assert windows.groupby("arm", observed=True)["weeks"].sum().eq(weeks).all()
     # zero pressure, zero outbound contacts
     if pressure == 0:
         assert c["contacts_received"].sum() == 0 and j[j["touchpoint"] == "contact"].empty
