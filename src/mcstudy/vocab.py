@@ -14,7 +14,10 @@ __all__ = [
     "DEFAULT_CONSENT_RATE",
     "EVIDENCE",
     "KIND_NOT_TESTABLE",
+    "PARAMETER_GROUPS",
     "PARAMETER_RANGES",
+    "PARAMETER_RANGE_KINDS",
+    "PARAMETER_STATUSES",
     "PROFILES",
     "SOURCE_DOCUMENTS",
     "TIERS",
@@ -63,6 +66,16 @@ EVIDENCE = ("causal", "observational", "arithmetic", "none")
 
 #: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).
 DEFAULT_CONSENT_RATE = 0.6
+
+#: Parts of the model a parameter in ``data/parameters.csv`` belongs to.
+PARAMETER_GROUPS = ("population", "response", "strategy", "channel")
+#: Where a parameter's default comes from: a cited study or document (``source``), a fit to
+#: targets (``calibrated``) or a reasoned assumption (``assumption``).
+PARAMETER_STATUSES = ("source", "calibrated", "assumption")
+#: How a parameter's plausible range ``[low, high]`` reads: values of the parameter
+#: (``absolute``) or factors applied to each channel's value in the channel catalogue
+#: (``relative``).
+PARAMETER_RANGE_KINDS = ("absolute", "relative")
 
 #: Allowed range ``(low, high)`` of parameters that more than one place validates: the
 #: simulator's specs, the registered studies and the sweep configurations.

@@ -1,5 +1,7 @@
+import dataclasses
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -9,11 +11,15 @@ from mcstudy.io.catalogue import (
     CLAIM_COLUMNS,
     CLAIM_KINDS,
     CLAIM_TOPICS,
+    PARAMETER_COLUMNS,
     DataValidationError,
     load_channels,
     load_claims,
+    load_parameters,
 )
 from mcstudy.model.channels import ChannelSet
+from mcstudy.model.population import PopulationSpec
+from mcstudy.vocab import PARAMETER_GROUPS, PARAMETER_STATUSES
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +30,11 @@ def claims_text():
 @pytest.fixture(scope="module")
 def channels_text():
     return pd.read_csv(config.CHANNELS_CSV, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def parameters_text():
+    return pd.read_csv(config.PARAMETERS_CSV, dtype=str, keep_default_na=False)
 
 
 def _write(df, tmp_path, name):
@@ -137,6 +148,10 @@ def test_blank_quote(claims_text, tmp_path):
         ("intrusiveness", "1.5", r"\[0, 1\] \(a share\)"),
         ("intrusiveness", "nan", r"\[0, 1\]"),
         ("persuasion", "-0.1", r"\[0, 1\]"),
+        ("consent_withdrawal", "1.5", r"\[0, 1\] \(hazard of withdrawing consent per contact"),
+        ("consent_withdrawal", "-0.01", r"\[0, 1\]"),
+        ("consent_withdrawal", "", r"\[0, 1\]"),
+        ("consent_withdrawal", "often", r"\[0, 1\]"),
         ("cost_per_contact_eur", "0", r"\(0, 1000\] \(euros per outbound contact\)"),
         ("cost_per_contact_eur", "cheap", r"\(0, 1000\]"),
         ("cost_per_contact_eur", "inf", r"\(0, 1000\]"),  # cost per customer became inf
@@ -239,12 +254,35 @@ def test_padded_channel_name_is_an_error(channels_text, tmp_path):
         load_channels(_write(df, tmp_path, "ch.csv"))
 
 
-def test_channel_number_needs_provenance(channels_text, tmp_path):
+@pytest.mark.parametrize(
+    "column,provenance",
+    [
+        ("cost_per_contact_eur", "cost_provenance"),
+        ("consent_withdrawal", "consent_withdrawal_provenance"),
+    ],
+)
+def test_channel_number_needs_provenance(channels_text, tmp_path, column, provenance):
     df = channels_text.copy()
-    df.loc[0, "cost_provenance"] = ""
+    df.loc[0, provenance] = ""
     path = _write(df, tmp_path, "ch.csv")
-    with pytest.raises(DataValidationError, match="column 'cost_provenance'.*needs its provenance"):
+    with pytest.raises(
+        DataValidationError,
+        match=rf"ch\.csv, line 2, column '{provenance}', value '': the number in "
+        rf"'{column}' needs its provenance",
+    ):
         load_channels(path)
+
+
+def test_consent_withdrawal_is_the_former_rate_scaled_by_intrusiveness():
+    channels = load_channels()
+    expected = (0.05 * channels["intrusiveness"]).round(4)
+    np.testing.assert_allclose(channels["consent_withdrawal"], expected)
+    assert list(CHANNEL_COLUMNS).index("consent_withdrawal") == (
+        list(CHANNEL_COLUMNS).index("persuasion_provenance") + 1
+    )
+    assert (channels["consent_withdrawal_provenance"].str.len() > 0).all()
+    channel_set = ChannelSet(channels, names=("email", "sms", "website"))
+    np.testing.assert_allclose(channel_set.consent_withdrawal, [0.01, 0.035, 0.005])
 
 
 def test_channel_flag_and_duplicates(channels_text, tmp_path):
@@ -262,3 +300,235 @@ def test_missing_channel_columns(channels_text, tmp_path):
     path = _write(channels_text.drop(columns=["persuasion"]), tmp_path, "ch.csv")
     with pytest.raises(DataValidationError, match=r"missing columns \['persuasion'\]"):
         load_channels(path)
+
+
+# ---------------------------------------------------------------- parameter table
+
+#: Defaults of the response parameters. ResponseSpec (mcstudy.model.response) must match this
+#: list; once it does, compare with dataclasses.fields(ResponseSpec) instead.
+RESPONSE_DEFAULTS = {
+    "persuasion_decay": 0.5,
+    "persuasion_effect": 0.125,
+    "no_consent_persuasion": 0.5,
+    "inconsistency_persuasion": 0.3,
+    "irritation_decay": 0.7,
+    "irritation_per_contact": 0.075,
+    "no_consent_irritation": 2.0,
+    "clutter_irritation": 0.15,
+    "inconsistency_irritation": 0.25,
+    "effort_irritation": 0.2,
+    "organic_visits_per_week": 0.05,
+    "visits_per_attended_contact": 0.05,
+    "visit_conversion": 0.05,
+    "service_rate_per_week": 0.02,
+    "service_after_purchase": 0.3,
+    "churn_base_per_week": 0.003,
+    "churn_irritation": 0.02,
+    "churn_effort": 0.05,
+    "relationship_decay": 0.9,
+    "relationship_per_contact": 0.05,
+    "relationship_per_resolved_service": 0.2,
+    "retention_effect": 0.5,
+}
+
+
+def _group(parameters, group):
+    rows = parameters[parameters["group"] == group]
+    return dict(zip(rows["name"].str.removeprefix(f"{group}."), rows["default"], strict=True))
+
+
+def test_shipped_parameters_are_valid():
+    parameters = load_parameters()
+    assert list(parameters.columns) == list(PARAMETER_COLUMNS)
+    assert parameters.attrs["source"] == str(config.PARAMETERS_CSV)
+    assert set(parameters["group"]) == set(PARAMETER_GROUPS)
+    assert set(parameters["status"]) <= set(PARAMETER_STATUSES) - {"calibrated"}  # none yet
+    assert (parameters["low"] <= parameters["high"]).all()
+    assert parameters["source"].str.strip().str.len().min() > 10
+
+
+def test_every_population_field_is_listed_with_its_default():
+    listed = _group(load_parameters(), "population")
+    spec = PopulationSpec()
+    expected = {}
+    for f in dataclasses.fields(PopulationSpec):
+        if f.name == "n_customers":
+            continue
+        value = getattr(spec, f.name)
+        if isinstance(value, tuple):  # one row per tier
+            for tier, part in zip(("small", "medium", "key_account"), value, strict=True):
+                expected[f"{f.name}.{tier}"] = part
+        else:
+            expected[f.name] = value
+    assert listed == pytest.approx(expected)
+
+
+def test_response_parameters_are_listed_with_their_defaults():
+    assert _group(load_parameters(), "response") == pytest.approx(RESPONSE_DEFAULTS)
+
+
+def test_strategy_parameters_are_fields_with_a_preset_default():
+    from mcstudy.model.strategies import STRATEGIES, Strategy
+
+    listed = _group(load_parameters(), "strategy")
+    fields = {f.name for f in dataclasses.fields(Strategy)}
+    assert set(listed) <= fields
+    presets = [cls() for cls in STRATEGIES.values()]
+    for name, default in listed.items():
+        if isinstance(default, str):  # an option word, e.g. the frequency cap 'attention'
+            continue
+        assert default in [float(getattr(p, name)) for p in presets], name
+
+
+def test_channel_parameters_are_relative_ranges_of_catalogue_columns():
+    parameters = load_parameters()
+    channel = parameters[parameters["group"] == "channel"]
+    assert set(channel["name"]) == {
+        f"channel.{c}"
+        for c in (
+            "cost_per_contact_eur",
+            "service_cost_eur",
+            "intrusiveness",
+            "persuasion",
+            "consent_withdrawal",
+            "affinity_social",
+            "affinity_autonomous",
+        )
+    }
+    assert (channel["range_kind"] == "relative").all()
+    assert channel["default"].isna().all()
+    assert ((channel["low"] > 0) & (channel["low"] <= 1) & (channel["high"] >= 1)).all()
+
+
+def _line(parameters_text, name):
+    return int(np.flatnonzero(parameters_text["name"] == name)[0]) + 2
+
+
+@pytest.mark.parametrize(
+    "name,column,value,message",
+    [
+        (
+            "population.social_share",
+            "group",
+            "people",
+            r"must be one of \['channel', 'population', 'response', 'strategy'\]",
+        ),
+        (
+            "response.churn_effort",
+            "status",
+            "guess",
+            r"must be one of \['assumption', 'calibrated', 'source'\]",
+        ),
+        (
+            "response.churn_effort",
+            "range_kind",
+            "log",
+            r"must be one of \['absolute', 'relative'\]",
+        ),
+        ("population.social_share", "name", "population.social_share ", r"must not start or end"),
+        ("population.social_share", "name", "Population.SocialShare", r"must be the group "),
+        (
+            "population.social_share",
+            "name",
+            "response.social_share",
+            r"must be the group 'population', a dot and the parameter in lower-case snake_case",
+        ),
+        ("population.social_share", "name", "social_share", r"must be the group 'population'"),
+        (
+            "channel.persuasion",
+            "name",
+            "channel.colour",
+            r"a channel parameter must name a numeric column of the channel catalogue, one of "
+            r"\['channel.affinity_autonomous', ",
+        ),
+        (
+            "population.social_share",
+            "range_kind",
+            "relative",
+            r"must be 'absolute' for a 'population' parameter: 'relative' ranges are factors",
+        ),
+        ("channel.persuasion", "range_kind", "absolute", r"must be 'relative' for a 'channel'"),
+        ("response.churn_effort", "low", "-inf", r"must be a finite number\."),
+        ("response.churn_effort", "high", "lots", r"must be a finite number\."),
+        ("response.churn_effort", "high", "", r"must not be blank\."),
+        ("population.social_share", "high", "0.05", r"must be at least low \(0\.1\)"),
+        (
+            "population.social_share",
+            "default",
+            "0.95",
+            r"must be a finite number in the row's range \[low, high\] = \[0\.1, 0\.9\]\.$",
+        ),
+        ("population.social_share", "default", "nan", r"must be a finite number in the row's"),
+        ("population.social_share", "default", "", r"must be a finite number in the row's"),
+        ("population.social_share", "default", "half", r"must be a .*\[0\.1, 0\.9\]\.$"),
+        (
+            "strategy.frequency_cap",
+            "default",
+            "Attention span",
+            r"must be a .*\[1, 7\], or a lower-case word for a strategy option\.",
+        ),
+        ("strategy.contact_pressure", "default", "inf", r"must be .*\[0, 3\], or a lower-case"),
+        (
+            "channel.intrusiveness",
+            "default",
+            "1.0",
+            r"must be blank for a relative \(channel\) parameter: its values are per channel",
+        ),
+        (
+            "channel.intrusiveness",
+            "low",
+            "0",
+            r"a relative range must be positive factors with 0 < low <= 1 <= high .*"
+            r"got \[0, 1\.3\]",
+        ),
+        ("channel.intrusiveness", "high", "0.9", r"a relative .*got \[0\.5, 0\.9\]"),
+        ("response.churn_effort", "source", "", r"must not be blank\."),
+        ("response.churn_effort", "unit", "", r"must not be blank\."),
+    ],
+)
+def test_bad_parameter_rows_name_file_line_column_value_and_what_is_allowed(
+    parameters_text, tmp_path, name, column, value, message
+):
+    df = parameters_text.copy()
+    line = _line(parameters_text, name)
+    df.loc[line - 2, column] = value
+    with pytest.raises(
+        DataValidationError,
+        match=rf"^p\.csv, line {line}, column '{column}', value {re.escape(repr(value))}: "
+        rf"{message}",
+    ):
+        load_parameters(_write(df, tmp_path, "p.csv"))
+
+
+def test_duplicate_parameter_name(parameters_text, tmp_path):
+    df = parameters_text.copy()
+    df.loc[5, "name"] = df.loc[1, "name"]
+    with pytest.raises(
+        DataValidationError,
+        match=r"p\.csv, line 7, column 'name', value 'population.engagement_sigma': "
+        r"duplicate id; first used on line 3",
+    ):
+        load_parameters(_write(df, tmp_path, "p.csv"))
+
+
+def test_missing_parameter_columns(parameters_text, tmp_path):
+    path = _write(parameters_text.drop(columns=["status", "range_kind"]), tmp_path, "p.csv")
+    with pytest.raises(
+        DataValidationError, match=r"p\.csv: missing columns \['status', 'range_kind'\]"
+    ):
+        load_parameters(path)
+
+
+def test_option_word_default_of_a_strategy_row(parameters_text, tmp_path):
+    df = parameters_text.copy()
+    df.loc[_line(parameters_text, "strategy.frequency_cap") - 2, "default"] = "off"
+    parameters = load_parameters(_write(df, tmp_path, "p.csv")).set_index("name")
+    assert parameters.loc["strategy.frequency_cap", "default"] == "off"
+    assert parameters.loc["strategy.contact_pressure", "default"] == 1.0
+
+
+def test_parameter_table_is_exported():
+    import mcstudy
+    import mcstudy.io
+
+    assert mcstudy.load_parameters is load_parameters is mcstudy.io.load_parameters

@@ -9,8 +9,14 @@ import re
 import pytest
 
 from mcstudy import config
-from mcstudy.io import DataValidationError, load_channels, load_claims, load_hillstrom
-from mcstudy.io.catalogue import CHANNEL_COLUMNS, CLAIM_COLUMNS
+from mcstudy.io import (
+    DataValidationError,
+    load_channels,
+    load_claims,
+    load_hillstrom,
+    load_parameters,
+)
+from mcstudy.io.catalogue import CHANNEL_COLUMNS, CLAIM_COLUMNS, PARAMETER_COLUMNS
 from mcstudy.io.hillstrom import HILLSTROM_COLUMNS
 from mcstudy.io.schema import read_csv
 
@@ -18,6 +24,7 @@ LOADERS = {
     "claims": (load_claims, CLAIM_COLUMNS),
     "channels": (load_channels, CHANNEL_COLUMNS),
     "hillstrom": (load_hillstrom, HILLSTROM_COLUMNS),
+    "parameters": (load_parameters, PARAMETER_COLUMNS),
 }
 
 

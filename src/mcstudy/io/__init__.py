@@ -1,11 +1,11 @@
-"""Validated loaders: the claims registry, the channel catalogue and real data sets.
+"""Validated loaders: claims registry, channel catalogue, parameter table, real data sets.
 
 - :mod:`~mcstudy.io.schema`: :class:`DataValidationError` and the CSV checks every loader uses;
-- :mod:`~mcstudy.io.catalogue`: the shipped data files (claims, channels);
+- :mod:`~mcstudy.io.catalogue`: the shipped data files (claims, channels, parameters);
 - :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment.
 """
 
-from mcstudy.io.catalogue import load_channels, load_claims
+from mcstudy.io.catalogue import load_channels, load_claims, load_parameters
 from mcstudy.io.hillstrom import hillstrom_customer_table, load_hillstrom
 from mcstudy.io.schema import DataValidationError
 
@@ -15,4 +15,5 @@ __all__ = [
     "load_channels",
     "load_claims",
     "load_hillstrom",
+    "load_parameters",
 ]

@@ -1,14 +1,16 @@
 """Validated loaders for the data files shipped inside the package.
 
-``load_claims`` reads the claims registry and ``load_channels`` the channel catalogue; by
-default the copies in ``mcstudy/data/`` (:data:`mcstudy.config.CLAIMS_CSV`,
-:data:`mcstudy.config.CHANNELS_CSV`; ``data/*.csv`` of a source checkout link to them).
+``load_claims`` reads the claims registry, ``load_channels`` the channel catalogue and
+``load_parameters`` the parameter table; by default the copies in ``mcstudy/data/``
+(:data:`mcstudy.config.CLAIMS_CSV`, :data:`mcstudy.config.CHANNELS_CSV`,
+:data:`mcstudy.config.PARAMETERS_CSV`; ``data/*.csv`` of a source checkout link to them).
 Every problem is reported as a :class:`DataValidationError` that names the file, the row (as the
 line number in the file, header = line 1), the column, the value and what is allowed.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,15 +26,25 @@ from mcstudy.io.schema import (
     file_line,
     read_csv,
 )
-from mcstudy.vocab import CLAIM_KINDS, CLAIM_TOPICS, KIND_NOT_TESTABLE, SOURCE_DOCUMENTS
+from mcstudy.vocab import (
+    CLAIM_KINDS,
+    CLAIM_TOPICS,
+    KIND_NOT_TESTABLE,
+    PARAMETER_GROUPS,
+    PARAMETER_RANGE_KINDS,
+    PARAMETER_STATUSES,
+    SOURCE_DOCUMENTS,
+)
 
 __all__ = [
     "CHANNEL_COLUMNS",
     "CLAIM_COLUMNS",
     "CLAIM_KINDS",
     "CLAIM_TOPICS",
+    "PARAMETER_COLUMNS",
     "load_channels",
     "load_claims",
+    "load_parameters",
 ]
 
 CLAIM_COLUMNS = (
@@ -64,6 +76,8 @@ CHANNEL_COLUMNS = (
     "intrusiveness_provenance",
     "persuasion",
     "persuasion_provenance",
+    "consent_withdrawal",
+    "consent_withdrawal_provenance",
     "service_price_index",
     "price_provenance",
     "affinity_social",
@@ -94,6 +108,14 @@ _CHANNEL_NUMBERS = {
     ),
     "intrusiveness": (0.0, 1.0, False, False, "intrusiveness_provenance", "a share"),
     "persuasion": (0.0, 1.0, False, False, "persuasion_provenance", "a share"),
+    "consent_withdrawal": (
+        0.0,
+        1.0,
+        False,
+        False,
+        "consent_withdrawal_provenance",
+        "hazard of withdrawing consent per contact received, sensitivity 1, no irritation",
+    ),
     "service_price_index": (
         0.0,
         10.0,
@@ -228,6 +250,9 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
     service_cost_eur         [0, 1000]     euros per customer-initiated service contact
     intrusiveness            [0, 1]        share
     persuasion               [0, 1]        share
+    consent_withdrawal       [0, 1]        hazard scale of withdrawing marketing consent on the
+                                           channel per contact received, for a customer of
+                                           sensitivity 1 and no irritation
     service_price_index      (0, 10]       price relative to face-to-face = 1; may be blank
     affinity_social          [0.01, 100]   relative weight of the channel for the profile
     affinity_autonomous      [0.01, 100]   relative weight of the channel for the profile
@@ -273,5 +298,184 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
         check_vocabulary(df, path, col, ("true", "false"))
         df[col] = df[col] == "true"
     df = df.reset_index(drop=True)
+    df.attrs["source"] = str(path)
+    return df
+
+
+PARAMETER_COLUMNS = (
+    "name",
+    "group",
+    "default",
+    "unit",
+    "status",
+    "low",
+    "high",
+    "range_kind",
+    "source",
+    "description",
+)
+#: A parameter name: its group, then the parameter (and a part of it, as in
+#: ``population.tier_shares.small``), in lower-case snake_case separated by dots.
+_PARAMETER_NAME = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
+#: A word default of a strategy option, such as ``attention`` for the frequency cap.
+_OPTION_WORD = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _parameter_error(path, df, i, column, message):
+    return DataValidationError(
+        path, message, row=file_line(df, i), column=column, value=df[column].iloc[i]
+    )
+
+
+def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate the parameter table: every model parameter with its plausible range.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        CSV file; the table shipped inside the package (:data:`mcstudy.config.PARAMETERS_CSV`,
+        also at ``data/parameters.csv`` of a source checkout) when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter, columns :data:`PARAMETER_COLUMNS` in that order: ``low`` and
+        ``high`` as floats; ``default`` as objects (a float, a word such as ``'attention'`` for
+        a strategy option, or NaN for a channel parameter, whose values are per channel in the
+        channel catalogue); ``group``, ``status`` and ``range_kind`` as categoricals.
+        ``attrs["source"]`` holds the path the table was read from.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    DataValidationError
+        If the file cannot be read as a comma-separated UTF-8 table (see
+        :func:`~mcstudy.io.schema.read_csv`); on missing columns, blank required cells (every
+        column but ``default``), a name, group, default, status, bound or range kind with
+        leading or trailing whitespace, duplicate names, a group, status or range kind outside
+        the allowed lists, or a row breaking the rules below. The message names the file,
+        line, column, value and what is allowed.
+
+    Notes
+    -----
+    Each row must satisfy:
+
+    - ``name`` is the row's ``group``, a dot and the parameter in lower-case snake_case,
+      optionally a dot and a part (``population.tier_shares.small``); a ``channel`` name
+      names a numeric column of the channel catalogue (``channel.intrusiveness``);
+    - ``group`` is one of :data:`mcstudy.vocab.PARAMETER_GROUPS`, ``status`` one of
+      :data:`mcstudy.vocab.PARAMETER_STATUSES` and ``range_kind`` one of
+      :data:`mcstudy.vocab.PARAMETER_RANGE_KINDS`;
+    - ``low`` and ``high`` are finite numbers with ``low <= high``;
+    - an ``absolute`` row (every group but ``channel``) has a ``default`` with
+      ``low <= default <= high``, or, for a ``strategy`` option, a lower-case word;
+    - a ``relative`` row (the ``channel`` group) has a blank ``default`` (the values are per
+      channel in ``channels.csv``) and factors ``0 < low <= 1 <= high`` that multiply each
+      channel's catalogue value.
+    """
+    path = Path(path) if path is not None else config.PARAMETERS_CSV
+    df = read_csv(path, PARAMETER_COLUMNS)[list(PARAMETER_COLUMNS)]
+    check_required(df, path, [c for c in PARAMETER_COLUMNS if c != "default"])
+    check_trimmed(df, path, ("name", "group", "default", "status", "low", "high", "range_kind"))
+    check_unique(df, path, "name")
+    check_vocabulary(df, path, "group", PARAMETER_GROUPS)
+    check_vocabulary(df, path, "status", PARAMETER_STATUSES)
+    check_vocabulary(df, path, "range_kind", PARAMETER_RANGE_KINDS)
+    numbers = {
+        col: pd.to_numeric(df[col].where(df[col] != ""), errors="coerce").astype(float)
+        for col in ("default", "low", "high")
+    }
+    defaults = []
+    for i in range(len(df)):
+        name, group, kind = df["name"].iloc[i], df["group"].iloc[i], df["range_kind"].iloc[i]
+        if not _PARAMETER_NAME.fullmatch(name) or name.split(".")[0] != group:
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "name",
+                f"must be the group {group!r}, a dot and the parameter in lower-case snake_case "
+                f"(optionally a dot and a part), e.g. '{group}.some_parameter'.",
+            )
+        if group == "channel":
+            columns = sorted(f"channel.{c}" for c in _CHANNEL_NUMBERS)
+            if name not in columns:
+                raise _parameter_error(
+                    path,
+                    df,
+                    i,
+                    "name",
+                    f"a channel parameter must name a numeric column of the channel catalogue, "
+                    f"one of {columns}.",
+                )
+        expected = "relative" if group == "channel" else "absolute"
+        if kind != expected:
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "range_kind",
+                f"must be {expected!r} for a {group!r} parameter: 'relative' ranges are factors "
+                "applied to each channel's value in the channel catalogue (group 'channel'); "
+                "every other group has 'absolute' ranges.",
+            )
+        low, high = numbers["low"].iloc[i], numbers["high"].iloc[i]
+        for col, value in (("low", low), ("high", high)):
+            if not np.isfinite(value):
+                raise _parameter_error(path, df, i, col, "must be a finite number.")
+        if low > high:
+            raise _parameter_error(
+                path, df, i, "high", f"must be at least low ({low:g}): [low, high] is a range."
+            )
+        text, value = df["default"].iloc[i], numbers["default"].iloc[i]
+        if kind == "relative":
+            if not 0 < low <= 1 <= high:
+                raise _parameter_error(
+                    path,
+                    df,
+                    i,
+                    "low" if not 0 < low <= 1 else "high",
+                    "a relative range must be positive factors with 0 < low <= 1 <= high "
+                    f"(they multiply each channel's catalogue value); got [{low:g}, {high:g}].",
+                )
+            if text != "":
+                raise _parameter_error(
+                    path,
+                    df,
+                    i,
+                    "default",
+                    "must be blank for a relative (channel) parameter: its values are per "
+                    "channel in the channel catalogue.",
+                )
+            defaults.append(np.nan)
+        elif (
+            group == "strategy"
+            and _OPTION_WORD.fullmatch(text)
+            and text != "nan"
+            and np.isnan(value)  # not a number ('inf' is one)
+        ):
+            defaults.append(text)
+        elif text == "" or not np.isfinite(value) or not low <= value <= high:
+            word = ", or a lower-case word for a strategy option" if group == "strategy" else ""
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "default",
+                f"must be a finite number in the row's range [low, high] = [{low:g}, {high:g}]"
+                f"{word}.",
+            )
+        else:
+            defaults.append(float(value))
+    df["default"] = pd.Series(defaults, index=df.index, dtype=object)
+    df["low"], df["high"] = numbers["low"], numbers["high"]
+    df = df.reset_index(drop=True)
+    for col, cats in (
+        ("group", PARAMETER_GROUPS),
+        ("status", PARAMETER_STATUSES),
+        ("range_kind", PARAMETER_RANGE_KINDS),
+    ):
+        df[col] = pd.Categorical(df[col], categories=list(cats))
     df.attrs["source"] = str(path)
     return df

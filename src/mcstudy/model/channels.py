@@ -1,9 +1,10 @@
 """Channels as the simulator sees them: arrays built from the channel catalogue.
 
 The catalogue (``data/channels.csv``, loaded by :func:`mcstudy.io.catalogue.load_channels`) holds
-one row per channel with its cost, intrusiveness, persuasion, profile affinities and flags,
-each number with its provenance. :class:`ChannelSet` selects the channels of a simulation and
-turns those columns into numpy arrays, plus the cross-channel referral matrix.
+one row per channel with its cost, intrusiveness, persuasion, consent withdrawal, profile
+affinities and flags, each number with its provenance. :class:`ChannelSet` selects the channels
+of a simulation and turns those columns into numpy arrays, plus the cross-channel referral
+matrix.
 """
 
 from __future__ import annotations
@@ -175,6 +176,14 @@ class ChannelSet:
                 f"of every persuasion weight); got {email!r}."
             )
         return self._column("persuasion") / email
+
+    @cached_property
+    def consent_withdrawal(self) -> np.ndarray:
+        """Hazard scale of withdrawing marketing consent per contact received, in [0, 1].
+
+        For a customer of sensitivity 1 and no irritation, on each channel.
+        """
+        return self._column("consent_withdrawal")
 
     @cached_property
     def affinity(self) -> np.ndarray:
