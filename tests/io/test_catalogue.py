@@ -19,6 +19,7 @@ from mcstudy.io.catalogue import (
 )
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.population import PopulationSpec
+from mcstudy.model.response import ResponseSpec
 from mcstudy.vocab import PARAMETER_GROUPS, PARAMETER_STATUSES
 
 
@@ -304,32 +305,8 @@ def test_missing_channel_columns(channels_text, tmp_path):
 
 # ---------------------------------------------------------------- parameter table
 
-#: Defaults of the response parameters. ResponseSpec (mcstudy.model.response) must match this
-#: list; once it does, compare with dataclasses.fields(ResponseSpec) instead.
-RESPONSE_DEFAULTS = {
-    "persuasion_decay": 0.5,
-    "persuasion_effect": 0.125,
-    "no_consent_persuasion": 0.5,
-    "inconsistency_persuasion": 0.3,
-    "irritation_decay": 0.7,
-    "irritation_per_contact": 0.075,
-    "no_consent_irritation": 2.0,
-    "clutter_irritation": 0.15,
-    "inconsistency_irritation": 0.25,
-    "effort_irritation": 0.2,
-    "organic_visits_per_week": 0.05,
-    "visits_per_attended_contact": 0.05,
-    "visit_conversion": 0.05,
-    "service_rate_per_week": 0.02,
-    "service_after_purchase": 0.3,
-    "churn_base_per_week": 0.003,
-    "churn_irritation": 0.02,
-    "churn_effort": 0.05,
-    "relationship_decay": 0.9,
-    "relationship_per_contact": 0.05,
-    "relationship_per_resolved_service": 0.2,
-    "retention_effect": 0.5,
-}
+#: Defaults of the response parameters, from the code: the table must list every one.
+RESPONSE_DEFAULTS = dataclasses.asdict(ResponseSpec())
 
 
 def _group(parameters, group):

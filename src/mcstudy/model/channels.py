@@ -199,10 +199,3 @@ class ChannelSet:
     def outbound(self) -> np.ndarray:
         """True where the firm can start a contact on the channel."""
         return self._column("outbound").astype(bool)
-
-    @cached_property
-    def consent_withdrawal(self) -> np.ndarray:  # SHIM until the catalogue column lands
-        """Consent withdrawal hazard per contact received (sensitivity 1, no irritation)."""
-        if "consent_withdrawal" in self.catalogue.columns:
-            return self._column("consent_withdrawal")
-        return 0.05 * self.intrusiveness
