@@ -347,14 +347,27 @@ def test_response_parameters_are_listed_with_their_defaults():
 def test_strategy_parameters_are_fields_with_a_preset_default():
     from mcstudy.model.strategies import STRATEGIES, Strategy
 
+    from mcstudy.model.strategies import DEFAULT_CONTACT_MIX, ValueTiered
+
     listed = _group(load_parameters(), "strategy")
     fields = {f.name for f in dataclasses.fields(Strategy)}
-    assert set(listed) <= fields
     presets = [cls() for cls in STRATEGIES.values()]
     for name, default in listed.items():
-        if isinstance(default, str):  # an option word, e.g. the frequency cap 'attention'
+        field, _, part = name.partition(".")
+        if field == "contact_mix":
+            assert default == DEFAULT_CONTACT_MIX[part], name
+            continue
+        assert field in fields, name
+        if field == "tier_pressure":
+            assert default == ValueTiered().tier_pressure[part], name
+            continue
+        if isinstance(default, str):  # an option word: the learned frequency cap
+            assert default == getattr(STRATEGIES["omnichannel"](), field), name
             continue
         assert default in [float(getattr(p, name)) for p in presets], name
+    assert set(DEFAULT_CONTACT_MIX) == {
+        n.removeprefix("contact_mix.") for n in listed if n.startswith("contact_mix.")
+    }
 
 
 def test_channel_parameters_are_relative_ranges_of_catalogue_columns():

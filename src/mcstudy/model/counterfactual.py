@@ -16,8 +16,9 @@ Two kinds of contribution:
   with none (what ``c`` does alone), one extra simulation per channel plus one with none.
 
 With interactions between channels (shared attention, clutter, contradictory offers,
-suppression after a purchase) the leave-one-out contributions need not sum to the effect of
-all channels together; :attr:`Contributions.interaction` reports the gap.
+suppression after a purchase) the contributions need not sum to the effect of all channels
+together; with ``all_but_one`` (which runs the counterfactual with no channel at all),
+:meth:`Contributions.interaction` reports the gap.
 """
 
 from __future__ import annotations
@@ -78,10 +79,12 @@ class Contributions:
         return self._totals.copy()
 
     def interaction(self) -> pd.DataFrame:
-        """Per arm: effect of all channels together minus the sum of leave-one-out parts.
+        """Per arm: effect of all channels together minus the sum of the channels' parts.
 
-        Only for ``mode="all_but_one"`` or when the run with no channel was made; the effect
-        of all channels is the run with every channel minus the run with none.
+        Only for ``mode="all_but_one"``, which runs the counterfactual with no channel: the
+        effect of all channels is the run with every channel minus the run with none, and the
+        parts are the all-but-one contributions (each channel alone). A positive gap means
+        the channels do more together than alone.
         """
         if self._none is None:
             raise ValueError(

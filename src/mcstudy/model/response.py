@@ -57,8 +57,9 @@ class ResponseSpec:
     effort_irritation : float, default=0.2
         Irritation from each service contact where the customer must repeat themself, >= 0.
     organic_visits_per_week : float, default=0.05
-        Visits (website or shop) per week of a customer of engagement 1 without contacts,
-        >= 0. Organic visits carry the base purchases; they add none of their own.
+        Visits per week of a customer of engagement 1 without contacts, >= 0; each visit
+        goes to a purchase channel (shop, website, telephone or catalogue order) drawn like a
+        purchase's. Organic visits carry the base purchases; they add none of their own.
     visits_per_attended_contact : float, default=0.05
         Visits triggered by one attended contact of persuasion weight 1 (an e-mail), >= 0.
     visit_conversion : float, default=0.05

@@ -91,9 +91,11 @@ class Strategy:
     frequency_cap : None, int or "learned", default=None
         The firm's cap on contacts per customer per week, over all channels (a shared contact
         plan): None for no cap, an int in [1, 50] for a fixed cap, or ``"learned"`` for a cap
-        estimated from the customer's own responses (start at 2; each week in which every
-        contact was attended, raise by one; after a week with ignored contacts, set to the
-        number attended). The firm never sees the true attention capacity.
+        estimated from the customer's own responses (start at 2; after a week in which the
+        contacts reached the current cap and every one was attended, raise by one; after a
+        week with ignored contacts, set to the number attended). The firm never sees the true
+        attention capacity; which contacts a cap removes follows the customer's preference
+        order.
     route_by_preference : bool
         Spread contacts in proportion to contact mix × the customer's channel affinity,
         re-spreading the whole pressure over the channels allowed; otherwise each channel team
@@ -288,9 +290,9 @@ class Strategy:
 class Monochannel(Strategy):
     """One outbound channel: no cross-channel inconsistency.
 
-    Service-history sharing is a separate factor (``history_shared``, 0 by default as for
-    every preset but omnichannel): customers still call, write or walk in on any inbound
-    channel, and a monochannel firm can lose their history between agents too.
+    Service-history sharing is a separate factor (``history_shared``, 0 by default as in the
+    siloed preset): customers still call, write or walk in on any inbound channel, and a
+    monochannel firm can lose their history between agents too.
 
     Parameters
     ----------
@@ -394,8 +396,9 @@ STRATEGIES: dict[str, type[Strategy]] = {
 def preset_table() -> pd.DataFrame:
     """The named strategies as presets of the integration factors (one row per preset).
 
-    Columns: ``strategy``, the :data:`INTEGRATION_FACTORS`, ``deployment_lag_weeks``, and
-    ``channels`` (the default outbound channels, or the channels per tier).
+    Columns: ``strategy``, the :data:`INTEGRATION_FACTORS` (``frequency_cap`` "none" for no
+    cap), ``deployment_lag_weeks``, and ``channels`` (the default outbound channels, or the
+    channels per tier).
     """
     rows = []
     for name, cls in STRATEGIES.items():
@@ -406,10 +409,13 @@ def preset_table() -> pd.DataFrame:
             mix = "+".join(s.channels)
         else:
             mix = "default mix"
+        factors = s.factors()
+        if factors["frequency_cap"] is None:
+            factors["frequency_cap"] = "none"
         rows.append(
             {
                 "strategy": name,
-                **s.factors(),
+                **factors,
                 "deployment_lag_weeks": s.deployment_lag_weeks,
                 "channels": mix,
             }
