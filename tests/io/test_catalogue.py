@@ -345,9 +345,7 @@ def test_response_parameters_are_listed_with_their_defaults():
 
 
 def test_strategy_parameters_are_fields_with_a_preset_default():
-    from mcstudy.model.strategies import STRATEGIES, Strategy
-
-    from mcstudy.model.strategies import DEFAULT_CONTACT_MIX, ValueTiered
+    from mcstudy.model.strategies import DEFAULT_CONTACT_MIX, STRATEGIES, Strategy, ValueTiered
 
     listed = _group(load_parameters(), "strategy")
     fields = {f.name for f in dataclasses.fields(Strategy)}
