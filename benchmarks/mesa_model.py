@@ -12,24 +12,63 @@ that steps every active agent once a week. It re-implements, rule by rule, the n
 * measure how much faster the engine is (``benchmarks/compare_mesa.py``).
 
 The random draws are not those of the engine (agreement is statistical): every draw comes
-from the model's ``numpy.random.Generator`` (``Model.rng``), with numpy's own samplers.
+from the model's ``numpy.random.Generator`` (``Model.rng``), with numpy's own samplers. An
+event with weekly hazard ``h`` (consent withdrawal, churn) happens with probability
+``1 - exp(-h)``.
 
-Weekly rules, per active customer (``docs/model.md``, "Weekly dynamics"):
+Weekly rules, per active customer, in the order of the kernel's steps 1-9. The strategy
+tables give, per arm and phase (before / from the deployment lag), the pressure per value
+tier, the channel shares per tier and the integration factors. Below, ``R`` is the irritation
+stock, ``P`` the persuasion stock, ``Q`` the relationship stock, ``s`` the customer's
+sensitivity, ``n_c`` and ``a_c`` the contacts sent and attended on channel ``c`` this week,
+``pi_c`` the channel's persuasion weight relative to e-mail, and the other names are fields of
+:class:`~mcstudy.model.response.ResponseSpec` or columns of the channel catalogue.
 
-1. outbound contacts: a Poisson total, each contact sent to a channel in proportion to the
-   strategy's weights (tier channels, zeroed without consent when the strategy respects
-   consent, times affinity when it routes by preference);
-2. frequency cap (firm) then attention (customer), both in the customer's preference order;
-3. contradictory offers when two or more channels spoke;
-4. irritation and persuasion stocks;
-5. purchases (Poisson, persuasion lifts, irritation damps);
-6. purchase channel (own repertoire, or referral by an attended contact);
-7. self-initiated service contacts, effort when the history is lost;
-8. consent withdrawal on the channels that contacted the customer;
-9. churn (the agent is removed from the model).
+1. Outbound contacts, unless the customer bought within the last ``suppress`` weeks: a
+   Poisson count per channel with mean ``pressure[tier] x w[c]``, or
+   ``pressure[tier] x w[c] / sum(w)`` when the strategy routes by preference. ``w[c]`` is the
+   tier's share of channel ``c``, zero without consent when the strategy respects consent (the
+   default), times the customer's affinity when it routes by preference. A channel switched
+   off (a counterfactual) sends nothing but keeps its weight in ``sum(w)``.
+2. The firm's frequency cap, then the customer's attention, both in the customer's preference
+   order. The cap is none, fixed, or learned: the learned estimate starts at 2 when a phase
+   starts; after a week with contacts it rises by 1 if every contact was attended and they
+   were at least the estimate, and becomes ``max(attended, 1)`` if some were ignored. After
+   the cap, the contacts kept are the contacts sent; those beyond the attention capacity are
+   clutter (sent, not attended).
+3. Contradictory offers, with the strategy's probability, in a week when two or more channels
+   sent contacts (after the cap).
+4. Stocks:
+   ``R = irritation_decay x R + inconsistency_irritation [contradictory week]
+   + sum_c s x intrusiveness_c x (irritation_per_contact x (1 + no_consent_irritation
+   [no consent on c]) x n_c + clutter_irritation x (n_c - a_c))``;
+   ``P = persuasion_decay x P + sum_c pi_c x affinity_c x n_channels x a_c``, times
+   ``no_consent_persuasion`` on a channel without consent and ``inconsistency_persuasion`` in
+   a contradictory week;
+   ``Q = relationship_decay x Q + relationship_per_contact x (attended contacts on consented
+   channels)``, the increment only in a week without contradictory offers.
+5. Visits and purchases, with ``damp = exp(-R)``: organic visits
+   Poisson(``organic_visits_per_week x engagement``); triggered visits
+   Poisson(``visits_per_attended_contact x sum_c pi_c a_c``), each converting to a purchase
+   with probability ``visit_conversion x damp``; purchases Poisson(``base x damp x
+   (1 + persuasion_effect x P)``), ``base`` the base rate with the breadth effect, plus the
+   conversions.
+6. Purchase channel (one for the week's purchases) and one channel per visit, drawn from the
+   same probabilities: the own repertoire, or, with the referral strength in a week with an
+   attended contact, where the attended contacts refer.
+7. Self-initiated service contacts, Poisson(``service_rate_per_week``, plus
+   ``service_after_purchase`` in a purchase week), each on an inbound channel in proportion
+   to affinity: one that finds the history (the strategy's probability) adds
+   ``relationship_per_resolved_service`` to ``Q``, one that does not is an effort event that
+   adds ``effort_irritation`` to ``R``.
+8. Consent withdrawal on each consented channel that sent contacts: hazard
+   ``consent_withdrawal_c x s x n_c x (1 + R)`` (``ChannelSet.consent_withdrawal``); the
+   contact weights are recomputed next week.
+9. Churn (the agent is removed from the model): hazard ``(churn_base_per_week +
+   churn_irritation x R + churn_effort x effort events this week) x exp(-retention_effect x
+   Q)``.
 
-Before the strategy's deployment lag the firm runs the strategy's pre-deployment (siloed)
-phase; the agent switches tables when the week reaches the lag.
+Satisfaction at the end is ``1 / (1 + exp(R - Q))``.
 """
 
 from __future__ import annotations
@@ -54,22 +93,29 @@ __all__ = ["CustomerAgent", "CustomerModel", "run_mesa"]
 #: "Weeks since last purchase" before any purchase (as in the kernel).
 NEVER = 1_000_000
 
+#: Frequency-cap modes of the strategy tables (as in the kernel).
+CAP_NONE, CAP_FIXED, CAP_LEARNED = 0, 1, 2
+
 #: Per-customer output columns, in the order of the engine's customer table.
 OUTPUT_COLUMNS = (
     "customer_id",
     "arm",
     "n_purchases",
     "revenue_eur",
+    "visits",
+    "visits_triggered",
     "contacts_received",
     "contacts_attended",
     "contacts_clutter",
     "inconsistent_weeks",
     "irritation",
+    "relationship",
     "consent_withdrawals",
     "churned",
     "churn_week",
     "service_contacts",
     "effort_events",
+    "satisfaction",
 )
 
 
@@ -102,6 +148,8 @@ class CustomerAgent(mesa.Agent):
         Basket value, euros.
     tier : int
         Value tier (0 small, 1 medium, 2 key account).
+    engagement : float
+        Latent engagement (mean 1); scales the organic visits.
     affinity : list of float
         Channel affinities (sum 1).
     preference_order : list of int
@@ -124,6 +172,7 @@ class CustomerAgent(mesa.Agent):
         base_rate,
         basket_eur,
         tier,
+        engagement,
         affinity,
         preference_order,
         purchase_shares,
@@ -136,6 +185,7 @@ class CustomerAgent(mesa.Agent):
         self.base_rate = base_rate
         self.basket_eur = basket_eur
         self.tier = tier
+        self.engagement = engagement
         self.affinity = affinity
         self.preference_order = preference_order
         self.purchase_shares = purchase_shares
@@ -148,13 +198,20 @@ class CustomerAgent(mesa.Agent):
         # state
         self.persuasion = 0.0
         self.irritation = 0.0
+        self.relationship = 0.0
         self.weeks_since_purchase = NEVER
-        self._plan = None  # strategy phase the contact weights were computed for
-        self._weights = None  # contact weight per channel
-        self._weight_sum = 0.0
+        self.phase = -1  # strategy phase of the previous week
+        self.learned_cap = 0  # the firm's estimate of the attention (learned cap)
+        self._stale = True  # contact rates and effects to recompute (phase or consent)
+        self._rates = []  # (channel, Poisson mean of its contacts)
+        self._irritation_1 = []  # irritation of one contact, per channel
+        self._persuasion_1 = []  # persuasion of one attended contact, per channel
         # outputs
         self.purchases = [0] * len(model.purchase_index)
+        self.visits_by_channel = [0] * len(model.purchase_index)
         self.revenue_eur = 0.0
+        self.visits = 0
+        self.visits_triggered = 0
         self.contacts_received = 0
         self.contacts_attended = 0
         self.contacts_clutter = 0
@@ -164,17 +221,41 @@ class CustomerAgent(mesa.Agent):
         self.effort_events = 0
         self.churn_week = -1
 
-    def _contact_weights(self, plan):
-        """Contact weight of each channel under ``plan`` (a strategy phase)."""
+    def _recompute(self, plan):
+        """Contact rates per channel and the effect of one contact, for ``plan`` and consent."""
+        model = self.model
+        r = model.response
+        n_ch = model.n_channels
         weights = []
-        for c, base in enumerate(plan.weights[self.tier]):
-            w = base
+        for c in range(n_ch):
+            w = plan.weights[self.tier][c]
             if plan.respect_consent and not self.consent[c]:
                 w = 0.0
             if plan.route_by_preference:
                 w *= self.affinity[c]
             weights.append(w)
-        return weights
+        total = sum(weights)  # switched-off channels keep their share of the sum
+        pressure = plan.pressure[self.tier]
+        scale = pressure / total if plan.route_by_preference and total > 0 else pressure
+        self._rates = [
+            (c, scale * w)
+            for c, w in enumerate(weights)
+            if w > 0 and not plan.off[c] and pressure > 0
+        ]
+        self._irritation_1 = [
+            r.irritation_per_contact
+            * self.sensitivity
+            * model.intrusiveness[c]
+            * (1.0 if self.consent[c] else 1.0 + r.no_consent_irritation)
+            for c in range(n_ch)
+        ]
+        self._persuasion_1 = [
+            model.persuasion[c]
+            * self.affinity[c]
+            * n_ch
+            * (1.0 if self.consent[c] else r.no_consent_persuasion)
+            for c in range(n_ch)
+        ]
 
     def step(self):
         """Apply one week of the model to this customer."""
@@ -183,42 +264,51 @@ class CustomerAgent(mesa.Agent):
         r = model.response
         n_ch = model.n_channels
         week = model.week
-        plan = model.plans[self.arm][1 if week >= model.lags[self.arm] else 0]
+        phase = 1 if week >= model.lags[self.arm] else 0
+        plan = model.plans[self.arm][phase]
         self.weeks_since_purchase += 1
-        if plan is not self._plan:  # new phase, or consent changed (then _plan was reset)
-            self._plan = plan
-            self._weights = self._contact_weights(plan)
-            self._weight_sum = sum(self._weights)
+        if phase != self.phase:  # a new plan: the learned cap starts afresh
+            self.phase = phase
+            self.learned_cap = plan.cap
+            self._stale = True
+        if self._stale:
+            self._stale = False
+            self._recompute(plan)
 
-        # 1. Outbound contacts: Poisson total, each contact to a channel by weight.
+        # 1. Outbound contacts: Poisson per channel.
         sent = [0] * n_ch
         total = 0
-        if self.weeks_since_purchase > plan.suppress_weeks and self._weight_sum > 0:
-            rate = plan.pressure * (1.0 if plan.route_by_preference else self._weight_sum)
-            total = int(rng.poisson(rate))
-            for _ in range(total):
-                sent[_pick(self._weights, self._weight_sum, rng.random())] += 1
-        channels_used = [c for c in range(n_ch) if sent[c] > 0]
+        if self.weeks_since_purchase > plan.suppress_weeks:
+            for c, rate in self._rates:
+                k = int(rng.poisson(rate))
+                sent[c] = k
+                total += k
 
-        # 2. Frequency cap (firm), then attention (customer), in preference order.
-        attended_by = list(sent)
-        cap = self.attention
-        if total > cap:
-            if plan.frequency_cap:
-                keep = cap
+        # 2. The firm's frequency cap, then the customer's attention, in preference order.
+        if plan.cap_mode != CAP_NONE:
+            firm_cap = plan.cap if plan.cap_mode == CAP_FIXED else self.learned_cap
+            if total > firm_cap:
+                keep = firm_cap
                 for c in self.preference_order:
                     sent[c] = min(sent[c], keep)
                     keep -= sent[c]
-                total = cap
-            room = cap
+                total = firm_cap
+        attended_by = list(sent)
+        if total > self.attention:
+            room = self.attention
             for c in self.preference_order:
                 attended_by[c] = min(sent[c], room)
                 room -= attended_by[c]
-        attended = min(total, cap)
+        attended = min(total, self.attention)
+        if plan.cap_mode == CAP_LEARNED and total > 0:  # what the firm sees
+            if attended == total and total >= self.learned_cap:
+                self.learned_cap += 1
+            elif attended < total:
+                self.learned_cap = max(attended, 1)
         self.contacts_received += total
         self.contacts_attended += attended
         self.contacts_clutter += total - attended
-        channels_used = [c for c in channels_used if sent[c] > 0]
+        channels_used = [c for c in range(n_ch) if sent[c] > 0]
 
         # 3. Contradictory offers when two or more channels spoke this week.
         inconsistent = (
@@ -229,36 +319,44 @@ class CustomerAgent(mesa.Agent):
         if inconsistent:
             self.inconsistent_weeks += 1
 
-        # 4. Irritation and persuasion stocks.
+        # 4. Irritation, persuasion and relationship stocks; the pull of attended contacts.
         add_irritation = r.inconsistency_irritation if inconsistent else 0.0
         add_persuasion = 0.0
+        add_relationship = 0.0
+        pull = 0.0
         for c in channels_used:
-            consented = self.consent[c]
-            add_irritation += r.irritation_per_contact * self.sensitivity * model.intrusiveness[
+            add_irritation += self._irritation_1[c] * sent[
                 c
-            ] * (1.0 if consented else 1.0 + r.no_consent_irritation) * sent[
-                c
-            ] + r.clutter_irritation * (sent[c] - attended_by[c])
+            ] + r.clutter_irritation * self.sensitivity * model.intrusiveness[c] * (
+                sent[c] - attended_by[c]
+            )
             add_persuasion += (
-                model.persuasion[c]
-                * self.affinity[c]
-                * n_ch
-                * (1.0 if consented else r.no_consent_persuasion)
+                self._persuasion_1[c]
                 * (r.inconsistency_persuasion if inconsistent else 1.0)
                 * attended_by[c]
             )
+            pull += model.persuasion[c] * attended_by[c]
+            if self.consent[c] and not inconsistent:
+                add_relationship += r.relationship_per_contact * attended_by[c]
         self.irritation = r.irritation_decay * self.irritation + add_irritation
         self.persuasion = r.persuasion_decay * self.persuasion + add_persuasion
+        self.relationship = r.relationship_decay * self.relationship + add_relationship
 
-        # 5. Purchases.
-        mu = (
-            self.base_rate
-            * math.exp(-r.irritation_effect * self.irritation)
-            * (1.0 + r.persuasion_effect * self.persuasion)
+        # 5. Visits (organic and triggered) and purchases.
+        damp = math.exp(-self.irritation)
+        organic = int(rng.poisson(r.organic_visits_per_week * self.engagement))
+        triggered = int(rng.poisson(r.visits_per_attended_contact * pull)) if pull > 0 else 0
+        bought = int(
+            rng.poisson(self.base_rate * damp * (1.0 + r.persuasion_effect * self.persuasion))
         )
-        bought = int(rng.poisson(mu))
-        if bought:
-            # 6. Purchase channel: own repertoire, or where an attended contact refers.
+        if triggered:
+            bought += int(rng.binomial(triggered, r.visit_conversion * damp))
+        visits = organic + triggered
+        self.visits += visits
+        self.visits_triggered += triggered
+
+        # 6. Purchase and visit channels: own repertoire, or where an attended contact refers.
+        if bought or visits:
             rho = plan.referral_strength if attended > 0 else 0.0
             shares = [(1.0 - rho) * s for s in self.purchase_shares]
             if rho > 0:
@@ -267,12 +365,17 @@ class CustomerAgent(mesa.Agent):
                         w = rho * attended_by[c] / attended
                         for p, ref in enumerate(model.referral[c]):
                             shares[p] += w * ref
-            p = _pick(shares, sum(shares), rng.random())
-            self.purchases[p] += bought
-            self.revenue_eur += bought * self.basket_eur
-            self.weeks_since_purchase = 0
+            share_sum = sum(shares)
+            for _ in range(visits):
+                self.visits_by_channel[_pick(shares, share_sum, rng.random())] += 1
+            if bought:
+                p = _pick(shares, share_sum, rng.random())
+                self.purchases[p] += bought
+                self.revenue_eur += bought * self.basket_eur
+                self.weeks_since_purchase = 0
 
-        # 7. Self-initiated service contacts; effort when the history is lost.
+        # 7. Self-initiated service contacts: effort when the history is lost, relationship
+        #    when it is found.
         effort = 0
         n_service = int(
             rng.poisson(r.service_rate_per_week + (r.service_after_purchase if bought else 0.0))
@@ -280,7 +383,9 @@ class CustomerAgent(mesa.Agent):
         if n_service and self.service_total > 0:
             for _ in range(n_service):
                 self.service[_pick(self.service_weights, self.service_total, rng.random())] += 1
-                if rng.random() >= plan.history_shared:
+                if rng.random() < plan.history_shared:
+                    self.relationship += r.relationship_per_resolved_service
+                else:
                     effort += 1
             self.effort_events += effort
             self.irritation += r.effort_irritation * effort
@@ -289,21 +394,20 @@ class CustomerAgent(mesa.Agent):
         for c in channels_used:
             if self.consent[c]:
                 hazard = (
-                    r.consent_withdrawal_rate
+                    model.consent_withdrawal[c]
                     * self.sensitivity
-                    * model.intrusiveness[c]
                     * sent[c]
                     * (1.0 + self.irritation)
                 )
                 if rng.random() < -math.expm1(-hazard):
                     self.consent[c] = False
                     self.consent_withdrawals += 1
-                    self._plan = None  # recompute the contact weights next week
+                    self._stale = True  # the contact weights, next week
 
-        # 9. Churn.
+        # 9. Churn: raised by irritation and effort, lowered by the relationship.
         hazard = (
             r.churn_base_per_week + r.churn_irritation * self.irritation + r.churn_effort * effort
-        )
+        ) * math.exp(-r.retention_effect * self.relationship)
         if rng.random() < -math.expm1(-hazard):
             self.churn_week = week
             self.remove()
@@ -326,6 +430,9 @@ class CustomerModel(mesa.Model):
         Channels; the default catalogue channels when None.
     seed : int, default=None
         Seed of the model's random generators (Mesa's ``seed``).
+    switched_off : sequence of str, default=()
+        Outbound channels whose contacts are not sent, in every arm (as ``simulate``'s
+        ``switched_off``).
 
     Attributes
     ----------
@@ -335,27 +442,38 @@ class CustomerModel(mesa.Model):
         The week the next :meth:`step` simulates (0-based).
     """
 
-    def __init__(self, population=None, strategy=None, *, response=None, channels=None, seed=None):
+    def __init__(
+        self,
+        population=None,
+        strategy=None,
+        *,
+        response=None,
+        channels=None,
+        seed=None,
+        switched_off=(),
+    ):
         super().__init__(seed=seed)
         spec = population if population is not None else PopulationSpec()
         self.response = response if response is not None else ResponseSpec()
         self.channels = channels if channels is not None else ChannelSet(load_channels())
         arms, shares = _arms(strategy if strategy is not None else SiloedMultichannel(), None)
         self.arm_names = list(arms)
-        tables, lags, weights = _strategy_tables(arms, self.channels)
-        self.lags = [int(x) for x in lags]
+        pol = _strategy_tables(arms, self.channels, tuple(switched_off))
+        self.lags = [int(x) for x in pol.lag]
         self.plans = [
             [
                 SimpleNamespace(
-                    pressure=float(tables["pressure"][a, ph]),
-                    frequency_cap=bool(tables["cap"][a, ph]),
-                    respect_consent=bool(tables["consent"][a, ph]),
-                    route_by_preference=bool(tables["pref"][a, ph]),
-                    suppress_weeks=int(tables["suppress"][a, ph]),
-                    inconsistent_prob=float(tables["incons"][a, ph]),
-                    history_shared=float(tables["hist"][a, ph]),
-                    referral_strength=float(tables["ref"][a, ph]),
-                    weights=weights[a, ph].tolist(),
+                    pressure=pol.pressure[a, ph].tolist(),
+                    weights=pol.weights[a, ph].tolist(),
+                    respect_consent=bool(pol.consent[a, ph]),
+                    cap_mode=int(pol.cap_mode[a, ph]),
+                    cap=int(pol.cap[a, ph]),
+                    route_by_preference=bool(pol.pref[a, ph]),
+                    suppress_weeks=int(pol.suppress[a, ph]),
+                    inconsistent_prob=float(pol.incons[a, ph]),
+                    history_shared=float(pol.hist[a, ph]),
+                    referral_strength=float(pol.ref[a, ph]),
+                    off=pol.off[a].tolist(),
                 )
                 for ph in (0, 1)
             ]
@@ -366,6 +484,7 @@ class CustomerModel(mesa.Model):
         self.n_channels = ch.n_channels
         self.intrusiveness = ch.intrusiveness.tolist()
         self.persuasion = ch.persuasion.tolist()
+        self.consent_withdrawal = ch.consent_withdrawal.tolist()
         self.inbound = ch.inbound.astype(float).tolist()
         self.referral = ch.referral.tolist()
         self.purchase_index = ch.purchase_index.tolist()
@@ -387,6 +506,7 @@ class CustomerModel(mesa.Model):
                 base_rate=float(base_rate[i]),
                 basket_eur=float(pop.basket_eur[i]),
                 tier=int(pop.tier[i]),
+                engagement=float(pop.engagement[i]),
                 affinity=pop.affinity[i].tolist(),
                 preference_order=pop.preference_order[i].tolist(),
                 purchase_shares=purchase_shares[i].tolist(),
@@ -407,22 +527,28 @@ class CustomerModel(mesa.Model):
         """One row per customer, columns named and typed as in the engine's customer table."""
         a = self.customers
         churn = np.array([x.churn_week for x in a], dtype=np.int64)
+        irritation = np.array([x.irritation for x in a], dtype=float)
+        relationship = np.array([x.relationship for x in a], dtype=float)
         df = pd.DataFrame(
             {
                 "customer_id": np.arange(len(a), dtype=np.int64),
                 "arm": pd.Categorical.from_codes([x.arm for x in a], categories=self.arm_names),
                 "n_purchases": np.array([sum(x.purchases) for x in a], dtype=np.int64),
                 "revenue_eur": np.array([x.revenue_eur for x in a], dtype=float),
+                "visits": np.array([x.visits for x in a], dtype=np.int64),
+                "visits_triggered": np.array([x.visits_triggered for x in a], dtype=np.int64),
                 "contacts_received": np.array([x.contacts_received for x in a], dtype=np.int64),
                 "contacts_attended": np.array([x.contacts_attended for x in a], dtype=np.int64),
                 "contacts_clutter": np.array([x.contacts_clutter for x in a], dtype=np.int64),
                 "inconsistent_weeks": np.array([x.inconsistent_weeks for x in a], dtype=np.int64),
-                "irritation": np.array([x.irritation for x in a], dtype=float),
+                "irritation": irritation,
+                "relationship": relationship,
                 "consent_withdrawals": np.array([x.consent_withdrawals for x in a], dtype=np.int64),
                 "churned": churn >= 0,
                 "churn_week": pd.array(np.where(churn >= 0, churn, 0), dtype="Int64"),
                 "service_contacts": np.array([sum(x.service) for x in a], dtype=np.int64),
                 "effort_events": np.array([x.effort_events for x in a], dtype=np.int64),
+                "satisfaction": 1.0 / (1.0 + np.exp(irritation - relationship)),
             }
         )
         df.loc[churn < 0, "churn_week"] = pd.NA
@@ -437,6 +563,7 @@ def run_mesa(
     *,
     response: ResponseSpec | None = None,
     channels: ChannelSet | None = None,
+    switched_off: tuple[str, ...] | list[str] = (),
 ) -> pd.DataFrame:
     """Run the Mesa model and return its customer table.
 
@@ -454,20 +581,28 @@ def run_mesa(
         Response parameters; ``ResponseSpec()`` when None.
     channels : ChannelSet, default=None
         Channels; the default catalogue channels when None.
+    switched_off : sequence of str, default=()
+        Outbound channels whose contacts are not sent (as ``simulate``'s ``switched_off``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per customer with ``customer_id``, ``arm``, ``n_purchases``, ``revenue_eur``,
+        One row per customer with the columns :data:`OUTPUT_COLUMNS` (``customer_id``,
+        ``arm``, ``n_purchases``, ``revenue_eur``, ``visits``, ``visits_triggered``,
         ``contacts_received``, ``contacts_attended``, ``contacts_clutter``,
-        ``inconsistent_weeks``, ``irritation``, ``consent_withdrawals``, ``churned``,
-        ``churn_week``, ``service_contacts`` and ``effort_events``, as in
-        ``simulate(...).customers``.
+        ``inconsistent_weeks``, ``irritation``, ``relationship``, ``consent_withdrawals``,
+        ``churned``, ``churn_week``, ``service_contacts``, ``effort_events`` and
+        ``satisfaction``), named and typed as in ``simulate(...).customers``.
     """
     if isinstance(n_weeks, bool) or not isinstance(n_weeks, int | np.integer) or n_weeks < 1:
         raise ValueError(f"'n_weeks' must be an int in [1, inf); got {n_weeks!r}.")
     model = CustomerModel(
-        population_spec, strategy, response=response, channels=channels, seed=seed
+        population_spec,
+        strategy,
+        response=response,
+        channels=channels,
+        seed=seed,
+        switched_off=switched_off,
     )
     for _ in range(int(n_weeks)):
         model.step()
@@ -478,9 +613,14 @@ def run_mesa(
 AGREEMENT_METRICS = (
     "n_purchases",
     "revenue_eur",
+    "visits",
+    "visits_triggered",
     "contacts_received",
     "contacts_attended",
     "contacts_clutter",
+    "inconsistent_weeks",
+    "irritation",
+    "relationship",
     "consent_withdrawals",
     "churned",
     "service_contacts",
