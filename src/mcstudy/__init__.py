@@ -18,6 +18,7 @@ from mcstudy.io import load_channels, load_claims, load_hillstrom
 from mcstudy.model import (
     ChannelSet,
     CrossChannel,
+    Equalised,
     Monochannel,
     Omnichannel,
     PopulationSpec,
@@ -26,8 +27,12 @@ from mcstudy.model import (
     SimulationResult,
     Strategy,
     ValueTiered,
+    equalise,
+    factorial_arms,
     generate_population,
+    integration_path,
     make_strategy,
+    shapley_decomposition,
     simulate,
 )
 from mcstudy.runs import replicate, sweep
@@ -36,6 +41,7 @@ from mcstudy.verdicts import Verdict, judge_association, judge_effect, record_ve
 __all__ = [
     "ChannelSet",
     "CrossChannel",
+    "Equalised",
     "Monochannel",
     "Omnichannel",
     "PopulationSpec",
@@ -46,7 +52,10 @@ __all__ = [
     "ValueTiered",
     "Verdict",
     "__version__",
+    "equalise",
+    "factorial_arms",
     "generate_population",
+    "integration_path",
     "judge_association",
     "judge_effect",
     "load_channels",
@@ -55,6 +64,7 @@ __all__ = [
     "make_strategy",
     "record_verdict",
     "replicate",
+    "shapley_decomposition",
     "simulate",
     "sweep",
 ]

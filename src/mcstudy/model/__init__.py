@@ -5,11 +5,20 @@
 - :mod:`~mcstudy.model.strategies`: contact strategies, monochannel to omnichannel;
 - :mod:`~mcstudy.model.response`: how customers respond to contacts (:class:`ResponseSpec`);
 - :mod:`~mcstudy.model.engine`: :func:`simulate`, which runs the weekly kernel in blocks;
+- :mod:`~mcstudy.model.design`: experimental designs over strategies (factorial arms,
+  integration paths and their Shapley decomposition, arms equalised on contacts or budget);
 - :mod:`~mcstudy.model.tables`, :mod:`~mcstudy.model.effects`, :mod:`~mcstudy.model.costs`:
   the result tables, the model-known effects of contacts, and the cost ledger.
 """
 
 from mcstudy.model.channels import ChannelSet
+from mcstudy.model.design import (
+    Equalised,
+    equalise,
+    factorial_arms,
+    integration_path,
+    shapley_decomposition,
+)
 from mcstudy.model.engine import BLOCK_SIZE, SimulationResult, simulate
 from mcstudy.model.population import Population, PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
@@ -29,6 +38,7 @@ __all__ = [
     "STRATEGIES",
     "ChannelSet",
     "CrossChannel",
+    "Equalised",
     "Monochannel",
     "Omnichannel",
     "Population",
@@ -38,7 +48,11 @@ __all__ = [
     "SimulationResult",
     "Strategy",
     "ValueTiered",
+    "equalise",
+    "factorial_arms",
     "generate_population",
+    "integration_path",
     "make_strategy",
+    "shapley_decomposition",
     "simulate",
 ]
