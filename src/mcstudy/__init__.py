@@ -19,6 +19,7 @@ from mcstudy.io import load_channels, load_claims, load_hillstrom, load_paramete
 from mcstudy.model import (
     ChannelSet,
     CrossChannel,
+    Equalised,
     Monochannel,
     Omnichannel,
     PopulationSpec,
@@ -28,8 +29,12 @@ from mcstudy.model import (
     Strategy,
     ValueTiered,
     channel_contributions,
+    equalise,
+    factorial_arms,
     generate_population,
+    integration_path,
     make_strategy,
+    shapley_decomposition,
     simulate,
 )
 from mcstudy.runs import replicate, sweep
@@ -38,6 +43,7 @@ from mcstudy.verdicts import Verdict, judge_association, judge_effect, record_ve
 __all__ = [
     "ChannelSet",
     "CrossChannel",
+    "Equalised",
     "Monochannel",
     "Omnichannel",
     "PopulationSpec",
@@ -49,7 +55,10 @@ __all__ = [
     "Verdict",
     "__version__",
     "channel_contributions",
+    "equalise",
+    "factorial_arms",
     "generate_population",
+    "integration_path",
     "judge_association",
     "judge_effect",
     "load_channels",
@@ -59,6 +68,7 @@ __all__ = [
     "make_strategy",
     "record_verdict",
     "replicate",
+    "shapley_decomposition",
     "simulate",
     "sweep",
 ]

@@ -7,6 +7,8 @@
 - :mod:`~mcstudy.model.engine`: :func:`simulate`, which runs the weekly kernel in blocks;
 - :mod:`~mcstudy.model.counterfactual`: the causal contribution of each channel, customer by
   customer, by re-simulation with common random numbers (:func:`channel_contributions`);
+- :mod:`~mcstudy.model.design`: experimental designs over strategies (factorial arms,
+  integration paths and their Shapley decomposition, arms equalised on contacts or budget);
 - :mod:`~mcstudy.model.tables`, :mod:`~mcstudy.model.effects`, :mod:`~mcstudy.model.costs`:
   the result tables, the first-order approximation of each contact's effect, and the cost
   ledger.
@@ -14,6 +16,13 @@
 
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.counterfactual import Contributions, channel_contributions
+from mcstudy.model.design import (
+    Equalised,
+    equalise,
+    factorial_arms,
+    integration_path,
+    shapley_decomposition,
+)
 from mcstudy.model.engine import BLOCK_SIZE, SimulationResult, simulate
 from mcstudy.model.population import Population, PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
@@ -37,6 +46,7 @@ __all__ = [
     "ChannelSet",
     "Contributions",
     "CrossChannel",
+    "Equalised",
     "Monochannel",
     "Omnichannel",
     "Population",
@@ -47,8 +57,12 @@ __all__ = [
     "Strategy",
     "ValueTiered",
     "channel_contributions",
+    "equalise",
+    "factorial_arms",
     "generate_population",
+    "integration_path",
     "make_strategy",
     "preset_table",
+    "shapley_decomposition",
     "simulate",
 ]
