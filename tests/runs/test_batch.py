@@ -484,7 +484,11 @@ def test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes(
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.returncode == 130, stderr
-    assert stderr == ""  # no traceback, from the sweep or from its workers
+    # no traceback, from the sweep or from its workers; on a loaded machine Dask may warn that
+    # its event loop was slow, which says nothing about the interruption
+    noise = ("Event loop was unresponsive", "distributed.core - INFO", "distributed.utils_perf")
+    lines = [line for line in stderr.splitlines() if not any(n in line for n in noise)]
+    assert lines == [], stderr
     report = json.loads(stdout)
     n_saved = len(list(out.glob("tasks/*.parquet")))
     assert report == {
