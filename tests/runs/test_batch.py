@@ -700,7 +700,12 @@ def test_load_example_config(tmp_path):
         "strategy": ["cross_channel", "omnichannel"],
         "contact_pressure": [0.5, 1.0, 2.0],
     }
-    assert config.fixed == {"baseline": "siloed", "n_customers": 5000, "n_weeks": 26}
+    assert config.fixed == {
+        "baseline": "siloed",
+        "compare_at": "contacts",
+        "n_customers": 5000,
+        "n_weeks": 78,
+    }
 
 
 @pytest.fixture

@@ -44,8 +44,9 @@ contact_pressure = [0.5, 1.0, 2.0]           # contacts per customer per week, i
 
 [fixed]
 baseline = "siloed"
+compare_at = "contacts"   # equal contacts sent per customer ("budget": equal contact cost)
 n_customers = 5000
-n_weeks = 26
+n_weeks = 78              # omnichannel's 26-week deployment lag, then a year
 """
 
 

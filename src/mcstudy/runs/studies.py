@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.strategies import STRATEGIES, Monochannel, make_strategy
@@ -36,12 +37,24 @@ _N_WEEKS = PARAMETER_RANGES["n_weeks"]
 _PRESSURE = PARAMETER_RANGES["contact_pressure"]
 
 
+#: How :func:`strategy_comparison` makes its two arms comparable.
+COMPARE_AT = ("contacts", "budget", "pressure")
+
+
 def strategy_comparison(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """Randomise one population to a baseline and a treatment strategy; per-arm outcomes.
 
+    ``compare_at`` says what the two arms hold equal: ``"contacts"`` (default) or
+    ``"budget"`` rescale each arm's pressure (:func:`mcstudy.model.equalise`) so that both send
+    the same contacts, or spend the same contact budget, per customer (the mean of what the
+    two arms send at ``contact_pressure``), on the same customers and random draws;
+    ``"pressure"`` compares them at the same planned ``contact_pressure``, which mixes the
+    strategies' integration with the volume they send.
+
     Returns, for each arm (``baseline_``/``treatment_`` prefix) the columns of
-    :meth:`mcstudy.model.engine.SimulationResult.summary`, and their differences (``diff_`` prefix,
-    treatment minus baseline): a causal effect, since arms are randomised.
+    :meth:`mcstudy.model.engine.SimulationResult.summary` and the arm's rescaled
+    ``contact_pressure``, and their differences (``diff_`` prefix, treatment minus baseline):
+    a causal effect, since arms are randomised.
     """
     spec = PopulationSpec(**{k: params[k] for k in _POPULATION_PARAMS})
     pressure = {"contact_pressure": params["contact_pressure"]}
@@ -49,10 +62,15 @@ def strategy_comparison(params: dict, rng: np.random.Generator) -> dict[str, flo
         "baseline": make_strategy(params["baseline"], **pressure),
         "treatment": make_strategy(params["strategy"], **pressure),
     }
-    result = simulate(
-        spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1, progress=False, rng=rng
-    )
+    options = {"n_weeks": params["n_weeks"], "n_journeys": 0, "n_threads": 1, "progress": False}
+    if params["compare_at"] != "pressure" and params["contact_pressure"] > 0:
+        fair = equalise(
+            arms, target=params["compare_at"], population=spec, n_weeks=params["n_weeks"], rng=rng
+        )
+        arms, rng = fair.arms, fair.rng
+    result = simulate(spec, arms, rng=rng, **options)
     summary = result.summary().set_index("arm").drop(columns="customers")
+    summary["contact_pressure"] = [arms[a].contact_pressure for a in summary.index]
     out = {}
     for arm in arms:
         out.update({f"{arm}_{k}": float(v) for k, v in summary.loc[arm].items()})
@@ -70,10 +88,11 @@ register_study(
     strategy_comparison,
     params={
         **_POPULATION_PARAMS,
-        "n_weeks": IntParam(*_N_WEEKS, default=52),
+        "n_weeks": IntParam(*_N_WEEKS, default=78),
         "strategy": OptionParam(tuple(sorted(STRATEGIES)), default="omnichannel"),
         "baseline": OptionParam(tuple(sorted(STRATEGIES)), default="siloed"),
         "contact_pressure": FloatParam(*_PRESSURE, default=1.0),
+        "compare_at": OptionParam(COMPARE_AT, default="contacts"),
     },
 )
 
