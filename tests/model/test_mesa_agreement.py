@@ -148,11 +148,13 @@ def _contrast(a, b, metric):
         "effort_events",
         "contacts_received",
         "churned",
-        "n_purchases",
         "visits",
         "relationship",
     ],
 )
+# n_purchases is compared in the means test only: at 3,000 customers and the default
+# parameters the siloed - omnichannel purchase gap is not clearly different from 0 in either
+# implementation, so a test of its sign would have no power
 def test_siloed_minus_omnichannel_agrees(runs, metric):
     (e_s, m_s), (e_o, m_o) = runs["siloed"], runs["omnichannel"]
     d_e, lo_e, hi_e = _contrast(e_s, e_o, metric)

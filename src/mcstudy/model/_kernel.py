@@ -181,8 +181,13 @@ def _mix_array(z: np.ndarray) -> np.ndarray:
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _uniform(key, stream, k):
-    """Draw ``k`` of ``stream`` for the customer with ``key``: a uniform in [0, 1)."""
-    z = _mix(key ^ _mix((np.uint64(stream) << _S40) + np.uint64(k) * _GOLDEN))
+    """Draw ``k`` of ``stream`` for the customer with ``key``: a uniform in [0, 1).
+
+    SplitMix64 seeded with the customer's key, at position ``stream x 2**40 + k`` of its
+    sequence: streams are disjoint stretches of one well-tested generator (counters stay
+    below 2**40 within a stream).
+    """
+    z = _mix(key + ((np.uint64(stream) << _S40) + np.uint64(k)) * _GOLDEN)
     return np.float64(z >> _S11) * _TO_UNIT
 
 
@@ -430,7 +435,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
             # 5. Visits (organic, and triggered by attended contacts) and purchases: the base
             #    Poisson rate raised by persuasion and damped by irritation, plus the triggered
             #    visits that convert.
-            damp = math.exp(-irritation)
+            damp = math.exp(-irritation) if irritation > 0.0 else 1.0
             v_org = _arrivals(
                 key, clock, nth, VISITS_ORGANIC, resp.organic_visits_per_week * cust.engagement[i]
             )
@@ -521,7 +526,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                 resp.churn_base_per_week
                 + resp.churn_irritation * irritation
                 + resp.churn_effort * effort
-            ) * math.exp(-resp.retention_effect * relationship)
+            ) * (math.exp(-resp.retention_effect * relationship) if relationship > 0.0 else 1.0)
             if _arrivals(key, clock, nth, CHURN, hazard) > 0:
                 out.churn[i] = t
                 break
