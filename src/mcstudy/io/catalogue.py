@@ -340,7 +340,7 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per parameter, columns :data:`PARAMETER_COLUMNS` in that order: ``low`` and
-        ``high`` as floats; ``default`` as objects (a float, a word such as ``'attention'`` for
+        ``high`` as floats; ``default`` as objects (a float, a word such as ``'learned'`` for
         a strategy option, or NaN for a channel parameter, whose values are per channel in the
         channel catalogue); ``group``, ``status`` and ``range_kind`` as categoricals.
         ``attrs["source"]`` holds the path the table was read from.

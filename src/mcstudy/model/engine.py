@@ -51,8 +51,8 @@ BLOCK_SIZE = 8192
 #: Peak memory model of :func:`simulate`: a fixed part (interpreter, libraries, compiled
 #: kernel) plus, per customer, 8 bytes per column of the customer table times a safety factor.
 #: Measured with ``mcstudy bench``: 1,000,000 customers x 52 weeks x 6 channels peak at
-#: 538 MB and 5,000,000 at 1.57 GB (258 bytes per extra customer); the model gives 0.71 and
-#: 2.35 GB, on the safe side.
+#: 601 MB and 5,000,000 at 1.73 GB (283 bytes per extra customer); the model gives 0.76 and
+#: 2.60 GB, on the safe side.
 _FIXED_MEMORY_BYTES = 300e6
 _MEMORY_SAFETY = 1.25
 
