@@ -4,7 +4,9 @@
   whether they differ;
 - :mod:`~mcstudy.analysis.observational`: comparisons of groups nobody randomised, raw and
   adjusted;
-- :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response.
+- :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
+- :mod:`~mcstudy.analysis.calibration`: fitting model parameters to real targets by simulated
+  method of moments (imported on use: ``from mcstudy.analysis import calibration``).
 """
 
 from mcstudy.analysis.observational import (

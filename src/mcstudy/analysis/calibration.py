@@ -1,0 +1,422 @@
+"""Calibration: fit model parameters to real targets by simulated method of moments.
+
+The simulator runs an experiment shaped like the Hillstrom test (a no-e-mail arm and an e-mail
+arm over two weeks, every customer on the e-mail list) and computes the statistics of
+:data:`SIMULATED_STATISTICS`; :func:`fit` chooses the free parameters (:data:`FREE_PARAMETERS`
+or a subset) that bring them closest to the targets (``data/targets.csv``), each residual
+standardised by the target's uncertainty combined with the simulation's own standard error.
+
+Common random numbers: every evaluation of the objective uses the same seed, so the same
+customers with the same random draws (the kernel's draws are keyed by customer, event stream
+and counter, see :mod:`mcstudy.model._kernel`); the objective changes with the parameters, not
+with fresh noise, and a finite-difference Jacobian is meaningful (with steps large enough to
+move whole events, ``diff_step``).
+
+The optimiser is :func:`scipy.optimize.least_squares` (trust-region reflective, bounded): the
+objective is a sum of squared standardised residuals, the natural form of a weighted
+method-of-moments fit, and the solver returns the Jacobian at the optimum, from which the
+parameters' covariance (delta method, :math:`(J^T J)^{-1}`) and the identifiability check
+(singular values of :math:`J`) follow. Parameters are fitted on a log scale within their
+plausible ranges (``data/parameters.csv``).
+
+Approximations, stated: the simulated e-mail arm receives Poisson(1) e-mails over the two weeks
+(the simulator plans contacts as a weekly rate), not exactly one; its effects are those of one
+e-mail on average, exact for mechanisms linear in the e-mails received. The simulated
+population is the model's whole customer base, not only customers who bought in the past year
+(no burn-in period yet). Dollars and euros are not converted: spend targets are matched in the
+simulator's currency unit.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from mcstudy._random import root_seed, seed_sequence
+from mcstudy._validation import check_int, check_number
+from mcstudy.io.catalogue import load_channels, load_parameters
+from mcstudy.model.channels import ChannelSet
+from mcstudy.model.engine import simulate
+from mcstudy.model.population import PopulationSpec
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import Monochannel
+
+__all__ = [
+    "FREE_PARAMETERS",
+    "SIMULATED_STATISTICS",
+    "CalibrationResult",
+    "fit",
+    "simulated_statistics",
+    "target_uncertainty",
+]
+
+#: Parameters :func:`fit` can free, by their name in ``data/parameters.csv``.
+FREE_PARAMETERS = (
+    "population.purchase_rate_per_week",
+    "population.basket_mean_eur",
+    "response.organic_visits_per_week",
+    "response.visits_per_attended_contact",
+    "response.visit_conversion",
+    "channel.consent_withdrawal.email",
+)
+
+#: Statistics the Hillstrom-shaped simulation computes (``statistic`` column of the targets).
+SIMULATED_STATISTICS = (
+    "control_visit_rate",
+    "control_conversion_rate",
+    "control_spend_per_customer",
+    "email_visit_effect",
+    "email_conversion_effect",
+    "email_spend_effect",
+    "email_unsubscribe_per_send",
+)
+
+#: Weeks of the experiment and e-mails per customer per week in the e-mail arm (Poisson(1)
+#: e-mails in all).
+_WEEKS = 2
+_EMAIL_PRESSURE = 0.5
+#: 1.96: a published range without a standard error is read as a 95 % interval.
+_Z95 = 1.959963984540054
+
+
+def target_uncertainty(targets: pd.DataFrame) -> pd.Series:
+    """Standard error of each target: ``se``, or ``(high - low) / (2 x 1.96)`` for a range."""
+    se = pd.to_numeric(targets["se"], errors="coerce")
+    half = (targets["high"] - targets["low"]) / (2 * _Z95)
+    return se.where(se.notna(), half).astype(float)
+
+
+def _split(params: Mapping[str, float]):
+    """Population, response and channel changes from parameter names."""
+    unknown = sorted(set(params) - set(FREE_PARAMETERS))
+    if unknown:
+        raise ValueError(
+            f"parameters {unknown} cannot be set by the calibration; allowed: "
+            f"{list(FREE_PARAMETERS)}."
+        )
+    pop, resp, chan = {}, {}, {}
+    for name, value in params.items():
+        group, rest = name.split(".", 1)
+        {"population": pop, "response": resp, "channel": chan}[group][rest] = float(value)
+    return pop, resp, chan
+
+
+def _channels(changes: Mapping[str, float]) -> ChannelSet:
+    catalogue = load_channels()
+    for key, value in changes.items():
+        column, channel = key.rsplit(".", 1)
+        catalogue.loc[catalogue["channel"] == channel, column] = value
+    return ChannelSet(catalogue)
+
+
+def simulated_statistics(
+    params: Mapping[str, float] | None = None,
+    *,
+    n_customers: int = 200_000,
+    rng=0,
+    population: PopulationSpec | None = None,
+    response: ResponseSpec | None = None,
+) -> pd.DataFrame:
+    """The statistics of :data:`SIMULATED_STATISTICS` from one Hillstrom-shaped simulation.
+
+    Parameters
+    ----------
+    params : mapping of str to float, default=None
+        Values of some of :data:`FREE_PARAMETERS`; the others keep ``population``'s,
+        ``response``'s and the channel catalogue's values.
+    n_customers : int, default=200_000
+        Customers simulated (half per arm), in [1,000, 10,000,000].
+    rng : int, SeedSequence or Generator, default=0
+        Root of the random streams; keep it fixed across evaluations (common random numbers).
+    population, response : default=None
+        The reference context; ``PopulationSpec()`` and ``ResponseSpec()`` when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by statistic: ``value`` and ``se`` (its simulation standard error).
+    """
+    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
+    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
+    population = population if population is not None else PopulationSpec()
+    response = response if response is not None else ResponseSpec()
+    spec = replace(population, n_customers=n_customers, consent_rate={"email": 1.0})
+    spec = replace(spec, **pop_changes)
+    response = replace(response, **resp_changes)
+    email = Monochannel(channel="email", contact_pressure=_EMAIL_PRESSURE, respect_consent=False)
+    arms = {"control": replace(email, contact_pressure=0.0), "email": email}
+    res = simulate(
+        spec,
+        arms,
+        n_weeks=_WEEKS,
+        response=response,
+        channels=_channels(chan_changes),
+        n_journeys=0,
+        progress=False,
+        rng=rng,
+    )
+    c = res.customers
+    control, treated = c[c["arm"] == "control"], c[c["arm"] == "email"]
+
+    def share(df, column):
+        p = float((df[column] > 0).mean())
+        return p, math.sqrt(p * (1 - p) / len(df))
+
+    def mean(df, column):
+        x = df[column].to_numpy(float)
+        return float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
+
+    def diff(a, b):
+        return a[0] - b[0], math.hypot(a[1], b[1])
+
+    out = {
+        "control_visit_rate": share(control, "visits"),
+        "control_conversion_rate": share(control, "n_purchases"),
+        "control_spend_per_customer": mean(control, "revenue_eur"),
+        "email_visit_effect": diff(share(treated, "visits"), share(control, "visits")),
+        "email_conversion_effect": diff(
+            share(treated, "n_purchases"), share(control, "n_purchases")
+        ),
+        "email_spend_effect": diff(mean(treated, "revenue_eur"), mean(control, "revenue_eur")),
+    }
+    sends = float(treated["contacts_received"].sum())
+    quits = float(treated["consent_withdrawals"].sum())
+    out["email_unsubscribe_per_send"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
+    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """What :func:`fit` returns.
+
+    Attributes
+    ----------
+    parameters : pandas.DataFrame
+        One row per free parameter: ``start``, ``estimate``, ``se`` (delta method),
+        ``ci_low``/``ci_high`` (95 %, on the log scale then back), ``low``/``high`` (the
+        plausible range it was fitted in) and ``at_bound``.
+    fit_table : pandas.DataFrame
+        One row per target used: ``target_id``, ``statistic``, ``observed``, ``observed_se``,
+        ``simulated``, ``simulated_se``, ``z`` (standardised residual).
+    singular_values : numpy.ndarray
+        Of the Jacobian of the standardised residuals in the log parameters; a value near 0
+        means a direction of the parameters that the targets do not pin down.
+    rank : int
+        Numerical rank of that Jacobian (singular values above 1e-3 x the largest).
+    cost : float
+        Half the sum of squared standardised residuals at the estimate.
+    n_evaluations : int
+        Simulations run by the optimiser.
+    seconds : float
+        Wall time of the fit.
+    seed : int
+        Root seed of every simulation (common random numbers).
+    n_customers : int
+        Customers per simulation.
+    """
+
+    parameters: pd.DataFrame
+    fit_table: pd.DataFrame
+    singular_values: np.ndarray
+    rank: int
+    cost: float
+    n_evaluations: int
+    seconds: float
+    seed: int
+    n_customers: int
+
+    @property
+    def estimates(self) -> dict[str, float]:
+        """The fitted values, by parameter name."""
+        return self.parameters["estimate"].to_dict()
+
+    @property
+    def unidentified(self) -> list[str]:
+        """Parameters that load on the Jacobian's near-null directions (empty when full rank)."""
+        return list(self.parameters.index[self.parameters["weakly_identified"]])
+
+
+def _bounds(names: Sequence[str], parameters: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    table = parameters.set_index("name")
+    channels = load_channels().set_index("channel")
+    low, high = [], []
+    for name in names:
+        if name.startswith("channel."):
+            _, column, channel = name.split(".")
+            row = table.loc[f"channel.{column}"]
+            base = float(channels.loc[channel, column])
+            low.append(float(row["low"]) * base)
+            high.append(float(row["high"]) * base)
+        else:
+            row = table.loc[name]
+            low.append(float(row["low"]))
+            high.append(float(row["high"]))
+    low, high = np.array(low), np.array(high)
+    if (low <= 0).any():
+        bad = [n for n, lo in zip(names, low, strict=True) if lo <= 0]
+        raise ValueError(
+            f"parameters {bad} have a plausible range starting at 0 in data/parameters.csv; the "
+            "calibration fits on a log scale and needs a positive lower bound."
+        )
+    return low, high
+
+
+def _default(name: str) -> float:
+    group, rest = name.split(".", 1)
+    if group == "population":
+        return float(getattr(PopulationSpec(), rest))
+    if group == "response":
+        return float(getattr(ResponseSpec(), rest))
+    column, channel = rest.rsplit(".", 1)
+    return float(load_channels().set_index("channel").loc[channel, column])
+
+
+def fit(
+    targets: pd.DataFrame,
+    *,
+    free: Sequence[str] = FREE_PARAMETERS,
+    start: Mapping[str, float] | None = None,
+    n_customers: int = 200_000,
+    rng=0,
+    max_evaluations: int = 200,
+) -> CalibrationResult:
+    """Fit the ``free`` parameters to the targets marked ``used_in_fit``.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        The target table (:func:`mcstudy.io.load_targets`): ``target_id``, ``value``,
+        ``se`` or ``low``/``high``, ``statistic``, ``used_in_fit``. Rows used must name a
+        statistic of :data:`SIMULATED_STATISTICS`.
+    free : sequence of str, default=FREE_PARAMETERS
+        Parameters to fit (names as in ``data/parameters.csv``; e-mail's consent withdrawal as
+        ``channel.consent_withdrawal.email``).
+    start : mapping of str to float, default=None
+        Starting values; the current defaults when None. Each must lie in its plausible range.
+    n_customers : int, default=200_000
+        Customers per simulation.
+    rng : int, SeedSequence or Generator, default=0
+        Root seed, the same for every simulation.
+    max_evaluations : int, default=200
+        Most simulations the optimiser may run.
+
+    Returns
+    -------
+    CalibrationResult
+
+    Raises
+    ------
+    ValueError
+        On a target used in the fit whose statistic the simulation does not compute, a
+        non-finite target value or uncertainty, an unknown free parameter, a start outside its
+        plausible range, or no target to fit.
+    """
+    free = list(free)
+    _split(dict.fromkeys(free, 0.0))  # names check
+    if not free:
+        raise ValueError("'free' must name at least one parameter.")
+    max_evaluations = check_int(max_evaluations, "max_evaluations", 1, 100_000)
+    used = targets[targets["used_in_fit"].astype(bool)].copy()
+    if used.empty:
+        raise ValueError("no target has used_in_fit = true; nothing to fit.")
+    unknown = sorted(set(used["statistic"]) - set(SIMULATED_STATISTICS))
+    if unknown:
+        raise ValueError(
+            f"targets used in the fit name statistics {unknown} that the calibration "
+            f"simulation does not compute; it computes {list(SIMULATED_STATISTICS)}. Set "
+            "used_in_fit = false for them."
+        )
+    used["observed_se"] = target_uncertainty(used)
+    bad = used[~np.isfinite(used["value"].astype(float)) | ~(used["observed_se"] > 0)]
+    if len(bad):
+        raise ValueError(
+            f"targets {bad['target_id'].tolist()} need a finite value and a positive "
+            "uncertainty (se, or low < high)."
+        )
+    low, high = _bounds(free, load_parameters())
+    x0 = np.array([_default(n) if start is None or n not in start else start[n] for n in free])
+    for name, value, lo, hi in zip(free, x0, low, high, strict=True):
+        check_number(value, f"start[{name}]", lo, hi)
+    seed = root_seed(seed_sequence(rng))
+    observed = used["value"].to_numpy(float)
+    obs_se = used["observed_se"].to_numpy(float)
+    statistic = used["statistic"].to_numpy()
+    evaluations = 0
+    began = time.perf_counter()
+
+    def residuals(z: np.ndarray) -> np.ndarray:
+        nonlocal evaluations
+        evaluations += 1
+        stats = simulated_statistics(
+            dict(zip(free, np.exp(z), strict=True)), n_customers=n_customers, rng=seed
+        )
+        sim = stats.loc[statistic]
+        scale = np.sqrt(obs_se**2 + sim["se"].to_numpy() ** 2)
+        return (sim["value"].to_numpy() - observed) / scale
+
+    sol = optimize.least_squares(
+        residuals,
+        np.log(x0),
+        bounds=(np.log(low), np.log(high)),
+        diff_step=0.05,
+        x_scale=1.0,
+        max_nfev=max_evaluations,
+    )
+    estimate = np.exp(sol.x)
+    jac = sol.jac
+    singular = np.linalg.svd(jac, compute_uv=False)
+    rank = int((singular > 1e-3 * singular.max()).sum()) if singular.size else 0
+    cov = np.linalg.pinv(jac.T @ jac)
+    se_log = np.sqrt(np.clip(np.diag(cov), 0, None))
+    _, _, vt = np.linalg.svd(jac)
+    weak = np.zeros(len(free), bool)
+    for k in range(rank, len(free)):
+        weak |= np.abs(vt[k]) > 0.3
+    at_bound = (np.abs(sol.x - np.log(low)) < 1e-6) | (np.abs(sol.x - np.log(high)) < 1e-6)
+    parameters = pd.DataFrame(
+        {
+            "start": x0,
+            "estimate": estimate,
+            "se": estimate * se_log,
+            "ci_low": np.exp(sol.x - _Z95 * se_log),
+            "ci_high": np.exp(sol.x + _Z95 * se_log),
+            "low": low,
+            "high": high,
+            "at_bound": at_bound,
+            "weakly_identified": weak,
+        },
+        index=pd.Index(free, name="parameter"),
+    )
+    final = simulated_statistics(
+        dict(zip(free, estimate, strict=True)), n_customers=n_customers, rng=seed
+    ).loc[statistic]
+    fit_table = pd.DataFrame(
+        {
+            "target_id": used["target_id"].to_numpy(),
+            "statistic": statistic,
+            "observed": observed,
+            "observed_se": obs_se,
+            "simulated": final["value"].to_numpy(),
+            "simulated_se": final["se"].to_numpy(),
+        }
+    )
+    fit_table["z"] = (fit_table["simulated"] - fit_table["observed"]) / np.sqrt(
+        fit_table["observed_se"] ** 2 + fit_table["simulated_se"] ** 2
+    )
+    return CalibrationResult(
+        parameters=parameters,
+        fit_table=fit_table,
+        singular_values=singular,
+        rank=rank,
+        cost=float(sol.cost),
+        n_evaluations=evaluations,
+        seconds=time.perf_counter() - began,
+        seed=int(seed),
+        n_customers=n_customers,
+    )

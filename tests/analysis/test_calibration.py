@@ -1,0 +1,104 @@
+"""Calibration by simulated method of moments: parameter recovery, determinism, bad input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy.analysis.calibration import (
+    FREE_PARAMETERS,
+    SIMULATED_STATISTICS,
+    fit,
+    simulated_statistics,
+    target_uncertainty,
+)
+
+TRUTH = {
+    "population.purchase_rate_per_week": 0.01,
+    "population.basket_mean_eur": 80.0,
+    "response.organic_visits_per_week": 0.08,
+    "response.visits_per_attended_contact": 0.1,
+    "response.visit_conversion": 0.08,
+    "channel.consent_withdrawal.email": 0.002,
+}
+
+
+def _targets(stats: pd.DataFrame, **columns) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "target_id": [f"t.{s}" for s in stats.index],
+            "value": stats["value"].to_numpy(),
+            "se": stats["se"].to_numpy(),
+            "low": np.nan,
+            "high": np.nan,
+            "statistic": stats.index,
+            "used_in_fit": True,
+        }
+    )
+    return frame.assign(**columns)
+
+
+@pytest.fixture(scope="module")
+def observed():
+    # "real" targets: the model at known parameters, a large run and another seed
+    return simulated_statistics(TRUTH, n_customers=600_000, rng=99)
+
+
+def test_statistics_are_deterministic_for_a_seed_and_cover_the_vocabulary():
+    a = simulated_statistics(n_customers=20_000, rng=3)
+    b = simulated_statistics(n_customers=20_000, rng=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert tuple(a.index) == SIMULATED_STATISTICS
+    assert (a["se"] > 0).all()
+
+
+def test_parameters_are_recovered_from_another_start(observed):
+    start = {name: value * (0.6 if k % 2 else 1.5) for k, (name, value) in enumerate(TRUTH.items())}
+    result = fit(_targets(observed), start=start, n_customers=100_000, rng=0)
+    p = result.parameters
+    assert result.rank == len(FREE_PARAMETERS) and not result.unidentified
+    for name, truth in TRUTH.items():
+        est, se = p.loc[name, "estimate"], p.loc[name, "se"]
+        # within 3 standard errors, and within 25 % (the recovery tolerance)
+        assert abs(est - truth) < 3 * se + 1e-12, (name, est, se, truth)
+        assert est == pytest.approx(truth, rel=0.25), name
+    assert (result.fit_table["z"].abs() < 2).all()
+    assert result.n_evaluations > len(TRUTH)
+
+
+def test_a_range_counts_as_a_95_percent_interval():
+    t = pd.DataFrame({"se": [0.1, np.nan], "low": [np.nan, 1.0], "high": [np.nan, 4.92]})
+    np.testing.assert_allclose(target_uncertainty(t), [0.1, 3.92 / 2 / 1.959963984540054])
+
+
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        (
+            {"statistic": "sms_optout_per_message"},
+            r"targets used in the fit name statistics \['sms_optout_per_message'\] that the "
+            r"calibration simulation does not compute",
+        ),
+        ({"value": np.inf}, r"need a finite value and a positive uncertainty"),
+        ({"se": 0.0}, r"need a finite value and a positive uncertainty"),
+        ({"used_in_fit": False}, r"no target has used_in_fit = true"),
+    ],
+)
+def test_bad_targets(change, match):
+    stats = simulated_statistics(n_customers=5000, rng=1)
+    targets = _targets(stats)
+    for column, value in change.items():
+        targets[column] = value
+    with pytest.raises(ValueError, match=match):
+        fit(targets, n_customers=5000, max_evaluations=2)
+
+
+def test_bad_parameters():
+    targets = _targets(simulated_statistics(n_customers=5000, rng=1))
+    with pytest.raises(ValueError, match=r"parameters \['response.churn_effort'\] cannot be set"):
+        fit(targets, free=["response.churn_effort"], n_customers=5000)
+    with pytest.raises(
+        ValueError,
+        match=r"'start\[response.visit_conversion\]' must be a real "
+        r"number in \[0.02, 0.15\]; got 0.9",
+    ):
+        fit(targets, start={"response.visit_conversion": 0.9}, n_customers=5000)
