@@ -574,14 +574,14 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
         has_se = df["se"].iloc[i] != ""
         has_range = [df[c].iloc[i] != "" for c in ("low", "high")]
         if has_se and any(has_range):
-            col = "low" if has_range[0] else "high"
+            given = ", ".join(f"{c} = {df[c].iloc[i]!r}" for c in ("low", "high"))
             raise _parameter_error(
                 path,
                 df,
                 i,
-                col,
-                "must be blank when se is given: give either a standard error (se) or a range "
-                "(low and high), not both.",
+                "se",
+                f"must be blank when a range is given ({given}): give either a standard error "
+                "(se) or a range (low and high), not both.",
             )
         if has_se:
             if not (np.isfinite(se) and se > 0):
