@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mcstudy import config, load_channels, load_claims, load_parameters
+from mcstudy import config, load_channels, load_claims, load_parameters, load_targets
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -14,12 +14,14 @@ def test_shipped_data_is_inside_the_package():
     assert config.CLAIMS_CSV == package / "data" / "claims.csv"
     assert config.CHANNELS_CSV == package / "data" / "channels.csv"
     assert config.PARAMETERS_CSV == package / "data" / "parameters.csv"
+    assert config.TARGETS_CSV == package / "data" / "targets.csv"
     assert len(load_claims()) > 0 and len(load_channels()) > 0 and len(load_parameters()) > 0
+    assert len(load_targets()) > 0
 
 
 def test_checkout_links_to_the_packaged_files():
     # readers, hooks and docs use data/*.csv of the repository
-    for name in ("claims.csv", "channels.csv", "parameters.csv"):
+    for name in ("claims.csv", "channels.csv", "parameters.csv", "targets.csv"):
         link = CHECKOUT / "data" / name
         assert link.is_symlink()
         assert link.resolve() == (CHECKOUT / "src" / "mcstudy" / "data" / name).resolve()

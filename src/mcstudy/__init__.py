@@ -3,7 +3,7 @@
 The package is laid out like its data flow:
 
 - :mod:`mcstudy.io`: validated loaders (claims registry, channel catalogue, parameter table,
-  Hillstrom data);
+  calibration targets, Hillstrom data);
 - :mod:`mcstudy.model`: the customer simulator (population, strategies, kernel, engine);
 - :mod:`mcstudy.runs`: replications and sweeps on serial, process and Dask backends;
 - :mod:`mcstudy.analysis`: randomised, observational and uplift statistics;
@@ -15,7 +15,7 @@ The names below are re-exported for convenience.
 
 __version__ = "0.1.0"
 
-from mcstudy.io import load_channels, load_claims, load_hillstrom, load_parameters
+from mcstudy.io import load_channels, load_claims, load_hillstrom, load_parameters, load_targets
 from mcstudy.model import (
     ChannelSet,
     CrossChannel,
@@ -65,6 +65,7 @@ __all__ = [
     "load_claims",
     "load_hillstrom",
     "load_parameters",
+    "load_targets",
     "make_strategy",
     "record_verdict",
     "replicate",

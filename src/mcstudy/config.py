@@ -2,10 +2,10 @@
 
 Two kinds of paths live here, so notebooks never change directory and never hard-code paths:
 
-- **Data shipped inside the package** (the claims registry, the channel catalogue and the
-  parameter table), found with :mod:`importlib.resources` wherever mcstudy is installed:
-  :data:`CLAIMS_CSV`, :data:`CHANNELS_CSV`, :data:`PARAMETERS_CSV`. A source checkout keeps
-  links to them at ``data/*.csv``.
+- **Data shipped inside the package** (the claims registry, the channel catalogue, the
+  parameter table and the calibration targets), found with :mod:`importlib.resources` wherever
+  mcstudy is installed: :data:`CLAIMS_CSV`, :data:`CHANNELS_CSV`, :data:`PARAMETERS_CSV`,
+  :data:`TARGETS_CSV`. A source checkout keeps links to them at ``data/*.csv``.
 - **Project folders** (``notebooks/``, ``figures/``, ``results/``, ``reports/``,
   ``data/external/``) under the project root :data:`ROOT`, found by
   :func:`find_project_root`: ``$MCSTUDY_ROOT`` when set, else the source checkout mcstudy is
@@ -70,6 +70,7 @@ PACKAGE_DATA_DIR = Path(os.fspath(resources.files("mcstudy") / "data"))
 CLAIMS_CSV = PACKAGE_DATA_DIR / "claims.csv"
 CHANNELS_CSV = PACKAGE_DATA_DIR / "channels.csv"
 PARAMETERS_CSV = PACKAGE_DATA_DIR / "parameters.csv"
+TARGETS_CSV = PACKAGE_DATA_DIR / "targets.csv"
 
 #: Where ``load_hillstrom`` looks when neither a path nor ``MCSTUDY_HILLSTROM`` is given.
 HILLSTROM_DEFAULT = EXTERNAL_DATA_DIR / "hillstrom.csv"

@@ -20,6 +20,7 @@ __all__ = [
     "PARAMETER_STATUSES",
     "PROFILES",
     "SOURCE_DOCUMENTS",
+    "TARGET_STATISTICS",
     "TIERS",
     "VERDICTS",
     "VERDICT_NOT_TESTABLE",
@@ -76,6 +77,27 @@ PARAMETER_STATUSES = ("source", "calibrated", "assumption")
 #: (``absolute``) or factors applied to each channel's value in the channel catalogue
 #: (``relative``).
 PARAMETER_RANGE_KINDS = ("absolute", "relative")
+
+#: Simulator statistics a calibration target in ``data/targets.csv`` corresponds to. Rates and
+#: shares are fractions; ``*_effect`` is the difference of an e-mailed group from the control
+#: group; ``past_year_*`` describe customers' purchases over the year before the campaign.
+TARGET_STATISTICS = (
+    "control_visit_rate",
+    "control_conversion_rate",
+    "control_spend_per_customer",
+    "email_visit_effect",
+    "email_conversion_effect",
+    "email_spend_effect",
+    "email_unsubscribe_per_send",
+    "sms_optout_per_message",
+    "direct_mail_response_rate",
+    "past_year_channel_share_phone",
+    "past_year_channel_share_web",
+    "past_year_channel_share_multichannel",
+    "past_year_spend_ratio_multichannel_single",
+    "past_year_spend_median",
+    "past_year_spend_p90",
+)
 
 #: Allowed range ``(low, high)`` of parameters that more than one place validates: the
 #: simulator's specs, the registered studies and the sweep configurations.

@@ -12,15 +12,17 @@ from mcstudy.io.catalogue import (
     CLAIM_KINDS,
     CLAIM_TOPICS,
     PARAMETER_COLUMNS,
+    TARGET_COLUMNS,
     DataValidationError,
     load_channels,
     load_claims,
     load_parameters,
+    load_targets,
 )
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
-from mcstudy.vocab import PARAMETER_GROUPS, PARAMETER_STATUSES
+from mcstudy.vocab import PARAMETER_GROUPS, PARAMETER_STATUSES, TARGET_STATISTICS
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,11 @@ def channels_text():
 @pytest.fixture(scope="module")
 def parameters_text():
     return pd.read_csv(config.PARAMETERS_CSV, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def targets_text():
+    return pd.read_csv(config.TARGETS_CSV, dtype=str, keep_default_na=False)
 
 
 def _write(df, tmp_path, name):
@@ -520,3 +527,168 @@ def test_parameter_table_is_exported():
     import mcstudy.io
 
     assert mcstudy.load_parameters is load_parameters is mcstudy.io.load_parameters
+
+
+# ---------------------------------------------------------------- calibration targets
+
+
+def test_shipped_targets_are_valid():
+    targets = load_targets()
+    assert list(targets.columns) == list(TARGET_COLUMNS)
+    assert targets.attrs["source"] == str(config.TARGETS_CSV)
+    assert set(targets["statistic"]) <= set(TARGET_STATISTICS)
+    has_se = targets["se"].notna()
+    assert (targets.loc[has_se, ["low", "high"]].isna()).all().all()
+    ranged = targets[~has_se]
+    assert ((ranged["low"] <= ranged["value"]) & (ranged["value"] <= ranged["high"])).all()
+    # external figures: the value is the midpoint of the published range
+    assert ranged["value"].to_numpy() == pytest.approx((ranged["low"] + ranged["high"]) / 2)
+    fitted = set(targets.loc[targets["used_in_fit"], "target_id"])
+    assert fitted == {
+        "hillstrom.control.visit_rate",
+        "hillstrom.control.conversion_rate",
+        "hillstrom.control.spend_per_customer",
+        "hillstrom.mens_email.visit_effect",
+        "hillstrom.mens_email.conversion_effect",
+        "hillstrom.mens_email.spend_effect",
+        "hillstrom.womens_email.visit_effect",
+        "hillstrom.womens_email.conversion_effect",
+        "hillstrom.womens_email.spend_effect",
+        "email.unsubscribe_per_send",
+    }
+    # a target left out of the fit says why
+    assert (targets.loc[~targets["used_in_fit"], "note"].str.len() > 20).all()
+
+
+def test_shipped_external_ranges():
+    # figures as published (practitioner figure; Klaviyo, Burst SMS, Tatango; Epsilon, ANA/DMA)
+    targets = load_targets().set_index("target_id")
+    for target_id, low, high in (
+        ("email.unsubscribe_per_send", 0.001, 0.0015),
+        ("sms.optout_per_message", 0.005, 0.037),
+        ("direct_mail.response_rate_house_list", 0.034, 0.09),
+    ):
+        assert targets.loc[target_id, ["low", "high"]].tolist() == pytest.approx([low, high])
+
+
+def _target_line(targets_text, target_id):
+    return int(np.flatnonzero(targets_text["target_id"] == target_id)[0]) + 2
+
+
+_SE_ROW = "hillstrom.control.visit_rate"
+_RANGE_ROW = "sms.optout_per_message"
+
+
+@pytest.mark.parametrize(
+    "target_id,column,value,message",
+    [
+        (
+            _RANGE_ROW,
+            "se",
+            "0.002",
+            r"must be blank when a range is given \(low = '0\.005', high = '0\.037'\): give "
+            r"either a standard error \(se\) or a range \(low and high\), not both\.",
+        ),
+        (_SE_ROW, "se", "", r"a target needs its uncertainty: give a standard error \(se\) or"),
+        (
+            _RANGE_ROW,
+            "value",
+            "0.05",
+            r"must lie in the row's range \[low, high\] = \[0\.005, 0\.037\]\.$",
+        ),
+        (_RANGE_ROW, "high", "", r"must be a finite number: a range needs both low and high\."),
+        (_RANGE_ROW, "low", "-inf", r"must be a finite number: a range needs both"),
+        (
+            _SE_ROW,
+            "statistic",
+            "visit_rate",
+            r"must be one of \['control_conversion_rate', 'control_spend_per_customer', ",
+        ),
+        (_SE_ROW, "statistic", "control_visit_rate ", r"must not start or end"),
+        (_SE_ROW, "value", "inf", r"must be a finite number\.$"),
+        (_SE_ROW, "value", "nan", r"must be a finite number\.$"),
+        (_SE_ROW, "value", "ten percent", r"must be a finite number\.$"),
+        (_SE_ROW, "se", "nan", r"must be a finite number > 0 \(a standard error\) or blank\."),
+        (_SE_ROW, "se", "0", r"must be a finite number > 0"),
+        (_SE_ROW, "se", "-0.002", r"must be a finite number > 0"),
+        (_SE_ROW, "source", "", r"must not be blank\."),
+        (_SE_ROW, "unit", "", r"must not be blank\."),
+        (_SE_ROW, "used_in_fit", "yes", r"must be one of \['false', 'true'\]\."),
+        (_SE_ROW, "used_in_fit", "True", r"must be one of \['false', 'true'\]\."),
+        (_SE_ROW, "used_in_fit", "", r"must not be blank\."),
+        (
+            _SE_ROW,
+            "target_id",
+            "Hillstrom control visit rate",
+            r"must be lower-case snake_case words separated by dots, e\.g\. "
+            r"'hillstrom\.control\.visit_rate'\.",
+        ),
+    ],
+)
+def test_bad_target_rows_name_file_line_column_value_and_what_is_allowed(
+    targets_text, tmp_path, target_id, column, value, message
+):
+    df = targets_text.copy()
+    line = _target_line(targets_text, target_id)
+    df.loc[line - 2, column] = value
+    with pytest.raises(
+        DataValidationError,
+        match=rf"^t\.csv, line {line}, column '{column}', value {re.escape(repr(value))}: "
+        rf"{message}",
+    ):
+        load_targets(_write(df, tmp_path, "t.csv"))
+
+
+def test_standard_error_and_range_together(targets_text, tmp_path):
+    df = targets_text.copy()
+    line = _target_line(targets_text, _SE_ROW)
+    df.loc[line - 2, "high"] = "0.12"
+    with pytest.raises(
+        DataValidationError,
+        match=rf"^t\.csv, line {line}, column 'se', value '0\.00211049': must be blank when a "
+        r"range is given \(low = '', high = '0\.12'\): give either",
+    ):
+        load_targets(_write(df, tmp_path, "t.csv"))
+
+
+def test_blank_source_of_a_target(targets_text, tmp_path):
+    df = targets_text.copy()
+    df.loc[0, "source"] = "  "
+    with pytest.raises(
+        DataValidationError, match=r"^t\.csv, line 2, column 'source', value '': must not be blank"
+    ):
+        load_targets(_write(df, tmp_path, "t.csv"))
+
+
+def test_duplicate_target_id(targets_text, tmp_path):
+    df = targets_text.copy()
+    df.loc[4, "target_id"] = df.loc[1, "target_id"]
+    with pytest.raises(
+        DataValidationError,
+        match=r"^t\.csv, line 6, column 'target_id', value 'hillstrom\.control\.conversion_rate': "
+        r"duplicate id; first used on line 3",
+    ):
+        load_targets(_write(df, tmp_path, "t.csv"))
+
+
+def test_missing_target_columns(targets_text, tmp_path):
+    path = _write(targets_text.drop(columns=["se", "statistic"]), tmp_path, "t.csv")
+    with pytest.raises(DataValidationError, match=r"t\.csv: missing columns \['se', 'statistic'\]"):
+        load_targets(path)
+
+
+def test_target_types(targets_text, tmp_path):
+    df = targets_text.copy()
+    df.loc[0, "used_in_fit"] = "false"
+    targets = load_targets(_write(df, tmp_path, "t.csv"))
+    assert targets["used_in_fit"].dtype == bool and not targets["used_in_fit"].iloc[0]
+    for col in ("value", "se", "low", "high"):
+        assert targets[col].dtype == float
+    assert list(targets["statistic"].cat.categories) == list(TARGET_STATISTICS)
+
+
+def test_target_table_is_exported():
+    import mcstudy
+    import mcstudy.io
+
+    assert mcstudy.load_targets is load_targets is mcstudy.io.load_targets

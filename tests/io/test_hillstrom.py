@@ -11,12 +11,14 @@ import pandas as pd
 import pytest
 
 from mcstudy import config
-from mcstudy.io import DataValidationError, load_hillstrom
+from mcstudy.io import DataValidationError, load_hillstrom, load_targets
+from mcstudy.io.catalogue import TARGET_COLUMNS
 from mcstudy.io.hillstrom import (
     HILLSTROM_COLUMNS,
     HILLSTROM_N_ROWS,
     HILLSTROM_SHA256,
     hillstrom_customer_table,
+    hillstrom_targets,
     locate_hillstrom,
 )
 from mcstudy.reports import hillstrom_available
@@ -373,6 +375,47 @@ def test_customer_table_checks_input():
         hillstrom_customer_table(make_raw().drop(columns="segment"))
 
 
+def test_targets_follow_their_formulas(raw, write):
+    df = load_hillstrom(write(raw), verify=False)
+    targets = hillstrom_targets(df).set_index("target_id")
+    assert list(targets.reset_index().columns) == list(TARGET_COLUMNS)
+    assert targets[["low", "high"]].isna().all().all() and (targets["se"] > 0).all()
+    control = df[df["segment"] == "No E-Mail"]["visit"].to_numpy(float)
+    mens = df[df["segment"] == "Mens E-Mail"]["visit"].to_numpy(float)
+    row = targets.loc["hillstrom.control.visit_rate"]
+    assert row["value"] == pytest.approx(control.mean())
+    assert row["se"] == pytest.approx(control.std(ddof=1) / np.sqrt(len(control)))
+    row = targets.loc["hillstrom.mens_email.visit_effect"]
+    assert row["value"] == pytest.approx(mens.mean() - control.mean())
+    assert row["se"] == pytest.approx(
+        np.sqrt(mens.var(ddof=1) / len(mens) + control.var(ddof=1) / len(control))
+    )
+    multi = df["channel"] == "Multichannel"
+    m1, m0 = df["history"][multi], df["history"][~multi]
+    ratio = m1.mean() / m0.mean()
+    row = targets.loc["hillstrom.past_year.spend_ratio_multichannel_single"]
+    assert row["value"] == pytest.approx(ratio)
+    assert row["se"] == pytest.approx(
+        ratio * np.hypot(m1.sem() / m1.mean(), m0.sem() / m0.mean())  # delta method
+    )
+    assert targets.loc["hillstrom.past_year.spend_median", "value"] == pytest.approx(
+        df["history"].median()
+    )
+    assert targets.loc["hillstrom.past_year.channel_share_phone", "value"] == pytest.approx(
+        (df["channel"] == "Phone").mean()
+    )
+    shares = targets.loc[targets["statistic"].str.startswith("past_year_channel_share"), "value"]
+    assert shares.sum() == pytest.approx(1.0)
+    pd.testing.assert_frame_equal(hillstrom_targets(df), hillstrom_targets(df))  # deterministic
+
+
+def test_targets_reject_what_is_not_the_hillstrom_table():
+    with pytest.raises(TypeError, match="'df' must be a pandas DataFrame"):
+        hillstrom_targets([1, 2])
+    with pytest.raises(ValueError, match=r"missing columns \['segment'\]"):
+        hillstrom_targets(make_raw().drop(columns="segment"))
+
+
 # ---- the real file ------------------------------------------------------------------------
 
 
@@ -454,3 +497,45 @@ def test_real_customer_table(real):
         "phone": 28021,
         "multichannel": 7762,
     }
+
+
+@pytest.mark.realdata
+def test_real_targets_match_the_published_figures(real):
+    # Hillstrom (2008) file: No E-Mail 10.62 % visits, 0.573 % conversion, $0.653 per customer;
+    # men's e-mail +7.66 pp, +0.68 pp, +$0.77; women's +4.52 pp, +0.31 pp, +$0.42; past-year
+    # channels Phone 43.8 %, Web 44.1 %, Multichannel 12.1 %; mean spend $521 vs $203;
+    # median $158, 90th percentile $561
+    values = hillstrom_targets(real).set_index("target_id")["value"]
+    expected = {
+        "hillstrom.control.visit_rate": 0.1062,
+        "hillstrom.control.conversion_rate": 0.00573,
+        "hillstrom.control.spend_per_customer": 0.653,
+        "hillstrom.mens_email.visit_effect": 0.0766,
+        "hillstrom.mens_email.conversion_effect": 0.0068,
+        "hillstrom.mens_email.spend_effect": 0.77,
+        "hillstrom.womens_email.visit_effect": 0.0452,
+        "hillstrom.womens_email.conversion_effect": 0.0031,
+        "hillstrom.womens_email.spend_effect": 0.42,
+        "hillstrom.past_year.channel_share_phone": 0.438,
+        "hillstrom.past_year.channel_share_web": 0.441,
+        "hillstrom.past_year.channel_share_multichannel": 0.121,
+        "hillstrom.past_year.spend_ratio_multichannel_single": 521 / 203.6,
+        "hillstrom.past_year.spend_median": 158,
+        "hillstrom.past_year.spend_p90": 561,
+    }
+    assert set(values.index) == set(expected)
+    for target_id, value in expected.items():
+        assert values[target_id] == pytest.approx(value, rel=0.02), target_id
+
+
+@pytest.mark.realdata
+def test_shipped_hillstrom_targets_are_recomputed_from_the_file(real):
+    computed = hillstrom_targets(real).reset_index(drop=True)
+    shipped = load_targets()
+    shipped = shipped[shipped["target_id"].str.startswith("hillstrom.")].reset_index(drop=True)
+    assert shipped["target_id"].tolist() == computed["target_id"].tolist()
+    numbers = ["value", "se", "low", "high"]
+    np.testing.assert_allclose(shipped[numbers], computed[numbers], rtol=1e-4)  # 4 digits
+    text = [c for c in TARGET_COLUMNS if c not in numbers]
+    shipped["statistic"] = shipped["statistic"].astype(str)
+    pd.testing.assert_frame_equal(shipped[text], computed[text])

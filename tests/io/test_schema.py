@@ -15,8 +15,14 @@ from mcstudy.io import (
     load_claims,
     load_hillstrom,
     load_parameters,
+    load_targets,
 )
-from mcstudy.io.catalogue import CHANNEL_COLUMNS, CLAIM_COLUMNS, PARAMETER_COLUMNS
+from mcstudy.io.catalogue import (
+    CHANNEL_COLUMNS,
+    CLAIM_COLUMNS,
+    PARAMETER_COLUMNS,
+    TARGET_COLUMNS,
+)
 from mcstudy.io.hillstrom import HILLSTROM_COLUMNS
 from mcstudy.io.schema import read_csv
 
@@ -25,6 +31,7 @@ LOADERS = {
     "channels": (load_channels, CHANNEL_COLUMNS),
     "hillstrom": (load_hillstrom, HILLSTROM_COLUMNS),
     "parameters": (load_parameters, PARAMETER_COLUMNS),
+    "targets": (load_targets, TARGET_COLUMNS),
 }
 
 

@@ -1,9 +1,10 @@
 """Validated loaders for the data files shipped inside the package.
 
-``load_claims`` reads the claims registry, ``load_channels`` the channel catalogue and
-``load_parameters`` the parameter table; by default the copies in ``mcstudy/data/``
-(:data:`mcstudy.config.CLAIMS_CSV`, :data:`mcstudy.config.CHANNELS_CSV`,
-:data:`mcstudy.config.PARAMETERS_CSV`; ``data/*.csv`` of a source checkout link to them).
+``load_claims`` reads the claims registry, ``load_channels`` the channel catalogue,
+``load_parameters`` the parameter table and ``load_targets`` the calibration targets; by default
+the copies in ``mcstudy/data/`` (:data:`mcstudy.config.CLAIMS_CSV`,
+:data:`mcstudy.config.CHANNELS_CSV`, :data:`mcstudy.config.PARAMETERS_CSV`,
+:data:`mcstudy.config.TARGETS_CSV`; ``data/*.csv`` of a source checkout link to them).
 Every problem is reported as a :class:`DataValidationError` that names the file, the row (as the
 line number in the file, header = line 1), the column, the value and what is allowed.
 """
@@ -34,6 +35,7 @@ from mcstudy.vocab import (
     PARAMETER_RANGE_KINDS,
     PARAMETER_STATUSES,
     SOURCE_DOCUMENTS,
+    TARGET_STATISTICS,
 )
 
 __all__ = [
@@ -42,9 +44,11 @@ __all__ = [
     "CLAIM_KINDS",
     "CLAIM_TOPICS",
     "PARAMETER_COLUMNS",
+    "TARGET_COLUMNS",
     "load_channels",
     "load_claims",
     "load_parameters",
+    "load_targets",
 ]
 
 CLAIM_COLUMNS = (
@@ -477,5 +481,144 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
         ("range_kind", PARAMETER_RANGE_KINDS),
     ):
         df[col] = pd.Categorical(df[col], categories=list(cats))
+    df.attrs["source"] = str(path)
+    return df
+
+
+TARGET_COLUMNS = (
+    "target_id",
+    "value",
+    "se",
+    "low",
+    "high",
+    "unit",
+    "window",
+    "population",
+    "source",
+    "measures",
+    "statistic",
+    "used_in_fit",
+    "note",
+)
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """Load and validate the calibration targets: measured figures the simulator should match.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        CSV file; the table shipped inside the package (:data:`mcstudy.config.TARGETS_CSV`,
+        also at ``data/targets.csv`` of a source checkout) when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target, columns :data:`TARGET_COLUMNS` in that order: ``value``, ``se``,
+        ``low`` and ``high`` as floats (NaN where blank); ``statistic`` as a categorical;
+        ``used_in_fit`` as bool. ``attrs["source"]`` holds the path the table was read from.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    DataValidationError
+        If the file cannot be read as a comma-separated UTF-8 table (see
+        :func:`~mcstudy.io.schema.read_csv`); on missing columns, blank required cells (every
+        column but ``se``, ``low``, ``high`` and ``note``), an id, number, statistic or flag
+        with leading or trailing whitespace, duplicate ids, a statistic outside
+        :data:`mcstudy.vocab.TARGET_STATISTICS`, a ``used_in_fit`` other than
+        ``true``/``false``, or a row breaking the rules below. The message names the file,
+        line, column, value and what is allowed.
+
+    Notes
+    -----
+    Each row must satisfy:
+
+    - ``target_id`` is lower-case snake_case words separated by dots
+      (``hillstrom.control.visit_rate``);
+    - ``value`` is a finite number;
+    - exactly one of two uncertainties is given: a standard error ``se`` (a finite number
+      > 0) with ``low`` and ``high`` blank, or a range ``low``, ``high`` (finite numbers with
+      ``low <= value <= high``; for published figures without a standard error) with ``se``
+      blank.
+
+    Rates and shares are fractions (``unit`` ``share``); money stays in the currency it was
+    measured in (``USD`` for the Hillstrom data).
+    """
+    path = Path(path) if path is not None else config.TARGETS_CSV
+    df = read_csv(path, TARGET_COLUMNS)[list(TARGET_COLUMNS)]
+    check_required(df, path, [c for c in TARGET_COLUMNS if c not in ("se", "low", "high", "note")])
+    check_trimmed(df, path, ("target_id", "value", "se", "low", "high", "statistic", "used_in_fit"))
+    check_unique(df, path, "target_id")
+    check_vocabulary(df, path, "statistic", TARGET_STATISTICS)
+    check_vocabulary(df, path, "used_in_fit", ("true", "false"))
+    numbers = {
+        col: pd.to_numeric(df[col].where(df[col] != ""), errors="coerce").astype(float)
+        for col in ("value", "se", "low", "high")
+    }
+    for i in range(len(df)):
+        if not _PARAMETER_NAME.fullmatch(df["target_id"].iloc[i]):
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "target_id",
+                "must be lower-case snake_case words separated by dots, e.g. "
+                "'hillstrom.control.visit_rate'.",
+            )
+        value, se = numbers["value"].iloc[i], numbers["se"].iloc[i]
+        low, high = numbers["low"].iloc[i], numbers["high"].iloc[i]
+        if not np.isfinite(value):
+            raise _parameter_error(path, df, i, "value", "must be a finite number.")
+        has_se = df["se"].iloc[i] != ""
+        has_range = [df[c].iloc[i] != "" for c in ("low", "high")]
+        if has_se and any(has_range):
+            given = ", ".join(f"{c} = {df[c].iloc[i]!r}" for c in ("low", "high"))
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "se",
+                f"must be blank when a range is given ({given}): give either a standard error "
+                "(se) or a range (low and high), not both.",
+            )
+        if has_se:
+            if not (np.isfinite(se) and se > 0):
+                raise _parameter_error(
+                    path, df, i, "se", "must be a finite number > 0 (a standard error) or blank."
+                )
+            continue
+        if not any(has_range):
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "se",
+                "a target needs its uncertainty: give a standard error (se) or a range (low and "
+                "high).",
+            )
+        for col, bound in (("low", low), ("high", high)):
+            if not np.isfinite(bound):
+                raise _parameter_error(
+                    path,
+                    df,
+                    i,
+                    col,
+                    "must be a finite number: a range needs both low and high.",
+                )
+        if not low <= value <= high:
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "value",
+                f"must lie in the row's range [low, high] = [{low:g}, {high:g}].",
+            )
+    for col, values in numbers.items():
+        df[col] = values
+    df["used_in_fit"] = df["used_in_fit"] == "true"
+    df = df.reset_index(drop=True)
+    df["statistic"] = pd.Categorical(df["statistic"], categories=list(TARGET_STATISTICS))
     df.attrs["source"] = str(path)
     return df
