@@ -20,7 +20,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 .PHONY: help env reproduce test test-slow bench lock wheel clean
 
 help:
-	@echo "make reproduce  create .venv if missing, execute every notebook, write figures/, results/, reports/"
+	@echo "make reproduce  create .venv if missing, re-fit data/calibration.toml, execute every notebook, write figures/, results/, reports/"
 	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"
@@ -37,6 +37,7 @@ $(STAMP): pyproject.toml constraints.txt
 env: $(STAMP)
 
 reproduce: $(STAMP)
+	$(BIN)/mcstudy calibrate --out data/calibration.toml
 	$(BIN)/mcstudy reproduce --project $(CURDIR)
 
 test: $(STAMP)

@@ -165,6 +165,13 @@ CASES = [
         r"binary\.csv: is a binary file, not CSV text \(NUL byte at offset 2\)",
     ),
     (["claims", "--path", "{tmp}"], r"is a directory, expected a CSV file"),
+    # calibrate
+    (
+        ["calibrate", "--customers", "10"],
+        r"'--customers' must be an int in \[1000, 1e\+07\]; got 10",
+    ),
+    (["calibrate", "--out", "{tmp}"], r"'--out' must be a file path; '.*' is a directory"),
+    (["calibrate", "--targets", "{tmp}/empty.csv"], r"empty\.csv: the file is empty"),
     # reproduce
     (
         ["reproduce", "--project", "{tmp}/missing"],
@@ -224,5 +231,5 @@ def test_bad_input_exits_2_with_one_line(argv, pattern, tmp_path, capsys):
 
 def test_the_bad_input_table_covers_every_command():
     commands = {argv[0] for argv, _ in CASES}
-    assert {"simulate", "sweep", "bench", "claims", "reproduce"} <= commands
+    assert {"simulate", "sweep", "bench", "claims", "reproduce", "calibrate"} <= commands
     assert len(CASES) >= 45

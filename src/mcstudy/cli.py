@@ -66,6 +66,38 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from mcstudy import config
+    from mcstudy._validation import check_int
+    from mcstudy.analysis.calibration import calibration_record, fit
+    from mcstudy.io.catalogue import load_targets
+
+    check_int(args.customers, "--customers", 1000, 10_000_000)
+    targets_path = args.targets if args.targets is not None else config.TARGETS_CSV
+    targets = load_targets(targets_path)
+    out = None
+    if args.out is not None:
+        from pathlib import Path
+
+        out = Path(args.out)
+        if out.is_dir():
+            raise ValueError(f"'--out' must be a file path; {str(out)!r} is a directory.")
+    result = fit(targets, n_customers=args.customers, rng=args.seed)
+    with pd.option_context("display.width", 140, "display.max_columns", 20):
+        print(result.parameters.round(6).to_string())
+        print(result.fit_table.round(6).to_string(index=False))
+    print(
+        f"rank {result.rank} of {len(result.parameters)}; {result.n_evaluations} simulations of "
+        f"{result.n_customers:,} customers in {result.seconds:.1f} s"
+    )
+    if out is not None:
+        out.write_text(calibration_record(result, targets_path), encoding="utf-8")
+        print(f"fit written to {out}")
+    return 0
+
+
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -244,6 +276,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-html", action="store_true", help="do not render reports/")
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser(
+        "calibrate",
+        help="fit the model to the calibration targets (simulated method of moments)",
+        description="Fit the free parameters of mcstudy.analysis.calibration to the targets "
+        "used in the fit (data/targets.csv), print the fit table and, with --out, write the "
+        "record (data/calibration.toml). The same seed and size give the same record.",
+    )
+    p.add_argument("--customers", type=int, default=200_000, help="customers per simulation")
+    p.add_argument("--seed", type=int, default=0, help="root seed of every simulation")
+    p.add_argument("--targets", default=None, help="targets CSV (default: data/targets.csv)")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the fit record here")
+    p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser("bench", help="measure simulator throughput on the default population")
     p.add_argument("--customers", type=int, default=1_000_000, help="number of customers")

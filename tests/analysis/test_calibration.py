@@ -102,3 +102,41 @@ def test_bad_parameters():
         r"number in \[0.02, 0.15\]; got 0.9",
     ):
         fit(targets, start={"response.visit_conversion": 0.9}, n_customers=5000)
+
+
+# --- the committed fit ---------------------------------------------------------------------
+
+
+def test_committed_fit_matches_the_targets_and_the_code():
+    from mcstudy import config
+    from mcstudy.analysis.calibration import _code_sha256, load_calibration
+
+    record = load_calibration(config.ROOT / "data" / "calibration.toml")
+    assert record["meta"]["calibration_code_sha256"] == _code_sha256(), (
+        "analysis/calibration.py changed since the fit: run "
+        "'mcstudy calibrate --out data/calibration.toml'"
+    )
+    assert set(record["parameters"]) == set(FREE_PARAMETERS)
+    for name, value in record["parameters"].items():
+        low, high = record["intervals"][name]
+        assert low <= value <= high
+
+
+def test_a_changed_targets_file_is_detected(tmp_path):
+    from mcstudy import config
+    from mcstudy.analysis.calibration import load_calibration
+
+    changed = tmp_path / "targets.csv"
+    changed.write_text(config.TARGETS_CSV.read_text() + "\n")
+    with pytest.raises(ValueError, match=r"was fitted to another version of .*targets\.csv"):
+        load_calibration(config.ROOT / "data" / "calibration.toml", targets_path=changed)
+
+
+@pytest.mark.slow
+def test_rerunning_the_calibration_reproduces_the_committed_record(tmp_path):
+    from mcstudy import config
+    from mcstudy.cli import main
+
+    out = tmp_path / "calibration.toml"
+    assert main(["calibrate", "--out", str(out)]) == 0
+    assert out.read_bytes() == (config.ROOT / "data" / "calibration.toml").read_bytes()
