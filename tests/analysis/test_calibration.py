@@ -140,3 +140,20 @@ def test_rerunning_the_calibration_reproduces_the_committed_record(tmp_path):
     out = tmp_path / "calibration.toml"
     assert main(["calibrate", "--out", str(out)]) == 0
     assert out.read_bytes() == (config.ROOT / "data" / "calibration.toml").read_bytes()
+
+
+def test_leave_one_target_out_predicts_targets_the_others_pin(observed):
+    from mcstudy.analysis.calibration import leave_one_target_out
+
+    # duplicate the visit-effect target (as Hillstrom's two e-mails share a statistic): left
+    # out, its twin still pins it and the refit predicts it well
+    targets = _targets(observed)
+    twin = targets[targets["statistic"] == "email_visit_effect"].assign(target_id="t.twin")
+    targets = pd.concat([targets, twin], ignore_index=True)
+    free = ["response.organic_visits_per_week", "response.visits_per_attended_contact"]
+    start = {n: TRUTH[n] for n in free}
+    full = fit(targets, free=free, start=start, n_customers=50_000, rng=0, max_evaluations=40)
+    loo = leave_one_target_out(targets, full, max_evaluations=40)
+    assert list(loo["target_id"]) == list(targets["target_id"])
+    row = loo.set_index("target_id").loc["t.twin"]
+    assert abs(row["z"]) < 3

@@ -52,6 +52,7 @@ __all__ = [
     "SIMULATED_STATISTICS",
     "CalibrationResult",
     "fit",
+    "leave_one_target_out",
     "simulated_statistics",
     "target_uncertainty",
 ]
@@ -420,6 +421,74 @@ def fit(
         seed=int(seed),
         n_customers=n_customers,
     )
+
+
+def leave_one_target_out(
+    targets: pd.DataFrame,
+    full: CalibrationResult,
+    *,
+    free: Sequence[str] | None = None,
+    max_evaluations: int = 100,
+) -> pd.DataFrame:
+    """Fit without each target in turn and predict it: how well the model forecasts a target.
+
+    Each refit starts from the full fit's estimates, with its seed and size (common random
+    numbers), and frees the same parameters; a target whose statistic no other target shares
+    leaves some parameter pinned only by the prior start and range, which the prediction
+    then shows.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        The target table given to :func:`fit`.
+    full : CalibrationResult
+        The fit with every target.
+    free : sequence of str, default=None
+        Parameters to refit; those of ``full`` when None.
+    max_evaluations : int, default=100
+        Most simulations per refit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target used: ``target_id``, ``statistic``, ``observed``,
+        ``observed_se``, ``predicted`` (simulated at the refit without it),
+        ``predicted_se`` and ``z``.
+    """
+    free = list(full.parameters.index) if free is None else list(free)
+    used = targets[targets["used_in_fit"].astype(bool)]
+    start = full.estimates
+    rows = []
+    for k in range(len(used)):
+        target_id = used["target_id"].iloc[k]
+        rest = targets.assign(
+            used_in_fit=targets["used_in_fit"].astype(bool) & (targets["target_id"] != target_id)
+        )
+        refit = fit(
+            rest,
+            free=free,
+            start={n: start[n] for n in free},
+            n_customers=full.n_customers,
+            rng=full.seed,
+            max_evaluations=max_evaluations,
+        )
+        stats = simulated_statistics(refit.estimates, n_customers=full.n_customers, rng=full.seed)
+        statistic = used["statistic"].iloc[k]
+        observed = float(used["value"].iloc[k])
+        observed_se = float(target_uncertainty(used.iloc[[k]]).iloc[0])
+        predicted, predicted_se = stats.loc[statistic, ["value", "se"]]
+        rows.append(
+            {
+                "target_id": target_id,
+                "statistic": statistic,
+                "observed": observed,
+                "observed_se": observed_se,
+                "predicted": float(predicted),
+                "predicted_se": float(predicted_se),
+                "z": (predicted - observed) / math.hypot(observed_se, predicted_se),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def _sha256(path) -> str:
