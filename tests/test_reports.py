@@ -30,7 +30,7 @@ def write_notebook(path, *sources):
 @pytest.fixture
 def project(tmp_path):
     write_notebook(tmp_path / "notebooks" / "00_claims_registry.ipynb", "x = 6 * 7\nx")
-    write_notebook(tmp_path / "notebooks" / "07_real_data_hillstrom.ipynb", "1 + 1")
+    write_notebook(tmp_path / "notebooks" / "08_real_data_hillstrom.ipynb", "1 + 1")
     return tmp_path
 
 
@@ -51,15 +51,15 @@ def test_reproduce_executes_renders_and_skips_without_data(project, monkeypatch,
     assert "without encryption" not in capfd.readouterr().err
     assert sorted(p.name for p in (project / "notebooks").iterdir()) == [
         "00_claims_registry.ipynb",
-        "07_real_data_hillstrom.ipynb",
+        "08_real_data_hillstrom.ipynb",
     ]
 
 
 def test_unknown_notebook_is_a_clear_error(project):
     with pytest.raises(ValueError, match=r"'notebooks' must be among .*unknown \['42_x'\]"):
         reports.reproduce(["42_x"], project=project)
-    assert reports.notebooks_to_run(["07"], project=project) == reports.notebooks_to_run(
-        ["07_real_data_hillstrom.ipynb"], project=project
+    assert reports.notebooks_to_run(["08"], project=project) == reports.notebooks_to_run(
+        ["08_real_data_hillstrom.ipynb"], project=project
     )
 
 
@@ -98,28 +98,28 @@ def failing_project(tmp_path):
     nb = tmp_path / "notebooks"
     write_notebook(nb / "00_claims_registry.ipynb", "1")
     write_notebook(
-        nb / "01_profiles_and_channel_choice.ipynb",
+        nb / "02_profiles_and_channel_choice.ipynb",
         "x = 1",
         "# the second cell\nraise ValueError('boom:\\n  second line')",
         "x",
     )
-    write_notebook(nb / "02_multichannel_purchase_uplift.ipynb", "2")
+    write_notebook(nb / "03_multichannel_purchase_uplift.ipynb", "2")
     return tmp_path
 
 
 def test_cli_failing_notebook_is_named_and_stops_the_run(failing_project, capsys):
-    failing = failing_project / "notebooks" / "01_profiles_and_channel_choice.ipynb"
+    failing = failing_project / "notebooks" / "02_profiles_and_channel_choice.ipynb"
     before = failing.read_bytes()
     assert main(["reproduce", "--project", str(failing_project), "--no-html"]) == 1
     out, err = capsys.readouterr()
     assert (
-        "[2/3] 01_profiles_and_channel_choice.ipynb FAILED: cell 2 ('# the second cell'): "
+        "[2/3] 02_profiles_and_channel_choice.ipynb FAILED: cell 2 ('# the second cell'): "
         "ValueError: boom: second line" in out
     )
-    assert "[3/3] 02_multichannel_purchase_uplift.ipynb NOT RUN: an earlier notebook failed" in out
+    assert "[3/3] 03_multichannel_purchase_uplift.ipynb NOT RUN: an earlier notebook failed" in out
     assert "1 of 3 notebooks executed (1 failed, 1 not run)" in out
     assert (
-        "mcstudy reproduce: error: 01_profiles_and_channel_choice.ipynb failed in cell 2 "
+        "mcstudy reproduce: error: 02_profiles_and_channel_choice.ipynb failed in cell 2 "
         "('# the second cell'): ValueError: boom: second line"
     ) in err
     assert "--keep-going" in err
@@ -128,7 +128,7 @@ def test_cli_failing_notebook_is_named_and_stops_the_run(failing_project, capsys
 
 def test_keep_going_runs_the_rest(failing_project):
     runs = reports.reproduce(
-        ["01", "02"], project=failing_project, html_reports=False, keep_going=True
+        ["02", "03"], project=failing_project, html_reports=False, keep_going=True
     )
     assert [r.status for r in runs] == ["failed", "executed"]
 
@@ -140,12 +140,12 @@ def test_notebooks_get_the_project_and_an_absolute_hillstrom_path(project, monke
     monkeypatch.setenv(config.HILLSTROM_ENV, "h.csv")
     monkeypatch.delenv(config.ROOT_ENV, raising=False)
     write_notebook(
-        project / "notebooks" / "07_real_data_hillstrom.ipynb",
+        project / "notebooks" / "08_real_data_hillstrom.ipynb",
         "from mcstudy import config, load_hillstrom\n"
         "n = len(load_hillstrom(verify=False))\n"
         "(config.FIGURES_DIR / 'probe.txt').write_text(f'{n} {config.ROOT_ORIGIN}')",
     )
-    runs = reports.reproduce(["07"], project=project, html_reports=False)
+    runs = reports.reproduce(["08"], project=project, html_reports=False)
     assert [r.status for r in runs] == ["executed"], runs
     assert (project / "figures" / "probe.txt").read_text() == "2 MCSTUDY_ROOT"
 

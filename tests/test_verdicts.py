@@ -59,7 +59,7 @@ def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3,
         n,
         "causal",
         "",
-        "02_multichannel_purchase_uplift.ipynb",
+        "03_multichannel_purchase_uplift.ipynb",
     )
 
 

@@ -78,12 +78,13 @@ HILLSTROM_DEFAULT = EXTERNAL_DATA_DIR / "hillstrom.csv"
 #: The study notebooks, in the order ``make reproduce`` executes them.
 STUDY_NOTEBOOKS = (
     "00_claims_registry.ipynb",
-    "01_profiles_and_channel_choice.ipynb",
-    "02_multichannel_purchase_uplift.ipynb",
-    "03_intrusiveness_and_attention.ipynb",
-    "04_integration_costs.ipynb",
-    "05_cost_to_serve.ipynb",
-    "06_cross_channel_and_attribution.ipynb",
-    "07_real_data_hillstrom.ipynb",
+    "01_calibration.ipynb",
+    "02_profiles_and_channel_choice.ipynb",
+    "03_multichannel_purchase_uplift.ipynb",
+    "04_intrusiveness_and_attention.ipynb",
+    "05_integration_costs.ipynb",
+    "06_cost_to_serve.ipynb",
+    "07_cross_channel_and_attribution.ipynb",
+    "08_real_data_hillstrom.ipynb",
     "99_scorecard.ipynb",
 )

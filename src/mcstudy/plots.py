@@ -192,7 +192,7 @@ def save_figure(fig, name: str, *, directory=None, dpi: int = 110):
     fig : matplotlib.figure.Figure
         The figure.
     name : str
-        File name, e.g. ``"07_qini.png"``; a bare file name, no directories.
+        File name, e.g. ``"08_qini.png"``; a bare file name, no directories.
     directory : path, default=None
         Where to write; :data:`mcstudy.config.FIGURES_DIR` when None (created if missing).
     dpi : int, default=110
@@ -203,7 +203,7 @@ def save_figure(fig, name: str, *, directory=None, dpi: int = 110):
     from mcstudy import config
 
     if not isinstance(name, str) or not name or Path(name).name != name:
-        raise ValueError(f"'name' must be a bare file name such as '07_qini.png'; got {name!r}.")
+        raise ValueError(f"'name' must be a bare file name such as '08_qini.png'; got {name!r}.")
     out_dir = Path(directory) if directory is not None else config.FIGURES_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / name

@@ -30,7 +30,7 @@ from mcstudy.io.hillstrom import HillstromLocation, locate_hillstrom
 __all__ = ["NotebookRun", "hillstrom_available", "notebooks_to_run", "reproduce"]
 
 #: Notebooks that need a data file the user downloads, and how to tell whether it is there.
-_NEEDS_HILLSTROM = {"07_real_data_hillstrom.ipynb"}
+_NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb"}
 
 
 @dataclass(frozen=True)
@@ -118,8 +118,8 @@ def notebooks_to_run(
     Parameters
     ----------
     names : iterable of str, default=None
-        Study notebooks by file name, stem or number (``"07_real_data_hillstrom.ipynb"``,
-        ``"07_real_data_hillstrom"`` or ``"07"``); all that exist when None.
+        Study notebooks by file name, stem or number (``"08_real_data_hillstrom.ipynb"``,
+        ``"08_real_data_hillstrom"`` or ``"08"``); all that exist when None.
     project : str or Path, default=None
         Project folder holding ``notebooks/``; :data:`mcstudy.config.ROOT` when None.
 
@@ -155,7 +155,7 @@ def notebooks_to_run(
         if unknown:
             raise ValueError(
                 f"'notebooks' must be among {[p.name for p in paths]}; got unknown {unknown} "
-                "(a name, its stem or its number, such as '07', is accepted)."
+                "(a name, its stem or its number, such as '08', is accepted)."
             )
         paths = [p for p in paths if keys(p) & set(names)]
     return paths
