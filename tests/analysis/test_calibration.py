@@ -157,3 +157,9 @@ def test_leave_one_target_out_predicts_targets_the_others_pin(observed):
     assert list(loo["target_id"]) == list(targets["target_id"])
     row = loo.set_index("target_id").loc["t.twin"]
     assert abs(row["z"]) < 3
+
+
+def test_simulated_statistics_are_target_statistics():
+    from mcstudy.vocab import TARGET_STATISTICS
+
+    assert set(SIMULATED_STATISTICS) <= set(TARGET_STATISTICS)
