@@ -29,6 +29,7 @@ simulator's currency unit.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -108,8 +109,14 @@ def _split(params: Mapping[str, float]):
     return pop, resp, chan
 
 
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> pd.DataFrame:
+    """The shipped channel catalogue, read once per process (copied before any change)."""
+    return load_channels()
+
+
 def _channels(changes: Mapping[str, float]) -> ChannelSet:
-    catalogue = load_channels()
+    catalogue = _catalogue().copy()
     for key, value in changes.items():
         column, channel = key.rsplit(".", 1)
         catalogue.loc[catalogue["channel"] == channel, column] = value
@@ -245,7 +252,7 @@ class CalibrationResult:
 
 def _bounds(names: Sequence[str], parameters: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     table = parameters.set_index("name")
-    channels = load_channels().set_index("channel")
+    channels = _catalogue().set_index("channel")
     low, high = [], []
     for name in names:
         if name.startswith("channel."):
@@ -275,7 +282,7 @@ def _default(name: str) -> float:
     if group == "response":
         return float(getattr(ResponseSpec(), rest))
     column, channel = rest.rsplit(".", 1)
-    return float(load_channels().set_index("channel").loc[channel, column])
+    return float(_catalogue().set_index("channel").loc[channel, column])
 
 
 def fit(

@@ -205,11 +205,12 @@ def channel_contributions(
         none = _per_arm(none_run.customers)
     frames, totals = [], []
     c = result.customers
+    base_per_arm = _per_arm(c)
     for channel in tested:
         if mode == "leave_one_out":
             other = run([channel])
             delta = base - _values(other.customers)
-            contrast = _per_arm(c) - _per_arm(other.customers)
+            contrast = base_per_arm - _per_arm(other.customers)
         else:
             only = run([x for x in candidates if x != channel])
             delta = _values(only.customers) - none_values

@@ -649,16 +649,14 @@ def equalise(
     first simulation in which every arm is within ``tol``; that simulation is the one
     :attr:`Equalised.achieved` describes.
 
-    The contacts drawn in the kernel still vary with the pressures (a change of pressure shifts
-    the random draws of the following customers), so each simulation carries Monte Carlo noise
-    of a relative size of about :math:`\mathrm{cv}/\sqrt{n}` per arm, for :math:`n`
-    customers in the arm and a coefficient of variation cv of the contacts (or cost) per
-    customer. A ``tol`` below that noise is met only by chance, and ``equalise`` then stops
-    after ``max_iter`` simulations with an error that reports the noise. With the model of
-    version 0.1, at 20,000 customers in three arms over 26 weeks, the noise is about 0.4 % for
-    contacts and 1 % for the budget (expensive contacts are rare): ``tol=0.005`` is met there
-    in a few iterations for contacts, by chance for the budget. Simulate more customers to
-    meet a smaller ``tol``.
+    The kernel's random draws are keyed by customer, event stream and counter, so a change of
+    pressure moves only the contact draws it causes: the achievement is a nearly monotone
+    function of the pressure on fixed customers, not a fresh Monte Carlo sample at each
+    iteration. Its granularity is whole contacts, of relative size about :math:`1/N` for
+    :math:`N` contacts in an arm; a ``tol`` below that is met only by chance, and
+    ``equalise`` then stops after ``max_iter`` simulations with an error that reports the
+    spread seen. Measured (``benchmarks/decompose_integration.py``): 64 arms of 10,000
+    customers over 52 weeks reach equal contacts within 0.27 % in 4 iterations.
 
     References
     ----------
