@@ -97,6 +97,8 @@ TARGET_STATISTICS = (
     "past_year_spend_ratio_multichannel_single",
     "past_year_spend_median",
     "past_year_spend_p90",
+    "past_year_recency_mean_months",
+    "past_year_recency_share_3_months",
 )
 
 #: Allowed range ``(low, high)`` of parameters that more than one place validates: the

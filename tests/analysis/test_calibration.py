@@ -163,3 +163,67 @@ def test_simulated_statistics_are_target_statistics():
     from mcstudy.vocab import TARGET_STATISTICS
 
     assert set(SIMULATED_STATISTICS) <= set(TARGET_STATISTICS)
+
+
+def test_check_statistics_are_target_statistics_and_in_their_ranges():
+    from mcstudy.analysis.calibration import CHECK_STATISTICS, check_statistics
+    from mcstudy.vocab import TARGET_STATISTICS
+
+    assert set(CHECK_STATISTICS) <= set(TARGET_STATISTICS)
+    assert set(CHECK_STATISTICS) | set(SIMULATED_STATISTICS) == set(TARGET_STATISTICS)
+    stats = check_statistics(n_customers=20_000, rng=4)
+    assert tuple(stats.index) == CHECK_STATISTICS
+    pd.testing.assert_frame_equal(stats, check_statistics(n_customers=20_000, rng=4))
+    value = stats["value"]
+    shares = [f"past_year_channel_share_{c}" for c in ("phone", "web", "multichannel")]
+    assert (value[shares] > 0).all() and value[shares].sum() < 1  # shop / mail-only buyers
+    assert 1 <= value["past_year_recency_mean_months"] <= 12
+    assert 0 < value["past_year_spend_median"] < value["past_year_spend_p90"]
+    assert 0 < value["sms_optout_per_message"] < 1
+    assert 0 < value["direct_mail_response_rate"] < 1
+    assert (stats["se"] > 0).all()
+
+
+def test_compare_targets_covers_every_target_and_rejects_unknown_statistics():
+    from mcstudy.analysis.calibration import compare_targets
+    from mcstudy.io import load_targets
+
+    targets = load_targets()
+    table = compare_targets(targets, n_customers=20_000, rng=2)
+    assert list(table["target_id"]) == list(targets["target_id"])
+    ranged = table["low"].notna()
+    inside = (table["simulated"] >= table["low"]) & (table["simulated"] <= table["high"])
+    assert (table.loc[ranged, "matched"] == inside[ranged]).all()
+    assert (table.loc[~ranged, "matched"] == (table["z"].abs() < 2)[~ranged]).all()
+    bad = targets.assign(statistic=targets["statistic"].astype(str))
+    bad.loc[0, "statistic"] = "lifetime_value"
+    with pytest.raises(ValueError, match=r"targets name statistics \['lifetime_value'\]"):
+        compare_targets(bad, n_customers=5000)
+
+
+def test_the_defaults_are_the_committed_fit():
+    # PopulationSpec(), ResponseSpec(), the channel catalogue and data/parameters.csv give the
+    # calibrated reference context, and parameters.csv marks exactly the fitted ones
+    from mcstudy import config
+    from mcstudy.analysis.calibration import load_calibration
+    from mcstudy.io import load_channels, load_parameters
+    from mcstudy.model.population import PopulationSpec
+    from mcstudy.model.response import ResponseSpec
+
+    record = load_calibration(config.ROOT / "data" / "calibration.toml")
+    catalogue = load_channels().set_index("channel")
+    parameters = load_parameters().set_index("name")
+    for name, value in record["parameters"].items():
+        group, rest = name.split(".", 1)
+        if group == "population":
+            default = getattr(PopulationSpec(), rest)
+        elif group == "response":
+            default = getattr(ResponseSpec(), rest)
+        else:
+            column, channel = rest.split(".")
+            default = catalogue.loc[channel, column]
+        assert default == value, name
+        assert parameters.loc[name, "default"] == value, name
+        assert parameters.loc[name, "status"] == "calibrated", name
+    calibrated = set(parameters.index[parameters["status"] == "calibrated"])
+    assert calibrated == set(record["parameters"])

@@ -282,15 +282,22 @@ def test_channel_number_needs_provenance(channels_text, tmp_path, column, proven
 
 
 def test_consent_withdrawal_is_the_former_rate_scaled_by_intrusiveness():
+    # every channel but e-mail, whose value is calibrated (data/calibration.toml)
     channels = load_channels()
     expected = (0.05 * channels["intrusiveness"]).round(4)
-    np.testing.assert_allclose(channels["consent_withdrawal"], expected)
+    other = channels["channel"] != "email"
+    np.testing.assert_allclose(channels["consent_withdrawal"][other], expected[other])
+    email = channels.set_index("channel").loc["email"]
+    assert email["consent_withdrawal"] < expected[~other].item()
+    assert email["consent_withdrawal_provenance"].startswith("calibrated")
     assert list(CHANNEL_COLUMNS).index("consent_withdrawal") == (
         list(CHANNEL_COLUMNS).index("persuasion_provenance") + 1
     )
     assert (channels["consent_withdrawal_provenance"].str.len() > 0).all()
     channel_set = ChannelSet(channels, names=("email", "sms", "website"))
-    np.testing.assert_allclose(channel_set.consent_withdrawal, [0.01, 0.035, 0.005])
+    np.testing.assert_allclose(
+        channel_set.consent_withdrawal, [email["consent_withdrawal"], 0.035, 0.005]
+    )
 
 
 def test_channel_flag_and_duplicates(channels_text, tmp_path):
@@ -326,9 +333,16 @@ def test_shipped_parameters_are_valid():
     assert list(parameters.columns) == list(PARAMETER_COLUMNS)
     assert parameters.attrs["source"] == str(config.PARAMETERS_CSV)
     assert set(parameters["group"]) == set(PARAMETER_GROUPS)
-    assert set(parameters["status"]) <= set(PARAMETER_STATUSES) - {"calibrated"}  # none yet
+    assert set(parameters["status"]) == set(PARAMETER_STATUSES)
     assert (parameters["low"] <= parameters["high"]).all()
     assert parameters["source"].str.strip().str.len().min() > 10
+    # a calibrated parameter names the targets it was fitted to, all of them used in the fit
+    targets = load_targets()
+    fitted = set(targets.loc[targets["used_in_fit"], "target_id"])
+    calibrated = parameters[parameters["status"] == "calibrated"]
+    for name, listed in zip(calibrated["name"], calibrated["fitted_to"], strict=True):
+        assert listed and set(listed.split(";")) <= fitted, name
+    assert (parameters.loc[parameters["status"] != "calibrated", "fitted_to"] == "").all()
 
 
 def test_every_population_field_is_listed_with_its_default():
@@ -378,6 +392,15 @@ def test_strategy_parameters_are_fields_with_a_preset_default():
 def test_channel_parameters_are_relative_ranges_of_catalogue_columns():
     parameters = load_parameters()
     channel = parameters[parameters["group"] == "channel"]
+    # one channel's own value: an absolute row whose default is the catalogue's value
+    own = channel[channel["name"].str.count(r"\.") == 2]
+    catalogue = load_channels().set_index("channel")
+    assert list(own["name"]) == ["channel.consent_withdrawal.email"]
+    for name, default in zip(own["name"], own["default"], strict=True):
+        _, column, which = name.split(".")
+        assert default == catalogue.loc[which, column], name
+    assert (own["range_kind"] == "absolute").all()
+    channel = channel.drop(own.index)
     assert set(channel["name"]) == {
         f"channel.{c}"
         for c in (
@@ -443,6 +466,33 @@ def _line(parameters_text, name):
             r"must be 'absolute' for a 'population' parameter: 'relative' ranges are factors",
         ),
         ("channel.persuasion", "range_kind", "absolute", r"must be 'relative' for a 'channel'"),
+        (
+            "channel.consent_withdrawal.email",
+            "range_kind",
+            "relative",
+            r"must be 'absolute' for a 'channel' parameter: .*one channel's own value",
+        ),
+        (
+            "channel.consent_withdrawal.email",
+            "name",
+            "channel.withdrawal.email",
+            r"a channel parameter must name a numeric column of the channel catalogue, .* "
+            r"optionally followed by a dot and a channel",
+        ),
+        (
+            "population.purchase_rate_per_week",
+            "fitted_to",
+            "",
+            r"must list the target ids \(data/targets\.csv\) a 'calibrated' parameter was fitted "
+            r"to, separated by ';', and be blank for any other status; the status is "
+            r"'calibrated'\.",
+        ),
+        (
+            "population.social_share",
+            "fitted_to",
+            "hillstrom.control.visit_rate",
+            r"must list the target ids .*the status is 'assumption'",
+        ),
         ("response.churn_effort", "low", "-inf", r"must be a finite number\."),
         ("response.churn_effort", "high", "lots", r"must be a finite number\."),
         ("response.churn_effort", "high", "", r"must not be blank\."),

@@ -404,6 +404,12 @@ def test_targets_follow_their_formulas(raw, write):
     assert targets.loc["hillstrom.past_year.channel_share_phone", "value"] == pytest.approx(
         (df["channel"] == "Phone").mean()
     )
+    assert targets.loc["hillstrom.past_year.recency_mean_months", "value"] == pytest.approx(
+        df["recency"].mean()
+    )
+    assert targets.loc["hillstrom.past_year.recency_share_3_months", "value"] == pytest.approx(
+        (df["recency"] <= 3).mean()
+    )
     shares = targets.loc[targets["statistic"].str.startswith("past_year_channel_share"), "value"]
     assert shares.sum() == pytest.approx(1.0)
     pd.testing.assert_frame_equal(hillstrom_targets(df), hillstrom_targets(df))  # deterministic
@@ -522,6 +528,8 @@ def test_real_targets_match_the_published_figures(real):
         "hillstrom.past_year.spend_ratio_multichannel_single": 521 / 203.6,
         "hillstrom.past_year.spend_median": 158,
         "hillstrom.past_year.spend_p90": 561,
+        "hillstrom.past_year.recency_mean_months": 5.76,
+        "hillstrom.past_year.recency_share_3_months": 0.350,
     }
     assert set(values.index) == set(expected)
     for target_id, value in expected.items():

@@ -206,7 +206,8 @@ def test_visits_are_organic_without_contacts_and_rise_with_attended_contacts():
     )
     c = quiet.customers
     assert c["visits_triggered"].sum() == 0
-    expected = 0.05 * c["engagement"].sum() * 10  # organic rate x engagement x weeks
+    # organic rate x engagement x weeks
+    expected = stay.organic_visits_per_week * c["engagement"].sum() * 10
     z = (c["visits"].sum() - expected) / np.sqrt(expected)
     assert abs(z) < 4
     busy = simulate(

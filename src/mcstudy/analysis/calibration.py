@@ -19,12 +19,24 @@ parameters' covariance (delta method, :math:`(J^T J)^{-1}`) and the identifiabil
 (singular values of :math:`J`) follow. Parameters are fitted on a log scale within their
 plausible ranges (``data/parameters.csv``).
 
+The fit starts from the centre of each parameter's plausible range on the log scale, not from
+the package defaults: the defaults *are* the committed fit, and a start that depended on them
+would make the fit depend on its own previous result.
+
+Targets not used in the fit are *checks* (:data:`CHECK_STATISTICS`, :func:`check_statistics`):
+a simulated past year (52 weeks without marketing contacts, the burn-in before the campaign)
+gives each simulated customer a past-year spend, recency and purchase channels, compared with
+Hillstrom's among the simulated customers who bought in it; an SMS campaign gives the opt-out
+rate per message and a direct-mail campaign the response rate. :func:`compare_targets` puts
+fitted targets and checks in one table.
+
 Approximations, stated: the simulated e-mail arm receives Poisson(1) e-mails over the two weeks
 (the simulator plans contacts as a weekly rate), not exactly one; its effects are those of one
-e-mail on average, exact for mechanisms linear in the e-mails received. The simulated
-population is the model's whole customer base, not only customers who bought in the past year
-(no burn-in period yet). Dollars and euros are not converted: spend targets are matched in the
-simulator's currency unit.
+e-mail on average, exact for mechanisms linear in the e-mails received. The fitted statistics
+are computed over the whole simulated customer base, whose two-week behaviour is matched to
+that of Hillstrom's customers who bought in the past year; the past-year checks are computed
+among the simulated customers who bought in the simulated past year. Dollars and euros are not
+converted: spend targets are matched in the simulator's currency unit.
 """
 
 from __future__ import annotations
@@ -49,9 +61,12 @@ from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import Monochannel
 
 __all__ = [
+    "CHECK_STATISTICS",
     "FREE_PARAMETERS",
     "SIMULATED_STATISTICS",
     "CalibrationResult",
+    "check_statistics",
+    "compare_targets",
     "fit",
     "leave_one_target_out",
     "simulated_statistics",
@@ -78,6 +93,25 @@ SIMULATED_STATISTICS = (
     "email_spend_effect",
     "email_unsubscribe_per_send",
 )
+
+#: Statistics :func:`check_statistics` computes for the targets not used in the fit.
+CHECK_STATISTICS = (
+    "past_year_channel_share_phone",
+    "past_year_channel_share_web",
+    "past_year_channel_share_multichannel",
+    "past_year_spend_ratio_multichannel_single",
+    "past_year_spend_median",
+    "past_year_spend_p90",
+    "past_year_recency_mean_months",
+    "past_year_recency_share_3_months",
+    "sms_optout_per_message",
+    "direct_mail_response_rate",
+)
+
+#: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
+#: (one message or piece per customer on average: Poisson(1)).
+_PAST_WEEKS = 52
+_CAMPAIGN_WEEKS = 4
 
 #: Weeks of the experiment and e-mails per customer per week in the e-mail arm (Poisson(1)
 #: e-mails in all).
@@ -199,6 +233,184 @@ def simulated_statistics(
     return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
 
 
+def _share(mask: np.ndarray) -> tuple[float, float]:
+    p = float(mask.mean()) if len(mask) else math.nan
+    return p, math.sqrt(p * (1 - p) / len(mask)) if len(mask) else math.nan
+
+
+def check_statistics(
+    params: Mapping[str, float] | None = None,
+    *,
+    n_customers: int = 200_000,
+    rng=0,
+    population: PopulationSpec | None = None,
+    response: ResponseSpec | None = None,
+) -> pd.DataFrame:
+    """The statistics of :data:`CHECK_STATISTICS`, for the targets not used in the fit.
+
+    Three simulations of ``n_customers`` each, with the same parameters as
+    :func:`simulated_statistics`:
+
+    - a past year: 52 weeks without marketing contacts. Among the customers who bought in it
+      (Hillstrom's population), the shares who bought by telephone only, on the website only
+      and through several purchase channels (the rest bought in a shop or by mail order only,
+      channels Hillstrom's retailer does not have); the ratio of the mean spend of
+      multichannel to single-channel buyers; the median and 90th percentile of spend; and the
+      recency at the end of the year in months, ``ceil((52 - last purchase week) x 12 / 52)``
+      (1-12, Hillstrom's unit), as a mean and as the share at most 3 months;
+    - an SMS campaign over 4 weeks, Poisson(1) messages per customer, everyone consenting:
+      consent withdrawals per message sent;
+    - a direct-mail campaign over 4 weeks, Poisson(1) pieces: the share of customers who
+      received a piece and bought within the 4 weeks (the reports count any order in the
+      campaign window, with or without a response code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by statistic: ``value`` and ``se`` (simulation standard error; quantiles by
+        the same order-statistics interval as the Hillstrom targets).
+    """
+    from mcstudy.io.hillstrom import _quantile_se
+
+    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
+    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
+    population = population if population is not None else PopulationSpec()
+    response = replace(response if response is not None else ResponseSpec(), **resp_changes)
+    spec = replace(population, n_customers=n_customers, **pop_changes)
+    channels = _channels(chan_changes)
+    ss = seed_sequence(rng)
+    past_seed, sms_seed, mail_seed = ss.spawn(3)
+
+    def run(strategy, n_weeks, seed, consent):
+        return simulate(
+            replace(spec, consent_rate=consent),
+            strategy,
+            n_weeks=n_weeks,
+            response=response,
+            channels=channels,
+            n_journeys=0,
+            progress=False,
+            rng=seed,
+        ).customers
+
+    quiet = Monochannel(channel="email", contact_pressure=0.0)
+    past = run(quiet, _PAST_WEEKS, past_seed, spec.consent_rate)
+    buyers = past[past["n_purchases"] > 0]
+    used = buyers["n_channels_used"].to_numpy()
+    only = {
+        name: (used == 1) & (buyers[f"purchases_{channel}"].to_numpy() > 0)
+        for name, channel in (("phone", "telephone"), ("web", "website"))
+    }
+    spend = buyers["revenue_eur"].to_numpy(float)
+    multi, single = spend[used >= 2], spend[used == 1]
+    if len(multi) > 1 and len(single) > 1:
+        m1, m0 = multi.mean(), single.mean()
+        se1, se0 = (
+            multi.std(ddof=1) / math.sqrt(len(multi)),
+            single.std(ddof=1) / math.sqrt(len(single)),
+        )
+        ratio = (m1 / m0, m1 / m0 * math.hypot(se1 / m1, se0 / m0))
+    else:
+        ratio = (math.nan, math.nan)
+    weeks_since = _PAST_WEEKS - buyers["last_purchase_week"].to_numpy(dtype=float)
+    months = np.ceil(weeks_since * 12 / _PAST_WEEKS)
+    out = {
+        "past_year_channel_share_phone": _share(only["phone"]),
+        "past_year_channel_share_web": _share(only["web"]),
+        "past_year_channel_share_multichannel": _share(used >= 2),
+        "past_year_spend_ratio_multichannel_single": ratio,
+        "past_year_spend_median": _quantile_se(spend, 0.5) if len(spend) else (math.nan,) * 2,
+        "past_year_spend_p90": _quantile_se(spend, 0.9) if len(spend) else (math.nan,) * 2,
+        "past_year_recency_mean_months": (
+            float(months.mean()),
+            float(months.std(ddof=1) / math.sqrt(len(months))) if len(months) > 1 else math.nan,
+        ),
+        "past_year_recency_share_3_months": _share(months <= 3),
+    }
+    sms = Monochannel(channel="sms", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False)
+    texted = run(sms, _CAMPAIGN_WEEKS, sms_seed, {"sms": 1.0})
+    sends = float(texted["contacts_received"].sum())
+    quits = float(texted["consent_withdrawals"].sum())
+    out["sms_optout_per_message"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
+    mail = Monochannel(
+        channel="postal_mail", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False
+    )
+    mailed = run(mail, _CAMPAIGN_WEEKS, mail_seed, {"postal_mail": 1.0})
+    reached = mailed[mailed["contacts_received"] > 0]
+    out["direct_mail_response_rate"] = _share(reached["n_purchases"].to_numpy() > 0)
+    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
+
+
+def compare_targets(
+    targets: pd.DataFrame,
+    params: Mapping[str, float] | None = None,
+    *,
+    n_customers: int = 200_000,
+    rng=0,
+) -> pd.DataFrame:
+    """Every target beside its simulated statistic: the fitted ones and the checks.
+
+    Parameters
+    ----------
+    targets : pandas.DataFrame
+        The target table (:func:`mcstudy.io.load_targets`).
+    params : mapping of str to float, default=None
+        Values of :data:`FREE_PARAMETERS` (e.g. a fit's ``estimates``); the defaults when None.
+    n_customers : int, default=200_000
+        Customers per simulation.
+    rng : int, SeedSequence or Generator, default=0
+        Root seed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per target: ``target_id``, ``statistic``, ``used_in_fit``, ``observed``,
+        ``observed_se`` (the standard error, or the half-width of a published range over
+        1.96), ``low``/``high`` (the range, NaN when there is none), ``simulated``,
+        ``simulated_se``, ``z`` and ``matched`` (|z| < 2, or for a range the simulated
+        value inside it).
+
+    Raises
+    ------
+    ValueError
+        If a target names a statistic neither simulation computes.
+    """
+    known = set(SIMULATED_STATISTICS) | set(CHECK_STATISTICS)
+    unknown = sorted(set(targets["statistic"].astype(str)) - known)
+    if unknown:
+        raise ValueError(
+            f"targets name statistics {unknown} that no calibration simulation computes; "
+            f"allowed: {sorted(known)}."
+        )
+    stats = pd.concat(
+        [
+            simulated_statistics(params, n_customers=n_customers, rng=rng),
+            check_statistics(params, n_customers=n_customers, rng=rng),
+        ]
+    )
+    statistic = targets["statistic"].astype(str).to_numpy()
+    sim = stats.loc[statistic]
+    table = pd.DataFrame(
+        {
+            "target_id": targets["target_id"].to_numpy(),
+            "statistic": statistic,
+            "used_in_fit": targets["used_in_fit"].astype(bool).to_numpy(),
+            "observed": targets["value"].to_numpy(float),
+            "observed_se": target_uncertainty(targets).to_numpy(),
+            "low": targets["low"].to_numpy(float),
+            "high": targets["high"].to_numpy(float),
+            "simulated": sim["value"].to_numpy(),
+            "simulated_se": sim["se"].to_numpy(),
+        }
+    )
+    table["z"] = (table["simulated"] - table["observed"]) / np.hypot(
+        table["observed_se"], table["simulated_se"]
+    )
+    in_range = (table["simulated"] >= table["low"]) & (table["simulated"] <= table["high"])
+    table["matched"] = np.where(table["low"].notna(), in_range, table["z"].abs() < 2)
+    return table
+
+
 @dataclass(frozen=True)
 class CalibrationResult:
     """What :func:`fit` returns.
@@ -251,11 +463,16 @@ class CalibrationResult:
 
 
 def _bounds(names: Sequence[str], parameters: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Plausible range of each parameter.
+
+    Its own row of ``parameters``; for one channel's value without a row of its own, the
+    channel row's relative range times the catalogue value.
+    """
     table = parameters.set_index("name")
     channels = _catalogue().set_index("channel")
     low, high = [], []
     for name in names:
-        if name.startswith("channel."):
+        if name.startswith("channel.") and name not in table.index:
             _, column, channel = name.split(".")
             row = table.loc[f"channel.{column}"]
             base = float(channels.loc[channel, column])
@@ -273,16 +490,6 @@ def _bounds(names: Sequence[str], parameters: pd.DataFrame) -> tuple[np.ndarray,
             "calibration fits on a log scale and needs a positive lower bound."
         )
     return low, high
-
-
-def _default(name: str) -> float:
-    group, rest = name.split(".", 1)
-    if group == "population":
-        return float(getattr(PopulationSpec(), rest))
-    if group == "response":
-        return float(getattr(ResponseSpec(), rest))
-    column, channel = rest.rsplit(".", 1)
-    return float(_catalogue().set_index("channel").loc[channel, column])
 
 
 def fit(
@@ -306,7 +513,8 @@ def fit(
         Parameters to fit (names as in ``data/parameters.csv``; e-mail's consent withdrawal as
         ``channel.consent_withdrawal.email``).
     start : mapping of str to float, default=None
-        Starting values; the current defaults when None. Each must lie in its plausible range.
+        Starting values; for a parameter it does not name, the centre of its plausible range
+        on the log scale, ``sqrt(low x high)``. Each must lie in its plausible range.
     n_customers : int, default=200_000
         Customers per simulation.
     rng : int, SeedSequence or Generator, default=0
@@ -348,7 +556,10 @@ def fit(
             "uncertainty (se, or low < high)."
         )
     low, high = _bounds(free, load_parameters())
-    x0 = np.array([_default(n) if start is None or n not in start else start[n] for n in free])
+    start = dict(start or {})
+    x0 = np.array(
+        [start.get(n, math.sqrt(lo * hi)) for n, lo, hi in zip(free, low, high, strict=True)]
+    )
     for name, value, lo, hi in zip(free, x0, low, high, strict=True):
         check_number(value, f"start[{name}]", lo, hi)
     seed = root_seed(seed_sequence(rng))

@@ -315,6 +315,7 @@ PARAMETER_COLUMNS = (
     "low",
     "high",
     "range_kind",
+    "fitted_to",
     "source",
     "description",
 )
@@ -380,8 +381,10 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
     """
     path = Path(path) if path is not None else config.PARAMETERS_CSV
     df = read_csv(path, PARAMETER_COLUMNS)[list(PARAMETER_COLUMNS)]
-    check_required(df, path, [c for c in PARAMETER_COLUMNS if c != "default"])
-    check_trimmed(df, path, ("name", "group", "default", "status", "low", "high", "range_kind"))
+    check_required(df, path, [c for c in PARAMETER_COLUMNS if c not in ("default", "fitted_to")])
+    check_trimmed(
+        df, path, ("name", "group", "default", "status", "low", "high", "range_kind", "fitted_to")
+    )
     check_unique(df, path, "name")
     check_vocabulary(df, path, "group", PARAMETER_GROUPS)
     check_vocabulary(df, path, "status", PARAMETER_STATUSES)
@@ -402,18 +405,33 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
                 f"must be the group {group!r}, a dot and the parameter in lower-case snake_case "
                 f"(optionally a dot and a part), e.g. '{group}.some_parameter'.",
             )
+        one_channel = False
         if group == "channel":
             columns = sorted(f"channel.{c}" for c in _CHANNEL_NUMBERS)
-            if name not in columns:
+            column, _, channel = name.rpartition(".")
+            one_channel = column in columns and bool(_OPTION_WORD.fullmatch(channel))
+            if name not in columns and not one_channel:
                 raise _parameter_error(
                     path,
                     df,
                     i,
                     "name",
                     f"a channel parameter must name a numeric column of the channel catalogue, "
-                    f"one of {columns}.",
+                    f"one of {columns}, optionally followed by a dot and a channel of the "
+                    "catalogue (that channel's own value and range).",
                 )
-        expected = "relative" if group == "channel" else "absolute"
+        status, fitted_to = df["status"].iloc[i], df["fitted_to"].iloc[i]
+        if (status == "calibrated") != (fitted_to != ""):
+            raise _parameter_error(
+                path,
+                df,
+                i,
+                "fitted_to",
+                "must list the target ids (data/targets.csv) a 'calibrated' parameter was fitted "
+                "to, separated by ';', and be blank for any other status; the status is "
+                f"{status!r}.",
+            )
+        expected = "relative" if group == "channel" and not one_channel else "absolute"
         if kind != expected:
             raise _parameter_error(
                 path,
@@ -422,7 +440,8 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
                 "range_kind",
                 f"must be {expected!r} for a {group!r} parameter: 'relative' ranges are factors "
                 "applied to each channel's value in the channel catalogue (group 'channel'); "
-                "every other group has 'absolute' ranges.",
+                "one channel's own value (channel.<column>.<channel>) and every other group "
+                "have 'absolute' ranges.",
             )
         low, high = numbers["low"].iloc[i], numbers["high"].iloc[i]
         for col, value in (("low", low), ("high", high)):

@@ -477,7 +477,9 @@ def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
         - ``hillstrom.past_year.*``: shares of customers by the channels they bought through in
           the past year, the ratio of the mean past-year spend of multichannel customers to
           that of single-channel (phone or web) customers, and the median and 90th percentile
-          of past-year spend (USD), over all 64,000 customers (measured before the campaign).
+          of past-year spend (USD), and the mean recency (months since the last purchase, 1-12)
+          and share of recency at most 3 months, over all 64,000 customers (measured before
+          the campaign).
 
     Raises
     ------
@@ -573,8 +575,8 @@ def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
     past = table["past_channel"].astype(str).to_numpy()
     spend = table["past_spend_usd"].to_numpy(dtype=float)
     not_fitted = (
-        "not in the first fit: the simulated population's channel repertoires and spend are "
-        "set by assumptions checked against these figures afterwards"
+        "a check, not in the fit: the simulated past year (a year without marketing contacts "
+        "before the campaign) is compared with it"
     )
     for channel in ("phone", "web", "multichannel"):
         value, se = _mean_se((past == channel).astype(float))
@@ -618,6 +620,29 @@ def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
             everyone,
             f"{word} of past-year spend per customer",
             statistic,
+            False,
+            not_fitted,
+        )
+    recency = table["recency_months"].to_numpy(dtype=float)
+    for key, x, unit, what in (
+        ("recency_mean_months", recency, "months", "mean months since the last purchase"),
+        (
+            "recency_share_3_months",
+            (recency <= 3).astype(float),
+            "share",
+            "share of customers whose last purchase was at most 3 months before the campaign",
+        ),
+    ):
+        value, se = _mean_se(x)
+        add(
+            f"hillstrom.past_year.{key}",
+            value,
+            se,
+            unit,
+            _PAST_YEAR,
+            everyone,
+            what + " (recency, 1-12 months)",
+            f"past_year_{key}",
             False,
             not_fitted,
         )

@@ -118,6 +118,7 @@ Outputs = namedtuple(
         "relationship",  # stock at the end
         "withdraw",
         "churn",  # churn week, -1 if active at the end
+        "last",  # week of the last purchase, -1 without purchase
         "service",  # (n, n_channels) service contacts per channel
         "effort",
         "incons",
@@ -477,6 +478,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                 value = y * cust.basket[i]
                 out.purch[i, p] += y
                 out.revenue[i] += value
+                out.last[i] = t
                 wk[a, t, pidx[p], M_PURCHASES] += y
                 wk[a, t, pidx[p], M_REVENUE] += value
                 since = 0

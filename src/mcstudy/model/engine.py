@@ -344,7 +344,7 @@ def _run_block(
         jidx=jidx,
     )
     ints = {"purch", "received", "attended", "clutter", "visits", "visits_triggered", "withdraw"}
-    ints |= {"churn", "service", "effort", "incons"}
+    ints |= {"churn", "last", "service", "effort", "incons"}
     shapes = {"purch": (n_block, n_pur), "service": (n_block, n_ch)}
     out = _kernel.Outputs(
         **{
@@ -353,6 +353,7 @@ def _run_block(
         }
     )
     out.churn[:] = -1
+    out.last[:] = -1
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
     per_channel = {"n", "a", "dp", "dr"}
     jr = _kernel.Journeys(

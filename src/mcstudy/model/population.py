@@ -38,14 +38,17 @@ class PopulationSpec:
         [0, 5]. 0 makes channel breadth independent of engagement and of the purchase rate.
     breadth_rate : float, default=0.5
         Scale of the probability of using each extra purchase channel, > 0.
-    purchase_rate_per_week : float, default=0.04
-        Mean base purchase rate (purchases per week), in (0, 10].
+    purchase_rate_per_week : float, default=0.00288745
+        Mean base purchase rate (purchases per week), in (0, 10]. Calibrated
+        (``data/calibration.toml``) to the Hillstrom experiment's two-week visits, purchases
+        and spend.
     rate_shape : float, default=1.0
         Gamma shape of purchase-rate heterogeneity, > 0 (given engagement, counts over a
         period without contacts are negative binomial).
-    basket_mean_eur : float, default=50.0
+    basket_mean_eur : float, default=56.4935
         Mean basket value before the tier multiplier (the small tier's mean with the default
-        multipliers), euros, > 0.
+        multipliers), euros, > 0. Calibrated like ``purchase_rate_per_week`` (spend in
+        dollars matched in the simulator's currency unit).
     basket_sigma : float, default=0.4
         Standard deviation of log basket value, in [0, 3].
     tier_shares : tuple of 3 floats, default=(0.75, 0.20, 0.05)
@@ -76,9 +79,9 @@ class PopulationSpec:
     engagement_sigma: float = 0.5
     engagement_breadth_link: float = 1.0
     breadth_rate: float = 0.5
-    purchase_rate_per_week: float = 0.04
+    purchase_rate_per_week: float = 0.00288745
     rate_shape: float = 1.0
-    basket_mean_eur: float = 50.0
+    basket_mean_eur: float = 56.4935
     basket_sigma: float = 0.4
     tier_shares: tuple[float, float, float] = (0.75, 0.20, 0.05)
     tier_value_multipliers: tuple[float, float, float] = (1.0, 3.0, 12.0)

@@ -56,15 +56,16 @@ class ResponseSpec:
         Irritation from a week with contradictory offers, >= 0.
     effort_irritation : float, default=0.2
         Irritation from each service contact where the customer must repeat themself, >= 0.
-    organic_visits_per_week : float, default=0.05
+    organic_visits_per_week : float, default=0.0567411
         Visits per week of a customer of engagement 1 without contacts, >= 0; each visit
         goes to a purchase channel (shop, website, telephone or catalogue order) drawn like a
         purchase's. Organic visits carry the base purchases; they add none of their own.
-    visits_per_attended_contact : float, default=0.05
+    visits_per_attended_contact : float, default=0.0784265
         Visits triggered by one attended contact of persuasion weight 1 (an e-mail), >= 0.
-    visit_conversion : float, default=0.05
+    visit_conversion : float, default=0.0637981
         Probability that a triggered visit ends in a purchase, before irritation damping
-        (x exp(-irritation)), in [0, 1].
+        (x exp(-irritation)), in [0, 1]. These three are calibrated
+        (``data/calibration.toml``) to the Hillstrom experiment.
     service_rate_per_week : float, default=0.02
         Base rate of self-initiated service contacts per week, >= 0.
     service_after_purchase : float, default=0.3
@@ -98,9 +99,9 @@ class ResponseSpec:
     clutter_irritation: float = 0.15
     inconsistency_irritation: float = 0.25
     effort_irritation: float = 0.2
-    organic_visits_per_week: float = 0.05
-    visits_per_attended_contact: float = 0.05
-    visit_conversion: float = 0.05
+    organic_visits_per_week: float = 0.0567411
+    visits_per_attended_contact: float = 0.0784265
+    visit_conversion: float = 0.0637981
     service_rate_per_week: float = 0.02
     service_after_purchase: float = 0.3
     churn_base_per_week: float = 0.003

@@ -31,6 +31,7 @@ def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
         ("n_channels_used", np.int64),
         ("n_purchases", np.int64),
         ("revenue_eur", float),
+        ("last_purchase_week", np.int64),
         *((f"purchases_{c}", np.int64) for c in channels.purchase_channels),
         ("visits", np.int64),
         ("visits_triggered", np.int64),
@@ -71,6 +72,7 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
         "n_channels_used": (purch > 0).sum(axis=1),
         "n_purchases": purch.sum(axis=1),
         "revenue_eur": out.revenue,
+        "last_purchase_week": out.last,
         "visits": out.visits,
         "visits_triggered": out.visits_triggered,
         "contacts_received": out.received,
@@ -107,6 +109,9 @@ def customers_frame(cols, arms, channels) -> pd.DataFrame:
     ):
         data[name] = _cat(cols[name], labels)
     data["churn_week"] = pd.arrays.IntegerArray(cols["churn_week"], ~cols["churned"])
+    data["last_purchase_week"] = pd.arrays.IntegerArray(
+        cols["last_purchase_week"], cols["last_purchase_week"] < 0
+    )
     return pd.DataFrame(data, copy=False)
 
 
