@@ -2,10 +2,13 @@
 
 One module per question, each called by its study notebook (the notebook holds the prose and
 the verdicts, the module the logic and its tests): :mod:`~mcstudy.studies.pressure` for
-contact-pressure response curves (intrusiveness, attention and permission). The registered
+contact-pressure response curves (intrusiveness, attention and permission);
+:mod:`~mcstudy.studies.arms` for replicated randomised comparisons of contact policies at
+equal contacts or budget. The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 
+from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms
 from mcstudy.studies.pressure import (
     PRESSURE_METRICS,
     ResponseCurve,
@@ -13,4 +16,13 @@ from mcstudy.studies.pressure import (
     pressure_response,
 )
 
-__all__ = ["PRESSURE_METRICS", "ResponseCurve", "fit_response_curve", "pressure_response"]
+__all__ = [
+    "ARM_METRICS",
+    "EQUAL",
+    "PRESSURE_METRICS",
+    "arm_contrasts",
+    "compare_arms",
+    "ResponseCurve",
+    "fit_response_curve",
+    "pressure_response",
+]
