@@ -5,6 +5,8 @@
 - :mod:`~mcstudy.model.strategies`: contact strategies, monochannel to omnichannel;
 - :mod:`~mcstudy.model.response`: how customers respond to contacts (:class:`ResponseSpec`);
 - :mod:`~mcstudy.model.engine`: :func:`simulate`, which runs the weekly kernel in blocks;
+- :mod:`~mcstudy.model.context`: the model objects for a point of the plausible parameter
+  space, parameters named as in ``data/parameters.csv`` (:func:`model_context`);
 - :mod:`~mcstudy.model.counterfactual`: the causal contribution of each channel, customer by
   customer, by re-simulation with common random numbers (:func:`channel_contributions`);
 - :mod:`~mcstudy.model.design`: experimental designs over strategies (factorial arms,
@@ -15,6 +17,7 @@
 """
 
 from mcstudy.model.channels import ChannelSet
+from mcstudy.model.context import ModelContext, model_context
 from mcstudy.model.counterfactual import Contributions, channel_contributions
 from mcstudy.model.design import (
     Equalised,
@@ -47,6 +50,7 @@ __all__ = [
     "Contributions",
     "CrossChannel",
     "Equalised",
+    "ModelContext",
     "Monochannel",
     "Omnichannel",
     "Population",
@@ -62,6 +66,7 @@ __all__ = [
     "generate_population",
     "integration_path",
     "make_strategy",
+    "model_context",
     "preset_table",
     "shapley_decomposition",
     "simulate",
