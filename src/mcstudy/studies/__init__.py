@@ -4,7 +4,8 @@ One module per question, each called by its study notebook (the notebook holds t
 the verdicts, the module the logic and its tests): :mod:`~mcstudy.studies.pressure` for
 contact-pressure response curves (intrusiveness, attention and permission);
 :mod:`~mcstudy.studies.arms` for replicated randomised comparisons of contact policies at
-equal contacts or budget. The registered
+equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomised
+experiment behind every intrusiveness, attention and permission claim. The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 

@@ -1,0 +1,223 @@
+"""Intrusiveness, attention and permission: one randomised experiment for all their claims.
+
+:func:`attention_statistics` randomises one simulated population to the arms below (every arm
+the same number of customers, the same random draws for what the arms do not change) and
+returns the statistics the claims of notebook 04 are judged on. It is a study in the sense of
+:func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`
+(``study(params, rng) -> {statistic: value}``): replicated at the reference context for
+intervals, and run at every point of a robustness design.
+
+Arms (one year, 52 weeks, unless ``n_weeks`` says otherwise):
+
+- ``email_<p>`` and ``sms_<p>``: the channel alone at pressure ``p`` in {0, 0.5, 1, 4} contacts
+  per week (consent respected): response curves, returns per contact, loyalty by density;
+- ``unsolicited_<channel>``: e-mail, SMS and postal mail alone at 1 contact a week, consent not
+  asked (every customer contacted): annoyance per contact at equal contacts;
+- ``permission`` and ``unsolicited_mix``: e-mail, postal mail and SMS in equal shares, to
+  consenting customers only (pressure raised by 1 / consent rate so both arms send about the
+  same contacts) or to everyone;
+- ``spread`` and ``single_<channel>``: the same three channels in equal shares, or each alone,
+  at 2 contacts a week to everyone (equal contacts): does spreading beat the average channel;
+- ``preferred``, ``uniform`` and ``blanket``: four outbound channels routed by each
+  customer's preference at 1 contact a week, the same mix without routing at 1 (equal
+  contacts) and at 3 (the same message repeated across channels, three times the contacts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from mcstudy._validation import check_int
+from mcstudy.model.context import model_context
+from mcstudy.model.engine import simulate
+from mcstudy.model.strategies import Monochannel, Strategy
+
+__all__ = [
+    "ATTENTION_STATISTICS",
+    "PRESSURES",
+    "arm_outcomes",
+    "attention_arms",
+    "attention_statistics",
+]
+
+#: Contact pressures (contacts per customer per week) of the response-curve arms.
+PRESSURES = (0.0, 0.5, 1.0, 4.0)
+_MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0}
+_PREFERRED_MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0, "telephone": 1.0}
+
+#: The statistics :func:`attention_statistics` returns (per-arm outcomes come as well, named
+#: ``<arm>/<metric>``).
+ATTENTION_STATISTICS = (
+    "email_revenue_per_contact_low",
+    "email_revenue_per_contact_high",
+    "email_revenue_per_contact_change",
+    "email_conversion_high_minus_moderate",
+    "email_revenue_high_minus_moderate",
+    "email_churn_high_minus_moderate",
+    "sms_churn_high_minus_moderate",
+    "sms_minus_email_churn",
+    "sms_minus_mail_churn",
+    "sms_minus_email_withdrawals_per_contact",
+    "sms_minus_mail_withdrawals_per_contact",
+    "sms_extra_churn_min",
+    "permission_margin_diff",
+    "permission_churn_diff",
+    "permission_contacts_ratio",
+    "spread_revenue_gain",
+    "preferred_minus_uniform_revenue",
+    "preferred_minus_blanket_revenue",
+    "preferred_minus_blanket_margin",
+)
+_ARM_METRICS = (
+    "revenue_per_customer_eur",
+    "margin_per_customer_eur",
+    "contacts_per_customer",
+    "churn_rate",
+    "consent_withdrawals_per_customer",
+)
+
+
+def attention_arms(consent_rate: float) -> dict[str, Strategy]:
+    """The arms of :func:`attention_statistics` (``consent_rate`` scales the permission arm)."""
+    arms: dict[str, Strategy] = {}
+    for channel in ("email", "sms"):
+        for p in PRESSURES:
+            arms[f"{channel}_{p:g}"] = Monochannel(channel=channel, contact_pressure=p)
+    for channel in ("email", "sms", "postal_mail"):
+        arms[f"unsolicited_{channel}"] = Monochannel(
+            channel=channel, contact_pressure=1.0, respect_consent=False
+        )
+    arms["permission"] = Strategy(channels=_MIX, contact_pressure=1.0 / consent_rate)
+    arms["unsolicited_mix"] = Strategy(channels=_MIX, contact_pressure=1.0, respect_consent=False)
+    arms["spread"] = Strategy(channels=_MIX, contact_pressure=2.0, respect_consent=False)
+    for channel in _MIX:
+        arms[f"single_{channel}"] = Monochannel(
+            channel=channel, contact_pressure=2.0, respect_consent=False
+        )
+    arms["preferred"] = Strategy(
+        channels=_PREFERRED_MIX, contact_pressure=1.0, route_by_preference=True
+    )
+    arms["uniform"] = Strategy(channels=_PREFERRED_MIX, contact_pressure=1.0)
+    arms["blanket"] = Strategy(channels=_PREFERRED_MIX, contact_pressure=3.0)
+    return arms
+
+
+def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Run the arms of this module on one population; the statistics of the claims.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 5,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52, in [4, 520]), and any model parameter by its name in
+        ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it for the simulation.
+
+    Returns
+    -------
+    dict of str to float
+        :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``).
+        Differences are per customer randomised, over the whole horizon; a churn rate is the
+        share of customers who churned; returns per contact are extra revenue (euros) per
+        extra contact.
+    """
+    params = dict(params)
+    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
+    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    ctx = model_context(params)
+    consent = ctx.population.consent_rate
+    if not isinstance(consent, float | int):
+        consent = float(np.mean(list(consent.values())))
+    arms = attention_arms(float(consent))
+    seed = int(rng.integers(2**63))
+    result = simulate(
+        replace(ctx.population, n_customers=n * len(arms)),
+        arms,
+        n_weeks=n_weeks,
+        response=ctx.response,
+        channels=ctx.channels,
+        n_journeys=0,
+        n_threads=1,
+        progress=False,
+        rng=seed,
+    )
+    summary = result.summary().set_index("arm")
+    converted = (
+        (result.customers["n_purchases"] > 0)
+        .groupby(result.customers["arm"], observed=False)
+        .mean()
+    )
+    s = {f"{arm}/{m}": float(summary.loc[arm, m]) for arm in arms for m in _ARM_METRICS}
+    for arm in arms:
+        s[f"{arm}/conversion"] = float(converted[arm])
+
+    def v(arm, metric):
+        return s[f"{arm}/{metric}"]
+
+    def per_contact(arm, base):
+        extra = v(arm, "contacts_per_customer") - v(base, "contacts_per_customer")
+        gain = v(arm, "revenue_per_customer_eur") - v(base, "revenue_per_customer_eur")
+        return gain / extra if extra > 0 else float("nan")
+
+    low, high = per_contact("email_0.5", "email_0"), per_contact("email_4", "email_1")
+    out = {
+        "email_revenue_per_contact_low": low,
+        "email_revenue_per_contact_high": high,
+        "email_revenue_per_contact_change": high - low,
+        "email_conversion_high_minus_moderate": v("email_4", "conversion")
+        - v("email_1", "conversion"),
+        "email_revenue_high_minus_moderate": v("email_4", "revenue_per_customer_eur")
+        - v("email_1", "revenue_per_customer_eur"),
+        "email_churn_high_minus_moderate": v("email_4", "churn_rate") - v("email_1", "churn_rate"),
+        "sms_churn_high_minus_moderate": v("sms_4", "churn_rate") - v("sms_1", "churn_rate"),
+    }
+    for other, label in (("email", "email"), ("postal_mail", "mail")):
+        out[f"sms_minus_{label}_churn"] = v("unsolicited_sms", "churn_rate") - v(
+            f"unsolicited_{other}", "churn_rate"
+        )
+        out[f"sms_minus_{label}_withdrawals_per_contact"] = v(
+            "unsolicited_sms", "consent_withdrawals_per_customer"
+        ) / v("unsolicited_sms", "contacts_per_customer") - v(
+            f"unsolicited_{other}", "consent_withdrawals_per_customer"
+        ) / v(f"unsolicited_{other}", "contacts_per_customer")
+    out["sms_extra_churn_min"] = min(out["sms_minus_email_churn"], out["sms_minus_mail_churn"])
+    out["permission_margin_diff"] = v("permission", "margin_per_customer_eur") - v(
+        "unsolicited_mix", "margin_per_customer_eur"
+    )
+    out["permission_churn_diff"] = v("permission", "churn_rate") - v(
+        "unsolicited_mix", "churn_rate"
+    )
+    out["permission_contacts_ratio"] = v("permission", "contacts_per_customer") / v(
+        "unsolicited_mix", "contacts_per_customer"
+    )
+    singles = [v(f"single_{c}", "revenue_per_customer_eur") for c in _MIX]
+    out["spread_revenue_gain"] = v("spread", "revenue_per_customer_eur") - float(np.mean(singles))
+    out["preferred_minus_uniform_revenue"] = v("preferred", "revenue_per_customer_eur") - v(
+        "uniform", "revenue_per_customer_eur"
+    )
+    out["preferred_minus_blanket_revenue"] = v("preferred", "revenue_per_customer_eur") - v(
+        "blanket", "revenue_per_customer_eur"
+    )
+    out["preferred_minus_blanket_margin"] = v("preferred", "margin_per_customer_eur") - v(
+        "blanket", "margin_per_customer_eur"
+    )
+    return {**out, **s}
+
+
+def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
+    """The per-arm outcomes of replicated :func:`attention_statistics` runs, one row per arm.
+
+    ``table`` is the output of :func:`mcstudy.runs.replicate`; the result has one column per
+    metric (the mean over replications).
+    """
+    arm_rows = table[table["metric"].str.contains("/", regex=False)]
+    parts = arm_rows["metric"].str.split("/", n=1, expand=True)
+    return (
+        arm_rows.assign(arm=parts[0], outcome=parts[1])
+        .pivot_table(index="arm", columns="outcome", values="value", aggfunc="mean")
+        .rename_axis(columns=None)
+    )

@@ -1,0 +1,72 @@
+"""The intrusiveness, attention and permission experiment (mcstudy.studies.attention)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from mcstudy.runs import replicate
+from mcstudy.studies.attention import (
+    ATTENTION_STATISTICS,
+    arm_outcomes,
+    attention_arms,
+    attention_statistics,
+)
+
+
+def test_statistics_are_finite_reproducible_and_follow_from_the_arms():
+    a = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(1))
+    b = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(1))
+    assert a == b
+    assert all(math.isfinite(a[k]) for k in ATTENTION_STATISTICS)
+    arms = attention_arms(0.6)
+    assert all(f"{arm}/revenue_per_customer_eur" in a for arm in arms)
+    assert a["email_0/contacts_per_customer"] == 0.0
+    # the statistics are the stated differences of arm outcomes
+    assert a["sms_minus_email_churn"] == pytest.approx(
+        a["unsolicited_sms/churn_rate"] - a["unsolicited_email/churn_rate"]
+    )
+    assert a["sms_extra_churn_min"] == min(a["sms_minus_email_churn"], a["sms_minus_mail_churn"])
+    singles = np.mean(
+        [a[f"single_{c}/revenue_per_customer_eur"] for c in ("email", "postal_mail", "sms")]
+    )
+    assert a["spread_revenue_gain"] == pytest.approx(a["spread/revenue_per_customer_eur"] - singles)
+    # the permission arm's pressure is scaled by 1 / consent rate to send about as many contacts
+    assert 0.7 < a["permission_contacts_ratio"] < 1.3
+
+
+def test_model_parameters_move_the_statistics():
+    base = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(2))
+    calm = attention_statistics(
+        {"n_customers": 800, "n_weeks": 8, "response.churn_irritation": 0.0},
+        np.random.default_rng(2),
+    )
+    # without irritation-driven churn, the unsolicited SMS arm churns no more than e-mail's
+    # beyond chance, and less than with it
+    assert calm["sms_minus_email_churn"] < base["sms_minus_email_churn"]
+
+
+def test_replicated_runs_give_arm_outcomes():
+    table = replicate(
+        attention_statistics,
+        params={"n_customers": 300, "n_weeks": 4},
+        n_replications=2,
+        rng=3,
+        progress=False,
+    )
+    outcomes = arm_outcomes(table)
+    assert set(outcomes.index) == set(attention_arms(0.6))
+    assert "churn_rate" in outcomes.columns
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"n_customers": 10}, r"'n_customers' must be an int in \[100, 1e\+06\]"),
+        ({"n_weeks": 2}, r"'n_weeks' must be an int in \[4, 520\]"),
+        ({"response.colour": 1.0}, r"parameter 'response.colour' cannot be set"),
+    ],
+)
+def test_bad_parameters(params, match):
+    with pytest.raises(ValueError, match=match):
+        attention_statistics(params, np.random.default_rng(0))
