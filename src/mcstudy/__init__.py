@@ -6,7 +6,9 @@ The package is laid out like its data flow:
   calibration targets, Hillstrom data);
 - :mod:`mcstudy.model`: the customer simulator (population, strategies, kernel, engine);
 - :mod:`mcstudy.runs`: replications and sweeps on serial, process and Dask backends;
-- :mod:`mcstudy.analysis`: randomised, observational and uplift statistics;
+- :mod:`mcstudy.analysis`: randomised, observational and uplift statistics, and the robustness
+  of verdicts across the plausible parameter space (:mod:`mcstudy.robustness` is
+  :mod:`mcstudy.analysis.robustness`);
 - :mod:`mcstudy.verdicts`, :mod:`mcstudy.plots`, :mod:`mcstudy.reports`, :mod:`mcstudy.cli`:
   verdicts on claims, figures, executed notebooks and the command line.
 
@@ -15,6 +17,12 @@ The names below are re-exported for convenience.
 
 __version__ = "0.1.0"
 
+from mcstudy.analysis import (
+    RobustnessAssessment,
+    RobustnessResult,
+    assess_robustness,
+    robustness,
+)
 from mcstudy.io import load_channels, load_claims, load_hillstrom, load_parameters, load_targets
 from mcstudy.model import (
     ChannelSet,
@@ -48,12 +56,15 @@ __all__ = [
     "Omnichannel",
     "PopulationSpec",
     "ResponseSpec",
+    "RobustnessAssessment",
+    "RobustnessResult",
     "SiloedMultichannel",
     "SimulationResult",
     "Strategy",
     "ValueTiered",
     "Verdict",
     "__version__",
+    "assess_robustness",
     "channel_contributions",
     "equalise",
     "factorial_arms",
@@ -69,6 +80,7 @@ __all__ = [
     "make_strategy",
     "record_verdict",
     "replicate",
+    "robustness",
     "shapley_decomposition",
     "simulate",
     "sweep",

@@ -5,6 +5,8 @@
 - :mod:`~mcstudy.analysis.observational`: comparisons of groups nobody randomised, raw and
   adjusted;
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
+- :mod:`~mcstudy.analysis.robustness`: how much of the plausible parameter space a verdict
+  holds in, what it hinges on and where it flips;
 - :mod:`~mcstudy.analysis.calibration`: fitting model parameters to real targets by simulated
   method of moments (imported on use: ``from mcstudy.analysis import calibration``).
 """
@@ -22,16 +24,30 @@ from mcstudy.analysis.randomised import (
     interaction_test,
     subgroup_effects,
 )
+from mcstudy.analysis.robustness import (
+    FlipRegion,
+    RobustnessAssessment,
+    RobustnessResult,
+    assess_robustness,
+    design_points,
+    parameter_space,
+)
 from mcstudy.analysis.uplift import qini_coefficient, qini_curve, two_model_uplift, uplift_at_k
 
 __all__ = [
     "AdjustedComparison",
+    "FlipRegion",
     "InteractionTest",
     "LiftEstimate",
     "RelativeLift",
+    "RobustnessAssessment",
+    "RobustnessResult",
     "adjusted_comparison",
     "arm_effects",
+    "assess_robustness",
+    "design_points",
     "interaction_test",
+    "parameter_space",
     "qini_coefficient",
     "qini_curve",
     "relative_lift",
