@@ -70,3 +70,14 @@ def test_replicated_runs_give_arm_outcomes():
 def test_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         attention_statistics(params, np.random.default_rng(0))
+
+
+def test_contacts_association_reports_both_models():
+    from mcstudy.studies.attention import contacts_association
+
+    table = contacts_association(3000, n_weeks=8, rng=1)
+    assert list(table["model"]) == ["without controls", "with controls"]
+    assert ((table["ci_low"] <= table["estimate"]) & (table["estimate"] <= table["ci_high"])).all()
+    assert (table["n"] == 3000).all()
+    with pytest.raises(ValueError, match=r"'n_customers' must be an int in"):
+        contacts_association(10)

@@ -39,6 +39,7 @@ __all__ = [
     "ATTENTION_STATISTICS",
     "PRESSURES",
     "arm_outcomes",
+    "contacts_association",
     "attention_arms",
     "attention_statistics",
 ]
@@ -51,6 +52,7 @@ _PREFERRED_MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0, "telephone": 1.0
 #: The statistics :func:`attention_statistics` returns (per-arm outcomes come as well, named
 #: ``<arm>/<metric>``).
 ATTENTION_STATISTICS = (
+    "email_purchases_per_contact",
     "email_revenue_per_contact_low",
     "email_revenue_per_contact_high",
     "email_revenue_per_contact_change",
@@ -72,6 +74,7 @@ ATTENTION_STATISTICS = (
     "preferred_minus_blanket_margin",
 )
 _ARM_METRICS = (
+    "purchases_per_customer",
     "revenue_per_customer_eur",
     "margin_per_customer_eur",
     "contacts_per_customer",
@@ -165,6 +168,10 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
 
     low, high = per_contact("email_0.5", "email_0"), per_contact("email_4", "email_1")
     out = {
+        "email_purchases_per_contact": (
+            v("email_1", "purchases_per_customer") - v("email_0", "purchases_per_customer")
+        )
+        / v("email_1", "contacts_per_customer"),
         "email_revenue_per_contact_low": low,
         "email_revenue_per_contact_high": high,
         "email_revenue_per_contact_change": high - low,
@@ -221,3 +228,57 @@ def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
         .pivot_table(index="arm", columns="outcome", values="value", aggfunc="mean")
         .rename_axis(columns=None)
     )
+
+
+def contacts_association(
+    n_customers: int = 20_000, *, pressure: float = 1.0, n_weeks: int = 52, rng=None
+) -> pd.DataFrame:
+    """What an analyst with the firm's data would see: purchases against contacts received.
+
+    One e-mail programme at ``pressure`` (consent respected) is simulated; across its customers
+    the number of purchases is regressed on the number of e-mails received (ordinary least
+    squares, HC3 standard errors), without and with the controls an analyst has (value tier,
+    relational profile). Customers differ in contacts received because they consented or not,
+    stopped receiving them when they churned or withdrew consent, and by chance: the slope mixes
+    the effect of a contact with who stays and who consents. The causal effect per contact is
+    the randomised comparison of :func:`attention_statistics`
+    (``email_purchases_per_contact``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per model (``without controls``, ``with controls``): ``estimate`` (purchases
+        per e-mail received), ``ci_low``, ``ci_high``, ``pvalue``, ``n``.
+    """
+    import statsmodels.formula.api as smf
+
+    from mcstudy.model.population import PopulationSpec
+
+    n_customers = check_int(n_customers, "n_customers", 100, 10_000_000)
+    result = simulate(
+        PopulationSpec(n_customers=n_customers),
+        Monochannel(channel="email", contact_pressure=pressure),
+        n_weeks=n_weeks,
+        n_journeys=0,
+        progress=False,
+        rng=rng,
+    )
+    c = result.customers[["n_purchases", "contacts_received", "tier", "profile"]]
+    rows = []
+    for label, formula in (
+        ("without controls", "n_purchases ~ contacts_received"),
+        ("with controls", "n_purchases ~ contacts_received + C(tier) + C(profile)"),
+    ):
+        fit = smf.ols(formula, data=c).fit(cov_type="HC3")
+        low, high = fit.conf_int().loc["contacts_received"]
+        rows.append(
+            {
+                "model": label,
+                "estimate": float(fit.params["contacts_received"]),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "pvalue": float(fit.pvalues["contacts_received"]),
+                "n": int(fit.nobs),
+            }
+        )
+    return pd.DataFrame(rows)
