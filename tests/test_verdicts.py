@@ -15,36 +15,182 @@ from mcstudy.verdicts import (
     summarise_claims,
 )
 
+M = 0.05  # smallest effect that matters in the cases below
 
-def test_judge_effect():
-    assert judge_effect(0.1, 0.5) == "supported"
-    assert judge_effect(-0.1, 0.5) == "not supported"
-    assert judge_effect(-0.5, -0.1) == "not supported"
-    assert judge_effect(-0.5, -0.1, direction=-1) == "supported"
-    assert judge_effect(0.1, 0.5, claimed=2.87) == "conditional"
-    assert judge_effect(0.1, 3.0, claimed=2.87) == "supported"
-    with pytest.raises(ValueError, match="'direction' must be one of"):
-        judge_effect(0, 1, direction=2)
-
-
-def test_judge_effect_refuses_an_interval_that_was_not_computed():
-    # Before: a NaN interval was judged "not supported".
-    with pytest.raises(ValueError, match="'ci_low' must be a real number, not NaN; got nan"):
-        judge_effect(math.nan, 0.5)
-    with pytest.raises(
-        ValueError,
-        match=r"'ci_low' must be <= 'ci_high'; got ci_low=0.5 > "
-        r"ci_high=0.1",
-    ):
-        judge_effect(0.5, 0.1)
-    with pytest.raises(TypeError, match="'ci_high' must be a real number; got '0.5'"):
-        judge_effect(0.1, "0.5")
+# (ci_low, ci_high, direction, claimed, expected): judge_effect's rule table
+EFFECT_CASES = [
+    (0.1, 0.5, 1, None, "supported"),  # above 0 and reaches what matters
+    (-0.1, 0.5, 1, None, "inconclusive"),  # holds 0 and effects that matter (underpowered)
+    (-0.1, 0.02, 1, None, "not supported"),  # excludes every effect that matters
+    (0.01, 0.03, 1, None, "not supported"),  # real but trivial
+    (-0.5, -0.1, 1, None, "not supported"),  # the other side of 0
+    (-0.5, -0.1, -1, None, "supported"),  # a claimed decrease
+    (0.1, 0.5, 1, 2.87, "not supported"),  # real but smaller than claimed (+287 %)
+    (0.1, 3.0, 1, 2.87, "supported"),  # reaches the claimed magnitude
+    (-0.2, -0.1, -1, 0.5, "not supported"),  # the issue's case: a magnitude, not a signed value
+    (-0.2, 3.0, 1, 2.87, "inconclusive"),  # holds 0 and the claim
+    (-0.25, 1.04, 1, 2.87, "not supported"),  # holds 0 but excludes the claimed +287 %
+    (0.1, math.inf, 1, None, "supported"),  # one-sided interval
+]
 
 
-def test_judge_association_detects_selection_artefacts():
-    assert judge_association((0.2, 0.4), (-0.05, 0.05)) == "artefact"
-    assert judge_association((0.2, 0.4), (0.1, 0.3)) == "supported"
-    assert judge_association((-0.1, 0.4), (0.1, 0.3)) == "not supported"
+@pytest.mark.parametrize(("low", "high", "direction", "claimed", "expected"), EFFECT_CASES)
+def test_judge_effect_rule_table(low, high, direction, claimed, expected):
+    got = judge_effect(low, high, direction=direction, smallest_effect=M, claimed=claimed)
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [(-0.5, 2.0, "supported"), (-3.0, -1.5, "not supported"), (-2.0, 0.5, "inconclusive")],
+)
+def test_judge_non_inferiority_rule_table(low, high, expected):
+    from mcstudy.verdicts import judge_non_inferiority
+
+    assert judge_non_inferiority(low, high, smallest_effect=1.0) == expected
+
+
+@pytest.mark.parametrize(
+    ("observational", "causal", "expected"),
+    [
+        ((0.2, 0.4), (-0.05, 0.05), "artefact"),  # the causal interval excludes what is seen
+        ((0.2, 0.4), (0.1, 0.35), "supported"),  # real and causal
+        ((0.19, 0.84), (-0.6, 1.5), "inconclusive"),  # too wide to call an artefact (issue)
+        ((-0.1, 0.4), (0.1, 0.3), "inconclusive"),  # the association itself is not shown
+        ((-0.3, 0.01), (0.1, 0.3), "not supported"),  # nor even possible at a size that matters
+        ((0.2, 0.4), (0.0, 0.35), "inconclusive"),  # the causal interval covers the observed 0.3
+    ],
+)
+def test_judge_association_rule_table(observational, causal, expected):
+    assert judge_association(observational, causal, smallest_effect=M) == expected
+
+
+def test_judge_consistency():
+    from mcstudy.verdicts import judge_consistency
+
+    assert judge_consistency(0.6, 0.6, claimed=0.6, tolerance=0.005) == "supported"
+    assert judge_consistency(0.04, 0.1, claimed=2.87, tolerance=0.05) == "not supported"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: judge_effect(math.nan, 0.5, smallest_effect=M),
+            ValueError,
+            r"'ci_low' must be a real number, not NaN; got nan",
+        ),
+        (
+            lambda: judge_effect(0.5, 0.1, smallest_effect=M),
+            ValueError,
+            r"'ci_low' must be <= 'ci_high'; got ci_low=0.5 > ci_high=0.1",
+        ),
+        (
+            lambda: judge_effect(0.1, "0.5", smallest_effect=M),
+            TypeError,
+            r"'ci_high' must be a real number; got '0.5'",
+        ),
+        (
+            lambda: judge_effect(0, 1, direction=2, smallest_effect=M),
+            ValueError,
+            r"'direction' must be one of \[-1, 1\]; got 2",
+        ),
+        (
+            lambda: judge_effect(-0.2, -0.1, direction=-1, smallest_effect=M, claimed=-0.5),
+            ValueError,
+            r"'claimed' must be > 0 \(a magnitude, .*got -0.5",
+        ),
+        (
+            lambda: judge_effect(0.1, 0.5, smallest_effect=0),
+            ValueError,
+            r"'smallest_effect' must be > 0",
+        ),
+        (
+            lambda: judge_effect(0.1, 0.5, smallest_effect=math.nan),
+            TypeError,
+            r"'smallest_effect' must be a finite real number > 0; got nan",
+        ),
+        (
+            lambda: judge_association((0.1, math.nan), (0, 1), smallest_effect=M),
+            ValueError,
+            r"'ci_high' must be a real number, not NaN",
+        ),
+        (
+            lambda: judge_association((0.2, 0.4), (1.0, 0.0), smallest_effect=M),
+            ValueError,
+            r"'causal_ci\[0\]' must be <= 'causal_ci\[1\]'",
+        ),
+        (
+            lambda: judge_association(0.3, (0, 1), smallest_effect=M),
+            TypeError,
+            r"'observational_ci' must be \(low, high\)",
+        ),
+    ],
+)
+def test_invalid_input_is_a_clear_error(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_every_testable_claim_has_a_rule_the_notebooks_look_up():
+    from mcstudy.verdicts import rule_for
+    from mcstudy.vocab import RULES
+
+    claims = load_claims()
+    testable = claims[claims["kind"] != "not-testable"]
+    assert len(testable) == 52
+    for claim_id in testable["claim_id"]:
+        rule = rule_for(claim_id, claims)
+        assert rule.rule in RULES and rule.smallest_effect > 0 and rule.estimand
+        assert rule.direction in (1, -1)
+    assert rule_for("C001-05").claimed == 2.87
+    with pytest.raises(ValueError, match=r"claim C000-01 is not testable"):
+        rule_for("C000-01")
+    with pytest.raises(ValueError, match=r"'claim_id' must be an id of the claims registry"):
+        rule_for("C999-01")
+
+
+def test_a_rule_judges_intervals_and_points():
+    from mcstudy.verdicts import rule_for
+
+    rule = rule_for("C000-03")  # effect, +1, smallest effect 0.25 pp
+    assert rule.judge(-0.0013, 0.0104) == "inconclusive"  # the Hillstrom interval
+    assert rule.judge(0.003, 0.01) == "supported"
+    assert rule.holds(0.004) and not rule.holds(0.001) and not rule.holds(-0.01)
+    assert rule.holds(0.001, "not supported")
+    with pytest.raises(ValueError, match=r"the 'effect' rule of C000-03 takes no 'causal_ci'"):
+        rule.judge(0.0, 0.1, causal_ci=(0.0, 0.1))
+    association = rule_for("C000-07")
+    with pytest.raises(ValueError, match=r"needs 'causal_ci'"):
+        association.judge(0.1, 0.3)
+    assert association.judge(0.2, 0.4, causal_ci=(-0.05, 0.05)) == "artefact"
+    non_inferior = rule_for("C000-14")  # non-inferiority, margin 1 EUR
+    assert non_inferior.judge(-0.9, 2.0) == "supported"
+    assert non_inferior.holds(-0.5) and not non_inferior.holds(-1.5)
+
+
+def test_with_robustness_makes_a_fragile_verdict_conditional():
+    from dataclasses import dataclass
+
+    from mcstudy.verdicts import with_robustness
+
+    @dataclass
+    class Result:  # the part of RobustnessResult with_robustness reads
+        share: float
+        hinges_on: tuple
+
+        def robust_verdict(self, verdict):
+            if self.share >= 0.9:
+                return verdict, ""
+            return "conditional", f"{verdict}: holds in {self.share:.0%} of the space"
+
+    base = _verdict("C000-18")
+    fragile = with_robustness(base, Result(0.6, ("response.irritation_per_contact",)))
+    assert fragile.verdict == "conditional" and fragile.robustness_share == 0.6
+    assert fragile.hinges_on == "response.irritation_per_contact"
+    assert fragile.condition.startswith("supported: holds in 60%")
+    sturdy = with_robustness(base, Result(0.95, ()))
+    assert sturdy.verdict == "supported" and sturdy.hinges_on == ""
 
 
 def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3, n=100):
@@ -60,6 +206,7 @@ def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3,
         "causal",
         "",
         "03_multichannel_purchase_uplift.ipynb",
+        rule="effect",
     )
 
 
@@ -72,6 +219,11 @@ def test_record_verdict_replaces_earlier_rows(tmp_path):
     assert table["claim_id"].tolist() == ["C000-07", "C001-05"]
     assert table.set_index("claim_id").loc["C001-05", "verdict"] == "not supported"
     assert math.isnan(table.set_index("claim_id").loc["C001-05", "effect"])
+    assert (table["rule"] == "effect").all() and table["robustness_share"].isna().all()
+    with pytest.raises(ValueError, match=r"'rule' must be one of"):
+        _verdict("C001-05").__class__(**{**_verdict("C001-05").__dict__, "rule": ""})
+    with pytest.raises(ValueError, match=r"'robustness_share' must be in \[0, 1\] or NaN"):
+        _verdict("C001-05").__class__(**{**_verdict("C001-05").__dict__, "robustness_share": 2.0})
 
 
 def test_verdict_validation():
@@ -97,7 +249,7 @@ def test_verdict_refuses_values_that_make_no_sense():
         r"ci_high=0.1",
     ):
         _verdict("C000-03", ci_low=0.3, ci_high=0.1)
-    for verdict in ("supported", "not supported", "artefact", "conditional"):
+    for verdict in ("supported", "not supported", "inconclusive", "artefact", "conditional"):
         with pytest.raises(
             ValueError,
             match=rf"'ci_high' must be a number when 'verdict' is "
@@ -202,3 +354,4 @@ def test_committed_verdicts_are_valid():
     for row in table.to_dict("records"):
         verdict = Verdict(**{**row, "n": int(row["n"])})
         assert verdict.claim_id in ids
+        assert verdict.verdict == "not testable" or verdict.rule  # the rule is recorded

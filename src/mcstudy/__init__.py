@@ -46,7 +46,14 @@ from mcstudy.model import (
     simulate,
 )
 from mcstudy.runs import replicate, sweep
-from mcstudy.verdicts import Verdict, judge_association, judge_effect, record_verdict
+from mcstudy.verdicts import (
+    Verdict,
+    judge_association,
+    judge_effect,
+    record_verdict,
+    rule_for,
+    with_robustness,
+)
 
 __all__ = [
     "ChannelSet",
@@ -72,6 +79,8 @@ __all__ = [
     "integration_path",
     "judge_association",
     "judge_effect",
+    "rule_for",
+    "with_robustness",
     "load_channels",
     "load_claims",
     "load_hillstrom",

@@ -1,16 +1,21 @@
-"""The claims registry and the verdicts the notebooks record about them.
+"""The claims registry's verdicts: pre-registered rules, judged on computed intervals.
 
-A verdict is computed, never typed in: :func:`judge_effect` turns an estimate and its
-confidence interval into ``supported`` / ``not supported`` / ``conditional``, and
-:func:`judge_association` compares an observational association with the causal effect
-measured on randomised arms to detect an ``artefact``. :func:`record_verdict` writes the
-result to ``results/verdicts.csv``, one row per claim, which the scorecard gathers.
+Every testable claim of ``data/claims.csv`` states, before any notebook runs, its estimand,
+direction, claimed magnitude (if any), the smallest effect that would matter and the rule that
+judges it (:func:`rule_for` returns it as a :class:`Rule`). A notebook computes the estimate's
+interval and asks the rule: :func:`judge_effect`, :func:`judge_non_inferiority`,
+:func:`judge_association` and :func:`judge_consistency` give ``supported``, ``not supported``,
+``inconclusive`` or ``artefact``; :func:`with_robustness` adds the share of the plausible
+parameter space the verdict holds in (``conditional`` below 90 %). :func:`record_verdict`
+writes the result to ``results/verdicts.csv``, one row per claim, with the rule used, the
+robustness share and the parameters the verdict hinges on. ``docs/verdicts.md`` gives the
+rules with examples.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -19,14 +24,19 @@ import pandas as pd
 from mcstudy import config
 from mcstudy._validation import check_option
 from mcstudy.io.catalogue import load_claims
-from mcstudy.vocab import EVIDENCE, KIND_NOT_TESTABLE, VERDICT_NOT_TESTABLE, VERDICTS
+from mcstudy.vocab import EVIDENCE, KIND_NOT_TESTABLE, RULES, VERDICT_NOT_TESTABLE, VERDICTS
 
 __all__ = [
     "VERDICTS",
     "VERDICT_STRENGTH",
     "Verdict",
+    "Rule",
     "judge_association",
+    "judge_consistency",
     "judge_effect",
+    "judge_non_inferiority",
+    "rule_for",
+    "with_robustness",
     "load_verdicts",
     "record_untestable",
     "record_verdict",
@@ -61,6 +71,15 @@ class Verdict:
         For ``conditional``: the assumption the verdict hinges on; otherwise a short reason.
     notebook : str
         Notebook that computed it.
+    rule : str, default=""
+        The registered rule it was judged by (:data:`mcstudy.vocab.RULES`); blank only for a
+        ``not testable`` verdict.
+    robustness_share : float, default=NaN
+        Share of the plausible parameter space in which the verdict holds
+        (:func:`mcstudy.analysis.robustness.assess_robustness`); NaN when there is no
+        parameter space (a real-data verdict).
+    hinges_on : str, default=""
+        Parameters the verdict hinges on, separated by "; ".
 
     Raises
     ------
@@ -90,9 +109,12 @@ class Verdict:
     evidence: str
     condition: str
     notebook: str
+    rule: str = ""
+    robustness_share: float = float("nan")
+    hinges_on: str = ""
 
     def __post_init__(self):
-        for name in ("claim_id", "measure", "method", "condition", "notebook"):
+        for name in ("claim_id", "measure", "method", "condition", "notebook", "rule", "hinges_on"):
             value = getattr(self, name)
             if not isinstance(value, str):
                 raise TypeError(f"{name!r} must be a str; got {value!r}.")
@@ -102,6 +124,13 @@ class Verdict:
             )
         check_option(self.verdict, "verdict", VERDICTS)
         check_option(self.evidence, "evidence", EVIDENCE)
+        if self.verdict != VERDICT_NOT_TESTABLE:
+            check_option(self.rule, "rule", RULES)
+        share = self.robustness_share
+        if isinstance(share, bool) or not isinstance(share, Real):
+            raise TypeError(f"'robustness_share' must be a real number or NaN; got {share!r}.")
+        if not (math.isnan(share) or 0.0 <= share <= 1.0):
+            raise ValueError(f"'robustness_share' must be in [0, 1] or NaN; got {share!r}.")
         if isinstance(self.n, bool) or not isinstance(self.n, Integral):
             raise TypeError(f"'n' must be an int >= 0; got {self.n!r}.")
         if self.n < 0:
@@ -123,6 +152,10 @@ class Verdict:
                 raise ValueError(
                     f"a {VERDICT_NOT_TESTABLE!r} verdict rests on no estimate: 'effect', "
                     f"'ci_low' and 'ci_high' must be NaN and 'n' 0; got {numbers}."
+                )
+            if self.rule:
+                raise ValueError(
+                    f"a {VERDICT_NOT_TESTABLE!r} verdict has no rule; got {self.rule!r}."
                 )
             return
         for name, value in (("ci_low", low), ("ci_high", high)):
@@ -146,69 +179,380 @@ class Verdict:
         return pd.DataFrame([asdict(self)])
 
 
-def judge_effect(
-    ci_low: float, ci_high: float, *, direction: int = 1, claimed: float | None = None
-) -> str:
-    """Verdict on a claimed effect from the confidence interval of its estimate.
-
-    Parameters
-    ----------
-    ci_low, ci_high : float
-        Confidence interval of the effect.
-    direction : {1, -1}, default=1
-        Sign the claim gives the effect (+1: it raises the outcome).
-    claimed : float, default=None
-        Magnitude claimed, in the same unit (e.g. 2.87 for "+287 %" as a relative lift).
-
-    Returns
-    -------
-    str
-        ``"supported"`` if the interval lies entirely on the claimed side of 0 and, when a
-        magnitude is claimed, contains it or lies beyond it; ``"conditional"`` if the
-        direction holds but the claimed magnitude lies beyond the interval (the effect exists
-        but is smaller than claimed); ``"not supported"`` otherwise.
-
-    Raises
-    ------
-    TypeError
-        If a limit is not a real number.
-    ValueError
-        If ``direction`` is not 1 or -1, a limit is NaN (an interval that could not be
-        computed would otherwise read as "not supported") or ``ci_low > ci_high``.
-    """
-    if direction not in (1, -1):
-        raise ValueError(f"'direction' must be one of [-1, 1]; got {direction!r}.")
-    for name, value in (("ci_low", ci_low), ("ci_high", ci_high)):
+def _interval(ci_low, ci_high, names=("ci_low", "ci_high")) -> tuple[float, float]:
+    for name, value in zip(names, (ci_low, ci_high), strict=True):
         if isinstance(value, bool) or not isinstance(value, Real):
             raise TypeError(f"{name!r} must be a real number; got {value!r}.")
         if math.isnan(value):
             raise ValueError(f"{name!r} must be a real number, not NaN; got {value!r}.")
     if ci_low > ci_high:
         raise ValueError(
-            f"'ci_low' must be <= 'ci_high'; got ci_low={ci_low!r} > ci_high={ci_high!r}."
+            f"{names[0]!r} must be <= {names[1]!r}; got {names[0]}={ci_low!r} > "
+            f"{names[1]}={ci_high!r}."
         )
-    low, high = sorted((direction * ci_low, direction * ci_high))
-    if not low > 0:
+    return float(ci_low), float(ci_high)
+
+
+def _positive(value, name: str, *, optional: bool = False) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
+        raise TypeError(f"{name!r} must be a finite real number > 0; got {value!r}.")
+    if value <= 0:
+        raise ValueError(
+            f"{name!r} must be > 0 (a magnitude, in the estimand's unit; 'direction' gives the "
+            f"sign); got {value!r}."
+        )
+    return float(value)
+
+
+def _direction(direction) -> int:
+    if isinstance(direction, bool) or direction not in (1, -1):
+        raise ValueError(f"'direction' must be one of [-1, 1]; got {direction!r}.")
+    return int(direction)
+
+
+def judge_effect(
+    ci_low: float,
+    ci_high: float,
+    *,
+    direction: int = 1,
+    smallest_effect: float,
+    claimed: float | None = None,
+) -> str:
+    """Verdict on a claimed effect from the confidence interval of its estimate.
+
+    The interval is first oriented so that the claimed direction is positive (multiplied by
+    ``direction``). With ``m`` the smallest effect that would matter:
+
+    - ``"not supported"`` if the interval lies below ``m``: it excludes every effect that would
+      matter in the claimed direction (this includes an interval on the wrong side of 0, and a
+      real but trivial effect); or, when a magnitude is ``claimed``, if the interval lies
+      entirely below it (the claimed magnitude is excluded, whether or not a smaller effect
+      exists);
+    - ``"supported"`` if the interval lies above 0 (no effect is excluded) and reaches ``m``,
+      and, when a magnitude is claimed, reaches it;
+    - ``"inconclusive"`` otherwise: the interval holds both no effect and effects that matter
+      (an underpowered test lands here, not in "not supported").
+
+    Parameters
+    ----------
+    ci_low, ci_high : float
+        Confidence interval of the effect (infinite limits allowed for one-sided intervals).
+    direction : {1, -1}, default=1
+        Sign the claim gives the effect (+1: it raises the quantity).
+    smallest_effect : float
+        The smallest effect that would matter, > 0, in the effect's unit (registered with the
+        claim in ``data/claims.csv``).
+    claimed : float, default=None
+        Magnitude claimed (> 0, in the same unit; ``direction`` gives its sign), e.g. 2.87 for
+        "+287 %" as a relative difference.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        If a limit or a magnitude is not a real number.
+    ValueError
+        If ``direction`` is not 1 or -1, a limit is NaN, ``ci_low > ci_high``, or
+        ``smallest_effect`` / ``claimed`` is not positive (a claimed value of the wrong sign).
+
+    Examples
+    --------
+    >>> judge_effect(0.1, 0.5, smallest_effect=0.05)
+    'supported'
+    >>> judge_effect(-0.1, 0.5, smallest_effect=0.05)
+    'inconclusive'
+    >>> judge_effect(-0.1, 0.02, smallest_effect=0.05)
+    'not supported'
+    >>> judge_effect(-0.2, -0.1, direction=-1, smallest_effect=0.05, claimed=0.5)
+    'not supported'
+    """
+    low, high = _interval(ci_low, ci_high)
+    direction = _direction(direction)
+    m = _positive(smallest_effect, "smallest_effect")
+    claimed = _positive(claimed, "claimed", optional=True)
+    low, high = sorted((direction * low, direction * high))
+    if high < m or (claimed is not None and high < claimed):
         return "not supported"
-    if claimed is None or direction * claimed <= high:
+    if low > 0:
         return "supported"
-    return "conditional"
+    return "inconclusive"
+
+
+def judge_non_inferiority(
+    ci_low: float, ci_high: float, *, direction: int = 1, smallest_effect: float
+) -> str:
+    """Verdict on "A works at least as well as B" from the interval of ``A - B``.
+
+    Oriented by ``direction``, with ``m`` the smallest difference that would matter:
+    ``"supported"`` if the interval lies above ``-m`` (A is not worse by anything that
+    matters), ``"not supported"`` if it lies below ``-m`` (A is worse), ``"inconclusive"``
+    otherwise.
+
+    Examples
+    --------
+    >>> judge_non_inferiority(-0.5, 2.0, smallest_effect=1.0)
+    'supported'
+    >>> judge_non_inferiority(-3.0, -1.5, smallest_effect=1.0)
+    'not supported'
+    >>> judge_non_inferiority(-2.0, 0.5, smallest_effect=1.0)
+    'inconclusive'
+    """
+    low, high = _interval(ci_low, ci_high)
+    direction = _direction(direction)
+    m = _positive(smallest_effect, "smallest_effect")
+    low, high = sorted((direction * low, direction * high))
+    if low > -m:
+        return "supported"
+    if high < -m:
+        return "not supported"
+    return "inconclusive"
 
 
 def judge_association(
-    observational_ci: tuple[float, float], causal_ci: tuple[float, float], *, direction: int = 1
+    observational_ci: tuple[float, float],
+    causal_ci: tuple[float, float],
+    *,
+    direction: int = 1,
+    smallest_effect: float,
+    observed: float | None = None,
+    claimed: float | None = None,
 ) -> str:
-    """Verdict on "X goes with more Y" when both the association and the causal effect are known.
+    """Verdict on "X goes with more Y": the association against a causal or adjusted estimate.
 
-    Returns ``"artefact"`` when the observational association is on the claimed side but the
-    causal effect is not (its interval includes 0 or lies on the other side), ``"supported"``
-    when both are, and ``"not supported"`` when not even the association is.
+    Parameters
+    ----------
+    observational_ci : tuple of float
+        Interval of the association an analyst sees (raw comparison).
+    causal_ci : tuple of float
+        Interval of the same quantity from randomised arms, or from a comparison adjusted for
+        the selection (say which in the verdict's method); in the same unit.
+    direction : {1, -1}, default=1
+        Sign the claim gives the association.
+    smallest_effect : float
+        Smallest effect that would matter, > 0.
+    observed : float, default=None
+        The association's point estimate; the middle of its interval when None.
+    claimed : float, default=None
+        Claimed magnitude (> 0), judged on the association.
+
+    Returns
+    -------
+    str
+        If the association itself is not shown (:func:`judge_effect` on it is not
+        ``supported``), that verdict. Otherwise ``"artefact"`` when the causal interval
+        excludes the observed association (lies entirely below it, oriented): most of what is
+        seen is selection or mechanics. Otherwise :func:`judge_effect` on the causal interval
+        (``supported``, ``inconclusive`` or ``not supported``).
+
+    Examples
+    --------
+    >>> judge_association((0.2, 0.4), (-0.05, 0.05), smallest_effect=0.05)
+    'artefact'
+    >>> judge_association((0.19, 0.84), (-0.6, 1.5), smallest_effect=0.05)  # too wide to say
+    'inconclusive'
     """
-    seen = judge_effect(*observational_ci, direction=direction)
-    real = judge_effect(*causal_ci, direction=direction)
-    if seen == "supported":
-        return "supported" if real == "supported" else "artefact"
-    return "not supported"
+    if not isinstance(observational_ci, tuple | list) or len(observational_ci) != 2:
+        raise TypeError(f"'observational_ci' must be (low, high); got {observational_ci!r}.")
+    if not isinstance(causal_ci, tuple | list) or len(causal_ci) != 2:
+        raise TypeError(f"'causal_ci' must be (low, high); got {causal_ci!r}.")
+    seen = judge_effect(
+        *observational_ci, direction=direction, smallest_effect=smallest_effect, claimed=claimed
+    )
+    if seen != "supported":
+        return seen
+    obs_low, obs_high = _interval(*observational_ci)
+    if observed is None:
+        observed = (obs_low + obs_high) / 2
+    elif isinstance(observed, bool) or not isinstance(observed, Real) or math.isnan(observed):
+        raise TypeError(f"'observed' must be a real number; got {observed!r}.")
+    c_low, c_high = _interval(*causal_ci, names=("causal_ci[0]", "causal_ci[1]"))
+    if max(direction * c_low, direction * c_high) < direction * observed:
+        return "artefact"
+    return judge_effect(c_low, c_high, direction=direction, smallest_effect=smallest_effect)
+
+
+def judge_consistency(ci_low: float, ci_high: float, *, claimed: float, tolerance: float) -> str:
+    """Verdict on a reported figure against its source, within ``tolerance``.
+
+    ``ci_low``/``ci_high`` bound the figure the source gives (equal for an exact figure);
+    ``"supported"`` if ``claimed`` lies within ``tolerance`` of that range, ``"not
+    supported"`` otherwise.
+
+    Examples
+    --------
+    >>> judge_consistency(0.6, 0.6, claimed=0.6, tolerance=0.005)
+    'supported'
+    >>> judge_consistency(0.04, 0.1, claimed=2.87, tolerance=0.05)
+    'not supported'
+    """
+    low, high = _interval(ci_low, ci_high)
+    tolerance = _positive(tolerance, "tolerance")
+    if isinstance(claimed, bool) or not isinstance(claimed, Real) or not math.isfinite(claimed):
+        raise TypeError(f"'claimed' must be a finite real number; got {claimed!r}.")
+    return "supported" if low - tolerance <= claimed <= high + tolerance else "not supported"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A claim's pre-registered verdict rule (its row of ``data/claims.csv``).
+
+    Attributes
+    ----------
+    claim_id, estimand : str
+        The claim and the quantity its verdict is drawn from (with unit and scale).
+    direction : int
+        +1 if the claim says the quantity is positive, -1 if negative.
+    claimed : float
+        The claimed magnitude (> 0), NaN when none.
+    smallest_effect : float
+        The smallest effect that would matter (for ``consistency``: the tolerance).
+    rule : str
+        One of :data:`mcstudy.vocab.RULES`.
+    """
+
+    claim_id: str
+    estimand: str
+    direction: int
+    claimed: float
+    smallest_effect: float
+    rule: str
+
+    @property
+    def _claimed(self) -> float | None:
+        return None if math.isnan(self.claimed) else self.claimed
+
+    def judge(
+        self,
+        ci_low: float,
+        ci_high: float,
+        *,
+        causal_ci: tuple[float, float] | None = None,
+        observed: float | None = None,
+    ) -> str:
+        """The verdict this rule gives an estimate's interval.
+
+        ``causal_ci`` is required by (and only allowed for) the ``association`` rule: then
+        ``(ci_low, ci_high)`` is the association's interval.
+        """
+        if (self.rule == "association") != (causal_ci is not None):
+            raise ValueError(
+                f"the {self.rule!r} rule of {self.claim_id} "
+                + (
+                    "needs 'causal_ci' (the causal or adjusted interval)."
+                    if self.rule == "association"
+                    else "takes no 'causal_ci'."
+                )
+            )
+        if self.rule == "effect":
+            return judge_effect(
+                ci_low,
+                ci_high,
+                direction=self.direction,
+                smallest_effect=self.smallest_effect,
+                claimed=self._claimed,
+            )
+        if self.rule == "non_inferiority":
+            return judge_non_inferiority(
+                ci_low, ci_high, direction=self.direction, smallest_effect=self.smallest_effect
+            )
+        if self.rule == "association":
+            return judge_association(
+                (ci_low, ci_high),
+                causal_ci,
+                direction=self.direction,
+                smallest_effect=self.smallest_effect,
+                observed=observed,
+                claimed=self._claimed,
+            )
+        return judge_consistency(
+            ci_low, ci_high, claimed=self.claimed, tolerance=self.smallest_effect
+        )
+
+    def holds(self, estimate: float, verdict: str = "supported") -> bool:
+        """Whether the rule gives ``verdict`` to a point estimate (for robustness designs).
+
+        A point is judged as the interval ``[estimate, estimate]``; for the ``association``
+        rule the estimate is the causal one (its association part is judged in the notebook).
+        """
+        if self.rule == "association":
+            got = judge_effect(
+                estimate,
+                estimate,
+                direction=self.direction,
+                smallest_effect=self.smallest_effect,
+            )
+        else:
+            got = self.judge(estimate, estimate)
+        return got == verdict
+
+
+def rule_for(claim_id: str, claims: pd.DataFrame | str | Path | None = None) -> Rule:
+    """The pre-registered rule of ``claim_id`` (from ``data/claims.csv`` by default).
+
+    Raises
+    ------
+    ValueError
+        If the claim is not in the registry, or is not testable (it has no rule).
+    """
+    if not isinstance(claims, pd.DataFrame):
+        claims = load_claims(claims)
+    rows = claims[claims["claim_id"] == claim_id]
+    if rows.empty:
+        raise ValueError(
+            f"'claim_id' must be an id of the claims registry ({len(claims)} claims, e.g. "
+            f"{sorted(claims['claim_id'])[:3]}); got {claim_id!r}."
+        )
+    row = rows.iloc[0]
+    if row["kind"] == KIND_NOT_TESTABLE:
+        raise ValueError(f"claim {claim_id} is not testable: it has no verdict rule.")
+    claimed = row["claimed"]
+    return Rule(
+        claim_id=claim_id,
+        estimand=str(row["estimand"]),
+        direction=int(row["direction"]),
+        claimed=float("nan") if pd.isna(claimed) else float(claimed),
+        smallest_effect=float(row["smallest_effect"]),
+        rule=str(row["rule"]),
+    )
+
+
+def with_robustness(verdict: Verdict, robustness) -> Verdict:
+    """``verdict`` with its robustness across the plausible parameter space recorded.
+
+    Parameters
+    ----------
+    verdict : Verdict
+        The verdict at the reference context.
+    robustness : mcstudy.analysis.robustness.RobustnessResult
+        The claim's result of a robustness design, whose judge tested whether this verdict
+        holds at each point.
+
+    Returns
+    -------
+    Verdict
+        With ``robustness_share`` and ``hinges_on`` filled in; a verdict that holds in less
+        than :data:`mcstudy.analysis.robustness.ROBUST_SHARE` (90 %) of the space becomes
+        ``conditional``, its condition the region where it holds or flips (appended to the
+        verdict's own condition).
+    """
+    if not isinstance(verdict, Verdict):
+        raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
+    label, condition = robustness.robust_verdict(verdict.verdict)
+    text = verdict.condition
+    if condition:
+        text = f"{condition}. {text}" if text else condition
+    return replace(
+        verdict,
+        verdict=label,
+        condition=text,
+        robustness_share=float(robustness.share),
+        hinges_on="; ".join(robustness.hinges_on),
+    )
 
 
 def record_untestable(
@@ -302,7 +646,7 @@ def record_verdict(
         table = load_verdicts(path)
         parts.insert(0, table[table["claim_id"] != verdict.claim_id])
     table = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    table = table.sort_values("claim_id").reset_index(drop=True)
+    table = table.sort_values("claim_id").reset_index(drop=True)[list(row.columns)]
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False, float_format="%.6g")
     return row.round(4)
@@ -311,13 +655,29 @@ def record_verdict(
 def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
     """Read the verdicts table written by :func:`record_verdict`."""
     path = Path(path) if path is not None else config.VERDICTS_CSV
-    text = ["claim_id", "verdict", "measure", "method", "evidence", "condition", "notebook"]
+    text = [
+        "claim_id",
+        "verdict",
+        "measure",
+        "method",
+        "evidence",
+        "condition",
+        "notebook",
+        "rule",
+        "hinges_on",
+    ]
+    numbers = ("effect", "ci_low", "ci_high", "robustness_share")
     df = pd.read_csv(
         path,
         dtype={c: str for c in text},
         keep_default_na=False,
-        na_values={c: [""] for c in ("effect", "ci_low", "ci_high")},
+        na_values={c: [""] for c in numbers},
     )
+    for column in ("rule", "hinges_on"):
+        if column not in df.columns:  # a table written before these columns existed
+            df[column] = ""
+    if "robustness_share" not in df.columns:
+        df["robustness_share"] = float("nan")
     return df
 
 
@@ -354,7 +714,7 @@ def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 #: Verdicts on a testable claim from the weakest to the strongest, for combining the parts of
 #: a claim of the form "A and B" (it is no stronger than its weakest part).
-VERDICT_STRENGTH = ("not supported", "artefact", "conditional", "supported")
+VERDICT_STRENGTH = ("not supported", "artefact", "inconclusive", "conditional", "supported")
 
 
 def weakest(verdicts) -> str:

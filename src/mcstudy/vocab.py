@@ -19,6 +19,7 @@ __all__ = [
     "PARAMETER_RANGE_KINDS",
     "PARAMETER_STATUSES",
     "PROFILES",
+    "RULES",
     "SOURCE_DOCUMENTS",
     "TARGET_STATISTICS",
     "TIERS",
@@ -59,11 +60,27 @@ SOURCE_DOCUMENTS = (
 )
 
 #: Verdicts a notebook can record on a claim.
-VERDICTS = ("supported", "not supported", "conditional", "artefact", "not testable")
+VERDICTS = (
+    "supported",
+    "not supported",
+    "inconclusive",
+    "conditional",
+    "artefact",
+    "not testable",
+)
 #: The verdict recorded for claims of kind :data:`KIND_NOT_TESTABLE`.
 VERDICT_NOT_TESTABLE = "not testable"
 #: What a verdict's statistic rests on.
 EVIDENCE = ("causal", "observational", "arithmetic", "none")
+
+#: The verdict rules a testable claim of ``data/claims.csv`` is judged by (``rule`` column):
+#: ``effect`` (an effect in a claimed direction, at least the smallest effect that matters,
+#: and the claimed magnitude if any), ``non_inferiority`` ("at least as well": the effect is
+#: not below minus the smallest effect that matters), ``association`` (an observational
+#: association, judged against a causal or adjusted estimate: ``artefact`` when that excludes
+#: the association) and ``consistency`` (a reported figure against its source, within the
+#: smallest difference that matters). See :mod:`mcstudy.verdicts`.
+RULES = ("effect", "non_inferiority", "association", "consistency")
 
 #: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).
 DEFAULT_CONSENT_RATE = 0.6

@@ -142,6 +142,35 @@ def test_not_testable_needs_a_note(claims_text, tmp_path):
         load_claims(path)
 
 
+@pytest.mark.parametrize(
+    ("claim_id", "column", "value", "message"),
+    [
+        ("C000-03", "rule", "", r"claim C000-03: must be one of \['effect', 'non_inferiority'"),
+        ("C000-03", "rule", "t-test", r"claim C000-03: must be one of"),
+        ("C000-03", "estimand", "", r"claim C000-03: a testable claim must state its estimand"),
+        ("C000-03", "direction", "0", r"claim C000-03: must be 1 .* or -1"),
+        ("C000-03", "smallest_effect", "0", r"claim C000-03: must be a finite number > 0"),
+        ("C000-03", "smallest_effect", "", r"claim C000-03: must be a finite number > 0"),
+        ("C001-05", "claimed", "-2.87", r"claim C001-05: must be blank or a finite number > 0"),
+        ("C000-06", "claimed", "", r"claim C000-06: a 'consistency' rule needs the claimed"),
+        ("C000-01", "rule", "effect", r"claim C000-01: a not-testable claim has no verdict rule"),
+    ],
+)
+def test_bad_rules_name_file_line_claim_column_and_value(
+    claims_text, tmp_path, claim_id, column, value, message
+):
+    df = claims_text.copy()
+    i = int(np.flatnonzero(df["claim_id"] == claim_id)[0])
+    df.loc[i, column] = value
+    path = _write(df, tmp_path, "c.csv")
+    with pytest.raises(
+        DataValidationError,
+        match=rf"^c\.csv, line {i + 2}, column '{column}', value {re.escape(repr(value))}: "
+        + message,
+    ):
+        load_claims(path)
+
+
 def test_blank_quote(claims_text, tmp_path):
     df = claims_text.copy()
     df.loc[0, "quote_fr"] = ""

@@ -34,6 +34,7 @@ from mcstudy.vocab import (
     PARAMETER_GROUPS,
     PARAMETER_RANGE_KINDS,
     PARAMETER_STATUSES,
+    RULES,
     SOURCE_DOCUMENTS,
     TARGET_STATISTICS,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "CLAIM_KINDS",
     "CLAIM_TOPICS",
     "PARAMETER_COLUMNS",
+    "RULE_COLUMNS",
     "TARGET_COLUMNS",
     "load_channels",
     "load_claims",
@@ -60,8 +62,15 @@ CLAIM_COLUMNS = (
     "topic",
     "kind",
     "notebook",
+    "estimand",
+    "direction",
+    "claimed",
+    "smallest_effect",
+    "rule",
     "note",
 )
+#: The columns of a claim's pre-registered verdict rule (blank for a not-testable claim).
+RULE_COLUMNS = ("estimand", "direction", "claimed", "smallest_effect", "rule")
 #: Notebooks a claim may point at: every study notebook except the scorecard.
 CLAIM_NOTEBOOKS = tuple(nb for nb in config.STUDY_NOTEBOOKS if not nb.startswith("99_"))
 
@@ -199,7 +208,11 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
             column="note",
             value="",
         )
+    numbers = _check_rules(df, path)
     df = df.reset_index(drop=True)
+    for col in ("direction", "claimed", "smallest_effect"):
+        df[col] = numbers[col].to_numpy()
+    df["direction"] = df["direction"].astype("Int64")
     for col, cats in (
         ("source", SOURCE_DOCUMENTS),
         ("topic", CLAIM_TOPICS),
@@ -208,6 +221,63 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     ):
         df[col] = pd.Categorical(df[col], categories=list(cats))
     return df
+
+
+def _check_rules(df: pd.DataFrame, path) -> dict[str, pd.Series]:
+    """Check every claim's pre-registered rule; return the numeric rule columns."""
+    check_trimmed(df, path, RULE_COLUMNS)
+    numbers = {
+        col: pd.to_numeric(df[col].where(df[col] != ""), errors="coerce").astype(float)
+        for col in ("direction", "claimed", "smallest_effect")
+    }
+
+    def error(i, column, message):
+        return DataValidationError(
+            path,
+            f"claim {df['claim_id'].iloc[i]}: {message}",
+            row=file_line(df, i),
+            column=column,
+            value=df[column].iloc[i],
+        )
+
+    for i in range(len(df)):
+        testable = df["kind"].iloc[i] != KIND_NOT_TESTABLE
+        if not testable:
+            filled = [c for c in RULE_COLUMNS if df[c].iloc[i] != ""]
+            if filled:
+                raise error(
+                    i,
+                    filled[0],
+                    f"a not-testable claim has no verdict rule: leave {list(RULE_COLUMNS)} blank.",
+                )
+            continue
+        if df["estimand"].iloc[i].strip() == "":
+            raise error(i, "estimand", "a testable claim must state its estimand (what quantity).")
+        if df["rule"].iloc[i] not in RULES:
+            raise error(i, "rule", f"must be one of {list(RULES)}.")
+        if numbers["direction"].iloc[i] not in (1.0, -1.0):
+            raise error(
+                i, "direction", "must be 1 (the claim says the quantity is positive) or -1."
+            )
+        small = numbers["smallest_effect"].iloc[i]
+        if not (np.isfinite(small) and small > 0):
+            raise error(
+                i,
+                "smallest_effect",
+                "must be a finite number > 0: the smallest effect that would matter, in the "
+                "estimand's unit.",
+            )
+        claimed_text, claimed = df["claimed"].iloc[i], numbers["claimed"].iloc[i]
+        if claimed_text != "" and not (np.isfinite(claimed) and claimed > 0):
+            raise error(
+                i,
+                "claimed",
+                "must be blank or a finite number > 0: the claimed magnitude, in the estimand's "
+                "unit (the direction column gives its sign).",
+            )
+        if df["rule"].iloc[i] == "consistency" and claimed_text == "":
+            raise error(i, "claimed", "a 'consistency' rule needs the claimed figure.")
+    return numbers
 
 
 def _fmt_range(low: float, high: float, low_open: bool) -> str:
