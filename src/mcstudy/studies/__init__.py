@@ -5,7 +5,9 @@ the verdicts, the module the logic and its tests): :mod:`~mcstudy.studies.pressu
 contact-pressure response curves (intrusiveness, attention and permission);
 :mod:`~mcstudy.studies.arms` for replicated randomised comparisons of contact policies at
 equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomised
-experiment behind every intrusiveness, attention and permission claim. The registered
+experiment behind every intrusiveness, attention and permission claim;
+:mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
+individual channel policies. The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 
