@@ -212,13 +212,13 @@ def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3,
 
 def test_record_verdict_replaces_earlier_rows(tmp_path):
     path = tmp_path / "verdicts.csv"
-    record_verdict(_verdict("C001-05"), path)
-    record_verdict(_verdict("C000-07", "artefact"), path)
-    record_verdict(_verdict("C001-05", "not supported", math.nan), path)
+    record_verdict(_verdict("C000-02"), path)
+    record_verdict(_verdict("C000-04", "artefact"), path)
+    record_verdict(_verdict("C000-02", "not supported", math.nan), path)
     table = load_verdicts(path)
-    assert table["claim_id"].tolist() == ["C000-07", "C001-05"]
-    assert table.set_index("claim_id").loc["C001-05", "verdict"] == "not supported"
-    assert math.isnan(table.set_index("claim_id").loc["C001-05", "effect"])
+    assert table["claim_id"].tolist() == ["C000-02", "C000-04"]
+    assert table.set_index("claim_id").loc["C000-02", "verdict"] == "not supported"
+    assert math.isnan(table.set_index("claim_id").loc["C000-02", "effect"])
     assert (table["rule"] == "effect").all() and table["robustness_share"].isna().all()
     with pytest.raises(ValueError, match=r"'rule' must be one of"):
         _verdict("C001-05").__class__(**{**_verdict("C001-05").__dict__, "rule": ""})
@@ -310,12 +310,28 @@ def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
         record_verdict(_verdict("C001-05"), path, claims=registry)
     csv = tmp_path / "claims.csv"
     load_claims().to_csv(csv, index=False)
-    record_verdict(_verdict("C001-05"), path, claims=csv)
-    assert load_verdicts(path)["claim_id"].tolist() == ["C001-05", "X-2"]
+    record_verdict(_verdict("C000-02"), path, claims=csv)
+    assert load_verdicts(path)["claim_id"].tolist() == ["C000-02", "X-2"]
     with pytest.raises(TypeError, match="'verdict' must be a Verdict; got dict"):
         record_verdict({"claim_id": "C001-05"}, path)
     with pytest.raises(TypeError, match="'claims' must be a DataFrame, a path or None; got list"):
         record_verdict(_verdict("C001-05"), path, claims=["C001-05"])
+
+
+def test_record_verdict_refuses_a_rule_other_than_the_registered_one(tmp_path):
+    path = tmp_path / "verdicts.csv"
+    verdict = _verdict("C001-05")  # registered: association
+    with pytest.raises(
+        ValueError,
+        match=r"drawn with rule 'effect', but the registry .* "
+        r"registers 'association'",
+    ):
+        record_verdict(verdict, path)
+    assert not path.exists()
+    from dataclasses import replace
+
+    record_verdict(replace(verdict, rule="association"), path)
+    assert load_verdicts(path)["rule"].tolist() == ["association"]
 
 
 def test_record_untestable_still_records_the_registry_notes(tmp_path):

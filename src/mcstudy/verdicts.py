@@ -582,8 +582,12 @@ def record_untestable(
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def _registry_ids(claims: pd.DataFrame | str | Path | None) -> tuple[set[str], str]:
-    """Claim ids of the registry ``claims`` (a frame, a CSV path, or None for the default)."""
+def _registry_ids(claims: pd.DataFrame | str | Path | None) -> tuple[dict[str, str], str]:
+    """Claim ids of the registry ``claims`` (a frame, a CSV path, or None for the default).
+
+    Returns each id's registered rule ("" when the registry has no rule for it, or no rule
+    column) and a description of the registry for messages.
+    """
     if claims is None or isinstance(claims, (str, Path)):
         source = str(claims) if claims is not None else "data/claims.csv"
         claims = load_claims(claims)
@@ -597,7 +601,11 @@ def _registry_ids(claims: pd.DataFrame | str | Path | None) -> tuple[set[str], s
         raise TypeError(
             f"'claims' must be a DataFrame, a path or None; got {type(claims).__name__}."
         )
-    return set(claims["claim_id"].astype(str)), source
+    ids = claims["claim_id"].astype(str)
+    rules = (
+        claims["rule"].astype(str) if "rule" in claims.columns else pd.Series("", index=ids.index)
+    )
+    return dict(zip(ids, rules.where(rules != "nan", ""), strict=True)), source
 
 
 def record_verdict(
@@ -629,7 +637,8 @@ def record_verdict(
     TypeError
         If ``verdict`` is not a :class:`Verdict` or ``claims`` is of the wrong type.
     ValueError
-        If ``verdict.claim_id`` is not in the registry; nothing is written then.
+        If ``verdict.claim_id`` is not in the registry, or the verdict's rule is not the one
+        the registry registers for it; nothing is written then.
     """
     if not isinstance(verdict, Verdict):
         raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
@@ -638,6 +647,13 @@ def record_verdict(
         raise ValueError(
             f"'claim_id' must be an id of the claims registry ({source}, {len(ids)} claims, "
             f"e.g. {sorted(ids)[:3]}); got {verdict.claim_id!r}."
+        )
+    registered = ids[verdict.claim_id]
+    if registered and verdict.rule != registered:
+        raise ValueError(
+            f"verdict on {verdict.claim_id} was drawn with rule {verdict.rule!r}, but the "
+            f"registry ({source}) registers {registered!r}: a verdict follows the rule "
+            "registered before the study, not one chosen after it."
         )
     path = Path(path) if path is not None else config.VERDICTS_CSV
     row = verdict.summary()
