@@ -43,6 +43,7 @@ __all__ = [
     "document_tables",
     "executed_notebooks",
     "format_effect",
+    "fixed_by_construction",
     "load_scorecard",
     "verdict_counts",
 ]
@@ -155,9 +156,9 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
             raise ValueError(f"{name!r} must have one row per claim; ids repeated: {repeated}.")
     for column, allowed in (("source", SOURCE_DOCUMENTS), ("topic", CLAIM_TOPICS)):
         for value in pd.unique(claims[column].astype(str)):
-            check_option(value, f"claims[{column!r}]", allowed)
+            check_option(value, f"claims.{column}", allowed)
     for value in pd.unique(verdicts["verdict"].astype(str)):
-        check_option(value, "verdicts['verdict']", VERDICTS)
+        check_option(value, "verdicts.verdict", VERDICTS)
     unknown = sorted(set(verdicts["claim_id"]) - set(claims["claim_id"]))
     if unknown:
         raise ValueError(
@@ -239,6 +240,12 @@ def _robustness_text(share: float, verdict: str) -> str:
     return "no parameter space"
 
 
+def _n_text(n, verdict: str) -> str:
+    if pd.isna(n) or verdict in (NO_VERDICT, VERDICT_NOT_TESTABLE):
+        return ""
+    return str(int(n))
+
+
 def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """One display table per source document, keyed by its label, in document order.
 
@@ -251,7 +258,8 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
     -------
     dict of str to pandas.DataFrame
         Per document, indexed by ``claim``: ``quote (French)``, ``verdict``,
-        ``effect (95 % CI)`` (:func:`format_effect`), ``n``, ``evidence`` (causal,
+        ``effect (95 % CI)`` (:func:`format_effect`), ``n`` (blank without an estimate),
+        ``evidence`` (causal,
         observational, arithmetic), ``robustness`` (share of the plausible parameter space
         where the verdict holds; "no parameter space" for a real-data verdict) and
         ``condition`` (the condition of a conditional verdict, otherwise its reason).
@@ -273,7 +281,7 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
                     format_effect(*v)
                     for v in rows[["effect", "ci_low", "ci_high"]].itertuples(index=False)
                 ],
-                "n": rows["n"].astype(str).replace("<NA>", "").to_numpy(),
+                "n": [_n_text(n, v) for n, v in zip(rows["n"], verdict, strict=True)],
                 "evidence": rows["evidence"].to_numpy(),
                 "robustness": [
                     _robustness_text(s, v)
@@ -441,3 +449,26 @@ def check_verdicts(
         if untestable != (verdict == VERDICT_NOT_TESTABLE):
             problems.append((row.claim_id, f"verdict {verdict!r} on a claim of kind {row.kind!r}"))
     return pd.DataFrame(problems, columns=["claim_id", "problem"])
+
+
+def fixed_by_construction(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts whose notebook says their outcome is fixed by how the model is written.
+
+    A notebook says so in the verdict's ``condition`` ("By construction: ...", "By
+    construction in direction: ..."); such a verdict reports the size of a consequence of a
+    model input, not a finding about the claim.
+
+    Parameters
+    ----------
+    scorecard : pandas.DataFrame
+        The table of :func:`build_scorecard`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``claim_id``, ``verdict``, ``notebook`` and ``condition``.
+    """
+    _check_scorecard(scorecard)
+    marked = scorecard["condition"].str.contains(r"\bby construction\b", case=False, regex=True)
+    rows = scorecard.loc[marked, ["claim_id", "verdict", "notebook", "condition"]]
+    return rows.assign(verdict=rows["verdict"].astype(str)).reset_index(drop=True)

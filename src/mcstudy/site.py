@@ -35,6 +35,7 @@ from mcstudy.scorecard import (
     format_effect,
     verdict_counts,
 )
+from mcstudy.vocab import VERDICT_NOT_TESTABLE
 
 __all__ = [
     "INDEX_NAME",
@@ -216,6 +217,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.claims td.text { min-width: 16rem; }
 table.claims td.small { font-size: 0.8rem; color: var(--muted); min-width: 14rem; }
 blockquote { margin: 0; font-style: italic; }
+h1, h2, h3, p, li { overflow-wrap: anywhere; }
 footer { margin-top: 3rem; color: var(--muted); font-size: 0.85rem; }
 @media (max-width: 600px) {
   body { font-size: 15px; }
@@ -391,7 +393,7 @@ def write_index(
             cell = f'<a href="{_esc(href)}">{claim}</a>' if href else claim
             share = row.robustness_share
             robust = "" if pd.isna(share) else f"{share:.0%}"
-            n = "" if pd.isna(row.n) else str(int(row.n))
+            n = "" if pd.isna(row.n) or row.verdict == VERDICT_NOT_TESTABLE else str(int(row.n))
             measure = f"<br><small>{_esc(row.measure)}</small>" if row.measure else ""
             parts.append(
                 f'<tr id="row-{claim}"><td>{cell}</td><td>{_badge(str(row.verdict))}</td>'
