@@ -217,3 +217,19 @@ def test_site_counts_match_the_verdicts_table(site):
     card = load_scorecard()
     judged = int((card["verdict"] != NO_VERDICT).sum())
     assert f"<p>{judged} of {len(card)} claims have a verdict.</p>" in index
+
+
+def test_rendering_some_notebooks_keeps_the_other_pages_in_the_index(tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    for name in ("00_claims_registry.ipynb", "02_profiles_and_channel_choice.ipynb"):
+        cells = [nbformat.v4.new_code_cell("record_verdict(v)  # C000-02")]
+        nbformat.write(nbformat.v4.new_notebook(cells=cells), nb_dir / name)
+    render_reports(project=tmp_path)
+    runs = render_reports(["00"], project=tmp_path)
+    assert [r.name for r in runs] == ["00_claims_registry.ipynb"]
+    index = (tmp_path / "reports" / INDEX_NAME).read_text(encoding="utf-8")
+    assert 'href="02_profiles_and_channel_choice.html"' in index and "rendered earlier" in index
+    # the anchor of the earlier page is still linked
+    assert 'href="02_profiles_and_channel_choice.html#claim-C000-02"' in index
+    assert check_links(tmp_path / "reports") == []

@@ -18,6 +18,7 @@ warning), with ``MCSTUDY_ROOT`` set to the project and ``MCSTUDY_HILLSTROM`` mad
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -263,6 +264,25 @@ def _render(path: Path, out_dir: Path) -> tuple[Path, tuple[str, ...]]:
     return render_notebook(path, out_dir, owned)
 
 
+def _with_earlier_pages(runs: list[NotebookRun], proj: _Project, site: Path) -> list[NotebookRun]:
+    """``runs`` plus the pages of the other study notebooks already in ``site``, in order.
+
+    So that running or rendering a few notebooks keeps the others in the index.
+    """
+    done = {r.name: r for r in runs}
+    pages = []
+    for name in config.STUDY_NOTEBOOKS:
+        page = site / f"{Path(name).stem}.html"
+        if name in done:
+            pages.append(done[name])
+        elif (proj.notebooks / name).is_file() and page.is_file():
+            anchors = re.findall(r'id="claim-([^"]+)"', page.read_text(encoding="utf-8"))
+            pages.append(
+                NotebookRun(name, "rendered earlier", 0.0, html=page, anchors=tuple(anchors))
+            )
+    return pages
+
+
 def _write_index(runs: list[NotebookRun], proj: _Project, out_dir: Path | None = None) -> Path:
     """Write ``index.html`` from the project's verdicts and the pages of ``runs``.
 
@@ -272,6 +292,8 @@ def _write_index(runs: list[NotebookRun], proj: _Project, out_dir: Path | None =
     from mcstudy.site import claim_anchor, write_index
 
     scorecard = load_scorecard(verdicts_path=proj.results / "verdicts.csv")
+    site = proj.reports if out_dir is None else out_dir
+    runs = _with_earlier_pages(runs, proj, site)
     links = {}
     for run in runs:
         if run.html is None:
@@ -283,7 +305,7 @@ def _write_index(runs: list[NotebookRun], proj: _Project, out_dir: Path | None =
     return write_index(
         scorecard,
         runs,
-        proj.reports if out_dir is None else out_dir,
+        site,
         figure=proj.figures / SCORECARD_FIGURE,
         claim_links=links,
         notebooks_dir=proj.notebooks,
