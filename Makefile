@@ -17,10 +17,11 @@ export TQDM_DISABLE := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help env reproduce test test-slow bench lock wheel clean
+.PHONY: help env reproduce report test test-slow bench lock wheel clean
 
 help:
 	@echo "make reproduce  create .venv if missing, re-fit data/calibration.toml, execute every notebook, write figures/, results/, reports/"
+	@echo "make report     render reports/ from the executed notebooks without executing them (seconds)"
 	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"
@@ -39,6 +40,9 @@ env: $(STAMP)
 reproduce: $(STAMP)
 	$(BIN)/mcstudy calibrate --out data/calibration.toml
 	$(BIN)/mcstudy reproduce --project $(CURDIR)
+
+report: $(STAMP)
+	$(BIN)/mcstudy report --project $(CURDIR)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -9,8 +9,9 @@ The package is laid out like its data flow:
 - :mod:`mcstudy.analysis`: randomised, observational and uplift statistics, and the robustness
   of verdicts across the plausible parameter space (:mod:`mcstudy.robustness` is
   :mod:`mcstudy.analysis.robustness`);
-- :mod:`mcstudy.verdicts`, :mod:`mcstudy.plots`, :mod:`mcstudy.reports`, :mod:`mcstudy.cli`:
-  verdicts on claims, figures, executed notebooks and the command line.
+- :mod:`mcstudy.verdicts`, :mod:`mcstudy.scorecard`, :mod:`mcstudy.plots`,
+  :mod:`mcstudy.reports`, :mod:`mcstudy.site`, :mod:`mcstudy.cli`: verdicts on claims, the
+  claims scorecard, figures, executed notebooks, the HTML report and the command line.
 
 The names below are re-exported for convenience.
 """

@@ -150,6 +150,29 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from mcstudy.reports import render_reports
+    from mcstudy.site import INDEX_NAME, check_links
+
+    start = time.perf_counter()
+    try:
+        runs = render_reports(args.notebooks or None, project=args.project, out_dir=args.out)
+    except ImportError as exc:  # the notebooks extra is not installed
+        print(f"mcstudy report: error: {exc}", file=sys.stderr)
+        return 2
+    site = runs[0].html.parent
+    problems = check_links(site)
+    print(
+        f"{len(runs)} notebooks rendered (not executed) in {time.perf_counter() - start:.1f} s; "
+        f"open {site / INDEX_NAME}"
+    )
+    for problem in problems:
+        print(f"mcstudy report: broken link: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from mcstudy._validation import check_output_dir
     from mcstudy.runs import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
@@ -276,6 +299,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-html", action="store_true", help="do not render reports/")
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser(
+        "report",
+        help="render reports/ from the executed notebooks, without executing them",
+        description="Render the study notebooks as they are saved (executed, with their "
+        "outputs) to HTML and write reports/index.html, which opens on the claims scorecard; "
+        "nothing is executed, so it takes seconds. Then check that every link and image of "
+        "the site resolves (exit status 1 if one does not). The project is found as for "
+        "'reproduce'.",
+    )
+    p.add_argument("notebooks", nargs="*", help="notebooks to render (default: all, in order)")
+    p.add_argument("--project", metavar="DIR", default=None, help="project folder with notebooks/")
+    p.add_argument(
+        "--out", metavar="DIR", default=None, help="write the site here (default: reports/)"
+    )
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser(
         "calibrate",

@@ -3,7 +3,9 @@
 Used by ``mcstudy reproduce`` (and so by ``make reproduce``): each notebook in
 :data:`mcstudy.config.STUDY_NOTEBOOKS` found in the project's ``notebooks/`` is executed in
 place with nbclient (its outputs, figures and results regenerated), then rendered to
-``reports/<name>.html``, and ``reports/index.html`` links them all.
+``reports/<name>.html``, and ``reports/index.html`` opens on the claims scorecard and links
+them all (:mod:`mcstudy.site`). :func:`render_reports` (``mcstudy report``) renders the site
+from the notebooks as they are, without executing them: seconds instead of the full run.
 
 The project is :data:`mcstudy.config.ROOT` (``$MCSTUDY_ROOT``, the source checkout or the
 working directory) or the ``project`` argument. Each notebook runs in a kernel of the Python
@@ -15,8 +17,8 @@ warning), with ``MCSTUDY_ROOT`` set to the project and ``MCSTUDY_HILLSTROM`` mad
 
 from __future__ import annotations
 
-import html
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -25,10 +27,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mcstudy import config
+from mcstudy._validation import check_output_dir
 from mcstudy.io.hillstrom import HillstromLocation, locate_hillstrom
 
-__all__ = ["NotebookRun", "hillstrom_available", "notebooks_to_run", "reproduce"]
+__all__ = [
+    "NotebookRun",
+    "hillstrom_available",
+    "notebooks_to_run",
+    "render_reports",
+    "reproduce",
+]
 
+#: The scorecard figure, embedded in the index page when the scorecard notebook has drawn it.
+SCORECARD_FIGURE = "99_scorecard.png"
 #: Notebooks that need a data file the user downloads, and how to tell whether it is there.
 _NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb"}
 
@@ -37,8 +48,10 @@ _NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb"}
 class NotebookRun:
     """What happened to one notebook.
 
-    ``status`` is ``executed``, ``skipped`` (``reason`` says why), ``failed`` (``reason`` names
-    the cell and the exception in one line) or ``not run`` (an earlier notebook failed).
+    ``status`` is ``executed``, ``rendered`` (rendered as it was, by :func:`render_reports`),
+    ``skipped`` (``reason`` says why), ``failed`` (``reason`` names the cell and the exception
+    in one line) or ``not run`` (an earlier notebook failed). ``anchors`` are the claims whose
+    verdict cell has an anchor in the page (:func:`mcstudy.site.render_notebook`).
     """
 
     name: str
@@ -46,6 +59,7 @@ class NotebookRun:
     seconds: float
     reason: str = ""
     html: Path | None = None
+    anchors: tuple[str, ...] = ()
 
 
 def hillstrom_available(*, project: str | Path | None = None) -> tuple[bool, str]:
@@ -240,32 +254,118 @@ def _execute(path: Path, timeout: int, env: dict[str, str]) -> str:
     return ""
 
 
-def _render(path: Path, out_dir: Path) -> Path:
-    import nbformat
-    from nbconvert import HTMLExporter
+def _render(path: Path, out_dir: Path) -> tuple[Path, tuple[str, ...]]:
+    """Render ``path`` into the site, with an anchor at the verdict of each claim it owns."""
+    from mcstudy.io.catalogue import load_claims
+    from mcstudy.site import render_notebook
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(path, as_version=4))
-    out = out_dir / f"{path.stem}.html"
-    out.write_text(body, encoding="utf-8")
-    return out
+    claims = load_claims()
+    owned = claims.loc[claims["notebook"] == path.name, "claim_id"].astype(str)
+    return render_notebook(path, out_dir, owned)
 
 
-def _write_index(runs: list[NotebookRun], out_dir: Path) -> Path:
-    items = []
-    for run in runs:
-        if run.html is not None:
-            items.append(f'<li><a href="{run.html.name}">{html.escape(run.name)}</a></li>')
-        else:
-            items.append(
-                f"<li>{html.escape(run.name)} — {run.status}: {html.escape(run.reason)}</li>"
+def _with_earlier_pages(runs: list[NotebookRun], proj: _Project, site: Path) -> list[NotebookRun]:
+    """``runs`` plus the pages of the other study notebooks already in ``site``, in order.
+
+    So that running or rendering a few notebooks keeps the others in the index.
+    """
+    done = {r.name: r for r in runs}
+    pages = []
+    for name in config.STUDY_NOTEBOOKS:
+        page = site / f"{Path(name).stem}.html"
+        if name in done:
+            pages.append(done[name])
+        elif (proj.notebooks / name).is_file() and page.is_file():
+            anchors = re.findall(r'id="claim-([^"]+)"', page.read_text(encoding="utf-8"))
+            pages.append(
+                NotebookRun(name, "rendered earlier", 0.0, html=page, anchors=tuple(anchors))
             )
-    page = (
-        "<!doctype html><meta charset='utf-8'><title>mcstudy reports</title>"
-        "<h1>mcstudy: study notebooks</h1><ol>" + "".join(items) + "</ol>"
+    return pages
+
+
+def _write_index(runs: list[NotebookRun], proj: _Project, out_dir: Path | None = None) -> Path:
+    """Write ``index.html`` from the project's verdicts and the pages of ``runs``.
+
+    Into ``out_dir``, else the project's ``reports/``.
+    """
+    from mcstudy.scorecard import load_scorecard
+    from mcstudy.site import claim_anchor, write_index
+
+    scorecard = load_scorecard(verdicts_path=proj.results / "verdicts.csv")
+    site = proj.reports if out_dir is None else out_dir
+    runs = _with_earlier_pages(runs, proj, site)
+    links = {}
+    for run in runs:
+        if run.html is None:
+            continue
+        owned = scorecard.loc[scorecard["notebook"] == run.name, "claim_id"]
+        for claim in owned:
+            anchor = f"#{claim_anchor(claim)}" if claim in run.anchors else ""
+            links[claim] = f"{run.html.name}{anchor}"
+    return write_index(
+        scorecard,
+        runs,
+        site,
+        figure=proj.figures / SCORECARD_FIGURE,
+        claim_links=links,
+        notebooks_dir=proj.notebooks,
     )
-    index = out_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
+
+
+def render_reports(
+    names: Iterable[str] | None = None,
+    *,
+    project: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    on_event: Callable[[str, int, int, NotebookRun | None], None] | None = None,
+) -> list[NotebookRun]:
+    """Render the notebooks as they are (already executed) into ``reports/``, and the index.
+
+    Nothing is executed: the pages show the outputs saved in the notebooks, and the index
+    reads ``results/verdicts.csv`` and ``figures/`` as they are. A few seconds, against the
+    full run of :func:`reproduce`.
+
+    Parameters
+    ----------
+    names : iterable of str, default=None
+        Notebooks to render (all that exist when None); as in :func:`notebooks_to_run`.
+    project : str or Path, default=None
+        Project folder; the site is written to its ``reports/``. :data:`mcstudy.config.ROOT`
+        when None.
+    out_dir : str or Path, default=None
+        Write the site here instead of the project's ``reports/`` (created if missing).
+    on_event : callable, default=None
+        As in :func:`reproduce`.
+
+    Returns
+    -------
+    list of NotebookRun
+        One per notebook, status ``rendered``.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError, ImportError
+        As :func:`reproduce`.
+    """
+    proj = _project(project)
+    paths = notebooks_to_run(names, project=project)
+    _check_notebook_tools()
+    site = proj.reports if out_dir is None else check_output_dir(out_dir, "out_dir")
+    site.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for i, path in enumerate(paths, 1):
+        if on_event:
+            on_event(path.name, i, len(paths), None)
+        start = time.perf_counter()
+        out, anchors = _render(path, site)
+        run = NotebookRun(
+            path.name, "rendered", time.perf_counter() - start, html=out, anchors=anchors
+        )
+        runs.append(run)
+        if on_event:
+            on_event(path.name, i, len(paths), run)
+    _write_index(runs, proj, site)
+    return runs
 
 
 def reproduce(
@@ -344,11 +444,13 @@ def reproduce(
             failed = True
             run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)
         else:
-            out = _render(path, proj.reports) if html_reports else None
-            run = NotebookRun(path.name, "executed", time.perf_counter() - start, html=out)
+            out, anchors = _render(path, proj.reports) if html_reports else (None, ())
+            run = NotebookRun(
+                path.name, "executed", time.perf_counter() - start, html=out, anchors=anchors
+            )
         runs.append(run)
         if on_event:
             on_event(path.name, i, len(paths), run)
     if html_reports:
-        _write_index(runs, proj.reports)
+        _write_index(runs, proj)
     return runs
