@@ -1,0 +1,606 @@
+"""Path tables: journeys in the convention of the ChannelAttribution package.
+
+A *path table* has one row per path: ``path`` (the touchpoints in order, joined by a
+separator, ``"email > website > face_to_face"``), ``conversions`` (journeys along the path that
+converted, or their number of conversions), ``nulls`` (journeys along the path that did not
+convert) and ``value`` (the value of the conversions). This module owns that convention:
+
+- :func:`paths_from_journeys`: customer-level journeys (one row per touchpoint) aggregated to
+  unique paths;
+- :func:`paths_from_simulation`: the journeys table of a :class:`~mcstudy.model.SimulationResult`
+  turned into a path table;
+- :func:`check_paths`: validate a path table (a real export as it is, or one built here) and
+  return it aggregated to unique paths in the standard column names.
+
+The attribution methods parse a checked table once into :class:`ParsedPaths` (integer channel
+codes, one flat array of touches), so that they work on arrays, not strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from mcstudy._validation import (
+    check_column_numbers,
+    check_frame,
+    check_option,
+    check_separator,
+)
+
+__all__ = [
+    "PATH_COLUMNS",
+    "ParsedPaths",
+    "check_paths",
+    "parse_paths",
+    "paths_from_journeys",
+    "paths_from_simulation",
+]
+
+#: The standard columns of a path table, in order.
+PATH_COLUMNS = ("path", "conversions", "nulls", "value")
+
+#: Separators that real exports use; a table whose paths contain none of the separator given
+#: but split into several tokens by one of these was almost certainly read with the wrong one.
+COMMON_SEPARATORS = (">", "->", "=>", ",", ";", "|", "/", "\t", "→", "›", "»")
+
+DEFAULT_SEP = " > "
+
+
+# --------------------------------------------------------------------------------------------
+# Checking a path table
+# --------------------------------------------------------------------------------------------
+
+
+def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
+    names = dict(zip(PATH_COLUMNS, PATH_COLUMNS, strict=True))
+    if columns is None:
+        return names
+    if not isinstance(columns, Mapping):
+        raise TypeError(
+            f"'columns' must be a mapping from {list(PATH_COLUMNS)} to column names; "
+            f"got {columns!r}."
+        )
+    for key, name in columns.items():
+        check_option(key, "columns key", PATH_COLUMNS)
+        if not isinstance(name, str):
+            raise TypeError(f"'columns'[{key!r}] must be a column name (str); got {name!r}.")
+        names[key] = name
+    return names
+
+
+def _row(df: pd.DataFrame, position: int) -> str:
+    return f"row {position} (index {df.index[position]!r})"
+
+
+def _split_token(sep: str) -> str:
+    """The string paths are split at: ``sep`` without surrounding blanks, unless blank only."""
+    return sep.strip() or sep
+
+
+def _check_path_strings(df: pd.DataFrame, column: str, sep: str, name: str) -> pd.Series:
+    """Raise unless every path is a non-empty string of non-empty tokens; return them stripped."""
+    paths = df[column]
+    is_str = paths.map(type).eq(str).to_numpy()
+    if not is_str.all():
+        i = int(np.flatnonzero(~is_str)[0])
+        value = paths.iloc[i]
+        what = "missing" if pd.isna(value) else f"not a string ({type(value).__name__})"
+        raise ValueError(
+            f"{name!r} column {column!r}: {_row(df, i)} is {what}: {value!r}; every path must "
+            f"be a string of touchpoints joined by {sep!r}."
+        )
+    # Checks run on the unique strings; the first offending row is reported.
+    uniques, first = np.unique(paths.to_numpy(dtype=object), return_index=True)
+    stripped = pd.Series(uniques, dtype=object).str.strip()
+    token = _split_token(sep)
+
+    def fail(bad: np.ndarray, problem: str) -> None:
+        i = int(first[bad].min())
+        raise ValueError(f"{name!r} column {column!r}: {_row(df, i)} {problem}: {paths.iloc[i]!r}.")
+
+    empty = (stripped == "").to_numpy()
+    if empty.any():
+        fail(empty, "is an empty path (no touchpoint)")
+    parts = stripped.str.split(token, regex=False)
+    only_seps = parts.map(lambda p: all(not t.strip() for t in p)).to_numpy()
+    if only_seps.any():
+        fail(only_seps, f"is made only of separators {sep!r}")
+    empty_token = parts.map(lambda p: any(not t.strip() for t in p)).to_numpy()
+    if empty_token.any():
+        fail(empty_token, f"has an empty touchpoint between separators {sep!r}")
+    has_sep = stripped.str.contains(token, regex=False).to_numpy()
+    if not has_sep.any():
+        for other in COMMON_SEPARATORS:
+            if other in token or token in other:
+                continue
+            several = stripped.map(
+                lambda s, o=other: s.count(o) > 0 and all(t.strip() for t in s.split(o))
+            ).to_numpy()
+            if several.any():
+                i = int(first[several].min())
+                raise ValueError(
+                    f"{name!r} column {column!r}: no path contains the separator {sep!r}, "
+                    f"but {_row(df, i)} splits into several touchpoints at {other!r}: "
+                    f"{paths.iloc[i]!r}; pass sep={other!r} if that is the separator."
+                )
+    return paths
+
+
+def check_paths(
+    paths: pd.DataFrame,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
+    name: str = "paths",
+) -> pd.DataFrame:
+    """Validate a path table and return it aggregated to unique paths.
+
+    Parameters
+    ----------
+    paths : pandas.DataFrame
+        One row per path (duplicates are summed): a ``path`` column of touchpoints joined by
+        ``sep``, a ``conversions`` column and, optionally, ``nulls`` (0 when absent) and
+        ``value`` (absent: attributed values are NaN).
+    sep : str, default=" > "
+        Separator between touchpoints. Blanks around it and around each touchpoint are
+        ignored, so ``">"`` and ``" > "`` read the same paths (ChannelAttribution's ``sep=">"``
+        exports work as they are).
+    columns : mapping of str to str, default=None
+        Names of the table's columns when they differ from ``path``, ``conversions``,
+        ``nulls`` and ``value``; for a ChannelAttribution export,
+        ``{"conversions": "total_conversions", "nulls": "total_null",
+        "value": "total_conversion_value"}``.
+    name : str, default="paths"
+        The name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``path`` (touchpoints trimmed of blanks and joined by ``sep``),
+        ``conversions``, ``nulls`` and ``value`` (float; ``value`` NaN when the table has
+        none), one row per unique path, sorted by path; ``attrs["has_value"]`` tells
+        whether values were given.
+
+    Raises
+    ------
+    TypeError
+        If ``paths`` is not a DataFrame or a count column is not numeric.
+    ValueError
+        On a missing column, an empty path, a path made only of separators, an empty
+        touchpoint, a separator that no path contains while another common one splits them,
+        or a negative or non-finite count or value; the message names the row, the column and
+        the value.
+    """
+    names = _column_names(columns)
+    check_separator(sep, "sep")
+    check_frame(paths, [names["path"], names["conversions"]], name)
+    df = paths.reset_index(drop=True) if paths.index.has_duplicates else paths
+    _check_path_strings(df, names["path"], sep, name)
+    data = {}
+    for key in ("conversions", "nulls", "value"):
+        column = names[key]
+        if column in df.columns:
+            data[key] = check_column_numbers(df, column, name, low=0.0)
+        elif columns is not None and key in columns:
+            check_frame(df, [column], name)  # named explicitly, so it must be there
+        else:
+            data[key] = np.zeros(len(df))
+    # Aggregate the raw strings first (cheap), then normalise the unique ones and re-aggregate.
+    raw = (
+        pd.DataFrame({"path": df[names["path"]].to_numpy(dtype=object), **data})
+        .groupby("path", sort=False, as_index=False)
+        .sum()
+    )
+    token = _split_token(sep)
+    tokens = raw["path"].str.strip().str.split(token, regex=False)
+    raw["path"] = tokens.map(lambda p: sep.join(t.strip() for t in p))
+    out = raw.groupby("path", sort=True, as_index=False).sum()
+    has_value = names["value"] in df.columns
+    if not has_value:
+        out["value"] = np.nan
+    out.attrs.update(sep=sep, has_value=has_value)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Parsed paths: integer codes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedPaths:
+    """A checked path table as arrays: one row per unique path, touches as channel codes.
+
+    Attributes
+    ----------
+    channels : tuple of str
+        Channel names, sorted; a touch's code indexes this tuple.
+    conversions, nulls, value : numpy.ndarray
+        Per unique path (``value`` all NaN when the table had none).
+    offsets : numpy.ndarray
+        Touches of path ``i`` are ``codes[offsets[i]:offsets[i + 1]]``.
+    codes : numpy.ndarray
+        Channel code of every touch, path after path, in order.
+    has_value : bool
+        Whether the table gave values.
+    """
+
+    channels: tuple[str, ...]
+    conversions: np.ndarray
+    nulls: np.ndarray
+    value: np.ndarray
+    offsets: np.ndarray
+    codes: np.ndarray
+    has_value: bool
+
+    @property
+    def n_paths(self) -> int:
+        """Number of unique paths."""
+        return len(self.conversions)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Number of touches of each path."""
+        return np.diff(self.offsets)
+
+    @property
+    def path_of_touch(self) -> np.ndarray:
+        """Index of the path each touch belongs to."""
+        return np.repeat(np.arange(self.n_paths), self.lengths)
+
+    @property
+    def position(self) -> np.ndarray:
+        """Position of each touch in its path, from 0."""
+        return np.arange(len(self.codes)) - np.repeat(self.offsets[:-1], self.lengths)
+
+    def totals(self) -> tuple[float, float]:
+        """Observed total conversions and total value (NaN without values)."""
+        value = float(self.value.sum()) if self.has_value else np.nan
+        return float(self.conversions.sum()), value
+
+
+def parse_paths(
+    paths: pd.DataFrame,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
+    name: str = "paths",
+) -> ParsedPaths:
+    """Check a path table (:func:`check_paths`) and encode it as :class:`ParsedPaths`."""
+    table = check_paths(paths, sep=sep, columns=columns, name=name)
+    tokens = table["path"].str.split(_split_token(sep), regex=False).explode().str.strip()
+    channels, codes = np.unique(tokens.to_numpy(dtype=str), return_inverse=True)
+    lengths = table["path"].str.count(_split_token(sep)).to_numpy() + 1
+    return ParsedPaths(
+        channels=tuple(str(c) for c in channels),
+        conversions=table["conversions"].to_numpy(dtype=float),
+        nulls=table["nulls"].to_numpy(dtype=float),
+        value=table["value"].to_numpy(dtype=float),
+        offsets=np.r_[0, np.cumsum(lengths)].astype(np.int64),
+        codes=codes.astype(np.int64),
+        has_value=bool(table.attrs["has_value"]),
+    )
+
+
+def attribution_frame(parsed: ParsedPaths, conversions, value, **extra) -> pd.DataFrame:
+    """The result table of a method: ``channel``, ``conversions``, ``value`` and ``extra``."""
+    value = np.asarray(value, dtype=float)
+    if not parsed.has_value:
+        value = np.full(len(parsed.channels), np.nan)
+    return pd.DataFrame(
+        {
+            "channel": list(parsed.channels),
+            "conversions": np.asarray(conversions, dtype=float),
+            "value": value,
+            **{k: np.asarray(v, dtype=float) for k, v in extra.items()},
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Building path tables from journeys
+# --------------------------------------------------------------------------------------------
+
+
+def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Group equal code sequences: an id per sequence, equal ids for equal sequences.
+
+    Two polynomial hashes (wrapping 64-bit arithmetic) and the length identify a sequence;
+    every sequence is then compared touch by touch with the first sequence of its group, so a
+    hash collision cannot merge different paths (the colliding groups are split exactly).
+    """
+    n = len(lengths)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    position = np.arange(len(codes)) - np.repeat(starts, lengths)
+    symbols = codes.astype(np.uint64) + np.uint64(1)
+    keys = [lengths.astype(np.uint64)]
+    with np.errstate(over="ignore"):
+        for base in (np.uint64(1_000_003), np.uint64(0x9E3779B97F4A7C15)):
+            powers = np.cumprod(np.full(max(int(lengths.max()), 1), base, dtype=np.uint64))
+            terms = symbols * powers[position]
+            sums = np.zeros(n, dtype=np.uint64)
+            nonempty = lengths > 0
+            sums[nonempty] = np.add.reduceat(terms, starts[nonempty]) if len(terms) else 0
+            keys.append(sums)
+    _, first, group = np.unique(
+        np.stack(keys, axis=1), axis=0, return_index=True, return_inverse=True
+    )
+    group = group.ravel()
+    rep = first[group]  # the first sequence of each group
+    touch_rep = np.repeat(starts[rep], lengths) + position
+    same = np.ones(n, dtype=bool)
+    mismatch = codes != codes[touch_rep]
+    if mismatch.any():  # a collision: key the colliding sequences by their exact contents
+        journeys = np.repeat(np.arange(n), lengths)
+        same[np.unique(journeys[mismatch])] = False
+        exact = {tuple(codes[starts[j] : starts[j] + lengths[j]]): j for j in np.flatnonzero(~same)}
+        group = group.copy()
+        offset = group.max() + 1
+        for k, j in enumerate(exact.values()):
+            group[j] = offset + k
+        for j in np.flatnonzero(~same):
+            group[j] = group[exact[tuple(codes[starts[j] : starts[j] + lengths[j]])]]
+    return group
+
+
+def paths_from_journeys(
+    touchpoints: pd.DataFrame,
+    *,
+    journey: str = "journey_id",
+    channel: str = "channel",
+    order: str | None = None,
+    conversions: str = "conversions",
+    value: str | None = "value",
+    outcome: str = "sum",
+    sep: str = DEFAULT_SEP,
+) -> pd.DataFrame:
+    """Aggregate customer-level journeys into a path table.
+
+    Parameters
+    ----------
+    touchpoints : pandas.DataFrame
+        One row per touchpoint (an outbound contact, a visit, a service contact...): the
+        journey it belongs to, its channel and, on any row, the journey's conversions and
+        value. A row whose channel is missing is not a touch; it only carries an outcome (a
+        purchase row, for instance).
+    journey : str, default="journey_id"
+        Column identifying the journey (a customer, or a customer's journey up to a
+        conversion).
+    channel : str, default="channel"
+        Column naming the channel of the touch; names must not contain ``sep``.
+    order : str, default=None
+        Column ordering the touches within a journey (a time stamp, a step number); ties and
+        None keep the order of the rows.
+    conversions : str, default="conversions"
+        Column of conversions (a count or a bool).
+    value : str, default="value"
+        Column of conversion values; None when there are none.
+    outcome : {"sum", "max"}, default="sum"
+        How the journey's conversions and value are read from its rows: ``"sum"`` adds them
+        (outcomes recorded on the rows where they happen), ``"max"`` takes the largest (a
+        journey-level flag and value repeated on every row).
+    sep : str, default=" > "
+        Separator written between touchpoints.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The path table (``path``, ``conversions``, ``nulls``, ``value``), one row per unique
+        path, sorted by path. A journey with conversions is counted in ``conversions`` (its
+        number of conversions) and one without in ``nulls`` (1). Journeys without any touch
+        have no path and are left out; their number and conversions are in
+        ``attrs["n_journeys_without_touch"]`` and ``attrs["conversions_without_touch"]``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On a missing column, a bad option, a negative or non-finite conversion or value, or a
+        channel name containing the separator; the message names the row, column and value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> touches = pd.DataFrame({"journey_id": [1, 1, 2, 3],
+    ...                         "channel": ["email", "web", "web", "sms"],
+    ...                         "conversions": [0, 1, 1, 0], "value": [0.0, 30.0, 20.0, 0.0]})
+    >>> paths_from_journeys(touches)
+              path  conversions  nulls  value
+    0  email > web          1.0    0.0   30.0
+    1          sms          0.0    1.0    0.0
+    2          web          1.0    0.0   20.0
+    """
+    check_frame(touchpoints, [journey, channel, order, conversions, value], "touchpoints")
+    check_option(outcome, "outcome", ("sum", "max"))
+    check_separator(sep, "sep")
+    df = touchpoints.reset_index(drop=True)
+    conv = check_column_numbers(df, conversions, "touchpoints", low=0.0)
+    val = np.zeros(len(df)) if value is None else check_column_numbers(df, value, "touchpoints")
+    if value is not None and (val < 0).any():
+        i = int(np.flatnonzero(val < 0)[0])
+        raise ValueError(
+            f"'touchpoints' column {value!r} must hold values >= 0; {_row(df, i)} has {val[i]!r}."
+        )
+    names = df[channel].astype("string")
+    token = _split_token(sep)
+    bad = names.str.contains(token, regex=False).fillna(False).to_numpy(bool)
+    bad |= names.str.strip().eq("").fillna(False).to_numpy(bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"'touchpoints' column {channel!r}: {_row(df, i)} is empty or contains the "
+            f"separator {sep!r}: {df[channel].iloc[i]!r}."
+        )
+
+    sort_cols = [journey] if order is None else [journey, order]
+    rows = df.sort_values(sort_cols, kind="stable").index.to_numpy()
+    journey_codes, journey_ids = pd.factorize(df[journey].iloc[rows], sort=True)
+    n_journeys = len(journey_ids)
+    reduce = np.add if outcome == "sum" else np.maximum
+    j_conv = np.zeros(n_journeys)
+    j_val = np.zeros(n_journeys)
+    reduce.at(j_conv, journey_codes, conv[rows])
+    reduce.at(j_val, journey_codes, val[rows])
+
+    is_touch = names.iloc[rows].notna().to_numpy()
+    touch_journey = journey_codes[is_touch]
+    channels, codes = np.unique(
+        names.iloc[rows][is_touch].str.strip().to_numpy(str), return_inverse=True
+    )
+    lengths = np.bincount(touch_journey, minlength=n_journeys)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    has_touch = lengths > 0
+    group = _sequence_keys(codes.astype(np.int64), starts, lengths)
+
+    conv_j, val_j = j_conv[has_touch], j_val[has_touch]
+    table = pd.DataFrame(
+        {
+            "group": group[has_touch],
+            "conversions": conv_j,
+            "nulls": (conv_j == 0).astype(float),
+            "value": val_j,
+        }
+    )
+    agg = table.groupby("group", sort=False).agg(
+        conversions=("conversions", "sum"), nulls=("nulls", "sum"), value=("value", "sum")
+    )
+    first_journey = (
+        pd.Series(np.flatnonzero(has_touch), index=group[has_touch]).groupby(level=0).first()
+    )
+    reps = first_journey.loc[agg.index].to_numpy()
+    labels = np.asarray(channels, dtype=object)
+    agg.insert(
+        0,
+        "path",
+        [sep.join(labels[codes[starts[j] : starts[j] + lengths[j]]]) for j in reps],
+    )
+    out = agg.sort_values("path").reset_index(drop=True)
+    if value is None:
+        out["value"] = np.nan
+    out.attrs.update(
+        sep=sep,
+        has_value=value is not None,
+        n_journeys_without_touch=int((~has_touch).sum()),
+        conversions_without_touch=float(j_conv[~has_touch].sum()),
+    )
+    return out
+
+
+def paths_from_simulation(
+    result,
+    *,
+    touches: str = "contacts",
+    split: str = "purchase",
+    purchase_channel: bool = False,
+    arm: str | None = None,
+    sep: str = DEFAULT_SEP,
+) -> pd.DataFrame:
+    """Turn the journeys table of a simulation into a path table.
+
+    The simulator records, for each sampled customer, the outbound contacts of every week
+    (channel, number sent, number attended) and the weeks with a purchase (channel, revenue);
+    see :attr:`mcstudy.model.SimulationResult.journeys`. Within a week, contacts come before
+    the purchase they may have caused.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A simulation run with ``n_journeys > 0``.
+    touches : {"contacts", "attended"}, default="contacts"
+        Which contacts are touchpoints: every contact sent (what a firm's contact history
+        holds) or only those the customer attended to (what an analyst with open or read
+        receipts sees). A week's contacts on one channel count as that many touches.
+    split : {"purchase", "customer"}, default="purchase"
+        ``"purchase"``: every week with a purchase closes a journey (a conversion of that
+        week's revenue), the touches since the previous purchase form its path, and the
+        touches after the last purchase form a journey without conversion.
+        ``"customer"``: one journey per customer, its touches up to its last purchase, its
+        purchase weeks as its conversions (all its touches and a null if it never bought).
+    purchase_channel : bool, default=False
+        Append the channel of the purchase as the last touch of a converting path (the shop,
+        the website...), as a last-click export would.
+    arm : str, default=None
+        Keep the customers of one arm; every arm when None.
+    sep : str, default=" > "
+        Separator written between touchpoints.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The path table (:func:`paths_from_journeys`). A conversion is a *week with a
+        purchase* (the journeys table does not record several purchases within a week
+        separately); its value is the week's revenue. Purchases with no touch before them
+        have no path (see ``attrs``).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``result`` is not a SimulationResult, an option is not one of those allowed, or
+        the arm is unknown.
+    """
+    from mcstudy.model.engine import SimulationResult
+
+    if not isinstance(result, SimulationResult):
+        raise TypeError(f"'result' must be a SimulationResult; got {type(result).__name__}.")
+    check_option(touches, "touches", ("contacts", "attended"))
+    check_option(split, "split", ("purchase", "customer"))
+    if not isinstance(purchase_channel, bool):
+        raise TypeError(f"'purchase_channel' must be a bool; got {purchase_channel!r}.")
+    jr = result.journeys
+    if arm is not None:
+        check_option(arm, "arm", [str(a) for a in result.strategies])
+        jr = jr[jr["arm"] == arm]
+    jr = jr.sort_values(["journey_id", "step"], kind="stable")
+    is_purchase = (jr["touchpoint"] == "purchase").to_numpy()
+    count = np.where(is_purchase, 1, jr[touches].to_numpy())
+    rows = np.repeat(np.arange(len(jr)), count)
+    purchase = is_purchase[rows]
+    journey_ids = jr["journey_id"].to_numpy()[rows]
+    if split == "purchase":
+        # Purchases before this row, within the customer: the segment a touch belongs to.
+        new_customer = np.r_[True, journey_ids[1:] != journey_ids[:-1]]
+        before = np.cumsum(purchase) - purchase
+        base = np.maximum.accumulate(np.where(new_customer, before, 0))
+        segment = before - base
+    else:
+        last = (
+            pd.Series(np.where(purchase, np.arange(len(rows)), -1))
+            .groupby(journey_ids)
+            .transform("max")
+        )
+        segment = np.zeros(len(rows), dtype=np.int64)
+        drop_after = (np.arange(len(rows)) > last.to_numpy()) & (last.to_numpy() >= 0)
+        keep = ~drop_after
+        rows, purchase, journey_ids, segment = (
+            rows[keep],
+            purchase[keep],
+            journey_ids[keep],
+            segment[keep],
+        )
+    channel = jr["channel"].astype(str).to_numpy()[rows].astype(object)
+    if not purchase_channel:
+        channel = np.where(purchase, None, channel)
+    touchpoints = pd.DataFrame(
+        {
+            "journey_id": journey_ids,
+            "segment": segment,
+            "channel": channel,
+            "conversions": purchase.astype(float),
+            "value": np.where(purchase, jr["value_eur"].to_numpy()[rows], 0.0),
+        }
+    )
+    # A journey: one customer's touches up to (and including) a purchase week.
+    key = touchpoints["journey_id"].astype(np.int64) * (int(segment.max(initial=0)) + 1) + segment
+    touchpoints["journey"] = key
+    return paths_from_journeys(
+        touchpoints,
+        journey="journey",
+        channel="channel",
+        conversions="conversions",
+        value="value",
+        sep=sep,
+    )
