@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import chain, pairwise
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,11 @@ PATH_COLUMNS = ("path", "conversions", "nulls", "value")
 COMMON_SEPARATORS = (">", "->", "=>", ",", ";", "|", "/", "\t", "→", "›", "»")
 
 DEFAULT_SEP = " > "
+
+# Multipliers of the sequence hash (odd 64-bit constants); tests set them to 0 to force
+# collisions and check that they are resolved exactly.
+_HASH_BASE = 0x9E3779B97F4A7C15
+_HASH_LENGTH = 0xBF58476D1CE4E5B9
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,134 +87,76 @@ def _split_token(sep: str) -> str:
     return sep.strip() or sep
 
 
-def _check_path_strings(df: pd.DataFrame, column: str, sep: str, name: str) -> pd.Series:
-    """Raise unless every path is a non-empty string of non-empty tokens; return them stripped."""
+def _path_strings(df: pd.DataFrame, column: str, sep: str, name: str):
+    """Factorize the path column: (code of each row, unique strings, first row of each)."""
     paths = df[column]
-    is_str = paths.map(type).eq(str).to_numpy()
-    if not is_str.all():
-        i = int(np.flatnonzero(~is_str)[0])
+    missing = paths.isna().to_numpy()
+    if pd.api.types.is_string_dtype(paths) and not pd.api.types.is_object_dtype(paths):
+        not_str = missing
+    else:
+        not_str = ~paths.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if not_str.any():
+        i = int(np.flatnonzero(not_str)[0])
         value = paths.iloc[i]
-        what = "missing" if pd.isna(value) else f"not a string ({type(value).__name__})"
+        what = "missing" if missing[i] else f"not a string ({type(value).__name__})"
         raise ValueError(
             f"{name!r} column {column!r}: {_row(df, i)} is {what}: {value!r}; every path must "
             f"be a string of touchpoints joined by {sep!r}."
         )
-    # Checks run on the unique strings; the first offending row is reported.
-    uniques, first = np.unique(paths.to_numpy(dtype=object), return_index=True)
-    stripped = pd.Series(uniques, dtype=object).str.strip()
+    codes, uniques = pd.factorize(paths.to_numpy(dtype=object), sort=False)
+    first = np.full(len(uniques), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return codes, np.asarray(uniques, dtype=object), first
+
+
+def _tokenize(strings: np.ndarray, sep: str):
+    """Split path strings into (touch codes, lengths, sorted channels); blank touches get -1."""
     token = _split_token(sep)
+    parts = [s.split(token) for s in strings]  # one call per unique path
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    flat = np.fromiter(chain.from_iterable(parts), dtype=object, count=int(lengths.sum()))
+    raw_codes, raw_tokens = pd.factorize(flat, sort=False)
+    stripped = np.array([t.strip() for t in raw_tokens], dtype=object)  # distinct tokens only
+    channels = np.array(sorted(set(stripped) - {""}), dtype=object)
+    remap = np.full(len(stripped), -1, dtype=np.int64)
+    named = stripped != ""
+    remap[named] = np.searchsorted(channels, stripped[named])
+    return remap[raw_codes], lengths, tuple(str(c) for c in channels)
+
+
+def _check_tokens(df, column, sep, name, strings, first, codes, lengths) -> None:
+    """Raise on empty paths, paths of separators only, empty touchpoints, a wrong separator."""
+    path = np.repeat(np.arange(len(lengths)), lengths)
+    n_blank = np.bincount(path, codes < 0, minlength=len(lengths))
 
     def fail(bad: np.ndarray, problem: str) -> None:
         i = int(first[bad].min())
-        raise ValueError(f"{name!r} column {column!r}: {_row(df, i)} {problem}: {paths.iloc[i]!r}.")
+        raise ValueError(
+            f"{name!r} column {column!r}: {_row(df, i)} {problem}: {df[column].iloc[i]!r}."
+        )
 
-    empty = (stripped == "").to_numpy()
-    if empty.any():
-        fail(empty, "is an empty path (no touchpoint)")
-    parts = stripped.str.split(token, regex=False)
-    only_seps = parts.map(lambda p: all(not t.strip() for t in p)).to_numpy()
-    if only_seps.any():
-        fail(only_seps, f"is made only of separators {sep!r}")
-    empty_token = parts.map(lambda p: any(not t.strip() for t in p)).to_numpy()
-    if empty_token.any():
-        fail(empty_token, f"has an empty touchpoint between separators {sep!r}")
-    has_sep = stripped.str.contains(token, regex=False).to_numpy()
-    if not has_sep.any():
-        for other in COMMON_SEPARATORS:
-            if other in token or token in other:
-                continue
-            several = stripped.map(
-                lambda s, o=other: s.count(o) > 0 and all(t.strip() for t in s.split(o))
-            ).to_numpy()
-            if several.any():
-                i = int(first[several].min())
-                raise ValueError(
-                    f"{name!r} column {column!r}: no path contains the separator {sep!r}, "
-                    f"but {_row(df, i)} splits into several touchpoints at {other!r}: "
-                    f"{paths.iloc[i]!r}; pass sep={other!r} if that is the separator."
-                )
-    return paths
-
-
-def check_paths(
-    paths: pd.DataFrame,
-    *,
-    sep: str = DEFAULT_SEP,
-    columns: Mapping[str, str] | None = None,
-    name: str = "paths",
-) -> pd.DataFrame:
-    """Validate a path table and return it aggregated to unique paths.
-
-    Parameters
-    ----------
-    paths : pandas.DataFrame
-        One row per path (duplicates are summed): a ``path`` column of touchpoints joined by
-        ``sep``, a ``conversions`` column and, optionally, ``nulls`` (0 when absent) and
-        ``value`` (absent: attributed values are NaN).
-    sep : str, default=" > "
-        Separator between touchpoints. Blanks around it and around each touchpoint are
-        ignored, so ``">"`` and ``" > "`` read the same paths (ChannelAttribution's ``sep=">"``
-        exports work as they are).
-    columns : mapping of str to str, default=None
-        Names of the table's columns when they differ from ``path``, ``conversions``,
-        ``nulls`` and ``value``; for a ChannelAttribution export,
-        ``{"conversions": "total_conversions", "nulls": "total_null",
-        "value": "total_conversion_value"}``.
-    name : str, default="paths"
-        The name used in error messages.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``path`` (touchpoints trimmed of blanks and joined by ``sep``),
-        ``conversions``, ``nulls`` and ``value`` (float; ``value`` NaN when the table has
-        none), one row per unique path, sorted by path; ``attrs["has_value"]`` tells
-        whether values were given.
-
-    Raises
-    ------
-    TypeError
-        If ``paths`` is not a DataFrame or a count column is not numeric.
-    ValueError
-        On a missing column, an empty path, a path made only of separators, an empty
-        touchpoint, a separator that no path contains while another common one splits them,
-        or a negative or non-finite count or value; the message names the row, the column and
-        the value.
-    """
-    names = _column_names(columns)
-    check_separator(sep, "sep")
-    check_frame(paths, [names["path"], names["conversions"]], name)
-    df = paths.reset_index(drop=True) if paths.index.has_duplicates else paths
-    _check_path_strings(df, names["path"], sep, name)
-    data = {}
-    for key in ("conversions", "nulls", "value"):
-        column = names[key]
-        if column in df.columns:
-            data[key] = check_column_numbers(df, column, name, low=0.0)
-        elif columns is not None and key in columns:
-            check_frame(df, [column], name)  # named explicitly, so it must be there
-        else:
-            data[key] = np.zeros(len(df))
-    # Aggregate the raw strings first (cheap), then normalise the unique ones and re-aggregate.
-    raw = (
-        pd.DataFrame({"path": df[names["path"]].to_numpy(dtype=object), **data})
-        .groupby("path", sort=False, as_index=False)
-        .sum()
-    )
+    if ((lengths == 1) & (n_blank == 1)).any():
+        fail((lengths == 1) & (n_blank == 1), "is an empty path (no touchpoint)")
+    if ((lengths > 1) & (n_blank == lengths)).any():
+        fail((lengths > 1) & (n_blank == lengths), f"is made only of separators {sep!r}")
+    if (n_blank > 0).any():
+        fail(n_blank > 0, f"has an empty touchpoint between separators {sep!r}")
+    if (lengths > 1).any():
+        return
     token = _split_token(sep)
-    tokens = raw["path"].str.strip().str.split(token, regex=False)
-    raw["path"] = tokens.map(lambda p: sep.join(t.strip() for t in p))
-    out = raw.groupby("path", sort=True, as_index=False).sum()
-    has_value = names["value"] in df.columns
-    if not has_value:
-        out["value"] = np.nan
-    out.attrs.update(sep=sep, has_value=has_value)
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Parsed paths: integer codes
-# --------------------------------------------------------------------------------------------
+    for other in COMMON_SEPARATORS:
+        if other in token or token in other:
+            continue
+        several = np.array(
+            [other in s and all(t.strip() for t in s.split(other)) for s in strings], dtype=bool
+        )
+        if several.any():
+            i = int(first[several].min())
+            raise ValueError(
+                f"{name!r} column {column!r}: no path contains the separator {sep!r}, but "
+                f"{_row(df, i)} splits into several touchpoints at {other!r}: "
+                f"{df[column].iloc[i]!r}; pass sep={other!r} if that is the separator."
+            )
 
 
 @dataclass(frozen=True)
@@ -262,6 +210,11 @@ class ParsedPaths:
         value = float(self.value.sum()) if self.has_value else np.nan
         return float(self.conversions.sum()), value
 
+    def path_strings(self, sep: str = DEFAULT_SEP) -> list[str]:
+        """The paths as strings, touchpoints joined by ``sep``."""
+        names = np.asarray(self.channels, dtype=object)
+        return [sep.join(names[self.codes[a:b]]) for a, b in pairwise(self.offsets)]
+
 
 def parse_paths(
     paths: pd.DataFrame,
@@ -270,20 +223,116 @@ def parse_paths(
     columns: Mapping[str, str] | None = None,
     name: str = "paths",
 ) -> ParsedPaths:
-    """Check a path table (:func:`check_paths`) and encode it as :class:`ParsedPaths`."""
-    table = check_paths(paths, sep=sep, columns=columns, name=name)
-    tokens = table["path"].str.split(_split_token(sep), regex=False).explode().str.strip()
-    channels, codes = np.unique(tokens.to_numpy(dtype=str), return_inverse=True)
-    lengths = table["path"].str.count(_split_token(sep)).to_numpy() + 1
+    """Check a path table and encode it as :class:`ParsedPaths`.
+
+    Takes the same arguments as :func:`check_paths` and raises the same errors; equal paths
+    (after trimming blanks around touchpoints) are merged.
+    """
+    names = _column_names(columns)
+    check_separator(sep, "sep")
+    check_frame(paths, [names["path"], names["conversions"]], name)
+    df = paths
+    data = {}
+    for key in ("conversions", "nulls", "value"):
+        column = names[key]
+        if column in df.columns:
+            data[key] = check_column_numbers(df, column, name, low=0.0)
+        elif columns is not None and key in columns:
+            check_frame(df, [column], name)  # named explicitly, so it must be there
+        else:
+            data[key] = np.zeros(len(df))
+    row_path, strings, first = _path_strings(df, names["path"], sep, name)
+    codes, lengths, channels = _tokenize(strings, sep)
+    _check_tokens(df, names["path"], sep, name, strings, first, codes, lengths)
+    # Paths equal once their touchpoints are trimmed are one path.
+    starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
+    group = _sequence_keys(codes, starts, lengths)
+    n_groups = int(group.max(initial=-1)) + 1
+    row_group = group[row_path]
+    sums = {k: np.bincount(row_group, v, minlength=n_groups) for k, v in data.items()}
+    rep = np.full(n_groups, len(strings), dtype=np.int64)  # first raw path of each group
+    np.minimum.at(rep, group, np.arange(len(strings)))
+    codes, lengths = codes[_gather(starts, lengths, rep)], lengths[rep]
+    has_value = names["value"] in df.columns
     return ParsedPaths(
-        channels=tuple(str(c) for c in channels),
-        conversions=table["conversions"].to_numpy(dtype=float),
-        nulls=table["nulls"].to_numpy(dtype=float),
-        value=table["value"].to_numpy(dtype=float),
+        channels=channels,
+        conversions=sums["conversions"],
+        nulls=sums["nulls"],
+        value=sums["value"] if has_value else np.full(n_groups, np.nan),
         offsets=np.r_[0, np.cumsum(lengths)].astype(np.int64),
         codes=codes.astype(np.int64),
-        has_value=bool(table.attrs["has_value"]),
+        has_value=has_value,
     )
+
+
+def check_paths(
+    paths: pd.DataFrame,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
+    name: str = "paths",
+) -> pd.DataFrame:
+    """Validate a path table and return it aggregated to unique paths.
+
+    Parameters
+    ----------
+    paths : pandas.DataFrame
+        One row per path (duplicates are summed): a ``path`` column of touchpoints joined by
+        ``sep``, a ``conversions`` column and, optionally, ``nulls`` (0 when absent) and
+        ``value`` (absent: attributed values are NaN).
+    sep : str, default=" > "
+        Separator between touchpoints. Blanks around it and around each touchpoint are
+        ignored, so ``">"`` and ``" > "`` read the same paths (ChannelAttribution's ``sep=">"``
+        exports work as they are).
+    columns : mapping of str to str, default=None
+        Names of the table's columns when they differ from ``path``, ``conversions``,
+        ``nulls`` and ``value``; for a ChannelAttribution export,
+        ``{"conversions": "total_conversions", "nulls": "total_null",
+        "value": "total_conversion_value"}``.
+    name : str, default="paths"
+        The name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``path`` (touchpoints trimmed of blanks and joined by ``sep``),
+        ``conversions``, ``nulls`` and ``value`` (float; ``value`` NaN when the table has
+        none), one row per unique path, sorted by path; ``attrs["has_value"]`` tells
+        whether values were given.
+
+    Raises
+    ------
+    TypeError
+        If ``paths`` is not a DataFrame or a count column is not numeric.
+    ValueError
+        On a missing column, an empty or missing path, a path made only of separators, an
+        empty touchpoint, a separator that no path contains while another common one splits
+        them, or a negative or non-finite count or value; the message names the row (its
+        position and index label), the column and the value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> export = pd.DataFrame({"path": ["a>b", "a > b", "c"], "total_conversions": [1, 2, 0],
+    ...                        "total_null": [0, 1, 4]})
+    >>> check_paths(export, sep=">",
+    ...             columns={"conversions": "total_conversions", "nulls": "total_null"})
+      path  conversions  nulls  value
+    0  a>b          3.0    1.0    NaN
+    1    c          0.0    4.0    NaN
+    """
+    parsed = parse_paths(paths, sep=sep, columns=columns, name=name)
+    out = pd.DataFrame(
+        {
+            "path": parsed.path_strings(sep),
+            "conversions": parsed.conversions,
+            "nulls": parsed.nulls,
+            "value": parsed.value,
+        }
+    )
+    out = out.sort_values("path", kind="stable").reset_index(drop=True)
+    out.attrs.update(sep=sep, has_value=parsed.has_value)
+    return out
 
 
 def attribution_frame(parsed: ParsedPaths, conversions, value, **extra) -> pd.DataFrame:
@@ -306,46 +355,47 @@ def attribution_frame(parsed: ParsedPaths, conversions, value, **extra) -> pd.Da
 # --------------------------------------------------------------------------------------------
 
 
-def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Group equal code sequences: an id per sequence, equal ids for equal sequences.
+def _gather(starts: np.ndarray, lengths: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Indices of the touches of sequences ``which`` (given by starts and lengths), in order."""
+    new_lengths = lengths[which]
+    new_starts = np.r_[0, np.cumsum(new_lengths)[:-1]]
+    shift = np.repeat(starts[which] - new_starts, new_lengths)
+    return np.arange(int(new_lengths.sum())) + shift
 
-    Two polynomial hashes (wrapping 64-bit arithmetic) and the length identify a sequence;
-    every sequence is then compared touch by touch with the first sequence of its group, so a
-    hash collision cannot merge different paths (the colliding groups are split exactly).
+
+def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Group equal code sequences: ids 0, 1, ... with equal ids for equal sequences.
+
+    A polynomial hash of the codes and the length (wrapping 64-bit arithmetic) proposes the
+    groups; every sequence is then compared touch by touch with the first sequence of its
+    group, so a hash collision cannot merge different paths (colliding sequences are then
+    grouped by their exact contents).
     """
     n = len(lengths)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     position = np.arange(len(codes)) - np.repeat(starts, lengths)
-    symbols = codes.astype(np.uint64) + np.uint64(1)
-    keys = [lengths.astype(np.uint64)]
     with np.errstate(over="ignore"):
-        for base in (np.uint64(1_000_003), np.uint64(0x9E3779B97F4A7C15)):
-            powers = np.cumprod(np.full(max(int(lengths.max()), 1), base, dtype=np.uint64))
-            terms = symbols * powers[position]
-            sums = np.zeros(n, dtype=np.uint64)
-            nonempty = lengths > 0
-            sums[nonempty] = np.add.reduceat(terms, starts[nonempty]) if len(terms) else 0
-            keys.append(sums)
-    _, first, group = np.unique(
-        np.stack(keys, axis=1), axis=0, return_index=True, return_inverse=True
-    )
-    group = group.ravel()
+        base = np.uint64(_HASH_BASE)
+        powers = np.cumprod(np.full(max(int(lengths.max()), 1), base, dtype=np.uint64))
+        terms = (codes.astype(np.uint64) + np.uint64(1)) * powers[position]
+        key = lengths.astype(np.uint64) * np.uint64(_HASH_LENGTH)
+        nonempty = lengths > 0
+        if len(terms):
+            key[nonempty] += np.add.reduceat(terms, starts[nonempty])
+    group, _ = pd.factorize(key)
+    first = np.full(int(group.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, group, np.arange(n))
     rep = first[group]  # the first sequence of each group
-    touch_rep = np.repeat(starts[rep], lengths) + position
-    same = np.ones(n, dtype=bool)
-    mismatch = codes != codes[touch_rep]
-    if mismatch.any():  # a collision: key the colliding sequences by their exact contents
-        journeys = np.repeat(np.arange(n), lengths)
-        same[np.unique(journeys[mismatch])] = False
-        exact = {tuple(codes[starts[j] : starts[j] + lengths[j]]): j for j in np.flatnonzero(~same)}
-        group = group.copy()
-        offset = group.max() + 1
-        for k, j in enumerate(exact.values()):
-            group[j] = offset + k
-        for j in np.flatnonzero(~same):
-            group[j] = group[exact[tuple(codes[starts[j] : starts[j] + lengths[j]])]]
-    return group
+    mismatch = codes != codes[np.repeat(starts[rep], lengths) + position]
+    if mismatch.any():  # a collision: group the sequences involved by their exact contents
+        group = group.astype(np.int64)
+        exact: dict[tuple, int] = {}
+        for j in np.unique(np.repeat(np.arange(n), lengths)[mismatch]):
+            seq = tuple(codes[starts[j] : starts[j] + lengths[j]])
+            group[j] = exact.setdefault(seq, n + len(exact))
+        group = np.unique(group, return_inverse=True)[1].ravel()
+    return group.astype(np.int64)
 
 
 def paths_from_journeys(
