@@ -44,7 +44,12 @@ def draw_journeys(
     value_row[last] = value
     names = np.array([f"channel_{k:02d}" for k in range(n_channels)], dtype=object)
     return pd.DataFrame(
-        {"journey_id": journey, "channel": names[codes], "conversions": conv_row, "value": value_row}
+        {
+            "journey_id": journey,
+            "channel": names[codes],
+            "conversions": conv_row,
+            "value": value_row,
+        }
     )
 
 

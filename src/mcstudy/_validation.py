@@ -172,6 +172,6 @@ def check_column_numbers(
         allowed = "finite numbers" if low == -math.inf else f"finite numbers >= {low:g}"
         raise ValueError(
             f"{name!r} column {column!r} must hold {allowed}; row {i} (index "
-            f"{df.index[i]!r}) has {values[i]!r}."
+            f"{df.index[i]!r}) has {float(values[i])!r}."
         )
     return values

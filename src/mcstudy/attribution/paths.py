@@ -473,7 +473,8 @@ def paths_from_journeys(
     if value is not None and (val < 0).any():
         i = int(np.flatnonzero(val < 0)[0])
         raise ValueError(
-            f"'touchpoints' column {value!r} must hold values >= 0; {_row(df, i)} has {val[i]!r}."
+            f"'touchpoints' column {value!r} must hold values >= 0; {_row(df, i)} has "
+            f"{float(val[i])!r}."
         )
     names = df[channel].astype("string")
     token = _split_token(sep)
