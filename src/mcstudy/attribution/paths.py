@@ -572,8 +572,9 @@ def paths_from_simulation(
         ``"customer"``: one journey per customer, its touches up to its last purchase, its
         purchase weeks as its conversions (all its touches and a null if it never bought).
     purchase_channel : bool, default=False
-        Append the channel of the purchase as the last touch of a converting path (the shop,
-        the website...), as a last-click export would.
+        Add the channel of each purchase (the shop, the website...) as a touch where the
+        purchase happens, as a last-click export would: the last touch of a converting path
+        with ``split="purchase"``.
     arm : str, default=None
         Keep the customers of one arm; every arm when None.
     sep : str, default=" > "
