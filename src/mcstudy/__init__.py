@@ -9,6 +9,8 @@ The package is laid out like its data flow:
 - :mod:`mcstudy.analysis`: randomised, observational and uplift statistics, and the robustness
   of verdicts across the plausible parameter space (:mod:`mcstudy.robustness` is
   :mod:`mcstudy.analysis.robustness`);
+- :mod:`mcstudy.attribution`: multi-touch attribution of conversions to channels (heuristics,
+  Shapley, exact Markov removal effects) on path tables, real or simulated;
 - :mod:`mcstudy.verdicts`, :mod:`mcstudy.scorecard`, :mod:`mcstudy.plots`,
   :mod:`mcstudy.reports`, :mod:`mcstudy.site`, :mod:`mcstudy.cli`: verdicts on claims, the
   claims scorecard, figures, executed notebooks, the HTML report and the command line.
@@ -18,6 +20,7 @@ The names below are re-exported for convenience.
 
 __version__ = "0.1.0"
 
+from mcstudy import attribution
 from mcstudy.analysis import (
     RobustnessAssessment,
     RobustnessResult,
@@ -73,6 +76,7 @@ __all__ = [
     "Verdict",
     "__version__",
     "assess_robustness",
+    "attribution",
     "channel_contributions",
     "equalise",
     "factorial_arms",

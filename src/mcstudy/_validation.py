@@ -137,3 +137,41 @@ def check_output_dir(path: object, name: str, *, inside: tuple[str, ...] = ()) -
                 f"create files in it); got {str(out)!r}."
             )
     return out
+
+
+def check_separator(value: object, name: str) -> str:
+    """Return ``value`` if it is a non-empty string usable to join and split tokens."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name!r} must be a non-empty str; got {value!r}.")
+    if not value:
+        raise ValueError(f"{name!r} must be a non-empty str; got {value!r}.")
+    return value
+
+
+def check_column_numbers(
+    df: pd.DataFrame, column: str, name: str = "df", *, low: float = -math.inf
+) -> np.ndarray:
+    """Return column ``column`` of ``df`` as a float array of finite numbers >= ``low``.
+
+    Raise ``TypeError`` if the column is not numeric (bool counts as numeric) and
+    ``ValueError`` naming the first offending row (position and index label), the column
+    and the value otherwise.
+    """
+    series = df[column]
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        raise TypeError(
+            f"{name!r} column {column!r} must be numeric; got dtype {series.dtype} "
+            f"(first value {series.iloc[0]!r})."
+            if len(series)
+            else f"{name!r} column {column!r} must be numeric; got dtype {series.dtype}."
+        )
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values < low)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        allowed = "finite numbers" if low == -math.inf else f"finite numbers >= {low:g}"
+        raise ValueError(
+            f"{name!r} column {column!r} must hold {allowed}; row {i} (index "
+            f"{df.index[i]!r}) has {float(values[i])!r}."
+        )
+    return values
