@@ -560,8 +560,10 @@ def record_untestable(
 ) -> pd.DataFrame:
     """Record a ``not testable`` verdict for every claim the registry marks ``not-testable``.
 
-    The reason recorded is the registry's note; ``claims`` is also the registry the claim
-    ids are checked against. Returns the verdicts written.
+    The reason recorded is the registry's note; the notebook recorded is the claim's
+    registered notebook (the one that says why it is not tested), ``notebook`` when the
+    registry leaves it blank. ``claims`` is also the registry the claim ids are checked
+    against. Returns the verdicts written.
     """
     rows = []
     for claim in claims[claims["kind"] == KIND_NOT_TESTABLE].itertuples(index=False):
@@ -576,7 +578,7 @@ def record_untestable(
             0,
             "none",
             claim.note,
-            notebook,
+            str(claim.notebook).strip() or notebook if pd.notna(claim.notebook) else notebook,
         )
         rows.append(record_verdict(verdict, path, claims=claims))
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
