@@ -35,6 +35,7 @@ from mcstudy.model.context import model_context
 from mcstudy.model.design import integration_path
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Omnichannel, SiloedMultichannel, Strategy
+from mcstudy.studies.attention import arm_outcomes
 
 __all__ = [
     "COORDINATION_CHANNELS",
@@ -232,19 +233,9 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> dict[str, 
     return {**out, **s}
 
 
-def path_outcomes(table: pd.DataFrame) -> pd.DataFrame:
-    """Per-arm outcomes of replicated runs of a study of this module, one row per arm.
-
-    ``table`` is the output of :func:`mcstudy.runs.replicate`; the result has one column per
-    metric (the mean over replications).
-    """
-    arm_rows = table[table["metric"].str.contains("/", regex=False)]
-    parts = arm_rows["metric"].str.split("/", n=1, expand=True)
-    return (
-        arm_rows.assign(arm=parts[0], outcome=parts[1])
-        .pivot_table(index="arm", columns="outcome", values="value", aggfunc="mean", sort=False)
-        .rename_axis(columns=None)
-    )
+#: Per-arm outcomes of replicated runs of a study of this module, one row per arm (the mean
+#: over replications of each ``<arm>/<metric>``): the same reshaping as notebook 04's.
+path_outcomes = arm_outcomes
 
 
 # --- coordination ----------------------------------------------------------------------------
