@@ -926,3 +926,33 @@ def test_cli_reports_config_errors(tmp_path, capsys):
     assert "give a CONFIG.toml and --out DIR" in capsys.readouterr().err
     assert main(["sweep", str(tmp_path / "missing.toml"), "--out", str(tmp_path)]) == 2
     assert "missing.toml" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks only")
+def test_ctrl_c_is_held_back_while_workers_start_and_not_lost():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mcstudy.runs.backends import _init_worker, _sigint_deferred
+
+    ctx = multiprocessing.get_context("spawn")
+    blocked = (signal.pthread_sigmask, (signal.SIG_BLOCK, []))  # the worker's blocked signals
+    handler = (signal.getsignal, (signal.SIGINT,))
+    # a process started in the block holds Ctrl-C back from its first instruction on
+    with _sigint_deferred(), ctx.Pool(1) as pool:
+        assert signal.SIGINT in pool.apply(*blocked)
+        assert pool.apply(*handler) is not signal.SIG_IGN
+    # a worker, once its initializer has run, ignores SIGINT and no longer holds it back
+    with _sigint_deferred():
+        executor = ProcessPoolExecutor(
+            1, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)
+        )
+        futures = [executor.submit(f, *a) for f, a in (blocked, handler)]
+    with executor:
+        assert signal.SIGINT not in futures[0].result(timeout=60)
+        assert futures[1].result(timeout=60) is signal.SIG_IGN
+    # the parent is not spared: a press in the block is raised, at the latest when it ends
+    with pytest.raises(KeyboardInterrupt):
+        with _sigint_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)

@@ -129,6 +129,34 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
 
 
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Hold Ctrl-C back in the worker processes started in this block, until they ignore it.
+
+    SIGINT is blocked in the main thread in the block (POSIX only).
+
+    A worker process started in the block inherits the blocked signal: a Ctrl-C sent to the
+    whole process group while the worker is still starting (unpickling, importing mcstudy,
+    before :func:`_init_worker` ignores SIGINT) stays pending in it, and is discarded when it
+    ignores SIGINT, instead of a ``KeyboardInterrupt`` traceback on the terminal. The parent
+    still gets the press: through another of its threads at once, or when the block ends.
+    """
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    # multiprocessing starts its resource tracker with the same technique (bpo-33613) and
+    # unblocks SIGINT when it is done, which would end this block early: start it first
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class _Interrupts:
     """Ctrl-C during a run: raise ``KeyboardInterrupt`` as usual, and remember it.
 
@@ -178,7 +206,9 @@ def _watch_parent(parent_pid: int) -> None:
 
 def _init_worker(parent_pid: int) -> None:
     """Set up a local worker process: leave Ctrl-C to the parent, die with the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also discards a press held back at start
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if os.name == "posix":
         threading.Thread(
             target=_watch_parent, args=(parent_pid,), name="mcstudy-parent-watch", daemon=True
@@ -212,8 +242,10 @@ def _run_processes(args: Iterable[tuple], workers: int | None, deliver: Deliver)
     finished = False
     try:
         while True:
-            while len(pending) < 2 * n_workers and (a := next(todo, None)) is not None:
-                pending[pool.submit(_run_task, *a)] = a
+            # submitting may start a worker process (Python starts them on demand)
+            with _sigint_deferred():
+                while len(pending) < 2 * n_workers and (a := next(todo, None)) is not None:
+                    pending[pool.submit(_run_task, *a)] = a
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
