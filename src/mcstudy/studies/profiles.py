@@ -522,7 +522,7 @@ def equal_contact_pressures(
     n_customers: int = 5000,
     n_weeks: int = 52,
     pressure: float = 1.0,
-    tol: float = 0.01,
+    tol: float = 0.005,
     rng=None,
 ) -> dict[str, float]:
     """Pressures at which the four policies send equal contacts, at one affinity gap.
@@ -545,8 +545,9 @@ def equal_contact_pressures(
         Weeks, in [4, 520].
     pressure : float, default=1.0
         Planned contacts per week of the uniform policy, in [0, 50].
-    tol : float, default=0.01
-        Relative tolerance of :func:`~mcstudy.model.equalise`.
+    tol : float, default=0.005
+        Relative tolerance of :func:`~mcstudy.model.equalise` on the pilot. The replications
+        draw other customers, so their contacts differ by the pilot's sampling noise as well.
     rng : None, int, SeedSequence or Generator, default=None
         Random source of the pilot; one seed per profile is drawn from it.
 
@@ -686,7 +687,8 @@ def affinity_gap_sweep(
     pressure: float = 1.0,
     params: dict | None = None,
     n_replications: int = 20,
-    pilot_customers: int = 5000,
+    pilot_customers: int = 10_000,
+    tol: float = 0.005,
     rng=None,
     backend: str = "serial",
     workers: int | None = None,
@@ -714,8 +716,10 @@ def affinity_gap_sweep(
         Model parameters by their names in ``data/parameters.csv``.
     n_replications : int, default=20
         Replications per gap.
-    pilot_customers : int, default=5000
+    pilot_customers : int, default=10_000
         Customers per profile and policy of the pilot that sets the pressures.
+    tol : float, default=0.005
+        Relative tolerance of the equalisation on the pilot.
     rng : None, int, SeedSequence or Generator, default=None
         Root seed (:func:`mcstudy._random.run_seed`).
     backend, workers
@@ -746,6 +750,7 @@ def affinity_gap_sweep(
             n_customers=pilot_customers,
             n_weeks=n_weeks,
             pressure=pressure,
+            tol=tol,
             rng=np.random.default_rng(pilot),
         )
         runs = replicate(
