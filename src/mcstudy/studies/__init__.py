@@ -7,7 +7,8 @@ contact-pressure response curves (intrusiveness, attention and permission);
 equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomised
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
-individual channel policies; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase
+individual channel policies, and how their gain depends on the affinity gap between the
+profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase
 gap (observational, causal, and its split into mechanics, selection and cause). The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
