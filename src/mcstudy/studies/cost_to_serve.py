@@ -417,12 +417,14 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
         )
         return res, _stratified(res, _customer_costs(res, channels.catalogue), shares)
 
-    # equal budget: tiered against uniform on their own population
+    # equal budget: the same customers under tiered and under uniform routing (two runs with
+    # one seed share customers and draws), uniform rescaled until it spends the same
     pair = {"tiered": arms["tiered"], "uniform": arms.pop("uniform")}
+    paired = {"tiered": run({"tiered": pair["tiered"]})}
     for _ in range(_BUDGET_STEPS):
-        paired, paired_tiers = run(pair)
-        cost = paired_tiers["contact_cost"]
-        ratio = cost[("tiered", "all")] / cost[("uniform", "all")]
+        paired["uniform"] = run({"uniform": pair["uniform"]})
+        cost = {a: paired[a][1].loc[(a, "all"), "contact_cost"] for a in pair}
+        ratio = cost["tiered"] / cost["uniform"]
         if abs(ratio - 1.0) <= _BUDGET_TOL:
             break
         uniform = pair["uniform"]
@@ -435,12 +437,11 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
             s[f"arm/{a}/{m}"] = float(tiers.loc[(a, "all"), m])
         for m in _ARM_METRICS:
             s[f"arm/{a}/{m}"] = float(summary.loc[a, m])
-    paired_summary = paired.summary().set_index("arm")
-    for a in pair:
+    for a, (res, strata) in paired.items():
         for m in _STRATIFIED:
-            s[f"arm/pair_{a}/{m}"] = float(paired_tiers.loc[(a, "all"), m])
+            s[f"arm/pair_{a}/{m}"] = float(strata.loc[(a, "all"), m])
         for m in _ARM_METRICS:
-            s[f"arm/pair_{a}/{m}"] = float(paired_summary.loc[a, m])
+            s[f"arm/pair_{a}/{m}"] = float(res.summary().set_index("arm").loc[a, m])
     margins = pd.DataFrame(index=list(TIERS), columns=list(OPTIONS), dtype=float)
     for option in OPTIONS:
         arm = "none" if option == "none" else f"opt_{option}"
