@@ -85,8 +85,9 @@ RULES = ("effect", "non_inferiority", "association", "consistency")
 #: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).
 DEFAULT_CONSENT_RATE = 0.6
 
-#: Parts of the model a parameter in ``data/parameters.csv`` belongs to.
-PARAMETER_GROUPS = ("population", "response", "strategy", "channel")
+#: Parts of the model a parameter in ``data/parameters.csv`` belongs to (``study``: a small
+#: model a study builds on top of the simulated outputs, e.g. price-steered channel choice).
+PARAMETER_GROUPS = ("population", "response", "strategy", "channel", "study")
 #: Where a parameter's default comes from: a cited study or document (``source``), a fit to
 #: targets (``calibrated``) or a reasoned assumption (``assumption``).
 PARAMETER_STATUSES = ("source", "calibrated", "assumption")

@@ -458,7 +458,7 @@ def _line(parameters_text, name):
             "population.social_share",
             "group",
             "people",
-            r"must be one of \['channel', 'population', 'response', 'strategy'\]",
+            r"must be one of \['channel', 'population', 'response', 'strategy', 'study'\]",
         ),
         (
             "response.churn_effort",

@@ -8,12 +8,16 @@ equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomis
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
 individual channel policies, and how their gain depends on the affinity gap between the
-profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase
-gap (observational, causal, and its split into mechanics, selection and cause). The registered
-studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
+profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
+(observational, causal, and its split into mechanics, selection and cause);
+:mod:`~mcstudy.studies.cost_to_serve` for channels assigned by customer value (an exact search
+over tier-to-channel assignments at equal budget), the call centre and the price ladder. The
+registered studies that the replicate and sweep machinery runs by name are in
+:mod:`mcstudy.runs.studies`.
 """
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms
+from mcstudy.studies.cost_to_serve import cost_to_serve_statistics, search_assignments
 from mcstudy.studies.pressure import (
     PRESSURE_METRICS,
     ResponseCurve,
@@ -27,6 +31,8 @@ __all__ = [
     "PRESSURE_METRICS",
     "arm_contrasts",
     "compare_arms",
+    "cost_to_serve_statistics",
+    "search_assignments",
     "ResponseCurve",
     "fit_response_curve",
     "pressure_response",

@@ -1,0 +1,534 @@
+"""Cost-to-serve: channels assigned by customer value, and what the cheaper channels change.
+
+:func:`cost_to_serve_statistics` runs two randomised experiments on one simulated population
+and returns the statistics the claims of notebook 06 are judged on. It is a study in the sense
+of :func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`
+(``study(params, rng) -> {statistic: value}``).
+
+**Channels by value tier** (the six default channels). Every arm contacts each value tier at
+its tier pressure (``contact_pressure`` x the tier multiplier of :class:`ValueTiered`, half
+for small customers and twice for key accounts by default):
+
+- ``none``: no outbound contact;
+- ``opt_<option>``: every tier on one option of :data:`OPTIONS` (postal mail, e-mail,
+  telephone, visits, or visits and telephone in equal shares);
+- ``tiered``: source 000's assignment (:class:`ValueTiered`: small customers mailed, medium
+  ones phoned, key accounts visited and phoned);
+- ``uniform``: ``tiered``'s channel mix spread evenly over all customers (one mix and one
+  pressure for every tier), its pressure rescaled until it spends the same contact budget
+  per customer as ``tiered`` in the same run (within 2 %; planned budgets are equal from
+  the start, but concentrated contacts lose more consent, so the realised ones are not):
+  equal budget, only the allocation by value differs.
+
+Customers do not interact, so the outcome of any assignment of options to tiers is the
+tier-share-weighted sum of each tier's outcome in the arm of its option:
+:func:`assignment_margins` enumerates every assignment (exact search), on the same population
+and random numbers.
+
+**A call centre** (the default channels and the catalogue's ``call_centre``): ``sales_force``
+(every tier visited at its tier pressure) against ``call_centre_small`` (small customers
+served by the call centre, the others still visited): source 000's GE Medical Systems case;
+and ``prospect_<channel>``: every customer contacted by the call centre or by visits at the
+base pressure (equal contacts), against no contact: the contact cost per customer won.
+
+**Price-steered channel choice** (:func:`steer_channel_choice`): a small model on top of the
+simulated purchases, since the simulator prices every channel alike. The organic orders of
+the customers not contacted are re-spread over the purchase channels with odds proportional
+to each channel's price index to the power ``-study.channel_price_elasticity`` (a
+multinomial logit in the log price, each relational profile's channel mix at one price as
+its baseline); the number of orders is unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy.io.catalogue import load_channels
+from mcstudy.model.channels import DEFAULT_CHANNELS, ChannelSet
+from mcstudy.model.context import model_context
+from mcstudy.model.engine import simulate
+from mcstudy.model.strategies import SiloedMultichannel, Strategy, ValueTiered
+from mcstudy.vocab import TIERS
+
+__all__ = [
+    "COST_TO_SERVE_STATISTICS",
+    "OPTIONS",
+    "SOURCE_000_ASSIGNMENT",
+    "assignment_margins",
+    "cost_to_serve_arms",
+    "cost_to_serve_statistics",
+    "price_ladder",
+    "search_assignments",
+    "steer_channel_choice",
+]
+
+#: Channel options a value tier can be given (``none`` for no outbound contact).
+OPTIONS = {
+    "none": (),
+    "postal_mail": ("postal_mail",),
+    "email": ("email",),
+    "telephone": ("telephone",),
+    "face_to_face": ("face_to_face",),
+    "face_to_face+telephone": ("face_to_face", "telephone"),
+}
+#: Source 000's assignment: key accounts visited and phoned, medium ones phoned, small ones
+#: mailed (the :class:`ValueTiered` preset).
+SOURCE_000_ASSIGNMENT = {
+    "small": "postal_mail",
+    "medium": "telephone",
+    "key_account": "face_to_face+telephone",
+}
+#: Channel the branch (agency) stands for in the price ladder.
+BRANCH = "face_to_face"
+
+#: The statistics :func:`cost_to_serve_statistics` returns besides the per-tier outcomes
+#: (``<metric>/<tier>/<option>``) and the arms' outcomes (``arm/<arm>/<metric>``).
+COST_TO_SERVE_STATISTICS = (
+    "tiered_minus_uniform_margin",
+    "tiered_minus_uniform_revenue",
+    "tiered_minus_uniform_contact_cost",
+    "uniform_pressure_ratio",
+    "tiered_composed_minus_simulated_margin",
+    "small_mail_minus_phone_margin",
+    "key_visits_minus_none_margin",
+    "search_best_minus_best_uniform_margin",
+    "search_best_minus_000_margin",
+    "call_centre_cost_change",
+    "call_centre_revenue_change",
+    "call_centre_margin_diff",
+    "cost_per_won_call_centre",
+    "cost_per_won_face_to_face",
+    "cost_per_won_diff",
+    "branch_share_uniform_prices",
+    "branch_share_change",
+)
+_ARM_METRICS = ("contacts_per_customer", "churn_rate")
+_STRATIFIED = ("revenue", "contact_cost", "cost", "margin")
+#: ``uniform`` is re-simulated with its pressure rescaled, at most this many times in all,
+#: until its contact cost per customer is within this relative tolerance of ``tiered``'s.
+_BUDGET_STEPS, _BUDGET_TOL = 3, 0.02
+_STUDY_DEFAULTS = {"study.channel_price_elasticity": 1.0}
+
+
+def _tier_pressure(params: dict) -> dict[str, float]:
+    """Tier multipliers: :class:`ValueTiered`'s, with ``strategy.tier_pressure.<tier>``."""
+    mult = dict(ValueTiered().tier_pressure)
+    for tier in TIERS:
+        name = f"strategy.tier_pressure.{tier}"
+        if name in params:
+            mult[tier] = check_number(params.pop(name), name, 0, 50)
+    return mult
+
+
+def _population(params: dict, population):
+    """Apply ``population.tier_shares.small`` and ``population.tier_value_multipliers.<tier>``.
+
+    A new small-tier share rescales the medium and key-account shares proportionally.
+    """
+    name = "population.tier_shares.small"
+    if name in params:
+        small = check_number(params.pop(name), name, 0, 1, low_open=True, high_open=True)
+        _, medium, key = population.tier_shares
+        rest = (1.0 - small) / (medium + key)
+        population = replace(population, tier_shares=(small, medium * rest, key * rest))
+    mults = list(population.tier_value_multipliers)
+    for k, tier in enumerate(TIERS):
+        name = f"population.tier_value_multipliers.{tier}"
+        if name in params:
+            mults[k] = check_number(params.pop(name), name, 0, 1e6, low_open=True)
+    return replace(population, tier_value_multipliers=tuple(mults))
+
+
+def cost_to_serve_arms(
+    pressure: float, tier_pressure: dict[str, float], tier_shares
+) -> dict[str, Strategy]:
+    """The arms of the channels-by-tier experiment (see the module docstring).
+
+    ``uniform`` plans, over the population, the same contacts of each channel as ``tiered``:
+    its channel mix is ``tiered``'s planned mix and its pressure ``tiered``'s mean planned
+    pressure over the tiers (weighted by ``tier_shares``).
+    """
+    arms: dict[str, Strategy] = {
+        "none": SiloedMultichannel(channels=("email",), contact_pressure=0.0)
+    }
+    for option, channels in OPTIONS.items():
+        if channels:
+            arms[f"opt_{option}"] = SiloedMultichannel(
+                channels=channels, contact_pressure=pressure, tier_pressure=tier_pressure
+            )
+    tiered = ValueTiered(contact_pressure=pressure, tier_pressure=tier_pressure)
+    arms["tiered"] = tiered
+    mix: dict[str, float] = {}
+    weights = dict(zip(TIERS, tier_shares, strict=True))
+    for tier, channels in tiered.tier_channels.items():
+        for c in channels:
+            mix[c] = mix.get(c, 0.0) + weights[tier] * tier_pressure[tier] / len(channels)
+    mean_pressure = sum(weights[t] * tier_pressure[t] for t in TIERS)
+    arms["uniform"] = SiloedMultichannel(
+        channels={c: v / mean_pressure for c, v in mix.items()},
+        contact_pressure=pressure * mean_pressure,
+    )
+    return arms
+
+
+def _unit_costs(strategy: Strategy, cost_per_contact: dict[str, float], outbound) -> dict:
+    """Planned mean cost of one contact of ``strategy`` to each tier (euros)."""
+    out = {}
+    for tier in TIERS:
+        if strategy.tier_channels and tier in strategy.tier_channels:
+            names = strategy.tier_channels[tier]
+            mix = {c: 1.0 / len(names) for c in names}
+        else:
+            mix = strategy.contact_mix(outbound)
+        out[tier] = sum(share * cost_per_contact[c] for c, share in mix.items())
+    return out
+
+
+def _customer_costs(result, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Contact and service cost (euros) of each customer of a simulation.
+
+    The contact cost is the customer's contacts times the planned mean cost of a contact of
+    their arm to their tier (exact for one channel per tier; with channels in fixed shares,
+    consent and churn remove contacts of every channel alike in expectation); the service
+    cost is their service contacts on each channel times the channel's service cost.
+    """
+    c = result.customers
+    unit = catalogue.set_index("channel")
+    outbound = [ch for ch in result.channels if unit.loc[ch, "outbound"]]
+    table = {
+        (arm, tier): cost
+        for arm, strategy in result.strategies.items()
+        for tier, cost in _unit_costs(
+            strategy, unit["cost_per_contact_eur"].to_dict(), outbound
+        ).items()
+    }
+    keys = pd.MultiIndex.from_arrays([c["arm"].astype(str), c["tier"].astype(str)])
+    per_contact = pd.Series(table).reindex(keys).to_numpy(dtype=float)
+    contact = c["contacts_received"].to_numpy() * per_contact
+    service = np.zeros(len(c))
+    for ch in result.channels:
+        service += c[f"service_{ch}"].to_numpy() * float(unit.loc[ch, "service_cost_eur"])
+    return pd.DataFrame({"contact_cost": contact, "service_cost": service}, index=c.index)
+
+
+def _stratified(result, costs: pd.DataFrame, tier_shares) -> pd.DataFrame:
+    """Per arm and tier mean outcomes, and per arm the tier-share-weighted mean (``all``).
+
+    Weighting each tier's mean by its share in the population (post-stratification) removes
+    the noise of how many customers of each tier an arm happened to draw.
+    """
+    c = result.customers
+    frame = pd.DataFrame(
+        {
+            "arm": c["arm"].astype(str),
+            "tier": c["tier"].astype(str),
+            "revenue": c["revenue_eur"],
+            "contact_cost": costs["contact_cost"],
+            "cost": costs["contact_cost"] + costs["service_cost"],
+        }
+    )
+    frame["margin"] = frame["revenue"] - frame["cost"]
+    tiers = frame.groupby(["arm", "tier"])[["revenue", "contact_cost", "cost", "margin"]].mean()
+    weights = dict(zip(TIERS, tier_shares, strict=True))
+    w = tiers.index.get_level_values("tier").map(weights).to_numpy(dtype=float)
+    weighted = tiers.mul(w, axis=0).groupby(level="arm").sum()
+    weighted.index = pd.MultiIndex.from_product([weighted.index, ["all"]], names=["arm", "tier"])
+    return pd.concat([tiers, weighted]).sort_index()
+
+
+def assignment_margins(margins: pd.DataFrame, tier_shares) -> pd.DataFrame:
+    """Margin per customer of every assignment of :data:`OPTIONS` to tiers (exact search).
+
+    Parameters
+    ----------
+    margins : pandas.DataFrame
+        Margin per customer (euros) of each tier under each option: index :data:`TIERS`,
+        columns the options of :data:`OPTIONS`; any other columns are identifiers kept as
+        they are (e.g. ``replication``) when ``margins`` is long with a ``tier`` column.
+    tier_shares : sequence of 3 floats
+        Share of each tier in the population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assignment (6^3 = 216): ``small``, ``medium``, ``key_account`` (the
+        option of each tier), ``uniform`` (True when every tier has the same option) and
+        ``margin_per_customer_eur``.
+    """
+    check_frame(margins.reset_index(), ["tier", *OPTIONS], "margins")
+    m = margins.reindex(list(TIERS))[list(OPTIONS)].to_numpy(dtype=float)
+    w = np.asarray(tier_shares, dtype=float)
+    grid = np.array(list(itertools.product(range(len(OPTIONS)), repeat=len(TIERS))))
+    value = (m[np.arange(len(TIERS)), grid] * w).sum(axis=1)
+    names = np.array(list(OPTIONS))
+    out = pd.DataFrame({t: names[grid[:, k]] for k, t in enumerate(TIERS)})
+    out["uniform"] = (grid == grid[:, :1]).all(axis=1)
+    out["margin_per_customer_eur"] = value
+    return out
+
+
+def search_assignments(table: pd.DataFrame, tier_shares, *, level: float = 0.95) -> pd.DataFrame:
+    """Every assignment's margin over replications of :func:`cost_to_serve_statistics`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The output of :func:`mcstudy.runs.replicate` (``replication``, ``metric``,
+        ``value``), holding the per-tier margins ``margin/<tier>/<option>``.
+    tier_shares : sequence of 3 floats
+        Share of each tier in the population.
+    level : float, default=0.95
+        Confidence level of the t-intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per assignment, best first: the options per tier, ``uniform``, ``mean``,
+        ``ci_low``, ``ci_high`` (t-interval over replications), ``wins`` (share of
+        replications in which it is the best assignment) and ``n_replications``. Every
+        assignment is evaluated on the same replications (common random numbers), so
+        differences between rows are paired.
+    """
+    check_frame(table, ["replication", "metric", "value"], "table")
+    rows = table[table["metric"].str.startswith("margin/")]
+    parts = rows["metric"].str.split("/", expand=True)
+    long = rows.assign(tier=parts[1], option=parts[2])
+    per_rep = []
+    for rep, group in long.groupby("replication"):
+        wide = group.pivot(index="tier", columns="option", values="value")
+        per_rep.append(assignment_margins(wide, tier_shares).assign(replication=rep))
+    all_reps = pd.concat(per_rep, ignore_index=True)
+    keys = list(TIERS)
+    best = all_reps.loc[all_reps.groupby("replication")["margin_per_customer_eur"].idxmax(), keys]
+    wins = best.value_counts(normalize=True).rename("wins")
+    g = all_reps.groupby([*keys, "uniform"])["margin_per_customer_eur"]
+    out = g.agg(mean="mean", sd="std", n_replications="count").reset_index()
+    half = stats.t.ppf(0.5 + level / 2, out["n_replications"] - 1) * out["sd"]
+    half = half / np.sqrt(out["n_replications"])
+    out["ci_low"], out["ci_high"] = out["mean"] - half, out["mean"] + half
+    out = out.merge(wins.reset_index(), on=keys, how="left").fillna({"wins": 0.0})
+    cols = [*keys, "uniform", "mean", "ci_low", "ci_high", "wins", "n_replications"]
+    return out.sort_values("mean", ascending=False, ignore_index=True)[cols]
+
+
+def steer_channel_choice(
+    purchases: pd.DataFrame, groups, price_index: dict[str, float], elasticity: float
+) -> tuple[float, float]:
+    """Share of orders in the branch before and after pricing the channels by ``price_index``.
+
+    Parameters
+    ----------
+    purchases : pandas.DataFrame
+        Orders of each customer (rows) by purchase channel (columns), all at one price.
+    groups : array_like
+        Group of each customer (e.g. the relational profile): the channel mix of a group's
+        orders at one price is the baseline its members' choice starts from.
+    price_index : dict of str to float
+        Price of each channel relative to the branch (channels left out: 1).
+    elasticity : float
+        Price elasticity of the odds of choosing a channel, in [0, 10]: the odds of each
+        channel are multiplied by ``price ** -elasticity`` (a multinomial logit in the log
+        price); 0 leaves the choice unchanged.
+
+    Returns
+    -------
+    (float, float)
+        The branch (:data:`BRANCH`) share of all orders at one price and under the ladder;
+        NaN when there are no orders. Each group keeps its number of orders.
+    """
+    elasticity = check_number(elasticity, "elasticity", 0, 10)
+    check_frame(purchases, [BRANCH], "purchases")
+    for c, p in price_index.items():
+        check_number(p, f"price_index[{c}]", 0, 10, low_open=True)
+    orders = purchases.groupby(np.asarray(groups)).sum().to_numpy(dtype=float)
+    total = orders.sum()
+    if total == 0:
+        return float("nan"), float("nan")
+    price = np.array([float(price_index.get(c, 1.0)) for c in purchases.columns])
+    weight = orders * price**-elasticity
+    branch = purchases.columns.get_loc(BRANCH)
+    after = orders.sum(axis=1) * weight[:, branch] / weight.sum(axis=1)
+    return float(orders[:, branch].sum() / total), float(after.sum() / total)
+
+
+def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Run the experiments of this module on one population; the statistics of the claims.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 4,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52, in [4, 520]), ``pressure`` (base contact pressure, contacts per
+        customer per week before the tier multipliers, default 0.25, in (0, 10]),
+        ``study.channel_price_elasticity`` (default 1), ``strategy.tier_pressure.<tier>``,
+        ``population.tier_shares.small``, ``population.tier_value_multipliers.<tier>`` and any
+        model parameter by its name in ``data/parameters.csv``
+        (:func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it and used by both experiments (the same
+        customers in both).
+
+    Returns
+    -------
+    dict of str to float
+        :data:`COST_TO_SERVE_STATISTICS`, the per-tier outcomes ``<metric>/<tier>/<option>``
+        (``revenue``, ``contact_cost``, ``cost``, ``margin``: euros per customer-year; cost
+        is contact plus service cost, margin revenue minus cost) and the arms' outcomes
+        ``arm/<arm>/<metric>`` (the same metrics, each tier weighted by its share in the
+        population, and ``contacts_per_customer``, ``churn_rate``; the call-centre
+        experiment's arms are prefixed ``cc_``). Relative changes are
+        fractions (-0.5 = halved); costs per customer won are euros of contact cost per
+        extra customer buying at least once, with the extra customers floored at half a
+        customer of the arm so that the ratio stays finite.
+    """
+    params = {**_STUDY_DEFAULTS, **dict(params)}
+    n = check_int(params.pop("n_customers", 4000), "n_customers", 100, 1_000_000)
+    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    pressure = check_number(params.pop("pressure", 0.25), "pressure", 0, 10, low_open=True)
+    elasticity = check_number(
+        params.pop("study.channel_price_elasticity"), "study.channel_price_elasticity", 0, 10
+    )
+    tier_pressure = _tier_pressure(params)
+    population = _population(params, model_context().population)
+    ctx = model_context(params, population=population)
+    seed = int(rng.integers(2**63))
+    shares = ctx.population.tier_shares
+
+    arms = cost_to_serve_arms(pressure, tier_pressure, shares)
+
+    def run(which: dict[str, Strategy], channels=ctx.channels):
+        res = simulate(
+            replace(ctx.population, n_customers=n * len(which)),
+            which,
+            n_weeks=n_weeks,
+            response=ctx.response,
+            channels=channels,
+            n_journeys=0,
+            n_threads=1,
+            progress=False,
+            rng=seed,
+        )
+        return res, _stratified(res, _customer_costs(res, channels.catalogue), shares)
+
+    # equal budget: the same customers under tiered and under uniform routing (two runs with
+    # one seed share customers and draws), uniform rescaled until it spends the same
+    pair = {"tiered": arms["tiered"], "uniform": arms.pop("uniform")}
+    paired = {"tiered": run({"tiered": pair["tiered"]})}
+    for _ in range(_BUDGET_STEPS):
+        paired["uniform"] = run({"uniform": pair["uniform"]})
+        cost = {a: paired[a][1].loc[(a, "all"), "contact_cost"] for a in pair}
+        ratio = cost["tiered"] / cost["uniform"]
+        if abs(ratio - 1.0) <= _BUDGET_TOL:
+            break
+        uniform = pair["uniform"]
+        pair["uniform"] = uniform.with_pressure(min(uniform.contact_pressure * ratio, 50.0))
+    result, tiers = run(arms)
+    summary = result.summary().set_index("arm")
+    s: dict[str, float] = {}
+    for a in arms:
+        for m in _STRATIFIED:
+            s[f"arm/{a}/{m}"] = float(tiers.loc[(a, "all"), m])
+        for m in _ARM_METRICS:
+            s[f"arm/{a}/{m}"] = float(summary.loc[a, m])
+    for a, (res, strata) in paired.items():
+        for m in _STRATIFIED:
+            s[f"arm/pair_{a}/{m}"] = float(strata.loc[(a, "all"), m])
+        for m in _ARM_METRICS:
+            s[f"arm/pair_{a}/{m}"] = float(res.summary().set_index("arm").loc[a, m])
+    margins = pd.DataFrame(index=list(TIERS), columns=list(OPTIONS), dtype=float)
+    for option in OPTIONS:
+        arm = "none" if option == "none" else f"opt_{option}"
+        for tier in TIERS:
+            for m in _STRATIFIED:
+                s[f"{m}/{tier}/{option}"] = float(tiers.loc[(arm, tier), m])
+            margins.loc[tier, option] = s[f"margin/{tier}/{option}"]
+    search = assignment_margins(margins.rename_axis("tier"), shares)
+    search = search.set_index(list(TIERS))["margin_per_customer_eur"]
+    best_uniform = max(search[(o, o, o)] for o in OPTIONS)
+    composed_000 = search[tuple(SOURCE_000_ASSIGNMENT[t] for t in TIERS)]
+
+    def diff(a, b, m):
+        return s[f"arm/{a}/{m}"] - s[f"arm/{b}/{m}"]
+
+    out = {
+        "uniform_pressure_ratio": pair["uniform"].contact_pressure
+        / cost_to_serve_arms(pressure, tier_pressure, shares)["uniform"].contact_pressure,
+        "tiered_minus_uniform_margin": diff("pair_tiered", "pair_uniform", "margin"),
+        "tiered_minus_uniform_revenue": diff("pair_tiered", "pair_uniform", "revenue"),
+        "tiered_minus_uniform_contact_cost": diff("pair_tiered", "pair_uniform", "contact_cost"),
+        "tiered_composed_minus_simulated_margin": composed_000 - s["arm/tiered/margin"],
+        "small_mail_minus_phone_margin": s["margin/small/postal_mail"]
+        - s["margin/small/telephone"],
+        "key_visits_minus_none_margin": s["margin/key_account/face_to_face"]
+        - s["margin/key_account/none"],
+        "search_best_minus_best_uniform_margin": float(search.max()) - best_uniform,
+        "search_best_minus_000_margin": float(search.max()) - composed_000,
+    }
+
+    # the call centre: GE Medical Systems (000) and prospecting (002)
+    channels = ChannelSet(ctx.channels.catalogue, names=(*DEFAULT_CHANNELS, "call_centre"))
+    visits = {t: ("face_to_face",) for t in TIERS}
+    cc_arms = {
+        "none": SiloedMultichannel(channels=("email",), contact_pressure=0.0),
+        "sales_force": SiloedMultichannel(
+            contact_pressure=pressure, tier_pressure=tier_pressure, tier_channels=visits
+        ),
+        "call_centre_small": SiloedMultichannel(
+            contact_pressure=pressure,
+            tier_pressure=tier_pressure,
+            tier_channels={**visits, "small": ("call_centre",)},
+        ),
+        "prospect_call_centre": SiloedMultichannel(
+            channels=("call_centre",), contact_pressure=pressure
+        ),
+        "prospect_face_to_face": SiloedMultichannel(
+            channels=("face_to_face",), contact_pressure=pressure
+        ),
+    }
+    cc, cs = run(cc_arms, channels)
+    for a in cc_arms:
+        for m in _STRATIFIED:
+            s[f"arm/cc_{a}/{m}"] = float(cs.loc[(a, "all"), m])
+    before, after = cs.loc[("sales_force", "all")], cs.loc[("call_centre_small", "all")]
+    out["call_centre_cost_change"] = float(after["cost"] / before["cost"] - 1.0)
+    out["call_centre_revenue_change"] = float(after["revenue"] / before["revenue"] - 1.0)
+    out["call_centre_margin_diff"] = float(after["margin"] - before["margin"])
+    won = (cc.customers["n_purchases"] > 0).groupby(cc.customers["arm"], observed=False).mean()
+    size = cc.customers.groupby("arm", observed=False).size()
+    for channel in ("call_centre", "face_to_face"):
+        a = f"prospect_{channel}"
+        extra = max(float(won[a] - won["none"]), 0.5 / float(size[a]))
+        out[f"cost_per_won_{channel}"] = float(cs.loc[(a, "all"), "contact_cost"]) / extra
+    out["cost_per_won_diff"] = out["cost_per_won_call_centre"] - out["cost_per_won_face_to_face"]
+
+    # the price ladder, on the organic orders of the customers not contacted
+    c = result.customers[result.customers["arm"] == "none"]
+    purchases = c[[f"purchases_{p}" for p in ctx.channels.purchase_channels]]
+    purchases.columns = list(ctx.channels.purchase_channels)
+    out["branch_share_uniform_prices"], after_share = steer_channel_choice(
+        purchases, c["profile"].astype(str), price_ladder(), elasticity
+    )
+    out["branch_share_change"] = after_share - out["branch_share_uniform_prices"]
+    return {**out, **s}
+
+
+def price_ladder() -> dict[str, float]:
+    """Price of each channel relative to the branch (``service_price_index`` of the catalogue).
+
+    Source 000 and 002 (Caisse d'Epargne stock-market orders): branch 100 %, telephone 80 %,
+    Internet 60 %; channels without a price in the catalogue are left out (price 1).
+    """
+    return dict(_price_ladder())
+
+
+@functools.lru_cache(maxsize=1)
+def _price_ladder() -> tuple[tuple[str, float], ...]:
+    catalogue = load_channels().set_index("channel")["service_price_index"].dropna()
+    return tuple((c, float(v)) for c, v in catalogue.items())
