@@ -11,6 +11,7 @@ from mcstudy.studies.attention import (
     arm_outcomes,
     attention_arms,
     attention_statistics,
+    factorial_arms,
 )
 
 
@@ -35,6 +36,63 @@ def test_statistics_are_finite_reproducible_and_follow_from_the_arms():
     assert 0.7 < a["permission_contacts_ratio"] < 1.3
 
 
+def test_the_factorial_pairs_send_the_contacts_of_their_single_arms():
+    a = attention_statistics({"n_customers": 1500, "n_weeks": 8}, np.random.default_rng(4))
+    assert a["factorial_none/contacts_per_customer"] == 0.0
+    for partner, label in (("postal_mail", "mail"), ("telephone", "telephone")):
+        pair = a[f"factorial_email_and_{partner}/contacts_per_customer"]
+        singles = (
+            a["factorial_email/contacts_per_customer"]
+            + a[f"factorial_{partner}/contacts_per_customer"]
+        )
+        # equal contacts: each channel team sends its own 1 a week to its consenting list
+        assert pair == pytest.approx(singles, rel=0.05)
+        for metric, name in (
+            ("margin_per_customer_eur", "margin"),
+            ("revenue_per_customer_eur", "revenue"),
+        ):
+            assert a[f"email_{label}_{name}_interaction"] == pytest.approx(
+                a[f"factorial_email_and_{partner}/{metric}"]
+                - a["factorial_email/" + metric]
+                - a[f"factorial_{partner}/{metric}"]
+                + a["factorial_none/" + metric]
+            )
+    assert a["telephone_revenue_gain_with_email"] - a[
+        "telephone_revenue_gain_alone"
+    ] == pytest.approx(a["email_telephone_revenue_interaction"])
+    assert a["contact_minus_none_margin"] == pytest.approx(
+        a["uniform/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
+    )
+    assert set(factorial_arms()).isdisjoint(attention_arms(0.6))
+
+
+def test_the_factorial_leaves_the_first_population_as_it_was():
+    from dataclasses import replace
+
+    from mcstudy.model.context import model_context
+    from mcstudy.model.engine import simulate
+
+    rng = np.random.default_rng(6)
+    stats = attention_statistics({"n_customers": 300, "n_weeks": 4}, rng)
+    arms = attention_arms(0.6)
+    ctx = model_context({})
+    seed = int(np.random.default_rng(6).integers(2**63))  # the first draw of the same rng
+    alone = simulate(
+        replace(ctx.population, n_customers=300 * len(arms)),
+        arms,
+        n_weeks=4,
+        response=ctx.response,
+        channels=ctx.channels,
+        n_journeys=0,
+        n_threads=1,
+        progress=False,
+        rng=seed,
+    ).summary()
+    alone = alone.set_index("arm")["revenue_per_customer_eur"]
+    for arm in arms:
+        assert stats[f"{arm}/revenue_per_customer_eur"] == alone[arm]
+
+
 def test_model_parameters_move_the_statistics():
     base = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(2))
     calm = attention_statistics(
@@ -55,7 +113,7 @@ def test_replicated_runs_give_arm_outcomes():
         progress=False,
     )
     outcomes = arm_outcomes(table)
-    assert set(outcomes.index) == set(attention_arms(0.6))
+    assert set(outcomes.index) == set(attention_arms(0.6)) | set(factorial_arms())
     assert "churn_rate" in outcomes.columns
 
 

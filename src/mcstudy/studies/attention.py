@@ -20,7 +20,15 @@ Arms (one year, 52 weeks, unless ``n_weeks`` says otherwise):
   at 2 contacts a week to everyone (equal contacts): does spreading beat the average channel;
 - ``preferred``, ``uniform`` and ``blanket``: four outbound channels routed by each
   customer's preference at 1 contact a week, the same mix without routing at 1 (equal
-  contacts) and at 3 (the same message repeated across channels, three times the contacts).
+  contacts) and at 3 (the same message repeated across channels, three times the contacts);
+  ``uniform`` against ``email_0`` (no contact) is also what contacting customers is worth.
+
+A second population, drawn from the next seed of ``rng`` so that the arms above keep their
+customers and draws, is randomised to a channel factorial (:func:`factorial_arms`, consent
+respected): no contact, e-mail, postal mail and telephone alone at 1 contact a week, and
+e-mail together with each of the other two at 1 contact a week each. Its interactions (the
+pair minus each channel alone, plus no contact) say whether two channels add up to more or to
+less than the sum of their effects, at the same contacts.
 """
 
 from __future__ import annotations
@@ -42,8 +50,11 @@ __all__ = [
     "contacts_association",
     "attention_arms",
     "attention_statistics",
+    "factorial_arms",
 ]
 
+#: The channels paired with e-mail in the factorial arms (:func:`factorial_arms`).
+FACTORIAL_PARTNERS = ("postal_mail", "telephone")
 #: Contact pressures (contacts per customer per week) of the response-curve arms.
 PRESSURES = (0.0, 0.5, 1.0, 4.0)
 _MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0}
@@ -72,6 +83,14 @@ ATTENTION_STATISTICS = (
     "preferred_minus_uniform_revenue",
     "preferred_minus_blanket_revenue",
     "preferred_minus_blanket_margin",
+    "contact_minus_none_margin",
+    "contact_minus_none_revenue",
+    "email_mail_margin_interaction",
+    "email_mail_revenue_interaction",
+    "email_telephone_revenue_interaction",
+    "email_telephone_margin_interaction",
+    "telephone_revenue_gain_alone",
+    "telephone_revenue_gain_with_email",
 )
 _ARM_METRICS = (
     "purchases_per_customer",
@@ -108,6 +127,25 @@ def attention_arms(consent_rate: float) -> dict[str, Strategy]:
     return arms
 
 
+def factorial_arms() -> dict[str, Strategy]:
+    """The channel factorial of :func:`attention_statistics` (its second population).
+
+    ``factorial_none`` sends nothing; ``factorial_<channel>`` sends one contact a week on
+    e-mail, postal mail or the telephone alone; ``factorial_email_and_<channel>`` sends one
+    e-mail and one contact on the partner channel a week (each channel team contacts its list
+    at its share of 2 a week: the contacts of the two single arms together). Consent is
+    respected and the firm sends no contradictory offers, so only the channels differ.
+    """
+    arms: dict[str, Strategy] = {"factorial_none": Monochannel(channel="email", contact_pressure=0)}
+    for channel in ("email", *FACTORIAL_PARTNERS):
+        arms[f"factorial_{channel}"] = Monochannel(channel=channel, contact_pressure=1.0)
+    for partner in FACTORIAL_PARTNERS:
+        arms[f"factorial_email_and_{partner}"] = Strategy(
+            channels={"email": 1.0, partner: 1.0}, contact_pressure=2.0
+        )
+    return arms
+
+
 def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """Run the arms of this module on one population; the statistics of the claims.
 
@@ -123,10 +161,12 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     Returns
     -------
     dict of str to float
-        :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``).
-        Differences are per customer randomised, over the whole horizon; a churn rate is the
-        share of customers who churned; returns per contact are extra revenue (euros) per
-        extra contact.
+        :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``), those of
+        :func:`factorial_arms` included. Differences are per customer randomised, over the
+        whole horizon; a churn rate is the share of customers who churned; returns per contact
+        are extra revenue (euros) per extra contact. An interaction is the pair's outcome
+        minus each channel's alone plus no contact's: positive when the two channels together
+        bring more than the sum of their effects, negative when less.
     """
     params = dict(params)
     n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
@@ -136,27 +176,30 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     if not isinstance(consent, float | int):
         consent = float(np.mean(list(consent.values())))
     arms = attention_arms(float(consent))
-    seed = int(rng.integers(2**63))
-    result = simulate(
-        replace(ctx.population, n_customers=n * len(arms)),
-        arms,
-        n_weeks=n_weeks,
-        response=ctx.response,
-        channels=ctx.channels,
-        n_journeys=0,
-        n_threads=1,
-        progress=False,
-        rng=seed,
-    )
-    summary = result.summary().set_index("arm")
-    converted = (
-        (result.customers["n_purchases"] > 0)
-        .groupby(result.customers["arm"], observed=False)
-        .mean()
-    )
-    s = {f"{arm}/{m}": float(summary.loc[arm, m]) for arm in arms for m in _ARM_METRICS}
-    for arm in arms:
-        s[f"{arm}/conversion"] = float(converted[arm])
+    s: dict[str, float] = {}
+    # the factorial's seed is drawn second, so the first population is the same with or
+    # without it
+    for group in (arms, factorial_arms()):
+        result = simulate(
+            replace(ctx.population, n_customers=n * len(group)),
+            group,
+            n_weeks=n_weeks,
+            response=ctx.response,
+            channels=ctx.channels,
+            n_journeys=0,
+            n_threads=1,
+            progress=False,
+            rng=int(rng.integers(2**63)),
+        )
+        summary = result.summary().set_index("arm")
+        converted = (
+            (result.customers["n_purchases"] > 0)
+            .groupby(result.customers["arm"], observed=False)
+            .mean()
+        )
+        for arm in group:
+            s.update({f"{arm}/{m}": float(summary.loc[arm, m]) for m in _ARM_METRICS})
+            s[f"{arm}/conversion"] = float(converted[arm])
 
     def v(arm, metric):
         return s[f"{arm}/{metric}"]
@@ -211,6 +254,33 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     )
     out["preferred_minus_blanket_margin"] = v("preferred", "margin_per_customer_eur") - v(
         "blanket", "margin_per_customer_eur"
+    )
+    for metric, label in (
+        ("margin_per_customer_eur", "margin"),
+        ("revenue_per_customer_eur", "revenue"),
+    ):
+        out[f"contact_minus_none_{label}"] = v("uniform", metric) - v("email_0", metric)
+
+    def interaction(partner, metric):
+        return (
+            v(f"factorial_email_and_{partner}", metric)
+            - v("factorial_email", metric)
+            - v(f"factorial_{partner}", metric)
+            + v("factorial_none", metric)
+        )
+
+    for partner, label in (("postal_mail", "mail"), ("telephone", "telephone")):
+        for metric, name in (
+            ("margin_per_customer_eur", "margin"),
+            ("revenue_per_customer_eur", "revenue"),
+        ):
+            out[f"email_{label}_{name}_interaction"] = interaction(partner, metric)
+    revenue = "revenue_per_customer_eur"
+    out["telephone_revenue_gain_alone"] = v("factorial_telephone", revenue) - v(
+        "factorial_none", revenue
+    )
+    out["telephone_revenue_gain_with_email"] = v("factorial_email_and_telephone", revenue) - v(
+        "factorial_email", revenue
     )
     return {**out, **s}
 
