@@ -138,8 +138,7 @@ def test_every_testable_claim_has_a_rule_the_notebooks_look_up():
 
     claims = load_claims()
     testable = claims[claims["kind"] != "not-testable"]
-    # 62 registered + 12 from the re-reading = 74; 23 not testable (6 re-read as such; 7 found
-    # not testable in notebooks 05 and 06; 3 of the re-read ones found not testable at merge)
+    # 74 registered (62 + 12 from the re-reading), 26 of them not testable
     assert len(testable) == 48
     for claim_id in testable["claim_id"]:
         rule = rule_for(claim_id, claims)

@@ -50,6 +50,30 @@ def test_statistics_are_reproducible_and_weighted_by_profile_shares():
     assert c[f"all/uniform/{m}"] == pytest.approx(c[f"social/uniform/{m}"])
 
 
+def test_statistics_take_each_arms_pressure_and_reach_equal_contacts():
+    pressures = equal_contact_pressures(1.0, n_customers=2000, n_weeks=8, rng=4)
+    mine = {k: v for k, v in pressures.items() if "_pooled_" not in k}
+    out = profile_statistics({"n_customers": 2000, "n_weeks": 8, **mine}, np.random.default_rng(5))
+    contacts = [out[f"all/{p}/contacts_per_customer"] for p in ("uniform", "segment", "individual")]
+    assert max(contacts) / min(contacts) < 1.05
+    unequal = profile_statistics({"n_customers": 2000, "n_weeks": 8}, np.random.default_rng(5))
+    ratio = (
+        unequal["all/individual/contacts_per_customer"]
+        / unequal["all/segment/contacts_per_customer"]
+    )
+    assert ratio > 1.3
+    # one arm's pressure moves that arm only (same streams)
+    silent = profile_statistics(
+        {"n_customers": 600, "n_weeks": 8, "pressure_segment_social": 0.0},
+        np.random.default_rng(1),
+    )
+    base = profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1))
+    assert silent["social/segment/contacts_per_customer"] == 0.0
+    assert silent["social/uniform/contacts_per_customer"] == pytest.approx(
+        base["social/uniform/contacts_per_customer"]
+    )
+
+
 def test_association_of_profile_and_service_channel():
     out = profile_channel_association(3000, n_weeks=8, rng=2)
     assert set(out["table"].index) == {"social", "autonomous"}
@@ -64,6 +88,8 @@ def test_bad_parameters():
         profile_statistics({"n_customers": 5}, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"parameter 'population.tiers' cannot be set"):
         profile_statistics({"population.tiers": 1.0}, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"'pressure_individual_social' must be .* got -1"):
+        profile_statistics({"pressure_individual_social": -1.0}, np.random.default_rng(0))
 
 
 # --- the affinity-gap sweep ---------------------------------------------------------------

@@ -142,7 +142,10 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
     params : dict
         ``n_customers`` (customers per profile and policy, default 5,000, in [100,
         1,000,000]), ``n_weeks`` (default 52, in [4, 520]), ``pressure`` (planned contacts per
-        week, default 1.0) and any model parameter by its name in ``data/parameters.csv``
+        week of every arm, default 1.0, in [0, 50]), ``pressure_<policy>_<profile>`` (one
+        arm's planned pressure, for ``uniform``, ``segment`` and ``individual``; default
+        ``pressure``; :func:`equal_contact_pressures` gives those at which the arms send equal
+        contacts) and any model parameter by its name in ``data/parameters.csv``
         (:func:`mcstudy.model.model_context`); ``population.social_share`` weights the two
         profiles.
     rng : numpy.random.Generator
@@ -160,7 +163,17 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
     params = dict(params)
     n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
     n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    pressure = float(params.pop("pressure", 1.0))
+    pressure = check_number(params.pop("pressure", 1.0), "pressure", 0.0, 50.0)
+    pressures = {
+        (policy, profile): check_number(
+            params.pop(f"pressure_{policy}_{profile}", pressure),
+            f"pressure_{policy}_{profile}",
+            0.0,
+            50.0,
+        )
+        for profile in ("social", "autonomous")
+        for policy in ("uniform", "segment", "individual")
+    }
     ctx = model_context(params)
     share = {"social": ctx.population.social_share}
     share["autonomous"] = 1.0 - share["social"]
@@ -170,7 +183,7 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
     service_share = {}
     preferred = []
     for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
-        arms = {name: replace(a, contact_pressure=pressure) for name, a in arms.items()}
+        arms = {name: a.with_pressure(pressures[(name, profile)]) for name, a in arms.items()}
         spec = replace(
             ctx.population,
             n_customers=n * len(arms),
