@@ -956,3 +956,27 @@ def test_ctrl_c_is_held_back_while_workers_start_and_not_lost():
         with _sigint_deferred():
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.05)
+
+
+def test_ctrl_c_inside_a_finaliser_is_kept_for_check_and_not_printed(monkeypatch):
+    from mcstudy.runs.backends import _Interrupts
+
+    class Released:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)  # the handler runs here, inside __del__
+
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with _Interrupts() as interrupts:
+        obj = Released()
+        del obj
+        # Python would have swallowed a KeyboardInterrupt raised in __del__, and printed it
+        assert unraisable == []
+        assert interrupts.pressed
+        with pytest.raises(KeyboardInterrupt):
+            interrupts.check()
+        # elsewhere a press raises at once, as usual
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)

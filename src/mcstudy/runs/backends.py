@@ -157,13 +157,23 @@ def _sigint_deferred():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def _in_finaliser(frame) -> bool:
+    """Whether ``frame`` runs inside a ``__del__`` method (where exceptions are swallowed)."""
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
 class _Interrupts:
     """Ctrl-C during a run: raise ``KeyboardInterrupt`` as usual, and remember it.
 
-    Python swallows an exception raised in a ``__del__`` method, so a Ctrl-C that lands while
-    an object is being released (Dask futures are, after each finished task) would be lost
-    and the run would go on. The handler records the press; :meth:`check`, called after each
-    finished task, raises it again.
+    Python swallows an exception raised in a ``__del__`` method (printing "Exception ignored
+    in" and its traceback), so a Ctrl-C that lands while an object is being released (Dask
+    futures are, after each finished task) would be lost and the run would go on. The handler
+    records every press, and does not raise inside a ``__del__``; :meth:`check`, called after
+    each finished task, raises it.
     """
 
     def __init__(self):
@@ -180,7 +190,8 @@ class _Interrupts:
 
     def _handle(self, signum, frame) -> None:
         self.pressed = True
-        self._previous(signum, frame)
+        if not _in_finaliser(frame):
+            self._previous(signum, frame)
 
     def check(self) -> None:
         """Raise ``KeyboardInterrupt`` if Ctrl-C was pressed (and perhaps swallowed)."""
@@ -344,7 +355,9 @@ def _run_dask(
 
         top_up()
         for fut in running:
-            deliver(fut.result(), pending.pop(fut.key)[1])
+            result, task = fut.result(), pending.pop(fut.key)[1]
+            del fut  # release it before deliver checks for a Ctrl-C pressed meanwhile
+            deliver(result, task)
             top_up()
         finished = True
     finally:
