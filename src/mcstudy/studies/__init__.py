@@ -8,7 +8,9 @@ equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomis
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
 individual channel policies; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase
-gap (observational, causal, and its split into mechanics, selection and cause). The registered
+gap (observational, causal, and its split into mechanics, selection and cause);
+:mod:`~mcstudy.studies.completejourney_study` for the tables of the Complete Journey notebook
+(campaign cohorts, the promotion panel, coupon redeemers). The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 
