@@ -86,5 +86,6 @@ STUDY_NOTEBOOKS = (
     "06_cost_to_serve.ipynb",
     "07_cross_channel_and_attribution.ipynb",
     "08_real_data_hillstrom.ipynb",
+    "09_real_data_completejourney.ipynb",
     "99_scorecard.ipynb",
 )

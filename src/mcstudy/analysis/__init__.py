@@ -4,6 +4,10 @@
   whether they differ;
 - :mod:`~mcstudy.analysis.observational`: comparisons of groups nobody randomised, raw and
   adjusted;
+- :mod:`~mcstudy.analysis.panel`: panels nobody randomised: staggered difference in
+  differences with not-yet-treated controls, linear models with absorbed fixed effects;
+- :mod:`~mcstudy.analysis.heterogeneity`: how much purchase rates differ, from counts
+  (negative binomial, log-normal x gamma Poisson mixture);
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
 - :mod:`~mcstudy.analysis.robustness`: how much of the plausible parameter space a verdict
   holds in, what it hinges on and where it flips;
@@ -11,12 +15,25 @@
   method of moments (imported on use: ``from mcstudy.analysis import calibration``).
 """
 
+from mcstudy.analysis.heterogeneity import (
+    CountFit,
+    fit_lognormal_gamma_poisson,
+    fit_negative_binomial,
+    rate_cv2,
+)
 from mcstudy.analysis.observational import (
     AdjustedComparison,
     LiftEstimate,
     RelativeLift,
     adjusted_comparison,
     relative_lift,
+)
+from mcstudy.analysis.panel import (
+    EventStudy,
+    FixedEffectsFit,
+    demean,
+    event_study,
+    fixed_effects_ols,
 )
 from mcstudy.analysis.randomised import (
     InteractionTest,
@@ -36,6 +53,9 @@ from mcstudy.analysis.uplift import qini_coefficient, qini_curve, two_model_upli
 
 __all__ = [
     "AdjustedComparison",
+    "CountFit",
+    "EventStudy",
+    "FixedEffectsFit",
     "FlipRegion",
     "InteractionTest",
     "LiftEstimate",
@@ -45,11 +65,17 @@ __all__ = [
     "adjusted_comparison",
     "arm_effects",
     "assess_robustness",
+    "demean",
     "design_points",
+    "event_study",
+    "fit_lognormal_gamma_poisson",
+    "fit_negative_binomial",
+    "fixed_effects_ols",
     "interaction_test",
     "parameter_space",
     "qini_coefficient",
     "qini_curve",
+    "rate_cv2",
     "relative_lift",
     "subgroup_effects",
     "two_model_uplift",

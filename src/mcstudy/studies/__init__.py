@@ -11,9 +11,10 @@ individual channel policies, and how their gain depends on the affinity gap betw
 profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
 (observational, causal, and its split into mechanics, selection and cause);
 :mod:`~mcstudy.studies.cost_to_serve` for channels assigned by customer value (an exact search
-over tier-to-channel assignments at equal budget), the call centre and the price ladder. The
-registered studies that the replicate and sweep machinery runs by name are in
-:mod:`mcstudy.runs.studies`.
+over tier-to-channel assignments at equal budget), the call centre and the price ladder;
+:mod:`~mcstudy.studies.completejourney_study` for the tables of the Complete Journey notebook
+(campaign cohorts, the promotion panel, coupon redeemers). The registered studies that the
+replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms
