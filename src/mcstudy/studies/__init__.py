@@ -8,11 +8,18 @@ equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomis
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
 individual channel policies; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase
-gap (observational, causal, and its split into mechanics, selection and cause). The registered
+gap (observational, causal, and its split into mechanics, selection and cause);
+:mod:`~mcstudy.studies.cross_channel` for cross-channel influence and the grading of attribution
+methods against each channel's causal contribution (notebook 07). The registered
 studies that the replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 """
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms
+from mcstudy.studies.cross_channel import (
+    celio_statistics,
+    cross_channel_statistics,
+    grading_table,
+)
 from mcstudy.studies.pressure import (
     PRESSURE_METRICS,
     ResponseCurve,
@@ -25,6 +32,9 @@ __all__ = [
     "EQUAL",
     "PRESSURE_METRICS",
     "arm_contrasts",
+    "celio_statistics",
+    "cross_channel_statistics",
+    "grading_table",
     "compare_arms",
     "ResponseCurve",
     "fit_response_curve",
