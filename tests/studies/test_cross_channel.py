@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from mcstudy.io import load_referral_network
 from mcstudy.model import PopulationSpec
@@ -21,6 +22,8 @@ from mcstudy.studies.cross_channel import (
     cross_channel_arms,
     cross_channel_statistics,
     grading_table,
+    ratio_of_means,
+    ratio_statistics,
     referral_channels,
     share_table,
     strength_reaching,
@@ -165,3 +168,48 @@ def test_grading_and_share_tables_from_replications():
     shares = share_table(runs)
     assert list(shares.columns) == ["causal", *ATTRIBUTION_METHODS]
     assert set(shares.index) == {"email", "website", "postal_mail", "sms", "telephone"}
+
+
+def test_ratio_of_means_known_answer_and_bad_input():
+    est = ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0])
+    # every replication has ratio 2, so the linearised residuals are 0: a zero-width interval
+    assert (est.estimate, est.ci_low, est.ci_high, est.n) == (2.0, 2.0, 2.0, 3)
+    noisy = ratio_of_means([1.0, 3.0, 2.0, 2.0], [1.0, 1.0, 1.0, 1.0])
+    # with a constant denominator it is the t-interval of the numerator's mean
+    half = stats.t.ppf(0.975, 3) * np.std([1.0, 3.0, 2.0, 2.0], ddof=1) / 2.0
+    assert noisy.ci_low == pytest.approx(2.0 - half) and noisy.ci_high == pytest.approx(2.0 + half)
+    assert list(noisy.summary().columns) == ["estimate", "ci_low", "ci_high", "n", "method"]
+    with pytest.raises(ValueError, match="mean of 'denominator' must be > 0"):
+        ratio_of_means([1.0, 2.0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="same length >= 2"):
+        ratio_of_means([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        ratio_of_means([1.0, np.nan], [1.0, 1.0])
+
+
+def test_ratio_statistics_agree_with_a_single_replication_ratio():
+    runs = replicate(
+        cross_channel_statistics,
+        params={**SMALL, "design": "reference"},
+        n_replications=3,
+        rng=4,
+        progress=False,
+    )
+    table = ratio_statistics(runs)
+    assert set(table.index) == {
+        "catalogue_other_channel_share",
+        "website_other_channel_share",
+        "email_all_over_online_minus_one",
+        "website_shop_minus_online_share",
+        f"{EMAIL_ARM}/log10_shop_over_online",
+        f"{EMAIL_ARM}/observed_log10_shop_over_online",
+    }
+    assert (table["ci_low"] <= table["estimate"]).all()
+    assert (table["estimate"] <= table["ci_high"]).all()
+    # the observed ratio of all purchases is the ratio of the pooled purchase counts
+    wide = runs.pivot_table(index="replication", columns="metric", values="value")
+    shop = wide[f"{EMAIL_ARM}/purchases/face_to_face"].mean()
+    online = wide[f"{EMAIL_ARM}/purchases/website"].mean()
+    assert table.loc[f"{EMAIL_ARM}/observed_log10_shop_over_online", "estimate"] == (
+        pytest.approx(np.log10(shop / online))
+    )

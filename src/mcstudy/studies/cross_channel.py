@@ -29,7 +29,7 @@ The cross-channel mechanism is the referral matrix (``docs/model.md`` §7.6, §8
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,9 @@ __all__ = [
     "cross_channel_arms",
     "cross_channel_statistics",
     "grading_table",
+    "RatioEstimate",
+    "ratio_of_means",
+    "ratio_statistics",
     "referral_channels",
     "share_table",
     "strength_reaching",
@@ -236,6 +239,11 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
           log10 of the shop over online purchases e-mail caused, and
           ``email_only/observed_log10_shop_over_online``, of all the arm's purchases (what a
           campaign report counts).
+
+        The components of these ratios, per customer randomised, for ratios of means over
+        replications (:func:`ratio_of_means`): ``cross_channel/caused/<c>/<p>``, the purchases
+        channel ``c`` caused through purchase channel ``p`` (``n_purchases`` for all), and
+        ``email_only/caused/<p>`` and ``email_only/purchases/<p>``.
     """
     params, n, n_weeks = _sizes(params, 3000)
     design = params.pop("design", "full")
@@ -302,6 +310,15 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
     out[f"{EMAIL_ARM}/causal_purchases_per_customer"] = float(
         caused["n_purchases"] / size[EMAIL_ARM]
     )
+    for c in tested:
+        for col in cols:
+            out[f"{ref}/caused/{c}/{col.removeprefix('purchases_')}"] = float(
+                by[c][col] / size[ref]
+            )
+    for col in cols:
+        name = col.removeprefix("purchases_")
+        out[f"{EMAIL_ARM}/caused/{name}"] = float(caused[col] / size[EMAIL_ARM])
+        out[f"{EMAIL_ARM}/purchases/{name}"] = float(totals.loc[EMAIL_ARM, col] / size[EMAIL_ARM])
     return out
 
 
@@ -491,3 +508,153 @@ def strength_reaching(curve: pd.Series, target: float) -> float:
     if k == 0:
         return float(x[0])
     return float(x[k - 1] + (target - y[k - 1]) * (x[k] - x[k - 1]) / (y[k] - y[k - 1]))
+
+
+@dataclass(frozen=True)
+class RatioEstimate:
+    """A ratio of two means over replications, with its interval.
+
+    Attributes
+    ----------
+    estimate : float
+        ``mean(numerator) / mean(denominator)``.
+    ci_low, ci_high : float
+        Interval of the ratio (delta method, t quantile with ``n - 1`` degrees of freedom).
+    n : int
+        Replications.
+    method : str
+        How the interval was computed.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    method: str = "ratio of means over replications, delta method, t interval"
+
+    def summary(self) -> pd.DataFrame:
+        """The estimate as a one-row DataFrame."""
+        return pd.DataFrame([asdict(self)])
+
+
+def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstimate:
+    """Ratio of the means of paired replications, with a delta-method interval.
+
+    Per-replication ratios of small effects are unstable (a replication in which a channel
+    caused almost no online purchase gives a huge ratio); the ratio of the mean effects over
+    replications estimates the model's expected ratio. With ``R = mean(x) / mean(y)``, the
+    variance of ``R`` is ``var(x - R y) / (n mean(y)^2)`` (the ratio estimator's linearisation),
+    and the interval is ``R`` plus or minus a t quantile with ``n - 1`` degrees of freedom
+    times its square root.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like of float
+        One value per replication, paired.
+    alpha : float, default=0.05
+        The interval has level ``1 - alpha``, in (0, 1).
+
+    Returns
+    -------
+    RatioEstimate
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or hold fewer than two values, a value is not finite,
+        or the mean denominator is not positive.
+
+    Examples
+    --------
+    >>> round(ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0]).estimate, 6)
+    2.0
+    """
+    x = np.asarray(numerator, dtype=float)
+    y = np.asarray(denominator, dtype=float)
+    check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
+    if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
+        raise ValueError(
+            f"'numerator' and 'denominator' must be 1-d arrays of the same length >= 2; got "
+            f"shapes {x.shape} and {y.shape}."
+        )
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("'numerator' and 'denominator' must hold finite numbers only.")
+    n = len(x)
+    my = y.mean()
+    if my <= 0:
+        raise ValueError(f"the mean of 'denominator' must be > 0; got {my!r}.")
+    r = x.mean() / my
+    se = float(np.std(x - r * y, ddof=1) / (np.sqrt(n) * my))
+    q = float(stats.t.ppf(1 - alpha / 2, n - 1))
+    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n)
+
+
+def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The cross-channel ratios of :func:`cross_channel_statistics` as ratios of means.
+
+    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`
+    (full or reference design). Each ratio statistic of that function is recomputed from its
+    components averaged over replications (:func:`ratio_of_means`), which is stable where
+    per-replication ratios of small effects are not.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``statistic`` (the names of :func:`cross_channel_statistics`): ``estimate``,
+        ``ci_low``, ``ci_high``, ``n`` (replications) and ``method``. A log10 ratio whose lower
+        limit is not positive gets -3 (the bound of :data:`RATIO_CAP`).
+    """
+    wide = runs.pivot_table(index="replication", columns="metric", values="value")
+    ref = f"{REFERENCE_ARM}/caused"
+
+    def col(name):
+        return wide[name].to_numpy(dtype=float)
+
+    rows = {}
+
+    def add(name, est, transform=lambda v: v, flip=False):
+        lo, hi = transform(est.ci_low), transform(est.ci_high)
+        lo, hi = (hi, lo) if flip else (lo, hi)
+        rows[name] = {
+            "estimate": transform(est.estimate),
+            "ci_low": lo,
+            "ci_high": hi,
+            "n": est.n,
+            "method": est.method,
+        }
+
+    def log10(v):
+        return float(np.log10(max(v, 1.0 / RATIO_CAP)))
+
+    for channel, label in ((_CATALOGUE, "catalogue"), (_ONLINE, "website")):
+        own = ratio_of_means(
+            col(f"{ref}/{channel}/{channel}"), col(f"{ref}/{channel}/n_purchases"), alpha=alpha
+        )
+        add(f"{label}_other_channel_share", own, lambda v: 1.0 - v, flip=True)
+    add(
+        "email_all_over_online_minus_one",
+        ratio_of_means(col(f"{ref}/email/n_purchases"), col(f"{ref}/email/{_ONLINE}"), alpha=alpha),
+        lambda v: v - 1.0,
+    )
+    add(
+        "website_shop_minus_online_share",
+        ratio_of_means(
+            col(f"{ref}/website/{_SHOP}") - col(f"{ref}/website/{_ONLINE}"),
+            col(f"{ref}/website/n_purchases"),
+            alpha=alpha,
+        ),
+    )
+    for kind, name in (
+        ("caused", "log10_shop_over_online"),
+        ("purchases", "observed_log10_shop_over_online"),
+    ):
+        add(
+            f"{EMAIL_ARM}/{name}",
+            ratio_of_means(
+                col(f"{EMAIL_ARM}/{kind}/{_SHOP}"),
+                col(f"{EMAIL_ARM}/{kind}/{_ONLINE}"),
+                alpha=alpha,
+            ),
+            log10,
+        )
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("statistic")
