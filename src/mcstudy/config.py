@@ -71,6 +71,7 @@ CLAIMS_CSV = PACKAGE_DATA_DIR / "claims.csv"
 CHANNELS_CSV = PACKAGE_DATA_DIR / "channels.csv"
 PARAMETERS_CSV = PACKAGE_DATA_DIR / "parameters.csv"
 TARGETS_CSV = PACKAGE_DATA_DIR / "targets.csv"
+REFERRAL_NETWORK_CSV = PACKAGE_DATA_DIR / "referral_network.csv"
 
 #: Where ``load_hillstrom`` looks when neither a path nor ``MCSTUDY_HILLSTROM`` is given.
 HILLSTROM_DEFAULT = EXTERNAL_DATA_DIR / "hillstrom.csv"

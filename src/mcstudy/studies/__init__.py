@@ -12,6 +12,8 @@ profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
 (observational, causal, and its split into mechanics, selection and cause);
 :mod:`~mcstudy.studies.cost_to_serve` for channels assigned by customer value (an exact search
 over tier-to-channel assignments at equal budget), the call centre and the price ladder;
+:mod:`~mcstudy.studies.cross_channel` for cross-channel influence and the grading of
+attribution methods against each channel's causal contribution (notebook 07);
 :mod:`~mcstudy.studies.completejourney_study` for the tables of the Complete Journey notebook
 (campaign cohorts, the promotion panel, coupon redeemers). The registered studies that the
 replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
@@ -19,6 +21,11 @@ replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms
 from mcstudy.studies.cost_to_serve import cost_to_serve_statistics, search_assignments
+from mcstudy.studies.cross_channel import (
+    celio_statistics,
+    cross_channel_statistics,
+    grading_table,
+)
 from mcstudy.studies.pressure import (
     PRESSURE_METRICS,
     ResponseCurve,
@@ -31,6 +38,9 @@ __all__ = [
     "EQUAL",
     "PRESSURE_METRICS",
     "arm_contrasts",
+    "celio_statistics",
+    "cross_channel_statistics",
+    "grading_table",
     "compare_arms",
     "cost_to_serve_statistics",
     "search_assignments",

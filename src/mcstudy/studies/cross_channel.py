@@ -1,0 +1,660 @@
+"""Cross-channel influence and attribution: the experiments of notebook 07 and their statistics.
+
+The simulator knows what every channel *caused*: re-running the same customers, with the same
+random numbers, with one channel's contacts switched off gives that channel's causal
+contribution (:mod:`mcstudy.model.counterfactual`), purchase channel by purchase channel.
+Attribution rules (:mod:`mcstudy.attribution`) only see who was touched before buying. Two
+studies in the sense of :func:`mcstudy.runs.replicate` and
+:func:`mcstudy.analysis.robustness.assess_robustness` (``study(params, rng) -> {statistic:
+value}``):
+
+- :func:`cross_channel_statistics`: one population randomised to a siloed, a cross-channel and
+  an omnichannel firm (:func:`cross_channel_arms`; integration costs and deployment lag left
+  out), every customer's journey recorded; each outbound channel switched off in turn (common
+  random numbers) for its causal contribution, total and per purchase channel; every
+  attribution method applied to each arm's paths and graded against the causal contributions
+  (credit share against causal share of the arm's conversions: absolute error and Spearman rank
+  agreement over channels); the cross-channel statistics of the claims (where e-mail's,
+  the catalogue's and the website's incremental purchases happen).
+- :func:`celio_statistics`: e-mail alone, at several referral strengths, under the referral
+  matrix built from source 000's box 3 and under the default matrix (whose e-mail row *is*
+  Celio's ten to one): the shop-to-online ratio of the purchases e-mail causes, against the
+  ratio a campaign report sees (all purchases of the e-mailed customers).
+
+The cross-channel mechanism is the referral matrix (``docs/model.md`` §7.6, §8.5): by default
+:func:`~mcstudy.model.channels.network_referral_matrix` of the box-3 network
+(``data/referral_network.csv``), in which e-mail and SMS refer like the Internet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from mcstudy import attribution
+from mcstudy._validation import check_int, check_number, check_option
+from mcstudy.io.referral import load_referral_network
+from mcstudy.model.channels import ChannelSet, network_referral_matrix
+from mcstudy.model.context import model_context
+from mcstudy.model.engine import simulate
+from mcstudy.model.strategies import (
+    CrossChannel,
+    Monochannel,
+    Omnichannel,
+    SiloedMultichannel,
+    Strategy,
+)
+
+__all__ = [
+    "ATTRIBUTION_METHODS",
+    "CELIO_STRENGTHS",
+    "CROSS_CHANNEL_ARMS",
+    "EMAIL_ARM",
+    "RATIO_CAP",
+    "REFERENCE_ARM",
+    "REFERRAL_MATRICES",
+    "celio_statistics",
+    "cross_channel_arms",
+    "cross_channel_statistics",
+    "grading_table",
+    "RatioEstimate",
+    "ratio_of_means",
+    "ratio_statistics",
+    "referral_channels",
+    "share_table",
+    "strength_reaching",
+]
+
+#: The arms of :func:`cross_channel_statistics`, in order.
+CROSS_CHANNEL_ARMS = ("siloed", "cross_channel", "omnichannel")
+#: The arm the cross-channel claims are judged in: channels refer customers to each other.
+REFERENCE_ARM = "cross_channel"
+#: The e-mail campaign arm (the Celio coupon claim).
+EMAIL_ARM = "email_only"
+#: The attribution methods graded, by name, with the function and its options.
+ATTRIBUTION_METHODS = {
+    "first_touch": (attribution.first_touch, {}),
+    "last_touch": (attribution.last_touch, {}),
+    "linear": (attribution.linear, {}),
+    "time_decay": (attribution.time_decay, {}),
+    "position_based": (attribution.position_based, {}),
+    "shapley": (attribution.shapley, {}),
+    "markov": (attribution.markov, {}),
+}
+#: Referral matrices: ``box3`` from source 000's network (e-mail and SMS as Internet
+#: channels), ``default`` the simulator's (e-mail row = Celio's ten to one).
+REFERRAL_MATRICES = ("box3", "default")
+#: Referral strengths of the e-mail arms of :func:`celio_statistics`.
+CELIO_STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
+_DESIGNS = ("full", "reference")
+_SHOP, _ONLINE, _CATALOGUE = "face_to_face", "website", "postal_mail"
+_NO_COSTS = {
+    "fixed_investment_eur": 0.0,
+    "integration_cost_per_channel_eur": 0.0,
+    "coordination_cost_per_pair_eur_per_week": 0.0,
+    "running_cost_per_week_eur": 0.0,
+    "deployment_lag_weeks": 0,
+}
+
+
+def cross_channel_arms(referral_strength: float = 0.5, design: str = "full") -> dict:
+    """The arms of :func:`cross_channel_statistics`, one contact a week each.
+
+    ``siloed`` is :class:`~mcstudy.model.SiloedMultichannel` (no referral);
+    ``cross_channel`` is :class:`~mcstudy.model.CrossChannel` with ``referral_strength``;
+    ``omnichannel`` is :class:`~mcstudy.model.Omnichannel` (full referral); ``email_only``
+    is an e-mail campaign (one e-mail a week, consent respected) with ``referral_strength``.
+    Costs and deployment lags are left out: the arms are compared on what they cause, not on
+    what they cost. ``design="reference"`` keeps ``cross_channel`` and ``email_only``
+    (robustness designs).
+    """
+    check_number(referral_strength, "referral_strength", 0, 1)
+    design = check_option(design, "design", _DESIGNS)
+    arms: dict[str, Strategy] = {
+        "siloed": SiloedMultichannel(),
+        "cross_channel": replace(CrossChannel(), referral_strength=referral_strength, **_NO_COSTS),
+        "omnichannel": replace(Omnichannel(), **_NO_COSTS),
+        EMAIL_ARM: Monochannel(
+            channel="email", contact_pressure=1.0, referral_strength=referral_strength
+        ),
+    }
+    if design == "reference":
+        arms = {k: arms[k] for k in (REFERENCE_ARM, EMAIL_ARM)}
+    return arms
+
+
+def referral_channels(matrix: str, channels: ChannelSet | None = None) -> ChannelSet:
+    """``channels`` (the reference context's when None) with the referral matrix ``matrix``.
+
+    ``"box3"``: :func:`~mcstudy.model.channels.network_referral_matrix` of
+    :func:`~mcstudy.io.referral.load_referral_network`; ``"default"``: the simulator's
+    default matrix.
+    """
+    check_option(matrix, "referral", REFERRAL_MATRICES)
+    channels = channels if channels is not None else model_context().channels
+    if matrix == "default":
+        return ChannelSet(channels.catalogue, names=channels.names)
+    ref = network_referral_matrix(
+        load_referral_network(), channels.names, channels.purchase_channels
+    )
+    return ChannelSet(channels.catalogue, names=channels.names, referral=ref)
+
+
+def _sizes(params: dict, default: int) -> tuple[dict, int, int]:
+    params = dict(params)
+    n = check_int(params.pop("n_customers", default), "n_customers", 100, 1_000_000)
+    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    return params, n, n_weeks
+
+
+def _by_arm(customers: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    return customers.groupby("arm", observed=False)[list(columns)].sum()
+
+
+#: Bound of the ratios the studies return: a ratio is clipped to [-RATIO_CAP, RATIO_CAP] (a
+#: log10 ratio to [-3, 3]), and a ratio whose denominator is not positive is the bound on the
+#: side of its numerator's sign (0 when both are 0), so that every statistic is finite.
+RATIO_CAP = 1e3
+
+
+def _ratio(num: float, den: float) -> float:
+    """``num / den`` bounded by :data:`RATIO_CAP` (see there for a zero or negative ``den``)."""
+    if den > 0:
+        return float(np.clip(num / den, -RATIO_CAP, RATIO_CAP))
+    return float(np.sign(num) * RATIO_CAP)
+
+
+def _log10_ratio(num: float, den: float) -> float:
+    """log10 of ``num / den``, bounded to [-3, 3]: -3 when ``num`` is not positive."""
+    r = _ratio(num, den)
+    return float(np.log10(np.clip(r, 1.0 / RATIO_CAP, RATIO_CAP)))
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman rank correlation; 0 when either side has no spread (no ranking to agree on)."""
+    if np.ptp(x) == 0 or np.ptp(y) == 0:
+        return 0.0
+    return float(stats.spearmanr(x, y).statistic)
+
+
+def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Causal contributions of every channel, their attribution, and the cross-channel claims.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 3,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52, in [4, 520]), ``design`` (``"full"``, every arm of
+        :func:`cross_channel_arms`, or ``"reference"``, the cross-channel and e-mail arms),
+        ``referral`` (``"box3"``, the default, or ``"default"``: the referral matrix, see
+        :func:`referral_channels`), ``strategy.referral_strength`` (of the cross-channel and
+        e-mail arms, default 0.5), and any model parameter by its name in
+        ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it, shared by the run and its counterfactuals.
+
+    Returns
+    -------
+    dict of str to float
+        For each arm ``a`` of :data:`CROSS_CHANNEL_ARMS` in the design and each outbound
+        channel ``c`` it contacts on, as shares of the arm's conversions (purchases; for
+        credits, purchase weeks, the conversions of the path table, which differ only when a
+        customer buys twice in a week):
+
+        - ``a/causal/c``: purchases the channel caused (run minus the run without ``c``, same
+          customers and random numbers), over the arm's purchases; ``a/causal_total``: their
+          sum; ``a/credited_share``: the share of purchase weeks some method credits (every
+          method credits the same total: the conversions with a touch before them);
+        - ``a/<method>/c``: conversions credited to ``c`` by each of
+          :data:`ATTRIBUTION_METHODS`, over the arm's purchase weeks;
+        - ``a/<method>/mae``: mean absolute difference between credit and causal shares over
+          channels; ``a/<method>/mae_normalised``: the same between the *distributions* of
+          credit and of causal contributions over channels (each divided by its total;
+          the causal total bounded below by 1e-9); ``a/<method>/spearman``: Spearman rank
+          correlation between credits and causal contributions over channels (0 when either
+          has no spread);
+        - ``a/<method>/upstream_gap``: credit minus causal share summed over the *upstream*
+          channels, those first touch credits more than last touch does (0 when there are
+          none), and ``a/<method>/upstream_gap_normalised`` on the distributions;
+          ``a/n_upstream``: their number;
+        - ``a/purchases_per_customer``, ``a/contacts_per_customer``.
+
+        From the purchase channels of the purchases a channel caused, in the cross-channel
+        arm (:data:`REFERENCE_ARM`) unless said otherwise (ratios bounded by
+        :data:`RATIO_CAP`):
+
+        - ``email_all_over_online_minus_one``: e-mail's purchases in all channels over those
+          online, minus 1; ``email_shop_visit_share``: shop share of the visits e-mail caused;
+        - ``website_shop_minus_online_share``: (shop - online purchases) the website's
+          contacts caused, over all purchases they caused;
+        - ``catalogue_other_channel_share`` and ``website_other_channel_share``: share of the
+          purchases the catalogue (postal mail), resp. the website, caused that were made
+          through another channel;
+        - ``shop_share_of_purchases``: shop share of the arm's purchases (the sales mix);
+        - in the e-mail campaign arm (:data:`EMAIL_ARM`): ``email_only/log10_shop_over_online``,
+          log10 of the shop over online purchases e-mail caused, and
+          ``email_only/observed_log10_shop_over_online``, of all the arm's purchases (what a
+          campaign report counts).
+
+        The components of these ratios, per customer randomised, for ratios of means over
+        replications (:func:`ratio_of_means`): ``cross_channel/caused/<c>/<p>``, the purchases
+        channel ``c`` caused through purchase channel ``p`` (``n_purchases`` for all), and
+        ``email_only/caused/<p>`` and ``email_only/purchases/<p>``.
+    """
+    params, n, n_weeks = _sizes(params, 3000)
+    design = params.pop("design", "full")
+    matrix = params.pop("referral", "box3")
+    rho = check_number(params.pop("strategy.referral_strength", 0.5), "referral_strength", 0, 1)
+    ctx = model_context(params)
+    channels = referral_channels(matrix, ctx.channels)
+    arms = cross_channel_arms(rho, design)
+    seed = int(rng.integers(2**63))
+    population = replace(ctx.population, n_customers=n * len(arms))
+
+    def run(off=(), journeys=0):
+        return simulate(
+            population,
+            arms,
+            n_weeks=n_weeks,
+            response=ctx.response,
+            channels=channels,
+            n_journeys=journeys,
+            n_threads=1,
+            progress=False,
+            rng=seed,
+            switched_off=list(off),
+        )
+
+    base = run(journeys=population.n_customers)
+    shop, online = f"purchases_{_SHOP}", f"purchases_{_ONLINE}"
+    cols = ["n_purchases", *(f"purchases_{p}" for p in channels.purchase_channels)]
+    totals = _by_arm(base.customers, cols)
+    visits = _visits(base)
+    used = base.weekly.groupby("channel", observed=True)["contacts"].sum()
+    tested = [c for c in channels.names if used.get(c, 0) > 0]
+    effect, visit_effect = {}, {}
+    for c in tested:
+        other = run(off=[c])
+        effect[c] = totals - _by_arm(other.customers, cols)
+        visit_effect[c] = visits - _visits(other)
+    size = base.customers.groupby("arm", observed=False).size()
+    summary = base.summary().set_index("arm")
+
+    out: dict[str, float] = {}
+    for a in (a for a in CROSS_CHANNEL_ARMS if a in arms):
+        out.update(_graded(base, a, tested, effect, totals, size, summary))
+
+    ref = REFERENCE_ARM
+    by = {c: effect[c].loc[ref] for c in tested}
+    email = by["email"]
+    out["email_all_over_online_minus_one"] = _ratio(email["n_purchases"], email[online]) - 1.0
+    v = visit_effect["email"].loc[ref]
+    out["email_shop_visit_share"] = _ratio(v[_SHOP], v.sum())
+    web = by["website"]
+    out["website_shop_minus_online_share"] = _ratio(web[shop] - web[online], web["n_purchases"])
+    for channel, label in ((_CATALOGUE, "catalogue"), (_ONLINE, "website")):
+        d = by[channel]
+        out[f"{label}_other_channel_share"] = 1.0 - _ratio(
+            d[f"purchases_{channel}"], d["n_purchases"]
+        )
+    out["shop_share_of_purchases"] = _ratio(totals.loc[ref, shop], totals.loc[ref, "n_purchases"])
+    caused = effect["email"].loc[EMAIL_ARM]
+    out[f"{EMAIL_ARM}/log10_shop_over_online"] = _log10_ratio(caused[shop], caused[online])
+    out[f"{EMAIL_ARM}/observed_log10_shop_over_online"] = _log10_ratio(
+        totals.loc[EMAIL_ARM, shop], totals.loc[EMAIL_ARM, online]
+    )
+    out[f"{EMAIL_ARM}/causal_purchases_per_customer"] = float(
+        caused["n_purchases"] / size[EMAIL_ARM]
+    )
+    for c in tested:
+        for col in cols:
+            out[f"{ref}/caused/{c}/{col.removeprefix('purchases_')}"] = float(
+                by[c][col] / size[ref]
+            )
+    for col in cols:
+        name = col.removeprefix("purchases_")
+        out[f"{EMAIL_ARM}/caused/{name}"] = float(caused[col] / size[EMAIL_ARM])
+        out[f"{EMAIL_ARM}/purchases/{name}"] = float(totals.loc[EMAIL_ARM, col] / size[EMAIL_ARM])
+    return out
+
+
+def _visits(result) -> pd.DataFrame:
+    """Visits per arm (rows) and purchase channel (columns) of a run."""
+    return result.weekly.pivot_table(
+        index="arm", columns="channel", values="visits", aggfunc="sum", observed=False
+    )
+
+
+def _graded(base, arm, tested, effect, totals, size, summary) -> dict[str, float]:
+    """The causal shares, credits and grading of one arm (see :func:`cross_channel_statistics`)."""
+    out = {}
+    purchases = float(totals.loc[arm, "n_purchases"])
+    causal = np.array([effect[c].loc[arm, "n_purchases"] for c in tested], dtype=float)
+    causal_share = causal / purchases if purchases > 0 else np.zeros(len(tested))
+    causal_dist = causal / max(causal.sum(), 1e-9)
+    out[f"{arm}/purchases_per_customer"] = purchases / size[arm]
+    out[f"{arm}/contacts_per_customer"] = float(summary.loc[arm, "contacts_per_customer"])
+    out[f"{arm}/causal_total"] = float(causal_share.sum())
+    for c, s in zip(tested, causal_share, strict=True):
+        out[f"{arm}/causal/{c}"] = float(s)
+    jr = base.journeys
+    weeks = float(((jr["arm"] == arm) & (jr["touchpoint"] == "purchase")).sum())
+    paths = attribution.paths_from_simulation(base, arm=arm)
+    credit = {}
+    for method, (fn, kwargs) in ATTRIBUTION_METHODS.items():
+        table = fn(paths, **kwargs).set_index("channel")["conversions"]
+        credit[method] = table.reindex(tested, fill_value=0.0).to_numpy(dtype=float) / max(
+            weeks, 1.0
+        )
+    out[f"{arm}/credited_share"] = float(credit["last_touch"].sum())
+    upstream = credit["first_touch"] > credit["last_touch"]
+    out[f"{arm}/n_upstream"] = float(upstream.sum())
+    for method, share in credit.items():
+        dist = share / max(share.sum(), 1e-9)
+        for c, s in zip(tested, share, strict=True):
+            out[f"{arm}/{method}/{c}"] = float(s)
+        out[f"{arm}/{method}/mae"] = float(np.mean(np.abs(share - causal_share)))
+        out[f"{arm}/{method}/mae_normalised"] = float(np.mean(np.abs(dist - causal_dist)))
+        out[f"{arm}/{method}/spearman"] = _spearman(share, causal)
+        out[f"{arm}/{method}/upstream_gap"] = float((share - causal_share)[upstream].sum())
+        out[f"{arm}/{method}/upstream_gap_normalised"] = float((dist - causal_dist)[upstream].sum())
+    return out
+
+
+def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """E-mail alone at several referral strengths: the shop-to-online ratio it causes.
+
+    One population is randomised to e-mail-only arms (one e-mail a week, consent respected)
+    at the referral strengths :data:`CELIO_STRENGTHS`; it is simulated under each referral
+    matrix of :data:`REFERRAL_MATRICES`, and once more with e-mail switched off (common random
+    numbers), which gives the purchases e-mail caused in each purchase channel.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 4,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52), ``strengths`` (referral strengths, default :data:`CELIO_STRENGTHS`),
+        and model parameters by name (:func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    dict of str to float
+        For each matrix ``m`` and strength ``r`` (formatted ``%g``): ``m/r/causal_log10`` (log10
+        of shop over online purchases caused by e-mail, bounded as :data:`RATIO_CAP` says),
+        ``m/r/observed_log10`` (log10 of shop over online purchases of the e-mailed customers,
+        what a campaign report counts), ``m/r/causal_purchases`` (purchases caused per
+        customer); and ``base_shop_share`` (shop share of purchases without e-mail).
+    """
+    params, n, n_weeks = _sizes(params, 4000)
+    strengths = tuple(params.pop("strengths", CELIO_STRENGTHS))
+    for r in strengths:
+        check_number(r, "strengths", 0, 1)
+    ctx = model_context(params)
+    arms = {
+        f"{r:g}": Monochannel(channel="email", contact_pressure=1.0, referral_strength=float(r))
+        for r in strengths
+    }
+    seed = int(rng.integers(2**63))
+    population = replace(ctx.population, n_customers=n * len(arms))
+    shop, online = f"purchases_{_SHOP}", f"purchases_{_ONLINE}"
+    cols = ["n_purchases", shop, online]
+
+    def run(channels, off=()):
+        result = simulate(
+            population,
+            arms,
+            n_weeks=n_weeks,
+            response=ctx.response,
+            channels=channels,
+            n_journeys=0,
+            n_threads=1,
+            progress=False,
+            rng=seed,
+            switched_off=list(off),
+        )
+        return result.customers
+
+    none = run(ctx.channels, off=["email"])  # no e-mail: the matrix plays no part
+    without = _by_arm(none, cols)
+    size = none.groupby("arm", observed=False).size()
+    out: dict[str, float] = {}
+    for matrix in REFERRAL_MATRICES:
+        with_email = _by_arm(run(referral_channels(matrix, ctx.channels)), cols)
+        caused = with_email - without
+        for arm in arms:
+            out[f"{matrix}/{arm}/causal_log10"] = _log10_ratio(
+                caused.loc[arm, shop], caused.loc[arm, online]
+            )
+            out[f"{matrix}/{arm}/observed_log10"] = _log10_ratio(
+                with_email.loc[arm, shop], with_email.loc[arm, online]
+            )
+            out[f"{matrix}/{arm}/causal_purchases"] = float(
+                caused.loc[arm, "n_purchases"] / size[arm]
+            )
+    total = without.sum()
+    out["base_shop_share"] = _ratio(total[shop], total["n_purchases"])
+    return out
+
+
+def share_table(runs: pd.DataFrame, arm: str = REFERENCE_ARM) -> pd.DataFrame:
+    """Credit and causal shares per channel of one arm, mean over replications.
+
+    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`;
+    the result has one row per channel and one column per method plus ``causal``.
+    """
+    rows = runs[runs["metric"].str.startswith(f"{arm}/")]
+    parts = rows["metric"].str.split("/", expand=True)
+    keep = parts[2].notna() & ~parts[2].isin(
+        ["mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised"]
+    )
+    rows, parts = rows[keep], parts[keep]
+    table = (
+        rows.assign(method=parts[1], channel=parts[2])
+        .pivot_table(index="channel", columns="method", values="value", aggfunc="mean")
+        .rename_axis(columns=None)
+    )
+    return table[["causal", *ATTRIBUTION_METHODS]]
+
+
+def grading_table(runs: pd.DataFrame) -> pd.DataFrame:
+    """Grading of every method in every arm: mean and t-interval over replications.
+
+    One row per arm x method x measure (``mae``, ``spearman``, ``upstream_gap``):
+    ``mean``, ``ci_low``, ``ci_high``, ``n`` (replications).
+    """
+    from mcstudy.runs import summarise_replications
+
+    wanted = [
+        f"{a}/{m}/{k}"
+        for a in CROSS_CHANNEL_ARMS
+        for m in ATTRIBUTION_METHODS
+        for k in ("mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised")
+    ]
+    wanted = [w for w in wanted if w in set(runs["metric"])]
+    s = summarise_replications(runs, wanted)
+    parts = s["metric"].str.split("/", expand=True)
+    return pd.DataFrame(
+        {
+            "arm": parts[0],
+            "method": parts[1],
+            "measure": parts[2],
+            "mean": s["mean"],
+            "ci_low": s["ci_low"],
+            "ci_high": s["ci_high"],
+            "n": s["n_replications"],
+        }
+    ).reset_index(drop=True)
+
+
+def strength_reaching(curve: pd.Series, target: float) -> float:
+    """The smallest referral strength at which ``curve`` reaches ``target``, interpolated.
+
+    ``curve`` maps referral strengths (the index, increasing) to a statistic (e.g. the mean
+    log10 shop-to-online ratio over replications); the crossing is interpolated linearly
+    between the two strengths around the first one at or above ``target``. NaN when the
+    curve never reaches it; the first strength when it starts there.
+    """
+    curve = curve.sort_index()
+    x, y = curve.index.to_numpy(dtype=float), curve.to_numpy(dtype=float)
+    above = np.flatnonzero(y >= target)
+    if len(above) == 0:
+        return float("nan")
+    k = int(above[0])
+    if k == 0:
+        return float(x[0])
+    return float(x[k - 1] + (target - y[k - 1]) * (x[k] - x[k - 1]) / (y[k] - y[k - 1]))
+
+
+@dataclass(frozen=True)
+class RatioEstimate:
+    """A ratio of two means over replications, with its interval.
+
+    Attributes
+    ----------
+    estimate : float
+        ``mean(numerator) / mean(denominator)``.
+    ci_low, ci_high : float
+        Interval of the ratio (delta method, t quantile with ``n - 1`` degrees of freedom).
+    n : int
+        Replications.
+    method : str
+        How the interval was computed.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    method: str = "ratio of means over replications, delta method, t interval"
+
+    def summary(self) -> pd.DataFrame:
+        """The estimate as a one-row DataFrame."""
+        return pd.DataFrame([asdict(self)])
+
+
+def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstimate:
+    """Ratio of the means of paired replications, with a delta-method interval.
+
+    Per-replication ratios of small effects are unstable (a replication in which a channel
+    caused almost no online purchase gives a huge ratio); the ratio of the mean effects over
+    replications estimates the model's expected ratio. With ``R = mean(x) / mean(y)``, the
+    variance of ``R`` is ``var(x - R y) / (n mean(y)^2)`` (the ratio estimator's linearisation),
+    and the interval is ``R`` plus or minus a t quantile with ``n - 1`` degrees of freedom
+    times its square root.
+
+    Parameters
+    ----------
+    numerator, denominator : array_like of float
+        One value per replication, paired.
+    alpha : float, default=0.05
+        The interval has level ``1 - alpha``, in (0, 1).
+
+    Returns
+    -------
+    RatioEstimate
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or hold fewer than two values, a value is not finite,
+        or the mean denominator is not positive.
+
+    Examples
+    --------
+    >>> round(ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0]).estimate, 6)
+    2.0
+    """
+    x = np.asarray(numerator, dtype=float)
+    y = np.asarray(denominator, dtype=float)
+    check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
+    if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
+        raise ValueError(
+            f"'numerator' and 'denominator' must be 1-d arrays of the same length >= 2; got "
+            f"shapes {x.shape} and {y.shape}."
+        )
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        raise ValueError("'numerator' and 'denominator' must hold finite numbers only.")
+    n = len(x)
+    my = y.mean()
+    if my <= 0:
+        raise ValueError(f"the mean of 'denominator' must be > 0; got {my!r}.")
+    r = x.mean() / my
+    se = float(np.std(x - r * y, ddof=1) / (np.sqrt(n) * my))
+    q = float(stats.t.ppf(1 - alpha / 2, n - 1))
+    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n)
+
+
+def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """The cross-channel ratios of :func:`cross_channel_statistics` as ratios of means.
+
+    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`
+    (full or reference design). Each ratio statistic of that function is recomputed from its
+    components averaged over replications (:func:`ratio_of_means`), which is stable where
+    per-replication ratios of small effects are not.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``statistic`` (the names of :func:`cross_channel_statistics`): ``estimate``,
+        ``ci_low``, ``ci_high``, ``n`` (replications) and ``method``. A log10 ratio whose lower
+        limit is not positive gets -3 (the bound of :data:`RATIO_CAP`).
+    """
+    wide = runs.pivot_table(index="replication", columns="metric", values="value")
+    ref = f"{REFERENCE_ARM}/caused"
+
+    def col(name):
+        return wide[name].to_numpy(dtype=float)
+
+    rows = {}
+
+    def add(name, est, transform=lambda v: v, flip=False):
+        lo, hi = transform(est.ci_low), transform(est.ci_high)
+        lo, hi = (hi, lo) if flip else (lo, hi)
+        rows[name] = {
+            "estimate": transform(est.estimate),
+            "ci_low": lo,
+            "ci_high": hi,
+            "n": est.n,
+            "method": est.method,
+        }
+
+    def log10(v):
+        return float(np.log10(max(v, 1.0 / RATIO_CAP)))
+
+    for channel, label in ((_CATALOGUE, "catalogue"), (_ONLINE, "website")):
+        own = ratio_of_means(
+            col(f"{ref}/{channel}/{channel}"), col(f"{ref}/{channel}/n_purchases"), alpha=alpha
+        )
+        add(f"{label}_other_channel_share", own, lambda v: 1.0 - v, flip=True)
+    add(
+        "email_all_over_online_minus_one",
+        ratio_of_means(col(f"{ref}/email/n_purchases"), col(f"{ref}/email/{_ONLINE}"), alpha=alpha),
+        lambda v: v - 1.0,
+    )
+    add(
+        "website_shop_minus_online_share",
+        ratio_of_means(
+            col(f"{ref}/website/{_SHOP}") - col(f"{ref}/website/{_ONLINE}"),
+            col(f"{ref}/website/n_purchases"),
+            alpha=alpha,
+        ),
+    )
+    for kind, name in (
+        ("caused", "log10_shop_over_online"),
+        ("purchases", "observed_log10_shop_over_online"),
+    ):
+        add(
+            f"{EMAIL_ARM}/{name}",
+            ratio_of_means(
+                col(f"{EMAIL_ARM}/{kind}/{_SHOP}"),
+                col(f"{EMAIL_ARM}/{kind}/{_ONLINE}"),
+                alpha=alpha,
+            ),
+            log10,
+        )
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("statistic")

@@ -1,0 +1,215 @@
+"""The cross-channel and attribution studies of notebook 07."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mcstudy.io import load_referral_network
+from mcstudy.model import PopulationSpec
+from mcstudy.model.channels import default_referral_matrix
+from mcstudy.model.context import model_context
+from mcstudy.model.counterfactual import channel_contributions
+from mcstudy.runs import replicate
+from mcstudy.studies.cross_channel import (
+    ATTRIBUTION_METHODS,
+    CROSS_CHANNEL_ARMS,
+    EMAIL_ARM,
+    RATIO_CAP,
+    _log10_ratio,
+    _ratio,
+    celio_statistics,
+    cross_channel_arms,
+    cross_channel_statistics,
+    grading_table,
+    ratio_of_means,
+    ratio_statistics,
+    referral_channels,
+    share_table,
+    strength_reaching,
+)
+
+SMALL = {"n_customers": 400, "n_weeks": 26}
+
+
+@pytest.fixture(scope="module")
+def full():
+    return cross_channel_statistics(SMALL, np.random.default_rng(5))
+
+
+def test_arms_are_the_presets_without_costs_and_with_the_referral_strength():
+    arms = cross_channel_arms(0.3)
+    assert list(arms) == [*CROSS_CHANNEL_ARMS, EMAIL_ARM]
+    assert arms["siloed"].referral_strength == 0.0
+    assert arms["cross_channel"].referral_strength == 0.3
+    assert arms[EMAIL_ARM].referral_strength == 0.3
+    assert arms["omnichannel"].referral_strength == 1.0
+    for s in arms.values():
+        assert s.deployment_lag_weeks == 0 and s.fixed_investment_eur == 0.0
+    assert list(cross_channel_arms(design="reference")) == ["cross_channel", EMAIL_ARM]
+    with pytest.raises(ValueError, match="'design' must be one of"):
+        cross_channel_arms(design="all")
+    with pytest.raises(ValueError, match="referral_strength"):
+        cross_channel_arms(1.5)
+
+
+def test_referral_channels_use_box3_or_the_default_matrix():
+    box3 = referral_channels("box3")
+    names, purchase = box3.names, list(box3.purchase_channels)
+    email = pd.Series(box3.referral[names.index("email")], index=purchase)
+    assert email["face_to_face"] == pytest.approx(0.33)
+    assert email["website"] == pytest.approx(0.59)
+    default = referral_channels("default")
+    np.testing.assert_allclose(default.referral, default_referral_matrix(names, purchase))
+    assert len(load_referral_network()) == 6
+    with pytest.raises(ValueError, match="'referral' must be one of"):
+        referral_channels("celio")
+
+
+def test_causal_shares_are_the_exact_leave_one_out_contributions(full):
+    # the study's contributions must equal mcstudy's re-simulation ground truth on the same seed
+    seed = int(np.random.default_rng(5).integers(2**63))
+    ctx = model_context()
+    arms = cross_channel_arms(0.5)
+    contrib = channel_contributions(
+        PopulationSpec(n_customers=SMALL["n_customers"] * len(arms)),
+        arms,
+        rng=seed,
+        n_weeks=SMALL["n_weeks"],
+        channels=referral_channels("box3", ctx.channels),
+        n_journeys=0,
+        n_threads=1,
+        progress=False,
+    )
+    totals = contrib.result.customers.groupby("arm", observed=True)["n_purchases"].sum()
+    contrasts = contrib.arm_contrasts().set_index(["arm", "channel"])["n_purchases"]
+    for (arm, channel), value in contrasts.items():
+        if arm in CROSS_CHANNEL_ARMS:
+            assert full[f"{arm}/causal/{channel}"] == pytest.approx(value / totals[arm])
+
+
+def test_credits_sum_to_the_credited_share_and_statistics_are_finite(full):
+    assert all(np.isfinite(v) for v in full.values())
+    channels = [k.rsplit("/", 1)[1] for k in full if k.startswith("siloed/causal/")]
+    assert set(channels) == {"email", "website", "postal_mail", "sms", "telephone"}
+    for arm in CROSS_CHANNEL_ARMS:
+        credited = full[f"{arm}/credited_share"]
+        assert 0.5 < credited <= 1.0
+        for method in ATTRIBUTION_METHODS:
+            total = sum(full[f"{arm}/{method}/{c}"] for c in channels)
+            assert total == pytest.approx(credited)
+            assert -1.0 <= full[f"{arm}/{method}/spearman"] <= 1.0
+        # every rule credits all touched conversions; contacts cause far fewer
+        assert full[f"{arm}/causal_total"] < credited
+
+
+def test_same_seed_same_statistics_and_the_matrix_plays_no_part_without_referral(full):
+    again = cross_channel_statistics(SMALL, np.random.default_rng(5))
+    assert again == full
+    other = cross_channel_statistics({**SMALL, "referral": "default"}, np.random.default_rng(5))
+    siloed = [k for k in full if k.startswith("siloed/")]
+    assert {k: other[k] for k in siloed} == {k: full[k] for k in siloed}
+    # referral moves purchases between channels and creates none: the purchases e-mail
+    # causes are the same under both matrices, the channels they go through are not
+    assert other["cross_channel/causal/email"] == full["cross_channel/causal/email"]
+    assert other["email_all_over_online_minus_one"] != full["email_all_over_online_minus_one"]
+
+
+def test_reference_design_and_bad_parameters():
+    ref = cross_channel_statistics({**SMALL, "design": "reference"}, np.random.default_rng(1))
+    assert not any(k.startswith(("siloed/", "omnichannel/")) for k in ref)
+    assert f"{EMAIL_ARM}/log10_shop_over_online" in ref
+    with pytest.raises(ValueError, match="'n_customers' must be an int"):
+        cross_channel_statistics({"n_customers": 10}, np.random.default_rng(1))
+    with pytest.raises(ValueError, match="'referral_strength'"):
+        cross_channel_statistics(
+            {**SMALL, "strategy.referral_strength": 2.0}, np.random.default_rng(1)
+        )
+
+
+def test_celio_ratio_follows_the_email_row_of_the_matrix():
+    s = celio_statistics(
+        {"n_customers": 3000, "n_weeks": 26, "strengths": (0.0, 1.0)}, np.random.default_rng(2)
+    )
+    # without referral the matrix plays no part
+    assert s["box3/0/causal_log10"] == s["default/0/causal_log10"]
+    # with full referral e-mail sends 10 of 11 referred purchases to the shop under the
+    # default row (Celio) and 33 of 92 under box 3's Internet row
+    assert s["default/1/causal_log10"] > 0.5 > s["box3/1/causal_log10"]
+    assert s["default/1/observed_log10"] > s["box3/1/observed_log10"]
+    assert 0.0 < s["base_shop_share"] < 1.0
+
+
+def test_ratios_are_bounded():
+    assert _ratio(3.0, 2.0) == 1.5
+    assert _ratio(1.0, 0.0) == RATIO_CAP and _ratio(-1.0, -2.0) == -RATIO_CAP
+    assert _ratio(0.0, 0.0) == 0.0
+    assert _ratio(1e9, 1.0) == RATIO_CAP
+    assert _log10_ratio(10.0, 1.0) == pytest.approx(1.0)
+    assert _log10_ratio(-1.0, 1.0) == -3.0 and _log10_ratio(1.0, 0.0) == 3.0
+
+
+def test_strength_reaching_interpolates_the_first_crossing():
+    curve = pd.Series([0.0, 0.4, 1.2, 0.9], index=[0.0, 0.5, 1.0, 0.75])
+    # sorted: 0 -> 0.0, 0.5 -> 0.4, 0.75 -> 0.9, 1.0 -> 1.2; crosses 1 between 0.75 and 1
+    assert strength_reaching(curve, 1.0) == pytest.approx(0.75 + 0.1 / 0.3 * 0.25)
+    assert strength_reaching(curve, 0.0) == 0.0
+    assert np.isnan(strength_reaching(curve, 2.0))
+
+
+def test_grading_and_share_tables_from_replications():
+    runs = replicate(
+        cross_channel_statistics, params=SMALL, n_replications=2, rng=3, progress=False
+    )
+    grades = grading_table(runs)
+    assert set(grades["arm"]) == set(CROSS_CHANNEL_ARMS)
+    assert set(grades["method"]) == set(ATTRIBUTION_METHODS)
+    assert (grades["n"] == 2).all() and (grades["ci_low"] <= grades["mean"]).all()
+    shares = share_table(runs)
+    assert list(shares.columns) == ["causal", *ATTRIBUTION_METHODS]
+    assert set(shares.index) == {"email", "website", "postal_mail", "sms", "telephone"}
+
+
+def test_ratio_of_means_known_answer_and_bad_input():
+    est = ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0])
+    # every replication has ratio 2, so the linearised residuals are 0: a zero-width interval
+    assert (est.estimate, est.ci_low, est.ci_high, est.n) == (2.0, 2.0, 2.0, 3)
+    noisy = ratio_of_means([1.0, 3.0, 2.0, 2.0], [1.0, 1.0, 1.0, 1.0])
+    # with a constant denominator it is the t-interval of the numerator's mean
+    half = stats.t.ppf(0.975, 3) * np.std([1.0, 3.0, 2.0, 2.0], ddof=1) / 2.0
+    assert noisy.ci_low == pytest.approx(2.0 - half) and noisy.ci_high == pytest.approx(2.0 + half)
+    assert list(noisy.summary().columns) == ["estimate", "ci_low", "ci_high", "n", "method"]
+    with pytest.raises(ValueError, match="mean of 'denominator' must be > 0"):
+        ratio_of_means([1.0, 2.0], [0.0, 0.0])
+    with pytest.raises(ValueError, match="same length >= 2"):
+        ratio_of_means([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="finite"):
+        ratio_of_means([1.0, np.nan], [1.0, 1.0])
+
+
+def test_ratio_statistics_agree_with_a_single_replication_ratio():
+    runs = replicate(
+        cross_channel_statistics,
+        params={**SMALL, "design": "reference"},
+        n_replications=3,
+        rng=4,
+        progress=False,
+    )
+    table = ratio_statistics(runs)
+    assert set(table.index) == {
+        "catalogue_other_channel_share",
+        "website_other_channel_share",
+        "email_all_over_online_minus_one",
+        "website_shop_minus_online_share",
+        f"{EMAIL_ARM}/log10_shop_over_online",
+        f"{EMAIL_ARM}/observed_log10_shop_over_online",
+    }
+    assert (table["ci_low"] <= table["estimate"]).all()
+    assert (table["estimate"] <= table["ci_high"]).all()
+    # the observed ratio of all purchases is the ratio of the pooled purchase counts
+    wide = runs.pivot_table(index="replication", columns="metric", values="value")
+    shop = wide[f"{EMAIL_ARM}/purchases/face_to_face"].mean()
+    online = wide[f"{EMAIL_ARM}/purchases/website"].mean()
+    assert table.loc[f"{EMAIL_ARM}/observed_log10_shop_over_online", "estimate"] == (
+        pytest.approx(np.log10(shop / online))
+    )
