@@ -299,6 +299,24 @@ def test_fixed_by_construction_reads_the_condition():
     assert rows["verdict"].tolist() == ["supported"]
 
 
+@pytest.mark.parametrize(
+    "condition, marked",
+    [
+        ("By construction in direction: e-mail is not a purchase channel.", True),
+        ("Mechanical: follows from the spread of preferred channels.", True),
+        ("Fixed by the catalogue's cost ratio of a call to a mailing (an input).", True),
+        ("The direction is fixed by the model (a shared history removes repeats).", True),
+        ("The price was fixed by the firm in 2004; no construction here.", False),
+        ("supported: holds in 53 % of the plausible space.", False),
+    ],
+)
+def test_fixed_by_construction_knows_the_phrasings(condition, marked):
+    verdicts = verdicts_frame()
+    verdicts.loc[verdicts["claim_id"] == "C001-01", "condition"] = condition
+    rows = fixed_by_construction(build_scorecard(claims_frame(), verdicts))
+    assert (rows["claim_id"].tolist() == ["C001-01"]) is marked
+
+
 def test_every_verdict_has_a_colour_and_every_document_a_label():
     assert set(VERDICT_COLOURS) == set(VERDICTS) | {NO_VERDICT}
     assert tuple(DOCUMENT_LABELS) == SOURCE_DOCUMENTS

@@ -32,6 +32,7 @@ from mcstudy.vocab import (
 )
 
 __all__ = [
+    "CONSTRUCTION_MARKERS",
     "DOCUMENT_LABELS",
     "NO_VERDICT",
     "SCORECARD_COLUMNS",
@@ -451,12 +452,22 @@ def check_verdicts(
     return pd.DataFrame(problems, columns=["claim_id", "problem"])
 
 
+#: How a verdict's condition says that its outcome is fixed by how the model is written: "by
+#: construction" anywhere, or a condition that opens with "Mechanical:" or "Fixed by", or says
+#: the direction or outcome "is fixed by the model".
+CONSTRUCTION_MARKERS = (
+    r"\bby construction\b|^\s*mechanical:|^\s*fixed by\b|\bis fixed by (?:how )?the model\b"
+)
+
+
 def fixed_by_construction(scorecard: pd.DataFrame) -> pd.DataFrame:
     """The verdicts whose notebook says their outcome is fixed by how the model is written.
 
-    A notebook says so in the verdict's ``condition`` ("By construction: ...", "By
-    construction in direction: ..."); such a verdict reports the size of a consequence of a
-    model input, not a finding about the claim.
+    A notebook says so in the verdict's ``condition``, in one of the phrasings of
+    :data:`CONSTRUCTION_MARKERS` ("By construction: ...", "By construction in direction: ...",
+    "Mechanical: ...", "Fixed by the catalogue's cost ratio ...", "The direction is fixed by
+    the model ..."); such a verdict reports the size of a consequence of a model input, not a
+    finding about the claim.
 
     Parameters
     ----------
@@ -469,6 +480,6 @@ def fixed_by_construction(scorecard: pd.DataFrame) -> pd.DataFrame:
         Columns ``claim_id``, ``verdict``, ``notebook`` and ``condition``.
     """
     _check_scorecard(scorecard)
-    marked = scorecard["condition"].str.contains(r"\bby construction\b", case=False, regex=True)
+    marked = scorecard["condition"].str.contains(CONSTRUCTION_MARKERS, case=False, regex=True)
     rows = scorecard.loc[marked, ["claim_id", "verdict", "notebook", "condition"]]
     return rows.assign(verdict=rows["verdict"].astype(str)).reset_index(drop=True)
