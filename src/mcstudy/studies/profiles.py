@@ -134,6 +134,27 @@ def channel_reach(preferred: pd.Series, order=PRESENCE_ORDER) -> pd.DataFrame:
     )
 
 
+def _pop_run_parameters(params: dict, policies) -> tuple[int, int, dict]:
+    """Pop ``n_customers``, ``n_weeks`` and the arms' pressures (checked) from ``params``.
+
+    Every arm's pressure is ``pressure_<policy>_<profile>`` if given, else ``pressure``.
+    """
+    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
+    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    pressure = check_number(params.pop("pressure", 1.0), "pressure", 0.0, 50.0)
+    pressures = {
+        (policy, profile): check_number(
+            params.pop(f"pressure_{policy}_{profile}", pressure),
+            f"pressure_{policy}_{profile}",
+            0.0,
+            50.0,
+        )
+        for profile in ("social", "autonomous")
+        for policy in policies
+    }
+    return n, n_weeks, pressures
+
+
 def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """Run the three policies on each profile; the statistics of notebook 02's claims.
 
@@ -161,19 +182,7 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
         preferred channel by each channel added after the first (:data:`PRESENCE_ORDER`).
     """
     params = dict(params)
-    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    pressure = check_number(params.pop("pressure", 1.0), "pressure", 0.0, 50.0)
-    pressures = {
-        (policy, profile): check_number(
-            params.pop(f"pressure_{policy}_{profile}", pressure),
-            f"pressure_{policy}_{profile}",
-            0.0,
-            50.0,
-        )
-        for profile in ("social", "autonomous")
-        for policy in ("uniform", "segment", "individual")
-    }
+    n, n_weeks, pressures = _pop_run_parameters(params, ("uniform", "segment", "individual"))
     ctx = model_context(params)
     share = {"social": ctx.population.social_share}
     share["autonomous"] = 1.0 - share["social"]
@@ -433,19 +442,7 @@ def _gap_policies(channels: ChannelSet, social_share: float) -> dict[str, dict[s
 def _gap_setup(params: dict):
     """Pop the sweep's own parameters; the model context at the gap and the policies."""
     gap = check_number(params.pop("affinity_gap", 1.0), "affinity_gap", 0.0, MAX_AFFINITY_GAP)
-    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    pressure = check_number(params.pop("pressure", 1.0), "pressure", 0.0, 50.0)
-    pressures = {
-        (policy, profile): check_number(
-            params.pop(f"pressure_{policy}_{profile}", pressure),
-            f"pressure_{policy}_{profile}",
-            0.0,
-            50.0,
-        )
-        for profile in ("social", "autonomous")
-        for policy in GAP_POLICIES
-    }
+    n, n_weeks, pressures = _pop_run_parameters(params, GAP_POLICIES)
     ctx = model_context(params)
     channels = with_affinity_gap(ctx.channels, gap)
     policies = _gap_policies(channels, ctx.population.social_share)
