@@ -64,3 +64,18 @@ def test_missing_values_are_counted_apart_and_left_out():
     b = out.loc["b"]  # one value: a mean but no interval
     assert (b["n_replications"], b["n_missing"], b["mean"]) == (1, 2, 4.0)
     assert np.isnan(b["sd"]) and np.isnan(b["ci_low"]) and np.isnan(b["ci_high"])
+
+
+def test_mean_interval_is_the_tables_interval():
+    from mcstudy.runs import mean_interval
+
+    values = [2.0, 3.5, 1.0, 4.0, np.nan, 2.5]
+    table = pd.DataFrame({"replication": range(6), "metric": "m", "value": values})
+    row = summarise_replications(table).iloc[0]
+    assert mean_interval(values) == pytest.approx((row["ci_low"], row["ci_high"]))
+    # by hand: 5 values, mean 2.6, sd 1.1937..., t(0.975, 4) = 2.776...
+    half = sps.t.ppf(0.975, 4) * np.std([2.0, 3.5, 1.0, 4.0, 2.5], ddof=1) / np.sqrt(5)
+    assert mean_interval(values)[0] == pytest.approx(2.6 - half)
+    assert all(np.isnan(mean_interval([1.0])))
+    with pytest.raises(ValueError, match="'alpha'"):
+        mean_interval(values, alpha=1.5)

@@ -23,7 +23,7 @@ from mcstudy.runs.registry import (
     register_study,
 )
 from mcstudy.runs.store import RunConfigError, model_fingerprint
-from mcstudy.runs.summary import summarise_replications
+from mcstudy.runs.summary import mean_interval, summarise_replications
 
 __all__ = [
     "BACKENDS",
@@ -40,6 +40,7 @@ __all__ = [
     "SweepConfig",
     "SweepInterrupted",
     "load_sweep_config",
+    "mean_interval",
     "model_fingerprint",
     "register_study",
     "replicate",

@@ -11,8 +11,36 @@ from scipy import stats as sps
 from mcstudy._validation import check_frame, check_number
 
 __all__ = [
+    "mean_interval",
     "summarise_replications",
 ]
+
+
+def _t_half_width(sd, n, alpha: float):
+    """Half-width of the t-interval of a mean: NaN where fewer than two values."""
+    dof = np.where(np.asarray(n) >= 2, np.asarray(n) - 1, np.nan)
+    return sps.t.ppf(1 - alpha / 2, dof) * (np.asarray(sd) / np.sqrt(n))
+
+
+def mean_interval(values, alpha: float = 0.05) -> tuple[float, float]:
+    """The t-interval of the mean of ``values``, as :func:`summarise_replications` gives it.
+
+    With ``n - 1`` degrees of freedom; NaNs are left out. Usable as seaborn's ``errorbar``,
+    so that a figure's bands are the table's intervals.
+
+    Examples
+    --------
+    >>> low, high = mean_interval([1.0, 2.0, 3.0])
+    >>> round(low, 3), round(high, 3)
+    (-0.484, 4.484)
+    """
+    alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    mean = float(values.mean()) if values.size else float("nan")
+    sd = float(values.std(ddof=1)) if values.size >= 2 else float("nan")
+    half = float(_t_half_width(sd, values.size, alpha))
+    return mean - half, mean + half
 
 
 def summarise_replications(
@@ -77,8 +105,7 @@ def summarise_replications(
         }
     )
     # t-interval with n - 1 degrees of freedom; NaN for n < 2 (sd is NaN there)
-    dof = (n - 1).where(n >= 2)
-    half = sps.t.ppf(1 - alpha / 2, dof) * (out["sd"] / np.sqrt(n))
+    half = _t_half_width(out["sd"], n, alpha)
     out.insert(4, "ci_low", out["mean"] - half)
     out.insert(5, "ci_high", out["mean"] + half)
     out = out.reset_index()
