@@ -1,8 +1,35 @@
 import os
+import signal
+import sys
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TQDM_DISABLE", "1")
+
+# Test modules are imported as ``tests.<area>.test_<name>`` (``--import-mode=importlib``), and
+# the functions they hand to the process and Dask backends are pickled under those names. A
+# worker process finds them only if the repository root is on the path it inherits:
+# ``python -m pytest`` puts the working directory there, the ``pytest`` script does not, so
+# the root is added here whichever way pytest was started.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.append(_ROOT)
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises_keyboard_interrupt():
+    """Every test runs with Ctrl-C (SIGINT) raising KeyboardInterrupt, as at a terminal.
+
+    A test run started under ``nohup``, after ``&`` in a non-interactive shell, or by a CI
+    runner inherits SIGINT *ignored*; Python then leaves it ignored, and so do the processes it
+    starts. The tests that press Ctrl-C (in this process, or in a child started from it, which
+    gets the default disposition back on exec) rely on the usual one, so it is set here and
+    restored after each test.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def pytest_addoption(parser):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -980,3 +981,26 @@ def test_ctrl_c_inside_a_finaliser_is_kept_for_check_and_not_printed(monkeypatch
         with pytest.raises(KeyboardInterrupt):
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(0.2)
+
+
+def test_ctrl_c_tests_pass_in_a_run_that_inherits_sigint_ignored():
+    # under nohup, after '&' in a non-interactive shell or on some CI runners, the test run
+    # inherits SIGINT ignored; the Ctrl-C tests set the disposition they rely on themselves
+    here = Path(__file__)
+    tests = [
+        f"{here}::test_ctrl_c_raises_sweep_interrupted_with_the_count",
+        f"{here}::test_ctrl_c_stops_workers_keeps_finished_tasks_and_resumes[processes]",
+    ]
+    command = " ".join(
+        [shlex.quote(sys.executable), "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        + [shlex.quote(t) for t in tests]
+    )
+    proc = subprocess.run(
+        ["sh", "-c", f"trap '' INT; exec {command}"],
+        cwd=here.parents[2],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "2 passed" in proc.stdout
