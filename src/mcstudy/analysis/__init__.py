@@ -9,12 +9,15 @@
 - :mod:`~mcstudy.analysis.heterogeneity`: how much purchase rates differ, from counts
   (negative binomial, log-normal x gamma Poisson mixture);
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
+- :mod:`~mcstudy.analysis.choice`: choosing the best of computed values with a stated tolerance
+  for ties, so that the choice is the same on every machine;
 - :mod:`~mcstudy.analysis.robustness`: how much of the plausible parameter space a verdict
   holds in, what it hinges on and where it flips;
 - :mod:`~mcstudy.analysis.calibration`: fitting model parameters to real targets by simulated
   method of moments (imported on use: ``from mcstudy.analysis import calibration``).
 """
 
+from mcstudy.analysis.choice import TIE_RTOL, argbest, idxbest
 from mcstudy.analysis.heterogeneity import (
     CountFit,
     fit_lognormal_gamma_poisson,
@@ -62,7 +65,9 @@ __all__ = [
     "RelativeLift",
     "RobustnessAssessment",
     "RobustnessResult",
+    "TIE_RTOL",
     "adjusted_comparison",
+    "argbest",
     "arm_effects",
     "assess_robustness",
     "demean",
@@ -71,6 +76,7 @@ __all__ = [
     "fit_lognormal_gamma_poisson",
     "fit_negative_binomial",
     "fixed_effects_ols",
+    "idxbest",
     "interaction_test",
     "parameter_space",
     "qini_coefficient",
