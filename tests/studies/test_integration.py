@@ -183,3 +183,19 @@ def test_omnichannel_npv_known_answers():
     assert grid[1, 0] > grid[0, 0] and grid[1, 0] > grid[1, 1]
     with pytest.raises(ValueError, match="n_customers"):
         omnichannel_npv(1.0, -5)
+
+
+def test_silo_equilibrium_ties_go_to_the_lowest_pressure_and_survive_perturbation():
+    # the e-mail team's KPI is flat from pressure 1 on: a tie that rounding could break
+    # either way; it goes to the lowest pressure whatever the last bits say
+    grid = _grid(
+        lambda p, q: -((p - 0.5) ** 2) - (q - 0.5) ** 2,
+        lambda p, q: 5.0 - (min(p, 1.0) - 1) ** 2,
+        lambda p, q: -((q - 2) ** 2),
+    )
+    expected = silo_equilibrium(grid)
+    assert expected["silo"] == "email_1_mail_2"
+    gen = np.random.default_rng(0)
+    for _ in range(20):
+        moved = grid * (1 + gen.uniform(-1e-9, 1e-9, size=grid.shape))
+        assert silo_equilibrium(moved) == expected

@@ -112,3 +112,30 @@ def test_bad_curve_input():
     two = pd.concat([table, table.assign(channel="sms")])
     with pytest.raises(ValueError, match=r"'channel' must be one of \['email', 'sms'\]"):
         fit_response_curve(two, "revenue_per_customer_eur")
+
+
+def test_the_optimum_and_its_interval_survive_a_1e9_perturbation():
+    table = _quadratic()
+    curve = fit_response_curve(table, "revenue_per_customer_eur")
+    gen = np.random.default_rng(1)
+    for _ in range(3):
+        noise = 1 + gen.uniform(-1e-9, 1e-9, len(table))
+        moved = table.assign(revenue_per_customer_eur=table["revenue_per_customer_eur"] * noise)
+        again = fit_response_curve(moved, "revenue_per_customer_eur")
+        assert (again.optimum, again.optimum_ci) == (curve.optimum, curve.optimum_ci)
+
+
+def test_coefficient_draws_do_not_depend_on_how_the_covariance_is_factored():
+    from scipy import linalg
+
+    from mcstudy.studies.pressure import _normal_draws
+
+    gen = np.random.default_rng(2)
+    a = gen.normal(size=(5, 5))
+    cov = a @ a.T
+    mean = gen.normal(size=5)
+    draws = _normal_draws(np.random.default_rng(3), mean, cov, 1000)
+    # the symmetric square root is unique (an SVD's vectors are so only up to sign)
+    z = np.random.default_rng(3).standard_normal((1000, 5))
+    np.testing.assert_allclose(draws, mean + z @ np.real(linalg.sqrtm(cov)), atol=1e-9)
+    np.testing.assert_allclose(np.cov(draws.T), cov, rtol=0.25, atol=0.3)

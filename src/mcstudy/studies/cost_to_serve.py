@@ -50,6 +50,7 @@ import pandas as pd
 from scipy import stats
 
 from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy.analysis.choice import idxbest
 from mcstudy.io.catalogue import load_channels
 from mcstudy.model.channels import DEFAULT_CHANNELS, ChannelSet
 from mcstudy.model.context import model_context
@@ -306,7 +307,9 @@ def search_assignments(table: pd.DataFrame, tier_shares, *, level: float = 0.95)
         per_rep.append(assignment_margins(wide, tier_shares).assign(replication=rep))
     all_reps = pd.concat(per_rep, ignore_index=True)
     keys = list(TIERS)
-    best = all_reps.loc[all_reps.groupby("replication")["margin_per_customer_eur"].idxmax(), keys]
+    # the best assignment of each replication; near-ties (1e-6 relative) go to the first row
+    best_rows = all_reps.groupby("replication")["margin_per_customer_eur"].agg(idxbest)
+    best = all_reps.loc[best_rows, keys]
     wins = best.value_counts(normalize=True).rename("wins")
     g = all_reps.groupby([*keys, "uniform"])["margin_per_customer_eur"]
     out = g.agg(mean="mean", sd="std", n_replications="count").reset_index()

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_int, check_number, check_option
+from mcstudy.analysis.choice import idxbest
 from mcstudy.model.context import model_context
 from mcstudy.model.design import integration_path
 from mcstudy.model.engine import simulate
@@ -414,24 +415,26 @@ def silo_equilibrium(outcomes: pd.DataFrame | Mapping[str, float], max_rounds: i
         ``silo``: the arm reached by best responses from (0, 0) (each team in turn sets its
         pressure to the one maximising its KPI given the other's; ``converged`` says whether
         the teams stopped changing, otherwise the last arm is returned), ``global``: the arm
-        with the highest margin, and ``converged``.
+        with the highest margin, and ``converged``. Values within 1e-6 relative of the best
+        are ties, resolved to the lowest pressure (the table's order, sorted here), so no
+        choice turns on rounding.
     """
     max_rounds = check_int(max_rounds, "max_rounds", 1, 1000)
     f = _grid_frame(outcomes)
     missing = {"margin", "kpi_email", "kpi_postal_mail"} - set(f.columns)
     if missing:
         raise ValueError(f"'outcomes' lacks the columns {sorted(missing)}.")
-    table = f.set_index(["email", "mail"])
+    table = f.set_index(["email", "mail"]).sort_index()
     p, q = 0.0, 0.0
     converged = False
     for _ in range(max_rounds):
-        p_new = float(table.xs(q, level="mail")["kpi_email"].idxmax())
-        q_new = float(table.xs(p_new, level="email")["kpi_postal_mail"].idxmax())
+        p_new = float(idxbest(table.xs(q, level="mail")["kpi_email"]))
+        q_new = float(idxbest(table.xs(p_new, level="email")["kpi_postal_mail"]))
         if (p_new, q_new) == (p, q):
             converged = True
             break
         p, q = p_new, q_new
-    best = table["margin"].idxmax()
+    best = idxbest(table["margin"])
     return {
         "silo": f"email_{p:g}_mail_{q:g}",
         "global": f"email_{best[0]:g}_mail_{best[1]:g}",

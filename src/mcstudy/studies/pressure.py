@@ -25,6 +25,7 @@ import statsmodels.formula.api as smf
 
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_frame, check_int, check_number, check_option
+from mcstudy.analysis.choice import argbest
 from mcstudy.model.engine import simulate
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
@@ -257,7 +258,9 @@ def fit_response_curve(
     clustered by replication (the arms of a replication share customers and draws, so their
     outcomes are correlated). The optimum is the maximiser of the fitted curve on a grid of
     201 pressures over the simulated range; its interval is the 2.5-97.5 % range of the
-    maximiser over curves drawn from the coefficients' estimated normal distribution.
+    maximiser over curves drawn from the coefficients' estimated normal distribution. Grid
+    values within 1e-6 relative of the best are ties, resolved to the lowest pressure
+    (:func:`mcstudy.analysis.choice.argbest`).
     """
     check_frame(table, ["replication", "channel", "pressure", metric], name="table")
     check_option(metric, "metric", PRESSURE_METRICS)
@@ -285,9 +288,10 @@ def fit_response_curve(
     )
     design = _grid_design(fit, grid)
     gen = np.random.default_rng(rng)
-    draws = gen.multivariate_normal(fit.params.to_numpy(), fit.cov_params().to_numpy(), n_draws)
-    argmax = grid["pressure"].to_numpy()[np.argmax(draws @ design.T, axis=1)]
-    best = int(np.argmax(curve["fitted"].to_numpy()))
+    draws = _normal_draws(gen, fit.params.to_numpy(), fit.cov_params().to_numpy(), n_draws)
+    # ties (within 1e-6 relative) go to the lowest pressure, so no choice turns on rounding
+    argmax = grid["pressure"].to_numpy()[argbest(draws @ design.T)]
+    best = argbest(curve["fitted"].to_numpy())
     optimum = float(curve["pressure"].iloc[best])
     return ResponseCurve(
         metric=metric,
@@ -303,6 +307,20 @@ def fit_response_curve(
             f"replication; optimum interval from {n_draws} draws of the coefficients"
         ),
     )
+
+
+def _normal_draws(
+    gen: np.random.Generator, mean: np.ndarray, cov: np.ndarray, n_draws: int
+) -> np.ndarray:
+    """``n_draws`` draws of N(``mean``, ``cov``) that are the same on every machine.
+
+    The draws go through the symmetric square root of ``cov``, which is unique. numpy's
+    ``multivariate_normal`` factors ``cov`` by a singular value decomposition, whose vectors'
+    signs are left to the LAPACK build: the same seed could give other draws elsewhere.
+    """
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    root = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    return mean + gen.standard_normal((n_draws, len(mean))) @ root
 
 
 def _grid_design(fit, grid: pd.DataFrame) -> np.ndarray:
