@@ -199,6 +199,28 @@ for column in ("conversions", "nulls", "value"):
             rf"has {shown}",
         )
 refused(
+    f"{F}/conversions complex",
+    attr.check_paths,
+    paths(conversions=[2 + 1j, 1, 0, 1, 0]),
+    exp=TypeError,
+    pat=r"'paths' column 'conversions' must hold real numbers; got dtype complex128",
+)
+refused(
+    f"{F}/value complex",
+    attr.check_paths,
+    paths(value=[20.0, 5j, 0.0, 10.0, 0.0]),
+    exp=TypeError,
+    pat=r"'paths' column 'value' must hold real numbers",
+)
+refused(
+    f"{F}/name not a str",
+    attr.check_paths,
+    paths(),
+    name=5,
+    exp=TypeError,
+    pat=r"'name' must be a str \(used in error messages\); got 5",
+)
+refused(
     f"{F}/conversions nullable Int64 with NA",
     attr.check_paths,
     paths(conversions=pd.array([2, 1, None, 1, 0], dtype="Int64")),
@@ -929,6 +951,13 @@ refused(
     touches(conversions=["1", "0", "0", "0", "1", "1", "0"]),
     exp=TypeError,
     pat=r"'touchpoints' column 'conversions' must be numeric",
+)
+refused(
+    f"{F}/conversions complex",
+    journeys,
+    touches(conversions=[1, 0, 0, 0, 1j, 1, 0]),
+    exp=TypeError,
+    pat=r"'touchpoints' column 'conversions' must hold real numbers; got dtype complex128",
 )
 refused(
     f"{F}/conversions sum overflows",

@@ -115,6 +115,15 @@ def _rows(df: pd.DataFrame, positions, limit: int = 3) -> str:
     return text
 
 
+def _numbers(df: pd.DataFrame, column, name: str, *, low: float = -np.inf) -> np.ndarray:
+    """:func:`check_column_numbers`, refusing complex numbers (their imaginary part would go)."""
+    if pd.api.types.is_complex_dtype(df[column]):
+        raise TypeError(
+            f"{name!r} column {column!r} must hold real numbers; got dtype {df[column].dtype}."
+        )
+    return check_column_numbers(df, column, name, low=low)
+
+
 def _check_unique_columns(df: pd.DataFrame, columns, name: str) -> None:
     """Raise if a column used is not unique in ``df`` (``df[column]`` would be a frame)."""
     duplicated = set(df.columns[df.columns.duplicated()])
@@ -348,6 +357,8 @@ def _parse_paths(
     reserved: tuple[str, ...] = (),
 ) -> ParsedPaths:
     """:func:`parse_paths`, refusing also the channel names of ``reserved``."""
+    if not isinstance(name, str):
+        raise TypeError(f"'name' must be a str (used in error messages); got {name!r}.")
     names = _column_names(columns)
     check_separator(sep, "sep")
     check_frame(paths, [names["path"], names["conversions"]], name)
@@ -366,7 +377,7 @@ def _parse_paths(
     for key in ("conversions", "nulls", "value"):
         column = names[key]
         if column in df.columns:
-            data[key] = check_column_numbers(df, column, name, low=0.0)
+            data[key] = _numbers(df, column, name, low=0.0)
             with np.errstate(over="ignore"):
                 total = data[key].sum()
             if not np.isfinite(total):
@@ -708,8 +719,8 @@ def paths_from_journeys(
             )
     _check_unique_columns(touchpoints, used.values(), "touchpoints")
     tp = touchpoints  # messages name its rows by position and index label
-    conv = check_column_numbers(tp, conversions, "touchpoints", low=0.0)
-    val = np.zeros(len(tp)) if value is None else check_column_numbers(tp, value, "touchpoints")
+    conv = _numbers(tp, conversions, "touchpoints", low=0.0)
+    val = np.zeros(len(tp)) if value is None else _numbers(tp, value, "touchpoints")
     if value is not None and (val < 0).any():
         i = int(np.flatnonzero(val < 0)[0])
         raise ValueError(
