@@ -114,14 +114,15 @@ def time_decay(
     ----------
     {paths}
     half_life : float, default=2.0
-        ``h``, the half-life counted in touches (the paths have no time stamps), > 0. A large
-        half-life tends to :func:`linear`, a small one to :func:`last_touch`.
+        ``h``, the half-life counted in touches (the paths have no time stamps), > 0 and
+        finite. A large half-life tends to :func:`linear`, a small one to
+        :func:`last_touch`.
 
     Returns
     -------
     {returns}
     """
-    half_life = check_number(half_life, "half_life", 0.0, low_open=True)
+    half_life = check_number(half_life, "half_life", 0.0, low_open=True, high_open=True)
     parsed = parse_paths(paths, sep=sep, columns=columns)
     path = parsed.path_of_touch
     back = (parsed.lengths - 1)[path] - parsed.position  # touches before the last

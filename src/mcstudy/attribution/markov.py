@@ -31,7 +31,12 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from mcstudy._validation import check_int
-from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, attribution_frame, parse_paths
+from mcstudy.attribution.paths import (
+    DEFAULT_SEP,
+    ParsedPaths,
+    _parse_paths,
+    attribution_frame,
+)
 
 __all__ = ["markov", "transition_matrix"]
 
@@ -128,7 +133,25 @@ class _Chain:
 
 def _build(paths, order, sep, columns) -> _Chain:
     order = check_int(order, "order", 1, 8)
-    return _Chain(parse_paths(paths, sep=sep, columns=columns), order)
+    parsed = _parse_paths(paths, sep=sep, columns=columns, reserved=(START, CONVERSION, NULL))
+    weight = parsed.conversions + parsed.nulls
+    if not (weight > 0).any():
+        what = (
+            "has no rows" if parsed.n_paths == 0 else "has 0 conversions and 0 nulls on every row"
+        )
+        raise ValueError(
+            f"'paths' {what}: the Markov chain needs at least one journey (a path with "
+            f"conversions + nulls > 0) to estimate its transitions."
+        )
+    with np.errstate(over="ignore"):
+        steps = float(np.sum(weight * (parsed.lengths + 1)))
+    if not np.isfinite(steps):
+        raise ValueError(
+            f"'paths' counts are too large: the transitions of the Markov chain (conversions + "
+            f"nulls times the length of each path) overflow to {steps!r}; the largest count is "
+            f"{float(weight.max())!r}. Rescale the counts (the chain depends on their ratios)."
+        )
+    return _Chain(parsed, order)
 
 
 def markov(
@@ -167,7 +190,10 @@ def markov(
     Raises
     ------
     TypeError, ValueError
-        On a bad path table (see :func:`~mcstudy.attribution.check_paths`) or order.
+        On a bad path table (see :func:`~mcstudy.attribution.check_paths`) or order, a
+        channel named like a state of the chain (``(start)``, ``(conversion)``, ``(null)``,
+        in any case), a table without any journey (no rows, or ``conversions + nulls`` 0 on
+        every row), or counts so large that the chain's transitions overflow.
 
     Notes
     -----
@@ -255,6 +281,11 @@ def transition_matrix(
         ``transition_matrix``). States are ``(start)``, the channels (for order ``k > 1``,
         windows of channels joined by ``,``), ``(conversion)`` and ``(null)``; the
         probabilities out of a state sum to one.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`markov`.
     """
     chain = _build(paths, order, sep, columns)
     names = np.array([*chain.state_names(), CONVERSION, NULL], dtype=object)

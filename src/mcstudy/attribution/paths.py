@@ -18,7 +18,7 @@ codes, one flat array of touches), so that they work on arrays, not strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from itertools import chain, pairwise
 
@@ -50,6 +50,26 @@ COMMON_SEPARATORS = (">", "->", "=>", ",", ";", "|", "/", "\t", "→", "›", "�
 
 DEFAULT_SEP = " > "
 
+#: Separators a channel name may not contain, lest a table mixing separators or read with
+#: the wrong one pass unnoticed ("/" is allowed: Google Analytics names such as
+#: "google / cpc" hold it).
+NAME_SEPARATORS = tuple(s for s in COMMON_SEPARATORS if s != "/")
+
+#: Characters a channel name may not begin or end with: the leftovers of a longer separator
+#: split at a shorter one ("a -> b" split at ">" gives "a -").
+_JUNK_ENDS = "-=<>"
+
+#: Spellings of a missing value that a touchpoint written as text may hold.
+MISSING_SPELLINGS = ("nan", "none", "null", "<na>", "nat")
+
+#: Other names of the optional columns: a table holding one of them, and not the standard
+#: column, was almost certainly meant to use it (a ChannelAttribution export's
+#: ``total_null`` left out of ``columns`` would make every journey convert).
+_NEAR_MISSES = {
+    "nulls": ("nulls", "null", "total_null", "total_nulls", "non_conversions"),
+    "value": ("value", "values", "total_value", "conversion_value", "total_conversion_value"),
+}
+
 # Multipliers of the sequence hash (odd 64-bit constants); tests set them to 0 to force
 # collisions and check that they are resolved exactly.
 _HASH_BASE = 0x9E3779B97F4A7C15
@@ -80,6 +100,65 @@ def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 def _row(df: pd.DataFrame, position: int) -> str:
     return f"row {position} (index {df.index[position]!r})"
+
+
+def _rows(df: pd.DataFrame, positions, limit: int = 3) -> str:
+    """The first ``limit`` rows of ``positions``: "rows 3, 7 (index 'x', 'y')" and how many more."""
+    positions = [int(p) for p in positions]
+    shown = positions[:limit]
+    text = (
+        f"{'row' if len(positions) == 1 else 'rows'} {', '.join(map(str, shown))} "
+        f"(index {', '.join(repr(df.index[p]) for p in shown)})"
+    )
+    if len(positions) > limit:
+        text += f" and {len(positions) - limit} more"
+    return text
+
+
+def _numbers(df: pd.DataFrame, column, name: str, *, low: float = -np.inf) -> np.ndarray:
+    """:func:`check_column_numbers`, refusing complex numbers (their imaginary part would go)."""
+    if pd.api.types.is_complex_dtype(df[column]):
+        raise TypeError(
+            f"{name!r} column {column!r} must hold real numbers; got dtype {df[column].dtype}."
+        )
+    return check_column_numbers(df, column, name, low=low)
+
+
+def _check_unique_columns(df: pd.DataFrame, columns, name: str) -> None:
+    """Raise if a column used is not unique in ``df`` (``df[column]`` would be a frame)."""
+    duplicated = set(df.columns[df.columns.duplicated()])
+    for column in dict.fromkeys(columns):
+        if column is not None and column in duplicated:
+            n = sum(1 for c in df.columns if c == column)
+            raise ValueError(
+                f"{name!r} has {n} columns named {column!r}; the columns used must be unique."
+            )
+
+
+def _name_problem(channel: str, sep: str, path: str) -> tuple[str, str] | None:
+    """What is wrong with a channel name (trimmed, without ``sep``) and a hint, or None."""
+    token = _split_token(sep)
+    if channel.lower() in MISSING_SPELLINGS:
+        return (
+            "looks like a missing value written as text",
+            "a touchpoint must name a channel (drop the touch or name it, 'unknown' for instance)",
+        )
+    for other in NAME_SEPARATORS:
+        if other != token and other in channel:
+            return (
+                f"contains {other!r}, another separator",
+                f"every path must use the one separator {sep!r} (pass sep={other!r} if it is "
+                f"the separator of every path)",
+            )
+    if channel[0] in _JUNK_ENDS or channel[-1] in _JUNK_ENDS:
+        longer = [o for o in COMMON_SEPARATORS if token in o and o != token and o in path]
+        hint = (
+            f"the path holds {longer[0]!r}, of which {sep!r} is only a part; pass sep={longer[0]!r}"
+            if longer
+            else f"a channel name may not begin or end with any of {list(_JUNK_ENDS)}"
+        )
+        return "begins or ends with the leftover of a separator", hint
+    return None
 
 
 def _split_token(sep: str) -> str:
@@ -159,6 +238,44 @@ def _check_tokens(df, column, sep, name, strings, first, codes, lengths) -> None
             )
 
 
+def _check_channels(df, column, sep, name, strings, first, codes, lengths, channels, reserved):
+    """Raise on a channel name that is a separator's leftover, a missing value or reserved."""
+    reserved_lower = {r.lower(): r for r in reserved}
+    path = np.repeat(np.arange(len(lengths)), lengths)
+    for code, channel in enumerate(channels):
+        at = path[codes == code]
+        if not len(at):
+            continue
+        i = int(first[at].min())
+        value = df[column].iloc[i]
+        if channel.lower() in reserved_lower:
+            raise ValueError(
+                f"{name!r} column {column!r}: {_row(df, i)} has touchpoint {channel!r}, the name "
+                f"of a state of the Markov chain ({', '.join(map(repr, reserved))}); rename the "
+                f"channel: {value!r}."
+            )
+        problem = _name_problem(channel, sep, strings[int(at.min())])
+        if problem is not None:
+            raise ValueError(
+                f"{name!r} column {column!r}: {_row(df, i)} has touchpoint {channel!r}, which "
+                f"{problem[0]}: {value!r}; {problem[1]}."
+            )
+
+
+def _check_near_misses(df: pd.DataFrame, names: dict, columns, name: str) -> None:
+    """Raise if an optional column is absent but a column of a near name is there."""
+    for key, near in _NEAR_MISSES.items():
+        if names[key] in df.columns or (columns is not None and key in columns):
+            continue
+        for c in df.columns:
+            if isinstance(c, str) and c.strip().lower() in near:
+                raise ValueError(
+                    f"{name!r} has no column {key!r} but has {c!r}; pass "
+                    f"columns={{{key!r}: {c!r}}} to use it (or rename or drop it), since "
+                    f"without {key!r} the table is read as having none."
+                )
+
+
 @dataclass(frozen=True)
 class ParsedPaths:
     """A checked path table as arrays: one row per unique path, touches as channel codes.
@@ -228,15 +345,48 @@ def parse_paths(
     Takes the same arguments as :func:`check_paths` and raises the same errors; equal paths
     (after trimming blanks around touchpoints) are merged.
     """
+    return _parse_paths(paths, sep=sep, columns=columns, name=name)
+
+
+def _parse_paths(
+    paths: pd.DataFrame,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
+    name: str = "paths",
+    reserved: tuple[str, ...] = (),
+) -> ParsedPaths:
+    """:func:`parse_paths`, refusing also the channel names of ``reserved``."""
+    if not isinstance(name, str):
+        raise TypeError(f"'name' must be a str (used in error messages); got {name!r}.")
     names = _column_names(columns)
     check_separator(sep, "sep")
     check_frame(paths, [names["path"], names["conversions"]], name)
     df = paths
+    used = [names[k] for k in PATH_COLUMNS if k in ("path", "conversions") or names[k] in df]
+    shared = [c for c in dict.fromkeys(used) if used.count(c) > 1]
+    if shared:
+        roles = [k for k in PATH_COLUMNS if names[k] == shared[0]]
+        raise ValueError(
+            f"'columns' gives the same column {shared[0]!r} to {roles}; each of "
+            f"{list(PATH_COLUMNS)} must be a different column."
+        )
+    _check_unique_columns(df, used, name)
+    _check_near_misses(df, names, columns, name)
     data = {}
     for key in ("conversions", "nulls", "value"):
         column = names[key]
         if column in df.columns:
-            data[key] = check_column_numbers(df, column, name, low=0.0)
+            data[key] = _numbers(df, column, name, low=0.0)
+            with np.errstate(over="ignore"):
+                total = data[key].sum()
+            if not np.isfinite(total):
+                i = int(np.argmax(data[key]))
+                raise ValueError(
+                    f"{name!r} column {column!r} must sum to a finite number; its total "
+                    f"overflows to {float(total)!r} (the largest is {float(data[key][i])!r}, "
+                    f"{_row(df, i)})."
+                )
         elif columns is not None and key in columns:
             check_frame(df, [column], name)  # named explicitly, so it must be there
         else:
@@ -244,6 +394,9 @@ def parse_paths(
     row_path, strings, first = _path_strings(df, names["path"], sep, name)
     codes, lengths, channels = _tokenize(strings, sep)
     _check_tokens(df, names["path"], sep, name, strings, first, codes, lengths)
+    _check_channels(
+        df, names["path"], sep, name, strings, first, codes, lengths, channels, reserved
+    )
     # Paths equal once their touchpoints are trimmed are one path.
     starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
     group = _sequence_keys(codes, starts, lengths)
@@ -305,10 +458,17 @@ def check_paths(
     TypeError
         If ``paths`` is not a DataFrame or a count column is not numeric.
     ValueError
-        On a missing column, an empty or missing path, a path made only of separators, an
-        empty touchpoint, a separator that no path contains while another common one splits
-        them, or a negative or non-finite count or value; the message names the row (its
-        position and index label), the column and the value.
+        On a missing column, a column used that is not unique, one column given two roles, an
+        absent ``nulls`` or ``value`` column while a column of a near name (``total_null``,
+        ``Nulls``, ``total_conversion_value``...) is there, an empty or missing path, a path
+        made only of separators, an empty touchpoint, a separator that no path contains while
+        another common one splits them, a touchpoint that holds another separator (a table
+        mixing separators: ``"c,d"`` among ``" > "`` paths), begins or ends with one's
+        leftover (``"a -> b"`` read at ``">"`` gives ``"a -"``) or spells a missing value
+        (``"nan"``, ``"None"``, ``"null"``), a negative or non-finite count or value, or a
+        column whose total overflows; the message names the row (its position and index
+        label), the column and the value. Channel names may hold ``"/"``
+        (``"google / cpc"``).
 
     Examples
     --------
@@ -398,6 +558,69 @@ def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     return group.astype(np.int64)
 
 
+def _check_order(tp: pd.DataFrame, order) -> None:
+    """Raise unless column ``order`` holds finite numbers or time stamps, none missing."""
+    series = tp[order]
+    dtype = series.dtype
+    numeric = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+    stamps = pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype)
+    ordered = isinstance(dtype, pd.CategoricalDtype) and bool(dtype.ordered)
+    if not (numeric or stamps or ordered):
+        first = f" (first value {series.iloc[0]!r})" if len(series) else ""
+        raise TypeError(
+            f"'touchpoints' column {order!r} must hold numbers or time stamps that order the "
+            f"touches; got dtype {dtype}{first}. Strings sort as text ('10' before '9'): "
+            f"convert them (pd.to_numeric, pd.to_datetime)."
+        )
+    bad = series.isna().to_numpy(dtype=bool, copy=True)
+    if numeric:
+        bad |= ~np.isfinite(series.to_numpy(dtype=float, na_value=np.nan))
+    if bad.any():
+        at = np.flatnonzero(bad)
+        first = series.iloc[at[0]]
+        first = first.item() if isinstance(first, np.generic) else first
+        raise ValueError(
+            f"'touchpoints' column {order!r} must hold finite numbers or time stamps, none "
+            f"missing; {_rows(tp, at)} {'has' if len(at) == 1 else 'have, first,'} {first!r} "
+            f"(a touch without a place in its journey)."
+        )
+
+
+def _channel_names(tp: pd.DataFrame, channel, sep: str) -> pd.Series:
+    """The channel column as strings (missing: not a touch); raise on a bad name."""
+    raw = tp[channel]
+    present = raw.notna().to_numpy(dtype=bool)
+    is_str = raw.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if is_str.any() and (present & ~is_str).any():
+        i = int(np.flatnonzero(present & ~is_str)[0])
+        raise TypeError(
+            f"'touchpoints' column {channel!r} mixes strings and other values: {_row(tp, i)} "
+            f"has {raw.iloc[i]!r} ({type(raw.iloc[i]).__name__}); channel names must be of one "
+            f"kind (1 and '1' would be one channel)."
+        )
+    names = raw.astype("string")
+    token = _split_token(sep)
+    bad = names.str.contains(token, regex=False).fillna(False).to_numpy(bool)
+    bad |= names.str.strip().eq("").fillna(False).to_numpy(bool)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"'touchpoints' column {channel!r}: {_row(tp, i)} is empty or contains the "
+            f"separator {sep!r}: {raw.iloc[i]!r}."
+        )
+    stripped = names.str.strip()
+    for name in stripped[present].unique():
+        problem = _name_problem(str(name), sep, str(name))
+        if problem is not None:
+            i = int(np.flatnonzero((stripped == name).fillna(False).to_numpy(bool))[0])
+            raise ValueError(
+                f"'touchpoints' column {channel!r}: {_row(tp, i)} has channel {raw.iloc[i]!r}, "
+                f"which {problem[0]}; a channel name must not contain or end with a separator "
+                f"(the path table would not read back) nor spell a missing value."
+            )
+    return names
+
+
 def paths_from_journeys(
     touchpoints: pd.DataFrame,
     *,
@@ -449,8 +672,14 @@ def paths_from_journeys(
     Raises
     ------
     TypeError, ValueError
-        On a missing column, a bad option, a negative or non-finite conversion or value, or a
-        channel name containing the separator; the message names the row, column and value.
+        On a missing column, a column argument that is None (other than ``order`` and
+        ``value``) or names a column also given another role, a column used that is not
+        unique, a bad option, a negative or non-finite conversion or value (or totals that
+        overflow), a missing journey id, journey ids of mixed kinds, an ``order`` column that
+        is not numbers or time stamps or has missing or infinite values, channel names
+        mixing strings and other values, or a channel name that contains the separator or
+        another one, begins or ends with a separator's leftover or spells a missing value
+        (``"nan"``); the message names the rows (position and index label), column and value.
 
     Examples
     --------
@@ -464,32 +693,73 @@ def paths_from_journeys(
     1          sms          0.0    1.0    0.0
     2          web          1.0    0.0   20.0
     """
-    check_frame(touchpoints, [journey, channel, order, conversions, value], "touchpoints")
+    roles = {
+        "journey": journey,
+        "channel": channel,
+        "order": order,
+        "conversions": conversions,
+        "value": value,
+    }
+    for role, column in roles.items():
+        if (column is None and role not in ("order", "value")) or not isinstance(column, Hashable):
+            raise TypeError(
+                f"{role!r} must name a column of 'touchpoints'"
+                f"{'' if role not in ('order', 'value') else ' (or be None)'}; got {column!r}."
+            )
+    check_frame(touchpoints, list(roles.values()), "touchpoints")
     check_option(outcome, "outcome", ("sum", "max"))
     check_separator(sep, "sep")
-    df = touchpoints.reset_index(drop=True)
-    conv = check_column_numbers(df, conversions, "touchpoints", low=0.0)
-    val = np.zeros(len(df)) if value is None else check_column_numbers(df, value, "touchpoints")
+    used = {role: column for role, column in roles.items() if column is not None}
+    for role, column in used.items():
+        others = [r for r, c in used.items() if c == column and r != role]
+        if others:
+            raise ValueError(
+                f"{role!r} and {others[0]!r} both name column {column!r} of 'touchpoints'; "
+                f"each must be a different column."
+            )
+    _check_unique_columns(touchpoints, used.values(), "touchpoints")
+    tp = touchpoints  # messages name its rows by position and index label
+    conv = _numbers(tp, conversions, "touchpoints", low=0.0)
+    val = np.zeros(len(tp)) if value is None else _numbers(tp, value, "touchpoints")
     if value is not None and (val < 0).any():
         i = int(np.flatnonzero(val < 0)[0])
         raise ValueError(
-            f"'touchpoints' column {value!r} must hold values >= 0; {_row(df, i)} has "
+            f"'touchpoints' column {value!r} must hold values >= 0; {_row(tp, i)} has "
             f"{float(val[i])!r}."
         )
-    names = df[channel].astype("string")
-    token = _split_token(sep)
-    bad = names.str.contains(token, regex=False).fillna(False).to_numpy(bool)
-    bad |= names.str.strip().eq("").fillna(False).to_numpy(bool)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
+    for column, numbers in ((conversions, conv), (value, val)):
+        with np.errstate(over="ignore"):
+            total = numbers.sum()
+        if not np.isfinite(total):
+            i = int(np.argmax(numbers))
+            raise ValueError(
+                f"'touchpoints' column {column!r} must sum to a finite number; its total "
+                f"overflows to {float(total)!r} (the largest is {float(numbers[i])!r}, "
+                f"{_row(tp, i)})."
+            )
+    missing = tp[journey].isna().to_numpy(dtype=bool)
+    if missing.any():
         raise ValueError(
-            f"'touchpoints' column {channel!r}: {_row(df, i)} is empty or contains the "
-            f"separator {sep!r}: {df[channel].iloc[i]!r}."
+            f"'touchpoints' column {journey!r} is missing on {_rows(tp, np.flatnonzero(missing))}"
+            f"; every row must belong to a journey (its touch, conversions and value would "
+            f"otherwise be lost or added to another journey)."
         )
+    if order is not None:
+        _check_order(tp, order)
+    names = _channel_names(tp, channel, sep)
+    df = tp.reset_index(drop=True)
+    names = names.reset_index(drop=True)
 
     sort_cols = [journey] if order is None else [journey, order]
-    rows = df.sort_values(sort_cols, kind="stable").index.to_numpy()
-    journey_codes, journey_ids = pd.factorize(df[journey].iloc[rows], sort=True)
+    try:
+        rows = df.sort_values(sort_cols, kind="stable").index.to_numpy()
+        journey_codes, journey_ids = pd.factorize(df[journey].iloc[rows], sort=True)
+    except TypeError as exc:
+        kinds = sorted({type(v).__name__ for v in tp[journey]})
+        raise TypeError(
+            f"'touchpoints' column {journey!r} must hold journey ids of one kind that can be "
+            f"sorted and compared (numbers or strings); got values of types {kinds} ({exc})."
+        ) from None
     n_journeys = len(journey_ids)
     reduce = np.add if outcome == "sum" else np.maximum
     j_conv = np.zeros(n_journeys)
