@@ -105,8 +105,19 @@ class CountFit:
 
     def pmf(self, counts) -> np.ndarray:
         """Probability of each count under the fit (before truncation)."""
-        y = np.asarray(counts, dtype=float)
-        return np.exp(_mixture_logpmf(y, self.mean, self.sigma, self.shape))
+        y = np.atleast_1d(_numbers(counts))
+        bad = ~np.isfinite(y) | (y != np.round(y))
+        if bad.any():
+            i = int(np.flatnonzero(bad.ravel())[0])
+            raise ValueError(
+                f"'counts' must be integers; got {float(y.ravel()[i])!r} at index {i}."
+            )
+        shape = y.shape
+        y = y.ravel()
+        p = np.zeros(len(y))
+        ok = y >= 0  # a negative count has probability 0
+        p[ok] = np.exp(_mixture_logpmf(y[ok], self.mean, self.sigma, self.shape))
+        return p.reshape(shape)
 
 
 def rate_cv2(sigma: float, shape: float) -> float:
@@ -120,11 +131,39 @@ def rate_cv2(sigma: float, shape: float) -> float:
     """
     sigma = check_number(sigma, "sigma", 0, 10)
     shape = check_number(shape, "shape", 0, np.inf, low_open=True)
-    return float((1 + 1 / shape) * np.exp(sigma**2) - 1)
+    with np.errstate(over="ignore"):
+        cv2 = float((1 + 1 / shape) * np.exp(sigma**2) - 1)
+    if not np.isfinite(cv2):
+        raise ValueError(
+            f"rate_cv2 overflows for sigma {sigma:g} and shape {shape:g}: the rate's variance is "
+            "too large for a float; use a larger 'shape' or a smaller 'sigma'."
+        )
+    return cv2
+
+
+_MAX_COUNT = 1e12
+
+
+def _numbers(counts) -> np.ndarray:
+    """``counts`` as a float array; raise TypeError for anything but numbers."""
+    if counts is None or isinstance(counts, str | bytes):
+        raise TypeError(f"'counts' must be numbers; got {counts!r}.")
+    arr = np.asarray(counts)
+    if arr.dtype.kind not in "biuf":
+        first = arr.ravel()[0] if arr.size else None
+        raise TypeError(f"'counts' must be numbers; got dtype {arr.dtype} (first value {first!r}).")
+    return arr.astype(float)
+
+
+def _check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name!r} must be a bool; got {value!r}.")
+    return bool(value)
 
 
 def _counts(counts, zero_truncated: bool) -> np.ndarray:
-    y = np.asarray(counts, dtype=float)
+    zero_truncated = _check_bool(zero_truncated, "zero_truncated")
+    y = _numbers(counts)
     if y.ndim != 1 or len(y) < 10:
         raise ValueError(
             f"'counts' must be a 1-d array of at least 10 counts; got shape {y.shape}."
@@ -134,6 +173,12 @@ def _counts(counts, zero_truncated: bool) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"'counts' must be non-negative integers; got {float(y[i])!r} at index {i}."
+        )
+    if (y > _MAX_COUNT).any():
+        i = int(np.flatnonzero(y > _MAX_COUNT)[0])
+        raise ValueError(
+            f"'counts' must be non-negative integers <= {_MAX_COUNT:g}; got {float(y[i])!r} at "
+            f"index {i}."
         )
     if zero_truncated and (y == 0).any():
         raise ValueError("'counts' has zeros, which a zero-truncated fit cannot have.")
@@ -169,6 +214,7 @@ def fit_negative_binomial(counts, *, zero_truncated: bool = False) -> CountFit:
         ``zero_truncated``, or are not over-dispersed.
     """
     y = _counts(counts, zero_truncated)
+    zero_truncated = bool(zero_truncated)
     exog = np.ones((len(y), 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -260,7 +306,16 @@ def fit_lognormal_gamma_poisson(
     their intervals are wide and negatively correlated.
     """
     y = _counts(counts, zero_truncated)
+    zero_truncated = bool(zero_truncated)
     n_nodes = check_int(n_nodes, "n_nodes", 8, 200)
+    if start is not None:
+        allowed = "'start' must be 3 positive finite numbers (mean, sigma, shape)"
+        try:
+            values = np.asarray(start, dtype=float)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{allowed}; got {start!r}.") from exc
+        if values.shape != (3,) or not (np.isfinite(values) & (values > 0)).all():
+            raise ValueError(f"{allowed}; got {start!r}.")
     values, weights = np.unique(y, return_counts=True)
     if start is None:
         nb = fit_negative_binomial(y, zero_truncated=zero_truncated)

@@ -117,6 +117,42 @@ class EventStudy:
         )
 
 
+def _check_rng(rng: object) -> object:
+    """Return ``rng`` if numpy.random.default_rng accepts it as a seed; raise otherwise."""
+    ok = rng is None or isinstance(
+        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+    )
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        ok = rng >= 0
+    if not ok:
+        raise TypeError(
+            f"'rng' must be None, an int >= 0 or a numpy.random.Generator; got {rng!r}."
+        )
+    return rng
+
+
+def _names(value: object, name: str) -> list:
+    """Return a sequence of column names as a list; refuse a single str (not a sequence)."""
+    if isinstance(value, str):
+        raise TypeError(
+            f"{name!r} must be a sequence of column names, not a str; got {value!r} "
+            f"(write [{value!r}])."
+        )
+    if not isinstance(value, Sequence):
+        raise TypeError(f"{name!r} must be a sequence of column names; got {value!r}.")
+    return list(value)
+
+
+def _check_numeric(df: pd.DataFrame, column: str, name: str = "df") -> None:
+    """Raise TypeError unless a column is numeric or bool."""
+    series = df[column]
+    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        first = f" (first value {series.iloc[0]!r})" if len(series) else ""
+        raise TypeError(
+            f"{name!r} column {column!r} must be numeric; got dtype {series.dtype}{first}."
+        )
+
+
 def _percentile(draws: np.ndarray, alpha: float) -> tuple[float, float]:
     low, high = np.nanquantile(draws, [alpha / 2, 1 - alpha / 2])
     return float(low), float(high)
@@ -128,6 +164,14 @@ def _balanced_matrix(
     """Outcome matrix (units x periods), sorted periods, first-treated position per unit."""
     if panel[[unit, period]].isna().any().any():
         raise ValueError(f"columns {unit!r} and {period!r} must have no missing values.")
+    for col in (period, first_treated):
+        series = panel[col]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            first = f" (first value {series.iloc[0]!r})" if len(series) else ""
+            raise TypeError(
+                f"'panel' column {col!r} must be numeric (periods, missing for never treated); "
+                f"got dtype {series.dtype}{first}."
+            )
     y = pd.to_numeric(panel[outcome], errors="coerce").to_numpy(dtype=float)
     if not np.isfinite(y).all():
         bad = int(np.flatnonzero(~np.isfinite(y))[0])
@@ -155,6 +199,17 @@ def _balanced_matrix(
         raise ValueError(
             f"column {first_treated!r} must be constant within each {unit!r}; unit "
             f"{units[np.flatnonzero(~same)[0]]!r} has several values."
+        )
+    treated_in = ~np.isnan(per_unit)
+    infinite = treated_in & ~np.isfinite(per_unit)
+    inside = treated_in & (per_unit >= periods[0]) & (per_unit <= periods[-1])
+    between = inside & ~np.isin(per_unit, periods)
+    if infinite.any() or between.any():
+        k = int(np.flatnonzero(infinite | between)[0])
+        raise ValueError(
+            f"column {first_treated!r} must be one of the periods of {period!r}, a finite period "
+            f"before or after them, or missing (never treated); unit {units[k]!r} has "
+            f"{per_unit[k]!r}."
         )
     # position of the first treated period: periods are sorted; earlier than the panel -> -1
     position = np.full(n_u, np.inf)
@@ -211,8 +266,12 @@ def event_study(
     ------
     TypeError, ValueError
         If ``panel`` is not a DataFrame with the columns, is not balanced, the outcome is not
-        finite, ``first_treated`` varies within a unit, or no cohort or no never-treated unit
-        is left to compare.
+        finite, ``period`` or ``first_treated`` is not numeric, ``first_treated`` varies within
+        a unit, is infinite or falls between two periods of the panel, no cohort or no
+        never-treated unit is left to compare, a relative difference divides by a mean of 0
+        (an outcome that is 0 throughout), or no bootstrap replicate draws a cohort with its
+        controls (too few units). A bootstrap replicate that draws a cohort without any of
+        its controls gives no estimate and is left out of the percentiles.
 
     Notes
     -----
@@ -234,7 +293,7 @@ def event_study(
     post = check_int(post, "post", 1, 10_000)
     n_boot = check_int(n_boot, "n_boot", 1, 1_000_000)
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(rng)
+    rng = np.random.default_rng(_check_rng(rng))
     y, periods, first = _balanced_matrix(panel, unit, period, outcome, first_treated)
     n_u, n_t = y.shape
     cohorts = np.unique(first[np.isfinite(first) & (first >= pre) & (first + post <= n_t)])
@@ -289,7 +348,10 @@ def event_study(
             treated_pre[i] = s_g[:, g - pre : g].sum(axis=1)
             never_pre[i] = n_g * never_sum[:, g - pre : g].sum(axis=1) / never_n
     total = size.sum(axis=0)
+    # a replicate that draws a cohort but none of its controls has no estimate
+    no_control = ((size > 0) & np.isnan(att_ge).any(axis=2)).any(axis=0)
     att_e = np.einsum("cb,cbe->be", size, np.nan_to_num(att_ge)) / total[:, None]
+    att_e[no_control] = np.nan
     att = att_e[:, event >= 0].mean(axis=1)
     treated_mean = treated_post.sum(axis=0) / (post * total)
     counterfactual = treated_mean - att
@@ -299,6 +361,22 @@ def event_study(
     ever_sum, ever_n = sums(ever)
     naive = (ever_sum.sum(axis=1) / ever_n) / (never_sum.sum(axis=1) / never_n) - 1
     pre_gap = treated_pre.sum(axis=0) / never_pre.sum(axis=0) - 1
+    for label, denominator in (
+        ("over the treated units' counterfactual (relative)", counterfactual[0]),
+        ("over the never-treated units (naive)", never_sum[0].sum() / never_n[0]),
+        ("over the never-treated units before treatment (pre_gap)", never_pre[:, 0].sum()),
+    ):
+        if denominator == 0:
+            raise ValueError(
+                f"the mean of {outcome!r} {label} is 0: the relative difference divides by it "
+                "and is undefined; use an outcome whose mean is not 0."
+            )
+    if not np.isfinite(att[1:]).any():
+        raise ValueError(
+            f"too few units for the cluster bootstrap: no bootstrap replicate of {n_boot} drew "
+            f"a cohort with its controls ({n_u} units, {int(never.sum())} never treated); give "
+            "more units or more replicates."
+        )
 
     table = pd.DataFrame(
         {
@@ -371,8 +449,9 @@ def demean(
     Raises
     ------
     TypeError, ValueError
-        If columns are missing, not numeric or not finite, a group column has missing values,
-        or the demeaning does not converge.
+        If ``columns`` or ``groups`` is a str rather than a sequence, ``groups`` is empty,
+        ``df`` has no rows, columns are missing, not numeric or not finite, a group column has
+        missing values, or the demeaning does not converge.
 
     Notes
     -----
@@ -380,9 +459,17 @@ def demean(
     means of each set in turn until nothing changes. With one set, or two sets crossed in a
     balanced panel, one sweep is exact. Group means use integer codes and ``numpy.bincount``.
     """
+    columns = _names(columns, "columns")
+    groups = _names(groups, "groups")
+    if not groups:
+        raise ValueError("'groups' must name at least one column of fixed effects; got [].")
     check_frame(df, [*columns, *groups], "df")
     tol = check_number(tol, "tol", 0, 1, low_open=True)
     max_iter = check_int(max_iter, "max_iter", 1, 1_000_000)
+    if len(df) == 0:
+        raise ValueError("'df' has no rows; there is nothing to demean.")
+    for col in columns:
+        _check_numeric(df, col)
     codes = []
     for g in groups:
         if df[g].isna().any():
@@ -496,8 +583,10 @@ def fixed_effects_ols(
     Raises
     ------
     TypeError, ValueError
-        If columns are missing or not finite, there is no regressor, or a regressor has no
-        variation left once the fixed effects are removed.
+        If columns are missing or not finite, ``regressors`` or ``absorb`` is a str or empty,
+        a regressor repeats or is the outcome, there are fewer than 2 clusters or no more
+        clusters than regressors, the outcome or a regressor has no variation left once the
+        fixed effects are removed, or the regressors are collinear.
 
     Notes
     -----
@@ -513,19 +602,47 @@ def fixed_effects_ols(
     ...                         absorb=["product_store", "week"], cluster="product_id")
     ... # doctest: +SKIP
     """
-    regressors = list(regressors)
+    regressors = _names(regressors, "regressors")
+    absorb = _names(absorb, "absorb")
     if not regressors:
         raise ValueError("'regressors' must name at least one column; got [].")
+    if not absorb:
+        raise ValueError(
+            "'absorb' must name at least one column of fixed effects; got [] (the model has "
+            "no intercept: absorb a constant column for a plain OLS)."
+        )
+    if len(set(regressors)) != len(regressors):
+        raise ValueError(f"'regressors' must not repeat a column; got {regressors}.")
+    if outcome in regressors:
+        raise ValueError(f"'outcome' {outcome!r} must not be one of the regressors {regressors}.")
     check_frame(df, [outcome, *regressors, *absorb, cluster], "df")
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
     if df[cluster].isna().any():
         raise ValueError(f"cluster column {cluster!r} must have no missing values.")
+    n_clusters = int(df[cluster].nunique())
+    if n_clusters < 2 or n_clusters <= len(regressors):
+        raise ValueError(
+            f"fixed_effects_ols needs at least 2 clusters, and more clusters than regressors "
+            f"({len(regressors)}): the cluster-robust covariance has rank at most clusters - 1; "
+            f"cluster column {cluster!r} got {n_clusters}."
+        )
     within = demean(df, [outcome, *regressors], list(absorb))
     flat = within.std().to_numpy() < 1e-12 * (1 + df[[outcome, *regressors]].std().to_numpy())
     if flat[1:].any():
         raise ValueError(
             f"regressors {[r for r, f in zip(regressors, flat[1:], strict=True) if f]} have no "
             f"variation within the fixed effects {list(absorb)}."
+        )
+    if flat[0]:
+        raise ValueError(
+            f"outcome {outcome!r} has no variation within the fixed effects {list(absorb)}: "
+            "every coefficient is 0 with standard error 0 and no p-value."
+        )
+    rank = np.linalg.matrix_rank(within[regressors].to_numpy())
+    if rank < len(regressors):
+        raise ValueError(
+            f"regressors {regressors} are collinear within the fixed effects {list(absorb)} "
+            f"(rank {rank} < {len(regressors)}); drop one of them."
         )
     names = {col: f"x{i}" for i, col in enumerate([outcome, *regressors])}
     data = within.rename(columns=names)

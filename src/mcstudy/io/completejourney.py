@@ -13,6 +13,7 @@ of the release. The tidy household x week and product x store x week tables are 
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import importlib
 import os
@@ -265,6 +266,13 @@ def completejourney_week(dates) -> np.ndarray:
         25-31 December 2017. Dates before the year give 0 or less, dates after it 54 or more
         (campaigns run from November 2016 to February 2018).
 
+    Raises
+    ------
+    TypeError
+        If ``dates`` are not datetimes (text, numbers, None) or carry a time zone.
+    ValueError
+        If a date is missing (NaT), or ``dates`` has more than one dimension.
+
     Notes
     -----
     The release's ``week`` column of transactions agrees with this numbering of the local
@@ -276,9 +284,50 @@ def completejourney_week(dates) -> np.ndarray:
     >>> completejourney_week(pd.to_datetime(["2017-01-01", "2017-01-02", "2017-12-31"]))
     array([ 1,  2, 53])
     """
-    values = pd.to_datetime(pd.Series(np.asarray(dates).ravel())).dt.normalize()
+    values = _local_dates(dates).dt.normalize()
     days = (values - COMPLETEJOURNEY_WEEK_ORIGIN).dt.days.to_numpy(dtype=np.int64)
     return days // 7 + 1
+
+
+def _local_dates(dates) -> pd.Series:
+    """``dates`` as a Series of tz-naive datetimes; raise on anything else or on NaT."""
+    allowed = (
+        "'dates' must be datetime64 dates or Timestamps (tz-naive local dates; convert text "
+        "with pd.to_datetime)"
+    )
+    if dates is None or isinstance(dates, str | bytes):
+        raise TypeError(f"{allowed}; got {dates!r}.")
+    if not isinstance(dates, pd.Series | pd.Index):
+        dates = np.asarray(dates)
+        if dates.ndim > 1:
+            raise ValueError(f"'dates' must be 1-d; got shape {dates.shape}.")
+        dates = dates.ravel()
+    series = pd.Series(dates, copy=False).reset_index(drop=True)
+    if len(series) == 0:
+        return pd.Series(pd.to_datetime([]), dtype="datetime64[ns]")
+    if series.dtype == object:
+        kinds = {type(v) for v in series if v is not None and v is not pd.NaT}
+        if not all(issubclass(k, datetime.date | np.datetime64) for k in kinds):
+            shown = sorted(k.__name__ for k in kinds)
+            raise TypeError(f"{allowed}; got values of type {shown}.")
+        try:
+            series = pd.to_datetime(series)
+        except (ValueError, TypeError) as exc:  # mixed time zones
+            raise TypeError(f"{allowed}; got {series.tolist()[:3]!r} ({exc}).") from exc
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        raise TypeError(
+            f"'dates' must be tz-naive local dates (convert with .dt.tz_convert("
+            f"{COMPLETEJOURNEY_TIMEZONE!r}).dt.tz_localize(None)); got dtype {series.dtype}."
+        )
+    if not pd.api.types.is_datetime64_dtype(series.dtype):
+        raise TypeError(f"{allowed}; got dtype {series.dtype}.")
+    missing = series.isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"'dates' must not be missing; got NaT at position {int(np.flatnonzero(missing)[0])} "
+            f"({int(missing.sum())} missing)."
+        )
+    return series
 
 
 def completejourney_data_dir() -> Path:
@@ -388,22 +437,54 @@ def _read_file(name: str, path: Path) -> tuple[pa.Table, str]:
     return pa.table(columns), hashlib.sha256(data).hexdigest()
 
 
+def _int_range(col: CompleteJourneyColumn) -> tuple[int, int, str]:
+    """The allowed ``[low, high]`` of an integer column and its description."""
+    if col.name == "week":
+        return 1, COMPLETEJOURNEY_N_WEEKS, "a week number in [1, 53]"
+    if col.name == "quantity":
+        return 0, np.iinfo(np.int64).max, "a count >= 0"
+    hi = _INT32_MAX if col.dtype == "int32" else np.iinfo(np.int64).max
+    return 1, hi, f"a positive id <= {hi:,}"
+
+
+def _check_missing(path: Path, col: CompleteJourneyColumn, bad: np.ndarray) -> None:
+    """Raise for the missing values flagged in ``bad`` of a column that may not have any."""
+    if not col.nullable and bad.any():
+        _fail(path, col.name, bad, np.full(len(bad), None), "must not be missing")
+
+
+def _check_money(path: Path, col: CompleteJourneyColumn, values: np.ndarray) -> None:
+    """Raise unless every value of a dollar (float) column is finite and >= 0."""
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        what = "dollars" if col.name in _MONEY else "a number"
+        _fail(path, col.name, bad, values, f"must be finite and >= 0 ({what})")
+
+
+def _check_vocabulary(path: Path, col: str, series: pd.Series, vocabulary) -> None:
+    """Raise unless every non-missing value of ``series`` is in ``vocabulary``."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # count rows per category (code -1 is missing) rather than compare every row
+        codes = series.cat.codes.to_numpy()
+        used = np.bincount(codes + 1, minlength=len(series.cat.categories) + 1)[1:] > 0
+        unknown = [c for c in series.cat.categories[used] if c not in vocabulary]
+        bad = np.isin(codes, series.cat.categories.get_indexer(unknown)) if unknown else None
+    else:
+        bad = (series.notna() & ~series.isin(list(vocabulary))).to_numpy()
+        bad = bad if bad.any() else None
+    if bad is not None:
+        _fail(path, col, bad, series, f"must be one of {list(vocabulary)}")
+
+
 def _check_column(path: Path, col: CompleteJourneyColumn, column: pa.ChunkedArray):
     """Check a column's missing values and integer range; narrow integers to their dtype."""
     if not col.nullable and column.null_count:
-        bad = column.is_null().to_numpy(zero_copy_only=False)
-        _fail(path, col.name, bad, np.full(len(bad), None), "must not be missing")
+        _check_missing(path, col, column.is_null().to_numpy(zero_copy_only=False))
     if col.file_type != "int64" or len(column) == 0:
         return column
     bounds = pc.min_max(column)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
-    if col.name == "week":
-        lo, hi, what = 1, COMPLETEJOURNEY_N_WEEKS, "a week number in [1, 53]"
-    elif col.name == "quantity":
-        lo, hi, what = 0, np.iinfo(np.int64).max, "a count >= 0"
-    else:
-        hi = _INT32_MAX if col.dtype == "int32" else np.iinfo(np.int64).max
-        lo, what = 1, f"a positive id <= {hi:,}"
+    lo, hi, what = _int_range(col)
     if low < lo or high > hi:
         values = column.to_numpy()
         _fail(path, col.name, (values < lo) | (values > hi), values, f"must be {what}")
@@ -418,24 +499,14 @@ def _to_frame(name: str, path: Path, table: pa.Table) -> pd.DataFrame:
     for col in COMPLETEJOURNEY_SCHEMA[name]:
         series = df[col.name]
         if col.file_type == "double":
-            values = series.to_numpy()
-            bad = ~np.isfinite(values) | (values < 0)
-            if bad.any():
-                what = "dollars" if col.name in _MONEY else "a number"
-                _fail(path, col.name, bad, values, f"must be finite and >= 0 ({what})")
+            _check_money(path, col, series.to_numpy())
         elif col.file_type == "string":
             vocabulary = _VOCABULARIES.get((name, col.name))
             if vocabulary is None:
                 categories = sorted(series.cat.categories)
                 df[col.name] = series.cat.reorder_categories(categories)
                 continue
-            # count rows per category (code -1 is missing) rather than compare every row
-            codes = series.cat.codes.to_numpy()
-            used = np.bincount(codes + 1, minlength=len(series.cat.categories) + 1)[1:] > 0
-            unknown = [c for c in series.cat.categories[used] if c not in vocabulary]
-            if unknown:
-                bad = np.isin(codes, series.cat.categories.get_indexer(unknown))
-                _fail(path, col.name, bad, series, f"must be one of {list(vocabulary)}")
+            _check_vocabulary(path, col.name, series, vocabulary)
             df[col.name] = series.cat.set_categories(vocabulary)
     return df
 
@@ -493,7 +564,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None
         ("campaigns", ["campaign_id", "household_id"]),
         ("transactions", ["basket_id", "product_id"]),
     ):
-        if name in frames:
+        if name in frames and all(c in frames[name].columns for c in key):
             _check_unique(paths[name], frames[name], key)
 
     if "campaign_descriptions" in frames:
@@ -505,7 +576,9 @@ def _check_keys(frames: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None
 
     if "transactions" in frames:
         tx, path = frames["transactions"], paths["transactions"]
-        _check_baskets(path, tx)
+        if "basket_id" in tx.columns:
+            _check_baskets(path, tx)
+    if "transactions" in frames and "transaction_timestamp" in tx.columns:
         local = (
             tx["transaction_timestamp"]
             .dt.tz_localize("UTC")
@@ -526,8 +599,8 @@ def _check_keys(frames: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None
                 f"local zone {COMPLETEJOURNEY_TIMEZONE}; week 1 = Sunday 1 January 2017, then "
                 "Monday-to-Sunday weeks)",
             )
+    if "transactions" in frames and "household_id" in tx.columns:
         households = tx["household_id"].unique()
-        stores = tx["store_id"].unique()
         for name in ("demographics", "campaigns", "coupon_redemptions"):
             if name in frames:
                 _check_in(
@@ -537,6 +610,8 @@ def _check_keys(frames: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None
                     households,
                     "transactions.parquet (the households of the study)",
                 )
+    if "transactions" in frames and "store_id" in tx.columns:
+        stores = tx["store_id"].unique()
         if "promotions" in frames:
             _check_in(
                 paths["promotions"],
@@ -585,7 +660,7 @@ def _check_keys(frames: dict[str, pd.DataFrame], paths: dict[str, Path]) -> None
                 frames["campaigns"],
                 "campaigns.parquet (a household redeems coupons of campaigns that reached it)",
             )
-        if "coupons" in frames:
+        if "coupons" in frames and "coupon_upc" in red.columns:
             _check_pairs(
                 path,
                 red,
@@ -620,6 +695,8 @@ def _check_baskets(path: Path, tx: pd.DataFrame) -> None:
     order = np.argsort(basket, kind="stable")
     same = basket[order][1:] == basket[order][:-1]
     for col in ("household_id", "store_id", "week", "transaction_timestamp"):
+        if col not in tx.columns:
+            continue
         values = tx[col].to_numpy()[order]
         bad = same & (values[1:] != values[:-1])
         if bad.any():
@@ -632,6 +709,68 @@ def _check_baskets(path: Path, tx: pd.DataFrame) -> None:
                 "basket " + tx["basket_id"].astype(str) + ": " + tx[col].astype(str),
                 "must be the same on every row of a basket (one purchase occasion)",
             )
+
+
+def _dtype_ok(col: CompleteJourneyColumn, series: pd.Series) -> tuple[bool, str]:
+    """Whether a column of an in-memory table has a dtype the loader's checks apply to."""
+    dtype = series.dtype
+    if col.file_type == "int64":
+        return pd.api.types.is_integer_dtype(dtype), "int (integer ids and counts)"
+    if col.file_type == "double":
+        ok = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        return ok, "float (dollars)"
+    if col.file_type == "timestamp[ns]":
+        ok = pd.api.types.is_datetime64_dtype(dtype) and not isinstance(dtype, pd.DatetimeTZDtype)
+        return ok, "datetime64[ns] (tz-naive, as load_completejourney() returns)"
+    return True, "text"
+
+
+def _frame_paths(frames: dict[str, pd.DataFrame], label: str) -> dict[str, Path]:
+    """Names for tables given in memory, in the errors: ``tables['<name>']``."""
+    return {name: Path(f"{label}[{name!r}]") for name in frames}
+
+
+def _check_frames(frames: dict[str, pd.DataFrame], label: str = "tables") -> None:
+    """Apply the loader's column checks to tables given in memory (by the table builders).
+
+    Each column of :data:`COMPLETEJOURNEY_SCHEMA` that a frame has is checked as
+    :func:`load_completejourney` checks it: dtype, missing values, integer ranges, finite
+    non-negative dollars, vocabularies. The keys are checked by :func:`_check_frame_keys`.
+    Errors name the table as ``tables['<name>']``.
+    """
+    paths = _frame_paths(frames, label)
+    for name, df in frames.items():
+        path = paths[name]
+        for col in COMPLETEJOURNEY_SCHEMA[name]:
+            if col.name not in df.columns:
+                continue
+            series = df[col.name]
+            _check_missing(path, col, series.isna().to_numpy())
+            ok, allowed = _dtype_ok(col, series)
+            if not ok:
+                first = f" (first value {series.iloc[0]!r})" if len(series) else ""
+                raise TypeError(
+                    f"{label}[{name!r}] column {col.name!r} must be {allowed}; got dtype "
+                    f"{series.dtype}{first}."
+                )
+            if col.file_type == "int64" and len(series):
+                lo, hi, what = _int_range(col)
+                values = series.to_numpy()
+                bad = (values < lo) | (values > hi)
+                if bad.any():
+                    _fail(path, col.name, bad, values, f"must be {what}")
+            elif col.file_type == "double":
+                _check_money(path, col, series.to_numpy(dtype=float))
+            elif (name, col.name) in _VOCABULARIES:
+                _check_vocabulary(path, col.name, series, _VOCABULARIES[name, col.name])
+
+
+def _check_frame_keys(frames: dict[str, pd.DataFrame], label: str = "tables") -> None:
+    """Apply the loader's key checks (:func:`_check_keys`) to tables given in memory.
+
+    A rule whose columns a frame does not have is skipped.
+    """
+    _check_keys(frames, _frame_paths(frames, label))
 
 
 def _verify(name: str, path: Path, n_rows: int, digest: str, source: str) -> None:
@@ -766,6 +905,10 @@ def load_completejourney(
     else:
         if not isinstance(path, str | os.PathLike):
             raise TypeError(f"'path' must be a folder (str or os.PathLike); got {path!r}.")
+        if not os.fspath(path).strip():
+            raise ValueError(
+                f"'path' must name a folder holding <table>.parquet files; got {path!r}."
+            )
         folder = Path(path)
         if not folder.is_dir():
             raise FileNotFoundError(

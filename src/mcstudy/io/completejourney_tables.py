@@ -21,6 +21,8 @@ from mcstudy.io.completejourney import (
     COMPLETEJOURNEY_N_WEEKS,
     DISPLAY_LOCATIONS,
     MAILER_LOCATIONS,
+    _check_frame_keys,
+    _check_frames,
     completejourney_week,
 )
 
@@ -72,14 +74,14 @@ _MONEY = {
     "coupon_match_disc": "coupon_match_disc_usd",
 }
 _HOUSEHOLD_INPUTS = {
-    "transactions": ["household_id", "basket_id", "week", *_MONEY],
+    "transactions": ["household_id", "basket_id", "week", *_MONEY, "product_id"],
     "campaigns": ["campaign_id", "household_id"],
     "campaign_descriptions": ["campaign_id", "campaign_type", "start_date", "end_date"],
     "coupons": ["coupon_upc", "campaign_id"],
     "coupon_redemptions": ["household_id", "campaign_id", "redemption_date"],
 }
 _PRODUCT_INPUTS = {
-    "transactions": ["product_id", "store_id", "week", "quantity", *_MONEY],
+    "transactions": ["product_id", "store_id", "week", "quantity", *_MONEY, "basket_id"],
     "promotions": ["product_id", "store_id", "week", "display_location", "mailer_location"],
 }
 
@@ -110,7 +112,7 @@ def _inputs(tables: object, needed: dict[str, list[str]], caller: str) -> None:
                 f"{columns}."
             )
     for name in needed:
-        if "week" in tables[name].columns:
+        if "week" in tables[name].columns and pd.api.types.is_numeric_dtype(tables[name]["week"]):
             week = tables[name]["week"].to_numpy()
             bad = (week < 1) | (week > COMPLETEJOURNEY_N_WEEKS)
             if bad.any():
@@ -119,6 +121,8 @@ def _inputs(tables: object, needed: dict[str, list[str]], caller: str) -> None:
                     f"{COMPLETEJOURNEY_N_WEEKS}]; got {week[bad][0].item()!r} "
                     f"(row {int(np.flatnonzero(bad)[0])})."
                 )
+    # the loader's checks of columns (dtypes, missing values, ranges, vocabularies)
+    _check_frames({name: tables[name] for name in needed})
 
 
 def _positions(ids: np.ndarray, universe: np.ndarray, what: str, where: str) -> np.ndarray:
@@ -183,7 +187,16 @@ def completejourney_household_weeks(tables: Mapping[str, pd.DataFrame]) -> pd.Da
         If a needed table or column is missing (listed), a ``week`` is outside [1, 53], or a
         household, campaign or redemption date refers outside the tables (a household of
         ``campaigns`` or ``coupon_redemptions`` without transactions, a campaign not in
-        ``campaign_descriptions``, a redemption outside weeks 1-53).
+        ``campaign_descriptions``, a redemption outside weeks 1-53), or the tables break a
+        rule that :func:`~mcstudy.io.completejourney.load_completejourney` checks (the same
+        checks, applied to the frames given; a :class:`~mcstudy.io.DataValidationError`
+        naming ``tables['<name>']``, the column, values and rows): missing values, negative
+        ids or counts, dollars that are not finite and >= 0, an unknown ``campaign_type``, a
+        duplicate key (a repeated transaction (``basket_id``, ``product_id``) would count its
+        spend twice; a repeated campaign), a basket in two households or weeks, a ``week`` not
+        that of ``transaction_timestamp``, a campaign ending before it starts, a redemption
+        outside its campaign. A column of the wrong dtype (text for dollars, floats for ids or
+        weeks, tz-aware timestamps) raises TypeError.
 
     Notes
     -----
@@ -201,6 +214,18 @@ def completejourney_household_weeks(tables: Mapping[str, pd.DataFrame]) -> pd.Da
     _inputs(tables, _HOUSEHOLD_INPUTS, "completejourney_household_weeks")
     tx = tables["transactions"]
     households = np.unique(tx["household_id"].to_numpy())
+    campaign_ids = np.unique(tables["campaign_descriptions"]["campaign_id"].to_numpy())
+    for name, column, universe in (
+        ("campaigns", "household_id", households),
+        ("campaigns", "campaign_id", campaign_ids),
+        ("coupons", "campaign_id", campaign_ids),
+        ("coupon_redemptions", "campaign_id", campaign_ids),
+        ("coupon_redemptions", "household_id", households),
+    ):
+        _positions(tables[name][column].to_numpy(), universe, column, f"tables[{name!r}]")
+    # then the loader's rules: unique keys, one household and week per basket, the week of
+    # the timestamp, campaign dates in order, redemptions within their campaign
+    _check_frame_keys({name: tables[name] for name in _HOUSEHOLD_INPUTS})
     n_h, n_w = len(households), COMPLETEJOURNEY_N_WEEKS
     weeks = np.arange(1, n_w + 1)
 
@@ -349,7 +374,11 @@ def completejourney_product_store_weeks(tables: Mapping[str, pd.DataFrame]) -> p
         If ``tables`` is not a mapping, or a needed table is not a DataFrame.
     ValueError
         If a needed table or column is missing (listed), a ``week`` is outside [1, 53], a
-        location code is outside its vocabulary, or the ids are too large to combine.
+        location code is outside its vocabulary, the ids are too large to combine, or the
+        tables break a rule that :func:`~mcstudy.io.completejourney.load_completejourney`
+        checks (as for :func:`completejourney_household_weeks`: a repeated transaction
+        (``basket_id``, ``product_id``) would count its units twice; a store of promotions
+        must be a store of transactions). A column of the wrong dtype raises TypeError.
 
     Notes
     -----
@@ -370,6 +399,7 @@ def completejourney_product_store_weeks(tables: Mapping[str, pd.DataFrame]) -> p
     >>> psw.groupby("on_display")["units"].mean()  # doctest: +SKIP
     """
     _inputs(tables, _PRODUCT_INPUTS, "completejourney_product_store_weeks")
+    _check_frame_keys({name: tables[name] for name in _PRODUCT_INPUTS})
     tx, promo = tables["transactions"], tables["promotions"]
     tx_product, tx_store = tx["product_id"].to_numpy(), tx["store_id"].to_numpy()
     pr_product, pr_store = promo["product_id"].to_numpy(), promo["store_id"].to_numpy()
