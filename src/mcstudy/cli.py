@@ -8,6 +8,36 @@ import sys
 from mcstudy import __version__
 
 
+def _check_output_file(path, name: str):
+    """Return ``path`` as a Path if a file can be written there; raise otherwise.
+
+    Checked before any work, like ``simulate``'s ``--out``: the folder it goes in must be a
+    directory that can be created or written (:func:`mcstudy._validation.check_output_dir`),
+    and the file itself must not be a directory, nor an existing file that cannot be written.
+    """
+    import os
+    from pathlib import Path
+
+    from mcstudy._validation import check_output_dir
+
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"{name!r} must name an output file; got {path!r}.")
+    out = Path(path)
+    if out.is_dir():
+        raise ValueError(f"{name!r} must be a file path; {str(out)!r} is a directory.")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise ValueError(
+            f"{name!r} cannot be created: {str(out.parent)!r}, on its path, is a file, not a "
+            f"directory; got {str(out)!r}."
+        )
+    check_output_dir(out.parent, name)
+    if out.exists() and not os.access(out, os.W_OK):
+        raise ValueError(
+            f"{name!r} cannot be written: {str(out)!r} is a read-only file; got {str(out)!r}."
+        )
+    return out
+
+
 def _cmd_claims(args: argparse.Namespace) -> int:
     from mcstudy import config
     from mcstudy.io.catalogue import load_claims
@@ -28,6 +58,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from mcstudy.model.strategies import make_strategy
 
     out = check_output_dir(args.out, "--out")  # before simulating, not after
+    for name in ("customers.parquet", "weekly.parquet", "journeys.parquet", "costs.parquet"):
+        _check_output_file(out / name, "--out")
+    _check_output_file(out / "summary.csv", "--out")
     names = args.strategy or ["siloed"]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
@@ -78,12 +111,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     targets_path = args.targets if args.targets is not None else config.TARGETS_CSV
     targets = load_targets(targets_path)
     out = None
-    if args.out is not None:
-        from pathlib import Path
-
-        out = Path(args.out)
-        if out.is_dir():
-            raise ValueError(f"'--out' must be a file path; {str(out)!r} is a directory.")
+    if args.out is not None:  # before the fit, not after
+        out = _check_output_file(args.out, "--out")
     result = fit(targets, n_customers=args.customers, rng=args.seed)
     with pd.option_context("display.width", 140, "display.max_columns", 20):
         print(result.parameters.round(6).to_string())
@@ -183,6 +212,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.config is None or args.out is None:
         raise ValueError("give a CONFIG.toml and --out DIR (or --example for a sample config).")
     out = check_output_dir(args.out, "--out")  # before loading and checking the config
+    summary = _check_output_file(out / "summary.csv", "--out")
     config = load_sweep_config(args.config)
 
     def on_start(n_done: int, n_tasks: int) -> None:
@@ -203,7 +233,6 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         progress=False if args.no_progress else None,
         on_start=on_start,
     )
-    summary = out / "summary.csv"
     table.to_csv(summary, index=False)
     print(f"{config.n_tasks} tasks of study {config.study!r}, {len(table)} rows: {summary}")
     return 0

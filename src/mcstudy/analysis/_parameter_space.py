@@ -52,8 +52,10 @@ def parameter_space(
         real number.
     ValueError
         If it is empty or repeats a name; a name is not in the parameter table; a range has
-        non-finite bounds, ``low >= high``, or a log scale with ``low <= 0``; a scale is not
-        one of :data:`SCALES`.
+        non-finite bounds or width, ``low >= high``, or a log scale with ``low <= 0``; a scale
+        is not one of :data:`SCALES`; a parameter the model sets by name
+        (:func:`mcstudy.model.model_context`) has a bound the model refuses (a negative cost,
+        a share above 1...).
 
     Notes
     -----
@@ -112,11 +114,38 @@ def _check_range(name: str, low: object, high: object, scale: str) -> tuple[floa
             f"the range of parameter {name!r} must have low < high to be varied; "
             f"got ({low!r}, {high!r})."
         )
+    if not math.isfinite(high - low):
+        raise ValueError(
+            f"the range of parameter {name!r} is too wide to sample: high - low must be a "
+            f"finite number; got ({low!r}, {high!r})."
+        )
     if scale == "log" and low <= 0:
         raise ValueError(
             f"parameter {name!r} on a log scale needs low > 0; got ({low!r}, {high!r})."
         )
+    _check_model_range(name, low, high)
     return low, high
+
+
+def _check_model_range(name: str, low: float, high: float) -> None:
+    """Raise unless the model accepts both bounds of a parameter it sets by name.
+
+    A parameter of :func:`mcstudy.model.model_context` (``population.*``, ``response.*``,
+    ``channel.*``) must have a range the model accepts at both ends (the specs' own ranges,
+    the channel catalogue's bounds); every value between them is then accepted too.
+    """
+    from mcstudy.model.context import is_model_parameter, model_context
+
+    if not is_model_parameter(name):
+        return
+    for bound in (low, high):
+        try:
+            model_context({name: bound})
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"the range of parameter {name!r}, ({low!r}, {high!r}), goes beyond what the "
+                f"model accepts: at {bound!r}, {exc}"
+            ) from None
 
 
 def _given_range(name: str, bounds: object) -> dict:

@@ -9,13 +9,15 @@ matrix.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from mcstudy._validation import check_array
+from mcstudy._validation import check_array, check_frame
 
 __all__ = [
     "DEFAULT_CHANNELS",
@@ -25,6 +27,17 @@ __all__ = [
     "default_referral_matrix",
     "network_referral_matrix",
 ]
+
+#: Numeric catalogue columns the simulator reads (a ``channel.<column>`` parameter names one).
+VALUE_COLUMNS = (
+    "cost_per_contact_eur",
+    "service_cost_eur",
+    "intrusiveness",
+    "persuasion",
+    "consent_withdrawal",
+    "affinity_social",
+    "affinity_autonomous",
+)
 
 #: The simulator's default channels, in this order.
 DEFAULT_CHANNELS = ("face_to_face", "telephone", "postal_mail", "email", "sms", "website")
@@ -133,6 +146,73 @@ def network_referral_matrix(
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def value_bounds() -> dict[str, tuple[float, float, bool, str]]:
+    """The range each numeric catalogue column of :data:`VALUE_COLUMNS` may take in a model.
+
+    The channel catalogue's own bounds (:func:`mcstudy.io.catalogue.load_channels`), the upper
+    one stretched by the largest factor the parameter table (``data/parameters.csv``) lets a
+    robustness design apply to the column (``channel.<column>``, a relative range), so that
+    every point of the plausible space is a valid model. Returns ``{column: (low, high,
+    low_open, allowed)}``, ``allowed`` saying where the range comes from.
+    """
+    from mcstudy.io.catalogue import _CHANNEL_NUMBERS, load_parameters
+
+    table = load_parameters().set_index("name")
+    out = {}
+    for column in VALUE_COLUMNS:
+        low, high, low_open, _, _, meaning = _CHANNEL_NUMBERS[column]
+        factor = 1.0
+        name = f"channel.{column}"
+        if name in table.index and table.loc[name, "range_kind"] == "relative":
+            factor = max(1.0, float(table.loc[name, "high"]))
+        rng = f"{'(' if low_open else '['}{low:g}, {high * factor:g}]"
+        where = f"{meaning}: the channel catalogue's bounds"
+        if factor > 1:
+            where += f", the upper one times the largest factor of {name} in data/parameters.csv"
+        out[column] = (low, high * factor, low_open, f"finite numbers in {rng} ({where})")
+    return out
+
+
+def check_catalogue(catalogue: object, name: str = "catalogue") -> None:
+    """Raise unless ``catalogue`` is a channel catalogue the simulator can use.
+
+    A DataFrame with a ``channel`` column of distinct names, the numeric columns
+    :data:`VALUE_COLUMNS`, each a finite number in its range (:func:`value_bounds`), and the
+    ``outbound`` and ``inbound`` flags as bools.
+    """
+    check_frame(catalogue, ["channel", *VALUE_COLUMNS, "outbound", "inbound"], name)
+    channels = catalogue["channel"]
+    repeated = sorted({str(c) for c in channels[channels.duplicated()]})
+    if repeated:
+        raise ValueError(
+            f"{name!r} must have one row per channel; channels {repeated} appear more than once."
+        )
+    bounds = value_bounds()
+    for column in VALUE_COLUMNS:
+        series = catalogue[column]
+        low, high, low_open, allowed = bounds[column]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            raise TypeError(
+                f"{name!r} column {column!r} must hold {allowed}; got dtype {series.dtype}."
+            )
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+        below = values <= low if low_open else values < low
+        bad = ~np.isfinite(values) | below | (values > high)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"{name!r} column {column!r} must hold {allowed}; channel "
+                f"{channels.iloc[i]!r} has {float(values[i])!r}."
+            )
+    for column in ("outbound", "inbound"):
+        if not pd.api.types.is_bool_dtype(catalogue[column]):
+            raise TypeError(
+                f"{name!r} column {column!r} must hold bools (True/False); got dtype "
+                f"{catalogue[column].dtype}."
+            )
+
+
 @dataclass(frozen=True)
 class ChannelSet:
     """The channels of one simulation, as arrays aligned with :attr:`names`.
@@ -153,7 +233,11 @@ class ChannelSet:
         If a name is not in the catalogue (the message names the missing channels and the file
         the catalogue was read from, ``catalogue.attrs["source"]``), names repeat, no purchase
         channel is selected, or the referral matrix has the wrong shape or rows that do not
-        sum to 1.
+        sum to 1; if the catalogue repeats a channel, lacks a column or has a number that is
+        not finite or out of its range (:func:`check_catalogue`).
+    TypeError
+        If ``catalogue`` is not a DataFrame, a numeric column is not numeric, or ``names`` is
+        not a sequence of str.
     """
 
     catalogue: pd.DataFrame = field(repr=False)
@@ -161,7 +245,12 @@ class ChannelSet:
     referral: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self):
+        check_catalogue(self.catalogue)
+        if isinstance(self.names, str) or not isinstance(self.names, Iterable):
+            raise TypeError(f"'names' must be a tuple of channel names (str); got {self.names!r}.")
         names = tuple(self.names)
+        if not all(isinstance(n, str) for n in names):
+            raise TypeError(f"'names' must be a tuple of channel names (str); got {names!r}.")
         known = list(self.catalogue["channel"])
         unknown = [n for n in names if n not in known]
         if unknown:

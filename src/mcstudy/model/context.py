@@ -9,27 +9,26 @@ into the three objects :func:`mcstudy.simulate` takes.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mcstudy._validation import check_number
 from mcstudy.io.catalogue import load_channels
-from mcstudy.model.channels import DEFAULT_CHANNELS, ChannelSet
+from mcstudy.model.channels import (
+    DEFAULT_CHANNELS,
+    VALUE_COLUMNS,
+    ChannelSet,
+    check_catalogue,
+    value_bounds,
+)
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
 
 __all__ = ["ModelContext", "model_context"]
 
 #: Numeric catalogue columns a ``channel.*`` parameter may name.
-_CHANNEL_COLUMNS = (
-    "cost_per_contact_eur",
-    "service_cost_eur",
-    "intrusiveness",
-    "persuasion",
-    "consent_withdrawal",
-    "affinity_social",
-    "affinity_autonomous",
-)
+_CHANNEL_COLUMNS = VALUE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,30 @@ def _scalar_fields(cls) -> set[str]:
         for f in dataclasses.fields(cls)
         if str(f.type).startswith(("float", "int")) and f.name != "n_customers"
     }
+
+
+def _classify(name: object) -> tuple[str | None, object]:
+    """How :func:`model_context` applies parameter ``name``: ``(kind, key)``.
+
+    ``kind`` is ``"population"`` or ``"response"`` (key: the field), ``"scale"`` (key: the
+    catalogue column), ``"own"`` (key: ``(column, channel)``) or None for a name it cannot set.
+    """
+    group, _, rest = str(name).partition(".")
+    if group == "population" and rest in _scalar_fields(PopulationSpec):
+        return "population", rest
+    if group == "response" and rest in _scalar_fields(ResponseSpec):
+        return "response", rest
+    if group == "channel" and rest in _CHANNEL_COLUMNS:
+        return "scale", rest
+    if group == "channel" and rest.partition(".")[0] in _CHANNEL_COLUMNS and "." in rest:
+        column, _, channel = rest.partition(".")
+        return "own", (column, channel)
+    return None, None
+
+
+def is_model_parameter(name: object) -> bool:
+    """Whether :func:`model_context` can set parameter ``name``."""
+    return isinstance(name, str) and _classify(name)[0] is not None
 
 
 def model_context(
@@ -74,9 +97,15 @@ def model_context(
 
     Raises
     ------
+    TypeError
+        If ``params`` is not a mapping, a value is not a real number, or ``population`` or
+        ``response`` is not a :class:`PopulationSpec` or :class:`ResponseSpec`.
     ValueError
         On a name that is not one of these forms, naming it and the allowed forms; on a
-        value the spec's own validation refuses.
+        value that is not finite, or the spec's own validation refuses; on a channel factor
+        that is not > 0, or a channel value (set, or scaled by a factor) outside the range of
+        its catalogue column (:func:`mcstudy.model.channels.value_bounds`: the catalogue's
+        bounds, stretched by the parameter table's largest factor).
 
     Examples
     --------
@@ -87,20 +116,28 @@ def model_context(
     """
     population = population if population is not None else PopulationSpec()
     response = response if response is not None else ResponseSpec()
-    pop_fields, resp_fields = _scalar_fields(PopulationSpec), _scalar_fields(ResponseSpec)
+    if not isinstance(population, PopulationSpec):
+        raise TypeError(f"'population' must be a PopulationSpec or None; got {population!r}.")
+    if not isinstance(response, ResponseSpec):
+        raise TypeError(f"'response' must be a ResponseSpec or None; got {response!r}.")
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(
+            f"'params' must be a mapping of parameter name to value, or None; got {params!r}."
+        )
     pop, resp, scale, own = {}, {}, {}, {}
     for name, value in dict(params or {}).items():
-        group, _, rest = str(name).partition(".")
         value = check_number(value, f"params[{name!r}]")
-        if group == "population" and rest in pop_fields:
-            pop[rest] = value
-        elif group == "response" and rest in resp_fields:
-            resp[rest] = value
-        elif group == "channel" and rest in _CHANNEL_COLUMNS:
-            scale[rest] = value
-        elif group == "channel" and rest.partition(".")[0] in _CHANNEL_COLUMNS and "." in rest:
-            column, _, channel = rest.partition(".")
-            own[(column, channel)] = value
+        if not math.isfinite(value):
+            raise ValueError(f"params[{name!r}] must be a finite real number; got {value!r}.")
+        kind, key = _classify(name)
+        if kind == "population":
+            pop[key] = value
+        elif kind == "response":
+            resp[key] = value
+        elif kind == "scale":
+            scale[key] = value
+        elif kind == "own":
+            own[key] = value
         else:
             raise ValueError(
                 f"parameter {name!r} cannot be set: allowed are 'population.<field>' and "
@@ -109,8 +146,15 @@ def model_context(
                 f"{list(_CHANNEL_COLUMNS)}."
             )
     catalogue = load_channels()
+    bounds = value_bounds()
     for column, factor in scale.items():
+        if not factor > 0:
+            raise ValueError(
+                f"parameter 'channel.{column}' multiplies every channel's catalogue value: it "
+                f"must be a factor > 0; got {factor!r}."
+            )
         catalogue[column] = catalogue[column] * factor
+        _check_channel_values(catalogue, column, f"channel.{column}", factor, bounds)
     for (column, channel), value in own.items():
         rows = catalogue["channel"] == channel
         if not rows.any():
@@ -119,8 +163,23 @@ def model_context(
                 f"catalogue; its channels: {catalogue['channel'].tolist()}."
             )
         catalogue.loc[rows, column] = value
+        _check_channel_values(catalogue, column, f"channel.{column}.{channel}", value, bounds)
+    check_catalogue(catalogue)
     return ModelContext(
         dataclasses.replace(population, **pop),
         dataclasses.replace(response, **resp),
         ChannelSet(catalogue, names=DEFAULT_CHANNELS),
     )
+
+
+def _check_channel_values(catalogue, column: str, name: str, value: float, bounds) -> None:
+    """Raise, naming parameter ``name``, if a value of ``column`` left its allowed range."""
+    low, high, low_open, allowed = bounds[column]
+    values = catalogue[column].to_numpy(dtype=float)
+    bad = (values <= low if low_open else values < low) | (values > high)
+    if bad.any():
+        i = int(bad.argmax())
+        raise ValueError(
+            f"parameter {name!r} = {value!r} gives channel {catalogue['channel'].iloc[i]!r} "
+            f"{column} = {float(values[i])!r}; allowed are {allowed}."
+        )

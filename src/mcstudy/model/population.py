@@ -8,7 +8,7 @@ is listed in ``docs/model.md``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +105,10 @@ class PopulationSpec:
         check_number(self.rate_shape, "rate_shape", 0, 1e6, low_open=True)
         check_number(self.basket_mean_eur, "basket_mean_eur", 0, 1e9, low_open=True)
         check_number(self.basket_sigma, "basket_sigma", 0, 3)
+        for name, what in (("tier_shares", "shares"), ("tier_value_multipliers", "multipliers")):
+            value = getattr(self, name)
+            if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+                raise TypeError(f"{name!r} must be a sequence of 3 {what}; got {value!r}.")
         shares = tuple(self.tier_shares)
         if len(shares) != 3:
             raise ValueError(f"'tier_shares' must have 3 entries; got {shares!r}.")
@@ -123,6 +127,8 @@ class PopulationSpec:
         check_number(self.attention_mean, "attention_mean", *PARAMETER_RANGES["attention_mean"])
         if isinstance(self.consent_rate, Mapping):
             for ch, p in self.consent_rate.items():
+                if not isinstance(ch, str):
+                    raise TypeError(f"'consent_rate' keys must be channel names (str); got {ch!r}.")
                 check_probability(p, f"consent_rate[{ch}]")
             object.__setattr__(self, "consent_rate", dict(self.consent_rate))
         else:
@@ -201,7 +207,18 @@ def generate_population(
     Returns
     -------
     Population
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a PopulationSpec or ``channels`` not a ChannelSet.
+    ValueError
+        If ``n`` is negative.
     """
+    if not isinstance(spec, PopulationSpec):
+        raise TypeError(f"'spec' must be a PopulationSpec; got {spec!r}.")
+    if not isinstance(channels, ChannelSet):
+        raise TypeError(f"'channels' must be a ChannelSet; got {type(channels).__name__}.")
     rng = np.random.default_rng(rng)
     n = check_int(n, "n", 0)
     n_channels = channels.n_channels

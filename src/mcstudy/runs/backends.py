@@ -79,6 +79,12 @@ def _task_frame(output: object, task_id: int, point: int, replication: int) -> p
         clash = sorted(set(output.columns) & set(_ID_COLUMNS))
         if clash:
             raise ValueError(f"a study DataFrame must not have the columns {clash}.")
+        value = output["value"]
+        if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+            raise TypeError(
+                f"a study DataFrame's column 'value' must be numeric; got dtype {value.dtype}"
+                + (f" (first value {value.iloc[0]!r})." if len(value) else ".")
+            )
         keys = [c for c in output.columns if c not in ("metric", "value")]
         frame = output[[*keys, "metric", "value"]].reset_index(drop=True)
         frame["metric"] = frame["metric"].astype("str")

@@ -466,8 +466,11 @@ def _run(
     if on_start is not None:
         on_start(len(done), n_tasks)
     results = _Results()
+    columns = None
     for tid in done:
-        results.add(_read_task(store, tid))
+        frame = _read_task(store, tid, n_replications, columns)
+        columns = list(frame.columns)
+        results.add(frame)
 
     def todo() -> Iterator[tuple]:
         finished = set(done)
@@ -515,14 +518,53 @@ def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def _read_task(store: _TaskStore, task_id: int) -> pd.DataFrame:
+def _read_task(
+    store: _TaskStore, task_id: int, n_replications: int, columns: list | None = None
+) -> pd.DataFrame:
+    """Read a finished task's file back, checking that it is this task's rows of this run.
+
+    The file must hold the id columns ``task_id``, ``point`` and ``replication`` with this
+    task's values on every row, ``metric`` and ``value`` (numbers), and the same columns as the
+    run's other task files (``columns``, those of the first one read); anything else is a
+    damaged file or one from another run, reported naming the file rather than mixed in.
+    """
+    path = store.path(task_id)
+    delete = "delete that file to compute the task again."
     try:
-        return store.read(task_id)
+        frame = store.read(task_id)
     except Exception as exc:  # a file damaged after it was written whole
         raise RunConfigError(
-            f"{store.path(task_id)} cannot be read ({type(exc).__name__}: {exc}); delete "
-            "that file to compute the task again."
+            f"{path} cannot be read ({type(exc).__name__}: {exc}); {delete}"
         ) from None
+    need = [*_ID_COLUMNS, "metric", "value"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise RunConfigError(
+            f"{path} is not a task file of this run: it lacks columns {missing} (it has "
+            f"{list(frame.columns)}); {delete}"
+        )
+    point, replication = divmod(task_id, n_replications)
+    for column, expected in (("task_id", task_id), ("point", point), ("replication", replication)):
+        values = frame[column]
+        if not pd.api.types.is_integer_dtype(values) or (values != expected).any():
+            found = sorted(pd.unique(values).tolist(), key=str)[:5]
+            raise RunConfigError(
+                f"{path} is not task {task_id} of this run: its column {column!r} must be "
+                f"{expected} on every row; it holds {found}; {delete}"
+            )
+    if not pd.api.types.is_numeric_dtype(frame["value"]) or pd.api.types.is_bool_dtype(
+        frame["value"]
+    ):
+        raise RunConfigError(
+            f"{path} is not a task file of this run: its column 'value' must be numeric; got "
+            f"dtype {frame['value'].dtype}; {delete}"
+        )
+    if columns is not None and list(frame.columns) != list(columns):
+        raise RunConfigError(
+            f"{path} has columns {list(frame.columns)}, unlike the run's other task files "
+            f"({list(columns)}): it comes from another run or study; {delete}"
+        )
+    return frame
 
 
 def _assemble(results, grid, fixed, seed, study_name, n_replications) -> pd.DataFrame:

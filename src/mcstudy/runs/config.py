@@ -77,7 +77,10 @@ def _read_toml(path: Path) -> dict:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise
+        raise FileNotFoundError(
+            f"{path}: no such file; give the path of a TOML sweep configuration (see "
+            "'mcstudy sweep --example')."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}.") from None
     if b"\0" in data:
@@ -162,6 +165,8 @@ def load_sweep_config(path: str | os.PathLike) -> SweepConfig:
         key, the value and what is allowed (e.g. the study's parameters, or the allowed
         strategies).
     """
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"'path' must be a path (str or os.PathLike); got {path!r}.")
     path = Path(path)
     doc = _read_toml(path)
 

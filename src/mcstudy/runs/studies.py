@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from mcstudy._validation import check_number
 from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.population import PopulationSpec
@@ -147,6 +148,13 @@ def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]
         spec, arms, n_weeks=params["n_weeks"], n_journeys=0, n_threads=1, progress=False, rng=rng
     )
     c = result.customers
+    sizes = c["arm"].value_counts().reindex(list(EMAIL_ARMS), fill_value=0)
+    empty = [a for a in EMAIL_ARMS if sizes[a] == 0]
+    if empty:
+        raise ValueError(
+            f"arms {empty} drew no customer out of {spec.n_customers}; simulate more customers "
+            "('n_customers', at least a few per arm)."
+        )
     table = pd.DataFrame(
         {
             "arm": c["arm"],
@@ -197,13 +205,19 @@ register_study(
 )
 
 
+#: Largest rate :func:`toy_poisson` draws (numpy refuses rates near 2**63).
+_MAX_POISSON_RATE = 1e18
+
+
 def toy_poisson(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """Mean and sample variance of ``n`` Poisson(``rate``) draws.
 
     A study that runs in microseconds, for trying the backends, the resumable store and the
     TOML configurations without waiting for the simulator.
     """
-    draws = rng.poisson(params["rate"], size=params["n"])
+    # numpy draws Poisson counts as 64-bit ints: a larger (or infinite) rate cannot be drawn
+    rate = check_number(params["rate"], "rate", 0.0, _MAX_POISSON_RATE, low_open=True)
+    draws = rng.poisson(rate, size=params["n"])
     variance = float(draws.var(ddof=1)) if draws.size > 1 else math.nan
     return {"mean": float(draws.mean()), "variance": variance}
 

@@ -25,8 +25,9 @@ def _t_half_width(sd, n, alpha: float):
 def mean_interval(values, alpha: float = 0.05) -> tuple[float, float]:
     """The t-interval of the mean of ``values``, as :func:`summarise_replications` gives it.
 
-    With ``n - 1`` degrees of freedom; NaNs are left out. Usable as seaborn's ``errorbar``,
-    so that a figure's bands are the table's intervals.
+    With ``n - 1`` degrees of freedom; NaNs are left out; ``values`` must be one-dimensional
+    and every other value finite (``TypeError``/``ValueError`` otherwise). Usable as
+    seaborn's ``errorbar``, so that a figure's bands are the table's intervals.
 
     Examples
     --------
@@ -35,7 +36,20 @@ def mean_interval(values, alpha: float = 0.05) -> tuple[float, float]:
     (-0.484, 4.484)
     """
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
-    values = np.asarray(values, dtype=float)
+    try:
+        values = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"'values' must be a sequence of real numbers; got {values!r}.") from None
+    if values.ndim != 1:
+        raise ValueError(
+            f"'values' must be one-dimensional (one value per replication); got shape "
+            f"{values.shape}."
+        )
+    if np.isinf(values).any():
+        raise ValueError(
+            f"'values' must be finite numbers (NaN for a missing one); got "
+            f"{float(values[np.isinf(values)][0])!r}."
+        )
     values = values[~np.isnan(values)]
     mean = float(values.mean()) if values.size else float("nan")
     sd = float(values.std(ddof=1)) if values.size >= 2 else float("nan")
@@ -86,6 +100,11 @@ def summarise_replications(
     by = [by] if isinstance(by, str) else list(by)
     check_frame(results, ["replication", "metric", "value", *by], name="results")
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    value = results["value"]
+    if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+        raise TypeError(f"'results' column 'value' must be numeric; got dtype {value.dtype}.")
+    if isinstance(metrics, str):
+        raise TypeError(f"'metrics' must be a list of metric names or None; got {metrics!r}.")
     present = sorted(results["metric"].unique())
     metrics = present if metrics is None else list(metrics)
     absent = [m for m in metrics if m not in present]

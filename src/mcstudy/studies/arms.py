@@ -159,6 +159,17 @@ def arm_contrasts(
         spread of single replications) and ``reference_mean`` (the reference arm's mean level).
     """
     check_frame(table, ["replication", "arm", "metric", "value"], name="table")
+    value = table["value"]
+    if not pd.api.types.is_numeric_dtype(value) or pd.api.types.is_bool_dtype(value):
+        raise TypeError(f"'table' column 'value' must be numeric; got dtype {value.dtype}.")
+    keys = ["replication", "arm", "metric"]
+    repeated = table.duplicated(keys)
+    if repeated.any():
+        first = table.loc[repeated, keys].iloc[0].to_dict()
+        raise ValueError(
+            f"'table' must have one row per replication, arm and metric; {first} appears "
+            "more than once."
+        )
     arms = sorted(table["arm"].unique())
     check_option(reference, "reference", arms)
     wide = table.pivot_table(index=["replication", "metric"], columns="arm", values="value")

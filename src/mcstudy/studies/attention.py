@@ -38,7 +38,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from mcstudy._validation import check_int
+from mcstudy._validation import check_frame, check_int
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Monochannel, Strategy
@@ -291,6 +291,7 @@ def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
     ``table`` is the output of :func:`mcstudy.runs.replicate`; the result has one column per
     metric (the mean over replications).
     """
+    check_frame(table, ["metric", "value"], name="table")
     arm_rows = table[table["metric"].str.contains("/", regex=False)]
     parts = arm_rows["metric"].str.split("/", n=1, expand=True)
     return (

@@ -167,7 +167,8 @@ def cost_to_serve_arms(
     tiered = ValueTiered(contact_pressure=pressure, tier_pressure=tier_pressure)
     arms["tiered"] = tiered
     mix: dict[str, float] = {}
-    weights = dict(zip(TIERS, tier_shares, strict=True))
+    shares = _tier_weights(tier_shares)
+    weights = dict(zip(TIERS, shares, strict=True))
     for tier, channels in tiered.tier_channels.items():
         for c in channels:
             mix[c] = mix.get(c, 0.0) + weights[tier] * tier_pressure[tier] / len(channels)
@@ -535,3 +536,21 @@ def price_ladder() -> dict[str, float]:
 def _price_ladder() -> tuple[tuple[str, float], ...]:
     catalogue = load_channels().set_index("channel")["service_price_index"].dropna()
     return tuple((c, float(v)) for c, v in catalogue.items())
+
+
+def _tier_weights(tier_shares) -> tuple[float, ...]:
+    """``tier_shares`` checked: one share per tier of :data:`TIERS`, in [0, 1], summing to 1."""
+    if isinstance(tier_shares, str) or not hasattr(tier_shares, "__len__"):
+        raise TypeError(
+            f"'tier_shares' must be a sequence of {len(TIERS)} shares (tiers {list(TIERS)}); "
+            f"got {tier_shares!r}."
+        )
+    if len(tier_shares) != len(TIERS):
+        raise ValueError(
+            f"'tier_shares' must have {len(TIERS)} shares (tiers {list(TIERS)}); got "
+            f"{tier_shares!r}."
+        )
+    shares = tuple(check_number(s, f"tier_shares[{k}]", 0, 1) for k, s in enumerate(tier_shares))
+    if abs(sum(shares) - 1.0) > 1e-9:
+        raise ValueError(f"'tier_shares' must sum to 1; got {tier_shares!r} (sum {sum(shares)}).")
+    return shares

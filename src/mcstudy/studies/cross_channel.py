@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from mcstudy import attribution
-from mcstudy._validation import check_int, check_number, check_option
+from mcstudy._validation import check_frame, check_int, check_number, check_option
 from mcstudy.io.referral import load_referral_network
 from mcstudy.model.channels import ChannelSet, network_referral_matrix
 from mcstudy.model.context import model_context
@@ -136,6 +136,8 @@ def referral_channels(matrix: str, channels: ChannelSet | None = None) -> Channe
     """
     check_option(matrix, "referral", REFERRAL_MATRICES)
     channels = channels if channels is not None else model_context().channels
+    if not isinstance(channels, ChannelSet):
+        raise TypeError(f"'channels' must be a ChannelSet or None; got {channels!r}.")
     if matrix == "default":
         return ChannelSet(channels.catalogue, names=channels.names)
     ref = network_referral_matrix(
@@ -447,6 +449,7 @@ def share_table(runs: pd.DataFrame, arm: str = REFERENCE_ARM) -> pd.DataFrame:
     ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`;
     the result has one row per channel and one column per method plus ``causal``.
     """
+    check_frame(runs, ["replication", "metric", "value"], name="runs")
     rows = runs[runs["metric"].str.startswith(f"{arm}/")]
     parts = rows["metric"].str.split("/", expand=True)
     keep = parts[2].notna() & ~parts[2].isin(
@@ -469,6 +472,7 @@ def grading_table(runs: pd.DataFrame) -> pd.DataFrame:
     """
     from mcstudy.runs import summarise_replications
 
+    check_frame(runs, ["replication", "metric", "value"], name="runs")
     wanted = [
         f"{a}/{m}/{k}"
         for a in CROSS_CHANNEL_ARMS
@@ -499,6 +503,12 @@ def strength_reaching(curve: pd.Series, target: float) -> float:
     between the two strengths around the first one at or above ``target``. NaN when the
     curve never reaches it; the first strength when it starts there.
     """
+    if not isinstance(curve, pd.Series):
+        raise TypeError(
+            f"'curve' must be a pandas Series indexed by referral strength; got "
+            f"{type(curve).__name__}."
+        )
+    target = check_number(target, "target")
     curve = curve.sort_index()
     x, y = curve.index.to_numpy(dtype=float), curve.to_numpy(dtype=float)
     above = np.flatnonzero(y >= target)
@@ -604,6 +614,7 @@ def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame
         ``ci_low``, ``ci_high``, ``n`` (replications) and ``method``. A log10 ratio whose lower
         limit is not positive gets -3 (the bound of :data:`RATIO_CAP`).
     """
+    check_frame(runs, ["replication", "metric", "value"], name="runs")
     wide = runs.pivot_table(index="replication", columns="metric", values="value")
     ref = f"{REFERENCE_ARM}/caused"
 

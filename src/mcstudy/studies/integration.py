@@ -379,14 +379,25 @@ def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> dict[str, flo
 
 def _grid_frame(outcomes: pd.DataFrame | Mapping[str, float]) -> pd.DataFrame:
     if isinstance(outcomes, Mapping):
+        bad = [k for k in outcomes if not isinstance(k, str) or "/" not in k]
+        if bad or not outcomes:
+            raise ValueError(
+                "'outcomes' as a dict must map '<arm>/<outcome>' (the statistics of "
+                f"kpi_grid_statistics) to values; got keys {list(outcomes)[:3]}."
+            )
         outcomes = pd.Series(outcomes)
         parts = outcomes.index.str.split("/", n=1)
         frame = pd.DataFrame(
             {"arm": [p[0] for p in parts], "m": [p[1] for p in parts], "v": outcomes.to_numpy()}
         ).pivot(index="arm", columns="m", values="v")
-    else:
+    elif isinstance(outcomes, pd.DataFrame):
         frame = outcomes
-    idx = frame.index.str.extract(r"^email_(?P<email>[\d.]+)_mail_(?P<mail>[\d.]+)$")
+    else:
+        raise TypeError(
+            "'outcomes' must be a DataFrame indexed by arm or a dict of '<arm>/<outcome>' "
+            f"values; got {type(outcomes).__name__}."
+        )
+    idx = frame.index.astype(str).str.extract(r"^email_(?P<email>[\d.]+)_mail_(?P<mail>[\d.]+)$")
     if idx.isna().any().any():
         raise ValueError(
             "the outcomes must be indexed by the arms of kpi_grid_statistics "
@@ -479,12 +490,32 @@ def omnichannel_npv(
     discount_rate = check_number(discount_rate, "discount_rate", 0, 1)
     n_channels = check_int(n_channels, "n_channels", 1, 50)
     months = np.arange(1, int(round(12 * horizon_years)) + 1, dtype=float)
-    shape = np.broadcast(
-        np.asarray(gain_per_customer_year),
-        np.asarray(n_customers),
-        np.asarray(fixed_investment_eur),
-        np.asarray(deployment_months),
-    ).shape
+    try:
+        shape = np.broadcast(
+            np.asarray(gain_per_customer_year),
+            np.asarray(n_customers),
+            np.asarray(fixed_investment_eur),
+            np.asarray(deployment_months),
+        ).shape
+    except ValueError:
+        raise ValueError(
+            "'gain_per_customer_year', 'n_customers', 'fixed_investment_eur' and "
+            "'deployment_months' must broadcast to one shape; got shapes "
+            f"{[np.shape(gain_per_customer_year), np.shape(n_customers)]} and "
+            f"{[np.shape(fixed_investment_eur), np.shape(deployment_months)]}."
+        ) from None
+    for name, x in (
+        ("gain_per_customer_year", gain_per_customer_year),
+        ("deployment_months", deployment_months),
+    ):
+        try:
+            values = np.asarray(x, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name!r} must be a real number or an array of them; got {x!r}."
+            ) from None
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"{name!r} must be finite; got {x!r}.")
     gain = np.asarray(gain_per_customer_year, float)[..., None]
     base = np.asarray(n_customers, float)[..., None]
     lag = np.asarray(deployment_months, float)[..., None]
