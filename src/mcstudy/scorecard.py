@@ -119,6 +119,11 @@ _VERDICT_COLUMNS = (
 _BY = {"document": "document", "topic": "topic", "notebook": "notebook"}
 
 
+def _plain(value: object) -> object:
+    """``value`` as a plain Python object (``nan`` rather than ``np.float64(nan)``)."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+
+
 def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """One row per claim of the registry, with the verdict recorded on it.
 
@@ -147,9 +152,10 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     TypeError
         If either argument is not a DataFrame.
     ValueError
-        If a column is missing (listed), a claim id appears twice in either table, a verdict
-        names a claim the registry does not have, or a verdict, source or topic is outside
-        its vocabulary.
+        If a column is missing (listed), a claim id is missing or blank or appears twice in
+        either table, a verdict names a claim the registry does not have, a verdict, source
+        or topic is outside its vocabulary, or a number column of ``verdicts`` holds text
+        (``n``: anything but a whole number >= 0); the column, row and value are named.
     """
     check_frame(claims, _CLAIM_COLUMNS, "claims")
     check_frame(verdicts, _VERDICT_COLUMNS, "verdicts")
@@ -157,6 +163,14 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
         repeated = sorted(set(frame.loc[frame["claim_id"].duplicated(), "claim_id"]))
         if repeated:
             raise ValueError(f"{name!r} must have one row per claim; ids repeated: {repeated}.")
+    for name, frame in (("claims", claims), ("verdicts", verdicts)):
+        blank = frame["claim_id"].isna() | (frame["claim_id"].astype(str).str.strip() == "")
+        if blank.any():
+            i = int(blank.to_numpy().nonzero()[0][0])
+            raise ValueError(
+                f"{name!r} column 'claim_id' must name a claim in every row; row {i} (index "
+                f"{frame.index[i]!r}) has {_plain(frame['claim_id'].iloc[i])!r}."
+            )
     for column, allowed in (("source", SOURCE_DOCUMENTS), ("topic", CLAIM_TOPICS)):
         for value in pd.unique(claims[column].astype(str)):
             check_option(value, f"claims.{column}", allowed)
@@ -168,28 +182,22 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
             f"'verdicts' names claims the registry does not have: {unknown}; every verdict "
             f"must be on a claim of 'claims' ({len(claims)} claims)."
         )
-    for name, frame in (("claims", claims), ("verdicts", verdicts)):
-        blank = frame["claim_id"].isna() | (frame["claim_id"].astype(str).str.strip() == "")
-        if blank.any():
-            i = int(blank.to_numpy().nonzero()[0][0])
-            raise ValueError(
-                f"{name!r} column 'claim_id' must name a claim in every row; row {i} (index "
-                f"{frame.index[i]!r}) has {frame['claim_id'].iloc[i]!r}."
-            )
     for column in ("effect", "ci_low", "ci_high", "n", "robustness_share"):
         if column not in verdicts:
             continue
         values = verdicts[column]
         parsed = pd.to_numeric(values, errors="coerce")
-        bad = (parsed.isna() & values.notna()).to_numpy()
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
+        bad = parsed.isna() & values.notna() & ~blank
         if column == "n":
-            bad |= (parsed.notna() & ((parsed < 0) | (parsed % 1 != 0))).to_numpy()
+            bad = bad | (parsed.notna() & ((parsed < 0) | (parsed % 1 != 0)))
+        bad = bad.to_numpy(dtype=bool)
         if bad.any():
             i = int(bad.nonzero()[0][0])
             allowed = "whole numbers >= 0" if column == "n" else "numbers (NaN for none)"
             raise ValueError(
                 f"'verdicts' column {column!r} must hold {allowed}; row {i} (claim "
-                f"{verdicts['claim_id'].iloc[i]!r}) has {values.iloc[i]!r}."
+                f"{verdicts['claim_id'].iloc[i]!r}) has {_plain(values.iloc[i])!r}."
             )
     left = pd.DataFrame({c: claims[c].astype(str).to_numpy() for c in _CLAIM_COLUMNS})
     right = verdicts[list(_VERDICT_COLUMNS)].rename(columns={"notebook": "verdict_notebook"})
@@ -573,7 +581,7 @@ def fixed_by_construction(scorecard: pd.DataFrame) -> pd.DataFrame:
         raise TypeError(
             f"'scorecard' column 'condition' must hold text ('' for none), as build_scorecard "
             f"writes it; row {i} (claim {scorecard['claim_id'].iloc[i]!r}) has "
-            f"{condition.iloc[i]!r}."
+            f"{_plain(condition.iloc[i])!r}."
         )
     marked = condition.str.contains(CONSTRUCTION_MARKERS, case=False, regex=True)
     rows = scorecard.loc[marked, ["claim_id", "verdict", "notebook", "condition"]]
