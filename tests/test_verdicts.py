@@ -213,8 +213,8 @@ def _verdict(claim_id, verdict="supported", effect=0.2, ci_low=0.1, ci_high=0.3,
 
 def test_record_verdict_replaces_earlier_rows(tmp_path):
     path = tmp_path / "verdicts.csv"
-    record_verdict(_verdict("C000-02"), path)
-    record_verdict(_verdict("C000-04", "artefact"), path)
+    record_verdict(_verdict("C000-02", "supported", 2.0, 1.5, 3.0), path)
+    record_verdict(_verdict("C000-04", "supported"), path)
     record_verdict(_verdict("C000-02", "not supported", math.nan), path)
     table = load_verdicts(path)
     assert table["claim_id"].tolist() == ["C000-02", "C000-04"]
@@ -301,8 +301,18 @@ def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
     ):
         record_verdict(_verdict("C999-01"), path)
     assert not path.exists()  # nothing written
-    registry = pd.DataFrame({"claim_id": ["X-1", "X-2"]})
+    registry = pd.DataFrame(
+        {
+            "claim_id": ["X-1", "X-2"],
+            "direction": [1, 1],
+            "claimed": [math.nan, math.nan],
+            "smallest_effect": [0.05, 0.05],
+            "rule": ["effect", "effect"],
+        }
+    )
     record_verdict(_verdict("X-2"), path, claims=registry)
+    with pytest.raises(ValueError, match=r"'claims' must have the columns .* it lacks \['rule'\]"):
+        record_verdict(_verdict("X-2"), path, claims=registry.drop(columns="rule"))
     with pytest.raises(
         ValueError,
         match=r"\(the 'claims' frame, 2 claims, e.g. \['X-1', "
@@ -311,8 +321,8 @@ def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
         record_verdict(_verdict("C001-05"), path, claims=registry)
     csv = tmp_path / "claims.csv"
     load_claims().to_csv(csv, index=False)
-    record_verdict(_verdict("C000-02"), path, claims=csv)
-    assert load_verdicts(path)["claim_id"].tolist() == ["C000-02", "X-2"]
+    record_verdict(_verdict("C000-04"), path, claims=csv)
+    assert load_verdicts(path)["claim_id"].tolist() == ["C000-04", "X-2"]
     with pytest.raises(TypeError, match="'verdict' must be a Verdict; got dict"):
         record_verdict({"claim_id": "C001-05"}, path)
     with pytest.raises(TypeError, match="'claims' must be a DataFrame, a path or None; got list"):
@@ -331,7 +341,14 @@ def test_record_verdict_refuses_a_rule_other_than_the_registered_one(tmp_path):
     assert not path.exists()
     from dataclasses import replace
 
-    record_verdict(replace(verdict, rule="association"), path)
+    # (0.1, 0.3) excludes the claimed +287 %: the association rule gives 'not supported'
+    with pytest.raises(
+        ValueError,
+        match=r"verdict 'supported' on C001-05 does not follow from its registered "
+        r"'association' rule .* gives 'not supported'",
+    ):
+        record_verdict(replace(verdict, rule="association"), path)
+    record_verdict(replace(verdict, rule="association", verdict="not supported"), path)
     assert load_verdicts(path)["rule"].tolist() == ["association"]
 
 
@@ -372,3 +389,88 @@ def test_committed_verdicts_are_valid():
         verdict = Verdict(**{**row, "n": int(row["n"])})
         assert verdict.claim_id in ids
         assert verdict.verdict == "not testable" or verdict.rule  # the rule is recorded
+
+
+def test_every_committed_verdict_follows_its_registered_rule(tmp_path):
+    # Each row of results/verdicts.csv, recorded again against data/claims.csv, passes the
+    # re-judging of record_verdict (rule, interval, robustness share): the notebooks' verdicts.
+    table = load_verdicts()
+    assert len(table) > 0
+    path = tmp_path / "verdicts.csv"
+    for row in table.to_dict("records"):
+        verdict = Verdict(**{**row, "n": int(row["n"])})
+        record_verdict(verdict, path)
+    pd.testing.assert_frame_equal(load_verdicts(path), table, check_dtype=False)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        # the reviewer's case: a typed-in 'supported' on an interval below 0
+        (
+            {"claim_id": "C000-04", "effect": -0.3, "ci_low": -0.4, "ci_high": -0.2},
+            r"verdict 'supported' on C000-04 does not follow .* gives 'not supported'",
+        ),
+        (
+            {"claim_id": "C000-04", "verdict": "artefact"},
+            r"verdict 'artefact' on C000-04 does not follow .* gives 'supported'",
+        ),
+        (
+            {"claim_id": "C000-04", "verdict": "conditional", "robustness_share": 0.5},
+            r"verdict 'conditional' on C000-04 does not say which verdict is conditional",
+        ),
+        (
+            {
+                "claim_id": "C000-04",
+                "verdict": "conditional",
+                "condition": "not supported: holds in 50 % of the plausible space",
+                "robustness_share": 0.5,
+            },
+            r"the verdict at the reference context 'not supported' on C000-04 does not follow",
+        ),
+        (
+            {
+                "claim_id": "C000-04",
+                "verdict": "conditional",
+                "condition": "supported: holds in 95 % of the plausible space",
+                "robustness_share": 0.95,
+            },
+            r"'conditional' on C000-04 needs a robustness share below 0.9",
+        ),
+        (
+            {"claim_id": "C000-04", "robustness_share": 0.5},
+            r"verdict 'supported' on C000-04 holds in only 50% .* is 'conditional'",
+        ),
+        (
+            {"claim_id": "C000-01"},
+            r"verdict 'supported' on C000-01, but the registry .* registers no rule",
+        ),
+    ],
+)
+def test_record_verdict_refuses_a_verdict_the_rule_does_not_give(tmp_path, changes, message):
+    from dataclasses import replace
+
+    verdict = replace(_verdict("C000-04"), **changes)
+    with pytest.raises(ValueError, match=message):
+        record_verdict(verdict, tmp_path / "verdicts.csv")
+    assert not (tmp_path / "verdicts.csv").exists()
+
+
+def test_record_verdict_accepts_what_the_rules_allow(tmp_path):
+    from dataclasses import replace
+
+    path = tmp_path / "verdicts.csv"
+    # a conditional verdict as with_robustness writes it
+    conditional = replace(
+        _verdict("C000-04"),
+        verdict="conditional",
+        condition="supported: holds in 53 % of the plausible space (95 % CI 44 % to 62 %)",
+        robustness_share=0.53,
+    )
+    record_verdict(conditional, path)
+    # an association that is shown: the unrecorded causal interval decides (artefact)
+    shown = replace(
+        _verdict("C001-05", "artefact", 3.5, 3.0, 4.0), rule="association", evidence="observational"
+    )
+    record_verdict(shown, path)
+    assert load_verdicts(path)["verdict"].tolist() == ["conditional", "artefact"]

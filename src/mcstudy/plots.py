@@ -12,8 +12,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.figure import Figure
 
-from mcstudy._validation import check_frame
+from mcstudy._validation import (
+    check_column_numbers,
+    check_frame,
+    check_int,
+    check_number,
+    check_output_dir,
+)
 
 __all__ = ["plot_effects", "plot_qini", "save_figure"]
 
@@ -77,7 +84,9 @@ def plot_effects(
     TypeError
         If ``effects`` is not a DataFrame.
     ValueError
-        If columns are missing (listed) or ``effects`` is empty.
+        If columns are missing (listed), ``effects`` is empty, an estimate or a limit is not
+        a finite number or an estimate lies outside its interval, a label column has missing
+        values, two rows share the same panel, hue and row label, or a size is not positive.
 
     Examples
     --------
@@ -86,6 +95,35 @@ def plot_effects(
     check_frame(effects, [y, x, low, high, col, hue], "effects")
     if effects.empty:
         raise ValueError("'effects' has no rows to plot.")
+    est, lo, hi = (check_column_numbers(effects, c, "effects") for c in (x, low, high))
+    wrong = (lo > est) | (est > hi)
+    if wrong.any():
+        i = int(np.flatnonzero(wrong)[0])
+        raise ValueError(
+            f"'effects' row {i} (index {effects.index[i]!r}) has {x!r} = {float(est[i])!r} "
+            f"outside its interval [{low!r}, {high!r}] = [{float(lo[i])!r}, {float(hi[i])!r}]; "
+            "each estimate must lie in its interval."
+        )
+    for name in (y, col, hue):
+        if name is not None and effects[name].isna().any():
+            i = int(np.flatnonzero(effects[name].isna().to_numpy())[0])
+            raise ValueError(
+                f"'effects' column {name!r} labels the rows and panels and must not be missing;"
+                f" row {i} (index {effects.index[i]!r}) has {effects[name].iloc[i]!r}."
+            )
+    keys = [c for c in (col, hue, y) if c is not None]
+    repeated = effects.duplicated(subset=keys).to_numpy()
+    if repeated.any():
+        i = int(np.flatnonzero(repeated)[0])
+        raise ValueError(
+            f"'effects' has two rows for the same {keys} (row {i}, index {effects.index[i]!r}: "
+            f"{effects[keys].iloc[i].tolist()}); they would be drawn on top of each other. Pass "
+            "'hue' or 'col' to separate them."
+        )
+    for name, value in (("panel_width", panel_width), ("row_height", row_height)):
+        check_number(value, name, 0.0, 100.0, low_open=True)
+    if reference is not None:
+        check_number(reference, "reference")
     panels = _order(effects[col]) if col is not None else [None]
     hues = _order(effects[hue]) if hue is not None else [None]
     n_rows = max(
@@ -169,6 +207,12 @@ def plot_qini(
         raise ValueError("'curves' must hold at least one Qini curve; got none.")
     for label, curve in curves.items():
         check_frame(curve, ["fraction_targeted", "incremental"], f"curves[{label!r}]")
+        if curve.empty:
+            raise ValueError(f"'curves[{label!r}]' has no points; pass qini_curve's output.")
+        for column in ("fraction_targeted", "incremental"):
+            check_column_numbers(curve, column, f"curves[{label!r}]")
+    if ax is not None and not isinstance(ax, plt.Axes):
+        raise TypeError(f"'ax' must be a matplotlib Axes or None; got {type(ax).__name__}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 4.0))
     colours = sns.color_palette(n_colors=len(curves))
@@ -202,9 +246,24 @@ def save_figure(fig, name: str, *, directory=None, dpi: int = 110):
 
     from mcstudy import config
 
+    if not isinstance(fig, Figure):
+        raise TypeError(
+            f"'fig' must be a matplotlib Figure (e.g. grid.figure for a seaborn grid); got "
+            f"{type(fig).__name__}."
+        )
     if not isinstance(name, str) or not name or Path(name).name != name:
         raise ValueError(f"'name' must be a bare file name such as '08_qini.png'; got {name!r}.")
-    out_dir = Path(directory) if directory is not None else config.FIGURES_DIR
+    formats = fig.canvas.get_supported_filetypes()
+    suffix = Path(name).suffix.lower().lstrip(".")
+    if suffix not in formats:
+        raise ValueError(
+            f"'name' must end in an image format matplotlib writes ({sorted(formats)}), such "
+            f"as '08_qini.png'; got {name!r}."
+        )
+    dpi = check_int(dpi, "dpi", 1, 10_000)
+    out_dir = check_output_dir(
+        directory if directory is not None else config.FIGURES_DIR, "directory"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / name
     fig.savefig(path, dpi=dpi, bbox_inches="tight")

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mcstudy import config
-from mcstudy._validation import check_output_dir
+from mcstudy._validation import check_int, check_output_dir
 from mcstudy.io.hillstrom import HillstromLocation, locate_hillstrom
 
 __all__ = [
@@ -176,8 +176,16 @@ def notebooks_to_run(
             f"'mcstudy reproduce --project DIR' or {config.ROOT_ENV}=DIR. The notebooks are "
             "not part of the installed package: clone the repository to get them."
         )
+    if names is not None and (isinstance(names, str) or not isinstance(names, Iterable)):
+        raise TypeError(
+            f"'notebooks' must be an iterable of notebook names (e.g. ['08']), not "
+            f"{type(names).__name__}; got {names!r}."
+        )
     if names:
         names = list(names)
+        odd = [n for n in names if not isinstance(n, str)]
+        if odd:
+            raise TypeError(f"'notebooks' must hold notebook names (str); got {odd}.")
 
         def keys(p):
             return {p.name, p.stem, p.stem.split("_")[0]}
@@ -201,6 +209,13 @@ def _check_notebook_tools() -> None:
         raise ImportError(
             f"executing notebooks needs {missing}, which are not installed: "
             "pip install 'mcstudy[notebooks]' (or run 'make' in a checkout)."
+        )
+
+
+def _check_callback(on_event: object) -> None:
+    if on_event is not None and not callable(on_event):
+        raise TypeError(
+            f"'on_event' must be a function on_event(name, i, n, run) or None; got {on_event!r}."
         )
 
 
@@ -365,9 +380,14 @@ def render_reports(
         As :func:`reproduce`.
     """
     proj = _project(project)
+    _check_callback(on_event)
+    site = (
+        check_output_dir(proj.reports, "project reports folder")
+        if out_dir is None
+        else check_output_dir(out_dir, "out_dir")
+    )
     paths = notebooks_to_run(names, project=project)
     _check_notebook_tools()
-    site = proj.reports if out_dir is None else check_output_dir(out_dir, "out_dir")
     site.mkdir(parents=True, exist_ok=True)
     runs = []
     for i, path in enumerate(paths, 1):
@@ -425,12 +445,27 @@ def reproduce(
     ------
     FileNotFoundError
         If the project has no study notebooks (see :func:`notebooks_to_run`).
+    TypeError
+        If ``html_reports`` or ``keep_going`` is not a bool, ``timeout`` not an int or
+        ``on_event`` not callable.
     ValueError
-        If ``names`` holds a notebook the project does not have.
+        If ``names`` holds a notebook the project does not have, ``timeout`` is not in [1,
+        604800] seconds, or the project's ``figures/``, ``results/`` or ``reports/`` is a file
+        or not writable (checked before any notebook runs).
     ImportError
         If the notebook tools (``pip install 'mcstudy[notebooks]'``) are not installed.
     """
     proj = _project(project)
+    for name, value in (("html_reports", html_reports), ("keep_going", keep_going)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{name!r} must be a bool; got {value!r}.")
+    timeout = check_int(timeout, "timeout", 1, 7 * 24 * 3600)
+    _check_callback(on_event)
+    folders = [("figures", proj.figures), ("results", proj.results)]
+    if html_reports:
+        folders.append(("reports", proj.reports))
+    for what, folder in folders:  # before any notebook runs, not after an hour of work
+        check_output_dir(folder, f"project {what} folder")
     paths = notebooks_to_run(names, project=project)
     _check_notebook_tools()
     proj.figures.mkdir(parents=True, exist_ok=True)

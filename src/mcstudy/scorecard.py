@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
+from numbers import Real
 from pathlib import Path
 
 import pandas as pd
 
 from mcstudy import config
-from mcstudy._validation import check_frame, check_option
+from mcstudy._validation import check_frame, check_int, check_option
 from mcstudy.io.catalogue import CLAIM_NOTEBOOKS, load_claims
 from mcstudy.verdicts import load_verdicts
 from mcstudy.vocab import (
@@ -117,6 +119,11 @@ _VERDICT_COLUMNS = (
 _BY = {"document": "document", "topic": "topic", "notebook": "notebook"}
 
 
+def _plain(value: object) -> object:
+    """``value`` as a plain Python object (``nan`` rather than ``np.float64(nan)``)."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+
+
 def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFrame:
     """One row per claim of the registry, with the verdict recorded on it.
 
@@ -145,9 +152,10 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     TypeError
         If either argument is not a DataFrame.
     ValueError
-        If a column is missing (listed), a claim id appears twice in either table, a verdict
-        names a claim the registry does not have, or a verdict, source or topic is outside
-        its vocabulary.
+        If a column is missing (listed), a claim id is missing or blank or appears twice in
+        either table, a verdict names a claim the registry does not have, a verdict, source
+        or topic is outside its vocabulary, or a number column of ``verdicts`` holds text
+        (``n``: anything but a whole number >= 0); the column, row and value are named.
     """
     check_frame(claims, _CLAIM_COLUMNS, "claims")
     check_frame(verdicts, _VERDICT_COLUMNS, "verdicts")
@@ -155,6 +163,14 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
         repeated = sorted(set(frame.loc[frame["claim_id"].duplicated(), "claim_id"]))
         if repeated:
             raise ValueError(f"{name!r} must have one row per claim; ids repeated: {repeated}.")
+    for name, frame in (("claims", claims), ("verdicts", verdicts)):
+        blank = frame["claim_id"].isna() | (frame["claim_id"].astype(str).str.strip() == "")
+        if blank.any():
+            i = int(blank.to_numpy().nonzero()[0][0])
+            raise ValueError(
+                f"{name!r} column 'claim_id' must name a claim in every row; row {i} (index "
+                f"{frame.index[i]!r}) has {_plain(frame['claim_id'].iloc[i])!r}."
+            )
     for column, allowed in (("source", SOURCE_DOCUMENTS), ("topic", CLAIM_TOPICS)):
         for value in pd.unique(claims[column].astype(str)):
             check_option(value, f"claims.{column}", allowed)
@@ -166,6 +182,23 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
             f"'verdicts' names claims the registry does not have: {unknown}; every verdict "
             f"must be on a claim of 'claims' ({len(claims)} claims)."
         )
+    for column in ("effect", "ci_low", "ci_high", "n", "robustness_share"):
+        if column not in verdicts:
+            continue
+        values = verdicts[column]
+        parsed = pd.to_numeric(values, errors="coerce")
+        blank = values.map(lambda v: isinstance(v, str) and not v.strip())
+        bad = parsed.isna() & values.notna() & ~blank
+        if column == "n":
+            bad = bad | (parsed.notna() & ((parsed < 0) | (parsed % 1 != 0)))
+        bad = bad.to_numpy(dtype=bool)
+        if bad.any():
+            i = int(bad.nonzero()[0][0])
+            allowed = "whole numbers >= 0" if column == "n" else "numbers (NaN for none)"
+            raise ValueError(
+                f"'verdicts' column {column!r} must hold {allowed}; row {i} (claim "
+                f"{verdicts['claim_id'].iloc[i]!r}) has {_plain(values.iloc[i])!r}."
+            )
     left = pd.DataFrame({c: claims[c].astype(str).to_numpy() for c in _CLAIM_COLUMNS})
     right = verdicts[list(_VERDICT_COLUMNS)].rename(columns={"notebook": "verdict_notebook"})
     right = right.assign(
@@ -197,13 +230,38 @@ def load_scorecard(
     verdicts_path : str or Path, default=None
         Verdicts table; :data:`mcstudy.config.VERDICTS_CSV` when None. A missing file means
         that no notebook has recorded a verdict yet: every claim is :data:`NO_VERDICT`.
+
+    Raises
+    ------
+    FileNotFoundError, mcstudy.io.DataValidationError
+        If the registry cannot be read (:func:`mcstudy.io.load_claims`), or the verdicts
+        path is a folder or a file that :func:`mcstudy.verdicts.load_verdicts` refuses
+        (encoding, missing columns, an unknown verdict, a repeated claim id, text in a
+        number column).
+    ValueError
+        If a verdict names a claim the registry does not have (the file and the ids are
+        named), or as :func:`build_scorecard`.
     """
     claims = load_claims(claims_path)
-    path = Path(verdicts_path) if verdicts_path is not None else config.VERDICTS_CSV
-    if path.is_file():
-        verdicts = load_verdicts(path)
+    if verdicts_path is None:
+        path = Path(config.VERDICTS_CSV)
+    elif isinstance(verdicts_path, str | os.PathLike) and str(verdicts_path).strip():
+        path = Path(verdicts_path)
+    else:
+        raise TypeError(
+            f"'verdicts_path' must be a path (str or os.PathLike) or None; got {verdicts_path!r}."
+        )
+    if path.exists():
+        verdicts = load_verdicts(path)  # a folder or a damaged file is an error, not "none"
     else:
         verdicts = pd.DataFrame(columns=list(_VERDICT_COLUMNS))
+    unknown = sorted(set(verdicts["claim_id"]) - set(claims["claim_id"].astype(str)))
+    if unknown:
+        registry = str(claims_path) if claims_path is not None else "data/claims.csv"
+        raise ValueError(
+            f"{path.name} names claims the registry {registry} does not have: {unknown}; "
+            f"every verdict must be on a claim of the registry ({len(claims)} claims)."
+        )
     return build_scorecard(claims, verdicts)
 
 
@@ -221,6 +279,10 @@ def format_effect(effect: float, ci_low: float, ci_high: float, digits: int = 3)
     >>> format_effect(float("nan"), 0.1, 0.3)
     '(0.1 to 0.3)'
     """
+    for name, value in (("effect", effect), ("ci_low", ci_low), ("ci_high", ci_high)):
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise TypeError(f"{name!r} must be a real number (NaN for none); got {value!r}.")
+    digits = check_int(digits, "digits", 1, 17)
 
     def fmt(x: float) -> str:
         return f"{x:.{digits}g}"
@@ -383,18 +445,50 @@ def executed_notebooks(
         File names among the registry's notebooks (every study notebook but the scorecard),
         in the order of :data:`mcstudy.config.STUDY_NOTEBOOKS`.
     """
-    folder = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    folder = _notebooks_folder(notebooks_dir)
+    if not isinstance(executed_only, bool):
+        raise TypeError(f"'executed_only' must be a bool; got {executed_only!r}.")
     found = []
     for name in CLAIM_NOTEBOOKS:
         path = folder / name
         if not path.is_file():
             continue
         if executed_only:
-            cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-            if not any(c.get("cell_type") == "code" and c.get("outputs") for c in cells):
+            try:
+                notebook = json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise ValueError(
+                    f"notebook {str(path)!r} is not a readable notebook (JSON in UTF-8): {exc}."
+                ) from exc
+            cells = notebook.get("cells", []) if isinstance(notebook, dict) else None
+            if not isinstance(cells, list):
+                raise ValueError(
+                    f"notebook {str(path)!r} is not a notebook: it has no list of 'cells'."
+                )
+            if not any(
+                isinstance(c, dict) and c.get("cell_type") == "code" and c.get("outputs")
+                for c in cells
+            ):
                 continue
         found.append(name)
     return found
+
+
+def _notebooks_folder(notebooks_dir: object) -> Path:
+    """The notebooks folder: ``notebooks_dir`` (which must be an existing folder) or config's."""
+    if notebooks_dir is None:
+        return Path(config.NOTEBOOKS_DIR)
+    if not isinstance(notebooks_dir, str | os.PathLike) or not str(notebooks_dir).strip():
+        raise TypeError(
+            f"'notebooks_dir' must be a path (str or os.PathLike) or None; got {notebooks_dir!r}."
+        )
+    folder = Path(notebooks_dir)
+    if not folder.is_dir():
+        state = "is a file" if folder.exists() else "does not exist"
+        raise ValueError(
+            f"'notebooks_dir' must be an existing folder of notebooks; {str(folder)!r} {state}."
+        )
+    return folder
 
 
 def check_verdicts(
@@ -423,7 +517,7 @@ def check_verdicts(
           records).
     """
     _check_scorecard(scorecard)
-    folder = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    folder = _notebooks_folder(notebooks_dir)
     executed = set(executed_notebooks(folder))
     problems = []
     for row in scorecard.itertuples(index=False):
@@ -480,6 +574,15 @@ def fixed_by_construction(scorecard: pd.DataFrame) -> pd.DataFrame:
         Columns ``claim_id``, ``verdict``, ``notebook`` and ``condition``.
     """
     _check_scorecard(scorecard)
-    marked = scorecard["condition"].str.contains(CONSTRUCTION_MARKERS, case=False, regex=True)
+    condition = scorecard["condition"]
+    bad = ~condition.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if bad.any():
+        i = int(bad.nonzero()[0][0])
+        raise TypeError(
+            f"'scorecard' column 'condition' must hold text ('' for none), as build_scorecard "
+            f"writes it; row {i} (claim {scorecard['claim_id'].iloc[i]!r}) has "
+            f"{_plain(condition.iloc[i])!r}."
+        )
+    marked = condition.str.contains(CONSTRUCTION_MARKERS, case=False, regex=True)
     rows = scorecard.loc[marked, ["claim_id", "verdict", "notebook", "condition"]]
     return rows.assign(verdict=rows["verdict"].astype(str)).reset_index(drop=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from html.parser import HTMLParser
@@ -24,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
-from mcstudy._validation import check_frame
+from mcstudy._validation import check_frame, check_output_dir
 from mcstudy.scorecard import (
     DOCUMENT_LABELS,
     NO_VERDICT,
@@ -90,7 +91,23 @@ _TEMPLATE = (
 
 def claim_anchor(claim_id: str) -> str:
     """The id of the anchor placed at the cell that judges ``claim_id``: ``claim-<id>``."""
+    if not isinstance(claim_id, str) or not claim_id.strip():
+        raise TypeError(f"'claim_id' must be a claim id (a non-empty str); got {claim_id!r}.")
     return f"claim-{claim_id}"
+
+
+def _claim_ids(claim_ids: object) -> list[str]:
+    """``claim_ids`` as a list of str; one str is refused (it would be read letter by letter)."""
+    if isinstance(claim_ids, str) or not isinstance(claim_ids, Iterable):
+        raise TypeError(
+            f"'claim_ids' must be an iterable of claim ids (str), not {type(claim_ids).__name__}"
+            f"; got {claim_ids!r}."
+        )
+    ids = list(claim_ids)
+    bad = [c for c in ids if not isinstance(c, str)]
+    if bad:
+        raise TypeError(f"'claim_ids' must hold claim ids (str); got {bad[:3]}.")
+    return ids
 
 
 def _cell_text(cell) -> str:
@@ -122,6 +139,12 @@ def claim_cells(nb, claim_ids: Iterable[str]) -> dict[str, int | None]:
     -------
     dict of str to int or None
     """
+    claim_ids = _claim_ids(claim_ids)
+    if not isinstance(nb, Mapping) or not isinstance(nb.get("cells", []), list):
+        raise TypeError(
+            f"'nb' must be a notebook (nbformat.NotebookNode, a mapping with a list of "
+            f"'cells'); got {type(nb).__name__}."
+        )
     cells = nb.get("cells", [])
     records = [
         i
@@ -168,8 +191,18 @@ def render_notebook(
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    path, out_dir = Path(path), Path(out_dir)
-    nb = nbformat.read(path, as_version=4)
+    claim_ids = _claim_ids(claim_ids)
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"'path' must be a path (str or os.PathLike); got {path!r}.")
+    path = Path(path)
+    if not path.is_file():
+        state = "is a directory" if path.is_dir() else "does not exist"
+        raise FileNotFoundError(f"'path' must be a notebook file (.ipynb); {str(path)!r} {state}.")
+    out_dir = check_output_dir(out_dir, "out_dir")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (ValueError, UnicodeDecodeError, nbformat.reader.NotJSONError) as exc:
+        raise ValueError(f"'path' {str(path)!r} is not a readable notebook: {exc}") from exc
     anchored = []
     for claim, index in claim_cells(nb, claim_ids).items():
         if index is not None:
@@ -296,7 +329,27 @@ def write_index(
     Path
     """
     check_frame(scorecard, SCORECARD_COLUMNS, "scorecard")
-    out_dir = Path(out_dir)
+    out_dir = check_output_dir(out_dir, "out_dir")
+    if isinstance(pages, str) or not isinstance(pages, Iterable):
+        raise TypeError(
+            f"'pages' must be a sequence of NotebookRun (name, status, reason, html); got "
+            f"{type(pages).__name__}."
+        )
+    pages = list(pages)
+    lacking = [
+        type(p).__name__
+        for p in pages
+        if not all(hasattr(p, a) for a in ("name", "status", "reason", "html"))
+    ]
+    if lacking:
+        raise TypeError(
+            "'pages' must hold NotebookRun entries (attributes name, status, reason, html); "
+            f"got {lacking[:3]}."
+        )
+    if claim_links is not None and not isinstance(claim_links, Mapping):
+        raise TypeError(
+            f"'claim_links' must map claim ids to links; got {type(claim_links).__name__}."
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     links = dict(claim_links or {})
     n_claims = len(scorecard)
@@ -480,7 +533,14 @@ def check_links(site_dir: str | Path) -> list[str]:
         One line per problem, ``page: tag attribute -> reason``; empty when every link
         resolves.
     """
+    if not isinstance(site_dir, str | os.PathLike) or not str(site_dir).strip():
+        raise TypeError(f"'site_dir' must be a path (str or os.PathLike); got {site_dir!r}.")
     site = Path(site_dir).resolve()
+    if not site.is_dir():
+        state = "is a file" if site.exists() else "does not exist"
+        raise FileNotFoundError(
+            f"'site_dir' must be the folder of the site; {str(site_dir)!r} {state}."
+        )
     pages = {p.resolve(): _parse(p) for p in sorted(site.rglob("*.html"))}
     problems = []
     for page, parsed in pages.items():

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from mcstudy._validation import check_frame, check_number
+from mcstudy._validation import check_column_numbers, check_frame, check_int, check_number
 from mcstudy.analysis.observational import relative_lift
 from mcstudy.analysis.randomised import arm_effects
 
@@ -68,8 +68,28 @@ def add_analysis_columns(
         ["arm", "recency_months", "past_spend_usd", "bought_mens", "bought_womens", "past_channel"],
         name="customers",
     )
-    check_number(loyal_recency_months, "loyal_recency_months", 1, 12)
+    check_int(loyal_recency_months, "loyal_recency_months", 1, 12)
     check_number(loyal_past_spend_usd, "loyal_past_spend_usd", 0)
+    _check_labels(customers, "arm", _ARMS)
+    _check_labels(customers, "past_channel", _PAST_CHANNELS)
+    recency = check_column_numbers(customers, "recency_months", "customers")
+    bad = (recency < 1) | (recency > 12) | (recency % 1 != 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"'customers' column 'recency_months' must hold whole months in [1, 12]; row {i} "
+            f"(index {customers.index[i]!r}) has {_plain(customers['recency_months'].iloc[i])!r}."
+        )
+    check_column_numbers(customers, "past_spend_usd", "customers", low=0.0)
+    mens, womens = (_binary(customers, c) for c in ("bought_mens", "bought_womens"))
+    neither = (mens == 0) & (womens == 0)
+    if neither.any():
+        i = int(np.flatnonzero(neither)[0])
+        raise ValueError(
+            f"'customers' row {i} (index {customers.index[i]!r}) bought neither men's nor "
+            "women's merchandise (bought_mens = bought_womens = 0); every Hillstrom customer "
+            "bought one of them, so 'merchandise' cannot be set."
+        )
     out = customers.copy()
     out["emailed"] = (out["arm"] != "control").astype(int)
     out["email"] = np.where(out["emailed"] == 1, "any_email", "control")
@@ -87,6 +107,39 @@ def add_analysis_columns(
     )
     out["past_multichannel"] = (out["past_channel"] == "multichannel").astype(int)
     return out
+
+
+_ARMS = ("control", "mens_email", "womens_email")
+_PAST_CHANNELS = ("phone", "web", "multichannel")
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _check_labels(df: pd.DataFrame, column: str, labels: tuple[str, ...]) -> None:
+    """Raise unless every value of ``column`` is one of ``labels`` (NaN is not)."""
+    bad = ~df[column].isin(labels).to_numpy()
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"'customers' column {column!r} must be one of {list(labels)} (the labels of "
+            f"hillstrom_customer_table); row {i} (index {df.index[i]!r}) has "
+            f"{_plain(df[column].iloc[i])!r}."
+        )
+
+
+def _binary(df: pd.DataFrame, column: str) -> np.ndarray:
+    """Column ``column`` as floats; raise unless every value is 0 or 1."""
+    values = check_column_numbers(df, column, "customers")
+    bad = ~np.isin(values, (0.0, 1.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"'customers' column {column!r} must hold 0/1; row {i} (index {df.index[i]!r}) has "
+            f"{_plain(df[column].iloc[i])!r}."
+        )
+    return values
 
 
 def _proportion(successes: pd.Series) -> tuple[float, float, float]:
@@ -116,6 +169,18 @@ def email_experiment_statistics(customers: pd.DataFrame) -> pd.DataFrame:
         ["arm", "converted", "spend_usd", "past_channel", "past_multichannel"],
         name="customers",
     )
+    _check_labels(customers, "arm", _ARMS)
+    _check_labels(customers, "past_channel", _PAST_CHANNELS)
+    for column in ("converted", "past_multichannel"):
+        _binary(customers, column)
+    check_column_numbers(customers, "spend_usd", "customers", low=0.0)
+    counts = customers["arm"].value_counts()
+    small = {arm: int(counts.get(arm, 0)) for arm in _ARMS if counts.get(arm, 0) < 2}
+    if small:
+        raise ValueError(
+            f"'customers' must have at least 2 customers in every arm {list(_ARMS)}; got "
+            f"counts {small}."
+        )
     control = customers[customers["arm"] == "control"]
     effects = arm_effects(customers, outcomes=["converted"]).set_index("arm")
     rows = {
@@ -178,15 +243,39 @@ def real_vs_simulated(real: pd.DataFrame, simulated: Mapping[str, pd.DataFrame])
         If a simulated summary lacks one of the metrics.
     """
     check_frame(real, ["estimate", "ci_low", "ci_high"], name="real")
+    if not isinstance(simulated, Mapping):
+        raise TypeError(
+            f"'simulated' must map labels to summaries (e.g. {{'sim': summary}}); got "
+            f"{type(simulated).__name__}."
+        )
+    repeated = sorted(set(real.index[real.index.duplicated()]), key=str)
+    if repeated:
+        raise ValueError(f"'real' has metrics more than once: {repeated}.")
+    for column in ("estimate", "ci_low", "ci_high"):
+        check_column_numbers(real, column, "real")
     out = real[["estimate", "ci_low", "ci_high"]].set_axis(
         ["real", "real_ci_low", "real_ci_high"], axis=1
     )
     for label, summary in simulated.items():
+        if not isinstance(label, str) or not label or label == "real":
+            raise ValueError(
+                f"'simulated' labels must differ from 'real' and be non-empty str (they prefix "
+                f"the columns); got {label!r}."
+            )
         check_frame(summary, ["metric", "mean", "ci_low", "ci_high"], name=f"simulated[{label!r}]")
         by_metric = summary.set_index("metric")
         missing = [m for m in out.index if m not in by_metric.index]
         if missing:
             raise ValueError(f"simulated[{label!r}] is missing metrics {missing}.")
+        used = summary[summary["metric"].isin(out.index)]
+        repeated = sorted(set(used.loc[used["metric"].duplicated(), "metric"]), key=str)
+        if repeated:
+            raise ValueError(
+                f"'simulated[{label!r}]' has metrics more than once: {repeated}; pass one "
+                "summary row per metric."
+            )
+        for column in ("mean", "ci_low", "ci_high"):
+            check_column_numbers(used, column, f"simulated[{label!r}]")
         for column in ("mean", "ci_low", "ci_high"):
             out[f"{label}_{column}"] = by_metric.loc[out.index, column].to_numpy()
     return out

@@ -20,10 +20,12 @@ from mcstudy._validation import check_frame, check_number
 from mcstudy.analysis._common import (
     category_cells,
     check_events,
+    check_full_rank,
     check_regression_inputs,
     design_columns,
     fit_logit,
     group_param,
+    no_missing,
     numeric_outcome,
     observed_levels,
     plain,
@@ -155,7 +157,13 @@ def adjusted_comparison(
     covariates, alpha, y = check_regression_inputs(
         df, {"group": group, "outcome": outcome}, covariates, family=family, alpha=alpha
     )
-    order = reference_order(observed_levels(df[group]), reference, "groups")
+    levels = observed_levels(df[group])
+    if len(levels) < 2:
+        raise ValueError(
+            f"'group' column {group!r} must have at least 2 groups to compare; got "
+            f"{[plain(lv) for lv in levels]}."
+        )
+    order = reference_order(levels, reference, "groups")
     reference = order[0]
     counts = df[group].value_counts()
     small = {lv: int(counts[lv]) for lv in order if counts[lv] < 2}
@@ -167,6 +175,7 @@ def adjusted_comparison(
     frame = pd.concat([frame, design_columns(df, covariates).set_axis(frame.index)], axis=1)
     terms = ["g", *(f"x{i}" for i in range(len(covariates)))]
     formula = "y ~ " + " + ".join(terms)
+    check_full_rank(smf.ols(formula, frame), f"{outcome!r} ~ {group!r} + covariates {covariates}")
     if family == "ols":
         fit = smf.ols(formula, frame).fit(cov_type="HC3")
         method = "OLS, HC3 robust standard errors"
@@ -346,6 +355,17 @@ def relative_lift(
     covariates = [covariates] if isinstance(covariates, str) else list(covariates)
     check_frame(df, [group, outcome, *covariates])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
+    columns = [group, outcome, *covariates]
+    if len(set(columns)) != len(columns):
+        raise ValueError(
+            f"'group', 'outcome' and 'covariates' must name different columns; got {columns}."
+        )
+    if isinstance(reference, str):
+        raise TypeError(
+            f"'reference' must be a sequence of groups, not one str; got {reference!r} (write "
+            f"[{reference!r}])."
+        )
+    no_missing(df, group, "group", "group")
     levels = observed_levels(df[group])
     reference = [lv for lv in levels if lv != level] if reference is None else list(reference)
     for name, values in (("level", [level]), ("reference", reference)):

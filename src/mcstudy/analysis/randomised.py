@@ -79,6 +79,19 @@ def _outcome_methods(df: pd.DataFrame, outcomes: Sequence[str], method: str) -> 
     return methods
 
 
+def _check_outcomes(outcomes: list, arm: str, by: str | None = None) -> None:
+    """Raise if an outcome is named twice or is the arm (or subgroup) column."""
+    repeated = sorted({o for o in outcomes if outcomes.count(o) > 1}, key=str)
+    if repeated:
+        raise ValueError(f"'outcomes' must name each column once; got {outcomes}.")
+    taken = [c for c in (arm, by) if c is not None and c in outcomes]
+    if taken:
+        raise ValueError(
+            f"'outcomes' must name other columns than {taken[0]!r} (the "
+            f"{'arm' if taken[0] == arm else 'subgroup'} column); got {outcomes}."
+        )
+
+
 def _welch(
     y1: np.ndarray, y0: np.ndarray, alpha: float, outcome: str, level: object, control: object
 ) -> tuple[float, float, float]:
@@ -181,6 +194,7 @@ def arm_effects(
     outcomes = list(outcomes)
     if not outcomes:
         raise ValueError("'outcomes' must name at least one column; got [].")
+    _check_outcomes(outcomes, arm)
     check_frame(df, [arm, *outcomes])
     alpha = check_number(alpha, "alpha", 0.0, 1.0, low_open=True, high_open=True)
     check_option(method, "method", ("auto", "proportion", "welch"))
@@ -189,6 +203,11 @@ def arm_effects(
     levels = observed_levels(df[arm])
     if control not in levels:
         raise ValueError(f"'control' must be one of the arms {levels}; got {control!r}.")
+    if len(levels) < 2:
+        raise ValueError(
+            f"'df' column {arm!r} must hold the control arm and at least one other arm; got "
+            f"{[plain(lv) for lv in levels]}."
+        )
     counts = df[arm].value_counts()
     small = {lv: int(counts.get(lv, 0)) for lv in levels if counts.get(lv, 0) < 2}
     if small:
@@ -289,6 +308,9 @@ def subgroup_effects(
     if isinstance(outcomes, str):
         outcomes = [outcomes]
     outcomes = list(outcomes)
+    if by == arm:
+        raise ValueError(f"'by' must be another column than 'arm' ({arm!r}); got {by!r}.")
+    _check_outcomes(outcomes, arm, by)
     check_frame(df, [by, arm, *outcomes])
     check_option(method, "method", ("auto", "proportion", "welch"))
     no_missing(df, by, "by", "subgroup")
@@ -298,20 +320,23 @@ def subgroup_effects(
     for level in observed_levels(df[by]):
         rows = df[(df[by] == level).to_numpy()]
         # One call per outcome keeps arm_effects' row order (outcome, then arm).
-        part = pd.concat(
-            [
-                arm_effects(
-                    rows,
-                    arm=arm,
-                    control=control,
-                    outcomes=[outcome],
-                    alpha=alpha,
-                    method=methods[outcome],
-                )
-                for outcome in outcomes
-            ],
-            ignore_index=True,
-        )
+        try:
+            part = pd.concat(
+                [
+                    arm_effects(
+                        rows,
+                        arm=arm,
+                        control=control,
+                        outcomes=[outcome],
+                        alpha=alpha,
+                        method=methods[outcome],
+                    )
+                    for outcome in outcomes
+                ],
+                ignore_index=True,
+            )
+        except ValueError as exc:
+            raise ValueError(f"subgroup {plain(level)!r} of {by!r}: {exc}") from exc
         part.insert(0, "level", level)
         part.insert(0, "subgroup", by)
         frames.append(part)

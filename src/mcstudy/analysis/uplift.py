@@ -34,6 +34,21 @@ __all__ = [
 
 def _uplift_arrays(treated, outcome, score) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate and return ``treated`` (bool), ``outcome`` and ``score`` (float) arrays."""
+    indexed = {
+        name: values.index
+        for name, values in (("treated", treated), ("outcome", outcome), ("score", score))
+        if isinstance(values, pd.Series)
+    }
+    if len(indexed) > 1:
+        first, *others = indexed.items()
+        for name, index in others:
+            if len(index) == len(first[1]) and not index.equals(first[1]):
+                raise ValueError(
+                    "'treated', 'outcome' and 'score' must share one index when given as "
+                    f"Series (they are matched row by row); {first[0]!r} and {name!r} differ "
+                    f"(first labels {list(first[1][:3])} and {list(index[:3])}). Align them, e.g. "
+                    "score.reindex(treated.index)."
+                )
     arrays = {}
     for name, values in (("treated", treated), ("outcome", outcome), ("score", score)):
         arr = np.asarray(values)
@@ -282,6 +297,24 @@ def two_model_uplift(
     check_frame(train, [treatment, outcome, *features], name="train")
     check_frame(test, features, name="test")
     check_option(family, "family", ("logit", "ols"))
+    clash = [f for f in features if f in (treatment, outcome)]
+    if clash or len(set(features)) != len(features):
+        raise ValueError(
+            "'features' must not include the 'treatment' or 'outcome' column and must name "
+            f"each column once; got features {features} (treatment {treatment!r}, outcome "
+            f"{outcome!r})."
+        )
+    if test.empty:
+        raise ValueError("'test' has no rows to score.")
+    for name, frame in (("train", train), ("test", test)):
+        for column in features:
+            missing = frame[column].isna().to_numpy()
+            if missing.any():
+                i = int(np.flatnonzero(missing)[0])
+                raise ValueError(
+                    f"{name!r} column {column!r} has {int(missing.sum())} missing values (first "
+                    f"at row {i}, index {frame.index[i]!r}); drop or impute them first."
+                )
     t = binary_column(train, treatment).astype(bool)
     if t.all() or not t.any():
         raise ValueError(f"'train' must contain treated and control rows in {treatment!r}.")

@@ -20,6 +20,7 @@ import pandas as pd
 from mcstudy import config
 from mcstudy.io.schema import (
     DataValidationError,
+    as_path,
     check_required,
     check_trimmed,
     check_unique,
@@ -187,7 +188,7 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     exactly: a value with leading or trailing whitespace is an error, not stripped, so
     ``'C000-01 '`` cannot pass as an id distinct from ``'C000-01'``.
     """
-    path = Path(path) if path is not None else config.CLAIMS_CSV
+    path = as_path(path) if path is not None else config.CLAIMS_CSV
     df = read_csv(path, CLAIM_COLUMNS)[list(CLAIM_COLUMNS)]
     check_required(
         df, path, ("claim_id", "source", "quote_fr", "statement_en", "topic", "kind", "notebook")
@@ -337,7 +338,7 @@ def load_channels(path: str | Path | None = None) -> pd.DataFrame:
     parameters finite and positive (a weight of 1e308 overflowed the normalisation and gave
     NaN affinities).
     """
-    path = Path(path) if path is not None else config.CHANNELS_CSV
+    path = as_path(path) if path is not None else config.CHANNELS_CSV
     df = read_csv(path, CHANNEL_COLUMNS)[list(CHANNEL_COLUMNS)]
     check_required(df, path, ("channel", "label_en", "modes_provenance"))
     check_trimmed(df, path, ("channel", "outbound", "inbound"))
@@ -449,7 +450,7 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
       channel in ``channels.csv``) and factors ``0 < low <= 1 <= high`` that multiply each
       channel's catalogue value.
     """
-    path = Path(path) if path is not None else config.PARAMETERS_CSV
+    path = as_path(path) if path is not None else config.PARAMETERS_CSV
     df = read_csv(path, PARAMETER_COLUMNS)[list(PARAMETER_COLUMNS)]
     check_required(df, path, [c for c in PARAMETER_COLUMNS if c not in ("default", "fitted_to")])
     check_trimmed(
@@ -635,7 +636,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     Rates and shares are fractions (``unit`` ``share``); money stays in the currency it was
     measured in (``USD`` for the Hillstrom data).
     """
-    path = Path(path) if path is not None else config.TARGETS_CSV
+    path = as_path(path) if path is not None else config.TARGETS_CSV
     df = read_csv(path, TARGET_COLUMNS)[list(TARGET_COLUMNS)]
     check_required(df, path, [c for c in TARGET_COLUMNS if c not in ("se", "low", "high", "note")])
     check_trimmed(df, path, ("target_id", "value", "se", "low", "high", "statistic", "used_in_fit"))

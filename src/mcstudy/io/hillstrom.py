@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from mcstudy import config
-from mcstudy.io.schema import DataValidationError, read_csv
+from mcstudy._validation import check_column_numbers
+from mcstudy.io.schema import DataValidationError, as_path, read_csv
 
 __all__ = [
     "HILLSTROM_COLUMNS",
@@ -144,7 +145,7 @@ def locate_hillstrom(
         (or blank) value gives ``path=None``: the real data are turned off.
     """
     if path is not None:
-        return HillstromLocation(_absolute(path), "the 'path' argument")
+        return HillstromLocation(_absolute(as_path(path)), "the 'path' argument")
     env = os.environ.get(config.HILLSTROM_ENV)
     if env is not None:
         if not env.strip():
@@ -367,6 +368,34 @@ _PAST_CHANNELS = {"Phone": "phone", "Web": "web", "Multichannel": "multichannel"
 _AREAS = {"Urban": "urban", "Surburban": "suburban", "Rural": "rural"}
 
 
+def _check_loaded_frame(df: pd.DataFrame) -> None:
+    """Raise unless ``df`` holds what :func:`load_hillstrom` returns: known labels, numbers.
+
+    A label outside the file's vocabulary (a typo, another case, NaN) would otherwise become
+    a missing arm or channel and drop out of every comparison; a missing number would fail
+    deep inside pandas.
+    """
+    for col, (labels, _) in _CATEGORIES.items():
+        values = df[col]
+        bad = ~values.isin(labels).to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"'df' column {col!r} must be one of {list(labels)} (the labels of the "
+                f"Hillstrom file); row {i} (index {df.index[i]!r}) has {values.iloc[i]!r}."
+            )
+    for col in _INT_COLUMNS + _FLOAT_COLUMNS:
+        values = check_column_numbers(df, col, "df", low=0.0)
+        if col in _INT_COLUMNS:
+            fractional = values % 1 != 0
+            if fractional.any():
+                i = int(np.flatnonzero(fractional)[0])
+                raise ValueError(
+                    f"'df' column {col!r} must hold whole numbers; row {i} (index "
+                    f"{df.index[i]!r}) has {float(values[i])!r}."
+                )
+
+
 def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
     """Shape the Hillstrom data like the simulator's per-customer table.
 
@@ -394,14 +423,21 @@ def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
     ------
     TypeError
         If ``df`` is not a DataFrame.
+    TypeError
+        If a number column holds text.
     ValueError
-        If columns of :data:`HILLSTROM_COLUMNS` are missing (they are listed).
+        If columns of :data:`HILLSTROM_COLUMNS` are missing (they are listed), a label
+        column (``segment``, ``channel``, ``zip_code``, ``history_segment``) holds a value
+        outside the file's labels (NaN included), or a number column a missing, infinite,
+        negative or (for the integer columns) fractional value; the column, row and value are
+        named.
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"'df' must be a pandas DataFrame; got {type(df).__name__}.")
     missing = [c for c in HILLSTROM_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"'df' is missing columns {missing}; use load_hillstrom() to read it.")
+    _check_loaded_frame(df)
 
     def recode(col, mapping):
         labels = df[col].astype(str).map(mapping)
@@ -484,9 +520,10 @@ def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     TypeError
-        If ``df`` is not a DataFrame.
+        If ``df`` is not a DataFrame, or a number column holds text.
     ValueError
-        If columns of :data:`HILLSTROM_COLUMNS` are missing (they are listed).
+        As :func:`hillstrom_customer_table`; also if an arm of ``segment`` has fewer than 2
+        customers (no standard error).
 
     Notes
     -----
@@ -511,6 +548,13 @@ def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
     >>> hillstrom_targets(load_hillstrom())[["target_id", "value", "se"]]  # doctest: +SKIP
     """
     table = hillstrom_customer_table(df)
+    counts = table["arm"].value_counts()
+    small = {arm: int(counts.get(arm, 0)) for arm in _ARMS.values() if counts.get(arm, 0) < 2}
+    if small:
+        raise ValueError(
+            f"'df' must have at least 2 customers in every arm of 'segment' "
+            f"({list(_ARMS)}) for a mean and its standard error; got counts {small}."
+        )
     rows = []
 
     def add(target_id, value, se, unit, window, population, measures, statistic, used, note=""):

@@ -22,6 +22,7 @@ import pandas as pd
 from mcstudy import config
 from mcstudy.io.schema import (
     DataValidationError,
+    as_path,
     check_required,
     check_trimmed,
     check_unique,
@@ -87,7 +88,7 @@ def load_referral_network(path: str | Path | None = None) -> pd.DataFrame:
         :data:`REFERRAL_MAPPINGS`, or an action channel whose outgoing shares sum to more
         than 1. The message names the file, line, column, value and what is allowed.
     """
-    path = Path(path) if path is not None else config.REFERRAL_NETWORK_CSV
+    path = as_path(path) if path is not None else config.REFERRAL_NETWORK_CSV
     df = read_csv(path, REFERRAL_COLUMNS)[list(REFERRAL_COLUMNS)]
     check_required(df, path, [c for c in REFERRAL_COLUMNS if c != "note"])
     check_trimmed(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import pandas as pd
 
 __all__ = [
     "DataValidationError",
+    "as_path",
     "check_required",
     "check_trimmed",
     "check_unique",
@@ -70,6 +72,11 @@ def _read_text(path: Path) -> str:
             path,
             "the file is empty (0 bytes); expected a CSV file with a header line and data rows.",
         )
+    encoding = _wide_encoding(data)
+    if encoding is not None:
+        raise DataValidationError(
+            path, f"file {path.name} is {encoding}; save it as UTF-8 (comma-separated text)."
+        )
     for magic, kind in _MAGIC.items():
         if data.startswith(magic):
             raise DataValidationError(path, f"is a binary file, not CSV text: {kind}.")
@@ -88,6 +95,46 @@ def _read_text(path: Path) -> str:
             f"not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset}, line "
             f"{line}); save the file as UTF-8 (it may be Latin-1 or Windows-1252).",
         ) from exc
+
+
+#: Byte-order marks of the wide Unicode encodings, longest first (UTF-32-LE starts like UTF-16-LE).
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` if ``data`` is text in that encoding, else None.
+
+    A byte-order mark decides; without one, text whose first bytes are mostly NUL except at
+    every second (fourth) byte, as mostly-ASCII text is in UTF-16 (UTF-32), is taken as such.
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = np.frombuffer(data[:4000], dtype=np.uint8)
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        n = len(head) // width * width
+        if n < 4 * width:
+            continue
+        cells = head[:n].reshape(-1, width) == 0
+        for offset in range(width):
+            others = np.delete(cells, offset, axis=1)
+            if others.mean() >= 0.9 and cells[:, offset].mean() <= 0.1:
+                return name
+    return None
+
+
+def as_path(value: object, name: str = "path") -> Path:
+    """Return ``value`` as a Path if it is a str or os.PathLike; raise TypeError otherwise."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(f"{name!r} must name a file; got {value!r}.")
+    if not isinstance(value, str | os.PathLike):
+        raise TypeError(f"{name!r} must be a path (str or os.PathLike); got {value!r}.")
+    return Path(value)
 
 
 def _separator_hint(header: list[str]) -> str:
@@ -133,7 +180,7 @@ def read_csv(path, columns: tuple[str, ...], *, exact: bool = False) -> pd.DataF
         out), has unexpected columns (``exact=True``), repeats a column name, is not valid CSV,
         has a line with more fields than the header, or has no data rows.
     """
-    path = Path(path)
+    path = as_path(path)
     text = _read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header, rows, lines, line = None, [], [], 1
