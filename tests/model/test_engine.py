@@ -387,3 +387,16 @@ def test_simulate_errors(kwargs, match):
     kwargs = {"population": PopulationSpec(n_customers=100), **kwargs}
     with pytest.raises((ValueError, TypeError), match=match):
         simulate(**kwargs)
+
+
+def test_no_journeys_are_recorded_when_none_are_asked_for():
+    # customer 0 used to be recorded whatever n_journeys said
+    result = simulate(
+        PopulationSpec(n_customers=300),
+        {"a": Omnichannel()},
+        n_weeks=4,
+        n_journeys=0,
+        rng=1,
+        progress=False,
+    )
+    assert len(result.journeys) == 0

