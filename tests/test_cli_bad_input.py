@@ -162,7 +162,7 @@ CASES = [
     (["claims", "--path", "{tmp}/empty.csv"], r"empty\.csv: the file is empty \(0 bytes\)"),
     (
         ["claims", "--path", "{tmp}/binary.csv"],
-        r"binary\.csv: is a binary file, not CSV text \(NUL byte at offset 2\)",
+        r"binary\.csv: file binary\.csv is UTF-16; save it as UTF-8",
     ),
     (["claims", "--path", "{tmp}"], r"is a directory, expected a CSV file"),
     # calibrate

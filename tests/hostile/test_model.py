@@ -78,7 +78,7 @@ CASES = [
         "model/context cost factor inf",
         lambda: model_context({"channel.cost_per_contact_eur": math.inf}),
         ValueError,
-        r"channel\.cost_per_contact_eur'\] must be a finite real number; got inf",
+        r"channel\.cost_per_contact_eur'\]\" must be a real number in \(-inf, inf\); got inf",
     ),
     (
         "model/context cost factor nan",
@@ -231,7 +231,7 @@ CASES = [
         "model/context response value inf",
         lambda: model_context({"response.churn_effort": math.inf}),
         ValueError,
-        r"params\['response\.churn_effort'\] must be a finite real number; got inf",
+        r"params\['response\.churn_effort'\]\" must be a real number in \(-inf, inf\); got inf",
     ),
     (
         "model/context margin stays plausible",

@@ -9,7 +9,6 @@ into the three objects :func:`mcstudy.simulate` takes.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -127,8 +126,6 @@ def model_context(
     pop, resp, scale, own = {}, {}, {}, {}
     for name, value in dict(params or {}).items():
         value = check_number(value, f"params[{name!r}]")
-        if not math.isfinite(value):
-            raise ValueError(f"params[{name!r}] must be a finite real number; got {value!r}.")
         kind, key = _classify(name)
         if kind == "population":
             pop[key] = value
