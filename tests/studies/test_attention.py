@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from mcstudy.runs import replicate
+from mcstudy.experiments import replicate
 from mcstudy.studies.attention import (
     ATTENTION_STATISTICS,
     arm_outcomes,

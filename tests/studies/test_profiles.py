@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcstudy.experiments import replicate
 from mcstudy.model.context import model_context
-from mcstudy.runs import replicate
 from mcstudy.studies.profiles import (
     GAP_COMPARATORS,
     GAP_POLICIES,

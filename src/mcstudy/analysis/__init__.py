@@ -11,10 +11,9 @@
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
 - :mod:`~mcstudy.analysis.choice`: choosing the best of computed values with a stated tolerance
   for ties, so that the choice is the same on every machine;
-- :mod:`~mcstudy.analysis.robustness`: how much of the plausible parameter space a verdict
-  holds in, what it hinges on and where it flips;
-- :mod:`~mcstudy.analysis.calibration`: fitting model parameters to real targets by simulated
-  method of moments (imported on use: ``from mcstudy.analysis import calibration``).
+
+Robustness designs and calibration, which run the simulator, are in
+:mod:`mcstudy.experiments`; their names are still found here, with a DeprecationWarning.
 """
 
 from mcstudy.analysis.choice import TIE_RTOL, argbest, idxbest
@@ -44,14 +43,6 @@ from mcstudy.analysis.randomised import (
     interaction_test,
     subgroup_effects,
 )
-from mcstudy.analysis.robustness import (
-    FlipRegion,
-    RobustnessAssessment,
-    RobustnessResult,
-    assess_robustness,
-    design_points,
-    parameter_space,
-)
 from mcstudy.analysis.uplift import qini_coefficient, qini_curve, two_model_uplift, uplift_at_k
 
 __all__ = [
@@ -59,26 +50,20 @@ __all__ = [
     "CountFit",
     "EventStudy",
     "FixedEffectsFit",
-    "FlipRegion",
     "InteractionTest",
     "LiftEstimate",
     "RelativeLift",
-    "RobustnessAssessment",
-    "RobustnessResult",
     "TIE_RTOL",
     "adjusted_comparison",
     "argbest",
     "arm_effects",
-    "assess_robustness",
     "demean",
-    "design_points",
     "event_study",
     "fit_lognormal_gamma_poisson",
     "fit_negative_binomial",
     "fixed_effects_ols",
     "idxbest",
     "interaction_test",
-    "parameter_space",
     "qini_coefficient",
     "qini_curve",
     "rate_cv2",
@@ -87,3 +72,29 @@ __all__ = [
     "two_model_uplift",
     "uplift_at_k",
 ]
+
+#: Names that moved to :mod:`mcstudy.experiments.robustness`, still found here with a warning.
+_MOVED_NAMES = (
+    "FlipRegion",
+    "RobustnessAssessment",
+    "RobustnessResult",
+    "assess_robustness",
+    "design_points",
+    "parameter_space",
+)
+
+
+def __getattr__(name: str):
+    if name in _MOVED_NAMES:
+        import warnings
+
+        from mcstudy.experiments import robustness
+
+        warnings.warn(
+            f"mcstudy.analysis.{name} has moved to mcstudy.experiments.{name}; import it from "
+            "there (the old path will be removed).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(robustness, name)
+    raise AttributeError(f"module 'mcstudy.analysis' has no attribute {name!r}")

@@ -18,17 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy import config
-from mcstudy.io.schema import (
-    DataValidationError,
-    as_path,
-    check_required,
-    check_trimmed,
-    check_unique,
-    check_vocabulary,
-    file_line,
-    read_csv,
-)
-from mcstudy.vocab import (
+from mcstudy._vocab import (
     CLAIM_KINDS,
     CLAIM_TOPICS,
     KIND_NOT_TESTABLE,
@@ -38,6 +28,16 @@ from mcstudy.vocab import (
     RULES,
     SOURCE_DOCUMENTS,
     TARGET_STATISTICS,
+)
+from mcstudy.io.schema import (
+    DataValidationError,
+    as_path,
+    check_required,
+    check_trimmed,
+    check_unique,
+    check_vocabulary,
+    file_line,
+    read_csv,
 )
 
 __all__ = [
@@ -440,9 +440,9 @@ def load_parameters(path: str | Path | None = None) -> pd.DataFrame:
     - ``name`` is the row's ``group``, a dot and the parameter in lower-case snake_case,
       optionally a dot and a part (``population.tier_shares.small``); a ``channel`` name
       names a numeric column of the channel catalogue (``channel.intrusiveness``);
-    - ``group`` is one of :data:`mcstudy.vocab.PARAMETER_GROUPS`, ``status`` one of
-      :data:`mcstudy.vocab.PARAMETER_STATUSES` and ``range_kind`` one of
-      :data:`mcstudy.vocab.PARAMETER_RANGE_KINDS`;
+    - ``group`` is one of :data:`mcstudy._vocab.PARAMETER_GROUPS`, ``status`` one of
+      :data:`mcstudy._vocab.PARAMETER_STATUSES` and ``range_kind`` one of
+      :data:`mcstudy._vocab.PARAMETER_RANGE_KINDS`;
     - ``low`` and ``high`` are finite numbers with ``low <= high``;
     - an ``absolute`` row (every group but ``channel``) has a ``default`` with
       ``low <= default <= high``, or, for a ``strategy`` option, a lower-case word;
@@ -617,7 +617,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
         :func:`~mcstudy.io.schema.read_csv`); on missing columns, blank required cells (every
         column but ``se``, ``low``, ``high`` and ``note``), an id, number, statistic or flag
         with leading or trailing whitespace, duplicate ids, a statistic outside
-        :data:`mcstudy.vocab.TARGET_STATISTICS`, a ``used_in_fit`` other than
+        :data:`mcstudy._vocab.TARGET_STATISTICS`, a ``used_in_fit`` other than
         ``true``/``false``, or a row breaking the rules below. The message names the file,
         line, column, value and what is allowed.
 

@@ -122,9 +122,9 @@ def locate_hillstrom(
 ) -> HillstromLocation:
     """Return where the Hillstrom file is looked for; the one resolution rule of mcstudy.
 
-    :func:`load_hillstrom`, :func:`mcstudy.reports.hillstrom_available`, ``mcstudy reproduce``
-    (which hands the absolute path to the notebooks it runs) and the nbval configuration all
-    use it.
+    :func:`load_hillstrom`, :func:`mcstudy.report.notebooks.hillstrom_available`,
+    ``mcstudy reproduce`` (which hands the absolute path to the notebooks it runs) and the
+    nbval configuration all use it.
 
     Parameters
     ----------

@@ -24,9 +24,9 @@ import pandas as pd
 
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_int, check_number, check_option
+from mcstudy._vocab import PARAMETER_RANGES
 from mcstudy.model.engine import SimulationResult, simulate
 from mcstudy.model.strategies import Strategy
-from mcstudy.vocab import PARAMETER_RANGES
 
 __all__ = [
     "EQUALISE_TARGETS",
@@ -413,7 +413,7 @@ def shapley_decomposition(
     -----
     With outcomes from one simulation, each :math:`v(S)` carries Monte Carlo error; the
     Shapley values are linear in the :math:`v(S)`, so their standard errors follow from those
-    of the arms (or from replications, :func:`mcstudy.runs.replicate`).
+    of the arms (or from replications, :func:`mcstudy.experiments.replicate`).
 
     References
     ----------

@@ -16,7 +16,7 @@ over tier-to-channel assignments at equal budget), the call centre and the price
 attribution methods against each channel's causal contribution (notebook 07);
 :mod:`~mcstudy.studies.completejourney_study` for the tables of the Complete Journey notebook
 (campaign cohorts, the promotion panel, coupon redeemers). The registered studies that the
-replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
+replicate and sweep machinery runs by name are in :mod:`mcstudy.experiments.sweep_studies`.
 """
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms

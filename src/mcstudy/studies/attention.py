@@ -3,7 +3,7 @@
 :func:`attention_statistics` randomises one simulated population to the arms below (every arm
 the same number of customers, the same random draws for what the arms do not change) and
 returns the statistics the claims of notebook 04 are judged on. It is a study in the sense of
-:func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`
+:func:`mcstudy.experiments.replicate` and :func:`mcstudy.experiments.robustness.assess_robustness`
 (``study(params, rng) -> {statistic: value}``): replicated at the reference context for
 intervals, and run at every point of a robustness design.
 
@@ -288,7 +288,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
 def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
     """The per-arm outcomes of replicated :func:`attention_statistics` runs, one row per arm.
 
-    ``table`` is the output of :func:`mcstudy.runs.replicate`; the result has one column per
+    ``table`` is the output of :func:`mcstudy.experiments.replicate`; the result has one column per
     metric (the mean over replications).
     """
     check_frame(table, ["metric", "value"], name="table")

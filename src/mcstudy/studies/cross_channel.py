@@ -4,8 +4,8 @@ The simulator knows what every channel *caused*: re-running the same customers, 
 random numbers, with one channel's contacts switched off gives that channel's causal
 contribution (:mod:`mcstudy.model.counterfactual`), purchase channel by purchase channel.
 Attribution rules (:mod:`mcstudy.attribution`) only see who was touched before buying. Two
-studies in the sense of :func:`mcstudy.runs.replicate` and
-:func:`mcstudy.analysis.robustness.assess_robustness` (``study(params, rng) -> {statistic:
+studies in the sense of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness` (``study(params, rng) -> {statistic:
 value}``):
 
 - :func:`cross_channel_statistics`: one population randomised to a siloed, a cross-channel and
@@ -446,7 +446,7 @@ def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]
 def share_table(runs: pd.DataFrame, arm: str = REFERENCE_ARM) -> pd.DataFrame:
     """Credit and causal shares per channel of one arm, mean over replications.
 
-    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`;
+    ``runs`` is :func:`mcstudy.experiments.replicate` output of :func:`cross_channel_statistics`;
     the result has one row per channel and one column per method plus ``causal``.
     """
     check_frame(runs, ["replication", "metric", "value"], name="runs")
@@ -470,7 +470,7 @@ def grading_table(runs: pd.DataFrame) -> pd.DataFrame:
     One row per arm x method x measure (``mae``, ``spearman``, ``upstream_gap``):
     ``mean``, ``ci_low``, ``ci_high``, ``n`` (replications).
     """
-    from mcstudy.runs import summarise_replications
+    from mcstudy.experiments import summarise_replications
 
     check_frame(runs, ["replication", "metric", "value"], name="runs")
     wanted = [
@@ -602,7 +602,7 @@ def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstim
 def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     """The cross-channel ratios of :func:`cross_channel_statistics` as ratios of means.
 
-    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`
+    ``runs`` is :func:`mcstudy.experiments.replicate` output of :func:`cross_channel_statistics`
     (full or reference design). Each ratio statistic of that function is recomputed from its
     components averaged over replications (:func:`ratio_of_means`), which is stable where
     per-replication ratios of small effects are not.

@@ -1,7 +1,7 @@
 """Integration and silos: the randomised experiments of notebook 05 and their statistics.
 
-Three studies in the sense of :func:`mcstudy.runs.replicate` and
-:func:`mcstudy.analysis.robustness.assess_robustness` (``study(params, rng) -> {statistic:
+Three studies in the sense of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness` (``study(params, rng) -> {statistic:
 value}``), and the arithmetic of an omnichannel investment:
 
 - :func:`integration_statistics`: one population randomised to the arms of the integration

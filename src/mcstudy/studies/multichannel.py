@@ -17,7 +17,8 @@ Three quantities are kept apart (notebook 03):
 :func:`simulate_panel` builds the per-customer panel (year 1 before, year 2 the outcome
 window), :func:`relative_gap` the gaps with a delta-method interval,
 :func:`multichannel_statistics` every statistic of the notebook's claims (a study in the sense
-of :func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`),
+of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness`),
 :func:`purchase_regressions` the count regressions an analyst would fit, and
 :func:`decompose_gap` the split of a gap into mechanics, selection and cause.
 """

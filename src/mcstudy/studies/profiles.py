@@ -37,13 +37,13 @@ import pandas as pd
 
 from mcstudy._random import run_seed
 from mcstudy._validation import check_array, check_int, check_number
+from mcstudy.experiments.batch import replicate
+from mcstudy.experiments.summary import summarise_replications
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.context import model_context
 from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Strategy
-from mcstudy.runs.batch import replicate
-from mcstudy.runs.summary import summarise_replications
 
 __all__ = [
     "GAP_COMPARATORS",
@@ -611,7 +611,7 @@ class AffinityGapSweep:
     Attributes
     ----------
     runs : pandas.DataFrame
-        The replications, tidy (:func:`mcstudy.runs.replicate` at each gap, one after the
+        The replications, tidy (:func:`mcstudy.experiments.replicate` at each gap, one after the
         other, with the column ``affinity_gap``).
     pressures : pandas.DataFrame
         ``affinity_gap``, ``profile``, ``policy``, ``pressure``: the planned pressures at
@@ -638,7 +638,7 @@ class AffinityGapSweep:
         pandas.DataFrame
             One row per gap × comparator × outcome: ``affinity_gap``, ``comparator``,
             ``outcome`` (:data:`GAP_OUTCOMES`), ``metric``, and the columns of
-            :func:`mcstudy.runs.summarise_replications` (``mean`` the segment policy minus
+            :func:`mcstudy.experiments.summarise_replications` (``mean`` the segment policy minus
             the comparator, ``ci_low``/``ci_high`` the t-interval of the mean, ``n`` the
             replications).
         """
@@ -707,7 +707,7 @@ def affinity_gap_sweep(
 
     At each gap, the policies' pressures are first set to equal contacts
     (:func:`equal_contact_pressures`, on a pilot population drawn from the same stream at every
-    gap), then :func:`mcstudy.runs.replicate` runs ``n_replications`` replications with the
+    gap), then :func:`mcstudy.experiments.replicate` runs ``n_replications`` replications with the
     same root seed at every gap: replication ``r`` draws the same customers' random streams at
     every gap (common random numbers), so that differences between gaps are not sampling noise
     of different populations.
@@ -733,7 +733,7 @@ def affinity_gap_sweep(
     rng : None, int, SeedSequence or Generator, default=None
         Root seed (:func:`mcstudy._random.run_seed`).
     backend, workers
-        As in :func:`mcstudy.runs.replicate`.
+        As in :func:`mcstudy.experiments.replicate`.
 
     Returns
     -------
