@@ -30,10 +30,10 @@ from mcstudy.experiments import (
     load_sweep_config,
     register_study,
     replicate,
-    studies,
     sweep,
     task_seed_sequence,
 )
+from mcstudy.experiments import sweep_studies as studies
 
 GRID = {"rate": [0.5, 3.0], "n": [5, 50]}
 COLUMNS = ["task_id", "point", "replication", "seed", "rate", "n", "metric", "value"]

@@ -4,8 +4,8 @@ import nbformat
 import pytest
 
 from mcstudy import config
-from mcstudy.report import notebooks as reports
 from mcstudy.cli import main
+from mcstudy.report import notebooks as reports
 
 #: Two customers in the schema of the Hillstrom file (not the published file: verify=False).
 HILLSTROM_TEXT = (
