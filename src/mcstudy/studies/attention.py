@@ -24,8 +24,8 @@ Arms (one year, 52 weeks, unless ``n_weeks`` says otherwise):
   ``uniform`` against ``email_0`` (no contact) is also what contacting customers is worth.
 
 A second population, drawn from the next seed of ``rng`` so that the arms above keep their
-customers and draws, is randomised to a channel factorial (:func:`factorial_arms`, consent
-respected): no contact, e-mail, postal mail and telephone alone at 1 contact a week, and
+customers and draws, is randomised to a channel factorial (:func:`attention_factorial_arms`,
+consent respected): no contact, e-mail, postal mail and telephone alone at 1 contact a week, and
 e-mail together with each of the other two at 1 contact a week each. Its interactions (the
 pair minus each channel alone, plus no contact) say whether two channels add up to more or to
 less than the sum of their effects, at the same contacts.
@@ -33,6 +33,7 @@ less than the sum of their effects, at the same contacts.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -50,10 +51,13 @@ __all__ = [
     "contacts_association",
     "attention_arms",
     "attention_statistics",
-    "factorial_arms",
+    "attention_factorial_arms",
 ]
 
-#: The channels paired with e-mail in the factorial arms (:func:`factorial_arms`).
+#: Old names of this module -> their new names (still found, with a DeprecationWarning).
+_RENAMED = {"factorial_arms": "attention_factorial_arms"}
+
+#: The channels paired with e-mail in the factorial arms (:func:`attention_factorial_arms`).
 FACTORIAL_PARTNERS = ("postal_mail", "telephone")
 #: Contact pressures (contacts per customer per week) of the response-curve arms.
 PRESSURES = (0.0, 0.5, 1.0, 4.0)
@@ -127,7 +131,7 @@ def attention_arms(consent_rate: float) -> dict[str, Strategy]:
     return arms
 
 
-def factorial_arms() -> dict[str, Strategy]:
+def attention_factorial_arms() -> dict[str, Strategy]:
     """The channel factorial of :func:`attention_statistics` (its second population).
 
     ``factorial_none`` sends nothing; ``factorial_<channel>`` sends one contact a week on
@@ -135,6 +139,8 @@ def factorial_arms() -> dict[str, Strategy]:
     e-mail and one contact on the partner channel a week (each channel team contacts its list
     at its share of 2 a week: the contacts of the two single arms together). Consent is
     respected and the firm sends no contradictory offers, so only the channels differ.
+    Formerly ``factorial_arms`` (a name that :func:`mcstudy.model.factorial_arms`, the general
+    factorial design, has as well).
     """
     arms: dict[str, Strategy] = {"factorial_none": Monochannel(channel="email", contact_pressure=0)}
     for channel in ("email", *FACTORIAL_PARTNERS):
@@ -162,9 +168,9 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     -------
     dict of str to float
         :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``), those of
-        :func:`factorial_arms` included. Differences are per customer randomised, over the
-        whole horizon; a churn rate is the share of customers who churned; returns per contact
-        are extra revenue (euros) per extra contact. An interaction is the pair's outcome
+        :func:`attention_factorial_arms` included. Differences are per customer randomised, over
+        the whole horizon; a churn rate is the share of customers who churned; returns per
+        contact are extra revenue (euros) per extra contact. An interaction is the pair's outcome
         minus each channel's alone plus no contact's: positive when the two channels together
         bring more than the sum of their effects, negative when less.
     """
@@ -179,7 +185,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     s: dict[str, float] = {}
     # the factorial's seed is drawn second, so the first population is the same with or
     # without it
-    for group in (arms, factorial_arms()):
+    for group in (arms, attention_factorial_arms()):
         result = simulate(
             replace(ctx.population, n_customers=n * len(group)),
             group,
@@ -353,3 +359,17 @@ def contacts_association(
             }
         )
     return pd.DataFrame(rows)
+
+
+def __getattr__(name: str):
+    """Give a renamed name (:data:`_RENAMED`) its new object, with a DeprecationWarning."""
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        warnings.warn(
+            f"{__name__}.{name} was renamed to {__name__}.{new}; import it by its new name "
+            "(the old name will be removed).",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return globals()[new]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
