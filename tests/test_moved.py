@@ -43,3 +43,18 @@ def test_the_warning_points_at_the_importing_line():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "<string>:2: DeprecationWarning: mcstudy.verdicts has moved" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "old", "new"),
+    [
+        ("mcstudy.studies.integration", "INTEGRATION_FACTORS", "INTEGRATION_FACTOR_GROUPS"),
+        ("mcstudy.studies.attention", "factorial_arms", "attention_factorial_arms"),
+    ],
+)
+def test_renamed_study_names_warn_and_are_the_same_objects(module, old, new):
+    mod = importlib.import_module(module)
+    with pytest.warns(DeprecationWarning, match=f"{old}.*was renamed to.*{new}"):
+        assert getattr(mod, old) is getattr(mod, new)
+    with pytest.raises(AttributeError):
+        mod.no_such_name  # noqa: B018

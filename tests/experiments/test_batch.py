@@ -613,7 +613,7 @@ def test_too_many_tasks_refused_before_anything_is_built_or_run(tmp_path, monkey
 
     pattern = (
         r"^the run has 12 tasks \(6 grid points x 2 replications\), more than MAX_TASKS = "
-        r"10 \(mcstudy\.runs\.MAX_TASKS\); split it into runs of at most that many tasks "
+        r"10 \(mcstudy\.experiments\.MAX_TASKS\); split it into runs of at most that many tasks "
         r"\(part of the grid, or fewer replications, per run\), each with its own output "
         r"directory\.$"
     )

@@ -510,4 +510,4 @@ def test_package_level_names():
     for name in ("assess_robustness", "RobustnessAssessment", "RobustnessResult", "robustness"):
         assert name in mcstudy.__all__
     for name in ("assess_robustness", "parameter_space", "design_points", "FlipRegion"):
-        assert name in mcstudy.analysis.__all__
+        assert name in mcstudy.experiments.__all__
