@@ -53,6 +53,7 @@ from scipy import optimize
 
 from mcstudy._random import root_seed, seed_sequence
 from mcstudy._validation import check_int, check_number
+from mcstudy.analysis.intervals import Z95 as _Z95
 from mcstudy.io.catalogue import load_channels, load_parameters
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.engine import simulate
@@ -117,8 +118,6 @@ _CAMPAIGN_WEEKS = 4
 #: e-mails in all).
 _WEEKS = 2
 _EMAIL_PRESSURE = 0.5
-#: 1.96: a published range without a standard error is read as a 95 % interval.
-_Z95 = 1.959963984540054
 
 
 def target_uncertainty(targets: pd.DataFrame) -> pd.Series:
