@@ -51,7 +51,7 @@ from mcstudy._random import run_seed
 from mcstudy._validation import check_int, check_number, check_option, check_output_dir
 from mcstudy._vocab import VERDICT_NOT_TESTABLE, VERDICTS
 from mcstudy.experiments import _sensitivity as sa
-from mcstudy.experiments._flip_region import Rule, best_rule
+from mcstudy.experiments._flip_region import SplitRule, best_rule
 from mcstudy.experiments._parameter_space import SCALES, from_unit, parameter_space
 from mcstudy.experiments._sensitivity import MORRIS_LEVELS, OTHER_PARAMETERS
 from mcstudy.experiments.registry import _callable_name
@@ -895,7 +895,7 @@ def _flip_region(u, flipped, u_share, space, ranking) -> FlipRegion | None:
     )
 
 
-def _describe(rule: Rule, space: pd.DataFrame, *, flips: bool) -> str:
+def _describe(rule: SplitRule, space: pd.DataFrame, *, flips: bool) -> str:
     """The region where the rule says the verdict flips (or holds), in parameter values."""
     names = list(space["parameter"])
     parts = []
