@@ -109,7 +109,8 @@ def test_bad_parameters():
 
 def test_committed_fit_matches_the_targets_and_the_code():
     from mcstudy import config
-    from mcstudy.experiments.calibration import _code_sha256, load_calibration
+    from mcstudy.experiments._calibration_record import _code_sha256
+    from mcstudy.experiments.calibration import load_calibration
 
     record = load_calibration(config.ROOT / "data" / "calibration.toml")
     assert record["meta"]["calibration_code_sha256"] == _code_sha256(), (

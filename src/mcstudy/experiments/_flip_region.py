@@ -32,13 +32,14 @@ MAX_PAIR_POINTS = 1024
 
 
 @dataclass(frozen=True)
-class Rule:
-    """An axis-aligned rule: the region ``cuts`` describe, and whether the verdict flips there.
+class SplitRule:
+    """An axis-aligned split: the region ``cuts`` describe, and whether the verdict flips there.
 
     ``cuts`` holds ``(parameter index, unit-cube threshold, side)`` for one or two parameters,
     ``side`` being ``"below"`` or ``"above"``; the region is the intersection of the cuts.
     ``flips_inside`` says whether the verdict flips inside the region (else it holds inside and
-    flips outside). ``error`` is the balanced error on the ``n`` points scored.
+    flips outside). ``error`` is the balanced error on the ``n`` points scored. Not to be
+    confused with :class:`mcstudy.claims.rules.Rule`, the rule a claim's verdict is drawn by.
     """
 
     cuts: tuple[tuple[int, float, str], ...]
@@ -71,7 +72,7 @@ def _weights(flipped: np.ndarray) -> np.ndarray:
     return np.where(flipped, 0.5 / n_flip, 0.5 / (len(flipped) - n_flip))
 
 
-def best_one_parameter(u: np.ndarray, flipped: np.ndarray) -> Rule | None:
+def best_one_parameter(u: np.ndarray, flipped: np.ndarray) -> SplitRule | None:
     """Return the one-parameter rule with the least balanced error; None when no cut exists."""
     w = _weights(flipped)
     flip_total, hold_total = float(w[flipped].sum()), float(w[~flipped].sum())
@@ -94,12 +95,12 @@ def best_one_parameter(u: np.ndarray, flipped: np.ndarray) -> Rule | None:
     if best is None:
         return None
     error, i, cut, side = best
-    return Rule(((i, cut, side),), flips_inside=True, error=error, n=len(flipped))
+    return SplitRule(((i, cut, side),), flips_inside=True, error=error, n=len(flipped))
 
 
 def best_two_parameter(
     u: np.ndarray, flipped: np.ndarray, candidates: Sequence[int]
-) -> Rule | None:
+) -> SplitRule | None:
     """Return the quadrant rule on a pair of ``candidates`` with the least balanced error.
 
     Only the first :data:`MAX_PAIR_POINTS` points are scored. Returns None when fewer than two
@@ -145,7 +146,7 @@ def best_two_parameter(
         (i, _midpoint(coded[i][0], a), side_i),
         (j, _midpoint(coded[j][0], b), side_j),
     )
-    return Rule(cuts, flips_inside=flips_inside, error=error, n=len(flipped))
+    return SplitRule(cuts, flips_inside=flips_inside, error=error, n=len(flipped))
 
 
 def _quadrant(c: np.ndarray, side_i: str, side_j: str) -> np.ndarray:
@@ -161,13 +162,13 @@ def _quadrant(c: np.ndarray, side_i: str, side_j: str) -> np.ndarray:
     return c[-1, -1] - total_i - total_j + c
 
 
-def balanced_error(rule: Rule, u: np.ndarray, flipped: np.ndarray) -> float:
+def balanced_error(rule: SplitRule, u: np.ndarray, flipped: np.ndarray) -> float:
     """The balanced error of ``rule`` on the points ``u`` labelled ``flipped``."""
     wrong = rule.flips(u) != flipped
     return float(_weights(flipped)[wrong].sum())
 
 
-def best_rule(u: np.ndarray, flipped: np.ndarray, candidates: Sequence[int]) -> Rule | None:
+def best_rule(u: np.ndarray, flipped: np.ndarray, candidates: Sequence[int]) -> SplitRule | None:
     """Return the simplest good rule: one parameter, or two when they fix enough errors.
 
     The two-parameter rule is preferred only when its balanced error is at most two thirds of

@@ -37,15 +37,19 @@ are computed over the whole simulated customer base, whose two-week behaviour is
 that of Hillstrom's customers who bought in the past year; the past-year checks are computed
 among the simulated customers who bought in the simulated past year. Dollars and euros are not
 converted: spend targets are matched in the simulator's currency unit.
+
+Where things are: :mod:`~mcstudy.experiments._calibration_statistics` runs the simulations and
+computes the statistics (fitted and checks), this module fits them to the targets and compares
+the two, and :mod:`~mcstudy.experiments._calibration_record` writes the fit as the record
+``data/calibration.toml`` and reads it back; every public name is importable from here.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -54,12 +58,18 @@ from scipy import optimize
 from mcstudy._random import root_seed, seed_sequence
 from mcstudy._validation import check_int, check_number
 from mcstudy.analysis.intervals import Z95 as _Z95
-from mcstudy.io.catalogue import load_channels, load_parameters
-from mcstudy.model.channels import ChannelSet
-from mcstudy.model.engine import simulate
-from mcstudy.model.population import PopulationSpec
-from mcstudy.model.response import ResponseSpec
-from mcstudy.model.strategies import Monochannel
+from mcstudy.experiments._calibration_record import calibration_record as calibration_record
+from mcstudy.experiments._calibration_record import load_calibration as load_calibration
+from mcstudy.experiments._calibration_statistics import (
+    CHECK_STATISTICS,
+    FREE_PARAMETERS,
+    SIMULATED_STATISTICS,
+    _catalogue,
+    _split,
+    check_statistics,
+    simulated_statistics,
+)
+from mcstudy.io.catalogue import load_parameters
 
 __all__ = [
     "CHECK_STATISTICS",
@@ -74,270 +84,12 @@ __all__ = [
     "target_uncertainty",
 ]
 
-#: Parameters :func:`fit` can free, by their name in ``data/parameters.csv``.
-FREE_PARAMETERS = (
-    "population.purchase_rate_per_week",
-    "population.basket_mean_eur",
-    "response.organic_visits_per_week",
-    "response.visits_per_attended_contact",
-    "response.visit_conversion",
-    "channel.consent_withdrawal.email",
-)
-
-#: Statistics the Hillstrom-shaped simulation computes (``statistic`` column of the targets).
-SIMULATED_STATISTICS = (
-    "control_visit_rate",
-    "control_conversion_rate",
-    "control_spend_per_customer",
-    "email_visit_effect",
-    "email_conversion_effect",
-    "email_spend_effect",
-    "email_unsubscribe_per_send",
-)
-
-#: Statistics :func:`check_statistics` computes for the targets not used in the fit.
-CHECK_STATISTICS = (
-    "past_year_channel_share_phone",
-    "past_year_channel_share_web",
-    "past_year_channel_share_multichannel",
-    "past_year_spend_ratio_multichannel_single",
-    "past_year_spend_median",
-    "past_year_spend_p90",
-    "past_year_recency_mean_months",
-    "past_year_recency_share_3_months",
-    "sms_optout_per_message",
-    "direct_mail_response_rate",
-)
-
-#: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
-#: (one message or piece per customer on average: Poisson(1)).
-_PAST_WEEKS = 52
-_CAMPAIGN_WEEKS = 4
-
-#: Weeks of the experiment and e-mails per customer per week in the e-mail arm (Poisson(1)
-#: e-mails in all).
-_WEEKS = 2
-_EMAIL_PRESSURE = 0.5
-
 
 def target_uncertainty(targets: pd.DataFrame) -> pd.Series:
     """Standard error of each target: ``se``, or ``(high - low) / (2 x 1.96)`` for a range."""
     se = pd.to_numeric(targets["se"], errors="coerce")
     half = (targets["high"] - targets["low"]) / (2 * _Z95)
     return se.where(se.notna(), half).astype(float)
-
-
-def _split(params: Mapping[str, float]):
-    """Population, response and channel changes from parameter names."""
-    unknown = sorted(set(params) - set(FREE_PARAMETERS))
-    if unknown:
-        raise ValueError(
-            f"parameters {unknown} cannot be set by the calibration; allowed: "
-            f"{list(FREE_PARAMETERS)}."
-        )
-    pop, resp, chan = {}, {}, {}
-    for name, value in params.items():
-        group, rest = name.split(".", 1)
-        {"population": pop, "response": resp, "channel": chan}[group][rest] = float(value)
-    return pop, resp, chan
-
-
-@functools.lru_cache(maxsize=1)
-def _catalogue() -> pd.DataFrame:
-    """The shipped channel catalogue, read once per process (copied before any change)."""
-    return load_channels()
-
-
-def _channels(changes: Mapping[str, float]) -> ChannelSet:
-    catalogue = _catalogue().copy()
-    for key, value in changes.items():
-        column, channel = key.rsplit(".", 1)
-        catalogue.loc[catalogue["channel"] == channel, column] = value
-    return ChannelSet(catalogue)
-
-
-def simulated_statistics(
-    params: Mapping[str, float] | None = None,
-    *,
-    n_customers: int = 200_000,
-    rng=0,
-    population: PopulationSpec | None = None,
-    response: ResponseSpec | None = None,
-) -> pd.DataFrame:
-    """The statistics of :data:`SIMULATED_STATISTICS` from one Hillstrom-shaped simulation.
-
-    Parameters
-    ----------
-    params : mapping of str to float, default=None
-        Values of some of :data:`FREE_PARAMETERS`; the others keep ``population``'s,
-        ``response``'s and the channel catalogue's values.
-    n_customers : int, default=200_000
-        Customers simulated (half per arm), in [1,000, 10,000,000].
-    rng : int, SeedSequence or Generator, default=0
-        Root of the random streams; keep it fixed across evaluations (common random numbers).
-    population, response : default=None
-        The reference context; ``PopulationSpec()`` and ``ResponseSpec()`` when None.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by statistic: ``value`` and ``se`` (its simulation standard error).
-    """
-    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
-    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
-    population = population if population is not None else PopulationSpec()
-    response = response if response is not None else ResponseSpec()
-    spec = replace(population, n_customers=n_customers, consent_rate={"email": 1.0})
-    spec = replace(spec, **pop_changes)
-    response = replace(response, **resp_changes)
-    email = Monochannel(channel="email", contact_pressure=_EMAIL_PRESSURE, respect_consent=False)
-    arms = {"control": replace(email, contact_pressure=0.0), "email": email}
-    res = simulate(
-        spec,
-        arms,
-        n_weeks=_WEEKS,
-        response=response,
-        channels=_channels(chan_changes),
-        n_journeys=0,
-        progress=False,
-        rng=rng,
-    )
-    c = res.customers
-    control, treated = c[c["arm"] == "control"], c[c["arm"] == "email"]
-
-    def share(df, column):
-        p = float((df[column] > 0).mean())
-        return p, math.sqrt(p * (1 - p) / len(df))
-
-    def mean(df, column):
-        x = df[column].to_numpy(float)
-        return float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
-
-    def diff(a, b):
-        return a[0] - b[0], math.hypot(a[1], b[1])
-
-    out = {
-        "control_visit_rate": share(control, "visits"),
-        "control_conversion_rate": share(control, "n_purchases"),
-        "control_spend_per_customer": mean(control, "revenue_eur"),
-        "email_visit_effect": diff(share(treated, "visits"), share(control, "visits")),
-        "email_conversion_effect": diff(
-            share(treated, "n_purchases"), share(control, "n_purchases")
-        ),
-        "email_spend_effect": diff(mean(treated, "revenue_eur"), mean(control, "revenue_eur")),
-    }
-    sends = float(treated["contacts_received"].sum())
-    quits = float(treated["consent_withdrawals"].sum())
-    out["email_unsubscribe_per_send"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
-    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
-
-
-def _share(mask: np.ndarray) -> tuple[float, float]:
-    p = float(mask.mean()) if len(mask) else math.nan
-    return p, math.sqrt(p * (1 - p) / len(mask)) if len(mask) else math.nan
-
-
-def check_statistics(
-    params: Mapping[str, float] | None = None,
-    *,
-    n_customers: int = 200_000,
-    rng=0,
-    population: PopulationSpec | None = None,
-    response: ResponseSpec | None = None,
-) -> pd.DataFrame:
-    """The statistics of :data:`CHECK_STATISTICS`, for the targets not used in the fit.
-
-    Three simulations of ``n_customers`` each, with the same parameters as
-    :func:`simulated_statistics`:
-
-    - a past year: 52 weeks without marketing contacts. Among the customers who bought in it
-      (Hillstrom's population), the shares who bought by telephone only, on the website only
-      and through several purchase channels (the rest bought in a shop or by mail order only,
-      channels Hillstrom's retailer does not have); the ratio of the mean spend of
-      multichannel to single-channel buyers; the median and 90th percentile of spend; and the
-      recency at the end of the year in months, ``ceil((52 - last purchase week) x 12 / 52)``
-      (1-12, Hillstrom's unit), as a mean and as the share at most 3 months;
-    - an SMS campaign over 4 weeks, Poisson(1) messages per customer, everyone consenting:
-      consent withdrawals per message sent;
-    - a direct-mail campaign over 4 weeks, Poisson(1) pieces: the share of customers who
-      received a piece and bought within the 4 weeks (the reports count any order in the
-      campaign window, with or without a response code).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by statistic: ``value`` and ``se`` (simulation standard error; quantiles by
-        the same order-statistics interval as the Hillstrom targets).
-    """
-    from mcstudy.io.hillstrom import _quantile_se
-
-    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
-    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
-    population = population if population is not None else PopulationSpec()
-    response = replace(response if response is not None else ResponseSpec(), **resp_changes)
-    spec = replace(population, n_customers=n_customers, **pop_changes)
-    channels = _channels(chan_changes)
-    ss = seed_sequence(rng)
-    past_seed, sms_seed, mail_seed = ss.spawn(3)
-
-    def run(strategy, n_weeks, seed, consent):
-        return simulate(
-            replace(spec, consent_rate=consent),
-            strategy,
-            n_weeks=n_weeks,
-            response=response,
-            channels=channels,
-            n_journeys=0,
-            progress=False,
-            rng=seed,
-        ).customers
-
-    quiet = Monochannel(channel="email", contact_pressure=0.0)
-    past = run(quiet, _PAST_WEEKS, past_seed, spec.consent_rate)
-    buyers = past[past["n_purchases"] > 0]
-    used = buyers["n_channels_used"].to_numpy()
-    only = {
-        name: (used == 1) & (buyers[f"purchases_{channel}"].to_numpy() > 0)
-        for name, channel in (("phone", "telephone"), ("web", "website"))
-    }
-    spend = buyers["revenue_eur"].to_numpy(float)
-    multi, single = spend[used >= 2], spend[used == 1]
-    if len(multi) > 1 and len(single) > 1:
-        m1, m0 = multi.mean(), single.mean()
-        se1, se0 = (
-            multi.std(ddof=1) / math.sqrt(len(multi)),
-            single.std(ddof=1) / math.sqrt(len(single)),
-        )
-        ratio = (m1 / m0, m1 / m0 * math.hypot(se1 / m1, se0 / m0))
-    else:
-        ratio = (math.nan, math.nan)
-    weeks_since = _PAST_WEEKS - buyers["last_purchase_week"].to_numpy(dtype=float)
-    months = np.ceil(weeks_since * 12 / _PAST_WEEKS)
-    out = {
-        "past_year_channel_share_phone": _share(only["phone"]),
-        "past_year_channel_share_web": _share(only["web"]),
-        "past_year_channel_share_multichannel": _share(used >= 2),
-        "past_year_spend_ratio_multichannel_single": ratio,
-        "past_year_spend_median": _quantile_se(spend, 0.5) if len(spend) else (math.nan,) * 2,
-        "past_year_spend_p90": _quantile_se(spend, 0.9) if len(spend) else (math.nan,) * 2,
-        "past_year_recency_mean_months": (
-            float(months.mean()),
-            float(months.std(ddof=1) / math.sqrt(len(months))) if len(months) > 1 else math.nan,
-        ),
-        "past_year_recency_share_3_months": _share(months <= 3),
-    }
-    sms = Monochannel(channel="sms", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False)
-    texted = run(sms, _CAMPAIGN_WEEKS, sms_seed, {"sms": 1.0})
-    sends = float(texted["contacts_received"].sum())
-    quits = float(texted["consent_withdrawals"].sum())
-    out["sms_optout_per_message"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
-    mail = Monochannel(
-        channel="postal_mail", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False
-    )
-    mailed = run(mail, _CAMPAIGN_WEEKS, mail_seed, {"postal_mail": 1.0})
-    reached = mailed[mailed["contacts_received"] > 0]
-    out["direct_mail_response_rate"] = _share(reached["n_purchases"].to_numpy() > 0)
-    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
 
 
 def compare_targets(
@@ -706,79 +458,3 @@ def leave_one_target_out(
             }
         )
     return pd.DataFrame(rows)
-
-
-def _sha256(path) -> str:
-    import hashlib
-    from pathlib import Path
-
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _code_sha256() -> str:
-    from pathlib import Path
-
-    return _sha256(Path(__file__))
-
-
-def calibration_record(result: CalibrationResult, targets_path) -> str:
-    """The fit as TOML text: what ``data/calibration.toml`` holds.
-
-    Everything in it is reproducible: the seed, the simulation size, the SHA-256 of the targets
-    file and of this module, the fitted values (6 significant digits) with their intervals,
-    and the fit table's z-scores; the wall time is left out. Re-running :func:`fit` with the
-    same seed, size and targets gives the same text.
-    """
-    from mcstudy.config import VERSION
-
-    lines = [
-        "# Calibration of the model to data/targets.csv (mcstudy.experiments.calibration.fit).",
-        "# Regenerate with: mcstudy calibrate --out data/calibration.toml",
-        "[meta]",
-        f'mcstudy_version = "{VERSION}"',
-        f'targets_sha256 = "{_sha256(targets_path)}"',
-        f'calibration_code_sha256 = "{_code_sha256()}"',
-        f"seed = {result.seed}",
-        f"n_customers = {result.n_customers}",
-        f"rank = {result.rank}",
-        f"cost = {result.cost:.6g}",
-        "",
-        "[parameters]",
-    ]
-    p = result.parameters
-    for name in p.index:
-        lines.append(f'"{name}" = {p.loc[name, "estimate"]:.6g}')
-    lines += ["", "[intervals]"]
-    for name in p.index:
-        lo, hi = p.loc[name, "ci_low"], p.loc[name, "ci_high"]
-        lines.append(f'"{name}" = [{lo:.6g}, {hi:.6g}]')
-    lines += ["", "[z_scores]"]
-    for _, row in result.fit_table.iterrows():
-        lines.append(f'"{row["target_id"]}" = {row["z"]:.4g}')
-    return "\n".join(lines) + "\n"
-
-
-def load_calibration(path, *, targets_path=None) -> dict:
-    """Read a calibration record and check it against the targets file it was fitted to.
-
-    Raises
-    ------
-    ValueError
-        If the record's ``targets_sha256`` is not the SHA-256 of ``targets_path`` (the
-        targets changed since the fit: re-run ``mcstudy calibrate``).
-    """
-    import tomllib
-
-    from mcstudy import config
-
-    with open(path, "rb") as fh:
-        record = tomllib.load(fh)
-    targets_path = config.TARGETS_CSV if targets_path is None else targets_path
-    expected = _sha256(targets_path)
-    if record["meta"]["targets_sha256"] != expected:
-        raise ValueError(
-            f"{path} was fitted to another version of {targets_path} (targets_sha256 "
-            f"{record['meta']['targets_sha256'][:12]}..., the file is {expected[:12]}...); "
-            "re-run 'mcstudy calibrate --out data/calibration.toml'."
-        )
-    return record

@@ -37,11 +37,9 @@ ranges spanning a factor of ten or more (:func:`parameter_space`).
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
@@ -49,10 +47,17 @@ import pandas as pd
 
 from mcstudy._random import run_seed
 from mcstudy._validation import check_int, check_number, check_option, check_output_dir
-from mcstudy._vocab import VERDICT_NOT_TESTABLE, VERDICTS
 from mcstudy.experiments import _sensitivity as sa
-from mcstudy.experiments._flip_region import Rule, best_rule
 from mcstudy.experiments._parameter_space import SCALES, from_unit, parameter_space
+from mcstudy.experiments._robustness_results import (
+    HINGE_INDEX,
+    FlipRegion,
+    RobustnessAssessment,
+    RobustnessResult,
+    _claim_result,
+    _long,
+)
+from mcstudy.experiments._robustness_stages import _screening, _sobol_stage
 from mcstudy.experiments._sensitivity import MORRIS_LEVELS, OTHER_PARAMETERS
 from mcstudy.experiments.registry import _callable_name
 
@@ -74,18 +79,12 @@ __all__ = [
 #: A verdict that holds in less than this share of the plausible space is ``conditional``.
 ROBUST_SHARE = 0.9
 
-#: A verdict hinges on a parameter whose total Sobol' index reaches this value.
-HINGE_INDEX = 0.1
-
 #: Sample sizes of the design presets (``size=``): Latin hypercube points for the share, Morris
 #: trajectories, and Sobol' base sample (a power of 2).
 DESIGN_SIZES = {
     "notebook": {"n_share": 128, "n_trajectories": 10, "n_sobol": 64},
     "publication": {"n_share": 1024, "n_trajectories": 50, "n_sobol": 512},
 }
-
-#: Parameters considered in pairs for the flip region (a claim's strongest, by Morris).
-_PAIR_CANDIDATES = 5
 
 #: Parameters analysed one by one in the Sobol' stage unless ``n_leading`` says otherwise.
 _DEFAULT_LEADING = 3
@@ -206,301 +205,6 @@ def _statistics(output: object) -> dict[str, float]:
             )
         out[name] = value
     return out
-
-
-def _run_points(run: dict, u: np.ndarray, out_dir) -> pd.DataFrame:
-    """Run the study at the points ``u`` of the unit cube; one row of statistics per point."""
-    from mcstudy.experiments import sweep
-
-    space = run["space"]
-    values = from_unit(space, u)
-    names = list(space["parameter"])
-    grid = [dict(zip(names, map(float, row), strict=True)) for row in values]
-    table = sweep(
-        _CommonRandomNumbers(run["study"], run["seed"]),
-        grid,
-        n_replications=1,
-        rng=run["seed"],
-        params=run["fixed"],
-        out_dir=out_dir,
-        **run["run_args"],
-    )
-    order = list(pd.unique(table["metric"]))
-    stats = table.pivot(index="point", columns="metric", values="value")[order]
-    missing = stats.isna()
-    if missing.any().any():
-        point = int(missing.any(axis=1).idxmax())
-        lacking = list(stats.columns[missing.loc[point]])
-        raise ValueError(
-            f"the study returned statistics {order} at some points but not {lacking} at point "
-            f"{point} ({grid[point]}): a design needs the same statistics at every point."
-        )
-    stats.columns = pd.Index([str(c) for c in stats.columns])
-    return stats.reset_index(drop=True)
-
-
-def _judge_all(
-    judges: Mapping[str, Callable], stats: pd.DataFrame, stages: pd.DataFrame
-) -> pd.DataFrame:
-    """Apply every judge at every point; a bool column per claim."""
-    holds = {claim: np.empty(len(stats), dtype=bool) for claim in judges}
-    for p in range(len(stats)):
-        row = stats.iloc[p]
-        where = f"{stages['stage'].iloc[p]} point {stages['point'].iloc[p]}"
-        for claim, judge in judges.items():
-            try:
-                verdict = judge(row)
-            except Exception as exc:
-                exc.add_note(
-                    f"in the judge of claim {claim!r} at {where}, statistics {row.to_dict()!r}"
-                )
-                raise
-            if not isinstance(verdict, bool | np.bool_):
-                raise TypeError(
-                    f"the judge of claim {claim!r} must return a bool (True where the verdict "
-                    f"holds); got {verdict!r} ({type(verdict).__name__}) at {where}."
-                )
-            holds[claim][p] = bool(verdict)
-    return pd.DataFrame(holds, index=stats.index)
-
-
-# --- results ------------------------------------------------------------------------------------
-
-
-def _percent(share: float) -> str:
-    return f"{100 * share:.0f} %"
-
-
-@dataclass(frozen=True)
-class FlipRegion:
-    """The region of the plausible space where a verdict flips, as a readable rule.
-
-    The rule is the one- or two-parameter rule with the least balanced error (the mean of the
-    share of flipping points it leaves out and the share of holding points it takes in) on the
-    design's uniformly spread points (its share and Sobol' stages).
-
-    Attributes
-    ----------
-    parameters : tuple of str
-        The one or two parameters the rule cuts.
-    flips_where : str
-        Where the verdict flips, e.g. ``"response.visit_conversion < 0.0412"``.
-    holds_where : str
-        The complement: where it holds.
-    size : float
-        Share of the Latin hypercube points inside the region: an estimate of the share of
-        the space the rule gives to flips.
-    captured : float
-        Share of the sampled points where the verdict flips that lie in the region.
-    purity : float
-        Share of the sampled points in the region where the verdict flips.
-    accuracy : float
-        Share of the sampled points the rule puts on the right side.
-    """
-
-    parameters: tuple[str, ...]
-    flips_where: str
-    holds_where: str
-    size: float
-    captured: float
-    purity: float
-    accuracy: float
-
-    @property
-    def text(self) -> str:
-        """The rule in one line, with its size and how well it describes the flips."""
-        return (
-            f"flips where {self.flips_where} ({_percent(self.size)} of the plausible space; "
-            f"{_percent(self.captured)} of the sampled flips lie there and "
-            f"{_percent(self.purity)} of the points there flip)"
-        )
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True, eq=False)
-class RobustnessResult:
-    """How robust one claim's verdict is across the plausible parameter space.
-
-    Attributes
-    ----------
-    claim_id : str
-        The claim (a key of ``judges``).
-    share : float
-        Share of the plausible space in which the verdict holds (Latin hypercube estimate).
-    ci_low, ci_high : float
-        Its 95 % interval (Wilson at ``n - 1`` points; see :mod:`mcstudy.experiments.robustness`).
-    n : int
-        Latin hypercube points behind ``share``.
-    hinges_on : tuple of str
-        Parameters whose total Sobol' index for the verdict reaches :data:`HINGE_INDEX`, the
-        strongest first; when the group of other parameters does too, the claim's strongest
-        of them by Morris screening follow. Empty when the verdict never flips.
-    flip_region : str
-        Where the verdict flips, as text (``region.text``); ``"never flips in the sampled
-        points"`` or ``"flips at every sampled point"`` in the extreme cases.
-    region : FlipRegion or None
-        The rule behind ``flip_region``; None in the extreme cases.
-    morris : pandas.DataFrame
-        Morris screening of the verdict, by parameter: ``mu``, ``mu_star``, ``sigma``,
-        ``mu_star_conf`` (elementary effects per unit of the parameter's range on its scale)
-        and ``flip_share``, the share of one-parameter steps that flip the verdict.
-    sobol : pandas.DataFrame
-        Sobol' indices of the verdict, by leading parameter (and :data:`OTHER_PARAMETERS`):
-        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (95 % bootstrap half-widths); NaN when the
-        verdict is the same at every point of that stage.
-    robust_share : float
-        Threshold below which the verdict is ``conditional``.
-    method : str
-        How the numbers were obtained.
-    """
-
-    claim_id: str
-    share: float
-    ci_low: float
-    ci_high: float
-    n: int
-    hinges_on: tuple[str, ...]
-    flip_region: str
-    region: FlipRegion | None
-    morris: pd.DataFrame
-    sobol: pd.DataFrame
-    robust_share: float
-    method: str
-
-    @property
-    def share_ci(self) -> tuple[float, float]:
-        """``(ci_low, ci_high)``."""
-        return (self.ci_low, self.ci_high)
-
-    @property
-    def conditional(self) -> bool:
-        """Whether the verdict holds in less than ``robust_share`` of the space."""
-        return self.share < self.robust_share
-
-    @property
-    def condition(self) -> str:
-        """How much of the space the verdict holds in, where it flips, what it hinges on."""
-        text = (
-            f"holds in {_percent(self.share)} of the plausible space (95 % CI "
-            f"{_percent(self.ci_low)} to {_percent(self.ci_high)})"
-        )
-        if self.region is not None:
-            text += (
-                f"; flips where {self.region.flips_where} ({_percent(self.region.captured)} of "
-                f"the flips lie there, {_percent(self.region.purity)} of the points there flip)"
-            )
-        if self.hinges_on:
-            text += f"; hinges on {', '.join(self.hinges_on)}"
-        return text
-
-    def robust_verdict(self, verdict: str) -> tuple[str, str]:
-        """Return the verdict and condition to record, given the verdict at the defaults.
-
-        Parameters
-        ----------
-        verdict : str
-            The verdict drawn at the parameters' default values, one of
-            :data:`mcstudy._vocab.VERDICTS` but ``not testable``.
-
-        Returns
-        -------
-        tuple of str
-            ``(verdict, "")`` when it holds in at least ``robust_share`` of the space;
-            otherwise ``("conditional", condition)``, the condition saying in how much of
-            the space ``verdict`` holds, where it flips and what it hinges on, e.g.
-            ``"supported: holds in 62 % of the plausible space (95 % CI 53 % to 70 %); flips
-            where response.visit_conversion < 0.0412 (95 % of the flips lie there, 98 % of the
-            points there flip); hinges on response.visit_conversion"``.
-
-        Raises
-        ------
-        ValueError
-            If ``verdict`` is not a verdict that can be tested.
-        """
-        allowed = [v for v in VERDICTS if v != VERDICT_NOT_TESTABLE]
-        check_option(verdict, "verdict", allowed)
-        if not self.conditional:
-            return verdict, ""
-        return "conditional", f"{verdict}: {self.condition}"
-
-    def summary(self) -> pd.DataFrame:
-        """Return one row of the result.
-
-        Columns ``claim_id``, ``share``, ``ci_low``, ``ci_high``, ``n``, ``conditional``,
-        ``hinges_on`` (comma-separated) and ``flip_region``.
-        """
-        return pd.DataFrame(
-            {
-                "claim_id": [self.claim_id],
-                "share": [self.share],
-                "ci_low": [self.ci_low],
-                "ci_high": [self.ci_high],
-                "n": [self.n],
-                "conditional": [self.conditional],
-                "hinges_on": [", ".join(self.hinges_on)],
-                "flip_region": [self.flip_region],
-            }
-        )
-
-
-@dataclass(frozen=True, eq=False)
-class RobustnessAssessment:
-    """What :func:`assess_robustness` returns: one design, judged for every claim.
-
-    Attributes
-    ----------
-    results : dict of str to RobustnessResult
-        One result per claim, in the order of ``judges``; also ``assessment[claim_id]``.
-    space : pandas.DataFrame
-        The parameters varied (:func:`parameter_space`).
-    leading : tuple of str
-        Parameters analysed one by one in the Sobol' stage.
-    points : pandas.DataFrame
-        Every run: ``stage`` (``share``, ``morris``, ``sobol``), ``point`` (within its stage),
-        the parameter values, then the statistics.
-    holds : pandas.DataFrame
-        Whether each claim's verdict holds at each run (rows as ``points``, a column per
-        claim).
-    morris : pandas.DataFrame
-        Morris screening of every output: ``output`` (claim id or statistic), ``kind``
-        (``claim`` or ``statistic``), ``parameter``, ``mu``, ``mu_star``, ``sigma``,
-        ``mu_star_conf``.
-    sobol : pandas.DataFrame
-        Sobol' indices of every output: ``output``, ``kind``, ``parameter`` (a leading
-        parameter or :data:`OTHER_PARAMETERS`), ``S1``, ``S1_conf``, ``ST``, ``ST_conf``.
-    design : dict of str to int
-        Sizes: ``n_share``, ``n_trajectories``, ``n_sobol``, and points per stage and in all
-        (as :func:`design_points`).
-    seed : int
-        Root seed: every point ran with ``numpy.random.default_rng(seed)``.
-    seconds : float
-        Wall time of the assessment (runs and analysis).
-    """
-
-    results: dict[str, RobustnessResult]
-    space: pd.DataFrame
-    leading: tuple[str, ...]
-    points: pd.DataFrame
-    holds: pd.DataFrame
-    morris: pd.DataFrame
-    sobol: pd.DataFrame
-    design: dict[str, int]
-    seed: int
-    seconds: float
-
-    def __getitem__(self, claim_id: str) -> RobustnessResult:
-        """The result of claim ``claim_id``."""
-        if claim_id not in self.results:
-            raise KeyError(
-                f"no claim {claim_id!r} in this assessment; claims: {list(self.results)}."
-            )
-        return self.results[claim_id]
-
-    def summary(self) -> pd.DataFrame:
-        """One row per claim, as :meth:`RobustnessResult.summary`."""
-        return pd.concat([r.summary() for r in self.results.values()], ignore_index=True)
 
 
 # --- the entry point ----------------------------------------------------------------------------
@@ -639,7 +343,7 @@ def assess_robustness(
     seed = run_seed(rng)
     out = None if out_dir is None else check_output_dir(out_dir, "out_dir")
     run = {
-        "study": study,
+        "task": _CommonRandomNumbers(study, seed),
         "space": space,
         "fixed": fixed,
         "seed": seed,
@@ -698,138 +402,6 @@ def assess_robustness(
     )
 
 
-@dataclass(frozen=True, eq=False)
-class _Stage:
-    """The runs of one stage: unit-cube points, statistics, verdicts and their indices."""
-
-    u: np.ndarray
-    stages: pd.DataFrame
-    stats: pd.DataFrame
-    holds: pd.DataFrame
-    u_share: np.ndarray | None = None
-    u_morris: np.ndarray | None = None
-    claim_morris: dict | None = None
-    stat_morris: dict | None = None
-    claim_sobol: dict | None = None
-    stat_sobol: dict | None = None
-
-
-def _screening(run: dict, judges: Mapping, sizes: dict, out) -> _Stage:
-    """Latin hypercube and Morris trajectories, run together; Morris indices of every output."""
-    from SALib.sample import morris
-    from scipy.stats import qmc
-
-    names = list(run["space"]["parameter"])
-    seed = run["seed"]
-    streams = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))) for i in (0, 1)]
-    u_share = qmc.LatinHypercube(d=len(names), seed=streams[0]).random(sizes["n_share"])
-    u_morris = morris.sample(
-        sa.unit_problem(names), sizes["n_trajectories"], num_levels=MORRIS_LEVELS, seed=streams[1]
-    )
-    u = np.vstack([u_share, u_morris])
-    stats = _run_points(run, u, None if out is None else out / "screening")
-    clash = sorted(set(stats.columns) & {*names, "stage", "point"})
-    if clash:
-        raise ValueError(
-            f"the study returns statistics named {clash}, like the parameters or the columns "
-            "'stage' and 'point' of the design's table; rename them."
-        )
-    stages = pd.DataFrame(
-        {
-            "stage": ["share"] * len(u_share) + ["morris"] * len(u_morris),
-            "point": np.r_[np.arange(len(u_share)), np.arange(len(u_morris))],
-        }
-    )
-    holds = _judge_all(judges, stats, stages)
-    at = slice(len(u_share), None)
-    bootstrap = sa.seed_int(seed, 3)
-    return _Stage(
-        u=u,
-        stages=stages,
-        stats=stats,
-        holds=holds,
-        u_share=u_share,
-        u_morris=u_morris,
-        claim_morris={
-            c: sa.morris_table(names, u_morris, holds[c].to_numpy()[at], bootstrap) for c in judges
-        },
-        stat_morris={
-            s: sa.morris_table(names, u_morris, stats[s].to_numpy()[at], bootstrap)
-            for s in stats.columns
-        },
-    )
-
-
-def _sobol_stage(run: dict, judges: Mapping, leading: tuple, n_sobol: int, out) -> _Stage:
-    """Saltelli sample on the leading parameters (the rest as one group); Sobol' indices."""
-    from SALib.sample import sobol
-
-    names = list(run["space"]["parameter"])
-    grouped = len(names) > len(leading)
-    groups = [n if n in leading else OTHER_PARAMETERS for n in names]
-    labels = [*leading, *([OTHER_PARAMETERS] if grouped else [])]
-    problem = sa.unit_problem(names, groups if grouped else None)
-    stream = np.random.default_rng(np.random.SeedSequence(run["seed"], spawn_key=(2,)))
-    u = sobol.sample(problem, n_sobol, calc_second_order=False, seed=stream)
-    out_dir = None
-    if out is not None:  # named by the leading parameters, which the judges choose
-        tag = hashlib.sha256("\n".join(leading).encode()).hexdigest()[:10]
-        out_dir = out / f"sobol_{tag}"
-    stats = _run_points(run, u, out_dir)
-    stages = pd.DataFrame({"stage": "sobol", "point": np.arange(len(u))})
-    holds = _judge_all(judges, stats, stages)
-    bootstrap = sa.seed_int(run["seed"], 4)
-    return _Stage(
-        u=u,
-        stages=stages,
-        stats=stats,
-        holds=holds,
-        claim_sobol={
-            c: sa.sobol_table(problem, labels, holds[c].to_numpy(float), bootstrap) for c in judges
-        },
-        stat_sobol={
-            s: sa.sobol_table(problem, labels, stats[s].to_numpy(), bootstrap)
-            for s in stats.columns
-        },
-    )
-
-
-def _claim_result(claim, screening, sobol, uniform, space, leading, robust_share, method):
-    """The result of one claim from the runs of both stages."""
-    n_share = len(screening.u_share)
-    share = float(screening.holds[claim].to_numpy()[:n_share].mean())
-    ci_low, ci_high = _wilson(share, n_share - 1)
-    morris = screening.claim_morris[claim]
-    u_uniform, uniform_holds = uniform
-    region = _flip_region(
-        u_uniform,
-        ~uniform_holds[claim].to_numpy(),
-        screening.u_share,
-        space,
-        sa.ranking(morris),
-    )
-    if region is not None:
-        text = region.text
-    elif share > 0:
-        text = "never flips in the sampled points"
-    else:
-        text = "flips at every sampled point"
-    return RobustnessResult(
-        claim_id=claim,
-        share=share,
-        ci_low=ci_low,
-        ci_high=ci_high,
-        n=n_share,
-        hinges_on=_hinges_on(sobol.claim_sobol[claim], morris, leading),
-        flip_region=text,
-        region=region,
-        morris=morris.assign(flip_share=morris["mu_star"] * sa.MORRIS_STEP),
-        sobol=sobol.claim_sobol[claim],
-        robust_share=robust_share,
-        method=method,
-    )
-
-
 def _check_judges(judges: object) -> None:
     if not isinstance(judges, Mapping) or len(judges) == 0:
         raise TypeError(
@@ -855,64 +427,3 @@ def _check_fixed(fixed: object, names: list[str]) -> dict:
             "give each in one place only."
         )
     return dict(fixed)
-
-
-def _wilson(share: float, n: int) -> tuple[float, float]:
-    """Wilson's 95 % interval for a share observed on ``n`` points."""
-    from statsmodels.stats.proportion import proportion_confint
-
-    low, high = proportion_confint(share * n, n, alpha=0.05, method="wilson")
-    # Wilson's interval reaches 0 or 1 exactly when the share does (not 1 - 1e-16)
-    return (0.0 if share == 0 else float(low)), (1.0 if share == 1 else float(high))
-
-
-def _hinges_on(sobol: pd.DataFrame, morris: pd.DataFrame, leading) -> tuple[str, ...]:
-    total = sobol["ST"]
-    if total.isna().all():
-        return ()
-    strong = [p for p in leading if total[p] >= HINGE_INDEX]
-    strong.sort(key=lambda p: -total[p])
-    if OTHER_PARAMETERS in total.index and total[OTHER_PARAMETERS] >= HINGE_INDEX:
-        strong += [p for p in sa.ranking(morris) if p not in leading][:2]
-    return tuple(strong)
-
-
-def _flip_region(u, flipped, u_share, space, ranking) -> FlipRegion | None:
-    names = list(space["parameter"])
-    candidates = [names.index(p) for p in ranking[:_PAIR_CANDIDATES]]
-    rule = best_rule(u, flipped, candidates)
-    if rule is None:
-        return None
-    predicted = rule.flips(u)
-    return FlipRegion(
-        parameters=tuple(names[i] for i, _, _ in rule.cuts),
-        flips_where=_describe(rule, space, flips=True),
-        holds_where=_describe(rule, space, flips=False),
-        size=float(rule.flips(u_share).mean()),
-        captured=float(predicted[flipped].mean()),
-        purity=float(flipped[predicted].mean()) if predicted.any() else 0.0,
-        accuracy=float((predicted == flipped).mean()),
-    )
-
-
-def _describe(rule: Rule, space: pd.DataFrame, *, flips: bool) -> str:
-    """The region where the rule says the verdict flips (or holds), in parameter values."""
-    names = list(space["parameter"])
-    parts = []
-    inside = flips == rule.flips_inside
-    for index, cut, side in rule.cuts:
-        value = from_unit(space.iloc[[index]], np.array([[cut]]))[0, 0]
-        below = (side == "below") == inside
-        parts.append(f"{names[index]} {'<' if below else '>'} {value:.3g}")
-    return (" and " if inside else " or ").join(parts)
-
-
-def _long(claims: dict, statistics: dict) -> pd.DataFrame:
-    frames = []
-    for kind, tables in (("claim", claims), ("statistic", statistics)):
-        for output, table in tables.items():
-            frame = table.reset_index()
-            frame.insert(0, "kind", kind)
-            frame.insert(0, "output", output)
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
