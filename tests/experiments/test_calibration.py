@@ -114,7 +114,7 @@ def test_committed_fit_matches_the_targets_and_the_code():
 
     record = load_calibration(config.ROOT / "data" / "calibration.toml")
     assert record["meta"]["calibration_code_sha256"] == _code_sha256(), (
-        "analysis/calibration.py changed since the fit: run "
+        "the calibration code changed since the fit: run "
         "'mcstudy calibrate --out data/calibration.toml'"
     )
     assert set(record["parameters"]) == set(FREE_PARAMETERS)
