@@ -10,9 +10,9 @@ import json
 import pytest
 
 from mcstudy import config
+from mcstudy.claims.registry import CLAIM_NOTEBOOKS
 from mcstudy.claims.verdicts import load_verdicts
 from mcstudy.io import load_claims
-from mcstudy.io.catalogue import CLAIM_NOTEBOOKS
 
 
 def executed(path):

@@ -7,15 +7,15 @@ interval and asks the rule: :func:`judge_effect`, :func:`judge_non_inferiority`,
 :func:`judge_association` and :func:`judge_consistency` give ``supported``, ``not supported``,
 ``inconclusive`` or ``artefact``; :func:`with_robustness` adds the share of the plausible
 parameter space the verdict holds in (``conditional`` below 90 %); :func:`weakest` combines
-the parts of a claim "A and B". Recording verdicts is :mod:`mcstudy.claims.verdicts`;
-``docs/verdicts.md`` gives the rules with examples.
+the parts of a claim "A and B" (both in :mod:`mcstudy.claims.combine`). Recording verdicts is
+:mod:`mcstudy.claims.verdicts`; ``docs/verdicts.md`` gives the rules with examples.
 """
 
 from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -28,7 +28,6 @@ from mcstudy.io.catalogue import load_claims
 __all__ = [
     "REGISTRY_COLUMNS",
     "VERDICTS",
-    "VERDICT_STRENGTH",
     "Rule",
     "Verdict",
     "judge_association",
@@ -36,8 +35,6 @@ __all__ = [
     "judge_effect",
     "judge_non_inferiority",
     "rule_for",
-    "weakest",
-    "with_robustness",
 ]
 
 #: Columns a claims registry passed to :func:`record_verdict` must have: the ids and each
@@ -531,96 +528,3 @@ def rule_for(claim_id: str, claims: pd.DataFrame | str | Path | None = None) -> 
         smallest_effect=float(row["smallest_effect"]),
         rule=str(row["rule"]),
     )
-
-
-def with_robustness(verdict: Verdict, robustness) -> Verdict:
-    """``verdict`` with its robustness across the plausible parameter space recorded.
-
-    Parameters
-    ----------
-    verdict : Verdict
-        The verdict at the reference context.
-    robustness : mcstudy.experiments.robustness.RobustnessResult
-        The claim's result of a robustness design, whose judge tested whether this verdict
-        holds at each point.
-
-    Returns
-    -------
-    Verdict
-        With ``robustness_share`` and ``hinges_on`` filled in; a verdict that holds in less
-        than :data:`mcstudy.experiments.robustness.ROBUST_SHARE` (90 %) of the space becomes
-        ``conditional``, its condition the region where it holds or flips (appended to the
-        verdict's own condition).
-    """
-    if not isinstance(verdict, Verdict):
-        raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
-    missing = [a for a in ("robust_verdict", "share", "hinges_on") if not hasattr(robustness, a)]
-    if missing:
-        raise TypeError(
-            "'robustness' must be a RobustnessResult (the claim's result of "
-            f"assess_robustness); got {type(robustness).__name__}, without {missing}."
-        )
-    if verdict.verdict in (VERDICT_NOT_TESTABLE, "conditional"):
-        raise ValueError(
-            f"'verdict' must be the verdict drawn at the reference context (not "
-            f"{VERDICT_NOT_TESTABLE!r}, nor 'conditional', which with_robustness gives); got "
-            f"{verdict.verdict!r} on {verdict.claim_id}."
-        )
-    other = getattr(robustness, "claim_id", None)
-    if isinstance(other, str) and other != verdict.claim_id:
-        raise ValueError(
-            f"'robustness' is the result of claim {other!r}, not of the verdict's claim "
-            f"{verdict.claim_id!r}; pass the claim's own result "
-            f"(e.g. result[{verdict.claim_id!r}])."
-        )
-    if isinstance(robustness.hinges_on, str):
-        raise TypeError(
-            f"'robustness.hinges_on' must be a sequence of parameter names; got the str "
-            f"{robustness.hinges_on!r}."
-        )
-    label, condition = robustness.robust_verdict(verdict.verdict)
-    text = verdict.condition
-    if condition:
-        text = f"{condition}. {text}" if text else condition
-    return replace(
-        verdict,
-        verdict=label,
-        condition=text,
-        robustness_share=float(robustness.share),
-        hinges_on="; ".join(robustness.hinges_on),
-    )
-
-
-#: Verdicts on a testable claim from the weakest to the strongest, for combining the parts of
-#: a claim of the form "A and B" (it is no stronger than its weakest part).
-VERDICT_STRENGTH = ("not supported", "artefact", "inconclusive", "conditional", "supported")
-
-
-def weakest(verdicts) -> str:
-    """Return the weakest of ``verdicts`` in the order of :data:`VERDICT_STRENGTH`.
-
-    Parameters
-    ----------
-    verdicts : iterable of str
-        Verdicts on the parts of one claim.
-
-    Raises
-    ------
-    ValueError
-        If ``verdicts`` is empty or holds a verdict outside :data:`VERDICT_STRENGTH`.
-
-    Examples
-    --------
-    >>> weakest(["supported", "artefact"])
-    'artefact'
-    """
-    if isinstance(verdicts, str):
-        raise TypeError(
-            f"'verdicts' must be an iterable of verdicts (str), not one str; got {verdicts!r}."
-        )
-    verdicts = list(verdicts)
-    if not verdicts:
-        raise ValueError("'verdicts' must hold at least one verdict; got [].")
-    for v in verdicts:
-        check_option(v, "verdict", VERDICT_STRENGTH)
-    return min(verdicts, key=VERDICT_STRENGTH.index)

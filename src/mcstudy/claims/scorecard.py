@@ -30,8 +30,9 @@ from mcstudy._vocab import (
     VERDICT_NOT_TESTABLE,
     VERDICTS,
 )
+from mcstudy.claims.registry import CLAIM_NOTEBOOKS
 from mcstudy.claims.verdicts import load_verdicts
-from mcstudy.io.catalogue import CLAIM_NOTEBOOKS, load_claims
+from mcstudy.io.catalogue import load_claims
 
 __all__ = [
     "CONSTRUCTION_MARKERS",

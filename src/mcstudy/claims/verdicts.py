@@ -22,9 +22,9 @@ import pandas as pd
 from mcstudy import config
 from mcstudy._validation import check_frame, check_output_dir
 from mcstudy._vocab import EVIDENCE, KIND_NOT_TESTABLE, RULES, VERDICT_NOT_TESTABLE, VERDICTS
+from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
 from mcstudy.claims.rules import (
     REGISTRY_COLUMNS,
-    VERDICT_STRENGTH,
     Rule,
     Verdict,
     judge_association,
@@ -32,8 +32,6 @@ from mcstudy.claims.rules import (
     judge_effect,
     judge_non_inferiority,
     rule_for,
-    weakest,
-    with_robustness,
 )
 from mcstudy.io.catalogue import load_claims
 
