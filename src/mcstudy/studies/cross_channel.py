@@ -33,13 +33,13 @@ are imported here as well.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy.analysis.intervals import RatioEstimate, ratio_of_means
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Monochannel
@@ -360,85 +360,6 @@ def strength_reaching(curve: pd.Series, target: float) -> float:
     if k == 0:
         return float(x[0])
     return float(x[k - 1] + (target - y[k - 1]) * (x[k] - x[k - 1]) / (y[k] - y[k - 1]))
-
-
-@dataclass(frozen=True)
-class RatioEstimate:
-    """A ratio of two means over replications, with its interval.
-
-    Attributes
-    ----------
-    estimate : float
-        ``mean(numerator) / mean(denominator)``.
-    ci_low, ci_high : float
-        Interval of the ratio (delta method, t quantile with ``n - 1`` degrees of freedom).
-    n : int
-        Replications.
-    method : str
-        How the interval was computed.
-    """
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    method: str = "ratio of means over replications, delta method, t interval"
-
-    def summary(self) -> pd.DataFrame:
-        """The estimate as a one-row DataFrame."""
-        return pd.DataFrame([asdict(self)])
-
-
-def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstimate:
-    """Ratio of the means of paired replications, with a delta-method interval.
-
-    Per-replication ratios of small effects are unstable (a replication in which a channel
-    caused almost no online purchase gives a huge ratio); the ratio of the mean effects over
-    replications estimates the model's expected ratio. With ``R = mean(x) / mean(y)``, the
-    variance of ``R`` is ``var(x - R y) / (n mean(y)^2)`` (the ratio estimator's linearisation),
-    and the interval is ``R`` plus or minus a t quantile with ``n - 1`` degrees of freedom
-    times its square root.
-
-    Parameters
-    ----------
-    numerator, denominator : array_like of float
-        One value per replication, paired.
-    alpha : float, default=0.05
-        The interval has level ``1 - alpha``, in (0, 1).
-
-    Returns
-    -------
-    RatioEstimate
-
-    Raises
-    ------
-    ValueError
-        If the arrays differ in length or hold fewer than two values, a value is not finite,
-        or the mean denominator is not positive.
-
-    Examples
-    --------
-    >>> round(ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0]).estimate, 6)
-    2.0
-    """
-    x = np.asarray(numerator, dtype=float)
-    y = np.asarray(denominator, dtype=float)
-    check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
-        raise ValueError(
-            f"'numerator' and 'denominator' must be 1-d arrays of the same length >= 2; got "
-            f"shapes {x.shape} and {y.shape}."
-        )
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("'numerator' and 'denominator' must hold finite numbers only.")
-    n = len(x)
-    my = y.mean()
-    if my <= 0:
-        raise ValueError(f"the mean of 'denominator' must be > 0; got {my!r}.")
-    r = x.mean() / my
-    se = float(np.std(x - r * y, ddof=1) / (np.sqrt(n) * my))
-    q = float(stats.t.ppf(1 - alpha / 2, n - 1))
-    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n)
 
 
 def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
