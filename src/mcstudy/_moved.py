@@ -63,3 +63,24 @@ def install() -> None:
     """Let the old paths of :data:`MOVED` be imported (once; called by ``mcstudy``)."""
     if not any(isinstance(finder, _MovedFinder) for finder in sys.meta_path):
         sys.meta_path.insert(0, _MovedFinder())
+
+
+def renamed(module: str, names: dict[str, str]):
+    """A module-level ``__getattr__`` serving the old ``names`` (old -> new) of ``module``.
+
+    Each old name gives the object of its new name, with a DeprecationWarning at the line that
+    used it; any other missing name raises the usual AttributeError.
+    """
+
+    def __getattr__(name: str):
+        if name in names:
+            warnings.warn(
+                f"{module}.{name} was renamed to {module}.{names[name]}; import it by its new "
+                "name (the old name will be removed).",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            return getattr(sys.modules[module], names[name])
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -33,12 +33,12 @@ less than the sum of their effects, at the same contacts.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from mcstudy._moved import renamed
 from mcstudy._validation import check_frame, check_int
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
@@ -361,15 +361,4 @@ def contacts_association(
     return pd.DataFrame(rows)
 
 
-def __getattr__(name: str):
-    """Give a renamed name (:data:`_RENAMED`) its new object, with a DeprecationWarning."""
-    if name in _RENAMED:
-        new = _RENAMED[name]
-        warnings.warn(
-            f"{__name__}.{name} was renamed to {__name__}.{new}; import it by its new name "
-            "(the old name will be removed).",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed(__name__, _RENAMED)

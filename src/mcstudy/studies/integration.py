@@ -24,13 +24,13 @@ value}``), and the arithmetic of an omnichannel investment:
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from mcstudy._moved import renamed
 from mcstudy._validation import check_int, check_number, check_option
 from mcstudy.analysis.choice import idxbest
 from mcstudy.model.context import model_context
@@ -540,15 +540,4 @@ def omnichannel_npv(
     return np.broadcast_to(npv, shape).copy() if shape else np.asarray(float(npv))
 
 
-def __getattr__(name: str):
-    """Give a renamed name (:data:`_RENAMED`) its new object, with a DeprecationWarning."""
-    if name in _RENAMED:
-        new = _RENAMED[name]
-        warnings.warn(
-            f"{__name__}.{name} was renamed to {__name__}.{new}; import it by its new name "
-            "(the old name will be removed).",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return globals()[new]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = renamed(__name__, _RENAMED)
