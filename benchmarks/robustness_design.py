@@ -28,7 +28,7 @@ import time
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 from mcstudy import PopulationSpec, ResponseSpec, make_strategy, simulate  # noqa: E402
-from mcstudy.analysis.robustness import assess_robustness, design_points  # noqa: E402
+from mcstudy.experiments.robustness import assess_robustness, design_points  # noqa: E402
 
 #: Parameters varied, from data/parameters.csv: the first 4, 8 or all 16.
 PARAMETERS = [

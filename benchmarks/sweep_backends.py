@@ -19,7 +19,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 import pandas as pd  # noqa: E402
 
 import mcstudy  # noqa: E402, F401  (registers the studies)
-from mcstudy.runs import sweep  # noqa: E402
+from mcstudy.experiments import sweep  # noqa: E402
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mcstudy.runs import EXAMPLE_SWEEP_CONFIG
+from mcstudy.experiments import EXAMPLE_SWEEP_CONFIG
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 TIMEOUT = 600

@@ -2,30 +2,43 @@
 
 The package is laid out like its data flow:
 
-- :mod:`mcstudy.io`: validated loaders (claims registry, channel catalogue, parameter table,
-  calibration targets, Hillstrom data);
+- :mod:`mcstudy.io`: validated loaders and fetchers (claims registry, channel catalogue,
+  parameter table, calibration targets, real data sets);
 - :mod:`mcstudy.model`: the customer simulator (population, strategies, kernel, engine);
-- :mod:`mcstudy.runs`: replications and sweeps on serial, process and Dask backends;
-- :mod:`mcstudy.analysis`: randomised, observational and uplift statistics, and the robustness
-  of verdicts across the plausible parameter space (:mod:`mcstudy.robustness` is
-  :mod:`mcstudy.analysis.robustness`);
+- :mod:`mcstudy.experiments`: everything that runs the simulator many times: replications and
+  sweeps on serial, process and Dask backends, the resumable task store, robustness designs
+  across the plausible parameter space, calibration, the throughput benchmark;
+- :mod:`mcstudy.analysis`: pure statistics: randomised, observational, panel, heterogeneity and
+  uplift estimates, choices with a tolerance for ties;
 - :mod:`mcstudy.attribution`: multi-touch attribution of conversions to channels (heuristics,
   Shapley, exact Markov removal effects) on path tables, real or simulated;
-- :mod:`mcstudy.verdicts`, :mod:`mcstudy.scorecard`, :mod:`mcstudy.plots`,
-  :mod:`mcstudy.reports`, :mod:`mcstudy.site`, :mod:`mcstudy.cli`: verdicts on claims, the
-  claims scorecard, figures, executed notebooks, the HTML report and the command line.
+- :mod:`mcstudy.studies`: the studies the notebooks run, one question each;
+- :mod:`mcstudy.claims`: the registry's rules, verdict records and the scorecard;
+- :mod:`mcstudy.report`: notebook execution, the HTML site and figures;
+- :mod:`mcstudy.cli` and :mod:`mcstudy.config`: the command line and the project's paths.
 
-The names below are re-exported for convenience.
+Modules that moved keep working at their old paths (``mcstudy.runs``, ``mcstudy.verdicts``,
+``mcstudy.scorecard``, ``mcstudy.reports``, ``mcstudy.site``, ``mcstudy.plots``,
+``mcstudy.analysis.robustness``, ...) with a DeprecationWarning. The names below are
+re-exported for convenience.
 """
 
-__version__ = "0.1.0"
-
-from mcstudy import attribution
-from mcstudy.analysis import (
+from mcstudy import _moved, attribution, config
+from mcstudy.claims.verdicts import (
+    Verdict,
+    judge_association,
+    judge_effect,
+    record_verdict,
+    rule_for,
+    with_robustness,
+)
+from mcstudy.experiments import (
     RobustnessAssessment,
     RobustnessResult,
     assess_robustness,
+    replicate,
     robustness,
+    sweep,
 )
 from mcstudy.io import load_channels, load_claims, load_hillstrom, load_parameters, load_targets
 from mcstudy.model import (
@@ -48,15 +61,6 @@ from mcstudy.model import (
     make_strategy,
     shapley_decomposition,
     simulate,
-)
-from mcstudy.runs import replicate, sweep
-from mcstudy.verdicts import (
-    Verdict,
-    judge_association,
-    judge_effect,
-    record_verdict,
-    rule_for,
-    with_robustness,
 )
 
 __all__ = [
@@ -99,3 +103,7 @@ __all__ = [
     "simulate",
     "sweep",
 ]
+
+__version__ = config.VERSION
+
+_moved.install()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from mcstudy import __version__
+from mcstudy.config import VERSION
 
 
 def _check_output_file(path, name: str):
@@ -40,8 +40,8 @@ def _check_output_file(path, name: str):
 
 def _cmd_claims(args: argparse.Namespace) -> int:
     from mcstudy import config
+    from mcstudy.claims.verdicts import summarise_claims
     from mcstudy.io.catalogue import load_claims
-    from mcstudy.verdicts import summarise_claims
 
     claims = load_claims(args.path)
     where = args.path or f"the registry shipped with mcstudy ({config.CLAIMS_CSV})"
@@ -107,7 +107,7 @@ def _cmd_fetch(args) -> int:
 def _cmd_bench(args: argparse.Namespace) -> int:
     import json
 
-    from mcstudy.bench import run_benchmark
+    from mcstudy.experiments.bench import run_benchmark
 
     report = run_benchmark(args.customers, args.weeks, n_threads=args.threads, rng=args.seed)
     width = max(map(len, report))
@@ -124,7 +124,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
     from mcstudy import config
     from mcstudy._validation import check_int
-    from mcstudy.analysis.calibration import calibration_record, fit
+    from mcstudy.experiments.calibration import calibration_record, fit
     from mcstudy.io.catalogue import load_targets
 
     check_int(args.customers, "--customers", 1000, 10_000_000)
@@ -151,7 +151,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from mcstudy import config
-    from mcstudy.reports import reproduce
+    from mcstudy.report.notebooks import reproduce
 
     def show(name, i, n, run):
         if run is None:
@@ -202,8 +202,8 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     import time
 
-    from mcstudy.reports import render_reports
-    from mcstudy.site import INDEX_NAME, check_links
+    from mcstudy.report.notebooks import render_reports
+    from mcstudy.report.site import INDEX_NAME, check_links
 
     start = time.perf_counter()
     try:
@@ -224,7 +224,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from mcstudy._validation import check_output_dir
-    from mcstudy.runs import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
+    from mcstudy.experiments import EXAMPLE_SWEEP_CONFIG, load_sweep_config, sweep
 
     if args.example:
         print(EXAMPLE_SWEEP_CONFIG, end="")
@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mcstudy",
         description="Test claims about multichannel and omnichannel customer contact.",
     )
-    parser.add_argument("--version", action="version", version=f"mcstudy {__version__}")
+    parser.add_argument("--version", action="version", version=f"mcstudy {VERSION}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("claims", help="summarise the claims registry by document, topic and kind")
@@ -368,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "calibrate",
         help="fit the model to the calibration targets (simulated method of moments)",
-        description="Fit the free parameters of mcstudy.analysis.calibration to the targets "
+        description="Fit the free parameters of mcstudy.experiments.calibration to the targets "
         "used in the fit (data/targets.csv), print the fit table and, with --out, write the "
         "record (data/calibration.toml). The same seed and size give the same record.",
     )
@@ -416,7 +416,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mcstudy {args.command}: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
-        from mcstudy.runs import SweepInterrupted
+        from mcstudy.experiments import SweepInterrupted
 
         if isinstance(exc, SweepInterrupted) and exc.out_dir is not None:
             message = f"{exc}; rerun the same command to resume"

@@ -18,8 +18,20 @@ The paths are computed once, when this module is first imported.
 from __future__ import annotations
 
 import os
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
+
+
+def _version() -> str:
+    """The installed distribution's version; ``0+unknown`` when mcstudy is run uninstalled."""
+    try:
+        return metadata.version("mcstudy")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+#: The version of mcstudy (``mcstudy.__version__``), read from the installed distribution.
+VERSION = _version()
 
 #: Environment variable naming the project root (notebooks/, figures/, results/, reports/).
 ROOT_ENV = "MCSTUDY_ROOT"

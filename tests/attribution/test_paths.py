@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from mcstudy import PopulationSpec, SiloedMultichannel, simulate
+from mcstudy.attribution import _sequences as sequences_module
 from mcstudy.attribution import (
     check_paths,
     linear,
@@ -16,7 +17,6 @@ from mcstudy.attribution import (
     paths_from_simulation,
     shapley,
 )
-from mcstudy.attribution import paths as paths_module
 
 
 def frame(paths, conversions=None, **extra) -> pd.DataFrame:
@@ -68,8 +68,8 @@ def test_whitespace_separator_and_multi_character_separator():
 
 def test_hash_collisions_are_resolved_exactly(monkeypatch):
     # With both multipliers 0 every path gets the same hash; grouping must still be exact.
-    monkeypatch.setattr(paths_module, "_HASH_BASE", 0)
-    monkeypatch.setattr(paths_module, "_HASH_LENGTH", 0)
+    monkeypatch.setattr(sequences_module, "_HASH_BASE", 0)
+    monkeypatch.setattr(sequences_module, "_HASH_LENGTH", 0)
     df = frame(["a > b", "b > a", "a>b", "c", "a > b > c"], [1, 2, 4, 8, 16])
     table = check_paths(df)
     assert dict(zip(table["path"], table["conversions"], strict=True)) == {

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mcstudy.analysis.robustness import assess_robustness, design_points, parameter_space
+from mcstudy.experiments.robustness import assess_robustness, design_points, parameter_space
 
 
 def _study(params, rng):

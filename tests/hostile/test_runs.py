@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mcstudy.runs import (
+from mcstudy.experiments import (
     ConfigError,
     RunConfigError,
     load_sweep_config,

@@ -1,5 +1,5 @@
 """Hostile inputs to the scorecard (its loader of ``results/verdicts.csv`` and its tables) and
-to the writers of the report site (:mod:`mcstudy.site`, :mod:`mcstudy.reports`)."""
+to the writers of the report site (:mod:`mcstudy.report.site`, :mod:`mcstudy.report.notebooks`)."""
 
 import codecs
 import json
@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 
 from mcstudy import config
-from mcstudy.io import load_claims
-from mcstudy.scorecard import (
+from mcstudy.claims.scorecard import (
     build_scorecard,
     check_verdicts,
     claims_without_verdict,
@@ -24,7 +23,8 @@ from mcstudy.scorecard import (
     load_scorecard,
     verdict_counts,
 )
-from mcstudy.verdicts import load_verdicts
+from mcstudy.claims.verdicts import load_verdicts
+from mcstudy.io import load_claims
 
 TMP = Path(tempfile.mkdtemp(prefix="mcstudy-hostile-scorecard-"))
 CLAIMS = load_claims()
@@ -103,7 +103,7 @@ def _project(*, files=(), notebooks=True) -> Path:
 
 def _reports(function, **kw):
     def thunk():
-        from mcstudy import reports
+        from mcstudy.report import notebooks as reports
 
         getattr(reports, function)(**kw)
 
@@ -112,7 +112,7 @@ def _reports(function, **kw):
 
 def _site(function, *args, **kw):
     def thunk():
-        from mcstudy import site
+        from mcstudy.report import site
 
         getattr(site, function)(*args, **kw)
 
@@ -141,7 +141,7 @@ _MINIMAL_NB = _file(
 
 
 def _claim_cells_of_one_string():
-    from mcstudy.site import claim_cells
+    from mcstudy.report.site import claim_cells
 
     claim_cells(json.loads(_MINIMAL_NB.read_text()), "C000-02")
 
@@ -488,7 +488,9 @@ CASES = [
     ),
     (
         "scorecard/check_links: empty site",
-        lambda: _expect(__import__("mcstudy.site", fromlist=["x"]).check_links(_folder("s")), []),
+        lambda: _expect(
+            __import__("mcstudy.report.site", fromlist=["x"]).check_links(_folder("s")), []
+        ),
         None,
         None,
     ),

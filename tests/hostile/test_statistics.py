@@ -28,7 +28,7 @@ from mcstudy.analysis.hillstrom import (  # noqa: E402
     email_experiment_statistics,
     real_vs_simulated,
 )
-from mcstudy.plots import plot_effects, plot_qini, save_figure  # noqa: E402
+from mcstudy.report.figures import plot_effects, plot_qini, save_figure  # noqa: E402
 
 RNG = np.random.default_rng(7)
 N = 400

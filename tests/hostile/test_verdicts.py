@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mcstudy.io import load_claims
-from mcstudy.verdicts import (
+from mcstudy.claims.verdicts import (
     Verdict,
     judge_association,
     judge_consistency,
@@ -25,6 +24,7 @@ from mcstudy.verdicts import (
     weakest,
     with_robustness,
 )
+from mcstudy.io import load_claims
 
 TMP = Path(tempfile.mkdtemp(prefix="mcstudy-hostile-verdicts-"))
 CLAIMS = load_claims()

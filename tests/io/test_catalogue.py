@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from mcstudy import config
+from mcstudy._vocab import PARAMETER_GROUPS, PARAMETER_STATUSES, TARGET_STATISTICS
 from mcstudy.io.catalogue import (
     CHANNEL_COLUMNS,
     CLAIM_COLUMNS,
@@ -22,7 +23,6 @@ from mcstudy.io.catalogue import (
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
-from mcstudy.vocab import PARAMETER_GROUPS, PARAMETER_STATUSES, TARGET_STATISTICS
 
 
 @pytest.fixture(scope="module")

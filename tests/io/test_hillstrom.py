@@ -21,7 +21,7 @@ from mcstudy.io.hillstrom import (
     hillstrom_targets,
     locate_hillstrom,
 )
-from mcstudy.reports import hillstrom_available
+from mcstudy.report.notebooks import hillstrom_available
 
 BUCKETS = [
     ("1) $0 - $100", 20, 100),

@@ -5,13 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from mcstudy.runs import replicate
+from mcstudy.experiments import replicate
 from mcstudy.studies.attention import (
     ATTENTION_STATISTICS,
     arm_outcomes,
     attention_arms,
+    attention_factorial_arms,
     attention_statistics,
-    factorial_arms,
 )
 
 
@@ -63,7 +63,7 @@ def test_the_factorial_pairs_send_the_contacts_of_their_single_arms():
     assert a["contact_minus_none_margin"] == pytest.approx(
         a["uniform/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
     )
-    assert set(factorial_arms()).isdisjoint(attention_arms(0.6))
+    assert set(attention_factorial_arms()).isdisjoint(attention_arms(0.6))
 
 
 def test_the_factorial_leaves_the_first_population_as_it_was():
@@ -113,7 +113,7 @@ def test_replicated_runs_give_arm_outcomes():
         progress=False,
     )
     outcomes = arm_outcomes(table)
-    assert set(outcomes.index) == set(attention_arms(0.6)) | set(factorial_arms())
+    assert set(outcomes.index) == set(attention_arms(0.6)) | set(attention_factorial_arms())
     assert "churn_rate" in outcomes.columns
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcstudy._vocab import TIERS
 from mcstudy.model.strategies import ValueTiered
 from mcstudy.studies.cost_to_serve import (
     COST_TO_SERVE_STATISTICS,
@@ -15,7 +16,6 @@ from mcstudy.studies.cost_to_serve import (
     search_assignments,
     steer_channel_choice,
 )
-from mcstudy.vocab import TIERS
 
 SHARES = (0.75, 0.20, 0.05)
 TIER_PRESSURE = {"small": 0.5, "medium": 1.0, "key_account": 2.0}

@@ -5,12 +5,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from mcstudy.experiments import replicate
 from mcstudy.io import load_referral_network
 from mcstudy.model import PopulationSpec
 from mcstudy.model.channels import default_referral_matrix
 from mcstudy.model.context import model_context
 from mcstudy.model.counterfactual import channel_contributions
-from mcstudy.runs import replicate
 from mcstudy.studies.cross_channel import (
     ATTRIBUTION_METHODS,
     CROSS_CHANNEL_ARMS,

@@ -10,7 +10,7 @@ import pytest
 
 from mcstudy.model import Omnichannel, SiloedMultichannel
 from mcstudy.studies.integration import (
-    INTEGRATION_FACTORS,
+    INTEGRATION_FACTOR_GROUPS,
     KPI_PRESSURES,
     _emails_after_purchase,
     coordination_statistics,
@@ -23,7 +23,7 @@ from mcstudy.studies.integration import (
 
 def test_integration_arms_span_the_path_from_siloed_to_omnichannel():
     arms = integration_arms()
-    assert len(arms) == 2 ** len(INTEGRATION_FACTORS) + 1
+    assert len(arms) == 2 ** len(INTEGRATION_FACTOR_GROUPS) + 1
     assert arms["none"] == SiloedMultichannel()
     omni = replace(
         Omnichannel(),

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mcstudy.experiments import replicate
 from mcstudy.model.context import model_context
-from mcstudy.runs import replicate
 from mcstudy.studies.profiles import (
     GAP_COMPARATORS,
     GAP_POLICIES,
@@ -122,7 +122,7 @@ def test_with_affinity_gap_changes_only_the_profile_weights():
 
 
 def test_gap_policies_segment_is_pooled_when_profiles_are_alike():
-    from mcstudy.studies.profiles import _gap_policies
+    from mcstudy.studies.affinity_gap import _gap_policies
 
     channels = model_context().channels
     flat = _gap_policies(with_affinity_gap(channels, 0.0), 0.3)

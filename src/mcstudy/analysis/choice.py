@@ -10,7 +10,7 @@ move by about ``rtol`` relative before the choice can change, far above rounding
 1e-16) and far below the Monte Carlo noise of anything simulated.
 
 For the sign of an effect or a comparison with a threshold there is nothing to choose:
-those are the verdict rules (:mod:`mcstudy.verdicts`), judged on intervals.
+those are the verdict rules (:mod:`mcstudy.claims.verdicts`), judged on intervals.
 """
 
 from __future__ import annotations

@@ -32,6 +32,8 @@ from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP
 from statsmodels.tools.numdiff import approx_hess
 
 from mcstudy._validation import check_int, check_number
+from mcstudy.analysis.intervals import Z95
+from mcstudy.analysis.results import Estimate
 
 __all__ = [
     "CountFit",
@@ -40,11 +42,9 @@ __all__ = [
     "rate_cv2",
 ]
 
-_Z = 1.959963984540054
-
 
 @dataclass(frozen=True)
-class CountFit:
+class CountFit(Estimate):
     """A mixed-Poisson fit to counts.
 
     Attributes
@@ -345,7 +345,7 @@ def fit_lognormal_gamma_poisson(
         cov = np.linalg.pinv(approx_hess(theta, negloglik))
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
     mean, sigma, shape = np.exp(theta)
-    lo, hi = np.exp(theta - _Z * se), np.exp(theta + _Z * se)
+    lo, hi = np.exp(theta - Z95 * se), np.exp(theta + Z95 * se)
     cv2 = rate_cv2(min(sigma, 10.0), shape)
     # d log(cv2) / d theta, delta method on log scale
     e = np.exp(sigma**2)
@@ -360,7 +360,7 @@ def fit_lognormal_gamma_poisson(
         sigma=float(sigma),
         sigma_ci=(float(lo[1]), float(hi[1])),
         cv2=cv2,
-        cv2_ci=(float(cv2 * np.exp(-_Z * se_log_cv2)), float(cv2 * np.exp(_Z * se_log_cv2))),
+        cv2_ci=(float(cv2 * np.exp(-Z95 * se_log_cv2)), float(cv2 * np.exp(Z95 * se_log_cv2))),
         loglik=float(-result.fun),
         aic=float(2 * 3 + 2 * result.fun),
         n=int(len(y)),

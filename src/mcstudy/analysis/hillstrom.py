@@ -3,8 +3,8 @@
 :func:`add_analysis_columns` adds the pre-treatment groupings the analyses use (pooled e-mail
 arm, recency quarters, a loyalty flag, merchandise lines). :func:`email_experiment_statistics`
 computes, from the real customers, the statistics that the simulator study
-:func:`mcstudy.runs.studies.email_experiment` reports under the same metric names, each with
-its 95 % interval, and :func:`real_vs_simulated` puts both side by side.
+:func:`mcstudy.experiments.sweep_studies.email_experiment` reports under the same metric
+names, each with its 95 % interval, and :func:`real_vs_simulated` puts both side by side.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ __all__ = [
     "real_vs_simulated",
 ]
 
-#: Metrics of :func:`mcstudy.runs.studies.email_experiment` that the real data also measure.
+#: Metrics of :func:`mcstudy.experiments.sweep_studies.email_experiment` that the real data
+#: also measure.
 EMAIL_EXPERIMENT_METRICS = (
     "control_conversion_rate",
     "mens_email_conversion_diff",
@@ -228,7 +229,7 @@ def real_vs_simulated(real: pd.DataFrame, simulated: Mapping[str, pd.DataFrame])
     real : pandas.DataFrame
         Output of :func:`email_experiment_statistics` (indexed by metric).
     simulated : mapping of str to pandas.DataFrame
-        Label -> output of :func:`mcstudy.runs.summarise_replications` (one row per metric).
+        Label -> output of :func:`mcstudy.experiments.summarise_replications` (one row per metric).
 
     Returns
     -------

@@ -31,6 +31,7 @@ from mcstudy.analysis._common import (
     plain,
     reference_order,
 )
+from mcstudy.analysis.results import Estimate
 
 __all__ = [
     "AdjustedComparison",
@@ -41,7 +42,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class AdjustedComparison:
+class AdjustedComparison(Estimate):
     """Observational comparison of groups against a reference group, raw and adjusted.
 
     Each tuple has one entry per non-reference group, in the order of ``groups``.
@@ -217,7 +218,7 @@ def adjusted_comparison(
 
 
 @dataclass(frozen=True)
-class LiftEstimate:
+class LiftEstimate(Estimate):
     """One relative lift with its confidence interval and p-value (``lift = 2.87``: +287 %)."""
 
     lift: float
@@ -240,7 +241,7 @@ _NO_LIFT = LiftEstimate(float("nan"), float("nan"), float("nan"), float("nan"))
 
 
 @dataclass(frozen=True)
-class RelativeLift:
+class RelativeLift(Estimate):
     """Relative difference in the mean outcome of one group against reference groups.
 
     ``lift = mean(group) / mean(reference) - 1``, unadjusted and adjusted for covariates;

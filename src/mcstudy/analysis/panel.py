@@ -1,4 +1,4 @@
-"""Panel estimators for observational data: staggered difference in differences, fixed effects.
+"""Staggered difference in differences on panels nobody randomised.
 
 :func:`event_study` estimates the effect of a treatment that units receive at different
 periods (staggered adoption) by difference in differences with the units not yet treated, and
@@ -9,11 +9,8 @@ size. Intervals come from a cluster bootstrap over units, computed for all repli
 with one weight matrix. The same function reports the raw comparison an analyst without the
 panel would make (ever treated vs never treated), and the gap between them before treatment.
 
-:func:`fixed_effects_ols` fits a linear model with fixed effects absorbed by the within
-transformation (alternating demeaning by each set of groups, exact for a balanced two-way
-panel and iterated to convergence otherwise), then OLS on the demeaned columns with
-cluster-robust standard errors (statsmodels): the way to fit product x store and week fixed
-effects on millions of rows, where dummy variables would not fit in memory.
+Linear models with absorbed fixed effects (:func:`fixed_effects_ols`, :func:`demean`,
+:class:`FixedEffectsFit`) are in :mod:`mcstudy.analysis.fixed_effects`, and still found here.
 
 References
 ----------
@@ -26,14 +23,14 @@ inference with clustered errors. *Review of Economics and Statistics* 90(3), 414
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
 from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy.analysis.fixed_effects import FixedEffectsFit, demean, fixed_effects_ols
+from mcstudy.analysis.results import Estimate
 
 __all__ = [
     "EventStudy",
@@ -45,7 +42,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class EventStudy:
+class EventStudy(Estimate):
     """Staggered difference in differences with not-yet-treated controls, and the raw gap.
 
     Attributes
@@ -129,28 +126,6 @@ def _check_rng(rng: object) -> object:
             f"'rng' must be None, an int >= 0 or a numpy.random.Generator; got {rng!r}."
         )
     return rng
-
-
-def _names(value: object, name: str) -> list:
-    """Return a sequence of column names as a list; refuse a single str (not a sequence)."""
-    if isinstance(value, str):
-        raise TypeError(
-            f"{name!r} must be a sequence of column names, not a str; got {value!r} "
-            f"(write [{value!r}])."
-        )
-    if not isinstance(value, Sequence):
-        raise TypeError(f"{name!r} must be a sequence of column names; got {value!r}.")
-    return list(value)
-
-
-def _check_numeric(df: pd.DataFrame, column: str, name: str = "df") -> None:
-    """Raise TypeError unless a column is numeric or bool."""
-    series = df[column]
-    if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
-        first = f" (first value {series.iloc[0]!r})" if len(series) else ""
-        raise TypeError(
-            f"{name!r} column {column!r} must be numeric; got dtype {series.dtype}{first}."
-        )
 
 
 def _percentile(draws: np.ndarray, alpha: float) -> tuple[float, float]:
@@ -413,258 +388,5 @@ def event_study(
             f"not-yet-treated and never-treated controls, base period -1, event times 0-"
             f"{post - 1} averaged, cohorts weighted by size; {1 - alpha:.0%} percentile "
             f"intervals from a cluster bootstrap of units ({n_boot} replicates)"
-        ),
-    )
-
-
-def demean(
-    df: pd.DataFrame,
-    columns: Sequence[str],
-    groups: Sequence[str],
-    *,
-    tol: float = 1e-10,
-    max_iter: int = 1000,
-) -> pd.DataFrame:
-    """Remove fixed effects of every set of ``groups`` from ``columns`` (within transformation).
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Data with ``columns`` (numeric or bool) and ``groups`` (any hashable values).
-    columns : sequence of str
-        Columns to demean.
-    groups : sequence of str
-        One column per set of fixed effects, e.g. ``["product_store", "week"]``.
-    tol : float, default=1e-10
-        Convergence: the largest change of a demeaned value in one sweep, relative to the
-        column's standard deviation.
-    max_iter : int, default=1000
-        Sweeps before giving up.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``columns`` demeaned, same index as ``df``.
-
-    Raises
-    ------
-    TypeError, ValueError
-        If ``columns`` or ``groups`` is a str rather than a sequence, ``groups`` is empty,
-        ``df`` has no rows, columns are missing, not numeric or not finite, a group column has
-        missing values, or the demeaning does not converge.
-
-    Notes
-    -----
-    Alternating projections (the method of ``reghdfe`` and ``fixest``): subtract the group
-    means of each set in turn until nothing changes. With one set, or two sets crossed in a
-    balanced panel, one sweep is exact. Group means use integer codes and ``numpy.bincount``.
-    """
-    columns = _names(columns, "columns")
-    groups = _names(groups, "groups")
-    if not groups:
-        raise ValueError("'groups' must name at least one column of fixed effects; got [].")
-    check_frame(df, [*columns, *groups], "df")
-    tol = check_number(tol, "tol", 0, 1, low_open=True)
-    max_iter = check_int(max_iter, "max_iter", 1, 1_000_000)
-    if len(df) == 0:
-        raise ValueError("'df' has no rows; there is nothing to demean.")
-    for col in columns:
-        _check_numeric(df, col)
-    codes = []
-    for g in groups:
-        if df[g].isna().any():
-            raise ValueError(f"group column {g!r} must have no missing values.")
-        c, uniques = pd.factorize(df[g], sort=False)
-        codes.append((c, np.bincount(c, minlength=len(uniques)).astype(float)))
-    out = {}
-    for col in columns:
-        x = df[col].to_numpy(dtype=float).copy()
-        if not np.isfinite(x).all():
-            raise ValueError(f"column {col!r} must be finite numbers to be demeaned.")
-        scale = x.std() or 1.0
-        for _ in range(max_iter):
-            change = 0.0
-            for c, n in codes:
-                means = np.bincount(c, weights=x, minlength=len(n)) / n
-                step = means[c]
-                x -= step
-                change = max(change, float(np.abs(step).max()))
-            if change <= tol * scale:
-                break
-        else:
-            raise ValueError(
-                f"demeaning {col!r} by {list(groups)} did not converge in {max_iter} sweeps."
-            )
-        out[col] = x
-    return pd.DataFrame(out, index=df.index)
-
-
-@dataclass(frozen=True)
-class FixedEffectsFit:
-    """Linear model with absorbed fixed effects and cluster-robust standard errors.
-
-    Attributes
-    ----------
-    outcome : str
-    terms : tuple of str
-        The regressors, in order; ``coef``, ``se``, ``ci_low``, ``ci_high``, ``pvalue`` have
-        one entry per term.
-    absorbed : tuple of str
-        The fixed-effect group columns.
-    n, n_clusters : int
-        Rows, clusters.
-    method : str
-    """
-
-    outcome: str
-    terms: tuple[str, ...]
-    coef: tuple[float, ...]
-    se: tuple[float, ...]
-    ci_low: tuple[float, ...]
-    ci_high: tuple[float, ...]
-    pvalue: tuple[float, ...]
-    absorbed: tuple[str, ...]
-    n: int
-    n_clusters: int
-    method: str
-
-    def summary(self) -> pd.DataFrame:
-        """Return one row per term: coefficient, standard error, interval, p-value, n."""
-        return pd.DataFrame(
-            {
-                "outcome": self.outcome,
-                "term": self.terms,
-                "coef": self.coef,
-                "se": self.se,
-                "ci_low": self.ci_low,
-                "ci_high": self.ci_high,
-                "pvalue": self.pvalue,
-                "n": self.n,
-                "n_clusters": self.n_clusters,
-            }
-        )
-
-    def effect(self, term: str) -> tuple[float, float, float]:
-        """``(coef, ci_low, ci_high)`` of one term."""
-        if term not in self.terms:
-            raise ValueError(f"'term' must be one of {list(self.terms)}; got {term!r}.")
-        i = self.terms.index(term)
-        return self.coef[i], self.ci_low[i], self.ci_high[i]
-
-
-def fixed_effects_ols(
-    df: pd.DataFrame,
-    outcome: str,
-    regressors: Sequence[str],
-    *,
-    absorb: Sequence[str],
-    cluster: str,
-    alpha: float = 0.05,
-) -> FixedEffectsFit:
-    """OLS of ``outcome`` on ``regressors`` with the fixed effects of ``absorb`` removed.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-    outcome : str
-        Numeric outcome column.
-    regressors : sequence of str
-        Numeric or bool columns (at least one).
-    absorb : sequence of str
-        Fixed-effect group columns, e.g. ``["product_store", "week"]``.
-    cluster : str
-        Column whose values are the clusters of the standard errors (e.g. ``"product_id"``).
-    alpha : float, default=0.05
-
-    Returns
-    -------
-    FixedEffectsFit
-
-    Raises
-    ------
-    TypeError, ValueError
-        If columns are missing or not finite, ``regressors`` or ``absorb`` is a str or empty,
-        a regressor repeats or is the outcome, there are fewer than 2 clusters or no more
-        clusters than regressors, the outcome or a regressor has no variation left once the
-        fixed effects are removed, or the regressors are collinear.
-
-    Notes
-    -----
-    By the Frisch-Waugh-Lovell theorem the coefficients equal those of OLS with one dummy per
-    group. The cluster-robust covariance is statsmodels' (small-sample factor
-    ``G / (G - 1) * (N - 1) / (N - K)`` with ``K`` the regressors only): the absorbed effects
-    are not counted, which is right when they are nested in the clusters (product x store
-    effects in product clusters) and a negligible difference when groups are many.
-
-    Examples
-    --------
-    >>> fit = fixed_effects_ols(panel, "log_units", ["in_mailer", "on_display"],
-    ...                         absorb=["product_store", "week"], cluster="product_id")
-    ... # doctest: +SKIP
-    """
-    regressors = _names(regressors, "regressors")
-    absorb = _names(absorb, "absorb")
-    if not regressors:
-        raise ValueError("'regressors' must name at least one column; got [].")
-    if not absorb:
-        raise ValueError(
-            "'absorb' must name at least one column of fixed effects; got [] (the model has "
-            "no intercept: absorb a constant column for a plain OLS)."
-        )
-    if len(set(regressors)) != len(regressors):
-        raise ValueError(f"'regressors' must not repeat a column; got {regressors}.")
-    if outcome in regressors:
-        raise ValueError(f"'outcome' {outcome!r} must not be one of the regressors {regressors}.")
-    check_frame(df, [outcome, *regressors, *absorb, cluster], "df")
-    alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    if df[cluster].isna().any():
-        raise ValueError(f"cluster column {cluster!r} must have no missing values.")
-    n_clusters = int(df[cluster].nunique())
-    if n_clusters < 2 or n_clusters <= len(regressors):
-        raise ValueError(
-            f"fixed_effects_ols needs at least 2 clusters, and more clusters than regressors "
-            f"({len(regressors)}): the cluster-robust covariance has rank at most clusters - 1; "
-            f"cluster column {cluster!r} got {n_clusters}."
-        )
-    within = demean(df, [outcome, *regressors], list(absorb))
-    flat = within.std().to_numpy() < 1e-12 * (1 + df[[outcome, *regressors]].std().to_numpy())
-    if flat[1:].any():
-        raise ValueError(
-            f"regressors {[r for r, f in zip(regressors, flat[1:], strict=True) if f]} have no "
-            f"variation within the fixed effects {list(absorb)}."
-        )
-    if flat[0]:
-        raise ValueError(
-            f"outcome {outcome!r} has no variation within the fixed effects {list(absorb)}: "
-            "every coefficient is 0 with standard error 0 and no p-value."
-        )
-    rank = np.linalg.matrix_rank(within[regressors].to_numpy())
-    if rank < len(regressors):
-        raise ValueError(
-            f"regressors {regressors} are collinear within the fixed effects {list(absorb)} "
-            f"(rank {rank} < {len(regressors)}); drop one of them."
-        )
-    names = {col: f"x{i}" for i, col in enumerate([outcome, *regressors])}
-    data = within.rename(columns=names)
-    groups = pd.factorize(df[cluster])[0]
-    fit = smf.ols(f"x0 ~ {' + '.join(names[r] for r in regressors)} - 1", data=data).fit(
-        cov_type="cluster", cov_kwds={"groups": groups}
-    )
-    ci = fit.conf_int(alpha)
-    keys = [names[r] for r in regressors]
-    return FixedEffectsFit(
-        outcome=outcome,
-        terms=tuple(regressors),
-        coef=tuple(float(fit.params[k]) for k in keys),
-        se=tuple(float(fit.bse[k]) for k in keys),
-        ci_low=tuple(float(ci.loc[k, 0]) for k in keys),
-        ci_high=tuple(float(ci.loc[k, 1]) for k in keys),
-        pvalue=tuple(float(fit.pvalues[k]) for k in keys),
-        absorbed=tuple(absorb),
-        n=int(len(df)),
-        n_clusters=int(groups.max() + 1),
-        method=(
-            f"OLS with fixed effects of {' and '.join(absorb)} absorbed (within "
-            f"transformation), standard errors clustered by {cluster}"
         ),
     )

@@ -36,6 +36,7 @@ from mcstudy.analysis._common import (
     plain,
     reference_order,
 )
+from mcstudy.analysis.results import Estimate
 
 __all__ = [
     "InteractionTest",
@@ -344,7 +345,7 @@ def subgroup_effects(
 
 
 @dataclass(frozen=True)
-class InteractionTest:
+class InteractionTest(Estimate):
     """Test of whether a randomised treatment's effect differs between subgroups.
 
     Each tuple has one entry per non-reference level of the moderator, in the order of

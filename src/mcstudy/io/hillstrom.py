@@ -1,12 +1,14 @@
 """Load and validate the MineThatData (Hillstrom) e-mail experiment.
 
 The file is not shipped with mcstudy. :func:`locate_hillstrom` says where it is looked for;
-:func:`load_hillstrom` finds it, checks it against the schema of the published file, then that
-it is the published file (row count and SHA-256), and returns typed columns;
-:func:`hillstrom_customer_table` renames it into the shape of the simulator's per-customer
-table, so that :mod:`mcstudy.analysis` runs unchanged on real and simulated customers;
-:func:`hillstrom_targets` computes the calibration targets it gives (the Hillstrom rows of
-``data/targets.csv``) with their standard errors.
+:func:`load_hillstrom` finds it, checks it against the schema of the published file
+(:mod:`mcstudy.io.hillstrom_schema`), then that it is the published file (row count and
+SHA-256), and returns typed columns. Built from what it returns, and importable from here too:
+:func:`hillstrom_customer_table` (:mod:`mcstudy.io.hillstrom_customers`) renames it into the
+shape of the simulator's per-customer table, so that :mod:`mcstudy.analysis` runs unchanged on
+real and simulated customers; :func:`hillstrom_targets` (:mod:`mcstudy.io.hillstrom_calibration`)
+computes the calibration targets it gives (the Hillstrom rows of ``data/targets.csv``) with
+their standard errors.
 """
 
 from __future__ import annotations
@@ -20,7 +22,22 @@ import numpy as np
 import pandas as pd
 
 from mcstudy import config
-from mcstudy._validation import check_column_numbers
+from mcstudy.io.hillstrom_calibration import (
+    _quantile_se,  # noqa: F401 - still imported from here by mcstudy.experiments.calibration
+    hillstrom_targets,
+)
+from mcstudy.io.hillstrom_customers import hillstrom_customer_table
+from mcstudy.io.hillstrom_schema import (
+    _BINARY_COLUMNS,
+    _CATEGORIES,
+    _FLOAT_COLUMNS,
+    _HISTORY_BUCKETS,
+    _INT_COLUMNS,
+    HILLSTROM_COLUMNS,
+    HILLSTROM_N_ROWS,
+    HILLSTROM_SHA256,
+    HILLSTROM_URL,
+)
 from mcstudy.io.schema import DataValidationError, as_path, read_csv
 
 __all__ = [
@@ -35,50 +52,6 @@ __all__ = [
     "locate_hillstrom",
 ]
 
-#: Public file of the MineThatData E-Mail Analytics and Data Mining Challenge (2008).
-HILLSTROM_URL = (
-    "http://www.minethatdata.com/"
-    "Kevin_Hillstrom_MineThatData_E-MailAnalytics_DataMiningChallenge_2008.03.20.csv"
-)
-#: Data rows and SHA-256 of the published file (CRLF line ends, no newline after the last row).
-HILLSTROM_N_ROWS = 64_000
-HILLSTROM_SHA256 = "ff9e59285e9dc3f5fa3e0975419e6631ea5bdccd65d818991473d2367e02979c"
-HILLSTROM_COLUMNS = (
-    "recency",
-    "history_segment",
-    "history",
-    "mens",
-    "womens",
-    "zip_code",
-    "newbie",
-    "channel",
-    "segment",
-    "visit",
-    "conversion",
-    "spend",
-)
-_INT_COLUMNS = ("recency", "mens", "womens", "newbie", "visit", "conversion")
-_FLOAT_COLUMNS = ("history", "spend")
-_BINARY_COLUMNS = ("mens", "womens", "newbie", "visit", "conversion")
-_SEGMENTS = ("No E-Mail", "Mens E-Mail", "Womens E-Mail")
-_CHANNELS = ("Phone", "Web", "Multichannel")
-_ZIP_CODES = ("Urban", "Surburban", "Rural")  # "Surburban" is the original spelling
-#: history_segment label -> [low, high) bounds of ``history`` in dollars.
-_HISTORY_BUCKETS = {
-    "1) $0 - $100": (0.0, 100.0),
-    "2) $100 - $200": (100.0, 200.0),
-    "3) $200 - $350": (200.0, 350.0),
-    "4) $350 - $500": (350.0, 500.0),
-    "5) $500 - $750": (500.0, 750.0),
-    "6) $750 - $1,000": (750.0, 1000.0),
-    "7) $1,000 +": (1000.0, np.inf),
-}
-_CATEGORIES = {
-    "segment": (_SEGMENTS, False),
-    "channel": (_CHANNELS, False),
-    "zip_code": (_ZIP_CODES, False),
-    "history_segment": (tuple(_HISTORY_BUCKETS), True),
-}
 _MAX_SHOWN = 5
 
 
@@ -122,9 +95,9 @@ def locate_hillstrom(
 ) -> HillstromLocation:
     """Return where the Hillstrom file is looked for; the one resolution rule of mcstudy.
 
-    :func:`load_hillstrom`, :func:`mcstudy.reports.hillstrom_available`, ``mcstudy reproduce``
-    (which hands the absolute path to the notebooks it runs) and the nbval configuration all
-    use it.
+    :func:`load_hillstrom`, :func:`mcstudy.report.notebooks.hillstrom_available`,
+    ``mcstudy reproduce`` (which hands the absolute path to the notebooks it runs) and the
+    nbval configuration all use it.
 
     Parameters
     ----------
@@ -373,333 +346,3 @@ def load_hillstrom(path: str | Path | None = None, *, verify: bool = True) -> pd
     for col, (labels, ordered) in _CATEGORIES.items():
         df[col] = pd.Categorical(raw[col], categories=list(labels), ordered=ordered)
     return df[list(HILLSTROM_COLUMNS)]
-
-
-_ARMS = {"No E-Mail": "control", "Mens E-Mail": "mens_email", "Womens E-Mail": "womens_email"}
-_PAST_CHANNELS = {"Phone": "phone", "Web": "web", "Multichannel": "multichannel"}
-_AREAS = {"Urban": "urban", "Surburban": "suburban", "Rural": "rural"}
-
-
-def _check_loaded_frame(df: pd.DataFrame) -> None:
-    """Raise unless ``df`` holds what :func:`load_hillstrom` returns: known labels, numbers.
-
-    A label outside the file's vocabulary (a typo, another case, NaN) would otherwise become
-    a missing arm or channel and drop out of every comparison; a missing number would fail
-    deep inside pandas.
-    """
-    for col, (labels, _) in _CATEGORIES.items():
-        values = df[col]
-        bad = ~values.isin(labels).to_numpy()
-        if bad.any():
-            i = int(np.flatnonzero(bad)[0])
-            raise ValueError(
-                f"'df' column {col!r} must be one of {list(labels)} (the labels of the "
-                f"Hillstrom file); row {i} (index {df.index[i]!r}) has {values.iloc[i]!r}."
-            )
-    for col in _INT_COLUMNS + _FLOAT_COLUMNS:
-        values = check_column_numbers(df, col, "df", low=0.0)
-        if col in _INT_COLUMNS:
-            fractional = values % 1 != 0
-            if fractional.any():
-                i = int(np.flatnonzero(fractional)[0])
-                raise ValueError(
-                    f"'df' column {col!r} must hold whole numbers; row {i} (index "
-                    f"{df.index[i]!r}) has {float(values[i])!r}."
-                )
-
-
-def hillstrom_customer_table(df: pd.DataFrame) -> pd.DataFrame:
-    """Shape the Hillstrom data like the simulator's per-customer table.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Output of :func:`load_hillstrom`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per customer, in file order, with columns
-
-        - ``customer_id`` (int64): row position in the file (the file has no id);
-        - ``arm`` (categorical ``control``, ``mens_email``, ``womens_email``) from ``segment``;
-        - ``past_channel`` (categorical ``phone``, ``web``, ``multichannel``) from ``channel``:
-          channels used in the past year, *not* randomised;
-        - ``area`` (categorical ``urban``, ``suburban``, ``rural``) from ``zip_code``;
-        - ``recency_months``, ``past_spend_usd`` (dollars, past year) and ``past_spend_bucket``;
-        - ``bought_mens``, ``bought_womens``, ``newbie`` (0/1);
-        - ``visited``, ``converted`` (0/1) and ``spend_usd`` (dollars) in the two weeks after the
-          e-mail.
-
-    Raises
-    ------
-    TypeError
-        If ``df`` is not a DataFrame.
-    TypeError
-        If a number column holds text.
-    ValueError
-        If columns of :data:`HILLSTROM_COLUMNS` are missing (they are listed), a label
-        column (``segment``, ``channel``, ``zip_code``, ``history_segment``) holds a value
-        outside the file's labels (NaN included), or a number column a missing, infinite,
-        negative or (for the integer columns) fractional value; the column, row and value are
-        named.
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"'df' must be a pandas DataFrame; got {type(df).__name__}.")
-    missing = [c for c in HILLSTROM_COLUMNS if c not in df.columns]
-    if missing:
-        raise ValueError(f"'df' is missing columns {missing}; use load_hillstrom() to read it.")
-    _check_loaded_frame(df)
-
-    def recode(col, mapping):
-        labels = df[col].astype(str).map(mapping)
-        return pd.Categorical(labels, categories=list(mapping.values()))
-
-    return pd.DataFrame(
-        {
-            "customer_id": np.arange(len(df), dtype="int64"),
-            "arm": recode("segment", _ARMS),
-            "past_channel": recode("channel", _PAST_CHANNELS),
-            "area": recode("zip_code", _AREAS),
-            "recency_months": df["recency"].astype("int64").to_numpy(),
-            "past_spend_usd": df["history"].astype(float).to_numpy(),
-            "past_spend_bucket": df["history_segment"].array,
-            "bought_mens": df["mens"].astype("int64").to_numpy(),
-            "bought_womens": df["womens"].astype("int64").to_numpy(),
-            "newbie": df["newbie"].astype("int64").to_numpy(),
-            "visited": df["visit"].astype("int64").to_numpy(),
-            "converted": df["conversion"].astype("int64").to_numpy(),
-            "spend_usd": df["spend"].astype(float).to_numpy(),
-        }
-    )
-
-
-_SOURCE = "Hillstrom (2008), MineThatData E-Mail Analytics and Data Mining Challenge file"
-_TWO_WEEKS = "2 weeks"
-_PAST_YEAR = "past year"
-#: Quantile level -> id suffix, statistic and wording of the past-year spend quantiles.
-_SPEND_QUANTILES = {
-    0.5: ("spend_median", "past_year_spend_median", "median"),
-    0.9: ("spend_p90", "past_year_spend_p90", "90th percentile"),
-}
-_Z95 = 1.959963984540054
-
-
-def _mean_se(x: np.ndarray) -> tuple[float, float]:
-    """Mean and its standard error (sample standard deviation, ddof=1, over sqrt(n))."""
-    return float(x.mean()), float(x.std(ddof=1) / np.sqrt(len(x)))
-
-
-def _quantile_se(x: np.ndarray, q: float) -> tuple[float, float]:
-    """Sample quantile (linear interpolation) and a distribution-free standard error.
-
-    The 95 % confidence interval of the quantile from order statistics, ranks
-    ``n q -/+ z sqrt(n q (1 - q))``, divided by ``2 z``.
-    """
-    xs = np.sort(x)
-    n = len(xs)
-    half = _Z95 * np.sqrt(n * q * (1 - q))
-    lo = xs[max(int(np.floor(n * q - half)) - 1, 0)]
-    hi = xs[min(int(np.ceil(n * q + half)) - 1, n - 1)]
-    return float(np.quantile(xs, q)), float((hi - lo) / (2 * _Z95))
-
-
-def hillstrom_targets(df: pd.DataFrame) -> pd.DataFrame:
-    r"""Compute the calibration targets given by the Hillstrom experiment, with standard errors.
-
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Output of :func:`load_hillstrom`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per target, in the columns of :data:`mcstudy.io.catalogue.TARGET_COLUMNS`
-        (``low`` and ``high`` NaN: every row has a standard error; ``used_in_fit`` bool):
-
-        - ``hillstrom.control.*``: visit rate, conversion rate and spend per customer (USD) of
-          the No E-Mail arm over the two weeks;
-        - ``hillstrom.mens_email.*`` and ``hillstrom.womens_email.*``: the difference of the
-          e-mailed arm from the No E-Mail arm in the same three outcomes;
-        - ``hillstrom.past_year.*``: shares of customers by the channels they bought through in
-          the past year, the ratio of the mean past-year spend of multichannel customers to
-          that of single-channel (phone or web) customers, and the median and 90th percentile
-          of past-year spend (USD), and the mean recency (months since the last purchase, 1-12)
-          and share of recency at most 3 months, over all 64,000 customers (measured before
-          the campaign).
-
-    Raises
-    ------
-    TypeError
-        If ``df`` is not a DataFrame, or a number column holds text.
-    ValueError
-        As :func:`hillstrom_customer_table`; also if an arm of ``segment`` has fewer than 2
-        customers (no standard error).
-
-    Notes
-    -----
-    Standard errors: a mean's is the sample standard deviation (``ddof=1``) over
-    :math:`\sqrt n` (shares and rates are means of 0/1 indicators); a difference of the means
-    of two independent arms has :math:`\sqrt{se_1^2 + se_0^2}`; the spend ratio
-    :math:`R = m_1/m_0` of two disjoint groups has, by the delta method,
-    :math:`R\sqrt{(se_1/m_1)^2 + (se_0/m_0)^2}`; a quantile (``numpy.quantile``, linear
-    interpolation) has the width of its distribution-free 95 % interval from order statistics
-    divided by :math:`2 \times 1.96`. Nothing is random: the output is the same on every call.
-
-    The Hillstrom rows of ``data/targets.csv`` are this output on the published file, numbers
-    rounded to 6 significant digits; a test checks that they agree.
-
-    References
-    ----------
-    .. [1] K. Hillstrom, "The MineThatData E-Mail Analytics and Data Mining Challenge",
-       MineThatData blog, March 2008.
-
-    Examples
-    --------
-    >>> hillstrom_targets(load_hillstrom())[["target_id", "value", "se"]]  # doctest: +SKIP
-    """
-    table = hillstrom_customer_table(df)
-    counts = table["arm"].value_counts()
-    small = {arm: int(counts.get(arm, 0)) for arm in _ARMS.values() if counts.get(arm, 0) < 2}
-    if small:
-        raise ValueError(
-            f"'df' must have at least 2 customers in every arm of 'segment' "
-            f"({list(_ARMS)}) for a mean and its standard error; got counts {small}."
-        )
-    rows = []
-
-    def add(target_id, value, se, unit, window, population, measures, statistic, used, note=""):
-        rows.append(
-            {
-                "target_id": target_id,
-                "value": value,
-                "se": se,
-                "low": np.nan,
-                "high": np.nan,
-                "unit": unit,
-                "window": window,
-                "population": population,
-                "source": _SOURCE,
-                "measures": measures,
-                "statistic": statistic,
-                "used_in_fit": used,
-                "note": note,
-            }
-        )
-
-    outcomes = {
-        "visit": ("visited", "share", "share of customers who visited the website"),
-        "conversion": ("converted", "share", "share of customers who bought"),
-        "spend": ("spend_usd", "USD", "spend per customer (non-buyers count as 0)"),
-    }
-    control = table[table["arm"] == "control"]
-    in_control = f"No E-Mail arm ({len(control):,} customers)"
-    everyone = f"{len(table):,} customers who bought in the past year (all three arms)"
-    for name, (col, unit, what) in outcomes.items():
-        key = f"{name}_rate" if name != "spend" else "spend_per_customer"
-        value, se = _mean_se(control[col].to_numpy(dtype=float))
-        add(
-            f"hillstrom.control.{key}",
-            value,
-            se,
-            unit,
-            _TWO_WEEKS,
-            in_control,
-            f"{what} in the two weeks after the campaign, without an e-mail",
-            f"control_{key}",
-            True,
-        )
-    for arm, label in (("mens_email", "men's"), ("womens_email", "women's")):
-        sent = table[table["arm"] == arm]
-        n_sent = len(sent)
-        for name, (col, unit, what) in outcomes.items():
-            m1, se1 = _mean_se(sent[col].to_numpy(dtype=float))
-            m0, se0 = _mean_se(control[col].to_numpy(dtype=float))
-            add(
-                f"hillstrom.{arm}.{name}_effect",
-                m1 - m0,
-                float(np.hypot(se1, se0)),
-                unit,
-                _TWO_WEEKS,
-                f"{label.capitalize()} E-Mail arm ({n_sent:,} customers) vs No E-Mail arm",
-                f"effect of one {label} e-mail on the {what} in the two weeks after it: "
-                "e-mailed minus control (randomised)",
-                f"email_{name}_effect",
-                True,
-            )
-    past = table["past_channel"].astype(str).to_numpy()
-    spend = table["past_spend_usd"].to_numpy(dtype=float)
-    not_fitted = (
-        "a check, not in the fit: the simulated past year (a year without marketing contacts "
-        "before the campaign) is compared with it"
-    )
-    for channel in ("phone", "web", "multichannel"):
-        value, se = _mean_se((past == channel).astype(float))
-        how = "several channels" if channel == "multichannel" else f"the {channel} only"
-        add(
-            f"hillstrom.past_year.channel_share_{channel}",
-            value,
-            se,
-            "share",
-            _PAST_YEAR,
-            everyone,
-            f"share of customers who bought through {how} in the past year",
-            f"past_year_channel_share_{channel}",
-            False,
-            not_fitted,
-        )
-    m1, se1 = _mean_se(spend[past == "multichannel"])
-    m0, se0 = _mean_se(spend[past != "multichannel"])
-    ratio = m1 / m0
-    add(
-        "hillstrom.past_year.spend_ratio_multichannel_single",
-        ratio,
-        float(ratio * np.hypot(se1 / m1, se0 / m0)),
-        "ratio",
-        _PAST_YEAR,
-        everyone,
-        f"mean past-year spend of multichannel customers (USD {m1:.2f}) over that of "
-        f"single-channel (phone or web) customers (USD {m0:.2f}); observational, not causal",
-        "past_year_spend_ratio_multichannel_single",
-        False,
-        not_fitted,
-    )
-    for q, (key, statistic, word) in _SPEND_QUANTILES.items():
-        value, se = _quantile_se(spend, q)
-        add(
-            f"hillstrom.past_year.{key}",
-            value,
-            se,
-            "USD",
-            _PAST_YEAR,
-            everyone,
-            f"{word} of past-year spend per customer",
-            statistic,
-            False,
-            not_fitted,
-        )
-    recency = table["recency_months"].to_numpy(dtype=float)
-    for key, x, unit, what in (
-        ("recency_mean_months", recency, "months", "mean months since the last purchase"),
-        (
-            "recency_share_3_months",
-            (recency <= 3).astype(float),
-            "share",
-            "share of customers whose last purchase was at most 3 months before the campaign",
-        ),
-    ):
-        value, se = _mean_se(x)
-        add(
-            f"hillstrom.past_year.{key}",
-            value,
-            se,
-            unit,
-            _PAST_YEAR,
-            everyone,
-            what + " (recency, 1-12 months)",
-            f"past_year_{key}",
-            False,
-            not_fitted,
-        )
-    return pd.DataFrame(rows)

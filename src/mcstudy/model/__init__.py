@@ -10,7 +10,10 @@
 - :mod:`~mcstudy.model.counterfactual`: the causal contribution of each channel, customer by
   customer, by re-simulation with common random numbers (:func:`channel_contributions`);
 - :mod:`~mcstudy.model.design`: experimental designs over strategies (factorial arms,
-  integration paths and their Shapley decomposition, arms equalised on contacts or budget);
+  integration paths);
+- :mod:`~mcstudy.model.decomposition`: the Shapley decomposition of an outcome difference
+  among the factors of a design;
+- :mod:`~mcstudy.model.equalisation`: arms equalised on contacts or budget per customer;
 - :mod:`~mcstudy.model.tables`, :mod:`~mcstudy.model.effects`, :mod:`~mcstudy.model.costs`:
   the result tables, the first-order approximation of each contact's effect, and the cost
   ledger.
@@ -19,14 +22,10 @@
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.context import ModelContext, model_context
 from mcstudy.model.counterfactual import Contributions, channel_contributions
-from mcstudy.model.design import (
-    Equalised,
-    equalise,
-    factorial_arms,
-    integration_path,
-    shapley_decomposition,
-)
+from mcstudy.model.decomposition import shapley_decomposition
+from mcstudy.model.design import factorial_arms, integration_path
 from mcstudy.model.engine import BLOCK_SIZE, SimulationResult, simulate
+from mcstudy.model.equalisation import Equalised, equalise
 from mcstudy.model.population import Population, PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import (

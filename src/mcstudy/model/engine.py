@@ -27,6 +27,7 @@ import pandas as pd
 from mcstudy._progress import progress_bar
 from mcstudy._random import block_generator, root_seed, seed_sequence
 from mcstudy._validation import check_int, check_number
+from mcstudy._vocab import PARAMETER_RANGES, TIERS
 from mcstudy.io.catalogue import load_channels
 from mcstudy.model import _kernel
 from mcstudy.model.channels import ChannelSet
@@ -35,7 +36,6 @@ from mcstudy.model.population import PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import LEARNED_CAP, SiloedMultichannel, Strategy
 from mcstudy.model.tables import build_tables, customer_columns, fill_customer_columns
-from mcstudy.vocab import PARAMETER_RANGES, TIERS
 
 __all__ = [
     "BLOCK_SIZE",
@@ -89,7 +89,7 @@ def _check_memory(n_customers: int, channels: ChannelSet) -> None:
             f"simulating {n_customers:,} customers needs about {need / 1e9:.1f} GB of memory; "
             f"{have / 1e9:.1f} GB is available. Simulate fewer customers per run (results per "
             f"customer do not depend on the population size) and combine replications with "
-            f"mcstudy.runs.replicate."
+            f"mcstudy.experiments.replicate."
         )
 
 

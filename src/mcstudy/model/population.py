@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from mcstudy._validation import check_int, check_number, check_probability
+from mcstudy._vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
 from mcstudy.model.channels import ChannelSet
-from mcstudy.vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
 
 __all__ = ["PROFILES", "TIERS", "Population", "PopulationSpec", "generate_population"]
 
@@ -65,7 +65,7 @@ class PopulationSpec:
     consent_rate : float or mapping of str to float, default=0.6
         Probability that a customer consents to marketing contacts on a channel; a float for
         every channel or a mapping channel -> probability (others get
-        :data:`mcstudy.vocab.DEFAULT_CONSENT_RATE`, 0.6).
+        :data:`mcstudy._vocab.DEFAULT_CONSENT_RATE`, 0.6).
     sensitivity_shape : float, default=2.0
         Gamma shape of the sensitivity to intrusiveness (mean 1), > 0.
     breadth_purchase_effect : float, default=0.0

@@ -22,7 +22,7 @@ from numbers import Integral
 import pandas as pd
 
 from mcstudy._validation import check_int, check_number, check_option, check_probability
-from mcstudy.vocab import PARAMETER_RANGES, TIERS
+from mcstudy._vocab import PARAMETER_RANGES, TIERS
 
 __all__ = [
     "COST_BASE_CUSTOMERS",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mcstudy._vocab import PROFILES, TIERS
 from mcstudy.model import _kernel
 from mcstudy.model.effects import first_order_effects, satisfaction
-from mcstudy.vocab import PROFILES, TIERS
 
 
 def _cat(codes, labels) -> pd.Categorical:

@@ -7,16 +7,19 @@ contact-pressure response curves (intrusiveness, attention and permission);
 equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomised
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
-individual channel policies, and how their gain depends on the affinity gap between the
-profiles; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
+individual channel policies, and :mod:`~mcstudy.studies.affinity_gap` for how their gain
+depends on the affinity gap between the profiles; :mod:`~mcstudy.studies.integration` for
+integration and silos; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
 (observational, causal, and its split into mechanics, selection and cause);
 :mod:`~mcstudy.studies.cost_to_serve` for channels assigned by customer value (an exact search
 over tier-to-channel assignments at equal budget), the call centre and the price ladder;
-:mod:`~mcstudy.studies.cross_channel` for cross-channel influence and the grading of
-attribution methods against each channel's causal contribution (notebook 07);
-:mod:`~mcstudy.studies.completejourney_study` for the tables of the Complete Journey notebook
-(campaign cohorts, the promotion panel, coupon redeemers). The registered studies that the
-replicate and sweep machinery runs by name are in :mod:`mcstudy.runs.studies`.
+:mod:`~mcstudy.studies.cross_channel` for cross-channel influence (notebook 07), with its arms
+in :mod:`~mcstudy.studies.cross_channel_design` and the grading of attribution methods against
+each channel's causal contribution in :mod:`~mcstudy.studies.attribution_grading`;
+:mod:`~mcstudy.studies.completejourney_study` for the panels of the Complete Journey notebook
+(campaign cohorts, the promotion panel) and :mod:`~mcstudy.studies.completejourney_coupons` for
+its coupon redeemers. The registered studies that the replicate and sweep machinery runs by
+name are in :mod:`mcstudy.experiments.sweep_studies`.
 """
 
 from mcstudy.studies.arms import ARM_METRICS, EQUAL, arm_contrasts, compare_arms

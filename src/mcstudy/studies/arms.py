@@ -16,12 +16,12 @@ import pandas as pd
 
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_frame, check_int, check_option
+from mcstudy.experiments.summary import summarise_replications
 from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import Strategy
-from mcstudy.runs.summary import summarise_replications
 
 __all__ = ["ARM_METRICS", "EQUAL", "arm_contrasts", "compare_arms"]
 
@@ -154,7 +154,7 @@ def arm_contrasts(
     -------
     pandas.DataFrame
         One row per arm (other than the reference) x metric, the columns of
-        :func:`mcstudy.runs.summarise_replications` (``mean`` is the mean difference,
+        :func:`mcstudy.experiments.summarise_replications` (``mean`` is the mean difference,
         ``ci_low``/``ci_high`` its t-interval over replications, ``q_low``/``q_high`` the
         spread of single replications) and ``reference_mean`` (the reference arm's mean level).
     """

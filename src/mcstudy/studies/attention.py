@@ -3,7 +3,7 @@
 :func:`attention_statistics` randomises one simulated population to the arms below (every arm
 the same number of customers, the same random draws for what the arms do not change) and
 returns the statistics the claims of notebook 04 are judged on. It is a study in the sense of
-:func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`
+:func:`mcstudy.experiments.replicate` and :func:`mcstudy.experiments.robustness.assess_robustness`
 (``study(params, rng) -> {statistic: value}``): replicated at the reference context for
 intervals, and run at every point of a robustness design.
 
@@ -24,8 +24,8 @@ Arms (one year, 52 weeks, unless ``n_weeks`` says otherwise):
   ``uniform`` against ``email_0`` (no contact) is also what contacting customers is worth.
 
 A second population, drawn from the next seed of ``rng`` so that the arms above keep their
-customers and draws, is randomised to a channel factorial (:func:`factorial_arms`, consent
-respected): no contact, e-mail, postal mail and telephone alone at 1 contact a week, and
+customers and draws, is randomised to a channel factorial (:func:`attention_factorial_arms`,
+consent respected): no contact, e-mail, postal mail and telephone alone at 1 contact a week, and
 e-mail together with each of the other two at 1 contact a week each. Its interactions (the
 pair minus each channel alone, plus no contact) say whether two channels add up to more or to
 less than the sum of their effects, at the same contacts.
@@ -38,6 +38,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from mcstudy._moved import renamed
 from mcstudy._validation import check_frame, check_int
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
@@ -50,10 +51,13 @@ __all__ = [
     "contacts_association",
     "attention_arms",
     "attention_statistics",
-    "factorial_arms",
+    "attention_factorial_arms",
 ]
 
-#: The channels paired with e-mail in the factorial arms (:func:`factorial_arms`).
+#: Old names of this module -> their new names (still found, with a DeprecationWarning).
+_RENAMED = {"factorial_arms": "attention_factorial_arms"}
+
+#: The channels paired with e-mail in the factorial arms (:func:`attention_factorial_arms`).
 FACTORIAL_PARTNERS = ("postal_mail", "telephone")
 #: Contact pressures (contacts per customer per week) of the response-curve arms.
 PRESSURES = (0.0, 0.5, 1.0, 4.0)
@@ -127,7 +131,7 @@ def attention_arms(consent_rate: float) -> dict[str, Strategy]:
     return arms
 
 
-def factorial_arms() -> dict[str, Strategy]:
+def attention_factorial_arms() -> dict[str, Strategy]:
     """The channel factorial of :func:`attention_statistics` (its second population).
 
     ``factorial_none`` sends nothing; ``factorial_<channel>`` sends one contact a week on
@@ -135,6 +139,8 @@ def factorial_arms() -> dict[str, Strategy]:
     e-mail and one contact on the partner channel a week (each channel team contacts its list
     at its share of 2 a week: the contacts of the two single arms together). Consent is
     respected and the firm sends no contradictory offers, so only the channels differ.
+    Formerly ``factorial_arms`` (a name that :func:`mcstudy.model.factorial_arms`, the general
+    factorial design, has as well).
     """
     arms: dict[str, Strategy] = {"factorial_none": Monochannel(channel="email", contact_pressure=0)}
     for channel in ("email", *FACTORIAL_PARTNERS):
@@ -162,9 +168,9 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     -------
     dict of str to float
         :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``), those of
-        :func:`factorial_arms` included. Differences are per customer randomised, over the
-        whole horizon; a churn rate is the share of customers who churned; returns per contact
-        are extra revenue (euros) per extra contact. An interaction is the pair's outcome
+        :func:`attention_factorial_arms` included. Differences are per customer randomised, over
+        the whole horizon; a churn rate is the share of customers who churned; returns per
+        contact are extra revenue (euros) per extra contact. An interaction is the pair's outcome
         minus each channel's alone plus no contact's: positive when the two channels together
         bring more than the sum of their effects, negative when less.
     """
@@ -179,7 +185,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     s: dict[str, float] = {}
     # the factorial's seed is drawn second, so the first population is the same with or
     # without it
-    for group in (arms, factorial_arms()):
+    for group in (arms, attention_factorial_arms()):
         result = simulate(
             replace(ctx.population, n_customers=n * len(group)),
             group,
@@ -288,7 +294,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
 def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
     """The per-arm outcomes of replicated :func:`attention_statistics` runs, one row per arm.
 
-    ``table`` is the output of :func:`mcstudy.runs.replicate`; the result has one column per
+    ``table`` is the output of :func:`mcstudy.experiments.replicate`; the result has one column per
     metric (the mean over replications).
     """
     check_frame(table, ["metric", "value"], name="table")
@@ -353,3 +359,6 @@ def contacts_association(
             }
         )
     return pd.DataFrame(rows)
+
+
+__getattr__ = renamed(__name__, _RENAMED)

@@ -2,7 +2,8 @@
 
 :func:`cost_to_serve_statistics` runs two randomised experiments on one simulated population
 and returns the statistics the claims of notebook 06 are judged on. It is a study in the sense
-of :func:`mcstudy.runs.replicate` and :func:`mcstudy.analysis.robustness.assess_robustness`
+of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness`
 (``study(params, rng) -> {statistic: value}``).
 
 **Channels by value tier** (the six default channels). Every arm contacts each value tier at
@@ -50,13 +51,13 @@ import pandas as pd
 from scipy import stats
 
 from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy._vocab import TIERS
 from mcstudy.analysis.choice import idxbest
 from mcstudy.io.catalogue import load_channels
 from mcstudy.model.channels import DEFAULT_CHANNELS, ChannelSet
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import SiloedMultichannel, Strategy, ValueTiered
-from mcstudy.vocab import TIERS
 
 __all__ = [
     "COST_TO_SERVE_STATISTICS",
@@ -282,7 +283,7 @@ def search_assignments(table: pd.DataFrame, tier_shares, *, level: float = 0.95)
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`mcstudy.runs.replicate` (``replication``, ``metric``,
+        The output of :func:`mcstudy.experiments.replicate` (``replication``, ``metric``,
         ``value``), holding the per-tier margins ``margin/<tier>/<option>``.
     tier_shares : sequence of 3 floats
         Share of each tier in the population.

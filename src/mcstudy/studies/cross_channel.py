@@ -4,8 +4,8 @@ The simulator knows what every channel *caused*: re-running the same customers, 
 random numbers, with one channel's contacts switched off gives that channel's causal
 contribution (:mod:`mcstudy.model.counterfactual`), purchase channel by purchase channel.
 Attribution rules (:mod:`mcstudy.attribution`) only see who was touched before buying. Two
-studies in the sense of :func:`mcstudy.runs.replicate` and
-:func:`mcstudy.analysis.robustness.assess_robustness` (``study(params, rng) -> {statistic:
+studies in the sense of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness` (``study(params, rng) -> {statistic:
 value}``):
 
 - :func:`cross_channel_statistics`: one population randomised to a siloed, a cross-channel and
@@ -24,29 +24,38 @@ value}``):
 The cross-channel mechanism is the referral matrix (``docs/model.md`` §7.6, §8.5): by default
 :func:`~mcstudy.model.channels.network_referral_matrix` of the box-3 network
 (``data/referral_network.csv``), in which e-mail and SMS refer like the Internet.
+
+The arms and the referral matrices are in :mod:`~mcstudy.studies.cross_channel_design`, the
+grading of the attribution methods in :mod:`~mcstudy.studies.attribution_grading`; their names
+are imported here as well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from mcstudy import attribution
-from mcstudy._validation import check_frame, check_int, check_number, check_option
-from mcstudy.io.referral import load_referral_network
-from mcstudy.model.channels import ChannelSet, network_referral_matrix
+from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy.analysis.intervals import RatioEstimate, ratio_of_means
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
-from mcstudy.model.strategies import (
-    CrossChannel,
-    Monochannel,
-    Omnichannel,
-    SiloedMultichannel,
-    Strategy,
+from mcstudy.model.strategies import Monochannel
+from mcstudy.studies.attribution_grading import (
+    ATTRIBUTION_METHODS,
+    _graded,
+    grading_table,
+    share_table,
+)
+from mcstudy.studies.cross_channel_design import (
+    CROSS_CHANNEL_ARMS,
+    EMAIL_ARM,
+    REFERENCE_ARM,
+    REFERRAL_MATRICES,
+    cross_channel_arms,
+    referral_channels,
 )
 
 __all__ = [
@@ -69,81 +78,9 @@ __all__ = [
     "strength_reaching",
 ]
 
-#: The arms of :func:`cross_channel_statistics`, in order.
-CROSS_CHANNEL_ARMS = ("siloed", "cross_channel", "omnichannel")
-#: The arm the cross-channel claims are judged in: channels refer customers to each other.
-REFERENCE_ARM = "cross_channel"
-#: The e-mail campaign arm (the Celio coupon claim).
-EMAIL_ARM = "email_only"
-#: The attribution methods graded, by name, with the function and its options.
-ATTRIBUTION_METHODS = {
-    "first_touch": (attribution.first_touch, {}),
-    "last_touch": (attribution.last_touch, {}),
-    "linear": (attribution.linear, {}),
-    "time_decay": (attribution.time_decay, {}),
-    "position_based": (attribution.position_based, {}),
-    "shapley": (attribution.shapley, {}),
-    "markov": (attribution.markov, {}),
-}
-#: Referral matrices: ``box3`` from source 000's network (e-mail and SMS as Internet
-#: channels), ``default`` the simulator's (e-mail row = Celio's ten to one).
-REFERRAL_MATRICES = ("box3", "default")
 #: Referral strengths of the e-mail arms of :func:`celio_statistics`.
 CELIO_STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
-_DESIGNS = ("full", "reference")
 _SHOP, _ONLINE, _CATALOGUE = "face_to_face", "website", "postal_mail"
-_NO_COSTS = {
-    "fixed_investment_eur": 0.0,
-    "integration_cost_per_channel_eur": 0.0,
-    "coordination_cost_per_pair_eur_per_week": 0.0,
-    "running_cost_per_week_eur": 0.0,
-    "deployment_lag_weeks": 0,
-}
-
-
-def cross_channel_arms(referral_strength: float = 0.5, design: str = "full") -> dict:
-    """The arms of :func:`cross_channel_statistics`, one contact a week each.
-
-    ``siloed`` is :class:`~mcstudy.model.SiloedMultichannel` (no referral);
-    ``cross_channel`` is :class:`~mcstudy.model.CrossChannel` with ``referral_strength``;
-    ``omnichannel`` is :class:`~mcstudy.model.Omnichannel` (full referral); ``email_only``
-    is an e-mail campaign (one e-mail a week, consent respected) with ``referral_strength``.
-    Costs and deployment lags are left out: the arms are compared on what they cause, not on
-    what they cost. ``design="reference"`` keeps ``cross_channel`` and ``email_only``
-    (robustness designs).
-    """
-    check_number(referral_strength, "referral_strength", 0, 1)
-    design = check_option(design, "design", _DESIGNS)
-    arms: dict[str, Strategy] = {
-        "siloed": SiloedMultichannel(),
-        "cross_channel": replace(CrossChannel(), referral_strength=referral_strength, **_NO_COSTS),
-        "omnichannel": replace(Omnichannel(), **_NO_COSTS),
-        EMAIL_ARM: Monochannel(
-            channel="email", contact_pressure=1.0, referral_strength=referral_strength
-        ),
-    }
-    if design == "reference":
-        arms = {k: arms[k] for k in (REFERENCE_ARM, EMAIL_ARM)}
-    return arms
-
-
-def referral_channels(matrix: str, channels: ChannelSet | None = None) -> ChannelSet:
-    """``channels`` (the reference context's when None) with the referral matrix ``matrix``.
-
-    ``"box3"``: :func:`~mcstudy.model.channels.network_referral_matrix` of
-    :func:`~mcstudy.io.referral.load_referral_network`; ``"default"``: the simulator's
-    default matrix.
-    """
-    check_option(matrix, "referral", REFERRAL_MATRICES)
-    channels = channels if channels is not None else model_context().channels
-    if not isinstance(channels, ChannelSet):
-        raise TypeError(f"'channels' must be a ChannelSet or None; got {channels!r}.")
-    if matrix == "default":
-        return ChannelSet(channels.catalogue, names=channels.names)
-    ref = network_referral_matrix(
-        load_referral_network(), channels.names, channels.purchase_channels
-    )
-    return ChannelSet(channels.catalogue, names=channels.names, referral=ref)
 
 
 def _sizes(params: dict, default: int) -> tuple[dict, int, int]:
@@ -174,13 +111,6 @@ def _log10_ratio(num: float, den: float) -> float:
     """log10 of ``num / den``, bounded to [-3, 3]: -3 when ``num`` is not positive."""
     r = _ratio(num, den)
     return float(np.log10(np.clip(r, 1.0 / RATIO_CAP, RATIO_CAP)))
-
-
-def _spearman(x: np.ndarray, y: np.ndarray) -> float:
-    """Spearman rank correlation; 0 when either side has no spread (no ranking to agree on)."""
-    if np.ptp(x) == 0 or np.ptp(y) == 0:
-        return 0.0
-    return float(stats.spearmanr(x, y).statistic)
 
 
 def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
@@ -331,42 +261,6 @@ def _visits(result) -> pd.DataFrame:
     )
 
 
-def _graded(base, arm, tested, effect, totals, size, summary) -> dict[str, float]:
-    """The causal shares, credits and grading of one arm (see :func:`cross_channel_statistics`)."""
-    out = {}
-    purchases = float(totals.loc[arm, "n_purchases"])
-    causal = np.array([effect[c].loc[arm, "n_purchases"] for c in tested], dtype=float)
-    causal_share = causal / purchases if purchases > 0 else np.zeros(len(tested))
-    causal_dist = causal / max(causal.sum(), 1e-9)
-    out[f"{arm}/purchases_per_customer"] = purchases / size[arm]
-    out[f"{arm}/contacts_per_customer"] = float(summary.loc[arm, "contacts_per_customer"])
-    out[f"{arm}/causal_total"] = float(causal_share.sum())
-    for c, s in zip(tested, causal_share, strict=True):
-        out[f"{arm}/causal/{c}"] = float(s)
-    jr = base.journeys
-    weeks = float(((jr["arm"] == arm) & (jr["touchpoint"] == "purchase")).sum())
-    paths = attribution.paths_from_simulation(base, arm=arm)
-    credit = {}
-    for method, (fn, kwargs) in ATTRIBUTION_METHODS.items():
-        table = fn(paths, **kwargs).set_index("channel")["conversions"]
-        credit[method] = table.reindex(tested, fill_value=0.0).to_numpy(dtype=float) / max(
-            weeks, 1.0
-        )
-    out[f"{arm}/credited_share"] = float(credit["last_touch"].sum())
-    upstream = credit["first_touch"] > credit["last_touch"]
-    out[f"{arm}/n_upstream"] = float(upstream.sum())
-    for method, share in credit.items():
-        dist = share / max(share.sum(), 1e-9)
-        for c, s in zip(tested, share, strict=True):
-            out[f"{arm}/{method}/{c}"] = float(s)
-        out[f"{arm}/{method}/mae"] = float(np.mean(np.abs(share - causal_share)))
-        out[f"{arm}/{method}/mae_normalised"] = float(np.mean(np.abs(dist - causal_dist)))
-        out[f"{arm}/{method}/spearman"] = _spearman(share, causal)
-        out[f"{arm}/{method}/upstream_gap"] = float((share - causal_share)[upstream].sum())
-        out[f"{arm}/{method}/upstream_gap_normalised"] = float((dist - causal_dist)[upstream].sum())
-    return out
-
-
 def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """E-mail alone at several referral strengths: the shop-to-online ratio it causes.
 
@@ -443,58 +337,6 @@ def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]
     return out
 
 
-def share_table(runs: pd.DataFrame, arm: str = REFERENCE_ARM) -> pd.DataFrame:
-    """Credit and causal shares per channel of one arm, mean over replications.
-
-    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`;
-    the result has one row per channel and one column per method plus ``causal``.
-    """
-    check_frame(runs, ["replication", "metric", "value"], name="runs")
-    rows = runs[runs["metric"].str.startswith(f"{arm}/")]
-    parts = rows["metric"].str.split("/", expand=True)
-    keep = parts[2].notna() & ~parts[2].isin(
-        ["mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised"]
-    )
-    rows, parts = rows[keep], parts[keep]
-    table = (
-        rows.assign(method=parts[1], channel=parts[2])
-        .pivot_table(index="channel", columns="method", values="value", aggfunc="mean")
-        .rename_axis(columns=None)
-    )
-    return table[["causal", *ATTRIBUTION_METHODS]]
-
-
-def grading_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Grading of every method in every arm: mean and t-interval over replications.
-
-    One row per arm x method x measure (``mae``, ``spearman``, ``upstream_gap``):
-    ``mean``, ``ci_low``, ``ci_high``, ``n`` (replications).
-    """
-    from mcstudy.runs import summarise_replications
-
-    check_frame(runs, ["replication", "metric", "value"], name="runs")
-    wanted = [
-        f"{a}/{m}/{k}"
-        for a in CROSS_CHANNEL_ARMS
-        for m in ATTRIBUTION_METHODS
-        for k in ("mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised")
-    ]
-    wanted = [w for w in wanted if w in set(runs["metric"])]
-    s = summarise_replications(runs, wanted)
-    parts = s["metric"].str.split("/", expand=True)
-    return pd.DataFrame(
-        {
-            "arm": parts[0],
-            "method": parts[1],
-            "measure": parts[2],
-            "mean": s["mean"],
-            "ci_low": s["ci_low"],
-            "ci_high": s["ci_high"],
-            "n": s["n_replications"],
-        }
-    ).reset_index(drop=True)
-
-
 def strength_reaching(curve: pd.Series, target: float) -> float:
     """The smallest referral strength at which ``curve`` reaches ``target``, interpolated.
 
@@ -520,89 +362,10 @@ def strength_reaching(curve: pd.Series, target: float) -> float:
     return float(x[k - 1] + (target - y[k - 1]) * (x[k] - x[k - 1]) / (y[k] - y[k - 1]))
 
 
-@dataclass(frozen=True)
-class RatioEstimate:
-    """A ratio of two means over replications, with its interval.
-
-    Attributes
-    ----------
-    estimate : float
-        ``mean(numerator) / mean(denominator)``.
-    ci_low, ci_high : float
-        Interval of the ratio (delta method, t quantile with ``n - 1`` degrees of freedom).
-    n : int
-        Replications.
-    method : str
-        How the interval was computed.
-    """
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    method: str = "ratio of means over replications, delta method, t interval"
-
-    def summary(self) -> pd.DataFrame:
-        """The estimate as a one-row DataFrame."""
-        return pd.DataFrame([asdict(self)])
-
-
-def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstimate:
-    """Ratio of the means of paired replications, with a delta-method interval.
-
-    Per-replication ratios of small effects are unstable (a replication in which a channel
-    caused almost no online purchase gives a huge ratio); the ratio of the mean effects over
-    replications estimates the model's expected ratio. With ``R = mean(x) / mean(y)``, the
-    variance of ``R`` is ``var(x - R y) / (n mean(y)^2)`` (the ratio estimator's linearisation),
-    and the interval is ``R`` plus or minus a t quantile with ``n - 1`` degrees of freedom
-    times its square root.
-
-    Parameters
-    ----------
-    numerator, denominator : array_like of float
-        One value per replication, paired.
-    alpha : float, default=0.05
-        The interval has level ``1 - alpha``, in (0, 1).
-
-    Returns
-    -------
-    RatioEstimate
-
-    Raises
-    ------
-    ValueError
-        If the arrays differ in length or hold fewer than two values, a value is not finite,
-        or the mean denominator is not positive.
-
-    Examples
-    --------
-    >>> round(ratio_of_means([2.0, 4.0, 6.0], [1.0, 2.0, 3.0]).estimate, 6)
-    2.0
-    """
-    x = np.asarray(numerator, dtype=float)
-    y = np.asarray(denominator, dtype=float)
-    check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    if x.shape != y.shape or x.ndim != 1 or len(x) < 2:
-        raise ValueError(
-            f"'numerator' and 'denominator' must be 1-d arrays of the same length >= 2; got "
-            f"shapes {x.shape} and {y.shape}."
-        )
-    if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise ValueError("'numerator' and 'denominator' must hold finite numbers only.")
-    n = len(x)
-    my = y.mean()
-    if my <= 0:
-        raise ValueError(f"the mean of 'denominator' must be > 0; got {my!r}.")
-    r = x.mean() / my
-    se = float(np.std(x - r * y, ddof=1) / (np.sqrt(n) * my))
-    q = float(stats.t.ppf(1 - alpha / 2, n - 1))
-    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n)
-
-
 def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
     """The cross-channel ratios of :func:`cross_channel_statistics` as ratios of means.
 
-    ``runs`` is :func:`mcstudy.runs.replicate` output of :func:`cross_channel_statistics`
+    ``runs`` is :func:`mcstudy.experiments.replicate` output of :func:`cross_channel_statistics`
     (full or reference design). Each ratio statistic of that function is recomputed from its
     components averaged over replications (:func:`ratio_of_means`), which is stable where
     per-replication ratios of small effects are not.

@@ -1,7 +1,7 @@
 """Integration and silos: the randomised experiments of notebook 05 and their statistics.
 
-Three studies in the sense of :func:`mcstudy.runs.replicate` and
-:func:`mcstudy.analysis.robustness.assess_robustness` (``study(params, rng) -> {statistic:
+Three studies in the sense of :func:`mcstudy.experiments.replicate` and
+:func:`mcstudy.experiments.robustness.assess_robustness` (``study(params, rng) -> {statistic:
 value}``), and the arithmetic of an omnichannel investment:
 
 - :func:`integration_statistics`: one population randomised to the arms of the integration
@@ -30,6 +30,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from mcstudy._moved import renamed
 from mcstudy._validation import check_int, check_number, check_option
 from mcstudy.analysis.choice import idxbest
 from mcstudy.model.context import model_context
@@ -41,7 +42,7 @@ from mcstudy.studies.attention import arm_outcomes
 __all__ = [
     "COORDINATION_CHANNELS",
     "HUMAN_SERVICE_CHANNELS",
-    "INTEGRATION_FACTORS",
+    "INTEGRATION_FACTOR_GROUPS",
     "KPI_PRESSURES",
     "coordination_statistics",
     "integration_arms",
@@ -52,9 +53,14 @@ __all__ = [
     "silo_equilibrium",
 ]
 
+#: Old names of this module -> their new names (still found, with a DeprecationWarning).
+_RENAMED = {"INTEGRATION_FACTORS": "INTEGRATION_FACTOR_GROUPS"}
+
 #: The integration factors switched on one by one between siloed multichannel and
-#: omnichannel, and the strategy fields each one sets (``docs/model.md`` §8).
-INTEGRATION_FACTORS: dict[str, tuple[str, ...]] = {
+#: omnichannel, and the strategy fields each one sets (``docs/model.md`` §8): factor groups
+#: for :func:`mcstudy.model.integration_path`, not the strategy fields themselves
+#: (:data:`mcstudy.model.INTEGRATION_FACTORS`). Formerly ``INTEGRATION_FACTORS`` here.
+INTEGRATION_FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "consistent_offers": ("inconsistent_offer_prob",),
     "shared_history": ("history_shared",),
     "suppression": ("suppress_weeks_after_purchase",),
@@ -92,7 +98,7 @@ def integration_arms(design: str = "full") -> dict[str, Strategy]:
     """The arms of :func:`integration_statistics`, at a pressure of one contact a week.
 
     ``none`` is :class:`~mcstudy.model.SiloedMultichannel`; ``all`` has every factor of
-    :data:`INTEGRATION_FACTORS` switched on, that is :class:`~mcstudy.model.Omnichannel`
+    :data:`INTEGRATION_FACTOR_GROUPS` switched on, that is :class:`~mcstudy.model.Omnichannel`
     without its costs and deployment lag; the arms between are named by the factors switched
     on (``"consistent_offers+routing"``); ``single_email`` is the siloed firm contacting by
     e-mail only. ``design="core"`` keeps ``none``, ``consistent_offers``, ``shared_history``,
@@ -100,8 +106,8 @@ def integration_arms(design: str = "full") -> dict[str, Strategy]:
     """
     design = check_option(design, "design", _DESIGNS)
     target = replace(Omnichannel(), **_NO_COSTS)
-    path = integration_path(SiloedMultichannel(), target, INTEGRATION_FACTORS)
-    arms = {("all" if k == "+".join(INTEGRATION_FACTORS) else k): v for k, v in path.items()}
+    path = integration_path(SiloedMultichannel(), target, INTEGRATION_FACTOR_GROUPS)
+    arms = {("all" if k == "+".join(INTEGRATION_FACTOR_GROUPS) else k): v for k, v in path.items()}
     arms["single_email"] = SiloedMultichannel(channels=("email",))
     if design == "core":
         arms = {k: arms[k] for k in _CORE_ARMS}
@@ -532,3 +538,6 @@ def omnichannel_npv(
     )
     npv = (monthly * discount).sum(axis=-1) - upfront
     return np.broadcast_to(npv, shape).copy() if shape else np.asarray(float(npv))
+
+
+__getattr__ = renamed(__name__, _RENAMED)

@@ -42,7 +42,6 @@ PRESSURE_METRICS = (
     "consent_withdrawals_per_customer",
     "churn_rate",
 )
-_Z95 = 1.959963984540054
 
 
 def _strategies(channels, respect_consent, frequency_cap) -> dict[str, Strategy]:

@@ -17,33 +17,37 @@ profile shares is the same experiment as randomising a mixed population. It also
 association between profile and the channel of service contacts, and the reach of the channels
 (the share of customers whose preferred outbound channel a firm is present on).
 
-:func:`affinity_gap_sweep` asks how the gain of the segment policy depends on how different the
-profiles really are. The *affinity gap* ``g`` scales the log-ratio of the two profiles' base
-weights around their geometric mean (:func:`gap_affinities`): ``g = 0`` gives both profiles the
-same weights, ``g = 1`` the catalogue's, ``g = 2`` squares every social/autonomous ratio.
-At each gap the policies (with ``pooled``, the one mix weighted by the population's average
-preferences, beside them) are first brought to equal contacts per customer
-(:func:`equal_contact_pressures`, :func:`mcstudy.model.equalise`), then replicated by
-:func:`affinity_gap_statistics` on the same random streams at every gap.
+The affinity-gap sweep (how the gain of the segment policy depends on how different the
+profiles really are: :func:`affinity_gap_sweep`, :func:`affinity_gap_statistics`,
+:func:`equal_contact_pressures`, :func:`gap_affinities`) is in
+:mod:`~mcstudy.studies.affinity_gap`; its names are imported here as well.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from mcstudy._random import run_seed
-from mcstudy._validation import check_array, check_int, check_number
-from mcstudy.model.channels import ChannelSet
+from mcstudy._validation import check_int
 from mcstudy.model.context import model_context
-from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Strategy
-from mcstudy.runs.batch import replicate
-from mcstudy.runs.summary import summarise_replications
+from mcstudy.studies._profile_policies import OUTBOUND, _pop_run_parameters
+from mcstudy.studies.affinity_gap import (
+    GAP_COMPARATORS,
+    GAP_OUTCOMES,
+    GAP_POLICIES,
+    GAP_STATISTICS,
+    MAX_AFFINITY_GAP,
+    AffinityGapSweep,
+    affinity_gap_statistics,
+    affinity_gap_sweep,
+    equal_contact_pressures,
+    gap_affinities,
+    with_affinity_gap,
+)
 
 __all__ = [
     "GAP_COMPARATORS",
@@ -65,8 +69,7 @@ __all__ = [
     "with_affinity_gap",
 ]
 
-#: The outbound channels the policies mix.
-OUTBOUND = ("email", "sms", "postal_mail", "telephone")
+
 #: The channels a firm can be present on, in the order it would add them (cheapest contact
 #: first, as in the catalogue).
 PRESENCE_ORDER = ("website", "email", "sms", "postal_mail", "telephone", "face_to_face")
@@ -132,27 +135,6 @@ def channel_reach(preferred: pd.Series, order=PRESENCE_ORDER) -> pd.DataFrame:
             "gain": np.diff(np.concatenate([[0.0], reach])),
         }
     )
-
-
-def _pop_run_parameters(params: dict, policies) -> tuple[int, int, dict]:
-    """Pop ``n_customers``, ``n_weeks`` and the arms' pressures (checked) from ``params``.
-
-    Every arm's pressure is ``pressure_<policy>_<profile>`` if given, else ``pressure``.
-    """
-    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    pressure = check_number(params.pop("pressure", 1.0), "pressure", 0.0, 50.0)
-    pressures = {
-        (policy, profile): check_number(
-            params.pop(f"pressure_{policy}_{profile}", pressure),
-            f"pressure_{policy}_{profile}",
-            0.0,
-            50.0,
-        )
-        for profile in ("social", "autonomous")
-        for policy in policies
-    }
-    return n, n_weeks, pressures
 
 
 def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
@@ -330,463 +312,3 @@ def profile_channel_association(n_customers: int = 20_000, *, n_weeks: int = 52,
         "n": len(frame),
         "mnlogit": pd.DataFrame(rows).assign(reference=levels[0]),
     }
-
-
-#: Largest affinity gap :func:`gap_affinities` accepts: every channel's social/autonomous ratio
-#: of base weights raised to the fourth power (the telephone's 3 becomes 81).
-MAX_AFFINITY_GAP = 4.0
-#: The policies of the affinity-gap sweep: the three of :func:`profile_statistics` and
-#: ``pooled``, one mix for everyone weighted by the population's average preferences.
-GAP_POLICIES = ("uniform", "pooled", "segment", "individual")
-#: The policies the segment policy is compared with in the affinity-gap sweep.
-GAP_COMPARATORS = ("uniform", "pooled", "individual")
-#: Outcomes of the affinity-gap sweep (short name -> per-arm metric), per customer randomised,
-#: over the horizon: revenue, contact cost and margin in euros, the irritation stock at the
-#: end of the horizon (at the churn week for customers who churned), the share of customers
-#: who churned, and contacts received.
-GAP_OUTCOMES = {
-    "revenue": "revenue_per_customer_eur",
-    "contact_cost": "contact_cost_per_customer_eur",
-    "margin": "margin_per_customer_eur",
-    "irritation": "irritation_per_customer",
-    "churn": "churn_rate",
-    "contacts": "contacts_per_customer",
-}
-#: The statistics :func:`affinity_gap_statistics` returns (per-arm outcomes come as well,
-#: named ``<profile>/<policy>/<metric>`` and ``all/<policy>/<metric>``).
-GAP_STATISTICS = tuple(f"segment_minus_{c}_{o}" for c in GAP_COMPARATORS for o in GAP_OUTCOMES)
-
-
-def gap_affinities(affinity, gap: float) -> np.ndarray:
-    r"""The two profiles' base weights with their difference scaled by ``gap``.
-
-    Each channel's weights are moved along the log scale around their geometric mean
-    :math:`m_c = \sqrt{s_c a_c}`: :math:`s'_c = m_c (s_c / m_c)^g` and
-    :math:`a'_c = m_c (a_c / m_c)^g`, so the social/autonomous ratio of every channel becomes
-    :math:`(s_c / a_c)^g`. Only ratios within a profile matter to the model (the Dirichlet
-    base is normalised), which is why the gap acts on log-ratios; the weights stay positive
-    at every gap, where a linear interpolation would turn the autonomous face-to-face weight
-    negative before ``g = 2``.
-
-    Parameters
-    ----------
-    affinity : array_like, shape (2, n_channels)
-        Base weights, row 0 social, row 1 autonomous (:attr:`ChannelSet.affinity`), > 0.
-    gap : float
-        In [0, :data:`MAX_AFFINITY_GAP`]: 0 gives both profiles the same weights (the
-        geometric mean), 1 the weights given, 2 squares every ratio.
-
-    Returns
-    -------
-    numpy.ndarray, shape (2, n_channels)
-
-    Raises
-    ------
-    ValueError
-        If ``affinity`` has another shape or a weight that is not > 0, or ``gap`` is out of
-        range.
-
-    Examples
-    --------
-    >>> gap_affinities([[3.0, 1.0], [1.0, 1.0]], 2.0).round(3)
-    array([[5.196, 1.   ],
-           [0.577, 1.   ]])
-    """
-    raw = np.asarray(affinity, dtype=float)
-    a = check_array(raw, "affinity", (2, raw.shape[-1] if raw.ndim else 0), 0.0, low_open=True)
-    gap = check_number(gap, "gap", 0.0, MAX_AFFINITY_GAP)
-    centre = np.sqrt(a[0] * a[1])
-    return centre * (a / centre) ** gap
-
-
-def with_affinity_gap(channels: ChannelSet, gap: float) -> ChannelSet:
-    """The same channels with the profiles' base weights at affinity gap ``gap``.
-
-    The catalogue rows of the simulated channels get :func:`gap_affinities`; every other
-    column, and the referral matrix, stay as they are.
-    """
-    if not isinstance(channels, ChannelSet):
-        raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
-    weights = gap_affinities(channels.affinity, gap)
-    catalogue = channels.catalogue.copy()
-    position = catalogue["channel"].map({c: k for k, c in enumerate(channels.names)})
-    rows = position.notna().to_numpy()
-    cols = position[rows].astype(int).to_numpy()
-    for k, column in enumerate(("affinity_social", "affinity_autonomous")):
-        catalogue.loc[rows, column] = weights[k, cols]
-    return ChannelSet(catalogue, names=channels.names, referral=channels.referral)
-
-
-def _gap_policies(channels: ChannelSet, social_share: float) -> dict[str, dict[str, Strategy]]:
-    """The four policies for each profile (planned pressure 1)."""
-    names = list(channels.names)
-    idx = [names.index(c) for c in OUTBOUND]
-    shares = channels.affinity[:, idx]
-    shares = shares / shares.sum(axis=1, keepdims=True)
-    pooled = social_share * shares[0] + (1.0 - social_share) * shares[1]
-    out = {}
-    for k, profile in enumerate(("social", "autonomous")):
-        out[profile] = {
-            "uniform": Strategy(channels=dict.fromkeys(OUTBOUND, 1.0)),
-            "pooled": Strategy(
-                channels={c: float(w) for c, w in zip(OUTBOUND, pooled, strict=True)}
-            ),
-            "segment": Strategy(
-                channels={c: float(w) for c, w in zip(OUTBOUND, shares[k], strict=True)}
-            ),
-            "individual": Strategy(channels=dict.fromkeys(OUTBOUND, 1.0), route_by_preference=True),
-        }
-    return out
-
-
-def _gap_setup(params: dict):
-    """Pop the sweep's own parameters; the model context at the gap and the policies."""
-    gap = check_number(params.pop("affinity_gap", 1.0), "affinity_gap", 0.0, MAX_AFFINITY_GAP)
-    n, n_weeks, pressures = _pop_run_parameters(params, GAP_POLICIES)
-    ctx = model_context(params)
-    channels = with_affinity_gap(ctx.channels, gap)
-    policies = _gap_policies(channels, ctx.population.social_share)
-    for profile, arms in policies.items():
-        policies[profile] = {
-            name: arm.with_pressure(pressures[(name, profile)]) for name, arm in arms.items()
-        }
-    return ctx, channels, policies, n, n_weeks
-
-
-def _profile_spec(population, profile: str, n: int):
-    return replace(population, n_customers=n, social_share=1.0 if profile == "social" else 0.0)
-
-
-def _gap_outcomes(result) -> pd.DataFrame:
-    """Per-arm outcomes of :data:`GAP_OUTCOMES` (index: arm)."""
-    summary = result.summary().set_index("arm")
-    customers = summary["customers"].astype(float)
-    contact_cost = result.weekly.groupby("arm", observed=False)["contact_cost_eur"].sum()
-    irritation = result.customers.groupby("arm", observed=False)["irritation"].mean()
-    summary["contact_cost_per_customer_eur"] = contact_cost.reindex(summary.index) / customers
-    summary["irritation_per_customer"] = irritation.reindex(summary.index)
-    return summary[list(GAP_OUTCOMES.values())]
-
-
-def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
-    """Run the four policies on each profile at one affinity gap; the gains of ``segment``.
-
-    Parameters
-    ----------
-    params : dict
-        ``affinity_gap`` (default 1, the catalogue; :func:`gap_affinities`),
-        ``n_customers`` (customers per profile and policy, default 5,000, in [100,
-        1,000,000]), ``n_weeks`` (default 52, in [4, 520]), ``pressure`` (planned contacts
-        per week of every arm, default 1.0), ``pressure_<policy>_<profile>`` (one arm's
-        pressure, e.g. from :func:`equal_contact_pressures`; default ``pressure``) and any
-        model parameter by its name in ``data/parameters.csv``; the gap is applied to the
-        profile weights after them.
-    rng : numpy.random.Generator
-        Random source; one seed per profile is drawn from it, so the same generator gives the
-        same streams at every gap (common random numbers).
-
-    Returns
-    -------
-    dict of str to float
-        :data:`GAP_STATISTICS` (``segment_minus_<policy>_<outcome>``: the segment policy's
-        outcome minus the other policy's, both profiles weighted by their shares) and every
-        arm's outcomes (:data:`GAP_OUTCOMES`).
-    """
-    params = dict(params)
-    ctx, channels, policies, n, n_weeks = _gap_setup(params)
-    share = {"social": ctx.population.social_share}
-    share["autonomous"] = 1.0 - share["social"]
-    seeds = rng.integers(2**63, size=2)
-    s: dict[str, float] = {}
-    for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
-        result = simulate(
-            _profile_spec(ctx.population, profile, n * len(arms)),
-            arms,
-            n_weeks=n_weeks,
-            response=ctx.response,
-            channels=channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=int(seed),
-        )
-        outcomes = _gap_outcomes(result)
-        for arm in arms:
-            for m in GAP_OUTCOMES.values():
-                s[f"{profile}/{arm}/{m}"] = float(outcomes.loc[arm, m])
-    for arm in GAP_POLICIES:
-        for m in GAP_OUTCOMES.values():
-            s[f"all/{arm}/{m}"] = sum(share[p] * s[f"{p}/{arm}/{m}"] for p in share)
-    out = {
-        f"segment_minus_{c}_{o}": s[f"all/segment/{m}"] - s[f"all/{c}/{m}"]
-        for c in GAP_COMPARATORS
-        for o, m in GAP_OUTCOMES.items()
-    }
-    return {**out, **s}
-
-
-def equal_contact_pressures(
-    gap: float,
-    *,
-    params: dict | None = None,
-    n_customers: int = 5000,
-    n_weeks: int = 52,
-    pressure: float = 1.0,
-    tol: float = 0.005,
-    rng=None,
-) -> dict[str, float]:
-    """Pressures at which the four policies send equal contacts, at one affinity gap.
-
-    For each profile, the contacts per customer that the ``uniform`` policy sends at
-    ``pressure`` are measured on a pilot population, and every policy's pressure is rescaled
-    to send as many (:func:`mcstudy.model.equalise`, common random numbers). Routing by
-    preference re-spreads the whole pressure over the channels a customer consented to, so
-    ``individual`` needs a lower planned pressure than the others for the same contacts.
-
-    Parameters
-    ----------
-    gap : float
-        Affinity gap, in [0, :data:`MAX_AFFINITY_GAP`].
-    params : dict, default=None
-        Model parameters by their names in ``data/parameters.csv``.
-    n_customers : int, default=5000
-        Pilot customers per profile and policy, in [100, 1,000,000].
-    n_weeks : int, default=52
-        Weeks, in [4, 520].
-    pressure : float, default=1.0
-        Planned contacts per week of the uniform policy, in [0, 50].
-    tol : float, default=0.005
-        Relative tolerance of :func:`~mcstudy.model.equalise` on the pilot. The replications
-        draw other customers, so their contacts differ by the pilot's sampling noise as well.
-    rng : None, int, SeedSequence or Generator, default=None
-        Random source of the pilot; one seed per profile is drawn from it.
-
-    Returns
-    -------
-    dict of str to float
-        ``pressure_<policy>_<profile>`` for every policy and profile, ready to be passed to
-        :func:`affinity_gap_statistics`.
-    """
-    setup = {
-        **dict(params or {}),
-        "affinity_gap": gap,
-        "n_customers": n_customers,
-        "n_weeks": n_weeks,
-        "pressure": pressure,
-    }
-    ctx, channels, policies, n, n_weeks = _gap_setup(setup)
-    seeds = np.random.default_rng(rng).integers(2**63, size=2)
-    out = {}
-    for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
-        common = {
-            "n_weeks": n_weeks,
-            "response": ctx.response,
-            "channels": channels,
-            "rng": int(seed),
-        }
-        pilot = simulate(
-            _profile_spec(ctx.population, profile, n),
-            {"uniform": arms["uniform"]},
-            n_journeys=0,
-            progress=False,
-            **common,
-        )
-        value = float(pilot.customers["contacts_received"].mean())
-        fair = equalise(
-            arms,
-            target="contacts",
-            value=value,
-            population=_profile_spec(ctx.population, profile, n * len(arms)),
-            tol=tol,
-            **common,
-        )
-        out.update({f"pressure_{a}_{profile}": float(p) for a, p in fair.pressure.items()})
-    return out
-
-
-@dataclass(frozen=True)
-class AffinityGapSweep:
-    """What :func:`affinity_gap_sweep` returns.
-
-    Attributes
-    ----------
-    runs : pandas.DataFrame
-        The replications, tidy (:func:`mcstudy.runs.replicate` at each gap, one after the
-        other, with the column ``affinity_gap``).
-    pressures : pandas.DataFrame
-        ``affinity_gap``, ``profile``, ``policy``, ``pressure``: the planned pressures at
-        which the policies send equal contacts (:func:`equal_contact_pressures`).
-    gaps : tuple of float
-        The gaps, increasing.
-    n_replications : int
-        Replications per gap.
-    seed : int
-        Root seed: replication ``r`` uses the same stream at every gap.
-    """
-
-    runs: pd.DataFrame = field(repr=False)
-    pressures: pd.DataFrame = field(repr=False)
-    gaps: tuple[float, ...]
-    n_replications: int
-    seed: int
-
-    def summary(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Gains of the segment policy by gap: mean, interval over replications and spread.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per gap × comparator × outcome: ``affinity_gap``, ``comparator``,
-            ``outcome`` (:data:`GAP_OUTCOMES`), ``metric``, and the columns of
-            :func:`mcstudy.runs.summarise_replications` (``mean`` the segment policy minus
-            the comparator, ``ci_low``/``ci_high`` the t-interval of the mean, ``n`` the
-            replications).
-        """
-        out = summarise_replications(
-            self.runs, list(GAP_STATISTICS), by=["affinity_gap"], alpha=alpha
-        )
-        parts = out["metric"].str.extract(r"^segment_minus_([a-z]+?)_(.+)$")
-        out.insert(1, "comparator", parts[0])
-        out.insert(2, "outcome", parts[1])
-        return out
-
-    def arms(self) -> pd.DataFrame:
-        """Mean outcome of every policy by gap and profile (``all``: weighted by the shares)."""
-        rows = self.runs[self.runs["metric"].str.count("/") == 2]
-        parts = rows["metric"].str.split("/", expand=True)
-        frame = rows.assign(profile=parts[0], policy=parts[1], outcome=parts[2])
-        return frame.pivot_table(
-            index=["affinity_gap", "profile", "policy"], columns="outcome", values="value"
-        )
-
-    def distinguishable_from(self, metric: str, alpha: float = 0.05) -> float:
-        """Smallest gap from which the gain's interval excludes zero, with one sign, to the end.
-
-        Parameters
-        ----------
-        metric : str
-            One of :data:`GAP_STATISTICS`.
-        alpha : float, default=0.05
-            Level of the intervals.
-
-        Returns
-        -------
-        float
-            The smallest gap of the sweep at which the interval of ``metric``, and that at
-            every larger gap of the sweep, lies on one side of zero (the same side); NaN if
-            the interval at the largest gap includes zero.
-        """
-        if metric not in GAP_STATISTICS:
-            raise ValueError(f"'metric' must be one of {list(GAP_STATISTICS)}; got {metric!r}.")
-        s = self.summary(alpha)
-        s = s[s["metric"] == metric].sort_values("affinity_gap")
-        sign = np.where(s["ci_low"] > 0, 1, np.where(s["ci_high"] < 0, -1, 0))
-        first = np.nan
-        for gap, sg in zip(s["affinity_gap"][::-1], sign[::-1], strict=True):
-            if sg == 0 or sg != sign[-1]:
-                break
-            first = float(gap)
-        return first
-
-
-def affinity_gap_sweep(
-    gaps: Sequence[float],
-    *,
-    n_customers: int = 5000,
-    n_weeks: int = 52,
-    pressure: float = 1.0,
-    params: dict | None = None,
-    n_replications: int = 20,
-    pilot_customers: int = 10_000,
-    tol: float = 0.005,
-    rng=None,
-    backend: str = "serial",
-    workers: int | None = None,
-) -> AffinityGapSweep:
-    """The randomised policies of :func:`affinity_gap_statistics` at a grid of affinity gaps.
-
-    At each gap, the policies' pressures are first set to equal contacts
-    (:func:`equal_contact_pressures`, on a pilot population drawn from the same stream at every
-    gap), then :func:`mcstudy.runs.replicate` runs ``n_replications`` replications with the
-    same root seed at every gap: replication ``r`` draws the same customers' random streams at
-    every gap (common random numbers), so that differences between gaps are not sampling noise
-    of different populations.
-
-    Parameters
-    ----------
-    gaps : sequence of float
-        Affinity gaps, each in [0, :data:`MAX_AFFINITY_GAP`], distinct (sorted here).
-    n_customers : int, default=5000
-        Customers per profile and policy in each replication.
-    n_weeks : int, default=52
-        Weeks simulated.
-    pressure : float, default=1.0
-        Planned contacts per week of the uniform policy; the others send as many contacts.
-    params : dict, default=None
-        Model parameters by their names in ``data/parameters.csv``.
-    n_replications : int, default=20
-        Replications per gap.
-    pilot_customers : int, default=10_000
-        Customers per profile and policy of the pilot that sets the pressures.
-    tol : float, default=0.005
-        Relative tolerance of the equalisation on the pilot.
-    rng : None, int, SeedSequence or Generator, default=None
-        Root seed (:func:`mcstudy._random.run_seed`).
-    backend, workers
-        As in :func:`mcstudy.runs.replicate`.
-
-    Returns
-    -------
-    AffinityGapSweep
-
-    Raises
-    ------
-    ValueError, TypeError
-        On a bad argument, naming it, its value and what is allowed.
-    """
-    if isinstance(gaps, str) or not isinstance(gaps, Sequence) or not gaps:
-        raise TypeError(f"'gaps' must be a non-empty sequence of numbers; got {gaps!r}.")
-    values = [check_number(g, f"gaps[{k}]", 0.0, MAX_AFFINITY_GAP) for k, g in enumerate(gaps)]
-    if len(set(values)) != len(values):
-        raise ValueError(f"'gaps' must be distinct; got {list(gaps)}.")
-    values = sorted(values)
-    seed = run_seed(rng)
-    pilot = np.random.SeedSequence(seed, spawn_key=(1,))
-    frames, pressures = [], []
-    for gap in values:
-        fair = equal_contact_pressures(
-            gap,
-            params=params,
-            n_customers=pilot_customers,
-            n_weeks=n_weeks,
-            pressure=pressure,
-            tol=tol,
-            rng=np.random.default_rng(pilot),
-        )
-        runs = replicate(
-            affinity_gap_statistics,
-            params={
-                "affinity_gap": gap,
-                **dict(params or {}),
-                "n_customers": n_customers,
-                "n_weeks": n_weeks,
-                **fair,
-            },
-            n_replications=n_replications,
-            rng=seed,
-            backend=backend,
-            workers=workers,
-            progress=False,
-        )
-        frames.append(runs)
-        pressures += [
-            {"affinity_gap": gap, "profile": profile, "policy": policy, "pressure": p}
-            for (_, policy, profile), p in ((k.split("_"), p) for k, p in fair.items())
-        ]
-    return AffinityGapSweep(
-        runs=pd.concat(frames, ignore_index=True),
-        pressures=pd.DataFrame(pressures),
-        gaps=tuple(values),
-        n_replications=n_replications,
-        seed=seed,
-    )

@@ -1,0 +1,51 @@
+"""Claims and their verdicts: the registry's rules, verdict records, the scorecard.
+
+- :mod:`~mcstudy.claims.rules`: each claim's pre-registered rule and the verdicts it gives
+  from computed intervals (:func:`judge_effect`, :func:`judge_association`, ...);
+- :mod:`~mcstudy.claims.combine`: how verdicts combine (:func:`with_robustness`,
+  :func:`weakest`);
+- :mod:`~mcstudy.claims.verdicts`: recording verdicts to ``results/verdicts.csv``, re-judged
+  by their rule, and reading them back;
+- :mod:`~mcstudy.claims.scorecard`: the scorecard's tables, from the registry and the verdicts;
+- :mod:`~mcstudy.claims.registry`: the registry's consistency with the notebooks.
+"""
+
+from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
+from mcstudy.claims.registry import CLAIM_NOTEBOOKS, check_claim_notebooks
+from mcstudy.claims.rules import (
+    Rule,
+    Verdict,
+    judge_association,
+    judge_consistency,
+    judge_effect,
+    judge_non_inferiority,
+    rule_for,
+)
+from mcstudy.claims.scorecard import build_scorecard, load_scorecard
+from mcstudy.claims.verdicts import (
+    load_verdicts,
+    record_untestable,
+    record_verdict,
+    summarise_claims,
+)
+
+__all__ = [
+    "CLAIM_NOTEBOOKS",
+    "VERDICT_STRENGTH",
+    "Rule",
+    "Verdict",
+    "build_scorecard",
+    "check_claim_notebooks",
+    "judge_association",
+    "judge_consistency",
+    "judge_effect",
+    "judge_non_inferiority",
+    "load_scorecard",
+    "load_verdicts",
+    "record_untestable",
+    "record_verdict",
+    "rule_for",
+    "summarise_claims",
+    "weakest",
+    "with_robustness",
+]

@@ -1,0 +1,509 @@
+"""Verdict records: each claim's verdict re-judged by its rule and written to the table.
+
+:func:`record_verdict` writes a :class:`~mcstudy.claims.rules.Verdict` to
+``results/verdicts.csv``, one row per claim, with the rule used, the robustness share and the
+parameters the verdict hinges on, after re-judging it with the claim's registered rule (a
+verdict that does not follow is refused); :func:`record_untestable` records a claim that is not
+testable; :func:`load_verdicts` reads the table back, validated; :func:`summarise_claims`
+counts the registry's claims. The rules themselves are :mod:`mcstudy.claims.rules`, whose
+names this module also exports.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mcstudy import config
+from mcstudy._validation import check_frame, check_output_dir
+from mcstudy._vocab import EVIDENCE, KIND_NOT_TESTABLE, RULES, VERDICT_NOT_TESTABLE, VERDICTS
+from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
+from mcstudy.claims.rules import (
+    REGISTRY_COLUMNS,
+    Rule,
+    Verdict,
+    judge_association,
+    judge_consistency,
+    judge_effect,
+    judge_non_inferiority,
+    rule_for,
+)
+from mcstudy.io.catalogue import load_claims
+
+__all__ = [
+    "REGISTRY_COLUMNS",
+    "VERDICTS",
+    "VERDICT_STRENGTH",
+    "VERDICT_TABLE_COLUMNS",
+    "Rule",
+    "Verdict",
+    "judge_association",
+    "judge_consistency",
+    "judge_effect",
+    "judge_non_inferiority",
+    "load_verdicts",
+    "record_untestable",
+    "record_verdict",
+    "rule_for",
+    "summarise_claims",
+    "weakest",
+    "with_robustness",
+]
+
+
+def record_untestable(
+    claims: pd.DataFrame, notebook: str, path: str | Path | None = None
+) -> pd.DataFrame:
+    """Record a ``not testable`` verdict for every claim the registry marks ``not-testable``.
+
+    The reason recorded is the registry's note; the notebook recorded is the claim's
+    registered notebook (the one that says why it is not tested), ``notebook`` when the
+    registry leaves it blank. ``claims`` is also the registry the claim ids are checked
+    against. Returns the verdicts written.
+    """
+    check_frame(claims, ["claim_id", "kind", "note", "notebook"], "claims")
+    if not isinstance(notebook, str) or not notebook.strip():
+        raise TypeError(
+            f"'notebook' must be the notebook's file name (a non-empty str); got {notebook!r}."
+        )
+    rows = []
+    for claim in claims[claims["kind"] == KIND_NOT_TESTABLE].itertuples(index=False):
+        verdict = Verdict(
+            claim.claim_id,
+            VERDICT_NOT_TESTABLE,
+            float("nan"),
+            float("nan"),
+            float("nan"),
+            "",
+            "registry",
+            0,
+            "none",
+            claim.note,
+            str(claim.notebook).strip() or notebook if pd.notna(claim.notebook) else notebook,
+        )
+        rows.append(record_verdict(verdict, path, claims=claims))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def _registry(claims: pd.DataFrame | str | Path | None) -> tuple[pd.DataFrame, str]:
+    """The registry ``claims`` (a frame, a CSV path, or None for the default) and its name.
+
+    The frame must have :data:`REGISTRY_COLUMNS`; it is returned indexed by ``claim_id``.
+    """
+    if claims is None or isinstance(claims, (str, Path)):
+        source = str(claims) if claims is not None else "data/claims.csv"
+        claims = load_claims(claims)
+    elif isinstance(claims, pd.DataFrame):
+        source = "the 'claims' frame"
+        if not set(REGISTRY_COLUMNS) <= set(claims.columns):
+            missing = [c for c in REGISTRY_COLUMNS if c not in claims.columns]
+            raise ValueError(
+                f"'claims' must have the columns {list(REGISTRY_COLUMNS)} (the ids and each "
+                f"claim's registered rule, as load_claims returns them); it lacks {missing} "
+                f"(it has {list(claims.columns)})."
+            )
+        repeated = sorted(set(claims.loc[claims["claim_id"].duplicated(), "claim_id"]))
+        if repeated:
+            raise ValueError(f"'claims' must have one row per claim; ids repeated: {repeated}.")
+    else:
+        raise TypeError(
+            f"'claims' must be a DataFrame, a path or None; got {type(claims).__name__}."
+        )
+    return claims.assign(claim_id=claims["claim_id"].astype(str)).set_index("claim_id"), source
+
+
+def _registered_rule(claims: pd.DataFrame, claim_id: str, source: str) -> Rule | None:
+    """The rule registered for ``claim_id`` in the indexed registry; None if it has none."""
+    row = claims.loc[claim_id].map(lambda v: v.item() if isinstance(v, np.generic) else v)
+    rule = row["rule"]
+    if pd.isna(rule) or str(rule).strip() == "":
+        return None
+    if str(rule) not in RULES:
+        raise ValueError(
+            f"the registry ({source}) registers for {claim_id} the rule {rule!r}; a rule must "
+            f"be one of {list(RULES)}."
+        )
+    numbers = {}
+    for column in ("direction", "smallest_effect", "claimed"):
+        value = row[column]
+        try:
+            numbers[column] = float("nan") if pd.isna(value) else float(value)
+        except (TypeError, ValueError):
+            numbers[column] = None
+    direction, small, claimed = (
+        numbers["direction"],
+        numbers["smallest_effect"],
+        numbers["claimed"],
+    )
+    problems = []
+    if direction not in (1.0, -1.0):
+        problems.append(f"'direction' must be 1 or -1; got {row['direction']!r}")
+    if small is None or not (math.isfinite(small) and small > 0):
+        problems.append(
+            f"'smallest_effect' must be a finite number > 0; got {row['smallest_effect']!r}"
+        )
+    if claimed is None or not (math.isnan(claimed) or (math.isfinite(claimed) and claimed > 0)):
+        problems.append(f"'claimed' must be NaN or a finite number > 0; got {row['claimed']!r}")
+    if str(rule) == "consistency" and claimed is not None and math.isnan(claimed):
+        problems.append("a 'consistency' rule needs the 'claimed' figure; got NaN")
+    if problems:
+        raise ValueError(
+            f"the registry ({source}) has no usable rule for {claim_id}: "
+            + "; ".join(problems)
+            + "."
+        )
+    return Rule(
+        claim_id=claim_id,
+        estimand=str(row["estimand"]) if "estimand" in row.index else "",
+        direction=int(direction),
+        claimed=claimed,
+        smallest_effect=small,
+        rule=str(rule),
+    )
+
+
+#: Verdicts the causal part of an ``association`` rule can give once the association itself is
+#: shown (the causal interval is not recorded, so any of them follows).
+_ASSOCIATION_OUTCOMES = ("supported", "artefact", "inconclusive", "not supported")
+#: How :func:`with_robustness` opens the condition of a ``conditional`` verdict.
+_CONDITIONAL_PREFIX = re.compile(r"^(?P<verdict>[a-z ]+?): holds in ")
+
+
+def _rejudge(verdict: Verdict, rule: Rule, source: str) -> None:
+    """Raise unless ``verdict.verdict`` is what ``rule`` gives its recorded interval.
+
+    The recorded interval is the one the verdict rests on: for ``effect``,
+    ``non_inferiority`` and ``consistency`` the rule gives one verdict, which must be the one
+    recorded; for ``association`` it is the association's interval, whose own verdict (the
+    effect rule with the claimed magnitude) must be recorded unless it is ``supported``, in
+    which case the causal interval (not recorded) decides among
+    :data:`_ASSOCIATION_OUTCOMES`. A ``conditional`` verdict (from :func:`with_robustness`)
+    must carry a robustness share below the threshold and name, at the start of its
+    condition, the verdict at the reference context, which is re-judged the same way; a
+    verdict with a robustness share below the threshold must be ``conditional``.
+    """
+    from mcstudy.experiments.robustness import ROBUST_SHARE
+
+    claim, given, share = verdict.claim_id, verdict.verdict, verdict.robustness_share
+    if given == "conditional":
+        match = _CONDITIONAL_PREFIX.match(verdict.condition)
+        reference = match["verdict"] if match else None
+        if reference not in _ASSOCIATION_OUTCOMES:
+            raise ValueError(
+                f"verdict 'conditional' on {claim} does not say which verdict is conditional: "
+                "its condition must open with the verdict at the reference context, as "
+                "with_robustness writes it ('supported: holds in 62 % of the plausible "
+                f"space ...'); got condition {verdict.condition[:80]!r}."
+            )
+        if math.isnan(share) or share >= ROBUST_SHARE:
+            raise ValueError(
+                f"verdict 'conditional' on {claim} needs a robustness share below "
+                f"{ROBUST_SHARE:g} (with_robustness records it); got robustness_share={share!r}."
+            )
+    else:
+        reference = given
+        if not math.isnan(share) and share < ROBUST_SHARE:
+            raise ValueError(
+                f"verdict {given!r} on {claim} holds in only {share:.0%} of the plausible space "
+                f"(robustness_share={share!r} < {ROBUST_SHARE:g}): the verdict is "
+                "'conditional' (use with_robustness)."
+            )
+    low, high = verdict.ci_low, verdict.ci_high
+    if rule.rule == "association":
+        expected = judge_effect(
+            low,
+            high,
+            direction=rule.direction,
+            smallest_effect=rule.smallest_effect,
+            claimed=rule._claimed,
+        )
+        allowed = _ASSOCIATION_OUTCOMES if expected == "supported" else (expected,)
+    else:
+        expected = rule.judge(low, high)
+        allowed = (expected,)
+    if reference not in allowed:
+        what = "the verdict at the reference context" if given == "conditional" else "verdict"
+        gives = (
+            f"the association is shown ('supported'), so the causal comparison decides among "
+            f"{list(allowed)}"
+            if len(allowed) > 1
+            else f"the rule gives {expected!r}"
+        )
+        raise ValueError(
+            f"{what} {reference!r} on {claim} does not follow from its registered "
+            f"{rule.rule!r} rule ({source}): on the recorded interval [{low!r}, {high!r}] "
+            f"{gives}. Record the verdict the rule gives."
+        )
+
+
+def record_verdict(
+    verdict: Verdict,
+    path: str | Path | None = None,
+    *,
+    claims: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
+    """Write ``verdict`` into the verdicts table (replacing an earlier one for the claim).
+
+    Parameters
+    ----------
+    verdict : Verdict
+        The verdict; its values are checked when it is created.
+    path : str or Path, default=None
+        Verdicts CSV; ``results/verdicts.csv`` of the repository when None.
+    claims : pandas.DataFrame or str or Path, default=None
+        The claims registry ``verdict.claim_id`` must belong to: a frame with the columns
+        :data:`REGISTRY_COLUMNS` (``claim_id`` and the registered rule: ``direction``,
+        ``claimed``, ``smallest_effect``, ``rule``, blank for a claim that is not testable),
+        a CSV path read with :func:`mcstudy.io.load_claims`, or ``data/claims.csv`` when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The verdict as a one-row DataFrame (rounded for display).
+
+    Raises
+    ------
+    TypeError
+        If ``verdict`` is not a :class:`Verdict`, or ``claims`` or ``path`` is of the wrong
+        type.
+    ValueError
+        If ``verdict.claim_id`` is not in the registry; if the verdict's rule is not the one
+        the registry registers for it (a claim without a rule takes only a ``not testable``
+        verdict, and a ``not testable`` verdict only such a claim); if the verdict does not
+        follow from the registered rule on the recorded interval (see Notes; the message
+        names the claim, the verdict given and the verdict the rule gives); if ``path`` is a
+        directory or cannot be created, or the table there cannot be read. Nothing is
+        written then.
+
+    Notes
+    -----
+    The verdict is judged again with the claim's registered rule on the recorded
+    ``ci_low``/``ci_high``: ``effect``, ``non_inferiority`` and ``consistency`` must give the
+    recorded verdict. For ``association`` the recorded interval is the association's: its
+    own verdict (not shown: ``inconclusive`` or ``not supported``) must be the recorded one,
+    and once it is shown the causal or adjusted interval, which is not recorded, decides
+    among ``supported``, ``artefact``, ``inconclusive`` and ``not supported``. A
+    ``conditional`` verdict comes from :func:`with_robustness`: its robustness share is below
+    :data:`mcstudy.experiments.robustness.ROBUST_SHARE` and its condition opens with the
+    verdict at the reference context, which is judged as above; a verdict whose robustness
+    share is below that threshold must be ``conditional``.
+    """
+    if not isinstance(verdict, Verdict):
+        raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
+    registry, source = _registry(claims)
+    if verdict.claim_id not in registry.index:
+        ids = registry.index
+        raise ValueError(
+            f"'claim_id' must be an id of the claims registry ({source}, {len(ids)} claims, "
+            f"e.g. {sorted(ids)[:3]}); got {verdict.claim_id!r}."
+        )
+    rule = _registered_rule(registry, verdict.claim_id, source)
+    if rule is None:
+        if verdict.verdict != VERDICT_NOT_TESTABLE:
+            raise ValueError(
+                f"verdict {verdict.verdict!r} on {verdict.claim_id}, but the registry "
+                f"({source}) registers no rule for it: the claim is not testable and takes "
+                f"only the verdict {VERDICT_NOT_TESTABLE!r}."
+            )
+    elif verdict.verdict == VERDICT_NOT_TESTABLE:
+        raise ValueError(
+            f"verdict {VERDICT_NOT_TESTABLE!r} on {verdict.claim_id}, but the registry "
+            f"({source}) registers the {rule.rule!r} rule for it: a testable claim is judged "
+            "by its rule."
+        )
+    elif verdict.rule != rule.rule:
+        raise ValueError(
+            f"verdict on {verdict.claim_id} was drawn with rule {verdict.rule!r}, but the "
+            f"registry ({source}) registers {rule.rule!r}: a verdict follows the rule "
+            "registered before the study, not one chosen after it."
+        )
+    else:
+        _rejudge(verdict, rule, source)
+    path = _verdicts_path(path)
+    if path.exists():
+        table = load_verdicts(path)
+    else:
+        if path.parent.is_file():
+            raise ValueError(
+                f"'path' cannot be created: {str(path.parent)!r}, on its path, is a file, not "
+                f"a directory; got {str(path)!r}."
+            )
+        check_output_dir(path.parent, "path")
+        table = None
+    row = verdict.summary()
+    parts = [row]
+    if table is not None:
+        parts.insert(0, table[table["claim_id"] != verdict.claim_id])
+    table = pd.concat([p for p in parts if len(p)], ignore_index=True)
+    table = table.sort_values("claim_id").reset_index(drop=True)[list(row.columns)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, float_format="%.6g")
+    return row.round(4)
+
+
+def _verdicts_path(path: object) -> Path:
+    """``path`` (the verdicts CSV; the repository's when None) as a Path that is not a folder."""
+    if path is None:
+        return Path(config.VERDICTS_CSV)
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"'path' must name the verdicts CSV file; got {path!r}.")
+    if not isinstance(path, str | os.PathLike):
+        raise TypeError(f"'path' must be a path (str or os.PathLike); got {path!r}.")
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"'path' must be the verdicts CSV file; {str(path)!r} is a directory.")
+    return path
+
+
+#: Columns :func:`load_verdicts` requires (tables written before ``rule``,
+#: ``robustness_share`` and ``hinges_on`` existed are read with those left blank).
+VERDICT_TABLE_COLUMNS = (
+    "claim_id",
+    "verdict",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "measure",
+    "method",
+    "n",
+    "evidence",
+    "condition",
+    "notebook",
+)
+
+
+def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the verdicts table written by :func:`record_verdict`.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        Verdicts CSV; ``results/verdicts.csv`` of the repository when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per verdict, in file order; text columns as ``str`` (blank, not NaN), the
+        numbers as floats (NaN where blank) and ``n`` as integers. A file with a header and
+        no rows gives an empty table.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    mcstudy.io.DataValidationError
+        If the file cannot be read as comma-separated UTF-8 text (a directory, an empty,
+        binary, UTF-16 or Latin-1 file), lacks a column of :data:`VERDICT_TABLE_COLUMNS`
+        (listed), has a blank or repeated claim id, a verdict or evidence outside its
+        vocabulary, text in a number column, or an ``n`` that is not a whole number >= 0.
+        The message names the file, the column, the row (claim) and the value.
+    """
+    from io import StringIO
+
+    from mcstudy.io.schema import DataValidationError, _read_text
+
+    path = _verdicts_path(path)
+    content = _read_text(path)
+    text = [
+        "claim_id",
+        "verdict",
+        "measure",
+        "method",
+        "evidence",
+        "condition",
+        "notebook",
+        "rule",
+        "hinges_on",
+    ]
+    numbers = ("effect", "ci_low", "ci_high", "robustness_share")
+    try:
+        df = pd.read_csv(
+            StringIO(content),
+            dtype={c: str for c in text},
+            keep_default_na=False,
+            na_values={c: [""] for c in numbers},
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataValidationError(path, f"is not a valid CSV table: {exc}".strip()) from exc
+    missing = [c for c in VERDICT_TABLE_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataValidationError(
+            path,
+            f"missing columns {missing}; a verdicts table has the columns "
+            f"{list(VERDICT_TABLE_COLUMNS)} (and 'rule', 'robustness_share', 'hinges_on'), "
+            f"as record_verdict writes it; got {list(df.columns)}.",
+        )
+    for column in ("rule", "hinges_on"):
+        if column not in df.columns:  # a table written before these columns existed
+            df[column] = ""
+    if "robustness_share" not in df.columns:
+        df["robustness_share"] = float("nan")
+
+    def fail(i, column, message):
+        claim, value = df["claim_id"].iloc[i], df[column].iloc[i]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise DataValidationError(
+            path, f"row {i} (claim {claim!r}): {message}", column=column, value=value
+        )
+
+    blank = (df["claim_id"].str.strip() == "").to_numpy()
+    if blank.any():
+        fail(int(np.flatnonzero(blank)[0]), "claim_id", "a verdict must name its claim.")
+    repeated = df["claim_id"].duplicated().to_numpy()
+    if repeated.any():
+        fail(
+            int(np.flatnonzero(repeated)[0]),
+            "claim_id",
+            "the claim has two verdicts; the table holds one verdict per claim.",
+        )
+    for column, allowed in (("verdict", VERDICTS), ("evidence", EVIDENCE)):
+        bad = ~df[column].isin(allowed).to_numpy()
+        if bad.any():
+            fail(int(np.flatnonzero(bad)[0]), column, f"must be one of {list(allowed)}.")
+    for column in (*numbers, "n"):
+        values = pd.to_numeric(df[column], errors="coerce")
+        bad = values.isna() & df[column].notna()
+        if column == "n":
+            bad = bad | values.isna() | (values < 0) | (values % 1 != 0)
+        bad = bad.to_numpy()
+        if bad.any():
+            allowed = "a whole number >= 0" if column == "n" else "a number (blank for none)"
+            fail(int(np.flatnonzero(bad)[0]), column, f"must be {allowed}.")
+    return df
+
+
+def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Count claims by document, topic and kind.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        The registry, as returned by :func:`mcstudy.io.catalogue.load_claims`.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``"by document and kind"`` (documents × kinds, with totals), ``"by topic and kind"``
+        (topics × kinds, with totals) and ``"by notebook"`` (claims per notebook).
+    """
+    check_frame(claims, ["source", "topic", "kind", "notebook"], "claims")
+    out = {}
+    for title, rows in (("by document and kind", "source"), ("by topic and kind", "topic")):
+        table = pd.crosstab(
+            claims[rows], claims["kind"], margins=True, margins_name="total", dropna=False
+        )
+        table.columns.name = None
+        out[title] = table
+    out["by notebook"] = (
+        claims["notebook"]
+        .value_counts(sort=False)
+        .rename("claims")
+        .to_frame()
+        .rename_axis("notebook")
+    )
+    return out

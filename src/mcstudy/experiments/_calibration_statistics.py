@@ -1,0 +1,298 @@
+"""The calibration's statistics, computed from simulations shaped like the Hillstrom test.
+
+Private to :mod:`mcstudy.experiments.calibration`, which re-exports its public names.
+:func:`simulated_statistics` runs the two-week experiment of the Hillstrom test (a no-e-mail
+arm and an e-mail arm, every customer on the e-mail list) and computes the statistics of
+:data:`SIMULATED_STATISTICS`, those :func:`~mcstudy.experiments.calibration.fit` matches to
+the targets; :func:`check_statistics` computes those of :data:`CHECK_STATISTICS`, for the
+targets not used in the fit (a simulated past year, an SMS and a direct-mail campaign). Both
+take parameters by their names in ``data/parameters.csv`` (:data:`FREE_PARAMETERS`) and give
+each statistic with its simulation standard error; the approximations they make are stated in
+:mod:`mcstudy.experiments.calibration`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from mcstudy._random import seed_sequence
+from mcstudy._validation import check_int
+from mcstudy.io.catalogue import load_channels
+from mcstudy.model.channels import ChannelSet
+from mcstudy.model.engine import simulate
+from mcstudy.model.population import PopulationSpec
+from mcstudy.model.response import ResponseSpec
+from mcstudy.model.strategies import Monochannel
+
+__all__ = [
+    "CHECK_STATISTICS",
+    "FREE_PARAMETERS",
+    "SIMULATED_STATISTICS",
+    "check_statistics",
+    "simulated_statistics",
+]
+
+#: Parameters :func:`~mcstudy.experiments.calibration.fit` can free, by their name in
+#: ``data/parameters.csv``.
+FREE_PARAMETERS = (
+    "population.purchase_rate_per_week",
+    "population.basket_mean_eur",
+    "response.organic_visits_per_week",
+    "response.visits_per_attended_contact",
+    "response.visit_conversion",
+    "channel.consent_withdrawal.email",
+)
+
+#: Statistics the Hillstrom-shaped simulation computes (``statistic`` column of the targets).
+SIMULATED_STATISTICS = (
+    "control_visit_rate",
+    "control_conversion_rate",
+    "control_spend_per_customer",
+    "email_visit_effect",
+    "email_conversion_effect",
+    "email_spend_effect",
+    "email_unsubscribe_per_send",
+)
+
+#: Statistics :func:`check_statistics` computes for the targets not used in the fit.
+CHECK_STATISTICS = (
+    "past_year_channel_share_phone",
+    "past_year_channel_share_web",
+    "past_year_channel_share_multichannel",
+    "past_year_spend_ratio_multichannel_single",
+    "past_year_spend_median",
+    "past_year_spend_p90",
+    "past_year_recency_mean_months",
+    "past_year_recency_share_3_months",
+    "sms_optout_per_message",
+    "direct_mail_response_rate",
+)
+
+#: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
+#: (one message or piece per customer on average: Poisson(1)).
+_PAST_WEEKS = 52
+_CAMPAIGN_WEEKS = 4
+
+#: Weeks of the experiment and e-mails per customer per week in the e-mail arm (Poisson(1)
+#: e-mails in all).
+_WEEKS = 2
+_EMAIL_PRESSURE = 0.5
+
+
+def _split(params: Mapping[str, float]):
+    """Population, response and channel changes from parameter names."""
+    unknown = sorted(set(params) - set(FREE_PARAMETERS))
+    if unknown:
+        raise ValueError(
+            f"parameters {unknown} cannot be set by the calibration; allowed: "
+            f"{list(FREE_PARAMETERS)}."
+        )
+    pop, resp, chan = {}, {}, {}
+    for name, value in params.items():
+        group, rest = name.split(".", 1)
+        {"population": pop, "response": resp, "channel": chan}[group][rest] = float(value)
+    return pop, resp, chan
+
+
+@functools.lru_cache(maxsize=1)
+def _catalogue() -> pd.DataFrame:
+    """The shipped channel catalogue, read once per process (copied before any change)."""
+    return load_channels()
+
+
+def _channels(changes: Mapping[str, float]) -> ChannelSet:
+    catalogue = _catalogue().copy()
+    for key, value in changes.items():
+        column, channel = key.rsplit(".", 1)
+        catalogue.loc[catalogue["channel"] == channel, column] = value
+    return ChannelSet(catalogue)
+
+
+def simulated_statistics(
+    params: Mapping[str, float] | None = None,
+    *,
+    n_customers: int = 200_000,
+    rng=0,
+    population: PopulationSpec | None = None,
+    response: ResponseSpec | None = None,
+) -> pd.DataFrame:
+    """The statistics of :data:`SIMULATED_STATISTICS` from one Hillstrom-shaped simulation.
+
+    Parameters
+    ----------
+    params : mapping of str to float, default=None
+        Values of some of :data:`FREE_PARAMETERS`; the others keep ``population``'s,
+        ``response``'s and the channel catalogue's values.
+    n_customers : int, default=200_000
+        Customers simulated (half per arm), in [1,000, 10,000,000].
+    rng : int, SeedSequence or Generator, default=0
+        Root of the random streams; keep it fixed across evaluations (common random numbers).
+    population, response : default=None
+        The reference context; ``PopulationSpec()`` and ``ResponseSpec()`` when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by statistic: ``value`` and ``se`` (its simulation standard error).
+    """
+    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
+    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
+    population = population if population is not None else PopulationSpec()
+    response = response if response is not None else ResponseSpec()
+    spec = replace(population, n_customers=n_customers, consent_rate={"email": 1.0})
+    spec = replace(spec, **pop_changes)
+    response = replace(response, **resp_changes)
+    email = Monochannel(channel="email", contact_pressure=_EMAIL_PRESSURE, respect_consent=False)
+    arms = {"control": replace(email, contact_pressure=0.0), "email": email}
+    res = simulate(
+        spec,
+        arms,
+        n_weeks=_WEEKS,
+        response=response,
+        channels=_channels(chan_changes),
+        n_journeys=0,
+        progress=False,
+        rng=rng,
+    )
+    c = res.customers
+    control, treated = c[c["arm"] == "control"], c[c["arm"] == "email"]
+
+    def share(df, column):
+        p = float((df[column] > 0).mean())
+        return p, math.sqrt(p * (1 - p) / len(df))
+
+    def mean(df, column):
+        x = df[column].to_numpy(float)
+        return float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
+
+    def diff(a, b):
+        return a[0] - b[0], math.hypot(a[1], b[1])
+
+    out = {
+        "control_visit_rate": share(control, "visits"),
+        "control_conversion_rate": share(control, "n_purchases"),
+        "control_spend_per_customer": mean(control, "revenue_eur"),
+        "email_visit_effect": diff(share(treated, "visits"), share(control, "visits")),
+        "email_conversion_effect": diff(
+            share(treated, "n_purchases"), share(control, "n_purchases")
+        ),
+        "email_spend_effect": diff(mean(treated, "revenue_eur"), mean(control, "revenue_eur")),
+    }
+    sends = float(treated["contacts_received"].sum())
+    quits = float(treated["consent_withdrawals"].sum())
+    out["email_unsubscribe_per_send"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
+    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
+
+
+def _share(mask: np.ndarray) -> tuple[float, float]:
+    p = float(mask.mean()) if len(mask) else math.nan
+    return p, math.sqrt(p * (1 - p) / len(mask)) if len(mask) else math.nan
+
+
+def check_statistics(
+    params: Mapping[str, float] | None = None,
+    *,
+    n_customers: int = 200_000,
+    rng=0,
+    population: PopulationSpec | None = None,
+    response: ResponseSpec | None = None,
+) -> pd.DataFrame:
+    """The statistics of :data:`CHECK_STATISTICS`, for the targets not used in the fit.
+
+    Three simulations of ``n_customers`` each, with the same parameters as
+    :func:`simulated_statistics`:
+
+    - a past year: 52 weeks without marketing contacts. Among the customers who bought in it
+      (Hillstrom's population), the shares who bought by telephone only, on the website only
+      and through several purchase channels (the rest bought in a shop or by mail order only,
+      channels Hillstrom's retailer does not have); the ratio of the mean spend of
+      multichannel to single-channel buyers; the median and 90th percentile of spend; and the
+      recency at the end of the year in months, ``ceil((52 - last purchase week) x 12 / 52)``
+      (1-12, Hillstrom's unit), as a mean and as the share at most 3 months;
+    - an SMS campaign over 4 weeks, Poisson(1) messages per customer, everyone consenting:
+      consent withdrawals per message sent;
+    - a direct-mail campaign over 4 weeks, Poisson(1) pieces: the share of customers who
+      received a piece and bought within the 4 weeks (the reports count any order in the
+      campaign window, with or without a response code).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by statistic: ``value`` and ``se`` (simulation standard error; quantiles by
+        the same order-statistics interval as the Hillstrom targets).
+    """
+    from mcstudy.io.hillstrom import _quantile_se
+
+    n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
+    pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
+    population = population if population is not None else PopulationSpec()
+    response = replace(response if response is not None else ResponseSpec(), **resp_changes)
+    spec = replace(population, n_customers=n_customers, **pop_changes)
+    channels = _channels(chan_changes)
+    ss = seed_sequence(rng)
+    past_seed, sms_seed, mail_seed = ss.spawn(3)
+
+    def run(strategy, n_weeks, seed, consent):
+        return simulate(
+            replace(spec, consent_rate=consent),
+            strategy,
+            n_weeks=n_weeks,
+            response=response,
+            channels=channels,
+            n_journeys=0,
+            progress=False,
+            rng=seed,
+        ).customers
+
+    quiet = Monochannel(channel="email", contact_pressure=0.0)
+    past = run(quiet, _PAST_WEEKS, past_seed, spec.consent_rate)
+    buyers = past[past["n_purchases"] > 0]
+    used = buyers["n_channels_used"].to_numpy()
+    only = {
+        name: (used == 1) & (buyers[f"purchases_{channel}"].to_numpy() > 0)
+        for name, channel in (("phone", "telephone"), ("web", "website"))
+    }
+    spend = buyers["revenue_eur"].to_numpy(float)
+    multi, single = spend[used >= 2], spend[used == 1]
+    if len(multi) > 1 and len(single) > 1:
+        m1, m0 = multi.mean(), single.mean()
+        se1, se0 = (
+            multi.std(ddof=1) / math.sqrt(len(multi)),
+            single.std(ddof=1) / math.sqrt(len(single)),
+        )
+        ratio = (m1 / m0, m1 / m0 * math.hypot(se1 / m1, se0 / m0))
+    else:
+        ratio = (math.nan, math.nan)
+    weeks_since = _PAST_WEEKS - buyers["last_purchase_week"].to_numpy(dtype=float)
+    months = np.ceil(weeks_since * 12 / _PAST_WEEKS)
+    out = {
+        "past_year_channel_share_phone": _share(only["phone"]),
+        "past_year_channel_share_web": _share(only["web"]),
+        "past_year_channel_share_multichannel": _share(used >= 2),
+        "past_year_spend_ratio_multichannel_single": ratio,
+        "past_year_spend_median": _quantile_se(spend, 0.5) if len(spend) else (math.nan,) * 2,
+        "past_year_spend_p90": _quantile_se(spend, 0.9) if len(spend) else (math.nan,) * 2,
+        "past_year_recency_mean_months": (
+            float(months.mean()),
+            float(months.std(ddof=1) / math.sqrt(len(months))) if len(months) > 1 else math.nan,
+        ),
+        "past_year_recency_share_3_months": _share(months <= 3),
+    }
+    sms = Monochannel(channel="sms", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False)
+    texted = run(sms, _CAMPAIGN_WEEKS, sms_seed, {"sms": 1.0})
+    sends = float(texted["contacts_received"].sum())
+    quits = float(texted["consent_withdrawals"].sum())
+    out["sms_optout_per_message"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
+    mail = Monochannel(
+        channel="postal_mail", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False
+    )
+    mailed = run(mail, _CAMPAIGN_WEEKS, mail_seed, {"postal_mail": 1.0})
+    reached = mailed[mailed["contacts_received"] > 0]
+    out["direct_mail_response_rate"] = _share(reached["n_purchases"].to_numpy() > 0)
+    return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
