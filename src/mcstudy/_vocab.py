@@ -13,6 +13,8 @@ __all__ = [
     "CLAIM_TOPICS",
     "DEFAULT_CONSENT_RATE",
     "EVIDENCE",
+    "EVIDENCE_CLASSES",
+    "INFORMATIVE_CLASSES",
     "KIND_NOT_TESTABLE",
     "PARAMETER_GROUPS",
     "PARAMETER_RANGES",
@@ -72,6 +74,22 @@ VERDICTS = (
 VERDICT_NOT_TESTABLE = "not testable"
 #: What a verdict's statistic rests on.
 EVIDENCE = ("causal", "observational", "arithmetic", "none")
+#: What kind of evidence a verdict is (:func:`mcstudy.claims.evidence.evidence_class` assigns
+#: it by a stated rule): real data (randomised, or observational with a stated adjustment), a
+#: simulation whose deciding parameters real data narrow, a simulation resting on assumptions,
+#: an outcome decided by an input of the model or catalogue, or the consistency of quoted
+#: figures. A not-testable claim has no class ("").
+EVIDENCE_CLASSES = (
+    "real data, randomised",
+    "real data, observational",
+    "simulation, data-constrained",
+    "simulation, assumption-driven",
+    "by construction",
+    "arithmetic",
+)
+#: The classes that count as evidence about the world: the informative share of the testable
+#: claims is the share whose verdict is in one of them.
+INFORMATIVE_CLASSES = EVIDENCE_CLASSES[:3]
 
 #: The verdict rules a testable claim of ``data/claims.csv`` is judged by (``rule`` column):
 #: ``effect`` (an effect in a claimed direction, at least the smallest effect that matters,

@@ -79,6 +79,7 @@ CLAIM_COLUMNS = (
     "claimed",
     "smallest_effect",
     "rule",
+    "fixed_by",
     "note",
 )
 
@@ -154,6 +155,18 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     check_vocabulary(df, path, "topic", CLAIM_TOPICS)
     check_vocabulary(df, path, "kind", CLAIM_KINDS)
     check_claim_notebooks(df, path)
+    fixed = df["fixed_by"].str.strip() != ""
+    stray = fixed & ~df["kind"].isin(["simulation", "real-data"])
+    if stray.any():
+        i = int(np.flatnonzero(stray)[0])
+        raise DataValidationError(
+            path,
+            "'fixed_by' names the input of the model or catalogue that decides a testable "
+            f"claim's outcome; a claim of kind {df['kind'].iloc[i]!r} has none (leave it blank).",
+            row=file_line(df, i),
+            column="fixed_by",
+            value=df["fixed_by"].iloc[i],
+        )
     silent = (df["kind"] == KIND_NOT_TESTABLE) & (df["note"].str.strip() == "")
     if silent.any():
         i = int(np.flatnonzero(silent)[0])
