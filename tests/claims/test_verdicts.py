@@ -308,6 +308,7 @@ def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
             "claimed": [math.nan, math.nan],
             "smallest_effect": [0.05, 0.05],
             "rule": ["effect", "effect"],
+            "kind": ["simulation", "simulation"],
         }
     )
     record_verdict(_verdict("X-2"), path, claims=registry)
@@ -386,7 +387,7 @@ def test_committed_verdicts_are_valid():
     table = load_verdicts()
     ids = set(load_claims()["claim_id"])
     for row in table.to_dict("records"):
-        verdict = Verdict(**{**row, "n": int(row["n"])})
+        verdict = Verdict(**{**_fields(row), "n": int(row["n"])})
         assert verdict.claim_id in ids
         assert verdict.verdict == "not testable" or verdict.rule  # the rule is recorded
 
@@ -398,7 +399,7 @@ def test_every_committed_verdict_follows_its_registered_rule(tmp_path):
     assert len(table) > 0
     path = tmp_path / "verdicts.csv"
     for row in table.to_dict("records"):
-        verdict = Verdict(**{**row, "n": int(row["n"])})
+        verdict = Verdict(**{**_fields(row), "n": int(row["n"])})
         record_verdict(verdict, path)
     pd.testing.assert_frame_equal(load_verdicts(path), table, check_dtype=False)
 
@@ -474,3 +475,8 @@ def test_record_verdict_accepts_what_the_rules_allow(tmp_path):
     )
     record_verdict(shown, path)
     assert load_verdicts(path)["verdict"].tolist() == ["conditional", "artefact"]
+
+
+def _fields(row):
+    """A verdicts-table row as Verdict's fields (the evidence class is the table's, not one)."""
+    return {k: v for k, v in row.items() if k != "evidence_class"}

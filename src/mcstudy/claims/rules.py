@@ -37,9 +37,10 @@ __all__ = [
     "rule_for",
 ]
 
-#: Columns a claims registry passed to :func:`record_verdict` must have: the ids and each
-#: claim's pre-registered rule (blank ``rule``: the claim is not testable).
-REGISTRY_COLUMNS = ("claim_id", "direction", "claimed", "smallest_effect", "rule")
+#: Columns a claims registry passed to :func:`record_verdict` must have: the ids, each
+#: claim's pre-registered rule (blank ``rule``: the claim is not testable) and its kind (for the
+#: evidence class; an optional ``fixed_by`` column says what input decides it).
+REGISTRY_COLUMNS = ("claim_id", "direction", "claimed", "smallest_effect", "rule", "kind")
 
 
 @dataclass(frozen=True)
@@ -507,7 +508,7 @@ def rule_for(claim_id: str, claims: pd.DataFrame | str | Path | None = None) -> 
         raise TypeError(
             f"'claims' must be a DataFrame, a path or None; got {type(claims).__name__}."
         )
-    check_frame(claims, ["claim_id", "kind", "estimand", *REGISTRY_COLUMNS[1:]], "claims")
+    check_frame(claims, ["claim_id", "estimand", *REGISTRY_COLUMNS[1:]], "claims")
     rows = claims[claims["claim_id"] == claim_id]
     if len(rows) > 1:
         raise ValueError(f"'claims' must have one row per claim; ids repeated: [{claim_id!r}].")

@@ -98,6 +98,8 @@ SCORECARD_COLUMNS = (
     "n",
     "measure",
     "evidence",
+    "evidence_class",
+    "fixed_by",
     "robustness_share",
     "hinges_on",
     "condition",
@@ -201,9 +203,11 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
                 f"{verdicts['claim_id'].iloc[i]!r}) has {_plain(values.iloc[i])!r}."
             )
     left = pd.DataFrame({c: claims[c].astype(str).to_numpy() for c in _CLAIM_COLUMNS})
+    left["fixed_by"] = claims["fixed_by"].astype(str).to_numpy() if "fixed_by" in claims else ""
     right = verdicts[list(_VERDICT_COLUMNS)].rename(columns={"notebook": "verdict_notebook"})
+    optional = ("robustness_share", "hinges_on", "evidence_class")
     right = right.assign(
-        **{c: verdicts[c] if c in verdicts else pd.NA for c in ("robustness_share", "hinges_on")},
+        **{c: verdicts[c] if c in verdicts else pd.NA for c in optional},
         rule=verdicts["rule"] if "rule" in verdicts else "",
     )
     card = left.merge(right, on="claim_id", how="left", validate="one_to_one")
@@ -214,7 +218,8 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     for column in ("effect", "ci_low", "ci_high", "robustness_share"):
         card[column] = pd.to_numeric(card[column], errors="coerce").astype(float)
     card["n"] = pd.to_numeric(card["n"], errors="coerce").astype("Int64")
-    for column in ("measure", "evidence", "hinges_on", "condition", "rule", "verdict_notebook"):
+    text = ("measure", "evidence", "evidence_class", "hinges_on", "condition", "rule")
+    for column in (*text, "verdict_notebook"):
         card[column] = card[column].fillna("").astype(str)
     return card[list(SCORECARD_COLUMNS)].reset_index(drop=True)
 

@@ -21,8 +21,16 @@ import pandas as pd
 
 from mcstudy import config
 from mcstudy._validation import check_frame, check_output_dir
-from mcstudy._vocab import EVIDENCE, KIND_NOT_TESTABLE, RULES, VERDICT_NOT_TESTABLE, VERDICTS
+from mcstudy._vocab import (
+    EVIDENCE,
+    EVIDENCE_CLASSES,
+    KIND_NOT_TESTABLE,
+    RULES,
+    VERDICT_NOT_TESTABLE,
+    VERDICTS,
+)
 from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
+from mcstudy.claims.evidence import evidence_class
 from mcstudy.claims.rules import (
     REGISTRY_COLUMNS,
     Rule,
@@ -257,7 +265,7 @@ def record_verdict(
         Verdicts CSV; ``results/verdicts.csv`` of the repository when None.
     claims : pandas.DataFrame or str or Path, default=None
         The claims registry ``verdict.claim_id`` must belong to: a frame with the columns
-        :data:`REGISTRY_COLUMNS` (``claim_id`` and the registered rule: ``direction``,
+        :data:`REGISTRY_COLUMNS` (``claim_id``, ``kind`` and the registered rule: ``direction``,
         ``claimed``, ``smallest_effect``, ``rule``, blank for a claim that is not testable),
         a CSV path read with :func:`mcstudy.io.load_claims`, or ``data/claims.csv`` when None.
 
@@ -335,7 +343,7 @@ def record_verdict(
             )
         check_output_dir(path.parent, "path")
         table = None
-    row = verdict.summary()
+    row = _with_class(verdict, registry.loc[verdict.claim_id])
     parts = [row]
     if table is not None:
         parts.insert(0, table[table["claim_id"] != verdict.claim_id])
@@ -344,6 +352,20 @@ def record_verdict(
     path.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(path, index=False, float_format="%.6g")
     return row.round(4)
+
+
+def _with_class(verdict: Verdict, claim: pd.Series) -> pd.DataFrame:
+    """The verdict's row, with its evidence class after ``evidence``."""
+    fixed_by = claim.get("fixed_by", "")
+    row = verdict.summary()
+    cls = evidence_class(
+        kind=str(claim["kind"]),
+        verdict=verdict.verdict,
+        evidence=verdict.evidence,
+        fixed_by="" if pd.isna(fixed_by) else str(fixed_by),
+    )
+    row.insert(row.columns.get_loc("evidence") + 1, "evidence_class", cls)
+    return row
 
 
 def _verdicts_path(path: object) -> Path:
@@ -415,6 +437,7 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
         "measure",
         "method",
         "evidence",
+        "evidence_class",
         "condition",
         "notebook",
         "rule",
@@ -435,10 +458,11 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
         raise DataValidationError(
             path,
             f"missing columns {missing}; a verdicts table has the columns "
-            f"{list(VERDICT_TABLE_COLUMNS)} (and 'rule', 'robustness_share', 'hinges_on'), "
+            f"{list(VERDICT_TABLE_COLUMNS)} (and 'evidence_class', 'rule', 'robustness_share', "
+            "'hinges_on'), "
             f"as record_verdict writes it; got {list(df.columns)}.",
         )
-    for column in ("rule", "hinges_on"):
+    for column in ("rule", "hinges_on", "evidence_class"):
         if column not in df.columns:  # a table written before these columns existed
             df[column] = ""
     if "robustness_share" not in df.columns:
@@ -461,7 +485,12 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
             "claim_id",
             "the claim has two verdicts; the table holds one verdict per claim.",
         )
-    for column, allowed in (("verdict", VERDICTS), ("evidence", EVIDENCE)):
+    classes = ("", *EVIDENCE_CLASSES)
+    for column, allowed in (
+        ("verdict", VERDICTS),
+        ("evidence", EVIDENCE),
+        ("evidence_class", classes),
+    ):
         bad = ~df[column].isin(allowed).to_numpy()
         if bad.any():
             fail(int(np.flatnonzero(bad)[0]), column, f"must be one of {list(allowed)}.")
