@@ -136,7 +136,7 @@ def test_unknown_vocabulary(claims_text, tmp_path, column, value):
 
 def test_not_testable_needs_a_note(claims_text, tmp_path):
     df = claims_text.copy()
-    df.loc[1, ["kind", "note"]] = ["not-testable", " "]
+    df.loc[1, ["kind", "note", "fixed_by"]] = ["not-testable", " ", ""]
     path = _write(df, tmp_path, "c.csv")
     with pytest.raises(DataValidationError, match="line 3, column 'note'.*must say why"):
         load_claims(path)
@@ -771,3 +771,14 @@ def test_target_table_is_exported():
     import mcstudy.io
 
     assert mcstudy.load_targets is load_targets is mcstudy.io.load_targets
+
+
+def test_fixed_by_only_on_testable_simulation_or_real_data_claims(tmp_path):
+    df = pd.read_csv(config.CLAIMS_CSV, dtype=str, keep_default_na=False)
+    row = int(df.index[df["kind"] == "consistency"][0])
+    df.loc[row, "fixed_by"] = "an input"
+    path = tmp_path / "claims.csv"
+    df.to_csv(path, index=False)
+    pattern = r"'fixed_by' names the input .* kind 'consistency'"
+    with pytest.raises(DataValidationError, match=pattern):
+        load_claims(path)
