@@ -68,6 +68,7 @@ VERDICTS = (
     "inconclusive",
     "conditional",
     "artefact",
+    "overstated",
     "not testable",
 )
 #: The verdict recorded for claims of kind :data:`KIND_NOT_TESTABLE`.
@@ -95,9 +96,10 @@ INFORMATIVE_CLASSES = EVIDENCE_CLASSES[:3]
 #: ``effect`` (an effect in a claimed direction, at least the smallest effect that matters,
 #: and the claimed magnitude if any), ``non_inferiority`` ("at least as well": the effect is
 #: not below minus the smallest effect that matters), ``association`` (an observational
-#: association, judged against a causal or adjusted estimate: ``artefact`` when that excludes
-#: the association) and ``consistency`` (a reported figure against its source, within the
-#: smallest difference that matters). See :mod:`mcstudy.claims.verdicts`.
+#: association, judged against a causal or adjusted estimate: ``artefact`` when that excludes an
+#: effect that matters, ``overstated`` when it shows one below the association) and
+#: ``consistency`` (a reported figure against its source, within the smallest difference that
+#: matters). See :mod:`mcstudy.claims.verdicts`.
 RULES = ("effect", "non_inferiority", "association", "consistency")
 
 #: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).

@@ -53,7 +53,15 @@ def test_judge_non_inferiority_rule_table(low, high, expected):
 @pytest.mark.parametrize(
     ("observational", "causal", "expected"),
     [
-        ((0.2, 0.4), (-0.05, 0.05), "artefact"),  # the causal interval excludes what is seen
+        ((0.2, 0.4), (-0.05, 0.04), "artefact"),  # the causal effect excludes one that matters
+        # the causal interval excludes what is seen, but not an effect that matters: selection
+        # is shown, that it explains everything is not
+        ((0.2, 0.4), (-0.05, 0.05), "inconclusive"),
+        # a world where channels cause +220 % against +285 % observed: the claim's direction
+        # holds, its size is overstated by selection (not an artefact)
+        ((2.7, 3.0), (2.1, 2.3), "overstated"),
+        # C000-40: the mailer's effect with the discount held fixed stands on its own
+        ((0.103, 0.147), (0.049, 0.077), "overstated"),
         ((0.2, 0.4), (0.1, 0.35), "supported"),  # real and causal
         ((0.19, 0.84), (-0.6, 1.5), "inconclusive"),  # too wide to call an artefact (issue)
         ((-0.1, 0.4), (0.1, 0.3), "inconclusive"),  # the association itself is not shown
@@ -164,7 +172,8 @@ def test_a_rule_judges_intervals_and_points():
     association = rule_for("C000-07")
     with pytest.raises(ValueError, match=r"needs 'causal_ci'"):
         association.judge(0.1, 0.3)
-    assert association.judge(0.2, 0.4, causal_ci=(-0.05, 0.05)) == "artefact"
+    assert association.judge(0.2, 0.4, causal_ci=(-0.05, 0.04)) == "artefact"
+    assert association.judge(0.2, 0.4, causal_ci=(0.1, 0.15)) == "overstated"
     non_inferior = rule_for("C000-14")  # non-inferiority, margin 1 EUR
     assert non_inferior.judge(-0.9, 2.0) == "supported"
     assert non_inferior.holds(-0.5) and not non_inferior.holds(-1.5)
@@ -478,5 +487,26 @@ def test_record_verdict_accepts_what_the_rules_allow(tmp_path):
 
 
 def _fields(row):
-    """A verdicts-table row as Verdict's fields (the evidence class is the table's, not one)."""
-    return {k: v for k, v in row.items() if k != "evidence_class"}
+    """A verdicts-table row as Verdict's fields (the class and the lean are the table's)."""
+    return {k: v for k, v in row.items() if k not in ("evidence_class", "lean")}
+
+
+def test_the_weakest_part_wins_and_overstated_sits_below_supported():
+    from mcstudy.claims import weakest
+
+    # C002-05: "A and B" with B losing money is not supported because A is
+    assert weakest(["supported", "not supported"]) == "not supported"
+    assert weakest(["supported", "overstated"]) == "overstated"
+    assert weakest(["overstated", "conditional"]) == "conditional"
+
+
+def test_a_conditional_verdict_leans_to_its_reference_verdict():
+    from mcstudy.claims.verdicts import lean
+
+    assert lean("conditional", "not supported: holds in 77 % of the plausible space") == (
+        "not supported"
+    )
+    assert lean("supported", "anything") == "supported"
+    assert lean("not testable", "") == ""
+    with pytest.raises(ValueError, match="must open with the verdict at the reference"):
+        lean("conditional", "holds somewhere")

@@ -744,5 +744,5 @@ def test_case(case, check_case):
 
 
 def _fields(row):
-    """A verdicts-table row as Verdict's fields (the evidence class is the table's, not one)."""
-    return {k: v for k, v in row.items() if k != "evidence_class"}
+    """A verdicts-table row as Verdict's fields (the class and the lean are the table's)."""
+    return {k: v for k, v in row.items() if k not in ("evidence_class", "lean")}

@@ -77,7 +77,14 @@ def with_robustness(verdict: Verdict, robustness) -> Verdict:
 
 #: Verdicts on a testable claim from the weakest to the strongest, for combining the parts of
 #: a claim of the form "A and B" (it is no stronger than its weakest part).
-VERDICT_STRENGTH = ("not supported", "artefact", "inconclusive", "conditional", "supported")
+VERDICT_STRENGTH = (
+    "not supported",
+    "artefact",
+    "inconclusive",
+    "conditional",
+    "overstated",
+    "supported",
+)
 
 
 def weakest(verdicts) -> str:

@@ -5,10 +5,10 @@ direction, claimed magnitude (if any), the smallest effect that would matter and
 judges it (:func:`rule_for` returns it as a :class:`Rule`). A notebook computes the estimate's
 interval and asks the rule: :func:`judge_effect`, :func:`judge_non_inferiority`,
 :func:`judge_association` and :func:`judge_consistency` give ``supported``, ``not supported``,
-``inconclusive`` or ``artefact``; :func:`with_robustness` adds the share of the plausible
-parameter space the verdict holds in (``conditional`` below 90 %); :func:`weakest` combines
-the parts of a claim "A and B" (both in :mod:`mcstudy.claims.combine`). Recording verdicts is
-:mod:`mcstudy.claims.verdicts`; ``docs/verdicts.md`` gives the rules with examples.
+``inconclusive``, ``artefact`` or ``overstated``; :func:`with_robustness` adds the share of the
+plausible parameter space the verdict holds in (``conditional`` below 90 %); :func:`weakest`
+combines the parts of a claim "A and B" (both in :mod:`mcstudy.claims.combine`). Recording
+verdicts is :mod:`mcstudy.claims.verdicts`; ``docs/verdicts.md`` gives the rules with examples.
 """
 
 from __future__ import annotations
@@ -342,15 +342,25 @@ def judge_association(
     -------
     str
         If the association itself is not shown (:func:`judge_effect` on it is not
-        ``supported``), that verdict. Otherwise ``"artefact"`` when the causal interval
-        excludes the observed association (lies entirely below it, oriented): most of what is
-        seen is selection or mechanics. Otherwise :func:`judge_effect` on the causal interval
-        (``supported``, ``inconclusive`` or ``not supported``).
+        ``supported``), that verdict. Otherwise the causal or adjusted interval decides, by
+        :func:`judge_effect` on it (the smallest effect that matters, not the claimed
+        magnitude):
+
+        - ``"artefact"`` when it excludes an effect that matters: selection (or mechanics)
+          explains the association;
+        - ``"overstated"`` (supported, but overstated by selection) when it shows an effect
+          that matters but lies entirely below the observed association (oriented): the
+          claim's direction holds, its size is inflated;
+        - ``"supported"`` when it shows an effect that matters and does not exclude the
+          observed association;
+        - ``"inconclusive"`` when it can neither show nor exclude an effect that matters.
 
     Examples
     --------
-    >>> judge_association((0.2, 0.4), (-0.05, 0.05), smallest_effect=0.05)
+    >>> judge_association((0.2, 0.4), (-0.05, 0.05), smallest_effect=0.1)
     'artefact'
+    >>> judge_association((2.7, 3.0), (2.1, 2.3), smallest_effect=0.1)  # +220 % against +285 %
+    'overstated'
     >>> judge_association((0.19, 0.84), (-0.6, 1.5), smallest_effect=0.05)  # too wide to say
     'inconclusive'
     """
@@ -369,9 +379,12 @@ def judge_association(
     elif isinstance(observed, bool) or not isinstance(observed, Real) or math.isnan(observed):
         raise TypeError(f"'observed' must be a real number; got {observed!r}.")
     c_low, c_high = _interval(*causal_ci, names=("causal_ci[0]", "causal_ci[1]"))
-    if max(direction * c_low, direction * c_high) < direction * observed:
+    cause = judge_effect(c_low, c_high, direction=direction, smallest_effect=smallest_effect)
+    if cause == "not supported":
         return "artefact"
-    return judge_effect(c_low, c_high, direction=direction, smallest_effect=smallest_effect)
+    if cause == "supported" and max(direction * c_low, direction * c_high) < direction * observed:
+        return "overstated"
+    return cause
 
 
 def judge_consistency(ci_low: float, ci_high: float, *, claimed: float, tolerance: float) -> str:

@@ -64,6 +64,7 @@ VERDICT_COLOURS = {
     "inconclusive": "#2166ac",
     "conditional": "#b35806",
     "artefact": "#762a83",
+    "overstated": "#5a7d1b",
     "not testable": "#404040",
     NO_VERDICT: "#757575",
 }
@@ -92,6 +93,7 @@ SCORECARD_COLUMNS = (
     "quote_fr",
     "statement_en",
     "verdict",
+    "lean",
     "effect",
     "ci_low",
     "ci_high",
@@ -205,7 +207,7 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     left = pd.DataFrame({c: claims[c].astype(str).to_numpy() for c in _CLAIM_COLUMNS})
     left["fixed_by"] = claims["fixed_by"].astype(str).to_numpy() if "fixed_by" in claims else ""
     right = verdicts[list(_VERDICT_COLUMNS)].rename(columns={"notebook": "verdict_notebook"})
-    optional = ("robustness_share", "hinges_on", "evidence_class")
+    optional = ("robustness_share", "hinges_on", "evidence_class", "lean")
     right = right.assign(
         **{c: verdicts[c] if c in verdicts else pd.NA for c in optional},
         rule=verdicts["rule"] if "rule" in verdicts else "",
@@ -218,7 +220,7 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     for column in ("effect", "ci_low", "ci_high", "robustness_share"):
         card[column] = pd.to_numeric(card[column], errors="coerce").astype(float)
     card["n"] = pd.to_numeric(card["n"], errors="coerce").astype("Int64")
-    text = ("measure", "evidence", "evidence_class", "hinges_on", "condition", "rule")
+    text = ("measure", "evidence", "evidence_class", "lean", "hinges_on", "condition", "rule")
     for column in (*text, "verdict_notebook"):
         card[column] = card[column].fillna("").astype(str)
     return card[list(SCORECARD_COLUMNS)].reset_index(drop=True)
@@ -326,10 +328,10 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of str to pandas.DataFrame
-        Per document, indexed by ``claim``: ``quote (French)``, ``verdict``,
-        ``effect (95 % CI)`` (:func:`format_effect`), ``n`` (blank without an estimate),
-        ``evidence`` (causal,
-        observational, arithmetic), ``robustness`` (share of the plausible parameter space
+        Per document, indexed by ``claim``: ``quote (French)``, ``verdict`` (a conditional
+        one with its lean: "conditional (leans not supported)"), ``effect (95 % CI)``
+        (:func:`format_effect`), ``n`` (blank without an estimate), ``evidence`` (the evidence
+        class), ``robustness`` (share of the plausible parameter space
         where the verdict holds; "no parameter space" for a real-data verdict) and
         ``condition`` (the condition of a conditional verdict, otherwise its reason).
         Documents without claims are left out.
@@ -345,13 +347,16 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
             {
                 "claim": rows["claim_id"].to_numpy(),
                 "quote (French)": rows["quote_fr"].to_numpy(),
-                "verdict": verdict.to_numpy(),
+                "verdict": [
+                    f"{v} (leans {lv})" if v == "conditional" and lv else v
+                    for v, lv in zip(verdict, rows["lean"], strict=True)
+                ],
                 "effect (95 % CI)": [
                     format_effect(*v)
                     for v in rows[["effect", "ci_low", "ci_high"]].itertuples(index=False)
                 ],
                 "n": [_n_text(n, v) for n, v in zip(rows["n"], verdict, strict=True)],
-                "evidence": rows["evidence"].to_numpy(),
+                "evidence": rows["evidence_class"].to_numpy(),
                 "robustness": [
                     _robustness_text(s, v)
                     for s, v in zip(rows["robustness_share"], verdict, strict=True)

@@ -54,6 +54,7 @@ __all__ = [
     "judge_consistency",
     "judge_effect",
     "judge_non_inferiority",
+    "lean",
     "load_verdicts",
     "record_untestable",
     "record_verdict",
@@ -177,7 +178,7 @@ def _registered_rule(claims: pd.DataFrame, claim_id: str, source: str) -> Rule |
 
 #: Verdicts the causal part of an ``association`` rule can give once the association itself is
 #: shown (the causal interval is not recorded, so any of them follows).
-_ASSOCIATION_OUTCOMES = ("supported", "artefact", "inconclusive", "not supported")
+_ASSOCIATION_OUTCOMES = ("supported", "overstated", "artefact", "inconclusive", "not supported")
 #: How :func:`with_robustness` opens the condition of a ``conditional`` verdict.
 _CONDITIONAL_PREFIX = re.compile(r"^(?P<verdict>[a-z ]+?): holds in ")
 
@@ -295,7 +296,7 @@ def record_verdict(
     recorded verdict. For ``association`` the recorded interval is the association's: its
     own verdict (not shown: ``inconclusive`` or ``not supported``) must be the recorded one,
     and once it is shown the causal or adjusted interval, which is not recorded, decides
-    among ``supported``, ``artefact``, ``inconclusive`` and ``not supported``. A
+    among ``supported``, ``overstated``, ``artefact``, ``inconclusive`` and ``not supported``. A
     ``conditional`` verdict comes from :func:`with_robustness`: its robustness share is below
     :data:`mcstudy.experiments.robustness.ROBUST_SHARE` and its condition opens with the
     verdict at the reference context, which is judged as above; a verdict whose robustness
@@ -354,10 +355,56 @@ def record_verdict(
     return row.round(4)
 
 
+def lean(verdict: str, condition: str) -> str:
+    """The verdict a ``conditional`` verdict leans to: the one at the reference context.
+
+    Parameters
+    ----------
+    verdict : str
+        The recorded verdict.
+    condition : str
+        Its condition; for a ``conditional`` verdict it opens with the reference verdict, as
+        :func:`with_robustness` writes it (``"supported: holds in 62 % ..."``).
+
+    Returns
+    -------
+    str
+        The reference verdict for a conditional one, the verdict itself otherwise, ``""`` for
+        ``not testable``.
+
+    Examples
+    --------
+    >>> lean("conditional", "not supported: holds in 77 % of the plausible space")
+    'not supported'
+    >>> lean("supported", "")
+    'supported'
+    """
+    if verdict == VERDICT_NOT_TESTABLE:
+        return ""
+    if verdict != "conditional":
+        return verdict
+    match = _CONDITIONAL_PREFIX.match(condition)
+    if match is None or match["verdict"] not in VERDICTS:
+        raise ValueError(
+            "a conditional verdict's condition must open with the verdict at the reference "
+            f"context, as with_robustness writes it; got {condition[:80]!r}."
+        )
+    return match["verdict"]
+
+
 def _with_class(verdict: Verdict, claim: pd.Series) -> pd.DataFrame:
-    """The verdict's row, with its evidence class after ``evidence``."""
+    """The verdict's row, with its lean and its evidence class.
+
+    The lean (after ``verdict``) of a ``conditional`` verdict is the verdict at the reference
+    context, which :func:`with_robustness` writes at the start of the condition; any other
+    verdict leans to itself (a not-testable claim to nothing). The evidence class
+    (:func:`~mcstudy.claims.evidence.evidence_class`) comes after ``evidence``.
+
+    """
     fixed_by = claim.get("fixed_by", "")
     row = verdict.summary()
+    leans_to = lean(verdict.verdict, verdict.condition)
+    row.insert(row.columns.get_loc("verdict") + 1, "lean", leans_to)
     cls = evidence_class(
         kind=str(claim["kind"]),
         verdict=verdict.verdict,
@@ -438,6 +485,7 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
         "method",
         "evidence",
         "evidence_class",
+        "lean",
         "condition",
         "notebook",
         "rule",
@@ -462,7 +510,7 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
             "'hinges_on'), "
             f"as record_verdict writes it; got {list(df.columns)}.",
         )
-    for column in ("rule", "hinges_on", "evidence_class"):
+    for column in ("rule", "hinges_on", "evidence_class", "lean"):
         if column not in df.columns:  # a table written before these columns existed
             df[column] = ""
     if "robustness_share" not in df.columns:
@@ -488,6 +536,7 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
     classes = ("", *EVIDENCE_CLASSES)
     for column, allowed in (
         ("verdict", VERDICTS),
+        ("lean", ("", *VERDICTS)),
         ("evidence", EVIDENCE),
         ("evidence_class", classes),
     ):
