@@ -24,7 +24,7 @@ if not os.environ.get("MCSTUDY_ROOT", "").strip():
 
 from mcstudy import config  # noqa: E402
 from mcstudy.io.hillstrom import locate_hillstrom  # noqa: E402
-from mcstudy.reports import (  # noqa: E402
+from mcstudy.report.notebooks import (  # noqa: E402
     _NEEDS_COMPLETEJOURNEY,
     _NEEDS_HILLSTROM,
     completejourney_available,
