@@ -13,6 +13,7 @@ import numpy as np
 
 __all__ = [
     "block_generator",
+    "check_rng",
     "root_seed",
     "run_seed",
     "seed_sequence",
@@ -113,3 +114,21 @@ def run_seed(rng: object, name: str = "rng") -> int:
     if not ss.spawn_key and isinstance(ss.entropy, int) and ss.entropy <= _MAX_RUN_SEED:
         return int(ss.entropy)
     return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def check_rng(rng: object) -> object:
+    """Return ``rng`` unchanged if ``numpy.random.default_rng`` accepts it; raise otherwise.
+
+    For the statistics that draw from ``default_rng(rng)`` directly (bootstraps), where a
+    Generator passed in is used as it is.
+    """
+    ok = rng is None or isinstance(
+        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
+    )
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        ok = rng >= 0
+    if not ok:
+        raise TypeError(
+            f"'rng' must be None, an int >= 0 or a numpy.random.Generator; got {rng!r}."
+        )
+    return rng

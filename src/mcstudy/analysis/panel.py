@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mcstudy._random import check_rng
 from mcstudy._validation import check_frame, check_int, check_number
 from mcstudy.analysis.fixed_effects import FixedEffectsFit, demean, fixed_effects_ols
 from mcstudy.analysis.results import Estimate
@@ -112,20 +113,6 @@ class EventStudy(Estimate):
                 "n": [self.n_units, self.n_treated + self.n_never, self.n_units],
             }
         )
-
-
-def _check_rng(rng: object) -> object:
-    """Return ``rng`` if numpy.random.default_rng accepts it as a seed; raise otherwise."""
-    ok = rng is None or isinstance(
-        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
-    )
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        ok = rng >= 0
-    if not ok:
-        raise TypeError(
-            f"'rng' must be None, an int >= 0 or a numpy.random.Generator; got {rng!r}."
-        )
-    return rng
 
 
 def _percentile(draws: np.ndarray, alpha: float) -> tuple[float, float]:
@@ -268,7 +255,7 @@ def event_study(
     post = check_int(post, "post", 1, 10_000)
     n_boot = check_int(n_boot, "n_boot", 1, 1_000_000)
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(_check_rng(rng))
+    rng = np.random.default_rng(check_rng(rng))
     y, periods, first = _balanced_matrix(panel, unit, period, outcome, first_treated)
     n_u, n_t = y.shape
     cohorts = np.unique(first[np.isfinite(first) & (first >= pre) & (first + post <= n_t)])

@@ -125,20 +125,6 @@ def _check_bool(table: pd.DataFrame, column: str, name: str) -> np.ndarray:
     return series.to_numpy(dtype=bool)
 
 
-def _check_rng(rng: object) -> object:
-    """Return ``rng`` if numpy.random.default_rng accepts it as a seed; raise otherwise."""
-    ok = rng is None or isinstance(
-        rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence
-    )
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
-        ok = rng >= 0
-    if not ok:
-        raise TypeError(
-            f"'rng' must be None, an int >= 0 or a numpy.random.Generator; got {rng!r}."
-        )
-    return rng
-
-
 def _campaign_weeks(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     cd = tables["campaign_descriptions"][["campaign_id", "campaign_type", "start_date", "end_date"]]
     return cd.assign(

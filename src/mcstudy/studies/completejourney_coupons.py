@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from mcstudy._random import check_rng
 from mcstudy._validation import check_frame, check_int, check_number
 from mcstudy.io.completejourney import COMPLETEJOURNEY_N_WEEKS
 from mcstudy.studies._completejourney_inputs import (
@@ -27,7 +28,6 @@ from mcstudy.studies._completejourney_inputs import (
     _campaign_weeks,
     _check_bool,
     _check_household_weeks,
-    _check_rng,
     _needs,
 )
 
@@ -201,7 +201,7 @@ def redeemer_gap(
     check_frame(table, ["household_id", "redeemed", "spend_during", "spend_before"], "table")
     n_boot = check_int(n_boot, "n_boot", 1, 1_000_000)
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    rng = np.random.default_rng(_check_rng(rng))
+    rng = np.random.default_rng(check_rng(rng))
     missing = table["household_id"].isna().to_numpy()
     if missing.any():
         i = int(np.flatnonzero(missing)[0])
