@@ -222,13 +222,20 @@ def category_cells(
     return cells
 
 
+#: A logit coefficient with a standard error this large (log-odds) comes from a fit that
+#: diverges on (quasi-)separated data; valid fits are orders of magnitude below, and infinite or
+#: NaN errors are above it, so the test has a wide margin either side and does not turn on
+#: rounding.
+_SEPARATED_SE = 100.0
+
+
 def fit_logit(formula: str, frame: pd.DataFrame, *, outcome: str, what: str = ""):
     """Fit ``smf.logit(formula, frame)``; raise instead of returning a fit that is not valid.
 
     statsmodels only warns when Newton's method does not converge or predicts every row
     perfectly, and returns the last iterate (coefficients such as -25 with standard errors of
-    1e4). Here both warnings, a non-converged fit and non-finite estimates raise a ValueError
-    naming ``outcome`` (and ``what``: which rows were fitted).
+    1e4). Here both warnings, a non-converged fit and standard errors of 100 or more (or not
+    finite) raise a ValueError naming ``outcome`` (and ``what``: which rows were fitted).
     """
     problem = None
     # exp overflows harmlessly while a separated fit diverges; the checks below report it.
@@ -250,8 +257,11 @@ def fit_logit(formula: str, frame: pd.DataFrame, *, outcome: str, what: str = ""
         else:
             if not fit.mle_retvals.get("converged", True):
                 problem = "the maximum-likelihood fit did not converge"
-            elif not (np.isfinite(fit.params).all() and np.isfinite(fit.bse).all()):
-                problem = "non-finite coefficients or standard errors"
+            elif not (np.abs(fit.bse) < _SEPARATED_SE).all():
+                problem = (
+                    f"standard errors of {_SEPARATED_SE:g} or more on the log-odds scale, or "
+                    "not finite"
+                )
     if problem is not None:
         rows = f" on {what}" if what else ""
         raise ValueError(
