@@ -179,6 +179,14 @@ def test_blank_quote(claims_text, tmp_path):
         load_claims(path)
 
 
+def test_blank_quote_translation(claims_text, tmp_path):
+    df = claims_text.copy()
+    df.loc[4, "quote_en"] = " "
+    path = _write(df, tmp_path, "c.csv")
+    with pytest.raises(DataValidationError, match="line 6, column 'quote_en'.*must not be blank"):
+        load_claims(path)
+
+
 @pytest.mark.parametrize(
     "column,value,allowed",
     [

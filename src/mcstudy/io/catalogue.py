@@ -69,6 +69,8 @@ CLAIM_COLUMNS = (
     "claim_id",
     "source",
     "quote_fr",
+    "quote_en",
+    "location",
     "statement_en",
     "figure",
     "topic",
@@ -123,7 +125,9 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         One row per claim, columns :data:`CLAIM_COLUMNS` in that order; ``topic``, ``kind``,
-        ``source`` and ``notebook`` are categoricals.
+        ``source`` and ``notebook`` are categoricals. ``quote_en`` is a faithful English
+        translation of the French quote ``quote_fr``; ``location`` says where the quote stands
+        in its source document (section or box, paragraph, and the line of the plain-text file).
 
     Raises
     ------
@@ -147,7 +151,19 @@ def load_claims(path: str | Path | None = None) -> pd.DataFrame:
     path = as_path(path) if path is not None else config.CLAIMS_CSV
     df = read_csv(path, CLAIM_COLUMNS)[list(CLAIM_COLUMNS)]
     check_required(
-        df, path, ("claim_id", "source", "quote_fr", "statement_en", "topic", "kind", "notebook")
+        df,
+        path,
+        (
+            "claim_id",
+            "source",
+            "quote_fr",
+            "quote_en",
+            "location",
+            "statement_en",
+            "topic",
+            "kind",
+            "notebook",
+        ),
     )
     check_trimmed(df, path, ("claim_id", "source", "topic", "kind", "notebook"))
     check_unique(df, path, "claim_id")
