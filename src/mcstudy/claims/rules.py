@@ -4,7 +4,7 @@ Every testable claim of ``data/claims.csv`` states, before any notebook runs, it
 direction, claimed magnitude (if any), the smallest effect that would matter and the rule that
 judges it (:func:`rule_for` returns it as a :class:`Rule`). A notebook computes the estimate's
 interval and asks the rule: :func:`judge_effect`, :func:`judge_non_inferiority`,
-:func:`judge_association` and :func:`judge_consistency` give ``supported``, ``not supported``,
+:func:`judge_association`, :func:`judge_consistency` and :func:`judge_equivalence` give ``supported``, ``not supported``,
 ``inconclusive``, ``artefact`` or ``overstated``; :func:`with_robustness` adds the share of the
 plausible parameter space the verdict holds in (``conditional`` below 90 %); :func:`weakest`
 combines the parts of a claim "A and B" (both in :mod:`mcstudy.claims.combine`). Recording
@@ -33,6 +33,7 @@ __all__ = [
     "judge_association",
     "judge_consistency",
     "judge_effect",
+    "judge_equivalence",
     "judge_non_inferiority",
     "rule_for",
 ]
@@ -311,6 +312,39 @@ def judge_non_inferiority(
     return "inconclusive"
 
 
+def judge_equivalence(ci_low: float, ci_high: float, *, smallest_effect: float) -> str:
+    """Verdict on "A recovers B" (two quantities agree) from the interval of ``A - B``.
+
+    With ``m`` the smallest difference that would matter: ``"supported"`` if the interval lies
+    inside ``(-m, m)`` (they agree to within what matters), ``"not supported"`` if it lies
+    entirely beyond ``-m`` or beyond ``+m`` (they differ by something that matters),
+    ``"inconclusive"`` otherwise. This is the two one-sided tests' logic (Schuirmann 1987)
+    applied to the interval the notebook computes; the claim has no direction.
+
+    Examples
+    --------
+    >>> judge_equivalence(-0.01, 0.015, smallest_effect=0.02)
+    'supported'
+    >>> judge_equivalence(-0.2, -0.1, smallest_effect=0.02)   # an error of 10 to 20 points
+    'not supported'
+    >>> judge_equivalence(0.0, 0.05, smallest_effect=0.02)
+    'inconclusive'
+
+    References
+    ----------
+    .. [1] Schuirmann, D. J. (1987). A comparison of the two one-sided tests procedure and the
+       power approach for assessing the equivalence of average bioavailability. Journal of
+       Pharmacokinetics and Biopharmaceutics 15(6), 657-680.
+    """
+    low, high = _interval(ci_low, ci_high)
+    m = _positive(smallest_effect, "smallest_effect")
+    if -m < low and high < m:
+        return "supported"
+    if high <= -m or low >= m:
+        return "not supported"
+    return "inconclusive"
+
+
 def judge_association(
     observational_ci: tuple[float, float],
     causal_ci: tuple[float, float],
@@ -480,6 +514,8 @@ class Rule:
                 observed=observed,
                 claimed=self._claimed,
             )
+        if self.rule == "equivalence":
+            return judge_equivalence(ci_low, ci_high, smallest_effect=self.smallest_effect)
         return judge_consistency(
             ci_low, ci_high, claimed=self.claimed, tolerance=self.smallest_effect
         )

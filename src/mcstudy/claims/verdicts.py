@@ -38,6 +38,7 @@ from mcstudy.claims.rules import (
     judge_association,
     judge_consistency,
     judge_effect,
+    judge_equivalence,
     judge_non_inferiority,
     rule_for,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "judge_association",
     "judge_consistency",
     "judge_effect",
+    "judge_equivalence",
     "judge_non_inferiority",
     "lean",
     "load_verdicts",
