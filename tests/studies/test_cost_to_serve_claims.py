@@ -127,6 +127,7 @@ def test_statistic_drivers_ranks_the_parameter_that_moves_the_statistic():
         n_share=16,
         n_trajectories=4,
         n_sobol=8,
+        n_noise=0,
         rng=3,
     )
     table = statistic_drivers(result, {"C9": "gap"}, n=2)
