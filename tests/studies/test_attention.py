@@ -3,15 +3,21 @@
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mcstudy.experiments import replicate
 from mcstudy.studies.attention import (
     ATTENTION_STATISTICS,
+    CONTACT_ARMS,
     arm_outcomes,
     attention_arms,
+    attention_equal_pressures,
     attention_factorial_arms,
     attention_statistics,
+    factorial_revenue_gains,
+    interval_text,
+    mix_pressure_guess,
 )
 
 
@@ -61,7 +67,10 @@ def test_the_factorial_pairs_send_the_contacts_of_their_single_arms():
         "telephone_revenue_gain_alone"
     ] == pytest.approx(a["email_telephone_revenue_interaction"])
     assert a["contact_minus_none_margin"] == pytest.approx(
-        a["uniform/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
+        a["mix_planned_1/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
+    )
+    assert a["email_minus_none_margin"] == pytest.approx(
+        a["email_1/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
     )
     assert set(attention_factorial_arms()).isdisjoint(attention_arms(0.6))
 
@@ -139,3 +148,87 @@ def test_contacts_association_reports_both_models():
     assert (table["n"] == 3000).all()
     with pytest.raises(ValueError, match=r"'n_customers' must be an int in"):
         contacts_association(10)
+
+
+def test_the_mix_pressure_guess_follows_consent():
+    # everyone consents: one routed contact a week is one contact, so the mix needs 1 a week
+    assert mix_pressure_guess(1.0) == pytest.approx(1.0)
+    assert mix_pressure_guess(1.0, 3.0) == pytest.approx(3.0)
+    # consent 0.5 on four channels: 15/16 of customers get the routed contact, the mix sends
+    # half its pressure
+    assert mix_pressure_guess(0.5) == pytest.approx((15 / 16) / 0.5)
+    with pytest.raises(ValueError, match=r"'consent_rate' must be .*got 0"):
+        mix_pressure_guess(0.0)
+    with pytest.raises(ValueError, match=r"'multiple' must be .*got -1"):
+        mix_pressure_guess(0.6, -1.0)
+
+
+def test_the_contact_arms_send_what_their_names_say():
+    arms = attention_arms(0.6, pressure_mix_equal_contacts=1.7, pressure_mix_3x_contacts=5.0)
+    assert set(CONTACT_ARMS) <= set(arms)
+    assert arms["preferred_1_a_week"].route_by_preference
+    assert arms["preferred_1_a_week"].contact_pressure == 1.0
+    assert arms["mix_equal_contacts"].contact_pressure == 1.7
+    assert arms["mix_3x_contacts"].contact_pressure == 5.0
+    # one contact a week on each of the four channels, to the customers who consented to it
+    assert arms["mix_each_consented"].contact_pressure == 4.0
+    assert not arms["mix_each_consented"].route_by_preference
+    assert arms["mix_planned_1"].contact_pressure == 1.0
+    default = attention_arms(0.6)
+    assert default["mix_3x_contacts"].contact_pressure == pytest.approx(mix_pressure_guess(0.6, 3))
+    with pytest.raises(ValueError, match=r"'pressure_mix_3x_contacts' must be .*got 0"):
+        attention_arms(0.6, pressure_mix_3x_contacts=0.0)
+
+
+def test_the_pilot_pressures_give_one_and_three_times_the_routed_contacts():
+    pressures = attention_equal_pressures(n_customers=3000, n_weeks=13, tol=0.01, rng=5)
+    assert set(pressures) == {"pressure_mix_equal_contacts", "pressure_mix_3x_contacts"}
+    # the same customers as the pilot are not redrawn, so allow the sampling noise of 3,000
+    a = attention_statistics(
+        {"n_customers": 3000, "n_weeks": 13, **pressures}, np.random.default_rng(5)
+    )
+    assert a["mix_equal_over_preferred_contacts"] == pytest.approx(1.0, abs=0.05)
+    assert a["mix_3x_over_preferred_contacts"] == pytest.approx(3.0, abs=0.15)
+    # once on each consented channel is fewer than three times: consent is 0.6 per channel
+    assert 1.2 < a["each_consented_over_preferred_contacts"] < 2.6
+    assert a["preferred_minus_mix_3x_revenue"] == pytest.approx(
+        a["preferred_1_a_week/revenue_per_customer_eur"]
+        - a["mix_3x_contacts/revenue_per_customer_eur"]
+    )
+    # the pressures are fixed parameters of the study: passing them changes the mixes only
+    b = attention_statistics({"n_customers": 3000, "n_weeks": 13}, np.random.default_rng(5))
+    assert b["email_1/revenue_per_customer_eur"] == a["email_1/revenue_per_customer_eur"]
+    assert b["mix_3x_contacts/contacts_per_customer"] != a["mix_3x_contacts/contacts_per_customer"]
+
+
+def test_factorial_revenue_gains_are_the_stated_differences():
+    table = replicate(
+        attention_statistics,
+        params={"n_customers": 300, "n_weeks": 4},
+        n_replications=2,
+        rng=3,
+        progress=False,
+    )
+    gains = factorial_revenue_gains(table)
+    assert len(gains) == 2 * 2 * 2  # replications x partners x kinds of customer
+    wide = table.pivot_table(index="replication", columns="metric", values="value")
+    rev = "revenue_per_customer_eur"
+    row = gains[(gains["channel added"] == "telephone") & (gains["customers"] == "e-mailed weekly")]
+    expected = wide[f"factorial_email_and_telephone/{rev}"] - wide[f"factorial_email/{rev}"]
+    assert row["revenue gain (EUR per customer-year)"].to_numpy() == pytest.approx(
+        expected.to_numpy()
+    )
+    with pytest.raises(ValueError, match=r"'table' has no metric"):
+        factorial_revenue_gains(table[~table["metric"].str.startswith("factorial_none")])
+    with pytest.raises(ValueError, match=r"'table' is missing columns"):
+        factorial_revenue_gains(table.drop(columns="replication"))
+
+
+def test_interval_text():
+    row = pd.Series({"mean": -2.1147, "ci_low": -3.9897, "ci_high": -0.2397})
+    assert interval_text(row) == "-2.11 EUR (95 % CI -3.99 to -0.24)"
+    assert interval_text(row, unit="", decimals=1) == "-2.1 (95 % CI -4.0 to -0.2)"
+    with pytest.raises(ValueError, match=r"missing \['ci_high'\]"):
+        interval_text(row.drop("ci_high"))
+    with pytest.raises(ValueError, match=r"'decimals' must be an int"):
+        interval_text(row, decimals=-1)

@@ -18,10 +18,21 @@ Arms (one year, 52 weeks, unless ``n_weeks`` says otherwise):
   same contacts) or to everyone;
 - ``spread`` and ``single_<channel>``: the same three channels in equal shares, or each alone,
   at 2 contacts a week to everyone (equal contacts): does spreading beat the average channel;
-- ``preferred``, ``uniform`` and ``blanket``: four outbound channels routed by each
-  customer's preference at 1 contact a week, the same mix without routing at 1 (equal
-  contacts) and at 3 (the same message repeated across channels, three times the contacts);
-  ``uniform`` against ``email_0`` (no contact) is also what contacting customers is worth.
+- ``preferred_1_a_week``: one contact a week routed to each customer's consented channels by
+  preference (telephone, postal mail, e-mail and SMS weighted by the customer's affinities;
+  routing re-spreads the whole pressure over the channels allowed, so a customer who consented
+  to any of them gets one contact a week until they churn);
+- ``mix_equal_contacts`` and ``mix_3x_contacts``: the same four channels in equal shares
+  without routing (each channel team contacts its consenting list), at the planned pressure
+  that sends as many contacts as ``preferred_1_a_week`` and three times as many (the same
+  message repeated across channels); :func:`attention_equal_pressures` sets both pressures on a
+  pilot population, :func:`mix_pressure_guess` gives a first approximation used by default;
+- ``mix_each_consented``: the same mix at one contact a week on each channel the customer
+  consented to (the message sent once on every consented channel);
+- ``mix_planned_1``: the same mix at 1 planned contact a week, each channel team contacting
+  its consenting list at a quarter a week (what a firm plans as "one contact a week",
+  consent respected); against ``email_0`` (no contact) it is what contacting customers is
+  worth, and ``email_1`` against ``email_0`` what e-mail alone is worth.
 
 A second population, drawn from the next seed of ``rng`` so that the arms above keep their
 customers and draws, is randomised to a channel factorial (:func:`attention_factorial_arms`,
@@ -39,17 +50,23 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._moved import renamed
-from mcstudy._validation import check_frame, check_int
+from mcstudy._validation import check_frame, check_int, check_number
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
+from mcstudy.model.equalisation import equalise
 from mcstudy.model.strategies import Monochannel, Strategy
 
 __all__ = [
     "ATTENTION_STATISTICS",
     "PRESSURES",
+    "CONTACT_ARMS",
     "arm_outcomes",
+    "attention_equal_pressures",
     "contacts_association",
+    "factorial_revenue_gains",
+    "interval_text",
     "attention_arms",
+    "mix_pressure_guess",
     "attention_statistics",
     "attention_factorial_arms",
 ]
@@ -63,6 +80,18 @@ FACTORIAL_PARTNERS = ("postal_mail", "telephone")
 PRESSURES = (0.0, 0.5, 1.0, 4.0)
 _MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0}
 _PREFERRED_MIX = {"email": 1.0, "postal_mail": 1.0, "sms": 1.0, "telephone": 1.0}
+#: The arms that compare one contact on the preferred channel with the message repeated across
+#: channels, and contact with no contact (names say what each arm sends).
+CONTACT_ARMS = (
+    "preferred_1_a_week",
+    "mix_equal_contacts",
+    "mix_3x_contacts",
+    "mix_each_consented",
+    "mix_planned_1",
+)
+#: The arms whose planned pressure is set to send a multiple of ``preferred_1_a_week``'s
+#: contacts: arm -> that multiple.
+_CONTACT_MULTIPLES = {"mix_equal_contacts": 1.0, "mix_3x_contacts": 3.0}
 
 #: The statistics :func:`attention_statistics` returns (per-arm outcomes come as well, named
 #: ``<arm>/<metric>``).
@@ -84,11 +113,17 @@ ATTENTION_STATISTICS = (
     "permission_churn_diff",
     "permission_contacts_ratio",
     "spread_revenue_gain",
-    "preferred_minus_uniform_revenue",
-    "preferred_minus_blanket_revenue",
-    "preferred_minus_blanket_margin",
+    "preferred_minus_mix_equal_revenue",
+    "preferred_minus_mix_3x_revenue",
+    "preferred_minus_mix_3x_margin",
+    "preferred_minus_each_consented_revenue",
+    "mix_equal_over_preferred_contacts",
+    "mix_3x_over_preferred_contacts",
+    "each_consented_over_preferred_contacts",
     "contact_minus_none_margin",
     "contact_minus_none_revenue",
+    "email_minus_none_margin",
+    "email_minus_none_revenue",
     "email_mail_margin_interaction",
     "email_mail_revenue_interaction",
     "email_telephone_revenue_interaction",
@@ -106,8 +141,69 @@ _ARM_METRICS = (
 )
 
 
-def attention_arms(consent_rate: float) -> dict[str, Strategy]:
-    """The arms of :func:`attention_statistics` (``consent_rate`` scales the permission arm)."""
+def mix_pressure_guess(consent_rate: float, multiple: float = 1.0) -> float:
+    """Planned pressure of the four-channel mix for ``multiple`` times the routed arm's contacts.
+
+    A first approximation, before any simulation, of the pressure at which the mix without
+    routing sends ``multiple`` times the contacts of one contact a week routed by preference.
+    Routing spreads one contact a week over the channels a customer consented to, so a customer
+    who consented to at least one of the four gets about one a week: ``1 - (1 - c)^4`` a week
+    on average for a consent rate ``c`` per channel. Without routing each channel team contacts
+    its consenting list at its share of the pressure ``p``: ``p c`` a week. Churn, which differs
+    between the arms, is left out; :func:`attention_equal_pressures` corrects for it on a pilot.
+
+    Parameters
+    ----------
+    consent_rate : float
+        Probability that a customer consents to a channel, in (0, 1].
+    multiple : float, default=1.0
+        Contacts of the mix over those of the routed arm, in (0, 10].
+
+    Returns
+    -------
+    float
+        The planned contacts a week of the mix, all four channels together.
+    """
+    c = check_number(consent_rate, "consent_rate", 0.0, 1.0, low_open=True)
+    multiple = check_number(multiple, "multiple", 0.0, 10.0, low_open=True)
+    reached = 1.0 - (1.0 - c) ** len(_PREFERRED_MIX)
+    return multiple * reached / c
+
+
+def attention_arms(
+    consent_rate: float,
+    *,
+    pressure_mix_equal_contacts: float | None = None,
+    pressure_mix_3x_contacts: float | None = None,
+) -> dict[str, Strategy]:
+    """The arms of :func:`attention_statistics`.
+
+    Parameters
+    ----------
+    consent_rate : float
+        Probability that a customer consents to a channel, in (0, 1]: it scales the permission
+        arm's pressure and gives the default pressures of the mixes (:func:`mix_pressure_guess`).
+    pressure_mix_equal_contacts, pressure_mix_3x_contacts : float, optional
+        Planned pressures of ``mix_equal_contacts`` and ``mix_3x_contacts`` (contacts a week,
+        all channels together, in (0, 50]), e.g. from :func:`attention_equal_pressures`;
+        default :func:`mix_pressure_guess` with multiples 1 and 3.
+
+    Returns
+    -------
+    dict of str to Strategy
+        Arm name -> strategy, in the order of the module's list of arms.
+    """
+    consent_rate = check_number(consent_rate, "consent_rate", 0.0, 1.0, low_open=True)
+    pressures = {}
+    for arm, given in (
+        ("mix_equal_contacts", pressure_mix_equal_contacts),
+        ("mix_3x_contacts", pressure_mix_3x_contacts),
+    ):
+        pressures[arm] = (
+            mix_pressure_guess(consent_rate, _CONTACT_MULTIPLES[arm])
+            if given is None
+            else check_number(given, f"pressure_{arm}", 0.0, 50.0, low_open=True)
+        )
     arms: dict[str, Strategy] = {}
     for channel in ("email", "sms"):
         for p in PRESSURES:
@@ -123,12 +219,92 @@ def attention_arms(consent_rate: float) -> dict[str, Strategy]:
         arms[f"single_{channel}"] = Monochannel(
             channel=channel, contact_pressure=2.0, respect_consent=False
         )
-    arms["preferred"] = Strategy(
+    arms["preferred_1_a_week"] = Strategy(
         channels=_PREFERRED_MIX, contact_pressure=1.0, route_by_preference=True
     )
-    arms["uniform"] = Strategy(channels=_PREFERRED_MIX, contact_pressure=1.0)
-    arms["blanket"] = Strategy(channels=_PREFERRED_MIX, contact_pressure=3.0)
+    for arm, pressure in pressures.items():
+        arms[arm] = Strategy(channels=_PREFERRED_MIX, contact_pressure=pressure)
+    arms["mix_each_consented"] = Strategy(
+        channels=_PREFERRED_MIX, contact_pressure=float(len(_PREFERRED_MIX))
+    )
+    arms["mix_planned_1"] = Strategy(channels=_PREFERRED_MIX, contact_pressure=1.0)
     return arms
+
+
+def attention_equal_pressures(
+    params: dict | None = None,
+    *,
+    n_customers: int = 10_000,
+    n_weeks: int = 52,
+    tol: float = 0.005,
+    rng=None,
+) -> dict[str, float]:
+    """Pressures at which the mixes send one and three times the contacts of the routed arm.
+
+    The contacts per customer that ``preferred_1_a_week`` (one contact a week routed by
+    preference) sends are measured on a pilot population; then the planned pressure of
+    ``mix_equal_contacts`` and of ``mix_3x_contacts`` is rescaled until each sends one and three
+    times as many (:func:`mcstudy.model.equalise`, common random numbers, starting from
+    :func:`mix_pressure_guess`). As in notebook 02, the pressures are then fixed: replications
+    draw other customers and robustness points other parameters, so their contacts differ by
+    the pilot's sampling noise and by what the parameters change; print the achieved ratios
+    (``mix_equal_over_preferred_contacts``, ``mix_3x_over_preferred_contacts``).
+
+    Parameters
+    ----------
+    params : dict, default=None
+        Model parameters by their names in ``data/parameters.csv``.
+    n_customers : int, default=10000
+        Pilot customers per arm, in [100, 1,000,000].
+    n_weeks : int, default=52
+        Weeks, in [4, 520].
+    tol : float, default=0.005
+        Relative tolerance of :func:`~mcstudy.model.equalise` on the pilot, in (0, 0.1].
+    rng : None, int, SeedSequence or Generator, default=None
+        Random source of the pilot; one seed is drawn from it.
+
+    Returns
+    -------
+    dict of str to float
+        ``pressure_mix_equal_contacts`` and ``pressure_mix_3x_contacts``, ready to be passed to
+        :func:`attention_statistics` (in ``params``) or :func:`attention_arms`.
+    """
+    n = check_int(n_customers, "n_customers", 100, 1_000_000)
+    n_weeks = check_int(n_weeks, "n_weeks", 4, 520)
+    ctx = model_context(dict(params or {}))
+    arms = attention_arms(_mean_consent(ctx))
+    seed = int(np.random.default_rng(rng).integers(2**63))
+    common = {"n_weeks": n_weeks, "response": ctx.response, "channels": ctx.channels}
+    pilot = simulate(
+        replace(ctx.population, n_customers=n),
+        {"preferred_1_a_week": arms["preferred_1_a_week"]},
+        n_journeys=0,
+        progress=False,
+        rng=seed,
+        **common,
+    )
+    value = float(pilot.customers["contacts_received"].mean())
+    out = {}
+    for arm, multiple in _CONTACT_MULTIPLES.items():
+        fair = equalise(
+            {arm: arms[arm]},
+            target="contacts",
+            value=multiple * value,
+            population=replace(ctx.population, n_customers=n),
+            tol=tol,
+            rng=seed,
+            **common,
+        )
+        out[f"pressure_{arm}"] = float(fair.pressure[arm])
+    return out
+
+
+def _mean_consent(ctx) -> float:
+    """The model context's consent rate, averaged over channels when it is given per channel."""
+    consent = ctx.population.consent_rate
+    if not isinstance(consent, float | int):
+        consent = float(np.mean(list(consent.values())))
+    return float(consent)
 
 
 def attention_factorial_arms() -> dict[str, Strategy]:
@@ -159,8 +335,11 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     ----------
     params : dict
         ``n_customers`` (customers per arm, default 5,000, in [100, 1,000,000]), ``n_weeks``
-        (default 52, in [4, 520]), and any model parameter by its name in
-        ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
+        (default 52, in [4, 520]), ``pressure_mix_equal_contacts`` and
+        ``pressure_mix_3x_contacts`` (planned pressures of those arms, as
+        :func:`attention_arms` takes them; :func:`attention_equal_pressures` gives those that
+        send one and three times the routed arm's contacts) and any model parameter by its name
+        in ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
     rng : numpy.random.Generator
         Random source; one seed is drawn from it for the simulation.
 
@@ -170,18 +349,18 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
         :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``), those of
         :func:`attention_factorial_arms` included. Differences are per customer randomised, over
         the whole horizon; a churn rate is the share of customers who churned; returns per
-        contact are extra revenue (euros) per extra contact. An interaction is the pair's outcome
-        minus each channel's alone plus no contact's: positive when the two channels together
-        bring more than the sum of their effects, negative when less.
+        contact are extra revenue (euros) per extra contact; ``*_over_preferred_contacts`` are
+        an arm's contacts per customer over those of ``preferred_1_a_week``. An interaction is
+        the pair's outcome minus each channel's alone plus no contact's: positive when the two
+        channels together bring more than the sum of their effects, negative when less.
     """
     params = dict(params)
     n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
     n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    names = [f"pressure_{arm}" for arm in _CONTACT_MULTIPLES]
+    pressures = {k: params.pop(k) for k in names if k in params}
     ctx = model_context(params)
-    consent = ctx.population.consent_rate
-    if not isinstance(consent, float | int):
-        consent = float(np.mean(list(consent.values())))
-    arms = attention_arms(float(consent))
+    arms = attention_arms(_mean_consent(ctx), **pressures)
     s: dict[str, float] = {}
     # the factorial's seed is drawn second, so the first population is the same with or
     # without it
@@ -252,20 +431,23 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     )
     singles = [v(f"single_{c}", "revenue_per_customer_eur") for c in _MIX]
     out["spread_revenue_gain"] = v("spread", "revenue_per_customer_eur") - float(np.mean(singles))
-    out["preferred_minus_uniform_revenue"] = v("preferred", "revenue_per_customer_eur") - v(
-        "uniform", "revenue_per_customer_eur"
+    revenue, margin, contacts = (
+        "revenue_per_customer_eur",
+        "margin_per_customer_eur",
+        "contacts_per_customer",
     )
-    out["preferred_minus_blanket_revenue"] = v("preferred", "revenue_per_customer_eur") - v(
-        "blanket", "revenue_per_customer_eur"
-    )
-    out["preferred_minus_blanket_margin"] = v("preferred", "margin_per_customer_eur") - v(
-        "blanket", "margin_per_customer_eur"
-    )
-    for metric, label in (
-        ("margin_per_customer_eur", "margin"),
-        ("revenue_per_customer_eur", "revenue"),
+    routed = "preferred_1_a_week"
+    for arm, label in (
+        ("mix_equal_contacts", "mix_equal"),
+        ("mix_3x_contacts", "mix_3x"),
+        ("mix_each_consented", "each_consented"),
     ):
-        out[f"contact_minus_none_{label}"] = v("uniform", metric) - v("email_0", metric)
+        out[f"preferred_minus_{label}_revenue"] = v(routed, revenue) - v(arm, revenue)
+        out[f"{label}_over_preferred_contacts"] = v(arm, contacts) / v(routed, contacts)
+    out["preferred_minus_mix_3x_margin"] = v(routed, margin) - v("mix_3x_contacts", margin)
+    for metric, label in ((margin, "margin"), (revenue, "revenue")):
+        out[f"contact_minus_none_{label}"] = v("mix_planned_1", metric) - v("email_0", metric)
+        out[f"email_minus_none_{label}"] = v("email_1", metric) - v("email_0", metric)
 
     def interaction(partner, metric):
         return (
@@ -281,7 +463,6 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
             ("revenue_per_customer_eur", "revenue"),
         ):
             out[f"email_{label}_{name}_interaction"] = interaction(partner, metric)
-    revenue = "revenue_per_customer_eur"
     out["telephone_revenue_gain_alone"] = v("factorial_telephone", revenue) - v(
         "factorial_none", revenue
     )
@@ -305,6 +486,70 @@ def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
         .pivot_table(index="arm", columns="outcome", values="value", aggfunc="mean")
         .rename_axis(columns=None)
     )
+
+
+def factorial_revenue_gains(table: pd.DataFrame) -> pd.DataFrame:
+    """What one contact a week on a second channel adds to revenue, per replication.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Replicated :func:`attention_statistics` runs (:func:`mcstudy.experiments.replicate`:
+        columns ``replication``, ``metric``, ``value``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replication, partner channel and kind of customer: ``channel added``
+        (``postal mail`` or ``telephone``), ``customers`` (``not e-mailed``: the partner's arm
+        minus no contact; ``e-mailed weekly``: e-mail with the partner minus e-mail alone) and
+        ``revenue gain (EUR per customer-year)``.
+    """
+    check_frame(table, ["replication", "metric", "value"], name="table")
+    wide = table.pivot_table(index="replication", columns="metric", values="value")
+    rev = "revenue_per_customer_eur"
+    frames = []
+    for customers, base, with_partner in (
+        ("not e-mailed", "factorial_none", "factorial_{}"),
+        ("e-mailed weekly", "factorial_email", "factorial_email_and_{}"),
+    ):
+        for partner in FACTORIAL_PARTNERS:
+            arm = with_partner.format(partner)
+            missing = [m for m in (f"{arm}/{rev}", f"{base}/{rev}") if m not in wide.columns]
+            if missing:
+                raise ValueError(f"'table' has no metric {missing[0]!r}: not attention runs.")
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "channel added": partner.replace("_", " "),
+                        "customers": customers,
+                        "revenue gain (EUR per customer-year)": wide[f"{arm}/{rev}"]
+                        - wide[f"{base}/{rev}"],
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def interval_text(row: pd.Series, unit: str = "EUR", decimals: int = 2) -> str:
+    """A mean and its 95 % interval as text: ``"-2.11 EUR (95 % CI -3.99 to -0.24)"``.
+
+    Parameters
+    ----------
+    row : pandas.Series
+        With ``mean``, ``ci_low`` and ``ci_high`` (a row of
+        :func:`mcstudy.experiments.summarise_replications`).
+    unit : str, default="EUR"
+        Written after the mean ("" for none).
+    decimals : int, default=2
+        Decimals of every number, in [0, 10].
+    """
+    missing = [k for k in ("mean", "ci_low", "ci_high") if k not in row.index]
+    if missing:
+        raise ValueError(f"'row' must have 'mean', 'ci_low' and 'ci_high'; missing {missing}.")
+    d = check_int(decimals, "decimals", 0, 10)
+    mean = f"{row['mean']:.{d}f}" + (f" {unit}" if unit else "")
+    return f"{mean} (95 % CI {row['ci_low']:.{d}f} to {row['ci_high']:.{d}f})"
 
 
 def contacts_association(
