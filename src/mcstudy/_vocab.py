@@ -99,8 +99,10 @@ INFORMATIVE_CLASSES = EVIDENCE_CLASSES[:3]
 #: association, judged against a causal or adjusted estimate: ``artefact`` when that excludes an
 #: effect that matters, ``overstated`` when it shows one below the association) and
 #: ``consistency`` (a reported figure against its source, within the smallest difference that
-#: matters). See :mod:`mcstudy.claims.verdicts`.
-RULES = ("effect", "non_inferiority", "association", "consistency")
+#: matters) and ``equivalence`` (two quantities agree: the difference lies within the smallest
+#: difference that matters on either side; used for claims that a comparison recovers another
+#: quantity). See :mod:`mcstudy.claims.verdicts`.
+RULES = ("effect", "non_inferiority", "association", "consistency", "equivalence")
 
 #: Consent probability of a channel that a ``consent_rate`` mapping leaves out (assumption).
 DEFAULT_CONSENT_RATE = 0.6

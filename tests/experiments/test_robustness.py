@@ -20,6 +20,8 @@ from mcstudy.experiments.robustness import (
 )
 
 UNIT3 = {"a": (0.0, 1.0), "b": (0.0, 1.0), "c": (0.0, 1.0)}
+#: The reference context of the toy designs' noise-only runs: where "a > 0.5" holds.
+UNIT3_REFERENCE = {"a": 0.75, "b": 0.5, "c": 0.5}
 
 
 def threshold_study(params, rng):
@@ -37,6 +39,11 @@ def _assess(study=threshold_study, parameters=UNIT3, judges=None, **kwargs):
     judges = judges if judges is not None else {"toy": lambda s: bool(s["a_value"] > 0.5)}
     kwargs.setdefault("rng", 7)
     kwargs.setdefault("progress", False)
+    try:  # the noise-only runs' reference context: the middle of each range
+        middle = {name: (bounds[0] + bounds[1]) / 2 for name, bounds in parameters.items()}
+    except (AttributeError, TypeError, IndexError):  # bad input, which the tests refuse
+        middle = None
+    kwargs.setdefault("reference", UNIT3_REFERENCE if parameters is UNIT3 else middle)
     return assess_robustness(study, parameters, judges, **kwargs)
 
 
@@ -154,9 +161,10 @@ def test_a_verdict_that_never_flips():
     assert always.robust_verdict("not supported") == ("not supported", "")
     summary = result.summary()
     assert list(summary.columns) == [
-        *("claim_id", "share", "ci_low", "ci_high", "n", "conditional", "hinges_on"),
-        "flip_region",
+        *("claim_id", "share", "ci_low", "ci_high", "n", "conditional", "noise_share"),
+        *("noisy", "hinges_on", "flip_region"),
     ]
+    assert always.noise_share == 1.0 and always.n_noise == 40 and not always.noisy
 
 
 @pytest.mark.parametrize(
@@ -195,15 +203,16 @@ def test_one_design_serves_every_claim_with_common_random_numbers():
         "low_a": lambda s: bool(s["a_value"] < 0.2),
     }
     result = _assess(study, judges=judges)
-    assert len(calls) == result.design["total"] == len(result.points)
+    assert len(calls) == result.design["total"] == len(result.points) + result.design["noise"]
     assert result.design == {
         "n_share": 128,
         "n_trajectories": 10,
         "n_sobol": 64,
+        "n_noise": 40,
         "n_leading": 3,
         **design_points(3),
     }
-    assert design_points(3) == {"share": 128, "morris": 40, "sobol": 320, "total": 488}
+    assert design_points(3) == {"share": 128, "morris": 40, "sobol": 320, "noise": 40, "total": 528}
     # common random numbers: every point drew the same first number, that of default_rng(seed)
     assert result.points["draw"].nunique() == 1
     assert result.points["draw"].iloc[0] == np.random.default_rng(result.seed).random()
@@ -485,7 +494,7 @@ def test_interrupted_design_resumes_where_it_stopped(tmp_path):
         _CALLS.clear()
         _STOP_AT.clear()
         resumed = _assess(_counting_study, out_dir=out)
-        assert len(_CALLS) == 320 - n_saved  # only the missing Sobol' runs
+        assert len(_CALLS) == 320 - n_saved + 40  # the missing Sobol' runs, then the noise runs
         pd.testing.assert_frame_equal(fresh.points, resumed.points)
         pd.testing.assert_frame_equal(fresh.summary(), resumed.summary())
         # new judges reuse every run when they lead to the same Sobol' parameters
@@ -498,6 +507,41 @@ def test_interrupted_design_resumes_where_it_stopped(tmp_path):
     finally:
         _CALLS.clear()
         _STOP_AT.clear()
+
+
+# --- noise-only share ---------------------------------------------------------------------------
+
+
+def _noisy_study(params, rng):
+    """Toy: the effect is 'a' plus noise of sd 0.5 (one run's noise)."""
+    return {"effect": params["a"] + 0.5 * float(rng.normal())}
+
+
+def test_noise_only_share_tells_a_noisy_share_from_a_clear_one():
+    judges = {"positive": lambda s: bool(s["effect"] > 0)}
+    # at a = 0.2 one run's noise (sd 0.5) flips the verdict about a third of the time
+    noisy = _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, reference={"a": 0.2})["positive"]
+    assert 0.5 < noisy.noise_share < 0.85 and noisy.n_noise == 40 and noisy.noisy
+    assert "cannot be told from Monte Carlo noise" in noisy.condition
+    # at a = 3 (six noise sds away) it never flips: the share is told from noise
+    clear = _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, reference={"a": 3.0})["positive"]
+    assert clear.noise_share == 1.0 and not clear.noisy
+    assert "noise" not in clear.condition
+    # the design itself is the same: the reference context only moves the noise-only runs
+    assert noisy.share == clear.share
+
+
+def test_noise_only_runs_have_their_own_streams_and_can_be_skipped():
+    judges = {"positive": lambda s: bool(s["effect"] > 0)}
+    skipped = _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, n_noise=0)["positive"]
+    assert np.isnan(skipped.noise_share) and skipped.n_noise == 0 and not skipped.noisy
+    with pytest.raises(KeyError) as info:  # a study without defaults needs 'reference'
+        _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, reference=None)
+    assert "pass 'reference'" in "".join(getattr(info.value, "__notes__", []))
+    with pytest.raises(ValueError, match="'reference' names parameters that are not varied"):
+        _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, reference={"z": 1.0})
+    with pytest.raises(ValueError, match="'n_noise'"):
+        _assess(_noisy_study, {"a": (-1.0, 3.0)}, judges, n_noise=-1)
 
 
 # --- exports ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from mcstudy.claims.rules import (
     judge_association,
     judge_consistency,
     judge_effect,
+    judge_equivalence,
     judge_non_inferiority,
     rule_for,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "judge_association",
     "judge_consistency",
     "judge_effect",
+    "judge_equivalence",
     "judge_non_inferiority",
     "load_scorecard",
     "load_verdicts",

@@ -31,10 +31,13 @@ def with_robustness(verdict: Verdict, robustness) -> Verdict:
     Returns
     -------
     Verdict
-        With ``robustness_share`` and ``hinges_on`` filled in; a verdict that holds in less
-        than :data:`mcstudy.experiments.robustness.ROBUST_SHARE` (90 %) of the space becomes
-        ``conditional``, its condition the region where it holds or flips (appended to the
-        verdict's own condition).
+        With ``robustness_share``, ``noise_share`` and ``hinges_on`` filled in; a verdict that
+        holds in less than :data:`mcstudy.experiments.robustness.ROBUST_SHARE` (90 %) of the
+        space becomes ``conditional``, its condition the region where it holds or flips
+        (appended to the verdict's own condition). When the noise-only share is below
+        :data:`mcstudy.experiments.robustness.NOISE_FLOOR` (95 %), the share cannot be told
+        from Monte Carlo noise: the verdict is flagged, not relabelled. Its condition says so
+        (with or without ``conditional``), and the scorecard shows the flag.
     """
     if not isinstance(verdict, Verdict):
         raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
@@ -63,6 +66,9 @@ def with_robustness(verdict: Verdict, robustness) -> Verdict:
             f"{robustness.hinges_on!r}."
         )
     label, condition = robustness.robust_verdict(verdict.verdict)
+    noise_share = float(getattr(robustness, "noise_share", float("nan")))
+    if not condition and getattr(robustness, "noisy", False):
+        condition = f"{verdict.verdict}: {robustness.condition}"
     text = verdict.condition
     if condition:
         text = f"{condition}. {text}" if text else condition
@@ -72,6 +78,7 @@ def with_robustness(verdict: Verdict, robustness) -> Verdict:
         condition=text,
         robustness_share=float(robustness.share),
         hinges_on="; ".join(robustness.hinges_on),
+        noise_share=noise_share,
     )
 
 

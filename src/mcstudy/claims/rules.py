@@ -4,11 +4,12 @@ Every testable claim of ``data/claims.csv`` states, before any notebook runs, it
 direction, claimed magnitude (if any), the smallest effect that would matter and the rule that
 judges it (:func:`rule_for` returns it as a :class:`Rule`). A notebook computes the estimate's
 interval and asks the rule: :func:`judge_effect`, :func:`judge_non_inferiority`,
-:func:`judge_association` and :func:`judge_consistency` give ``supported``, ``not supported``,
-``inconclusive``, ``artefact`` or ``overstated``; :func:`with_robustness` adds the share of the
-plausible parameter space the verdict holds in (``conditional`` below 90 %); :func:`weakest`
-combines the parts of a claim "A and B" (both in :mod:`mcstudy.claims.combine`). Recording
-verdicts is :mod:`mcstudy.claims.verdicts`; ``docs/verdicts.md`` gives the rules with examples.
+:func:`judge_association`, :func:`judge_consistency` and :func:`judge_equivalence` give
+``supported``, ``not supported``, ``inconclusive``, ``artefact`` or ``overstated``;
+:func:`with_robustness` adds the share of the plausible parameter space the verdict holds in
+(``conditional`` below 90 %); :func:`weakest` combines the parts of a claim "A and B" (both in
+:mod:`mcstudy.claims.combine`). Recording verdicts is :mod:`mcstudy.claims.verdicts`;
+``docs/verdicts.md`` gives the rules with examples.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "judge_association",
     "judge_consistency",
     "judge_effect",
+    "judge_equivalence",
     "judge_non_inferiority",
     "rule_for",
 ]
@@ -78,6 +80,11 @@ class Verdict:
         parameter space (a real-data verdict).
     hinges_on : str, default=""
         Parameters the verdict hinges on, separated by "; ".
+    noise_share : float, default=NaN
+        Share of independent runs at the reference context, each of one robustness point's
+        size, in which the verdict holds (``RobustnessResult.noise_share``): below
+        :data:`mcstudy.experiments.robustness.NOISE_FLOOR` the robustness share cannot be
+        told from Monte Carlo noise. NaN when no robustness design measured it.
 
     Raises
     ------
@@ -110,6 +117,7 @@ class Verdict:
     rule: str = ""
     robustness_share: float = float("nan")
     hinges_on: str = ""
+    noise_share: float = float("nan")
 
     def __post_init__(self):
         for name in ("claim_id", "measure", "method", "condition", "notebook", "rule", "hinges_on"):
@@ -124,11 +132,12 @@ class Verdict:
         check_option(self.evidence, "evidence", EVIDENCE)
         if self.verdict != VERDICT_NOT_TESTABLE:
             check_option(self.rule, "rule", RULES)
-        share = self.robustness_share
-        if isinstance(share, bool) or not isinstance(share, Real):
-            raise TypeError(f"'robustness_share' must be a real number or NaN; got {share!r}.")
-        if not (math.isnan(share) or 0.0 <= share <= 1.0):
-            raise ValueError(f"'robustness_share' must be in [0, 1] or NaN; got {share!r}.")
+        for name in ("robustness_share", "noise_share"):
+            share = getattr(self, name)
+            if isinstance(share, bool) or not isinstance(share, Real):
+                raise TypeError(f"{name!r} must be a real number or NaN; got {share!r}.")
+            if not (math.isnan(share) or 0.0 <= share <= 1.0):
+                raise ValueError(f"{name!r} must be in [0, 1] or NaN; got {share!r}.")
         if isinstance(self.n, bool) or not isinstance(self.n, Integral):
             raise TypeError(f"'n' must be an int >= 0; got {self.n!r}.")
         if self.n < 0:
@@ -173,8 +182,12 @@ class Verdict:
             )
 
     def summary(self) -> pd.DataFrame:
-        """The verdict as a one-row DataFrame."""
-        return pd.DataFrame([asdict(self)])
+        """The verdict as a one-row DataFrame (``noise_share`` next to ``robustness_share``)."""
+        row = asdict(self)
+        order = list(row)
+        order.remove("noise_share")
+        order.insert(order.index("robustness_share") + 1, "noise_share")
+        return pd.DataFrame([{k: row[k] for k in order}])
 
 
 def _interval(ci_low, ci_high, names=("ci_low", "ci_high")) -> tuple[float, float]:
@@ -307,6 +320,39 @@ def judge_non_inferiority(
     if low > -m:
         return "supported"
     if high < -m:
+        return "not supported"
+    return "inconclusive"
+
+
+def judge_equivalence(ci_low: float, ci_high: float, *, smallest_effect: float) -> str:
+    """Verdict on "A recovers B" (two quantities agree) from the interval of ``A - B``.
+
+    With ``m`` the smallest difference that would matter: ``"supported"`` if the interval lies
+    inside ``(-m, m)`` (they agree to within what matters), ``"not supported"`` if it lies
+    entirely beyond ``-m`` or beyond ``+m`` (they differ by something that matters),
+    ``"inconclusive"`` otherwise. This is the two one-sided tests' logic (Schuirmann 1987)
+    applied to the interval the notebook computes; the claim has no direction.
+
+    Examples
+    --------
+    >>> judge_equivalence(-0.01, 0.015, smallest_effect=0.02)
+    'supported'
+    >>> judge_equivalence(-0.2, -0.1, smallest_effect=0.02)   # an error of 10 to 20 points
+    'not supported'
+    >>> judge_equivalence(0.0, 0.05, smallest_effect=0.02)
+    'inconclusive'
+
+    References
+    ----------
+    .. [1] Schuirmann, D. J. (1987). A comparison of the two one-sided tests procedure and the
+       power approach for assessing the equivalence of average bioavailability. Journal of
+       Pharmacokinetics and Biopharmaceutics 15(6), 657-680.
+    """
+    low, high = _interval(ci_low, ci_high)
+    m = _positive(smallest_effect, "smallest_effect")
+    if -m < low and high < m:
+        return "supported"
+    if high <= -m or low >= m:
         return "not supported"
     return "inconclusive"
 
@@ -480,6 +526,8 @@ class Rule:
                 observed=observed,
                 claimed=self._claimed,
             )
+        if self.rule == "equivalence":
+            return judge_equivalence(ci_low, ci_high, smallest_effect=self.smallest_effect)
         return judge_consistency(
             ci_low, ci_high, claimed=self.claimed, tolerance=self.smallest_effect
         )

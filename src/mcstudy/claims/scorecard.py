@@ -14,15 +14,13 @@ show these tables; the scorecard computes nothing about the claims itself.
 from __future__ import annotations
 
 import json
-import math
 import os
-from numbers import Real
 from pathlib import Path
 
 import pandas as pd
 
 from mcstudy import config
-from mcstudy._validation import check_frame, check_int, check_option
+from mcstudy._validation import check_frame, check_option
 from mcstudy._vocab import (
     CLAIM_TOPICS,
     KIND_NOT_TESTABLE,
@@ -30,6 +28,7 @@ from mcstudy._vocab import (
     VERDICT_NOT_TESTABLE,
     VERDICTS,
 )
+from mcstudy.claims._display import NO_VERDICT, _n_text, format_effect, robustness_text
 from mcstudy.claims.registry import CLAIM_NOTEBOOKS
 from mcstudy.claims.verdicts import load_verdicts
 from mcstudy.io.catalogue import load_claims
@@ -49,11 +48,10 @@ __all__ = [
     "format_effect",
     "fixed_by_construction",
     "load_scorecard",
+    "robustness_text",
     "verdict_counts",
 ]
 
-#: The verdict of a claim no notebook has judged yet.
-NO_VERDICT = "no verdict yet"
 #: Every value of the scorecard's ``verdict`` column, in display order.
 SCORECARD_VERDICTS = (*VERDICTS, NO_VERDICT)
 #: One colour per verdict, for the scorecard figure and the HTML reports (white text reads on
@@ -103,6 +101,7 @@ SCORECARD_COLUMNS = (
     "evidence_class",
     "fixed_by",
     "robustness_share",
+    "noise_share",
     "hinges_on",
     "condition",
     "rule",
@@ -187,7 +186,7 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
             f"'verdicts' names claims the registry does not have: {unknown}; every verdict "
             f"must be on a claim of 'claims' ({len(claims)} claims)."
         )
-    for column in ("effect", "ci_low", "ci_high", "n", "robustness_share"):
+    for column in ("effect", "ci_low", "ci_high", "n", "robustness_share", "noise_share"):
         if column not in verdicts:
             continue
         values = verdicts[column]
@@ -207,7 +206,7 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     left = pd.DataFrame({c: claims[c].astype(str).to_numpy() for c in _CLAIM_COLUMNS})
     left["fixed_by"] = claims["fixed_by"].astype(str).to_numpy() if "fixed_by" in claims else ""
     right = verdicts[list(_VERDICT_COLUMNS)].rename(columns={"notebook": "verdict_notebook"})
-    optional = ("robustness_share", "hinges_on", "evidence_class", "lean")
+    optional = ("robustness_share", "noise_share", "hinges_on", "evidence_class", "lean")
     right = right.assign(
         **{c: verdicts[c] if c in verdicts else pd.NA for c in optional},
         rule=verdicts["rule"] if "rule" in verdicts else "",
@@ -217,7 +216,7 @@ def build_scorecard(claims: pd.DataFrame, verdicts: pd.DataFrame) -> pd.DataFram
     card["verdict"] = pd.Categorical(
         card["verdict"].fillna(NO_VERDICT), categories=SCORECARD_VERDICTS
     )
-    for column in ("effect", "ci_low", "ci_high", "robustness_share"):
+    for column in ("effect", "ci_low", "ci_high", "robustness_share", "noise_share"):
         card[column] = pd.to_numeric(card[column], errors="coerce").astype(float)
     card["n"] = pd.to_numeric(card["n"], errors="coerce").astype("Int64")
     text = ("measure", "evidence", "evidence_class", "lean", "hinges_on", "condition", "rule")
@@ -277,46 +276,6 @@ def _check_scorecard(scorecard: object) -> None:
     check_frame(scorecard, SCORECARD_COLUMNS, "scorecard")
 
 
-def format_effect(effect: float, ci_low: float, ci_high: float, digits: int = 3) -> str:
-    """``effect (ci_low to ci_high)`` with ``digits`` significant digits; "" without a number.
-
-    Examples
-    --------
-    >>> format_effect(-6.42035, -7.52461, -5.3161)
-    '-6.42 (-7.52 to -5.32)'
-    >>> format_effect(float("nan"), 0.1, 0.3)
-    '(0.1 to 0.3)'
-    """
-    for name, value in (("effect", effect), ("ci_low", ci_low), ("ci_high", ci_high)):
-        if isinstance(value, bool) or not isinstance(value, Real):
-            raise TypeError(f"{name!r} must be a real number (NaN for none); got {value!r}.")
-    digits = check_int(digits, "digits", 1, 17)
-
-    def fmt(x: float) -> str:
-        return f"{x:.{digits}g}"
-
-    interval = ""
-    if not (math.isnan(ci_low) or math.isnan(ci_high)):
-        interval = f"({fmt(ci_low)} to {fmt(ci_high)})"
-    if math.isnan(effect):
-        return interval
-    return f"{fmt(effect)} {interval}".strip()
-
-
-def _robustness_text(share: float, verdict: str) -> str:
-    if not math.isnan(share):
-        return f"{share:.0%}"
-    if verdict in (NO_VERDICT, VERDICT_NOT_TESTABLE):
-        return ""
-    return "no parameter space"
-
-
-def _n_text(n, verdict: str) -> str:
-    if pd.isna(n) or verdict in (NO_VERDICT, VERDICT_NOT_TESTABLE):
-        return ""
-    return str(int(n))
-
-
 def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """One display table per source document, keyed by its label, in document order.
 
@@ -332,7 +291,8 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
         one with its lean: "conditional (leans not supported)"), ``effect (95 % CI)``
         (:func:`format_effect`), ``n`` (blank without an estimate), ``evidence`` (the evidence
         class), ``robustness`` (share of the plausible parameter space
-        where the verdict holds; "no parameter space" for a real-data verdict) and
+        where the verdict holds; "no parameter space" for a real-data verdict; flagged with the
+        noise-only share when it cannot be told from Monte Carlo noise) and
         ``condition`` (the condition of a conditional verdict, otherwise its reason).
         Documents without claims are left out.
     """
@@ -358,8 +318,10 @@ def document_tables(scorecard: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "n": [_n_text(n, v) for n, v in zip(rows["n"], verdict, strict=True)],
                 "evidence": rows["evidence_class"].to_numpy(),
                 "robustness": [
-                    _robustness_text(s, v)
-                    for s, v in zip(rows["robustness_share"], verdict, strict=True)
+                    robustness_text(s, v, ns)
+                    for s, v, ns in zip(
+                        rows["robustness_share"], verdict, rows["noise_share"], strict=True
+                    )
                 ],
                 "condition": rows["condition"].to_numpy(),
             }

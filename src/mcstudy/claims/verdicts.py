@@ -38,6 +38,7 @@ from mcstudy.claims.rules import (
     judge_association,
     judge_consistency,
     judge_effect,
+    judge_equivalence,
     judge_non_inferiority,
     rule_for,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "judge_association",
     "judge_consistency",
     "judge_effect",
+    "judge_equivalence",
     "judge_non_inferiority",
     "lean",
     "load_verdicts",
@@ -491,7 +493,7 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
         "rule",
         "hinges_on",
     ]
-    numbers = ("effect", "ci_low", "ci_high", "robustness_share")
+    numbers = ("effect", "ci_low", "ci_high", "robustness_share", "noise_share")
     try:
         df = pd.read_csv(
             StringIO(content),
@@ -513,8 +515,10 @@ def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
     for column in ("rule", "hinges_on", "evidence_class", "lean"):
         if column not in df.columns:  # a table written before these columns existed
             df[column] = ""
-    if "robustness_share" not in df.columns:
+    if "robustness_share" not in df.columns:  # a table written before the column existed
         df["robustness_share"] = float("nan")
+    if "noise_share" not in df.columns:
+        df.insert(df.columns.get_loc("robustness_share") + 1, "noise_share", float("nan"))
 
     def fail(i, column, message):
         claim, value = df["claim_id"].iloc[i], df[column].iloc[i]

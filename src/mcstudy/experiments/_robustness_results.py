@@ -117,6 +117,12 @@ class RobustnessResult:
         Threshold below which the verdict is ``conditional``.
     method : str
         How the numbers were obtained.
+    noise_share : float, default=NaN
+        Share of the independent runs at the reference context (no parameter varied, one run
+        of the design's size each) in which the verdict holds: what Monte Carlo noise alone
+        does to it. NaN when the design ran none.
+    n_noise : int, default=0
+        Those runs.
     """
 
     claim_id: str
@@ -131,6 +137,21 @@ class RobustnessResult:
     sobol: pd.DataFrame
     robust_share: float
     method: str
+    noise_share: float = float("nan")
+    n_noise: int = 0
+
+    @property
+    def noisy(self) -> bool:
+        """Whether the share cannot be told from Monte Carlo noise.
+
+        True when noise alone, at the reference context, keeps the verdict in less than
+        :data:`~mcstudy.experiments.robustness.NOISE_FLOOR` (95 %) of the runs: a verdict
+        flipping across the space may then flip for the noise of one run, not the parameters.
+        False when the noise-only share is not known (no noise-only runs).
+        """
+        from mcstudy.experiments.robustness import NOISE_FLOOR
+
+        return bool(self.noise_share < NOISE_FLOOR)
 
     @property
     def share_ci(self) -> tuple[float, float]:
@@ -156,6 +177,12 @@ class RobustnessResult:
             )
         if self.hinges_on:
             text += f"; hinges on {', '.join(self.hinges_on)}"
+        if self.noisy:
+            text += (
+                f"; the share cannot be told from Monte Carlo noise: at the reference context "
+                f"alone the verdict holds in {_percent(self.noise_share)} of {self.n_noise} "
+                "independent runs of the design's size"
+            )
         return text
 
     def robust_verdict(self, verdict: str) -> tuple[str, str]:
@@ -192,7 +219,7 @@ class RobustnessResult:
         """Return one row of the result.
 
         Columns ``claim_id``, ``share``, ``ci_low``, ``ci_high``, ``n``, ``conditional``,
-        ``hinges_on`` (comma-separated) and ``flip_region``.
+        ``noise_share``, ``noisy``, ``hinges_on`` (comma-separated) and ``flip_region``.
         """
         return pd.DataFrame(
             {
@@ -202,6 +229,8 @@ class RobustnessResult:
                 "ci_high": [self.ci_high],
                 "n": [self.n],
                 "conditional": [self.conditional],
+                "noise_share": [self.noise_share],
+                "noisy": [self.noisy],
                 "hinges_on": [", ".join(self.hinges_on)],
                 "flip_region": [self.flip_region],
             }
@@ -269,8 +298,8 @@ class RobustnessAssessment:
 # --- one claim's result from the runs -------------------------------------------------------------
 
 
-def _claim_result(claim, screening, sobol, uniform, space, leading, robust_share, method):
-    """The result of one claim from the runs of both stages."""
+def _claim_result(claim, screening, sobol, uniform, space, leading, robust_share, method, noise):
+    """The result of one claim from the runs of the stages (``noise``: the noise-only runs)."""
     n_share = len(screening.u_share)
     share = float(screening.holds[claim].to_numpy()[:n_share].mean())
     ci_low, ci_high = _wilson(share, n_share - 1)
@@ -302,6 +331,8 @@ def _claim_result(claim, screening, sobol, uniform, space, leading, robust_share
         sobol=sobol.claim_sobol[claim],
         robust_share=robust_share,
         method=method,
+        noise_share=float(noise[claim].mean()) if len(noise) else float("nan"),
+        n_noise=len(noise),
     )
 
 

@@ -79,6 +79,63 @@ def _judge_all(
     return pd.DataFrame(holds, index=stats.index)
 
 
+def _noise_stage(
+    run: dict, judges: Mapping[str, Callable], n_noise: int, out, reference: dict
+) -> pd.DataFrame:
+    """``n_noise`` runs at the reference context, each with its own stream; a bool per claim.
+
+    The reference context is the study called with ``fixed`` and ``reference`` (the varied
+    parameters it names; the study's defaults for the others). The runs' streams are the
+    sweep's own, spawned from a child of the design's seed that no other stage uses, so they
+    differ from the common stream of the other stages and from each other.
+    """
+    from mcstudy.experiments import sweep
+
+    if n_noise == 0:
+        return pd.DataFrame({claim: np.zeros(0, dtype=bool) for claim in judges})
+    try:
+        table = sweep(
+            _Checked(run["task"].study),
+            [reference],
+            n_replications=n_noise,
+            rng=np.random.SeedSequence(run["seed"], spawn_key=(5,)),
+            params=run["fixed"],
+            out_dir=None if out is None else out / "noise",
+            **run["run_args"],
+        )
+    except Exception as exc:
+        exc.add_note(
+            f"in the noise-only runs, which call the study at the reference context with "
+            f"'fixed' and 'reference' only ({sorted({**run['fixed'], **reference})}): pass "
+            "'reference' (the varied parameters' values there) if the study has no defaults "
+            "for them, or n_noise=0 to skip these runs."
+        )
+        raise
+    order = list(pd.unique(table["metric"]))
+    stats = table.pivot(index="replication", columns="metric", values="value")[order]
+    stats.columns = pd.Index([str(c) for c in stats.columns])
+    stats = stats.reset_index(drop=True)
+    stages = pd.DataFrame({"stage": "noise", "point": np.arange(len(stats))})
+    return _judge_all(judges, stats, stages)
+
+
+class _Checked:
+    """The study with its output checked as at the design's points (picklable)."""
+
+    def __init__(self, study: Callable):
+        self.study = study
+
+    def __call__(self, params: dict, rng: np.random.Generator) -> dict[str, float]:
+        from mcstudy.experiments.robustness import _statistics
+
+        return _statistics(self.study(params, rng))
+
+    def __repr__(self) -> str:  # recorded in run.json: must not change between runs
+        from mcstudy.experiments.registry import _callable_name
+
+        return f"{_callable_name(self.study)} at the reference context"
+
+
 @dataclass(frozen=True, eq=False)
 class _Stage:
     """The runs of one stage: unit-cube points, statistics, verdicts and their indices."""

@@ -57,7 +57,7 @@ from mcstudy.experiments._robustness_results import (
     _claim_result,
     _long,
 )
-from mcstudy.experiments._robustness_stages import _screening, _sobol_stage
+from mcstudy.experiments._robustness_stages import _noise_stage, _screening, _sobol_stage
 from mcstudy.experiments._sensitivity import MORRIS_LEVELS, OTHER_PARAMETERS
 from mcstudy.experiments.registry import _callable_name
 
@@ -65,6 +65,7 @@ __all__ = [
     "DESIGN_SIZES",
     "HINGE_INDEX",
     "MORRIS_LEVELS",
+    "NOISE_FLOOR",
     "OTHER_PARAMETERS",
     "ROBUST_SHARE",
     "SCALES",
@@ -78,12 +79,16 @@ __all__ = [
 
 #: A verdict that holds in less than this share of the plausible space is ``conditional``.
 ROBUST_SHARE = 0.9
+#: A robustness share can be told from Monte Carlo noise only when the verdict holds in at least
+#: this share of independent runs at the reference context (the noise-only share).
+NOISE_FLOOR = 0.95
 
 #: Sample sizes of the design presets (``size=``): Latin hypercube points for the share, Morris
-#: trajectories, and Sobol' base sample (a power of 2).
+#: trajectories, Sobol' base sample (a power of 2), and independent runs at the reference
+#: context for the noise-only share.
 DESIGN_SIZES = {
-    "notebook": {"n_share": 128, "n_trajectories": 10, "n_sobol": 64},
-    "publication": {"n_share": 1024, "n_trajectories": 50, "n_sobol": 512},
+    "notebook": {"n_share": 128, "n_trajectories": 10, "n_sobol": 64, "n_noise": 40},
+    "publication": {"n_share": 1024, "n_trajectories": 50, "n_sobol": 512, "n_noise": 200},
 }
 
 #: Parameters analysed one by one in the Sobol' stage unless ``n_leading`` says otherwise.
@@ -101,6 +106,7 @@ def design_points(
     n_trajectories: int | None = None,
     n_sobol: int | None = None,
     n_leading: int | None = None,
+    n_noise: int | None = None,
 ) -> dict[str, int]:
     """Return the number of points of each part of a robustness design, and in all.
 
@@ -111,7 +117,7 @@ def design_points(
     ----------
     n_parameters : int
         Parameters varied, ``k``.
-    size, n_share, n_trajectories, n_sobol, n_leading
+    size, n_share, n_trajectories, n_sobol, n_leading, n_noise
         As in :func:`assess_robustness`.
 
     Returns
@@ -119,21 +125,22 @@ def design_points(
     dict of str to int
         ``share`` (``n_share``), ``morris`` (``n_trajectories x (k + 1)``), ``sobol``
         (``n_sobol x (g + 2)``, ``g`` the leading parameters plus one group for the others
-        when there are any) and ``total``.
+        when there are any), ``noise`` (``n_noise``) and ``total``.
 
     Examples
     --------
     >>> design_points(8)
-    {'share': 128, 'morris': 90, 'sobol': 384, 'total': 602}
+    {'share': 128, 'morris': 90, 'sobol': 384, 'noise': 40, 'total': 642}
     """
     k = check_int(n_parameters, "n_parameters", 1)
-    sizes = _sizes(size, n_share, n_trajectories, n_sobol)
+    sizes = _sizes(size, n_share, n_trajectories, n_sobol, n_noise)
     n_leading = _n_leading(n_leading, k)
     groups = n_leading + (1 if k > n_leading else 0)
     points = {
         "share": sizes["n_share"],
         "morris": sizes["n_trajectories"] * (k + 1),
         "sobol": sizes["n_sobol"] * (groups + 2),
+        "noise": sizes["n_noise"],
     }
     return {**points, "total": sum(points.values())}
 
@@ -144,9 +151,11 @@ def _n_leading(n_leading: object, k: int) -> int:
     return check_int(n_leading, "n_leading", 1, k)
 
 
-def _sizes(size, n_share, n_trajectories, n_sobol) -> dict[str, int]:
+def _sizes(size, n_share, n_trajectories, n_sobol, n_noise=None) -> dict[str, int]:
     check_option(size, "size", DESIGN_SIZES)
     sizes = dict(DESIGN_SIZES[size])
+    if n_noise is not None:
+        sizes["n_noise"] = check_int(n_noise, "n_noise", 0, 100_000)
     if n_share is not None:
         sizes["n_share"] = check_int(n_share, "n_share", 16, 2**20)
     if n_trajectories is not None:
@@ -221,6 +230,8 @@ def assess_robustness(
     n_trajectories: int | None = None,
     n_sobol: int | None = None,
     n_leading: int | None = None,
+    n_noise: int | None = None,
+    reference: Mapping[str, float] | None = None,
     robust_share: float = ROBUST_SHARE,
     rng: object = None,
     backend: str = "serial",
@@ -259,6 +270,17 @@ def assess_robustness(
     n_leading : int, optional
         Parameters analysed one by one in the Sobol' stage, in [1, k]; the others form one
         group. Default 3, or ``k`` when fewer parameters vary.
+    n_noise : int, optional
+        Independent runs of the study at the reference context (``fixed`` only, no varied
+        parameter), each with its own random stream, in [0, 100000]; overrides ``size`` (40
+        for ``"notebook"``). The share of them in which a claim's verdict holds is its
+        noise-only share: what noise alone does to a verdict judged on one run of the design's
+        size. 0 skips them (the noise-only share is then NaN).
+    reference : dict of str to float, optional
+        Values of varied parameters at the reference context, passed (with ``fixed``) to the
+        noise-only runs. When None, or for a parameter it leaves out, the study's own default
+        applies (the studies of :mod:`mcstudy.studies` start from the calibrated reference
+        context); a study without defaults needs them here.
     robust_share : float, default=0.9
         A verdict holding in less of the space is ``conditional``; in (0, 1].
     rng : None, int, SeedSequence or Generator
@@ -272,8 +294,8 @@ def assess_robustness(
         Directory that makes the design resumable: the screening runs (share and Morris) go
         to ``out_dir/screening``, the Sobol' runs to ``out_dir/sobol_<hash>``, the hash naming
         the leading parameters (changing the judges can change them; the screening runs are
-        then reused). Rerunning the same call after an interruption computes only the missing
-        runs.
+        then reused), the noise-only runs to ``out_dir/noise``. Rerunning the same call after
+        an interruption computes only the missing runs.
     progress : bool, optional
         Progress bars, as in :func:`mcstudy.experiments.sweep`.
 
@@ -337,7 +359,8 @@ def assess_robustness(
     names = list(space["parameter"])
     _check_judges(judges)
     fixed = _check_fixed(fixed, names)
-    sizes = _sizes(size, n_share, n_trajectories, n_sobol)
+    reference = _check_reference(reference, names)
+    sizes = _sizes(size, n_share, n_trajectories, n_sobol, n_noise)
     n_leading = _n_leading(n_leading, len(names))
     robust_share = check_number(robust_share, "robust_share", 0, 1, low_open=True)
     seed = run_seed(rng)
@@ -358,6 +381,7 @@ def assess_robustness(
     screening = _screening(run, judges, sizes, out)
     leading = sa.leading_parameters(screening.claim_morris, screening.stat_morris, names, n_leading)
     sobol = _sobol_stage(run, judges, leading, sizes["n_sobol"], out)
+    noise = _noise_stage(run, judges, sizes["n_noise"], out, reference)
 
     method = (
         f"share over a Latin hypercube of {sizes['n_share']} points (95 % Wilson interval at "
@@ -365,14 +389,17 @@ def assess_robustness(
         f"trajectories, {MORRIS_LEVELS} levels); Sobol' indices of {', '.join(leading)}"
         + (" and the other parameters as a group" if len(names) > len(leading) else "")
         + f" (N = {sizes['n_sobol']}, bootstrap 95 % intervals); common random numbers "
-        f"(seed {seed})"
+        f"(seed {seed}); noise-only share over {sizes['n_noise']} independent runs at the "
+        "reference context"
     )
     uniform = (
         np.vstack([screening.u_share, sobol.u]),
         pd.concat([screening.holds.iloc[: sizes["n_share"]], sobol.holds], ignore_index=True),
     )
     results = {
-        claim: _claim_result(claim, screening, sobol, uniform, space, leading, robust_share, method)
+        claim: _claim_result(
+            claim, screening, sobol, uniform, space, leading, robust_share, method, noise
+        )
         for claim in judges
     }
     values = from_unit(space, np.vstack([screening.u_share, screening.u_morris, sobol.u]))
@@ -413,6 +440,23 @@ def _check_judges(judges: object) -> None:
             raise TypeError(f"claim ids in 'judges' must be non-empty str; got {claim!r}.")
         if not callable(judge):
             raise TypeError(f"judges[{claim!r}] must be callable; got {judge!r}.")
+
+
+def _check_reference(reference: object, names: list[str]) -> dict:
+    if reference is None:
+        return {}
+    if not isinstance(reference, Mapping):
+        raise TypeError(
+            f"'reference' must be a dict of parameter values at the reference context; got "
+            f"{reference!r}."
+        )
+    unknown = sorted(set(reference) - set(names))
+    if unknown:
+        raise ValueError(
+            f"'reference' names parameters that are not varied: {unknown}; it gives values of "
+            f"the varied parameters {names} (pass others in 'fixed')."
+        )
+    return {name: check_number(value, f"reference[{name!r}]") for name, value in reference.items()}
 
 
 def _check_fixed(fixed: object, names: list[str]) -> dict:

@@ -135,6 +135,13 @@ def _check_rules(df: pd.DataFrame, path) -> dict[str, pd.Series]:
             )
         if df["rule"].iloc[i] == "consistency" and claimed_text == "":
             raise error(i, "claimed", "a 'consistency' rule needs the claimed figure.")
+        if df["rule"].iloc[i] == "equivalence" and claimed_text != "":
+            raise error(
+                i,
+                "claimed",
+                "must be blank for an 'equivalence' rule: it judges whether two quantities agree "
+                "to within the smallest effect, with no claimed magnitude.",
+            )
     return numbers
 
 

@@ -35,6 +35,7 @@ from mcstudy.claims.scorecard import (
     VERDICT_COLOURS,
     claims_without_verdict,
     format_effect,
+    robustness_text,
     verdict_counts,
 )
 
@@ -446,7 +447,9 @@ def write_index(
             href = links.get(row.claim_id)
             cell = f'<a href="{_esc(href)}">{claim}</a>' if href else claim
             share = row.robustness_share
-            robust = "" if pd.isna(share) else f"{share:.0%}"
+            robust = (
+                "" if pd.isna(share) else robustness_text(share, str(row.verdict), row.noise_share)
+            )
             n = "" if pd.isna(row.n) or row.verdict == VERDICT_NOT_TESTABLE else str(int(row.n))
             measure = f"<br><small>{_esc(row.measure)}</small>" if row.measure else ""
             parts.append(
