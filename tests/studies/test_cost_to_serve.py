@@ -35,6 +35,13 @@ def test_statistics_are_finite_and_deterministic(stats):
     assert other["tiered_minus_uniform_margin"] != stats["tiered_minus_uniform_margin"]
 
 
+def test_source_000_against_no_contact_is_the_difference_of_the_two_arms(stats):
+    gap = stats["arm/tiered/margin"] - stats["arm/none/margin"]
+    assert stats["tiered_minus_none_margin"] == pytest.approx(gap)
+    # visits to key accounts cost more than the margin they persuade at the reference context
+    assert stats["tiered_minus_none_margin"] < 0
+
+
 def test_equal_budget_is_reached(stats):
     cost = stats["arm/pair_tiered/contact_cost"]
     assert abs(stats["tiered_minus_uniform_contact_cost"]) <= 0.021 * cost

@@ -70,6 +70,12 @@ def test_integration_statistics_follow_the_mechanisms(core_run):
         s["none/churn_rate"] - s["all/churn_rate"]
     )
     assert -1.0 < s["satisfaction_multi_minus_single_observed"] < 1.0
+    # the comparison's error is the observed gap minus the causal effect of the same run
+    assert s["satisfaction_comparison_error"] == pytest.approx(
+        s["satisfaction_multi_minus_single_observed"]
+        - (s["all/satisfaction"] - s["none/satisfaction"])
+    )
+    assert s["satisfaction_omni_minus_siloed"] > 0.0
 
 
 def test_integration_statistics_apply_the_pressures():

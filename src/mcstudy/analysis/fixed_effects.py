@@ -4,7 +4,8 @@
 demeaning (exact for a balanced two-way panel, iterated to convergence otherwise);
 :func:`fixed_effects_ols` fits OLS on the demeaned columns with cluster-robust standard errors
 (statsmodels): the way to fit product x store and week fixed effects on millions of rows,
-where dummy variables would not fit in memory.
+where dummy variables would not fit in memory. Its ``interactions`` add the product of two
+regressors as a term (``"a:b"``), e.g. whether two promotions together add more than each alone.
 
 References
 ----------
@@ -143,8 +144,8 @@ class FixedEffectsFit(Estimate):
     ----------
     outcome : str
     terms : tuple of str
-        The regressors, in order; ``coef``, ``se``, ``ci_low``, ``ci_high``, ``pvalue`` have
-        one entry per term.
+        The regressors, in order, then the interactions (``"a:b"``); ``coef``, ``se``,
+        ``ci_low``, ``ci_high``, ``pvalue`` have one entry per term.
     absorbed : tuple of str
         The fixed-effect group columns.
     n, n_clusters : int
@@ -196,6 +197,7 @@ def fixed_effects_ols(
     absorb: Sequence[str],
     cluster: str,
     alpha: float = 0.05,
+    interactions: Sequence[Sequence[str]] = (),
 ) -> FixedEffectsFit:
     """OLS of ``outcome`` on ``regressors`` with the fixed effects of ``absorb`` removed.
 
@@ -211,6 +213,12 @@ def fixed_effects_ols(
     cluster : str
         Column whose values are the clusters of the standard errors (e.g. ``"product_id"``).
     alpha : float, default=0.05
+    interactions : sequence of pairs of str, default=()
+        Pairs ``(a, b)`` of two different regressors whose product ``a * b`` (taken before the
+        fixed effects are removed) is added as a term named ``"a:b"``, after the regressors.
+        For two 0/1 placements the coefficient of ``"a:b"`` is what the two together add
+        beyond the sum of each alone: positive if they are super-additive on the outcome's
+        scale, negative if sub-additive.
 
     Returns
     -------
@@ -221,8 +229,9 @@ def fixed_effects_ols(
     TypeError, ValueError
         If columns are missing or not finite, ``regressors`` or ``absorb`` is a str or empty,
         a regressor repeats or is the outcome, there are fewer than 2 clusters or no more
-        clusters than regressors, the outcome or a regressor has no variation left once the
-        fixed effects are removed, or the regressors are collinear.
+        clusters than regressors (interactions included), the outcome or a term has no
+        variation left once the fixed effects are removed, the terms are collinear, or an
+        interaction is not a pair of two different regressors (or repeats one).
 
     Notes
     -----
@@ -237,6 +246,11 @@ def fixed_effects_ols(
     >>> fit = fixed_effects_ols(panel, "log_units", ["in_mailer", "on_display"],
     ...                         absorb=["product_store", "week"], cluster="product_id")
     ... # doctest: +SKIP
+    >>> both = fixed_effects_ols(panel, "log_units", ["in_mailer", "on_display"],
+    ...                          absorb=["product_store", "week"], cluster="product_id",
+    ...                          interactions=[("in_mailer", "on_display")])
+    ... # doctest: +SKIP
+    >>> both.effect("in_mailer:on_display")  # doctest: +SKIP
     """
     regressors = _names(regressors, "regressors")
     absorb = _names(absorb, "absorb")
@@ -253,13 +267,18 @@ def fixed_effects_ols(
         raise ValueError(f"'outcome' {outcome!r} must not be one of the regressors {regressors}.")
     check_frame(df, [outcome, *regressors, *absorb, cluster], "df")
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
+    pairs = _interaction_pairs(interactions, regressors)
+    if pairs:
+        df = _with_interactions(df, pairs, [outcome, *regressors, *absorb, cluster])
+        regressors = [*regressors, *(f"{a}:{b}" for a, b in pairs)]
     if df[cluster].isna().any():
         raise ValueError(f"cluster column {cluster!r} must have no missing values.")
     n_clusters = int(df[cluster].nunique())
     if n_clusters < 2 or n_clusters <= len(regressors):
         raise ValueError(
             f"fixed_effects_ols needs at least 2 clusters, and more clusters than regressors "
-            f"({len(regressors)}): the cluster-robust covariance has rank at most clusters - 1; "
+            f"({len(regressors)}, interactions included): the cluster-robust covariance has "
+            f"rank at most clusters - 1; "
             f"cluster column {cluster!r} got {n_clusters}."
         )
     within = demean(df, [outcome, *regressors], list(absorb))
@@ -303,4 +322,48 @@ def fixed_effects_ols(
             f"OLS with fixed effects of {' and '.join(absorb)} absorbed (within "
             f"transformation), standard errors clustered by {cluster}"
         ),
+    )
+
+
+def _interaction_pairs(interactions: object, regressors: list) -> list[tuple[str, str]]:
+    """Check ``interactions``: pairs of two different regressors, no pair twice."""
+    if isinstance(interactions, str) or not isinstance(interactions, Sequence):
+        raise TypeError(
+            "'interactions' must be a sequence of pairs of regressors, e.g. "
+            f"[('in_mailer', 'on_display')]; got {interactions!r}."
+        )
+    pairs: list[tuple[str, str]] = []
+    for pair in interactions:
+        if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise TypeError(
+                f"'interactions' must hold pairs of two regressors, e.g. ('a', 'b'); got {pair!r}."
+            )
+        a, b = pair
+        if a not in regressors or b not in regressors or a == b:
+            raise ValueError(
+                f"'interactions' pairs must be two different columns among the regressors "
+                f"{regressors}; got {tuple(pair)!r}."
+            )
+        if {a, b} in [set(p) for p in pairs]:
+            raise ValueError(f"'interactions' must not repeat a pair; got {tuple(pair)!r} twice.")
+        pairs.append((a, b))
+    return pairs
+
+
+def _with_interactions(df: pd.DataFrame, pairs: list, columns: list) -> pd.DataFrame:
+    """``df[columns]`` with one column ``"a:b"`` = ``a * b`` per pair."""
+    for a, b in pairs:
+        _check_numeric(df, a)
+        _check_numeric(df, b)
+    names = [f"{a}:{b}" for a, b in pairs]
+    clash = [n for n in names if n in columns]
+    if clash:
+        raise ValueError(
+            f"interaction terms {clash} have the name of a column of the model; rename it."
+        )
+    products = {
+        f"{a}:{b}": df[a].to_numpy(dtype=float) * df[b].to_numpy(dtype=float) for a, b in pairs
+    }
+    return pd.concat(
+        [df[list(dict.fromkeys(columns))], pd.DataFrame(products, index=df.index)], axis=1
     )

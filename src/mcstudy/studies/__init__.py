@@ -9,8 +9,10 @@ experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
 individual channel policies, and :mod:`~mcstudy.studies.affinity_gap` for how their gain
 depends on the affinity gap between the profiles; :mod:`~mcstudy.studies.integration` for
-integration and silos; :mod:`~mcstudy.studies.multichannel` for the multichannel purchase gap
-(observational, causal, and its split into mechanics, selection and cause);
+integration and silos (with what notebook 05 builds from its outputs in
+:mod:`~mcstudy.studies.integration_report`); :mod:`~mcstudy.studies.multichannel` for the
+multichannel purchase gap (observational, causal, and its split into mechanics, selection and
+cause);
 :mod:`~mcstudy.studies.cost_to_serve` for channels assigned by customer value (an exact search
 over tier-to-channel assignments at equal budget), the call centre and the price ladder;
 :mod:`~mcstudy.studies.cross_channel` for cross-channel influence (notebook 07), with its arms

@@ -98,6 +98,7 @@ COST_TO_SERVE_STATISTICS = (
     "tiered_minus_uniform_contact_cost",
     "uniform_pressure_ratio",
     "tiered_composed_minus_simulated_margin",
+    "tiered_minus_none_margin",
     "small_mail_minus_phone_margin",
     "key_visits_minus_none_margin",
     "search_best_minus_best_uniform_margin",
@@ -469,6 +470,7 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
         "tiered_minus_uniform_revenue": diff("pair_tiered", "pair_uniform", "revenue"),
         "tiered_minus_uniform_contact_cost": diff("pair_tiered", "pair_uniform", "contact_cost"),
         "tiered_composed_minus_simulated_margin": composed_000 - s["arm/tiered/margin"],
+        "tiered_minus_none_margin": diff("tiered", "none", "margin"),
         "small_mail_minus_phone_margin": s["margin/small/postal_mail"]
         - s["margin/small/telephone"],
         "key_visits_minus_none_margin": s["margin/key_account/face_to_face"]

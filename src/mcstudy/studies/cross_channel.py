@@ -54,8 +54,12 @@ from mcstudy.studies.cross_channel_design import (
     EMAIL_ARM,
     REFERENCE_ARM,
     REFERRAL_MATRICES,
+    ROBUSTNESS_PARAMETERS,
+    SHOP_SHARE_RANGE,
     cross_channel_arms,
     referral_channels,
+    robustness_space,
+    with_shop_share,
 )
 
 __all__ = [
@@ -66,6 +70,8 @@ __all__ = [
     "RATIO_CAP",
     "REFERENCE_ARM",
     "REFERRAL_MATRICES",
+    "ROBUSTNESS_PARAMETERS",
+    "SHOP_SHARE_RANGE",
     "celio_statistics",
     "cross_channel_arms",
     "cross_channel_statistics",
@@ -74,8 +80,10 @@ __all__ = [
     "ratio_of_means",
     "ratio_statistics",
     "referral_channels",
+    "robustness_space",
     "share_table",
     "strength_reaching",
+    "with_shop_share",
 ]
 
 #: Referral strengths of the e-mail arms of :func:`celio_statistics`.
@@ -124,7 +132,9 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
         :func:`cross_channel_arms`, or ``"reference"``, the cross-channel and e-mail arms),
         ``referral`` (``"box3"``, the default, or ``"default"``: the referral matrix, see
         :func:`referral_channels`), ``strategy.referral_strength`` (of the cross-channel and
-        e-mail arms, default 0.5), and any model parameter by its name in
+        e-mail arms, default 0.5), ``shop_share`` (the shops' share of each profile's
+        purchase-channel weight, :func:`with_shop_share`; the catalogue's affinities when
+        absent), and any model parameter by its name in
         ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
     rng : numpy.random.Generator
         Random source; one seed is drawn from it, shared by the run and its counterfactuals.
@@ -181,8 +191,12 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
     design = params.pop("design", "full")
     matrix = params.pop("referral", "box3")
     rho = check_number(params.pop("strategy.referral_strength", 0.5), "referral_strength", 0, 1)
+    shop_share = params.pop("shop_share", None)
     ctx = model_context(params)
-    channels = referral_channels(matrix, ctx.channels)
+    base_channels = (
+        ctx.channels if shop_share is None else with_shop_share(ctx.channels, shop_share)
+    )
+    channels = referral_channels(matrix, base_channels)
     arms = cross_channel_arms(rho, design)
     seed = int(rng.integers(2**63))
     population = replace(ctx.population, n_customers=n * len(arms))

@@ -173,21 +173,25 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> dict[str, 
         ``inconsistent_weeks``), and the contrasts:
 
         - ``retention_omni_minus_siloed``: share retained after the horizon, ``all`` minus
-          ``none`` (C000-04, C001-04);
+          ``none`` (C000-04; set against C001-04's between-firm gap, not judged);
         - ``retention_siloed_minus_single``: ``none`` minus ``single_email``: what adding
           unintegrated channels does to retention;
         - ``satisfaction_omni_minus_siloed``: causal effect of integration on satisfaction;
         - ``satisfaction_multi_minus_single_observed``: in the siloed arm, satisfaction of
           customers who bought through two or more channels minus those who bought through
-          one (what an NPS comparison by channels used measures, C003-07);
+          one (what an NPS comparison by channels used measures);
+        - ``satisfaction_comparison_error``: that observed gap minus
+          ``satisfaction_omni_minus_siloed``, in the same run: the error of the comparison
+          as a test of whether integration raises satisfaction (C003-07; 0 when it recovers
+          the causal effect);
         - ``satisfaction_human_minus_all_surveyed``: in the siloed arm, satisfaction of the
           customers who had a service contact on a human channel minus that of every customer
-          who had a service contact (C000-23);
+          who had a service contact (the survey of human contacts of C000-23, not judged);
         - ``purchases_inconsistent_relative``: purchases per customer with contradictory
           offers (``none``) relative to consistent ones (``consistent_offers``), minus one
           (C003-02);
         - ``effort_shared_minus_not``: effort events per customer, ``shared_history`` minus
-          ``none`` (C004-07);
+          ``none`` (the identity of C004-07, not judged);
         - ``customers_contradicted_share``: share of customers of ``none`` with at least one
           week of contradictory offers (C000-12);
         - ``margin_omni_minus_siloed``: margin per customer before integration costs, ``all``
@@ -217,13 +221,14 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> dict[str, 
     sat = siloed["satisfaction"]
     service = siloed["service_contacts"] > 0
     human = siloed[[f"service_{h}" for h in HUMAN_SERVICE_CHANNELS]].sum(axis=1) > 0
+    observed = float(sat[used >= 2].mean() - sat[used == 1].mean())
+    causal = v("all", "satisfaction") - v("none", "satisfaction")
     out = {
         "retention_omni_minus_siloed": v("all", "retention") - v("none", "retention"),
         "retention_siloed_minus_single": v("none", "retention") - v("single_email", "retention"),
-        "satisfaction_omni_minus_siloed": v("all", "satisfaction") - v("none", "satisfaction"),
-        "satisfaction_multi_minus_single_observed": float(
-            sat[used >= 2].mean() - sat[used == 1].mean()
-        ),
+        "satisfaction_omni_minus_siloed": causal,
+        "satisfaction_multi_minus_single_observed": observed,
+        "satisfaction_comparison_error": observed - causal,
         "satisfaction_human_minus_all_surveyed": float(sat[human].mean() - sat[service].mean()),
         "purchases_inconsistent_relative": float(
             by_arm["n_purchases"].mean()["none"] / by_arm["n_purchases"].mean()["consistent_offers"]
