@@ -10,9 +10,11 @@ from statsmodels.stats.proportion import proportion_confint
 from mcstudy.analysis import arm_effects
 from mcstudy.analysis.hillstrom import (
     EMAIL_EXPERIMENT_METRICS,
+    WINNER_SEGMENTS,
     add_analysis_columns,
     email_experiment_statistics,
     real_vs_simulated,
+    winner_by_segment,
 )
 
 
@@ -97,3 +99,72 @@ def test_real_vs_simulated(table):
     assert out["sim_mean"].tolist() == list(np.arange(8.0))  # aligned by metric, not row order
     with pytest.raises(ValueError, match=r"simulated\['sim'\] is missing metrics \["):
         real_vs_simulated(real, {"sim": sim.iloc[1:]})
+
+
+def _two_email_table(n: int = 12_000, seed: int = 11) -> pd.DataFrame:
+    """Mens e-mail wins overall: +8 points for men's-only buyers, -7 among women's-only."""
+    rng = np.random.default_rng(seed)
+    arm = rng.choice(["control", "mens_email", "womens_email"], n)
+    merchandise = rng.choice(["mens_only", "womens_only"], n, p=[0.6, 0.4])
+    mens, womens = merchandise == "mens_only", merchandise == "womens_only"
+    shift = np.where(arm == "mens_email", np.where(mens, 0.08, -0.03), 0.0)
+    shift = shift + np.where((arm == "womens_email") & womens, 0.04, 0.0)
+    return pd.DataFrame(
+        {
+            "arm": pd.Categorical(arm, ["control", "mens_email", "womens_email"]),
+            "merchandise": merchandise,
+            "newbie": rng.integers(0, 2, n),
+            "converted": (rng.random(n) < 0.05 + shift).astype(int),
+        }
+    )
+
+
+def test_winner_by_segment_compares_the_overall_winner_with_the_other_arm():
+    df = _two_email_table()
+    out = winner_by_segment(df, segments=("merchandise", "newbie"))
+    assert list(out["segment"]) == ["all", "merchandise", "merchandise", "newbie", "newbie"]
+    assert set(out["winner"]) == {"mens_email"} and set(out["other"]) == {"womens_email"}
+    # the same numbers as a direct comparison within the segment
+    womens = df[df["merchandise"] == "womens_only"]
+    direct = arm_effects(
+        womens[womens["arm"] != "control"], outcomes=["converted"], control="womens_email"
+    ).iloc[0]
+    row = out[(out["segment"] == "merchandise") & (out["level"] == "womens_only")].iloc[0]
+    assert row["difference"] == pytest.approx(direct["difference"])
+    assert row["ci_low"] == pytest.approx(direct["ci_low"])
+    assert row["n"] == direct["n"]
+    assert row["n_other"] == int((womens["arm"] == "womens_email").sum())
+    # the winner loses among women's-only buyers, wins among men's-only buyers
+    assert row["ci_high"] < 0
+    assert out[out["level"] == "mens_only"]["ci_low"].iloc[0] > 0
+    # the overall row is the whole two-arm comparison
+    overall = out.iloc[0]
+    assert overall["n"] + overall["n_other"] == int(df["arm"].isin(WINNER_ARMS).sum())
+
+
+WINNER_ARMS = ("mens_email", "womens_email")
+
+
+def test_winner_by_segment_picks_the_winner_by_the_overall_mean():
+    df = _two_email_table()
+    swapped = df.assign(
+        arm=df["arm"]
+        .astype(str)
+        .map({"mens_email": "womens_email", "womens_email": "mens_email", "control": "control"})
+    )
+    out = winner_by_segment(swapped, segments=("newbie",))
+    assert set(out["winner"]) == {"womens_email"}
+    assert out["difference"].iloc[0] > 0
+
+
+def test_winner_by_segment_bad_input():
+    df = _two_email_table(n=600)
+    with pytest.raises(ValueError, match="'arms' must be two distinct arm names"):
+        winner_by_segment(df, arms=("mens_email", "mens_email"), segments=("newbie",))
+    with pytest.raises(ValueError, match=r"'arms' must be arms of 'customers'.*\['sms'\]"):
+        winner_by_segment(df, arms=("mens_email", "sms"), segments=("newbie",))
+    with pytest.raises(ValueError, match="past_channel"):
+        winner_by_segment(df)  # the default segments include a column the table lacks
+    with pytest.raises(TypeError, match="'segments' must be a tuple of column names"):
+        winner_by_segment(df, segments="newbie")
+    assert WINNER_SEGMENTS == ("merchandise", "newbie", "past_channel")

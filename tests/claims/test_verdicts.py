@@ -153,7 +153,7 @@ def test_every_testable_claim_has_a_rule_the_notebooks_look_up():
         rule = rule_for(claim_id, claims)
         assert rule.rule in RULES and rule.smallest_effect > 0 and rule.estimand
         assert rule.direction in (1, -1)
-    assert rule_for("C001-05").claimed == 2.87
+    assert rule_for("C001-06").claimed == 2.87
     with pytest.raises(ValueError, match=r"claim C000-01 is not testable"):
         rule_for("C000-01")
     with pytest.raises(ValueError, match=r"'claim_id' must be an id of the claims registry"):
@@ -232,9 +232,9 @@ def test_record_verdict_replaces_earlier_rows(tmp_path):
     assert math.isnan(table.set_index("claim_id").loc["C000-02", "effect"])
     assert (table["rule"] == "effect").all() and table["robustness_share"].isna().all()
     with pytest.raises(ValueError, match=r"'rule' must be one of"):
-        _verdict("C001-05").__class__(**{**_verdict("C001-05").__dict__, "rule": ""})
+        _verdict("C001-06").__class__(**{**_verdict("C001-06").__dict__, "rule": ""})
     with pytest.raises(ValueError, match=r"'robustness_share' must be in \[0, 1\] or NaN"):
-        _verdict("C001-05").__class__(**{**_verdict("C001-05").__dict__, "robustness_share": 2.0})
+        _verdict("C001-06").__class__(**{**_verdict("C001-06").__dict__, "robustness_share": 2.0})
 
 
 def test_verdict_validation():
@@ -327,22 +327,22 @@ def test_record_verdict_refuses_claims_outside_the_registry(tmp_path):
     with pytest.raises(
         ValueError,
         match=r"\(the 'claims' frame, 2 claims, e.g. \['X-1', "
-        r"'X-2'\]\); got 'C001-05'",
+        r"'X-2'\]\); got 'C001-06'",
     ):
-        record_verdict(_verdict("C001-05"), path, claims=registry)
+        record_verdict(_verdict("C001-06"), path, claims=registry)
     csv = tmp_path / "claims.csv"
     load_claims().to_csv(csv, index=False)
     record_verdict(_verdict("C000-04"), path, claims=csv)
     assert load_verdicts(path)["claim_id"].tolist() == ["C000-04", "X-2"]
     with pytest.raises(TypeError, match="'verdict' must be a Verdict; got dict"):
-        record_verdict({"claim_id": "C001-05"}, path)
+        record_verdict({"claim_id": "C001-06"}, path)
     with pytest.raises(TypeError, match="'claims' must be a DataFrame, a path or None; got list"):
-        record_verdict(_verdict("C001-05"), path, claims=["C001-05"])
+        record_verdict(_verdict("C001-06"), path, claims=["C001-06"])
 
 
 def test_record_verdict_refuses_a_rule_other_than_the_registered_one(tmp_path):
     path = tmp_path / "verdicts.csv"
-    verdict = _verdict("C001-05")  # registered: association
+    verdict = _verdict("C001-06")  # registered: association
     with pytest.raises(
         ValueError,
         match=r"drawn with rule 'effect', but the registry .* "
@@ -355,7 +355,7 @@ def test_record_verdict_refuses_a_rule_other_than_the_registered_one(tmp_path):
     # (0.1, 0.3) excludes the claimed +287 %: the association rule gives 'not supported'
     with pytest.raises(
         ValueError,
-        match=r"verdict 'supported' on C001-05 does not follow from its registered "
+        match=r"verdict 'supported' on C001-06 does not follow from its registered "
         r"'association' rule .* gives 'not supported'",
     ):
         record_verdict(replace(verdict, rule="association"), path)
@@ -481,7 +481,7 @@ def test_record_verdict_accepts_what_the_rules_allow(tmp_path):
     record_verdict(conditional, path)
     # an association that is shown: the unrecorded causal interval decides (artefact)
     shown = replace(
-        _verdict("C001-05", "artefact", 3.5, 3.0, 4.0), rule="association", evidence="observational"
+        _verdict("C001-06", "artefact", 3.5, 3.0, 4.0), rule="association", evidence="observational"
     )
     record_verdict(shown, path)
     assert load_verdicts(path)["verdict"].tolist() == ["conditional", "artefact"]

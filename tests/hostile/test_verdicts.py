@@ -144,7 +144,7 @@ def _conditional_as_with_robustness_writes_it():
 
 
 def _association_artefact():
-    v = _verdict("C001-05", "artefact", 3.5, 3.0, 4.0, rule="association", evidence="observational")
+    v = _verdict("C001-06", "artefact", 3.5, 3.0, 4.0, rule="association", evidence="observational")
     assert record_verdict(v, _out())["verdict"].iloc[0] == "artefact"
 
 
@@ -180,9 +180,9 @@ CASES = [
     ),
     (
         "verdicts/record_verdict: 'supported' where the association is not even shown",
-        _record(_verdict("C001-05", effect=0.2, rule="association", evidence="observational")),
+        _record(_verdict("C001-06", effect=0.2, rule="association", evidence="observational")),
         ValueError,
-        r"verdict 'supported' on C001-05 does not follow .*'association'.* gives 'not supported'",
+        r"verdict 'supported' on C001-06 does not follow .*'association'.* gives 'not supported'",
     ),
     (
         "verdicts/record_verdict: consistency verdict against the figures",
@@ -585,9 +585,9 @@ CASES = [
     ),
     (
         "verdicts/Rule.judge: association without the causal interval",
-        lambda: rule_for("C001-05").judge(0.1, 0.3),
+        lambda: rule_for("C001-06").judge(0.1, 0.3),
         ValueError,
-        r"the 'association' rule of C001-05 needs 'causal_ci'",
+        r"the 'association' rule of C001-06 needs 'causal_ci'",
     ),
     (
         "verdicts/Rule.judge: effect rule given a causal interval",

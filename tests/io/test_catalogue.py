@@ -151,7 +151,7 @@ def test_not_testable_needs_a_note(claims_text, tmp_path):
         ("C000-03", "direction", "0", r"claim C000-03: must be 1 .* or -1"),
         ("C000-03", "smallest_effect", "0", r"claim C000-03: must be a finite number > 0"),
         ("C000-03", "smallest_effect", "", r"claim C000-03: must be a finite number > 0"),
-        ("C001-05", "claimed", "-2.87", r"claim C001-05: must be blank or a finite number > 0"),
+        ("C001-06", "claimed", "-2.87", r"claim C001-06: must be blank or a finite number > 0"),
         ("C000-01", "rule", "effect", r"claim C000-01: a not-testable claim has no verdict rule"),
     ],
 )

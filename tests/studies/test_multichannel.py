@@ -12,7 +12,10 @@ from mcstudy.model.strategies import Monochannel
 from mcstudy.studies.multichannel import (
     MULTICHANNEL_STATISTICS,
     POISSON_PML,
+    association_at_point,
     decompose_gap,
+    decompose_gaps,
+    gap_table,
     multichannel_statistics,
     purchase_regressions,
     relative_gap,
@@ -159,3 +162,63 @@ def test_purchase_regressions_use_one_estimator_and_survive_a_1e9_perturbation()
     )
     again = pd.concat([purchase_regressions(moved, at_least=k) for k in (2, 3)])
     pd.testing.assert_frame_equal(table.round(3), again.round(3))
+
+
+def _summary(values: dict) -> pd.DataFrame:
+    return pd.DataFrame({"mean": values, "ci_low": {k: v - 0.1 for k, v in values.items()}}).assign(
+        ci_high=lambda d: d["mean"] + 0.1
+    )
+
+
+GAPS = {
+    f"{kind}_{k}plus": v
+    for k, base in ((2, 1.0), (3, 2.0))
+    for kind, v in (
+        ("gap_during", base),
+        ("gap_before", base + 0.2),
+        ("gap_repertoire", base / 2),
+        ("causal", 0.0),
+    )
+}
+
+
+def test_gap_table_puts_observed_gaps_beside_the_causal_effect():
+    summary = _summary(GAPS)
+    totals = pd.Series(
+        {f"n_{m}_{k}plus": 100 * k for m in ("during", "before", "repertoire") for k in (2, 3)}
+        | {"n_during_1": 1000, "n_before_1": 2000, "n_repertoire_1": 3000}
+    )
+    table = gap_table(summary, totals)
+    assert len(table) == 8
+    row = table[table["statistic"] == "gap_during_3plus"].iloc[0]
+    assert row["relative_gap"] == 2.0 and row["contrast"] == "3+ vs 1 channel"
+    assert row["n"] == 300 + 1000  # multichannel and single-channel customers
+    causal = table[table["statistic"] == "causal_2plus"].iloc[0]
+    assert causal["evidence"] == "causal" and causal["n"] == 200  # the repertoire group only
+    with pytest.raises(ValueError, match=r"lacks the metrics \['gap_during_2plus'\]"):
+        gap_table(summary.drop(index="gap_during_2plus"), totals)
+    with pytest.raises(ValueError, match="'totals' lacks the counts"):
+        gap_table(summary, totals.drop(index="n_before_1"))
+    with pytest.raises(TypeError, match="'summary' must be a DataFrame"):
+        gap_table(GAPS, totals)
+
+
+def test_decompose_gaps_is_decompose_gap_per_contrast_and_measure():
+    reference = _summary(GAPS)
+    mechanical = _summary({k: v / 2 for k, v in GAPS.items() if k.startswith("gap_")})
+    parts = decompose_gaps(reference, mechanical)
+    assert len(parts) == 2 * 2 * 3
+    one = parts[(parts["contrast"] == "3+ vs 1 channel") & (parts["breadth_measured"] == "before")]
+    expected = decompose_gap(2.2, 1.1, 0.0)
+    assert one["share"].tolist() == pytest.approx(expected["share"].tolist())
+    assert one["mechanical_ci_low"].iloc[0] == pytest.approx(1.0)
+
+
+def test_association_at_point_judges_point_estimates():
+    from mcstudy import rule_for
+
+    rule = rule_for("C000-07")
+    assert association_at_point(rule, 1.1, 0.0) == "artefact"
+    assert association_at_point(rule, 1.1, 1.0) == "overstated"
+    with pytest.raises(ValueError, match="'rule' must be a claim's registered 'association'"):
+        association_at_point(rule_for("C000-03"), 1.1, 0.0)

@@ -16,14 +16,17 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from mcstudy._validation import check_column_numbers, check_frame, check_int, check_number
+from mcstudy.analysis.choice import idxbest
 from mcstudy.analysis.observational import relative_lift
-from mcstudy.analysis.randomised import arm_effects
+from mcstudy.analysis.randomised import arm_effects, subgroup_effects
 
 __all__ = [
     "EMAIL_EXPERIMENT_METRICS",
+    "WINNER_SEGMENTS",
     "add_analysis_columns",
     "email_experiment_statistics",
     "real_vs_simulated",
+    "winner_by_segment",
 ]
 
 #: Metrics of :func:`mcstudy.experiments.sweep_studies.email_experiment` that the real data
@@ -38,6 +41,11 @@ EMAIL_EXPERIMENT_METRICS = (
     "control_multichannel_conversion_relative_lift",
     "control_multichannel_spend_relative_lift",
 )
+
+#: The segments in which the A/B test's overall winner is compared with the other e-mail (claim
+#: C004-06, registered before the comparison): past-year merchandise group, newbie, past-year
+#: channel.
+WINNER_SEGMENTS = ("merchandise", "newbie", "past_channel")
 
 _RECENCY_QUARTERS = ["1-3 months", "4-6 months", "7-9 months", "10-12 months"]
 
@@ -280,3 +288,103 @@ def real_vs_simulated(real: pd.DataFrame, simulated: Mapping[str, pd.DataFrame])
         for column in ("mean", "ci_low", "ci_high"):
             out[f"{label}_{column}"] = by_metric.loc[out.index, column].to_numpy()
     return out
+
+
+def winner_by_segment(
+    customers: pd.DataFrame,
+    *,
+    arms: tuple[str, str] = ("mens_email", "womens_email"),
+    outcome: str = "converted",
+    segments: tuple[str, ...] = WINNER_SEGMENTS,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """The A/B test's overall winner against the other arm, over all and within each segment.
+
+    The winner is the arm of ``arms`` with the higher mean ``outcome`` over all their customers
+    (:func:`mcstudy.analysis.idxbest`: a tie within its tolerance goes to the first of
+    ``arms``). Within every level of every segment column the arms are still randomised, so
+    each row is the causal effect of sending the winner instead of the other arm there
+    (:func:`mcstudy.analysis.arm_effects` and :func:`mcstudy.analysis.subgroup_effects`, with the
+    other arm as control; the interval method is decided once on the whole table).
+
+    Parameters
+    ----------
+    customers : pandas.DataFrame
+        One row per customer, with ``arm``, ``outcome`` and the ``segments`` columns (e.g.
+        :func:`add_analysis_columns` of the Hillstrom customer table).
+    arms : tuple of two str, default=("mens_email", "womens_email")
+        The two arms compared; rows of other arms are left out.
+    outcome : str, default="converted"
+        Numeric outcome column.
+    segments : tuple of str, default=WINNER_SEGMENTS
+        Pre-treatment columns defining the segments.
+    alpha : float, default=0.05
+        Intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row for all customers (``segment`` and ``level`` ``"all"``), then one per segment
+        level: ``segment``, ``level`` (as text), ``winner``, ``other``, ``n`` and ``n_other``
+        (customers of each arm), ``winner_mean``, ``other_mean``, ``difference`` (winner minus
+        other), ``ci_low``, ``ci_high``, ``pvalue`` and ``method``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``customers`` lacks a column (listed), ``arms`` is not two distinct arms present in
+        ``customers``, or :func:`~mcstudy.analysis.arm_effects` refuses the data (fewer than 2
+        customers of an arm in a segment).
+    """
+    if isinstance(segments, str) or not all(isinstance(c, str) for c in segments):
+        raise TypeError(f"'segments' must be a tuple of column names; got {segments!r}.")
+    check_frame(customers, ["arm", outcome, *segments], name="customers")
+    if (
+        isinstance(arms, str)
+        or len(arms) != 2
+        or not all(isinstance(a, str) for a in arms)
+        or arms[0] == arms[1]
+    ):
+        raise ValueError(f"'arms' must be two distinct arm names; got {arms!r}.")
+    labels = customers["arm"].astype(str)
+    missing = [a for a in arms if not (labels == a).any()]
+    if missing:
+        raise ValueError(
+            f"'arms' must be arms of 'customers' (column 'arm' holds "
+            f"{sorted(labels.unique())}); got {list(arms)}, of which {missing} are absent."
+        )
+    two = customers[labels.isin(arms)].assign(arm=labels[labels.isin(arms)])
+    means = two.groupby("arm")[outcome].mean().reindex(list(arms))
+    winner = idxbest(means)
+    other = arms[1] if winner == arms[0] else arms[0]
+    overall = arm_effects(two, outcomes=[outcome], control=other, alpha=alpha)
+    parts = [overall.assign(subgroup="all", level="all")]
+    parts += [
+        subgroup_effects(two, by=s, outcomes=[outcome], control=other, alpha=alpha)
+        for s in segments
+    ]
+    table = pd.concat(parts, ignore_index=True)
+    table = table[table["arm"] == winner]
+    sizes = [
+        int((two["arm"] == other).sum())
+        if seg == "all"
+        else int(((two["arm"] == other) & (two[seg].astype(str) == str(level))).sum())
+        for seg, level in zip(table["subgroup"], table["level"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "segment": table["subgroup"].astype(str).to_numpy(),
+            "level": table["level"].astype(str).to_numpy(),
+            "winner": winner,
+            "other": other,
+            "n": table["n"].astype(int).to_numpy(),
+            "n_other": sizes,
+            "winner_mean": table["mean"].to_numpy(),
+            "other_mean": table["control_mean"].to_numpy(),
+            "difference": table["difference"].to_numpy(),
+            "ci_low": table["ci_low"].to_numpy(),
+            "ci_high": table["ci_high"].to_numpy(),
+            "pvalue": table["pvalue"].to_numpy(),
+            "method": table["method"].to_numpy(),
+        }
+    )

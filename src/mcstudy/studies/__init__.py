@@ -7,8 +7,9 @@ contact-pressure response curves (intrusiveness, attention and permission);
 equal contacts or budget; :mod:`~mcstudy.studies.attention` for the one randomised
 experiment behind every intrusiveness, attention and permission claim;
 :mod:`~mcstudy.studies.profiles` for relational profiles and segment-matched, uniform and
-individual channel policies, and :mod:`~mcstudy.studies.affinity_gap` for how their gain
-depends on the affinity gap between the profiles; :mod:`~mcstudy.studies.integration` for
+individual channel policies, :mod:`~mcstudy.studies.affinity_gap` for how their gain
+depends on the affinity gap between the profiles, and :mod:`~mcstudy.studies.profile_part` for
+the part of that gain that needs the profiles to differ; :mod:`~mcstudy.studies.integration` for
 integration and silos (with what notebook 05 builds from its outputs in
 :mod:`~mcstudy.studies.integration_report`); :mod:`~mcstudy.studies.multichannel` for the
 multichannel purchase gap (observational, causal, and its split into mechanics, selection and

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._random import run_seed
-from mcstudy._validation import check_array, check_number
+from mcstudy._validation import check_array, check_int, check_number
 from mcstudy.experiments.batch import replicate
 from mcstudy.experiments.summary import summarise_replications
 from mcstudy.model.channels import ChannelSet
@@ -32,6 +32,7 @@ from mcstudy.studies._profile_policies import OUTBOUND, _pop_run_parameters
 
 __all__ = [
     "GAP_COMPARATORS",
+    "GAP_DECIMALS",
     "GAP_OUTCOMES",
     "GAP_POLICIES",
     "GAP_STATISTICS",
@@ -40,6 +41,7 @@ __all__ = [
     "affinity_gap_statistics",
     "affinity_gap_sweep",
     "equal_contact_pressures",
+    "format_interval",
     "gap_affinities",
     "with_affinity_gap",
 ]
@@ -68,6 +70,24 @@ GAP_OUTCOMES = {
 #: The statistics :func:`affinity_gap_statistics` returns (per-arm outcomes come as well,
 #: named ``<profile>/<policy>/<metric>`` and ``all/<policy>/<metric>``).
 GAP_STATISTICS = tuple(f"segment_minus_{c}_{o}" for c in GAP_COMPARATORS for o in GAP_OUTCOMES)
+#: Decimals of each outcome in the sweep's text (money and contacts take 2).
+GAP_DECIMALS = {"irritation": 4, "churn": 4}
+
+
+def format_interval(mean: float, ci_low: float, ci_high: float, decimals: int = 2) -> str:
+    """A mean and its interval as signed text: ``+m [+low, +high]`` with ``decimals`` decimals.
+
+    Examples
+    --------
+    >>> format_interval(1.834, 0.931, 2.7349)
+    '+1.83 [+0.93, +2.73]'
+    >>> format_interval(-0.0021, -0.0028, -0.0013, decimals=4)
+    '-0.0021 [-0.0028, -0.0013]'
+    """
+    decimals = check_int(decimals, "decimals", 0, 12)
+    for name, value in (("mean", mean), ("ci_low", ci_low), ("ci_high", ci_high)):
+        check_number(value, name)
+    return f"{mean:+.{decimals}f} [{ci_low:+.{decimals}f}, {ci_high:+.{decimals}f}]"
 
 
 def gap_affinities(affinity, gap: float) -> np.ndarray:
@@ -400,6 +420,49 @@ class AffinityGapSweep:
                 break
             first = float(gap)
         return first
+
+    def describe(self, metric: str, gap: float, alpha: float = 0.05) -> str:
+        """The gain ``metric`` at one gap of the sweep and its interval, as text.
+
+        Decimals follow the outcome (:data:`GAP_DECIMALS`); :func:`format_interval` writes it.
+
+        Raises
+        ------
+        ValueError
+            If ``metric`` is not one of :data:`GAP_STATISTICS` or ``gap`` not a gap of the
+            sweep.
+        """
+        if metric not in GAP_STATISTICS:
+            raise ValueError(f"'metric' must be one of {list(GAP_STATISTICS)}; got {metric!r}.")
+        if gap not in self.gaps:
+            raise ValueError(
+                f"'gap' must be a gap of the sweep, one of {list(self.gaps)}; got {gap!r}."
+            )
+        s = self.summary(alpha)
+        row = s[(s["metric"] == metric) & (s["affinity_gap"] == gap)].iloc[0]
+        decimals = GAP_DECIMALS.get(str(row["outcome"]), 2)
+        return format_interval(row["mean"], row["ci_low"], row["ci_high"], decimals)
+
+    def describe_from(self, metric: str, alpha: float = 0.05) -> str:
+        """From which gap on the gain ``metric`` stays distinguishable from zero, as text.
+
+        Reads :meth:`distinguishable_from`: either "distinguishable from zero, <sign>, at every
+        gap from <g> on (<gain at g>; <gain at the largest gap>)" or "not distinguishable from
+        zero at the largest gap (<gain there>)".
+        """
+        start = self.distinguishable_from(metric, alpha)
+        last = max(self.gaps)
+        at_last = f"{self.describe(metric, last, alpha)} at gap {last:g}"
+        if np.isnan(start):
+            return f"not distinguishable from zero at the largest gap ({at_last})"
+        s = self.summary(alpha)
+        mean = s[(s["metric"] == metric) & (s["affinity_gap"] == last)]["mean"].iloc[0]
+        sign = "positive" if mean > 0 else "negative"
+        tail = f"; {at_last})" if start != last else ")"
+        return (
+            f"distinguishable from zero, {sign}, at every gap from {start:g} on "
+            f"({self.describe(metric, start, alpha)}{tail}"
+        )
 
 
 def affinity_gap_sweep(

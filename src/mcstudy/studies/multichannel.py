@@ -43,7 +43,10 @@ __all__ = [
     "POISSON_PML",
     "WINDOW_WEEKS",
     "GapEstimate",
+    "association_at_point",
     "decompose_gap",
+    "decompose_gaps",
+    "gap_table",
     "multichannel_statistics",
     "purchase_regressions",
     "relative_gap",
@@ -422,3 +425,162 @@ def decompose_gap(total: float, mechanical: float, causal: float) -> pd.DataFram
             "share": [v / log_total for v in parts.values()],
         }
     )
+
+
+#: The rows of :func:`gap_table`: evidence, what is measured, the gap's statistic and the
+#: statistic counting its customers (``{k}``: 2 or 3 channels).
+_GAP_ROWS = (
+    ("observational", "breadth during the outcome year", "gap_during_{k}plus", "n_during_{k}plus"),
+    ("observational", "breadth in the year before", "gap_before_{k}plus", "n_before_{k}plus"),
+    (
+        "observational",
+        "latent repertoire (not observed by a firm)",
+        "gap_repertoire_{k}plus",
+        "n_repertoire_{k}plus",
+    ),
+    (
+        "causal",
+        "channels' own effect (same draws, effect off)",
+        "causal_{k}plus",
+        "n_repertoire_{k}plus",
+    ),
+)
+_SINGLE = {
+    "gap_during": "n_during_1",
+    "gap_before": "n_before_1",
+    "gap_repertoire": "n_repertoire_1",
+}
+
+
+def _check_summary(summary: object, name: str, metrics) -> None:
+    if not isinstance(summary, pd.DataFrame) or not {"mean", "ci_low", "ci_high"} <= set(
+        summary.columns
+    ):
+        raise TypeError(
+            f"{name!r} must be a DataFrame indexed by metric with columns 'mean', 'ci_low' and "
+            f"'ci_high' (summarise_replications(...).set_index('metric')); got "
+            f"{type(summary).__name__}."
+        )
+    missing = [m for m in metrics if m not in summary.index]
+    if missing:
+        raise ValueError(f"{name!r} lacks the metrics {missing} (multichannel_statistics).")
+
+
+def gap_table(summary: pd.DataFrame, totals: pd.Series) -> pd.DataFrame:
+    """The observed multichannel gaps beside the causal effect of breadth, 2+ and 3+ channels.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`mcstudy.experiments.summarise_replications` of :func:`multichannel_statistics`
+        replications, indexed by ``metric``.
+    totals : pandas.Series
+        Each metric's value summed over the replications (for the customer counts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per contrast (``2+ vs 1 channel``, ``3+ vs 1 channel``) and measure:
+        ``contrast``, ``evidence`` (``observational`` or ``causal``), ``measure``,
+        ``relative_gap`` (mean over replications), ``ci_low``, ``ci_high``, ``n`` (customers
+        in the groups compared, summed over replications; for an observed gap the multichannel
+        and the single-channel customers) and ``statistic``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``summary`` is not such a table or lacks a statistic, or ``totals`` a count.
+    """
+    metrics = [r[2].format(k=k) for k in (2, 3) for r in _GAP_ROWS]
+    _check_summary(summary, "summary", metrics)
+    if not isinstance(totals, pd.Series):
+        raise TypeError(f"'totals' must be a pandas Series by metric; got {type(totals).__name__}.")
+    counts = [r[3].format(k=k) for k in (2, 3) for r in _GAP_ROWS] + list(_SINGLE.values())
+    missing = [m for m in counts if m not in totals.index]
+    if missing:
+        raise ValueError(f"'totals' lacks the counts {missing} (multichannel_statistics).")
+    table = []
+    for k in (2, 3):
+        for kind, measure, metric, n_metric in _GAP_ROWS:
+            m, nm = metric.format(k=k), n_metric.format(k=k)
+            n = totals[nm] + (
+                totals[_SINGLE[m.rsplit("_", 1)[0]]] if kind == "observational" else 0
+            )
+            table.append(
+                {
+                    "contrast": f"{k}+ vs 1 channel",
+                    "evidence": kind,
+                    "measure": measure,
+                    "relative_gap": summary.loc[m, "mean"],
+                    "ci_low": summary.loc[m, "ci_low"],
+                    "ci_high": summary.loc[m, "ci_high"],
+                    "n": int(n),
+                    "statistic": m,
+                }
+            )
+    return pd.DataFrame(table)
+
+
+def decompose_gaps(reference: pd.DataFrame, mechanical: pd.DataFrame) -> pd.DataFrame:
+    """:func:`decompose_gap` for 2+ and 3+ channels, breadth measured during and before.
+
+    Parameters
+    ----------
+    reference : pandas.DataFrame
+        Summary of the replications at the reference context, indexed by ``metric`` (the
+        observed gaps and the causal effects).
+    mechanical : pandas.DataFrame
+        The same with ``engagement_breadth_link = 0`` (and no causal effect of breadth): the
+        mechanical gaps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per contrast and measure, the parts of :func:`decompose_gap` with ``contrast``,
+        ``breadth_measured``, ``total_gap``, ``mechanical_gap``, ``mechanical_ci_low`` and
+        ``mechanical_ci_high``.
+    """
+    gaps = [f"gap_{m}_{k}plus" for k in (2, 3) for m in ("during", "before")]
+    _check_summary(reference, "reference", gaps + ["causal_2plus", "causal_3plus"])
+    _check_summary(mechanical, "mechanical", gaps)
+    parts = []
+    for k in (2, 3):
+        for measure in ("during", "before"):
+            gap = f"gap_{measure}_{k}plus"
+            split = decompose_gap(
+                float(reference.loc[gap, "mean"]),
+                float(mechanical.loc[gap, "mean"]),
+                float(reference.loc[f"causal_{k}plus", "mean"]),
+            )
+            parts.append(
+                split.assign(
+                    contrast=f"{k}+ vs 1 channel",
+                    breadth_measured=measure,
+                    total_gap=reference.loc[gap, "mean"],
+                    mechanical_gap=mechanical.loc[gap, "mean"],
+                    mechanical_ci_low=mechanical.loc[gap, "ci_low"],
+                    mechanical_ci_high=mechanical.loc[gap, "ci_high"],
+                )
+            )
+    return pd.concat(parts, ignore_index=True)
+
+
+def association_at_point(rule, gap: float, causal: float) -> str:
+    """The ``association`` rule on one run's point estimates (for robustness designs).
+
+    Parameters
+    ----------
+    rule : mcstudy.claims.Rule
+        A claim's registered ``association`` rule.
+    gap, causal : float
+        The observed gap and the causal effect at the point, each judged as a degenerate
+        interval; the gap is also the observed association.
+
+    Returns
+    -------
+    str
+        The verdict the rule gives.
+    """
+    if getattr(rule, "rule", None) != "association":
+        raise ValueError(f"'rule' must be a claim's registered 'association' rule; got {rule!r}.")
+    return rule.judge(gap, gap, causal_ci=(causal, causal), observed=gap)

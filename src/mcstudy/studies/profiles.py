@@ -82,6 +82,7 @@ PROFILE_STATISTICS = (
     "segment_minus_uniform_churn",
     "individual_minus_segment_margin",
     "individual_minus_segment_revenue",
+    "individual_minus_segment_churn",
     "individual_minus_uniform_margin",
     "service_phone_share_social_minus_autonomous",
     "service_mail_share_autonomous_minus_social",
@@ -226,6 +227,7 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
         "individual_minus_segment_revenue": diff(
             "individual", "segment", "revenue_per_customer_eur"
         ),
+        "individual_minus_segment_churn": diff("individual", "segment", "churn_rate"),
         "individual_minus_uniform_margin": diff("individual", "uniform", "margin_per_customer_eur"),
         "service_phone_share_social_minus_autonomous": service_share["social"]["telephone"]
         - service_share["autonomous"]["telephone"],
