@@ -75,7 +75,7 @@ def _tokenize(paths: pd.Series, sep: str):
         offsets = parts.offsets.to_numpy().astype(np.int64)
         lengths = np.diff(offsets)
         encoded = pc.dictionary_encode(parts.flatten())
-        raw_codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        raw_codes = encoded.indices.to_numpy(zero_copy_only=False)
         raw_tokens = encoded.dictionary.to_pylist()
     else:
         pieces = [s.split(token) for s in paths.to_numpy(dtype=object)]

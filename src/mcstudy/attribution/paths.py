@@ -90,8 +90,10 @@ def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
 
 def _check_tokens(df, column, sep, name, paths, codes, lengths) -> None:
     """Raise on empty paths, paths of separators only, empty touchpoints, a wrong separator."""
-    path = np.repeat(np.arange(len(lengths)), lengths)
-    n_blank = np.bincount(path, codes < 0, minlength=len(lengths))
+    blank = codes < 0
+    n_blank = np.zeros(len(lengths), dtype=np.int64)
+    if blank.any():
+        n_blank = np.bincount(np.repeat(np.arange(len(lengths)), lengths), blank, len(lengths))
 
     def fail(bad: np.ndarray, problem: str) -> None:
         i = int(np.flatnonzero(bad)[0])
@@ -123,14 +125,14 @@ def _check_tokens(df, column, sep, name, paths, codes, lengths) -> None:
 def _check_channels(df, column, sep, name, paths, codes, lengths, channels, reserved):
     """Raise on a channel name that is a separator's leftover, a missing value or reserved."""
     reserved_lower = {r.lower(): r for r in reserved}
-    named = codes >= 0
-    path = np.repeat(np.arange(len(lengths)), lengths)[named]
-    first = np.full(len(channels), len(lengths), dtype=np.int64)  # first path of each channel
-    np.minimum.at(first, codes[named], path)
+    named = np.flatnonzero(codes >= 0)
+    touch = np.full(len(channels), len(codes), dtype=np.int64)  # first touch of each channel
+    np.minimum.at(touch, codes[named], named)
+    first = np.searchsorted(np.cumsum(lengths), touch, side="right")  # its path
     for code, channel in enumerate(channels):
-        i = int(first[code])
-        if i == len(lengths):
+        if touch[code] == len(codes):
             continue
+        i = int(first[code])
         value = df[column].iloc[i]
         if channel.lower() in reserved_lower:
             raise ValueError(
@@ -322,9 +324,10 @@ def _parse_paths(
     group = _sequence_keys(codes, starts, lengths)
     n_groups = int(group.max(initial=-1)) + 1
     sums = {k: np.bincount(group, v, minlength=n_groups) for k, v in data.items()}
-    rep = np.full(n_groups, len(lengths), dtype=np.int64)  # first row of each group
-    np.minimum.at(rep, group, np.arange(len(lengths)))
-    codes, lengths = codes[_gather(starts, lengths, rep)], lengths[rep]
+    if n_groups < len(lengths) or not np.array_equal(group, np.arange(n_groups)):
+        rep = np.full(n_groups, len(lengths), dtype=np.int64)  # first row of each group
+        np.minimum.at(rep, group, np.arange(len(lengths)))
+        codes, lengths = codes[_gather(starts, lengths, rep)], lengths[rep]
     has_value = names["value"] in df.columns
     return ParsedPaths(
         channels=channels,
