@@ -125,7 +125,7 @@ def run(n_journeys: int, n_channels: int, repeat: int, ca, seed: int = 2026) -> 
                 **info,
                 "method": method,
                 "mcstudy_s": round(ours_s, 4),
-                "channelattribution_method": ca_method,
+                "channelattribution_method": None if ca_s is None else ca_method,
                 "channelattribution_s": None if ca_s is None else round(ca_s, 4),
                 "ratio": None if ca_s is None else round(ca_s / ours_s, 2),
                 "max_share_diff": None if diff is None else float(f"{diff:.3g}"),
