@@ -28,8 +28,9 @@ def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
     """Group equal code sequences: ids 0, 1, ... with equal ids for equal sequences.
 
     A polynomial hash of the codes and the length (wrapping 64-bit arithmetic) proposes the
-    groups; every sequence is then compared touch by touch with the first sequence of its
-    group, so a hash collision cannot merge different paths (colliding sequences are then
+    groups. Sequences with different hashes differ, so when every hash is distinct the groups
+    are final; otherwise every sequence is compared touch by touch with the first sequence of
+    its group, so a hash collision cannot merge different paths (colliding sequences are then
     grouped by their exact contents).
     """
     n = len(lengths)
@@ -45,6 +46,8 @@ def _sequence_keys(codes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -
         if len(terms):
             key[nonempty] += np.add.reduceat(terms, starts[nonempty])
     group, _ = pd.factorize(key)
+    if len(group) and group[-1] == n - 1:  # ids in order of appearance: all keys distinct
+        return group.astype(np.int64)  # different keys are different sequences
     first = np.full(int(group.max()) + 1, n, dtype=np.int64)
     np.minimum.at(first, group, np.arange(n))
     rep = first[group]  # the first sequence of each group

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_number
-from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, attribution_frame, parse_paths
+from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, _as_parsed, attribution_frame
 
 __all__ = ["first_touch", "last_touch", "linear", "position_based", "time_decay"]
 
@@ -29,13 +29,25 @@ def _credit(parsed: ParsedPaths, weights: np.ndarray) -> pd.DataFrame:
     return attribution_frame(parsed, conversions, value)
 
 
-_PATHS_DOC = """paths : pandas.DataFrame
+def _credit_touch(parsed: ParsedPaths, touch: np.ndarray) -> pd.DataFrame:
+    """Attribute each path's conversions and value to one of its touches (index ``touch``)."""
+    code = parsed.codes[touch]
+    n = len(parsed.channels)
+    conversions = np.bincount(code, parsed.conversions, minlength=n)
+    value = np.bincount(code, np.nan_to_num(parsed.value), minlength=n)
+    return attribution_frame(parsed, conversions, value)
+
+
+_PATHS_DOC = """paths : pandas.DataFrame or ParsedPaths
         A path table (:func:`~mcstudy.attribution.check_paths`): ``path``, ``conversions``
-        and optionally ``nulls`` and ``value``.
+        and optionally ``nulls`` and ``value``; or a table parsed once by
+        :func:`~mcstudy.attribution.parse_paths`, to run several methods without parsing
+        the strings again.
     sep : str, default=" > "
-        Separator between touchpoints.
+        Separator between touchpoints (of a DataFrame).
     columns : mapping of str to str, default=None
-        Column names of the table when they differ from the standard ones."""
+        Column names of a DataFrame when they differ from the standard ones; None with a
+        ParsedPaths."""
 
 _RETURNS_DOC = """pandas.DataFrame
         ``channel`` (every channel of the table, sorted), ``conversions`` and ``value``
@@ -43,7 +55,10 @@ _RETURNS_DOC = """pandas.DataFrame
 
 
 def first_touch(
-    paths: pd.DataFrame, *, sep: str = DEFAULT_SEP, columns: Mapping[str, str] | None = None
+    paths: pd.DataFrame | ParsedPaths,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Credit each conversion to the first touch of its path.
 
@@ -55,12 +70,15 @@ def first_touch(
     -------
     {returns}
     """
-    parsed = parse_paths(paths, sep=sep, columns=columns)
-    return _credit(parsed, (parsed.position == 0).astype(float))
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
+    return _credit_touch(parsed, parsed.offsets[:-1])
 
 
 def last_touch(
-    paths: pd.DataFrame, *, sep: str = DEFAULT_SEP, columns: Mapping[str, str] | None = None
+    paths: pd.DataFrame | ParsedPaths,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Credit each conversion to the last touch of its path.
 
@@ -72,13 +90,15 @@ def last_touch(
     -------
     {returns}
     """
-    parsed = parse_paths(paths, sep=sep, columns=columns)
-    last = parsed.position == (parsed.lengths - 1)[parsed.path_of_touch]
-    return _credit(parsed, last.astype(float))
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
+    return _credit_touch(parsed, parsed.offsets[1:] - 1)
 
 
 def linear(
-    paths: pd.DataFrame, *, sep: str = DEFAULT_SEP, columns: Mapping[str, str] | None = None
+    paths: pd.DataFrame | ParsedPaths,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Split each conversion equally among the touches of its path.
 
@@ -93,12 +113,12 @@ def linear(
     -------
     {returns}
     """
-    parsed = parse_paths(paths, sep=sep, columns=columns)
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
     return _credit(parsed, 1.0 / parsed.lengths[parsed.path_of_touch])
 
 
 def time_decay(
-    paths: pd.DataFrame,
+    paths: pd.DataFrame | ParsedPaths,
     *,
     half_life: float = 2.0,
     sep: str = DEFAULT_SEP,
@@ -123,7 +143,7 @@ def time_decay(
     {returns}
     """
     half_life = check_number(half_life, "half_life", 0.0, low_open=True, high_open=True)
-    parsed = parse_paths(paths, sep=sep, columns=columns)
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
     path = parsed.path_of_touch
     back = (parsed.lengths - 1)[path] - parsed.position  # touches before the last
     raw = np.exp2(-back / half_life)
@@ -132,7 +152,7 @@ def time_decay(
 
 
 def position_based(
-    paths: pd.DataFrame,
+    paths: pd.DataFrame | ParsedPaths,
     *,
     first: float = 0.4,
     last: float = 0.4,
@@ -160,7 +180,7 @@ def position_based(
     last = check_number(last, "last", 0.0, 1.0)
     if first + last > 1.0 + 1e-12:
         raise ValueError(f"'first' + 'last' must be <= 1; got {first!r} + {last!r}.")
-    parsed = parse_paths(paths, sep=sep, columns=columns)
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
     n = parsed.lengths[parsed.path_of_touch]
     pos = parsed.position
     is_first, is_last = pos == 0, pos == n - 1

@@ -31,16 +31,37 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 
 from mcstudy._validation import check_int
-from mcstudy.attribution.paths import (
-    DEFAULT_SEP,
-    ParsedPaths,
-    _parse_paths,
-    attribution_frame,
-)
+from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, _as_parsed, attribution_frame
 
 __all__ = ["markov", "transition_matrix"]
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
+
+
+def _sorted_unique(key: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(key, return_inverse=True)`` for keys in ``[0, n_keys)``.
+
+    A table of the keys present replaces the sort when it is no larger than a few times the
+    number of keys; the result is the same.
+    """
+    if n_keys > max(4 * len(key), 1 << 16):
+        keys, inverse = np.unique(key, return_inverse=True)
+        return keys, inverse.ravel()
+    present = np.zeros(n_keys, dtype=bool)
+    present[key] = True
+    rank = np.cumsum(present) - 1
+    return np.flatnonzero(present), rank[key]
+
+
+def _count_matrix(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int):
+    """The ``n`` x ``n`` CSR matrix of the weights summed by (row, col).
+
+    A dense count when the matrix is small, a sparse one otherwise; the entries are the same.
+    """
+    if n * n <= (1 << 20):
+        dense = np.bincount(row * n + col, weight, minlength=n * n).reshape(n, n)
+        return sparse.csr_matrix(dense)
+    return sparse.coo_matrix((weight, (row, col)), shape=(n, n)).tocsr()
 
 
 class _Chain:
@@ -60,29 +81,25 @@ class _Chain:
         n_windows = np.maximum(lengths - order + 1, 1)
         starts = np.flatnonzero((position < n_windows[path]) & (weight[path] > 0))
         w_path = path[starts]
-        w_len = np.minimum(lengths[w_path], order)
-        key = np.zeros(len(starts), dtype=np.int64)
-        members = []
-        for j in range(order):
-            inside = j < w_len
-            code = parsed.codes[np.minimum(starts + j, len(parsed.codes) - 1)]
-            key += np.where(inside, (code + 1) * base**j, 0)
-            members.append(np.where(inside, code, -1))
+        key = parsed.codes[starts] + 1
+        if order > 1:
+            w_len = np.minimum(lengths[w_path], order)
+            for j in range(1, order):
+                inside = j < w_len
+                code = parsed.codes[np.minimum(starts + j, len(parsed.codes) - 1)]
+                key += np.where(inside, (code + 1) * base**j, 0)
         # Consecutive repeats of a state within a path collapse (no self-loops), as in
         # ChannelAttribution; for order 1 they would not change any absorption probability.
-        repeat = np.r_[False, (key[1:] == key[:-1]) & (w_path[1:] == w_path[:-1])]
-        key, w_path = key[~repeat], w_path[~repeat]
-        members = np.stack(members, axis=1)[~repeat]
-        keys, state = np.unique(key, return_inverse=True)
-        state = state.ravel() + 1  # 0 is (start)
+        keep = np.r_[True, (key[1:] != key[:-1]) | (w_path[1:] != w_path[:-1])]
+        key, w_path = key[keep], w_path[keep]
+        keys, state = _sorted_unique(key, base**order)
+        state += 1  # 0 is (start)
         n_states = len(keys) + 1
 
         first = np.r_[True, w_path[1:] != w_path[:-1]]
         last = np.r_[w_path[1:] != w_path[:-1], True]
         prev = np.where(first, 0, np.r_[0, state[:-1]])
-        counts = sparse.coo_matrix(
-            (weight[w_path], (prev, state)), shape=(n_states, n_states)
-        ).tocsr()
+        counts = _count_matrix(prev, state, weight[w_path], n_states)
         ends = state[last]
         paths_ending = w_path[last]
         self_conv = np.bincount(ends, parsed.conversions[paths_ending], minlength=n_states)
@@ -99,13 +116,15 @@ class _Chain:
         self.r_conv = self_conv * inv
         self.r_null = self_null * inv
         self.r_value = self_value * inv  # expected value of the one-step conversion
-        # States containing each channel.
-        s_idx = np.repeat(state, order)
-        c_idx = members.ravel()
-        keep = c_idx >= 0
+        # States containing each channel, read from the digits of each state's key.
+        rows, cols = [], []
+        for j in range(order):
+            digit = keys // base**j % base
+            rows.append(np.flatnonzero(digit > 0) + 1)
+            cols.append(digit[digit > 0] - 1)
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
         self.contains = sparse.coo_matrix(
-            (np.ones(keep.sum(), dtype=bool), (s_idx[keep], c_idx[keep])),
-            shape=(n_states, n_ch),
+            (np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n_states, n_ch)
         ).tocsc()
 
     def absorb(self, removed: np.ndarray | None = None) -> np.ndarray:
@@ -133,7 +152,7 @@ class _Chain:
 
 def _build(paths, order, sep, columns) -> _Chain:
     order = check_int(order, "order", 1, 8)
-    parsed = _parse_paths(paths, sep=sep, columns=columns, reserved=(START, CONVERSION, NULL))
+    parsed = _as_parsed(paths, sep=sep, columns=columns, reserved=(START, CONVERSION, NULL))
     weight = parsed.conversions + parsed.nulls
     if not (weight > 0).any():
         what = (
@@ -155,7 +174,7 @@ def _build(paths, order, sep, columns) -> _Chain:
 
 
 def markov(
-    paths: pd.DataFrame,
+    paths: pd.DataFrame | ParsedPaths,
     order: int = 1,
     *,
     sep: str = DEFAULT_SEP,
@@ -165,17 +184,19 @@ def markov(
 
     Parameters
     ----------
-    paths : pandas.DataFrame
+    paths : pandas.DataFrame or ParsedPaths
         A path table (:func:`~mcstudy.attribution.check_paths`): ``path``, ``conversions``,
         and, for a meaningful chain, ``nulls`` (0 when absent: every journey then converts
         and a removal effect is the share of conversions whose path touches the channel);
-        optionally ``value``.
+        optionally ``value``. Or a table parsed once by
+        :func:`~mcstudy.attribution.parse_paths`.
     order : int, default=1
         Order of the chain, in [1, 8]: a state is the last ``order`` touches.
     sep : str, default=" > "
-        Separator between touchpoints.
+        Separator between touchpoints (of a DataFrame).
     columns : mapping of str to str, default=None
-        Column names of the table when they differ from the standard ones.
+        Column names of a DataFrame when they differ from the standard ones; None with a
+        ParsedPaths.
 
     Returns
     -------
@@ -254,7 +275,7 @@ def markov(
 
 
 def transition_matrix(
-    paths: pd.DataFrame,
+    paths: pd.DataFrame | ParsedPaths,
     order: int = 1,
     *,
     sep: str = DEFAULT_SEP,
@@ -264,14 +285,16 @@ def transition_matrix(
 
     Parameters
     ----------
-    paths : pandas.DataFrame
-        A path table (:func:`~mcstudy.attribution.check_paths`).
+    paths : pandas.DataFrame or ParsedPaths
+        A path table (:func:`~mcstudy.attribution.check_paths`), or one parsed by
+        :func:`~mcstudy.attribution.parse_paths`.
     order : int, default=1
         Order of the chain, in [1, 8].
     sep : str, default=" > "
-        Separator between touchpoints.
+        Separator between touchpoints (of a DataFrame).
     columns : mapping of str to str, default=None
-        Column names of the table when they differ from the standard ones.
+        Column names of a DataFrame when they differ from the standard ones; None with a
+        ParsedPaths.
 
     Returns
     -------

@@ -10,17 +10,21 @@ its checks:
   journeys) and return it aggregated to unique paths in the standard column names;
 - :func:`parse_paths`: the same checks, the table encoded as :class:`ParsedPaths`.
 
-The attribution methods parse a checked table once into :class:`ParsedPaths` (integer channel
-codes, one flat array of touches), so that they work on arrays, not strings. Path tables are
-built from customer-level journeys or a simulation by :func:`paths_from_journeys` and
-:func:`paths_from_simulation` (:mod:`~mcstudy.attribution.journeys`, importable from here too).
+The attribution methods parse a checked table into :class:`ParsedPaths` (integer channel
+codes, one flat array of touches), so that they work on arrays, not strings; the strings are
+split for the whole column at once (:mod:`~mcstudy.attribution._tokens`). Every method also
+takes a :class:`ParsedPaths`, so that a table parsed once serves several methods. Path tables
+are built from customer-level journeys or a simulation by :func:`paths_from_journeys` and
+:func:`paths_from_simulation` (:mod:`~mcstudy.attribution.journeys`, importable from here
+too).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from itertools import chain, pairwise
+from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -38,6 +42,7 @@ from mcstudy.attribution._checks import (
 from mcstudy.attribution._checks import MISSING_SPELLINGS as MISSING_SPELLINGS
 from mcstudy.attribution._checks import NAME_SEPARATORS as NAME_SEPARATORS
 from mcstudy.attribution._sequences import _gather, _sequence_keys
+from mcstudy.attribution._tokens import _containing, _path_column, _tokenize
 from mcstudy.attribution.journeys import paths_from_journeys, paths_from_simulation
 
 __all__ = [
@@ -83,50 +88,15 @@ def _column_names(columns: Mapping[str, str] | None) -> dict[str, str]:
     return names
 
 
-def _path_strings(df: pd.DataFrame, column: str, sep: str, name: str):
-    """Factorize the path column: (code of each row, unique strings, first row of each)."""
-    paths = df[column]
-    missing = paths.isna().to_numpy()
-    if pd.api.types.is_string_dtype(paths) and not pd.api.types.is_object_dtype(paths):
-        not_str = missing
-    else:
-        not_str = ~paths.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
-    if not_str.any():
-        i = int(np.flatnonzero(not_str)[0])
-        value = paths.iloc[i]
-        what = "missing" if missing[i] else f"not a string ({type(value).__name__})"
-        raise ValueError(
-            f"{name!r} column {column!r}: {_row(df, i)} is {what}: {value!r}; every path must "
-            f"be a string of touchpoints joined by {sep!r}."
-        )
-    codes, uniques = pd.factorize(paths.to_numpy(dtype=object), sort=False)
-    first = np.full(len(uniques), len(codes), dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(len(codes)))
-    return codes, np.asarray(uniques, dtype=object), first
-
-
-def _tokenize(strings: np.ndarray, sep: str):
-    """Split path strings into (touch codes, lengths, sorted channels); blank touches get -1."""
-    token = _split_token(sep)
-    parts = [s.split(token) for s in strings]  # one call per unique path
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
-    flat = np.fromiter(chain.from_iterable(parts), dtype=object, count=int(lengths.sum()))
-    raw_codes, raw_tokens = pd.factorize(flat, sort=False)
-    stripped = np.array([t.strip() for t in raw_tokens], dtype=object)  # distinct tokens only
-    channels = np.array(sorted(set(stripped) - {""}), dtype=object)
-    remap = np.full(len(stripped), -1, dtype=np.int64)
-    named = stripped != ""
-    remap[named] = np.searchsorted(channels, stripped[named])
-    return remap[raw_codes], lengths, tuple(str(c) for c in channels)
-
-
-def _check_tokens(df, column, sep, name, strings, first, codes, lengths) -> None:
+def _check_tokens(df, column, sep, name, paths, codes, lengths) -> None:
     """Raise on empty paths, paths of separators only, empty touchpoints, a wrong separator."""
-    path = np.repeat(np.arange(len(lengths)), lengths)
-    n_blank = np.bincount(path, codes < 0, minlength=len(lengths))
+    blank = codes < 0
+    n_blank = np.zeros(len(lengths), dtype=np.int64)
+    if blank.any():
+        n_blank = np.bincount(np.repeat(np.arange(len(lengths)), lengths), blank, len(lengths))
 
     def fail(bad: np.ndarray, problem: str) -> None:
-        i = int(first[bad].min())
+        i = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"{name!r} column {column!r}: {_row(df, i)} {problem}: {df[column].iloc[i]!r}."
         )
@@ -140,30 +110,29 @@ def _check_tokens(df, column, sep, name, strings, first, codes, lengths) -> None
     if (lengths > 1).any():
         return
     token = _split_token(sep)
-    for other in COMMON_SEPARATORS:
-        if other in token or token in other:
-            continue
-        several = np.array(
-            [other in s and all(t.strip() for t in s.split(other)) for s in strings], dtype=bool
-        )
-        if several.any():
-            i = int(first[several].min())
-            raise ValueError(
-                f"{name!r} column {column!r}: no path contains the separator {sep!r}, but "
-                f"{_row(df, i)} splits into several touchpoints at {other!r}: "
-                f"{df[column].iloc[i]!r}; pass sep={other!r} if that is the separator."
-            )
+    others = [o for o in COMMON_SEPARATORS if o not in token and token not in o]
+    for other, holding in _containing(paths, others).items():
+        for i in holding:  # the paths holding `other`, in order
+            s = paths.iloc[i]
+            if all(t.strip() for t in s.split(other)):
+                raise ValueError(
+                    f"{name!r} column {column!r}: no path contains the separator {sep!r}, but "
+                    f"{_row(df, int(i))} splits into several touchpoints at {other!r}: "
+                    f"{df[column].iloc[i]!r}; pass sep={other!r} if that is the separator."
+                )
 
 
-def _check_channels(df, column, sep, name, strings, first, codes, lengths, channels, reserved):
+def _check_channels(df, column, sep, name, paths, codes, lengths, channels, reserved):
     """Raise on a channel name that is a separator's leftover, a missing value or reserved."""
     reserved_lower = {r.lower(): r for r in reserved}
-    path = np.repeat(np.arange(len(lengths)), lengths)
+    named = np.flatnonzero(codes >= 0)
+    touch = np.full(len(channels), len(codes), dtype=np.int64)  # first touch of each channel
+    np.minimum.at(touch, codes[named], named)
+    first = np.searchsorted(np.cumsum(lengths), touch, side="right")  # its path
     for code, channel in enumerate(channels):
-        at = path[codes == code]
-        if not len(at):
+        if touch[code] == len(codes):
             continue
-        i = int(first[at].min())
+        i = int(first[code])
         value = df[column].iloc[i]
         if channel.lower() in reserved_lower:
             raise ValueError(
@@ -171,7 +140,7 @@ def _check_channels(df, column, sep, name, strings, first, codes, lengths, chann
                 f"of a state of the Markov chain ({', '.join(map(repr, reserved))}); rename the "
                 f"channel: {value!r}."
             )
-        problem = _name_problem(channel, sep, strings[int(at.min())])
+        problem = _name_problem(channel, sep, paths.iloc[i])
         if problem is not None:
             raise ValueError(
                 f"{name!r} column {column!r}: {_row(df, i)} has touchpoint {channel!r}, which "
@@ -191,6 +160,11 @@ def _check_near_misses(df: pd.DataFrame, names: dict, columns, name: str) -> Non
                     f"columns={{{key!r}: {c!r}}} to use it (or rename or drop it), since "
                     f"without {key!r} the table is read as having none."
                 )
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
 
 
 @dataclass(frozen=True)
@@ -224,20 +198,20 @@ class ParsedPaths:
         """Number of unique paths."""
         return len(self.conversions)
 
-    @property
+    @cached_property
     def lengths(self) -> np.ndarray:
-        """Number of touches of each path."""
-        return np.diff(self.offsets)
+        """Number of touches of each path (computed once, read-only)."""
+        return _read_only(np.diff(self.offsets))
 
-    @property
+    @cached_property
     def path_of_touch(self) -> np.ndarray:
-        """Index of the path each touch belongs to."""
-        return np.repeat(np.arange(self.n_paths), self.lengths)
+        """Index of the path each touch belongs to (computed once, read-only)."""
+        return _read_only(np.repeat(np.arange(self.n_paths), self.lengths))
 
-    @property
+    @cached_property
     def position(self) -> np.ndarray:
-        """Position of each touch in its path, from 0."""
-        return np.arange(len(self.codes)) - np.repeat(self.offsets[:-1], self.lengths)
+        """Position of each touch in its path, from 0 (computed once, read-only)."""
+        return _read_only(np.arange(len(self.codes)) - np.repeat(self.offsets[:-1], self.lengths))
 
     def totals(self) -> tuple[float, float]:
         """Observed total conversions and total value (NaN without values)."""
@@ -260,7 +234,40 @@ def parse_paths(
     """Check a path table and encode it as :class:`ParsedPaths`.
 
     Takes the same arguments as :func:`check_paths` and raises the same errors; equal paths
-    (after trimming blanks around touchpoints) are merged.
+    (after trimming blanks around touchpoints) are merged. Every attribution method takes
+    the result in place of the table, so that a table parsed once serves several methods.
+
+    Parameters
+    ----------
+    paths : pandas.DataFrame
+        A path table (see :func:`check_paths`).
+    sep : str, default=" > "
+        Separator between touchpoints.
+    columns : mapping of str to str, default=None
+        Column names of the table when they differ from the standard ones.
+    name : str, default="paths"
+        The name used in error messages.
+
+    Returns
+    -------
+    ParsedPaths
+        One row per unique path, touches as channel codes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_paths`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcstudy.attribution import first_touch, last_touch
+    >>> df = pd.DataFrame({"path": ["email > web", "web"], "conversions": [2, 1]})
+    >>> parsed = parse_paths(df)
+    >>> parsed.channels
+    ('email', 'web')
+    >>> first_touch(parsed)["conversions"].tolist(), last_touch(parsed)["conversions"].tolist()
+    ([2.0, 1.0], [0.0, 3.0])
     """
     return _parse_paths(paths, sep=sep, columns=columns, name=name)
 
@@ -308,21 +315,19 @@ def _parse_paths(
             check_frame(df, [column], name)  # named explicitly, so it must be there
         else:
             data[key] = np.zeros(len(df))
-    row_path, strings, first = _path_strings(df, names["path"], sep, name)
-    codes, lengths, channels = _tokenize(strings, sep)
-    _check_tokens(df, names["path"], sep, name, strings, first, codes, lengths)
-    _check_channels(
-        df, names["path"], sep, name, strings, first, codes, lengths, channels, reserved
-    )
+    path_column = _path_column(df, names["path"], sep, name)
+    codes, lengths, channels = _tokenize(path_column, sep)
+    _check_tokens(df, names["path"], sep, name, path_column, codes, lengths)
+    _check_channels(df, names["path"], sep, name, path_column, codes, lengths, channels, reserved)
     # Paths equal once their touchpoints are trimmed are one path.
     starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int64)
     group = _sequence_keys(codes, starts, lengths)
     n_groups = int(group.max(initial=-1)) + 1
-    row_group = group[row_path]
-    sums = {k: np.bincount(row_group, v, minlength=n_groups) for k, v in data.items()}
-    rep = np.full(n_groups, len(strings), dtype=np.int64)  # first raw path of each group
-    np.minimum.at(rep, group, np.arange(len(strings)))
-    codes, lengths = codes[_gather(starts, lengths, rep)], lengths[rep]
+    sums = {k: np.bincount(group, v, minlength=n_groups) for k, v in data.items()}
+    if n_groups < len(lengths) or not np.array_equal(group, np.arange(n_groups)):
+        rep = np.full(n_groups, len(lengths), dtype=np.int64)  # first row of each group
+        np.minimum.at(rep, group, np.arange(len(lengths)))
+        codes, lengths = codes[_gather(starts, lengths, rep)], lengths[rep]
     has_value = names["value"] in df.columns
     return ParsedPaths(
         channels=channels,
@@ -333,6 +338,35 @@ def _parse_paths(
         codes=codes.astype(np.int64),
         has_value=has_value,
     )
+
+
+def _as_parsed(
+    paths: pd.DataFrame | ParsedPaths,
+    *,
+    sep: str = DEFAULT_SEP,
+    columns: Mapping[str, str] | None = None,
+    reserved: tuple[str, ...] = (),
+) -> ParsedPaths:
+    """``paths`` parsed: a DataFrame is checked and parsed, a :class:`ParsedPaths` kept.
+
+    A table parsed once (:func:`parse_paths`) can so be given to several methods. ``sep``
+    and ``columns`` apply to a DataFrame; ``columns`` with a :class:`ParsedPaths` is an error.
+    """
+    if not isinstance(paths, ParsedPaths):
+        return _parse_paths(paths, sep=sep, columns=columns, reserved=reserved)
+    if columns is not None:
+        raise ValueError(
+            f"'columns' names the columns of a DataFrame and must be None when 'paths' is a "
+            f"ParsedPaths (already parsed); got {columns!r}."
+        )
+    reserved_lower = {r.lower() for r in reserved}
+    for channel in paths.channels:
+        if channel.lower() in reserved_lower:
+            raise ValueError(
+                f"'paths' has channel {channel!r}, the name of a state of the Markov chain "
+                f"({', '.join(map(repr, reserved))}); rename the channel."
+            )
+    return paths
 
 
 def check_paths(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_option
-from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, attribution_frame, parse_paths
+from mcstudy.attribution.paths import DEFAULT_SEP, ParsedPaths, _as_parsed, attribution_frame
 
 __all__ = ["MAX_COALITION_CHANNELS", "shapley"]
 
@@ -106,7 +106,7 @@ def _coalitions(parsed: ParsedPaths) -> pd.DataFrame:
 
 
 def shapley(
-    paths: pd.DataFrame,
+    paths: pd.DataFrame | ParsedPaths,
     *,
     ordered: bool = False,
     method: str = "simplified",
@@ -117,8 +117,9 @@ def shapley(
 
     Parameters
     ----------
-    paths : pandas.DataFrame
-        A path table (:func:`~mcstudy.attribution.check_paths`); ``nulls`` play no part.
+    paths : pandas.DataFrame or ParsedPaths
+        A path table (:func:`~mcstudy.attribution.check_paths`), or one parsed by
+        :func:`~mcstudy.attribution.parse_paths`; ``nulls`` play no part.
     ordered : bool, default=False
         Also break each channel's credit down by stage: the position (from 1) at which the
         channel first appears among the distinct channels of a path (Zhao et al. 2018,
@@ -130,9 +131,10 @@ def shapley(
         :data:`MAX_COALITION_CHANNELS` channels); the same values, computed independently.
         Not available with ``ordered=True``.
     sep : str, default=" > "
-        Separator between touchpoints.
+        Separator between touchpoints (of a DataFrame).
     columns : mapping of str to str, default=None
-        Column names of the table when they differ from the standard ones.
+        Column names of a DataFrame when they differ from the standard ones; None with a
+        ParsedPaths.
 
     Returns
     -------
@@ -176,7 +178,7 @@ def shapley(
         raise TypeError(f"'ordered' must be a bool; got {ordered!r}.")
     if ordered and method == "coalitions":
         raise ValueError("'ordered' is computed with method='simplified' only; got 'coalitions'.")
-    parsed = parse_paths(paths, sep=sep, columns=columns)
+    parsed = _as_parsed(paths, sep=sep, columns=columns)
     if method == "coalitions":
         return _coalitions(parsed)
     return _simplified(parsed, ordered)
