@@ -8,11 +8,12 @@ change of the model itself must update them, and say so in its commit.
 
 import hashlib
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from mcstudy.model.engine import BLOCK_SIZE, simulate
-from mcstudy.model.population import PopulationSpec
+from mcstudy.model.population import PopulationSpec, _orders
 from mcstudy.model.strategies import Omnichannel, SiloedMultichannel
 
 #: sha256 (first 16 hex digits) of each table's columns, dtypes and row hashes.
@@ -64,3 +65,24 @@ def test_switched_off_tables_match_the_pinned_digests():
     res = _run(2, switched_off=("email",))
     got = {name: _digest(getattr(res, name)) for name in PINNED}
     assert got == PINNED_SWITCHED_OFF
+
+
+def test_orders_match_numpys_stable_argsort():
+    # The population's preference order and repertoire are sorted row by row in compiled code;
+    # they must equal numpy's stable argsort along the rows, ties, zeros, inf and NaN included.
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        aff = rng.integers(0, 3, (40, 6)).astype(float)
+        aff[rng.random((40, 6)) < 0.1] = np.nan
+        arr = rng.integers(0, 3, (40, 4)).astype(float)
+        arr[rng.random((40, 4)) < 0.1] = np.nan
+        arr[rng.random((40, 4)) < 0.1] = np.inf
+        breadth = rng.integers(1, 5, 40)
+        order = np.empty((40, 6), np.int64)
+        repertoire = np.empty((40, 4), bool)
+        _orders(aff, arr, breadth, order, repertoire)
+        np.testing.assert_array_equal(order, np.argsort(-aff, axis=1, kind="stable"))
+        race = np.argsort(arr, axis=1, kind="stable")
+        rank = np.empty_like(race)
+        np.put_along_axis(rank, race, np.arange(4), axis=1)
+        np.testing.assert_array_equal(repertoire, rank < breadth[:, None])
