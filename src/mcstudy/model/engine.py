@@ -35,7 +35,12 @@ from mcstudy.model.costs import cost_ledger
 from mcstudy.model.population import PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import LEARNED_CAP, SiloedMultichannel, Strategy
-from mcstudy.model.tables import build_tables, customer_columns, fill_customer_columns
+from mcstudy.model.tables import (
+    build_tables,
+    customer_columns,
+    fill_customer_columns,
+    kernel_output_views,
+)
 
 __all__ = [
     "BLOCK_SIZE",
@@ -344,17 +349,13 @@ def _run_block(
         arm=arm,
         jidx=jidx,
     )
-    ints = {"purch", "received", "attended", "clutter", "visits", "visits_triggered", "withdraw"}
-    ints |= {"churn", "last", "service", "effort", "incons"}
-    shapes = {"purch": (n_block, n_pur), "service": (n_block, n_ch)}
+    # the per-customer outputs go straight into the customer table's columns
+    sl = slice(first_id, first_id + n_block)
     out = _kernel.Outputs(
-        **{
-            f: np.zeros(shapes.get(f, n_block), np.int64 if f in ints else np.float64)
-            for f in _kernel.Outputs._fields
-        }
+        purch=np.zeros((n_block, n_pur), np.int64),
+        service=np.zeros((n_block, n_ch), np.int64),
+        **kernel_output_views(cols, sl),
     )
-    out.churn[:] = -1
-    out.last[:] = -1
     wk = np.zeros((n_arms, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
     per_channel = {"n", "a", "dp", "dr"}
     jr = _kernel.Journeys(
@@ -384,9 +385,7 @@ def _run_block(
     wk_active = np.stack(
         [np.bincount(last[arm == a], minlength=n_weeks)[::-1].cumsum()[::-1] for a in range(n_arms)]
     )
-    fill_customer_columns(
-        cols, slice(first_id, first_id + n_block), pop, arm, breadth, consent, out, channels
-    )
+    fill_customer_columns(cols, sl, pop, arm, breadth, consent, out, channels)
     return dict(
         wk=wk,
         wk_active=wk_active,

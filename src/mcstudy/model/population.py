@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from mcstudy._validation import check_int, check_number, check_probability
@@ -239,7 +240,6 @@ def generate_population(
     alpha = spec.affinity_concentration * base / base.sum(axis=1, keepdims=True) * n_channels
     draws = rng.standard_gamma(alpha[profile])
     affinity = draws / draws.sum(axis=1, keepdims=True)
-    preference_order = np.argsort(-affinity, axis=1, kind="stable")
 
     # Purchase repertoire: 1 + Binomial(P - 1, p_i) channels, p_i rising with engagement
     # through the link exponent, drawn without replacement in proportion to affinity: an
@@ -250,10 +250,9 @@ def generate_population(
     p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement**spec.engagement_breadth_link)
     breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
     arrival = rng.standard_exponential((n, n_purchase)) / affinity[:, pidx]
-    order = np.argsort(arrival, axis=1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(n_purchase), axis=1)
-    repertoire = rank < breadth[:, None]
+    preference_order = np.empty((n, n_channels), np.int64)
+    repertoire = np.empty((n, n_purchase), np.bool_)
+    _orders(affinity, arrival, breadth.astype(np.int64), preference_order, repertoire)
 
     attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
     consent = rng.random((n, n_channels)) < spec.consent_probabilities(channels)
@@ -271,3 +270,45 @@ def generate_population(
         consent,
         sensitivity,
     )
+
+
+@numba.njit(nogil=True, cache=True, inline="always")
+def _before(x, y):
+    """``x`` sorts before ``y`` in numpy's order (NaN after every number)."""
+    return x < y or (y != y and x == x)
+
+
+@numba.njit(nogil=True, cache=True)
+def _stable_argsort(keys, out):
+    """``out[:] = numpy.argsort(keys, kind="stable")`` for one short row (insertion sort)."""
+    for j in range(keys.shape[0]):
+        out[j] = j
+    for j in range(1, keys.shape[0]):
+        v = out[j]
+        k = j - 1
+        while k >= 0 and _before(keys[v], keys[out[k]]):
+            out[k + 1] = out[k]
+            k -= 1
+        out[k + 1] = v
+
+
+@numba.njit(nogil=True, cache=True)
+def _orders(affinity, arrival, breadth, preference_order, repertoire):
+    """Fill each customer's channel preference order and purchase repertoire.
+
+    ``preference_order[i]`` is ``argsort(-affinity[i], kind="stable")``: channels from most to
+    least preferred, ties in channel order. ``repertoire[i, p]`` is True when purchase channel
+    ``p`` is among the ``breadth[i]`` first of the exponential race ``arrival[i]`` (ranked by a
+    stable argsort). Row by row, without the temporaries of numpy's sorts along an axis.
+    """
+    n, n_channels = affinity.shape
+    n_purchase = arrival.shape[1]
+    neg = np.empty(n_channels)
+    order = np.empty(n_purchase, np.int64)
+    for i in range(n):
+        for c in range(n_channels):
+            neg[c] = -affinity[i, c]
+        _stable_argsort(neg, preference_order[i])
+        _stable_argsort(arrival[i], order)
+        for r in range(n_purchase):
+            repertoire[i, order[r]] = r < breadth[i]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -55,9 +56,78 @@ def customer_columns(n: int, channels) -> dict[str, np.ndarray]:
     return cols
 
 
+#: Per-customer outputs of the kernel (:class:`~mcstudy.model._kernel.Outputs` fields) that are
+#: customer-table columns as they are: the kernel writes them into the table directly.
+KERNEL_COLUMNS = {
+    "revenue": "revenue_eur",
+    "received": "contacts_received",
+    "attended": "contacts_attended",
+    "clutter": "contacts_clutter",
+    "visits": "visits",
+    "visits_triggered": "visits_triggered",
+    "irritation": "irritation",
+    "relationship": "relationship",
+    "withdraw": "consent_withdrawals",
+    "churn": "churn_week",
+    "last": "last_purchase_week",
+    "effort": "effort_events",
+    "incons": "inconsistent_weeks",
+}
+
+
+def kernel_output_views(cols, sl: slice) -> dict[str, np.ndarray]:
+    """Views of ``cols[...][sl]`` for the kernel outputs in :data:`KERNEL_COLUMNS`, initialised.
+
+    Counts and stocks start at 0; ``churn`` and ``last`` at -1 (no churn, no purchase).
+    """
+    views = {}
+    for field, name in KERNEL_COLUMNS.items():
+        view = cols[name][sl]
+        view[:] = -1 if field in ("churn", "last") else 0
+        views[field] = view
+    return views
+
+
+@numba.njit(nogil=True, cache=True)
+def _row_totals(purch, service, consent_start, consent_end, used, n_purch, n_service, n0, n1):
+    """Per-customer totals of the kernel's per-channel outputs (integer sums: exact)."""
+    for i in range(purch.shape[0]):
+        u = 0
+        y = 0
+        for p in range(purch.shape[1]):
+            u += purch[i, p] > 0
+            y += purch[i, p]
+        used[i] = u
+        n_purch[i] = y
+        s = 0
+        c0 = 0
+        c1 = 0
+        for c in range(service.shape[1]):
+            s += service[i, c]
+            c0 += consent_start[i, c]
+            c1 += consent_end[i, c]
+        n_service[i] = s
+        n0[i] = c0
+        n1[i] = c1
+
+
 def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, channels):
-    """Write one block's customers into ``cols[...][sl]``."""
+    """Write one block's customers into ``cols[...][sl]``.
+
+    The outputs in :data:`KERNEL_COLUMNS` are already there (the kernel wrote them).
+    """
     purch, service, churn = out.purch, out.service, out.churn
+    _row_totals(
+        purch,
+        service,
+        pop.consent,
+        consent_end,
+        cols["n_channels_used"][sl],
+        cols["n_purchases"][sl],
+        cols["service_contacts"][sl],
+        cols["n_consented_channels_start"][sl],
+        cols["n_consented_channels_end"][sl],
+    )
     values = {
         "arm": arm,
         "profile": pop.profile,
@@ -69,25 +139,7 @@ def fill_customer_columns(cols, sl: slice, pop, arm, breadth, consent_end, out, 
         "attention_capacity": pop.attention,
         "sensitivity": pop.sensitivity,
         "n_repertoire_channels": breadth,
-        "n_channels_used": (purch > 0).sum(axis=1),
-        "n_purchases": purch.sum(axis=1),
-        "revenue_eur": out.revenue,
-        "last_purchase_week": out.last,
-        "visits": out.visits,
-        "visits_triggered": out.visits_triggered,
-        "contacts_received": out.received,
-        "contacts_attended": out.attended,
-        "contacts_clutter": out.clutter,
-        "inconsistent_weeks": out.incons,
-        "irritation": out.irritation,
-        "relationship": out.relationship,
-        "n_consented_channels_start": pop.consent.sum(axis=1),
-        "n_consented_channels_end": consent_end.sum(axis=1),
-        "consent_withdrawals": out.withdraw,
         "churned": churn >= 0,
-        "churn_week": churn,
-        "service_contacts": service.sum(axis=1),
-        "effort_events": out.effort,
         "satisfaction": satisfaction(out.irritation, out.relationship),
     }
     for k, name in enumerate(channels.purchase_channels):
