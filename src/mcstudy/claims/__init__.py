@@ -2,6 +2,8 @@
 
 - :mod:`~mcstudy.claims.rules`: each claim's pre-registered rule and the verdicts it gives
   from computed intervals (:func:`judge_effect`, :func:`judge_association`, ...);
+- :mod:`~mcstudy.claims.judging`: every verdict of a notebook from one table of estimates
+  (:func:`judge`, :func:`estimates_for`);
 - :mod:`~mcstudy.claims.combine`: how verdicts combine (:func:`with_robustness`,
   :func:`weakest`);
 - :mod:`~mcstudy.claims.verdicts`: recording verdicts to ``results/verdicts.csv``, re-judged
@@ -11,6 +13,7 @@
 """
 
 from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
+from mcstudy.claims.judging import estimates_for, judge
 from mcstudy.claims.registry import CLAIM_NOTEBOOKS, check_claim_notebooks
 from mcstudy.claims.rules import (
     Rule,
@@ -37,6 +40,8 @@ __all__ = [
     "Verdict",
     "build_scorecard",
     "check_claim_notebooks",
+    "estimates_for",
+    "judge",
     "judge_association",
     "judge_consistency",
     "judge_effect",
