@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "DESIGN_STREAMS",
     "block_generator",
     "check_rng",
+    "design_stream",
     "root_seed",
     "run_seed",
     "seed_sequence",
@@ -32,6 +34,34 @@ def task_seed_sequence(seed: int, point: int, replication: int) -> np.random.See
     >>> rng = np.random.default_rng(task_seed_sequence(42, point=0, replication=3))
     """
     return np.random.SeedSequence(seed, spawn_key=(point, replication))
+
+
+#: The streams of a robustness design, each spawned from the design's root seed under its own
+#: key, chosen here and nowhere else: the Latin hypercube of the share, the Morris trajectories,
+#: the Sobol' sample, the bootstraps of the Morris and Sobol' indices, and the noise-only runs
+#: at the reference context. Their keys have one entry, so none is a sweep task's stream
+#: (:func:`task_seed_sequence`, two entries).
+DESIGN_STREAMS = {
+    "latin_hypercube": 0,
+    "morris": 1,
+    "sobol": 2,
+    "morris_bootstrap": 3,
+    "sobol_bootstrap": 4,
+    "noise": 5,
+}
+
+
+def design_stream(seed: int, name: str) -> np.random.SeedSequence:
+    """The seed sequence of stream ``name`` (:data:`DESIGN_STREAMS`) of a design with ``seed``.
+
+    Examples
+    --------
+    >>> design_stream(42, "noise").spawn_key
+    (5,)
+    """
+    if name not in DESIGN_STREAMS:
+        raise ValueError(f"'name' must be one of {sorted(DESIGN_STREAMS)}; got {name!r}.")
+    return np.random.SeedSequence(seed, spawn_key=(DESIGN_STREAMS[name],))
 
 
 def seed_sequence(rng: object, name: str = "rng") -> np.random.SeedSequence:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mcstudy._random import design_stream
 from mcstudy.experiments import _sensitivity as sa
 from mcstudy.experiments._parameter_space import from_unit
 from mcstudy.experiments._sensitivity import MORRIS_LEVELS, OTHER_PARAMETERS
@@ -98,7 +99,7 @@ def _noise_stage(
             _Checked(run["task"].study),
             [reference],
             n_replications=n_noise,
-            rng=np.random.SeedSequence(run["seed"], spawn_key=(5,)),
+            rng=design_stream(run["seed"], "noise"),
             params=run["fixed"],
             out_dir=None if out is None else out / "noise",
             **run["run_args"],
@@ -159,7 +160,7 @@ def _screening(run: dict, judges: Mapping, sizes: dict, out) -> _Stage:
 
     names = list(run["space"]["parameter"])
     seed = run["seed"]
-    streams = [np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,))) for i in (0, 1)]
+    streams = [np.random.default_rng(design_stream(seed, s)) for s in ("latin_hypercube", "morris")]
     u_share = qmc.LatinHypercube(d=len(names), seed=streams[0]).random(sizes["n_share"])
     u_morris = morris.sample(
         sa.unit_problem(names), sizes["n_trajectories"], num_levels=MORRIS_LEVELS, seed=streams[1]
@@ -180,7 +181,7 @@ def _screening(run: dict, judges: Mapping, sizes: dict, out) -> _Stage:
     )
     holds = _judge_all(judges, stats, stages)
     at = slice(len(u_share), None)
-    bootstrap = sa.seed_int(seed, 3)
+    bootstrap = sa.seed_int(seed, "morris_bootstrap")
     return _Stage(
         u=u,
         stages=stages,
@@ -207,7 +208,7 @@ def _sobol_stage(run: dict, judges: Mapping, leading: tuple, n_sobol: int, out) 
     groups = [n if n in leading else OTHER_PARAMETERS for n in names]
     labels = [*leading, *([OTHER_PARAMETERS] if grouped else [])]
     problem = sa.unit_problem(names, groups if grouped else None)
-    stream = np.random.default_rng(np.random.SeedSequence(run["seed"], spawn_key=(2,)))
+    stream = np.random.default_rng(design_stream(run["seed"], "sobol"))
     u = sobol.sample(problem, n_sobol, calc_second_order=False, seed=stream)
     out_dir = None
     if out is not None:  # named by the leading parameters, which the judges choose
@@ -216,7 +217,7 @@ def _sobol_stage(run: dict, judges: Mapping, leading: tuple, n_sobol: int, out) 
     stats = _run_points(run, u, out_dir)
     stages = pd.DataFrame({"stage": "sobol", "point": np.arange(len(u))})
     holds = _judge_all(judges, stats, stages)
-    bootstrap = sa.seed_int(run["seed"], 4)
+    bootstrap = sa.seed_int(run["seed"], "sobol_bootstrap")
     return _Stage(
         u=u,
         stages=stages,

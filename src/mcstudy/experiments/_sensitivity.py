@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from mcstudy._random import design_stream
+
 __all__ = ["MORRIS_LEVELS", "OTHER_PARAMETERS"]
 
 #: Grid levels of the Morris trajectories; a step moves a parameter by 2/3 of its range.
@@ -39,9 +41,9 @@ def unit_problem(names: Sequence[str], groups: Sequence[str] | None = None) -> d
     return problem
 
 
-def seed_int(seed: int, stream: int) -> int:
-    """A positive int seed for SALib's bootstraps (it ignores a seed of 0)."""
-    return int(np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1)[0]) + 1
+def seed_int(seed: int, stream: str) -> int:
+    """A positive int seed for SALib's bootstraps (it ignores a seed of 0), from ``stream``."""
+    return int(design_stream(seed, stream).generate_state(1)[0]) + 1
 
 
 def morris_table(names, u, y, seed) -> pd.DataFrame:
