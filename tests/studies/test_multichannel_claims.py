@@ -103,3 +103,14 @@ def test_hbr_estimates_give_the_registered_verdicts():
     assert est.loc["C001-07", ["ci_low", "ci_high"]].tolist() == [0.04, 0.23]
     verdicts = judge(est, notebook=NOTEBOOK, record=False).set_index("claim_id")["verdict"]
     assert verdicts.to_dict() == {"C001-07": "not supported", "C001-08": "supported"}
+
+
+def test_regression_table_stacks_both_contrasts():
+    from mcstudy.studies.multichannel import purchase_regressions, simulate_panel
+
+    panel = simulate_panel({"n_customers": 30_000}, np.random.default_rng(2))
+    table = mc.regression_table(panel)
+    assert list(table["contrast"].unique()) == ["2+ vs 1 channel", "3+ vs 1 channel"]
+    assert list(table.columns)[:3] == ["contrast", "breadth_measured", "controls"]
+    two = purchase_regressions(panel, at_least=2)
+    assert table["estimate"].iloc[: len(two)].tolist() == two["estimate"].tolist()
