@@ -19,5 +19,8 @@ def test_verdict_lines_wraps_and_names_untestable_claims():
     assert text.startswith("C1 (supported) - a share")
     assert "C2 (not testable) - not testable.\n    the registry's note \n" in text
     assert all(len(line) <= 61 for line in text.splitlines())
+    assert "C2 (not testable) - registry note:\n" in verdict_lines(
+        recorded, no_measure="registry note:"
+    )
     with pytest.raises(ValueError, match="condition"):
         verdict_lines(recorded.drop(columns="condition"))

@@ -26,7 +26,7 @@ of :func:`mcstudy.experiments.replicate` and
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,9 +34,8 @@ import pandas as pd
 from mcstudy._validation import check_frame, check_int
 from mcstudy.analysis.intervals import relative_difference
 from mcstudy.model.context import model_context
-from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Monochannel
-from mcstudy.studies._skeleton import simulation_seed
+from mcstudy.studies._skeleton import run_arms, simulation_seed
 
 __all__ = [
     "BREADTH_MEASURES",
@@ -172,18 +171,8 @@ def relative_gap(
 
 def _window_counts(params: dict, n: int, n_weeks: int, seed: int) -> pd.DataFrame:
     ctx = model_context(params)
-    result = simulate(
-        replace(ctx.population, n_customers=n),
-        Monochannel(channel="email", contact_pressure=0.0),
-        n_weeks=n_weeks,
-        response=ctx.response,
-        channels=ctx.channels,
-        n_journeys=0,
-        n_threads=1,
-        progress=False,
-        rng=seed,
-    )
-    return result.customers
+    no_contacts = {"no_contacts": Monochannel(channel="email", contact_pressure=0.0)}
+    return run_arms(ctx, no_contacts, n_per_arm=n, n_weeks=n_weeks, seed=seed).customers
 
 
 def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
