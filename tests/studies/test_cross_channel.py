@@ -16,10 +16,12 @@ from mcstudy.studies.cross_channel import (
     CROSS_CHANNEL_ARMS,
     EMAIL_ARM,
     RATIO_CAP,
+    STATISTICS,
     _log10_ratio,
     _ratio,
     celio_statistics,
     cross_channel_arms,
+    cross_channel_outcomes,
     cross_channel_statistics,
     grading_table,
     ratio_of_means,
@@ -34,7 +36,19 @@ SMALL = {"n_customers": 400, "n_weeks": 26}
 
 @pytest.fixture(scope="module")
 def full():
-    return cross_channel_statistics(SMALL, np.random.default_rng(5))
+    return cross_channel_outcomes(SMALL, np.random.default_rng(5))
+
+
+def _value(rows, metric, arm="", method="", channel="", purchase_channel=""):
+    at = (
+        (rows["arm"] == arm)
+        & (rows["method"] == method)
+        & (rows["channel"] == channel)
+        & (rows["purchase_channel"] == purchase_channel)
+        & (rows["metric"] == metric)
+    )
+    assert at.sum() == 1, (metric, arm, method, channel, purchase_channel)
+    return float(rows.loc[at, "value"].iloc[0])
 
 
 def test_arms_are_the_presets_without_costs_and_with_the_referral_strength():
@@ -85,40 +99,56 @@ def test_causal_shares_are_the_exact_leave_one_out_contributions(full):
     contrasts = contrib.arm_contrasts().set_index(["arm", "channel"])["n_purchases"]
     for (arm, channel), value in contrasts.items():
         if arm in CROSS_CHANNEL_ARMS:
-            assert full[f"{arm}/causal/{channel}"] == pytest.approx(value / totals[arm])
+            assert _value(full, "share", arm, "causal", channel) == pytest.approx(
+                value / totals[arm]
+            )
 
 
 def test_credits_sum_to_the_credited_share_and_statistics_are_finite(full):
-    assert all(np.isfinite(v) for v in full.values())
-    channels = [k.rsplit("/", 1)[1] for k in full if k.startswith("siloed/causal/")]
-    assert set(channels) == {"email", "website", "postal_mail", "sms", "telephone"}
+    assert np.isfinite(full["value"]).all()
+    assert not full.duplicated(["arm", "method", "channel", "purchase_channel", "metric"]).any()
+    channels = set(full.loc[(full["arm"] == "siloed") & (full["method"] == "causal"), "channel"])
+    assert channels == {"email", "website", "postal_mail", "sms", "telephone"}
     for arm in CROSS_CHANNEL_ARMS:
-        credited = full[f"{arm}/credited_share"]
+        credited = _value(full, "credited_share", arm)
         assert 0.5 < credited <= 1.0
         for method in ATTRIBUTION_METHODS:
-            total = sum(full[f"{arm}/{method}/{c}"] for c in channels)
+            total = sum(_value(full, "share", arm, method, c) for c in channels)
             assert total == pytest.approx(credited)
-            assert -1.0 <= full[f"{arm}/{method}/spearman"] <= 1.0
+            assert -1.0 <= _value(full, "spearman", arm, method) <= 1.0
         # every rule credits all touched conversions; contacts cause far fewer
-        assert full[f"{arm}/causal_total"] < credited
+        assert _value(full, "causal_total", arm) < credited
 
 
 def test_same_seed_same_statistics_and_the_matrix_plays_no_part_without_referral(full):
-    again = cross_channel_statistics(SMALL, np.random.default_rng(5))
-    assert again == full
-    other = cross_channel_statistics({**SMALL, "referral": "default"}, np.random.default_rng(5))
-    siloed = [k for k in full if k.startswith("siloed/")]
-    assert {k: other[k] for k in siloed} == {k: full[k] for k in siloed}
+    again = cross_channel_outcomes(SMALL, np.random.default_rng(5))
+    pd.testing.assert_frame_equal(again, full)
+    other = cross_channel_outcomes({**SMALL, "referral": "default"}, np.random.default_rng(5))
+    siloed = full["arm"] == "siloed"
+    pd.testing.assert_frame_equal(other[other["arm"] == "siloed"], full[siloed])
     # referral moves purchases between channels and creates none: the purchases e-mail
     # causes are the same under both matrices, the channels they go through are not
-    assert other["cross_channel/causal/email"] == full["cross_channel/causal/email"]
-    assert other["email_all_over_online_minus_one"] != full["email_all_over_online_minus_one"]
+    ref = "cross_channel"
+    assert _value(other, "share", ref, "causal", "email") == _value(
+        full, "share", ref, "causal", "email"
+    )
+    assert _value(other, "email_all_over_online_minus_one", ref) != _value(
+        full, "email_all_over_online_minus_one", ref
+    )
+
+
+def test_flat_statistics_are_the_rows_they_name(full):
+    flat = cross_channel_statistics(SMALL, np.random.default_rng(5))
+    assert list(flat) == list(STATISTICS)
+    for name, (arm, method, metric) in STATISTICS.items():
+        assert flat[name] == _value(full, metric, arm, method)
+    assert all("/" not in name for name in flat)
 
 
 def test_reference_design_and_bad_parameters():
-    ref = cross_channel_statistics({**SMALL, "design": "reference"}, np.random.default_rng(1))
-    assert not any(k.startswith(("siloed/", "omnichannel/")) for k in ref)
-    assert f"{EMAIL_ARM}/log10_shop_over_online" in ref
+    ref = cross_channel_outcomes({**SMALL, "design": "reference"}, np.random.default_rng(1))
+    assert set(ref["arm"]) == {"cross_channel", EMAIL_ARM}
+    assert np.isfinite(_value(ref, "log10_shop_over_online", EMAIL_ARM))
     with pytest.raises(ValueError, match="'n_customers' must be an int"):
         cross_channel_statistics({"n_customers": 10}, np.random.default_rng(1))
     with pytest.raises(ValueError, match="'referral_strength'"):
@@ -128,16 +158,19 @@ def test_reference_design_and_bad_parameters():
 
 
 def test_celio_ratio_follows_the_email_row_of_the_matrix():
-    s = celio_statistics(
+    rows = celio_statistics(
         {"n_customers": 3000, "n_weeks": 26, "strengths": (0.0, 1.0)}, np.random.default_rng(2)
     )
+    assert list(rows.columns) == ["matrix", "referral_strength", "metric", "value"]
+    s = {(m, r, k): v for m, r, k, v in rows.itertuples(index=False) if k != "base_shop_share"}
+    base = rows.loc[rows["metric"] == "base_shop_share", "value"].item()
     # without referral the matrix plays no part
-    assert s["box3/0/causal_log10"] == s["default/0/causal_log10"]
+    assert s["box3", 0.0, "causal_log10"] == s["default", 0.0, "causal_log10"]
     # with full referral e-mail sends 10 of 11 referred purchases to the shop under the
     # default row (Celio) and 33 of 92 under box 3's Internet row
-    assert s["default/1/causal_log10"] > 0.5 > s["box3/1/causal_log10"]
-    assert s["default/1/observed_log10"] > s["box3/1/observed_log10"]
-    assert 0.0 < s["base_shop_share"] < 1.0
+    assert s["default", 1.0, "causal_log10"] > 0.5 > s["box3", 1.0, "causal_log10"]
+    assert s["default", 1.0, "observed_log10"] > s["box3", 1.0, "observed_log10"]
+    assert 0.0 < base < 1.0
 
 
 def test_ratios_are_bounded():
@@ -158,9 +191,7 @@ def test_strength_reaching_interpolates_the_first_crossing():
 
 
 def test_grading_and_share_tables_from_replications():
-    runs = replicate(
-        cross_channel_statistics, params=SMALL, n_replications=2, rng=3, progress=False
-    )
+    runs = replicate(cross_channel_outcomes, params=SMALL, n_replications=2, rng=3, progress=False)
     grades = grading_table(runs)
     assert set(grades["arm"]) == set(CROSS_CHANNEL_ARMS)
     assert set(grades["method"]) == set(ATTRIBUTION_METHODS)
@@ -189,7 +220,7 @@ def test_ratio_of_means_known_answer_and_bad_input():
 
 def test_ratio_statistics_agree_with_a_single_replication_ratio():
     runs = replicate(
-        cross_channel_statistics,
+        cross_channel_outcomes,
         params={**SMALL, "design": "reference"},
         n_replications=3,
         rng=4,
@@ -201,15 +232,15 @@ def test_ratio_statistics_agree_with_a_single_replication_ratio():
         "website_other_channel_share",
         "email_all_over_online_minus_one",
         "website_shop_minus_online_share",
-        f"{EMAIL_ARM}/log10_shop_over_online",
-        f"{EMAIL_ARM}/observed_log10_shop_over_online",
+        "log10_shop_over_online",
+        "observed_log10_shop_over_online",
     }
     assert (table["ci_low"] <= table["estimate"]).all()
     assert (table["estimate"] <= table["ci_high"]).all()
     # the observed ratio of all purchases is the ratio of the pooled purchase counts
-    wide = runs.pivot_table(index="replication", columns="metric", values="value")
-    shop = wide[f"{EMAIL_ARM}/purchases/face_to_face"].mean()
-    online = wide[f"{EMAIL_ARM}/purchases/website"].mean()
-    assert table.loc[f"{EMAIL_ARM}/observed_log10_shop_over_online", "estimate"] == (
+    bought = runs[(runs["arm"] == EMAIL_ARM) & (runs["metric"] == "purchases_per_customer")]
+    per_channel = bought.groupby("purchase_channel")["value"].mean()
+    shop, online = per_channel["face_to_face"], per_channel["website"]
+    assert table.loc["observed_log10_shop_over_online", "estimate"] == (
         pytest.approx(np.log10(shop / online))
     )

@@ -71,14 +71,20 @@ def test_robustness_space_adds_the_shop_share_to_the_table_ranges():
 
 
 def _stats(metrics):
+    """A grouped replication summary: ``metrics`` maps (arm, method, metric) to the mean."""
+    keys = list(metrics)
     return pd.DataFrame(
         {
-            "mean": [v for v in metrics.values()],
+            "arm": [k[0] for k in keys],
+            "method": [k[1] for k in keys],
+            "channel": "",
+            "purchase_channel": "",
+            "metric": [k[2] for k in keys],
+            "mean": list(metrics.values()),
             "ci_low": -1.0,
             "ci_high": 1.0,
             "n_replications": 20,
-        },
-        index=pd.Index(list(metrics), name="metric"),
+        }
     )
 
 
@@ -86,11 +92,11 @@ def test_upstream_and_influence_tables_read_the_named_statistics():
     arms = ("siloed", "cross_channel", "omnichannel")
     metrics = {}
     for i, a in enumerate(arms):
-        metrics[f"{a}/last_touch/upstream_gap"] = 0.1 * i
-        metrics[f"{a}/last_touch/upstream_gap_normalised"] = -0.1 * i
-        metrics[f"{a}/n_upstream"] = 2.0 + i
-    metrics["email_shop_visit_share"] = 0.3
-    metrics["shop_share_of_purchases"] = 0.25
+        metrics[a, "last_touch", "upstream_gap"] = 0.1 * i
+        metrics[a, "last_touch", "upstream_gap_normalised"] = -0.1 * i
+        metrics[a, "", "n_upstream"] = 2.0 + i
+    metrics["cross_channel", "", "email_shop_visit_share"] = 0.3
+    metrics["cross_channel", "", "shop_share_of_purchases"] = 0.25
     stats = _stats(metrics)
     up = upstream_table(stats)
     assert up.loc[("cross_channel", "upstream_gap_normalised"), "mean"] == pytest.approx(-0.1)
@@ -110,6 +116,8 @@ def test_upstream_and_influence_tables_read_the_named_statistics():
     assert "C000-16" not in set(table["claim"])
     with pytest.raises(ValueError, match="ratios"):
         influence_table(ratios.drop(columns="n"), stats)
+    with pytest.raises(ValueError, match="one row of 'n_upstream' in arm 'siloed'"):
+        upstream_table(stats[stats["metric"] != "n_upstream"])
 
 
 def test_reach_phrase():

@@ -19,7 +19,14 @@ from mcstudy import attribution
 from mcstudy._validation import check_frame
 from mcstudy.studies.cross_channel_design import CROSS_CHANNEL_ARMS, REFERENCE_ARM
 
-__all__ = ["ATTRIBUTION_METHODS", "grading_table", "share_table"]
+__all__ = [
+    "ATTRIBUTION_METHODS",
+    "GRADES",
+    "KEY_COLUMNS",
+    "grading_table",
+    "share_table",
+    "tidy_row",
+]
 
 #: The attribution methods graded, by name, with the function and its options.
 ATTRIBUTION_METHODS = {
@@ -40,18 +47,39 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> float:
     return float(stats.spearmanr(x, y).statistic)
 
 
-def _graded(base, arm, tested, effect, totals, size, summary) -> dict[str, float]:
-    """The causal shares, credits and grading of one arm (see :func:`cross_channel_statistics`)."""
-    out = {}
+#: The key columns of the study's tidy rows, before ``metric`` and ``value``; "" where a key
+#: does not apply (an arm's totals have no method, a grade no channel).
+KEY_COLUMNS = ("arm", "method", "channel", "purchase_channel")
+#: The grades of a method's credit against the causal contributions, per arm.
+GRADES = ("mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised")
+
+
+def tidy_row(metric: str, value: float, **keys: str) -> dict:
+    """One row of the cross-channel study's tidy output: its keys ("" when not given)."""
+    return {**{k: keys.get(k, "") for k in KEY_COLUMNS}, "metric": metric, "value": float(value)}
+
+
+def _graded(base, arm, tested, effect, totals, size, summary) -> list[dict]:
+    """The causal shares, credits and grading of one arm, as tidy rows.
+
+    Rows of :func:`tidy_row`: the arm's ``purchases_per_customer``,
+    ``contacts_per_customer``, ``causal_total``, ``credited_share`` and ``n_upstream``; per
+    channel the ``share`` of conversions it caused (method ``causal``) and that each method
+    credits it; per method the :data:`GRADES`.
+    """
     purchases = float(totals.loc[arm, "n_purchases"])
     causal = np.array([effect[c].loc[arm, "n_purchases"] for c in tested], dtype=float)
     causal_share = causal / purchases if purchases > 0 else np.zeros(len(tested))
     causal_dist = causal / max(causal.sum(), 1e-9)
-    out[f"{arm}/purchases_per_customer"] = purchases / size[arm]
-    out[f"{arm}/contacts_per_customer"] = float(summary.loc[arm, "contacts_per_customer"])
-    out[f"{arm}/causal_total"] = float(causal_share.sum())
-    for c, s in zip(tested, causal_share, strict=True):
-        out[f"{arm}/causal/{c}"] = float(s)
+    rows = [
+        tidy_row("purchases_per_customer", purchases / size[arm], arm=arm),
+        tidy_row("contacts_per_customer", summary.loc[arm, "contacts_per_customer"], arm=arm),
+        tidy_row("causal_total", causal_share.sum(), arm=arm),
+    ]
+    rows += [
+        tidy_row("share", s, arm=arm, method="causal", channel=c)
+        for c, s in zip(tested, causal_share, strict=True)
+    ]
     jr = base.journeys
     weeks = float(((jr["arm"] == arm) & (jr["touchpoint"] == "purchase")).sum())
     paths = attribution.paths_from_simulation(base, arm=arm)
@@ -61,68 +89,72 @@ def _graded(base, arm, tested, effect, totals, size, summary) -> dict[str, float
         credit[method] = table.reindex(tested, fill_value=0.0).to_numpy(dtype=float) / max(
             weeks, 1.0
         )
-    out[f"{arm}/credited_share"] = float(credit["last_touch"].sum())
+    rows.append(tidy_row("credited_share", credit["last_touch"].sum(), arm=arm))
     upstream = credit["first_touch"] > credit["last_touch"]
-    out[f"{arm}/n_upstream"] = float(upstream.sum())
+    rows.append(tidy_row("n_upstream", upstream.sum(), arm=arm))
     for method, share in credit.items():
         dist = share / max(share.sum(), 1e-9)
-        for c, s in zip(tested, share, strict=True):
-            out[f"{arm}/{method}/{c}"] = float(s)
-        out[f"{arm}/{method}/mae"] = float(np.mean(np.abs(share - causal_share)))
-        out[f"{arm}/{method}/mae_normalised"] = float(np.mean(np.abs(dist - causal_dist)))
-        out[f"{arm}/{method}/spearman"] = _spearman(share, causal)
-        out[f"{arm}/{method}/upstream_gap"] = float((share - causal_share)[upstream].sum())
-        out[f"{arm}/{method}/upstream_gap_normalised"] = float((dist - causal_dist)[upstream].sum())
-    return out
+        rows += [
+            tidy_row("share", s, arm=arm, method=method, channel=c)
+            for c, s in zip(tested, share, strict=True)
+        ]
+        grades = {
+            "mae": np.mean(np.abs(share - causal_share)),
+            "mae_normalised": np.mean(np.abs(dist - causal_dist)),
+            "spearman": _spearman(share, causal),
+            "upstream_gap": (share - causal_share)[upstream].sum(),
+            "upstream_gap_normalised": (dist - causal_dist)[upstream].sum(),
+        }
+        rows += [tidy_row(k, v, arm=arm, method=method) for k, v in grades.items()]
+    return rows
+
+
+def _check_runs(runs: object) -> None:
+    check_frame(runs, ["replication", *KEY_COLUMNS, "metric", "value"], name="runs")
 
 
 def share_table(runs: pd.DataFrame, arm: str = REFERENCE_ARM) -> pd.DataFrame:
     """Credit and causal shares per channel of one arm, mean over replications.
 
-    ``runs`` is :func:`mcstudy.experiments.replicate` output of :func:`cross_channel_statistics`;
-    the result has one row per channel and one column per method plus ``causal``.
+    ``runs`` is :func:`mcstudy.experiments.replicate` output of
+    :func:`~mcstudy.studies.cross_channel.cross_channel_outcomes`; the result has one row per
+    channel and one column per method plus ``causal``.
     """
-    check_frame(runs, ["replication", "metric", "value"], name="runs")
-    rows = runs[runs["metric"].str.startswith(f"{arm}/")]
-    parts = rows["metric"].str.split("/", expand=True)
-    keep = parts[2].notna() & ~parts[2].isin(
-        ["mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised"]
-    )
-    rows, parts = rows[keep], parts[keep]
-    table = (
-        rows.assign(method=parts[1], channel=parts[2])
-        .pivot_table(index="channel", columns="method", values="value", aggfunc="mean")
-        .rename_axis(columns=None)
-    )
+    _check_runs(runs)
+    rows = runs[(runs["arm"] == arm) & (runs["metric"] == "share")]
+    table = rows.pivot_table(
+        index="channel", columns="method", values="value", aggfunc="mean"
+    ).rename_axis(columns=None)
     return table[["causal", *ATTRIBUTION_METHODS]]
 
 
 def grading_table(runs: pd.DataFrame) -> pd.DataFrame:
     """Grading of every method in every arm: mean and t-interval over replications.
 
-    One row per arm x method x measure (``mae``, ``spearman``, ``upstream_gap``):
+    One row per arm x method x measure (:data:`GRADES`): ``arm``, ``method``, ``measure``,
     ``mean``, ``ci_low``, ``ci_high``, ``n`` (replications).
     """
     from mcstudy.experiments import summarise_replications
 
-    check_frame(runs, ["replication", "metric", "value"], name="runs")
-    wanted = [
-        f"{a}/{m}/{k}"
-        for a in CROSS_CHANNEL_ARMS
-        for m in ATTRIBUTION_METHODS
-        for k in ("mae", "mae_normalised", "spearman", "upstream_gap", "upstream_gap_normalised")
-    ]
-    wanted = [w for w in wanted if w in set(runs["metric"])]
-    s = summarise_replications(runs, wanted)
-    parts = s["metric"].str.split("/", expand=True)
+    _check_runs(runs)
+    graded = runs[runs["metric"].isin(GRADES) & runs["arm"].isin(CROSS_CHANNEL_ARMS)]
+    s = summarise_replications(graded, by=["arm", "method"])
+    order = {
+        (a, m, k): i
+        for i, (a, m, k) in enumerate(
+            (a, m, k) for a in CROSS_CHANNEL_ARMS for m in ATTRIBUTION_METHODS for k in GRADES
+        )
+    }
+    keys = zip(s["arm"], s["method"], s["metric"], strict=True)
+    s = s.iloc[np.argsort([order[k] for k in keys])]
     return pd.DataFrame(
         {
-            "arm": parts[0],
-            "method": parts[1],
-            "measure": parts[2],
-            "mean": s["mean"],
-            "ci_low": s["ci_low"],
-            "ci_high": s["ci_high"],
-            "n": s["n_replications"],
+            "arm": s["arm"].to_numpy(),
+            "method": s["method"].to_numpy(),
+            "measure": s["metric"].to_numpy(),
+            "mean": s["mean"].to_numpy(),
+            "ci_low": s["ci_low"].to_numpy(),
+            "ci_high": s["ci_high"].to_numpy(),
+            "n": s["n_replications"].to_numpy(),
         }
-    ).reset_index(drop=True)
+    )

@@ -3,12 +3,11 @@
 The simulator knows what every channel *caused*: re-running the same customers, with the same
 random numbers, with one channel's contacts switched off gives that channel's causal
 contribution (:mod:`mcstudy.model.counterfactual`), purchase channel by purchase channel.
-Attribution rules (:mod:`mcstudy.attribution`) only see who was touched before buying. Two
-studies in the sense of :func:`mcstudy.experiments.replicate` and
-:func:`mcstudy.experiments.robustness.assess_robustness` (``study(params, rng) -> {statistic:
-value}``):
+Attribution rules (:mod:`mcstudy.attribution`) only see who was touched before buying. Studies
+in the sense of :func:`mcstudy.experiments.replicate` (``study(params, rng)``, tidy rows with
+named key columns):
 
-- :func:`cross_channel_statistics`: one population randomised to a siloed, a cross-channel and
+- :func:`cross_channel_outcomes`: one population randomised to a siloed, a cross-channel and
   an omnichannel firm (:func:`cross_channel_arms`; integration costs and deployment lag left
   out), every customer's journey recorded; each outbound channel switched off in turn (common
   random numbers) for its causal contribution, total and per purchase channel; every
@@ -20,6 +19,9 @@ value}``):
   matrix built from source 000's box 3 and under the default matrix (whose e-mail row *is*
   Celio's ten to one): the shop-to-online ratio of the purchases e-mail causes, against the
   ratio a campaign report sees (all purchases of the e-mailed customers).
+
+:func:`cross_channel_statistics` gives the scalar statistics of one cross-channel run under
+flat names (:data:`STATISTICS`), what :func:`mcstudy.experiments.assess_robustness` judges.
 
 The cross-channel mechanism is the referral matrix (``docs/model.md`` §7.6, §8.5): by default
 :func:`~mcstudy.model.channels.network_referral_matrix` of the box-3 network
@@ -33,21 +35,22 @@ are imported here as well.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy._validation import check_frame, check_number
 from mcstudy.analysis.intervals import RatioEstimate, ratio_of_means
 from mcstudy.model.context import model_context
-from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Monochannel
+from mcstudy.studies._skeleton import pop_sizes, run_arms, simulation_seed
 from mcstudy.studies.attribution_grading import (
     ATTRIBUTION_METHODS,
+    KEY_COLUMNS,
     _graded,
     grading_table,
     share_table,
+    tidy_row,
 )
 from mcstudy.studies.cross_channel_design import (
     CROSS_CHANNEL_ARMS,
@@ -72,8 +75,10 @@ __all__ = [
     "REFERRAL_MATRICES",
     "ROBUSTNESS_PARAMETERS",
     "SHOP_SHARE_RANGE",
+    "STATISTICS",
     "celio_statistics",
     "cross_channel_arms",
+    "cross_channel_outcomes",
     "cross_channel_statistics",
     "grading_table",
     "RatioEstimate",
@@ -89,13 +94,6 @@ __all__ = [
 #: Referral strengths of the e-mail arms of :func:`celio_statistics`.
 CELIO_STRENGTHS = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 _SHOP, _ONLINE, _CATALOGUE = "face_to_face", "website", "postal_mail"
-
-
-def _sizes(params: dict, default: int) -> tuple[dict, int, int]:
-    params = dict(params)
-    n = check_int(params.pop("n_customers", default), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    return params, n, n_weeks
 
 
 def _by_arm(customers: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
@@ -121,7 +119,7 @@ def _log10_ratio(num: float, den: float) -> float:
     return float(np.log10(np.clip(r, 1.0 / RATIO_CAP, RATIO_CAP)))
 
 
-def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def cross_channel_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Causal contributions of every channel, their attribution, and the cross-channel claims.
 
     Parameters
@@ -141,53 +139,53 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
 
     Returns
     -------
-    dict of str to float
-        For each arm ``a`` of :data:`CROSS_CHANNEL_ARMS` in the design and each outbound
-        channel ``c`` it contacts on, as shares of the arm's conversions (purchases; for
-        credits, purchase weeks, the conversions of the path table, which differ only when a
-        customer buys twice in a week):
+    pandas.DataFrame
+        Tidy rows with the key columns ``arm``, ``method``, ``channel`` and
+        ``purchase_channel`` ("" where a key does not apply), ``metric`` and ``value``. For
+        each arm of :data:`CROSS_CHANNEL_ARMS` in the design and each outbound channel it
+        contacts on, as shares of the arm's conversions (purchases; for credits, purchase
+        weeks, the conversions of the path table, which differ only when a customer buys twice
+        in a week):
 
-        - ``a/causal/c``: purchases the channel caused (run minus the run without ``c``, same
-          customers and random numbers), over the arm's purchases; ``a/causal_total``: their
-          sum; ``a/credited_share``: the share of purchase weeks some method credits (every
-          method credits the same total: the conversions with a touch before them);
-        - ``a/<method>/c``: conversions credited to ``c`` by each of
-          :data:`ATTRIBUTION_METHODS`, over the arm's purchase weeks;
-        - ``a/<method>/mae``: mean absolute difference between credit and causal shares over
-          channels; ``a/<method>/mae_normalised``: the same between the *distributions* of
-          credit and of causal contributions over channels (each divided by its total;
-          the causal total bounded below by 1e-9); ``a/<method>/spearman``: Spearman rank
-          correlation between credits and causal contributions over channels (0 when either
-          has no spread);
-        - ``a/<method>/upstream_gap``: credit minus causal share summed over the *upstream*
-          channels, those first touch credits more than last touch does (0 when there are
-          none), and ``a/<method>/upstream_gap_normalised`` on the distributions;
-          ``a/n_upstream``: their number;
-        - ``a/purchases_per_customer``, ``a/contacts_per_customer``.
+        - ``share`` with method ``causal``: purchases the channel caused (run minus the run
+          without it, same customers and random numbers), over the arm's purchases; the arm's
+          ``causal_total``: their sum; ``credited_share``: the share of purchase weeks some
+          method credits (every method credits the same total: the conversions with a touch
+          before them);
+        - ``share`` with each method of :data:`ATTRIBUTION_METHODS`: conversions it credits
+          to the channel, over the arm's purchase weeks;
+        - per method, ``mae``: mean absolute difference between credit and causal shares over
+          channels; ``mae_normalised``: the same between the *distributions* of credit and of
+          causal contributions over channels (each divided by its total; the causal total
+          bounded below by 1e-9); ``spearman``: Spearman rank correlation between credits and
+          causal contributions over channels (0 when either has no spread);
+          ``upstream_gap``: credit minus causal share summed over the *upstream* channels,
+          those first touch credits more than last touch does (0 when there are none), and
+          ``upstream_gap_normalised`` on the distributions; the arm's ``n_upstream``: their
+          number;
+        - the arm's ``purchases_per_customer`` and ``contacts_per_customer``.
 
         From the purchase channels of the purchases a channel caused, in the cross-channel
         arm (:data:`REFERENCE_ARM`) unless said otherwise (ratios bounded by
-        :data:`RATIO_CAP`):
-
-        - ``email_all_over_online_minus_one``: e-mail's purchases in all channels over those
-          online, minus 1; ``email_shop_visit_share``: shop share of the visits e-mail caused;
-        - ``website_shop_minus_online_share``: (shop - online purchases) the website's
-          contacts caused, over all purchases they caused;
-        - ``catalogue_other_channel_share`` and ``website_other_channel_share``: share of the
-          purchases the catalogue (postal mail), resp. the website, caused that were made
-          through another channel;
-        - ``shop_share_of_purchases``: shop share of the arm's purchases (the sales mix);
-        - in the e-mail campaign arm (:data:`EMAIL_ARM`): ``email_only/log10_shop_over_online``,
-          log10 of the shop over online purchases e-mail caused, and
-          ``email_only/observed_log10_shop_over_online``, of all the arm's purchases (what a
-          campaign report counts).
+        :data:`RATIO_CAP`), one row each: ``email_all_over_online_minus_one``: e-mail's
+        purchases in all channels over those online, minus 1; ``email_shop_visit_share``:
+        shop share of the visits e-mail caused; ``website_shop_minus_online_share``: (shop -
+        online purchases) the website's contacts caused, over all purchases they caused;
+        ``catalogue_other_channel_share`` and ``website_other_channel_share``: share of the
+        purchases the catalogue (postal mail), resp. the website, caused that were made
+        through another channel; ``shop_share_of_purchases``: shop share of the arm's
+        purchases (the sales mix); in the e-mail campaign arm (:data:`EMAIL_ARM`):
+        ``log10_shop_over_online``, log10 of the shop over online purchases e-mail caused,
+        ``observed_log10_shop_over_online``, of all the arm's purchases (what a campaign
+        report counts), and ``causal_purchases_per_customer``.
 
         The components of these ratios, per customer randomised, for ratios of means over
-        replications (:func:`ratio_of_means`): ``cross_channel/caused/<c>/<p>``, the purchases
-        channel ``c`` caused through purchase channel ``p`` (``n_purchases`` for all), and
-        ``email_only/caused/<p>`` and ``email_only/purchases/<p>``.
+        replications (:func:`ratio_of_means`): ``caused_per_customer``, the purchases the
+        channel caused through each purchase channel (``all`` for every one) in the
+        cross-channel arm and, for e-mail, in the e-mail arm; and ``purchases_per_customer``
+        of the e-mail arm per purchase channel.
     """
-    params, n, n_weeks = _sizes(params, 3000)
+    params, n, n_weeks = pop_sizes(params, 3000)
     design = params.pop("design", "full")
     matrix = params.pop("referral", "box3")
     rho = check_number(params.pop("strategy.referral_strength", 0.5), "referral_strength", 0, 1)
@@ -198,24 +196,21 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
     )
     channels = referral_channels(matrix, base_channels)
     arms = cross_channel_arms(rho, design)
-    seed = int(rng.integers(2**63))
-    population = replace(ctx.population, n_customers=n * len(arms))
+    seed = simulation_seed(rng)
 
     def run(off=(), journeys=0):
-        return simulate(
-            population,
+        return run_arms(
+            ctx,
             arms,
+            n_per_arm=n,
             n_weeks=n_weeks,
-            response=ctx.response,
+            seed=seed,
             channels=channels,
             n_journeys=journeys,
-            n_threads=1,
-            progress=False,
-            rng=seed,
             switched_off=list(off),
         )
 
-    base = run(journeys=population.n_customers)
+    base = run(journeys=n * len(arms))
     shop, online = f"purchases_{_SHOP}", f"purchases_{_ONLINE}"
     cols = ["n_purchases", *(f"purchases_{p}" for p in channels.purchase_channels)]
     totals = _by_arm(base.customers, cols)
@@ -230,42 +225,117 @@ def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str
     size = base.customers.groupby("arm", observed=False).size()
     summary = base.summary().set_index("arm")
 
-    out: dict[str, float] = {}
+    rows: list[dict] = []
     for a in (a for a in CROSS_CHANNEL_ARMS if a in arms):
-        out.update(_graded(base, a, tested, effect, totals, size, summary))
+        rows += _graded(base, a, tested, effect, totals, size, summary)
 
     ref = REFERENCE_ARM
     by = {c: effect[c].loc[ref] for c in tested}
-    email = by["email"]
-    out["email_all_over_online_minus_one"] = _ratio(email["n_purchases"], email[online]) - 1.0
+    email, web = by["email"], by["website"]
     v = visit_effect["email"].loc[ref]
-    out["email_shop_visit_share"] = _ratio(v[_SHOP], v.sum())
-    web = by["website"]
-    out["website_shop_minus_online_share"] = _ratio(web[shop] - web[online], web["n_purchases"])
+    claims = {
+        "email_all_over_online_minus_one": _ratio(email["n_purchases"], email[online]) - 1.0,
+        "email_shop_visit_share": _ratio(v[_SHOP], v.sum()),
+        "website_shop_minus_online_share": _ratio(web[shop] - web[online], web["n_purchases"]),
+    }
     for channel, label in ((_CATALOGUE, "catalogue"), (_ONLINE, "website")):
         d = by[channel]
-        out[f"{label}_other_channel_share"] = 1.0 - _ratio(
+        claims[f"{label}_other_channel_share"] = 1.0 - _ratio(
             d[f"purchases_{channel}"], d["n_purchases"]
         )
-    out["shop_share_of_purchases"] = _ratio(totals.loc[ref, shop], totals.loc[ref, "n_purchases"])
+    claims["shop_share_of_purchases"] = _ratio(
+        totals.loc[ref, shop], totals.loc[ref, "n_purchases"]
+    )
+    rows += [tidy_row(name, value, arm=ref) for name, value in claims.items()]
     caused = effect["email"].loc[EMAIL_ARM]
-    out[f"{EMAIL_ARM}/log10_shop_over_online"] = _log10_ratio(caused[shop], caused[online])
-    out[f"{EMAIL_ARM}/observed_log10_shop_over_online"] = _log10_ratio(
-        totals.loc[EMAIL_ARM, shop], totals.loc[EMAIL_ARM, online]
-    )
-    out[f"{EMAIL_ARM}/causal_purchases_per_customer"] = float(
-        caused["n_purchases"] / size[EMAIL_ARM]
-    )
+    rows += [
+        tidy_row(
+            "log10_shop_over_online", _log10_ratio(caused[shop], caused[online]), arm=EMAIL_ARM
+        ),
+        tidy_row(
+            "observed_log10_shop_over_online",
+            _log10_ratio(totals.loc[EMAIL_ARM, shop], totals.loc[EMAIL_ARM, online]),
+            arm=EMAIL_ARM,
+        ),
+        tidy_row(
+            "causal_purchases_per_customer", caused["n_purchases"] / size[EMAIL_ARM], arm=EMAIL_ARM
+        ),
+    ]
     for c in tested:
         for col in cols:
-            out[f"{ref}/caused/{c}/{col.removeprefix('purchases_')}"] = float(
-                by[c][col] / size[ref]
+            rows.append(
+                tidy_row(
+                    "caused_per_customer",
+                    by[c][col] / size[ref],
+                    arm=ref,
+                    channel=c,
+                    purchase_channel=_purchase_channel(col),
+                )
             )
     for col in cols:
-        name = col.removeprefix("purchases_")
-        out[f"{EMAIL_ARM}/caused/{name}"] = float(caused[col] / size[EMAIL_ARM])
-        out[f"{EMAIL_ARM}/purchases/{name}"] = float(totals.loc[EMAIL_ARM, col] / size[EMAIL_ARM])
-    return out
+        p = _purchase_channel(col)
+        rows += [
+            tidy_row(
+                "caused_per_customer",
+                caused[col] / size[EMAIL_ARM],
+                arm=EMAIL_ARM,
+                channel="email",
+                purchase_channel=p,
+            ),
+            tidy_row(
+                "purchases_per_customer",
+                totals.loc[EMAIL_ARM, col] / size[EMAIL_ARM],
+                arm=EMAIL_ARM,
+                purchase_channel=p,
+            ),
+        ]
+    return pd.DataFrame(rows, columns=[*KEY_COLUMNS, "metric", "value"])
+
+
+def _purchase_channel(column: str) -> str:
+    """The purchase channel of a customers-table count: ``all`` for ``n_purchases``."""
+    return "all" if column == "n_purchases" else column.removeprefix("purchases_")
+
+
+#: The statistics of :func:`cross_channel_statistics`: flat name -> the keys (``arm``,
+#: ``method``, ``metric``) of its row in :func:`cross_channel_outcomes`.
+STATISTICS = {
+    **{
+        name: (REFERENCE_ARM, "", name)
+        for name in (
+            "email_all_over_online_minus_one",
+            "email_shop_visit_share",
+            "website_shop_minus_online_share",
+            "catalogue_other_channel_share",
+            "website_other_channel_share",
+            "shop_share_of_purchases",
+        )
+    },
+    **{
+        name: (EMAIL_ARM, "", name)
+        for name in ("log10_shop_over_online", "observed_log10_shop_over_online")
+    },
+    "last_touch_upstream_gap_normalised": (REFERENCE_ARM, "last_touch", "upstream_gap_normalised"),
+    **{
+        f"{method}_{grade}": (REFERENCE_ARM, method, grade)
+        for method in ATTRIBUTION_METHODS
+        for grade in ("mae_normalised", "spearman")
+    },
+}
+
+
+def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """The scalar statistics of :func:`cross_channel_outcomes` a robustness design judges.
+
+    Same parameters and run as :func:`cross_channel_outcomes`; returns ``{name: value}`` for
+    every name of :data:`STATISTICS` (the cross-channel claims' statistics, the upstream gap
+    of last touch and each method's ``mae_normalised`` and ``spearman``, all in the
+    cross-channel arm, and the e-mail arm's shop-to-online ratios). Needs the cross-channel
+    and e-mail arms, which both designs have.
+    """
+    rows = cross_channel_outcomes(params, rng).set_index(["arm", "method", "metric"])
+    rows = rows[rows["channel"] == ""]["value"]
+    return {name: float(rows.loc[keys]) for name, keys in STATISTICS.items()}
 
 
 def _visits(result) -> pd.DataFrame:
@@ -275,7 +345,7 @@ def _visits(result) -> pd.DataFrame:
     )
 
 
-def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def celio_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """E-mail alone at several referral strengths: the shop-to-online ratio it causes.
 
     One population is randomised to e-mail-only arms (one e-mail a week, consent respected)
@@ -293,14 +363,15 @@ def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]
 
     Returns
     -------
-    dict of str to float
-        For each matrix ``m`` and strength ``r`` (formatted ``%g``): ``m/r/causal_log10`` (log10
-        of shop over online purchases caused by e-mail, bounded as :data:`RATIO_CAP` says),
-        ``m/r/observed_log10`` (log10 of shop over online purchases of the e-mailed customers,
-        what a campaign report counts), ``m/r/causal_purchases`` (purchases caused per
-        customer); and ``base_shop_share`` (shop share of purchases without e-mail).
+    pandas.DataFrame
+        Tidy rows ``matrix``, ``referral_strength``, ``metric``, ``value``: for each matrix
+        and strength, ``causal_log10`` (log10 of shop over online purchases caused by e-mail,
+        bounded as :data:`RATIO_CAP` says), ``observed_log10`` (log10 of shop over online
+        purchases of the e-mailed customers, what a campaign report counts) and
+        ``causal_purchases`` (purchases caused per customer); and one ``base_shop_share`` row
+        (shop share of purchases without e-mail; matrix "", strength NaN).
     """
-    params, n, n_weeks = _sizes(params, 4000)
+    params, n, n_weeks = pop_sizes(params, 4000)
     strengths = tuple(params.pop("strengths", CELIO_STRENGTHS))
     for r in strengths:
         check_number(r, "strengths", 0, 1)
@@ -309,46 +380,40 @@ def celio_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]
         f"{r:g}": Monochannel(channel="email", contact_pressure=1.0, referral_strength=float(r))
         for r in strengths
     }
-    seed = int(rng.integers(2**63))
-    population = replace(ctx.population, n_customers=n * len(arms))
+    seed = simulation_seed(rng)
     shop, online = f"purchases_{_SHOP}", f"purchases_{_ONLINE}"
     cols = ["n_purchases", shop, online]
 
     def run(channels, off=()):
-        result = simulate(
-            population,
+        return run_arms(
+            ctx,
             arms,
+            n_per_arm=n,
             n_weeks=n_weeks,
-            response=ctx.response,
+            seed=seed,
             channels=channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=seed,
             switched_off=list(off),
-        )
-        return result.customers
+        ).customers
 
     none = run(ctx.channels, off=["email"])  # no e-mail: the matrix plays no part
     without = _by_arm(none, cols)
     size = none.groupby("arm", observed=False).size()
-    out: dict[str, float] = {}
+    rows = []
     for matrix in REFERRAL_MATRICES:
         with_email = _by_arm(run(referral_channels(matrix, ctx.channels)), cols)
         caused = with_email - without
-        for arm in arms:
-            out[f"{matrix}/{arm}/causal_log10"] = _log10_ratio(
-                caused.loc[arm, shop], caused.loc[arm, online]
-            )
-            out[f"{matrix}/{arm}/observed_log10"] = _log10_ratio(
-                with_email.loc[arm, shop], with_email.loc[arm, online]
-            )
-            out[f"{matrix}/{arm}/causal_purchases"] = float(
-                caused.loc[arm, "n_purchases"] / size[arm]
-            )
+        for arm, r in zip(arms, strengths, strict=True):
+            values = {
+                "causal_log10": _log10_ratio(caused.loc[arm, shop], caused.loc[arm, online]),
+                "observed_log10": _log10_ratio(
+                    with_email.loc[arm, shop], with_email.loc[arm, online]
+                ),
+                "causal_purchases": float(caused.loc[arm, "n_purchases"] / size[arm]),
+            }
+            rows += [(matrix, float(r), k, v) for k, v in values.items()]
     total = without.sum()
-    out["base_shop_share"] = _ratio(total[shop], total["n_purchases"])
-    return out
+    rows.append(("", float("nan"), "base_shop_share", _ratio(total[shop], total["n_purchases"])))
+    return pd.DataFrame(rows, columns=["matrix", "referral_strength", "metric", "value"])
 
 
 def strength_reaching(curve: pd.Series, target: float) -> float:
@@ -391,12 +456,18 @@ def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame
         ``ci_low``, ``ci_high``, ``n`` (replications) and ``method``. A log10 ratio whose lower
         limit is not positive gets -3 (the bound of :data:`RATIO_CAP`).
     """
-    check_frame(runs, ["replication", "metric", "value"], name="runs")
-    wide = runs.pivot_table(index="replication", columns="metric", values="value")
-    ref = f"{REFERENCE_ARM}/caused"
+    check_frame(runs, ["replication", *KEY_COLUMNS, "metric", "value"], name="runs")
+    parts = runs[runs["metric"].isin(["caused_per_customer", "purchases_per_customer"])]
+    parts = parts[parts["purchase_channel"] != ""]
+    keys = ["arm", "channel", "metric", "purchase_channel"]
+    wide = parts.pivot_table(index="replication", columns=keys, values="value")
+    ref = REFERENCE_ARM
 
-    def col(name):
-        return wide[name].to_numpy(dtype=float)
+    def caused(arm, channel, purchase_channel):
+        return wide[(arm, channel, "caused_per_customer", purchase_channel)].to_numpy(float)
+
+    def bought(purchase_channel):
+        return wide[(EMAIL_ARM, "", "purchases_per_customer", purchase_channel)].to_numpy(float)
 
     rows = {}
 
@@ -416,33 +487,32 @@ def ratio_statistics(runs: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame
 
     for channel, label in ((_CATALOGUE, "catalogue"), (_ONLINE, "website")):
         own = ratio_of_means(
-            col(f"{ref}/{channel}/{channel}"), col(f"{ref}/{channel}/n_purchases"), alpha=alpha
+            caused(ref, channel, channel), caused(ref, channel, "all"), alpha=alpha
         )
         add(f"{label}_other_channel_share", own, lambda v: 1.0 - v, flip=True)
     add(
         "email_all_over_online_minus_one",
-        ratio_of_means(col(f"{ref}/email/n_purchases"), col(f"{ref}/email/{_ONLINE}"), alpha=alpha),
+        ratio_of_means(caused(ref, "email", "all"), caused(ref, "email", _ONLINE), alpha=alpha),
         lambda v: v - 1.0,
     )
     add(
         "website_shop_minus_online_share",
         ratio_of_means(
-            col(f"{ref}/website/{_SHOP}") - col(f"{ref}/website/{_ONLINE}"),
-            col(f"{ref}/website/n_purchases"),
+            caused(ref, "website", _SHOP) - caused(ref, "website", _ONLINE),
+            caused(ref, "website", "all"),
             alpha=alpha,
         ),
     )
-    for kind, name in (
-        ("caused", "log10_shop_over_online"),
-        ("purchases", "observed_log10_shop_over_online"),
-    ):
-        add(
-            f"{EMAIL_ARM}/{name}",
-            ratio_of_means(
-                col(f"{EMAIL_ARM}/{kind}/{_SHOP}"),
-                col(f"{EMAIL_ARM}/{kind}/{_ONLINE}"),
-                alpha=alpha,
-            ),
-            log10,
-        )
+    add(
+        "log10_shop_over_online",
+        ratio_of_means(
+            caused(EMAIL_ARM, "email", _SHOP), caused(EMAIL_ARM, "email", _ONLINE), alpha=alpha
+        ),
+        log10,
+    )
+    add(
+        "observed_log10_shop_over_online",
+        ratio_of_means(bought(_SHOP), bought(_ONLINE), alpha=alpha),
+        log10,
+    )
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("statistic")

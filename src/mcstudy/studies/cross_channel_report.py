@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_frame, check_int, check_number
-from mcstudy.studies.cross_channel_design import CROSS_CHANNEL_ARMS, EMAIL_ARM
+from mcstudy.studies.cross_channel_design import CROSS_CHANNEL_ARMS, REFERENCE_ARM
 
 __all__ = [
     "INFLUENCE_ROWS",
@@ -25,6 +25,7 @@ __all__ = [
     "influence_table",
     "reach_phrase",
     "space_table",
+    "statistic_row",
     "upstream_table",
 ]
 
@@ -51,13 +52,13 @@ INFLUENCE_ROWS = (
     ),
     (
         "C000-22",
-        f"{EMAIL_ARM}/log10_shop_over_online",
+        "log10_shop_over_online",
         "causal",
         "log10 shop/online purchases the e-mail campaign caused",
     ),
     (
         "C000-22",
-        f"{EMAIL_ARM}/observed_log10_shop_over_online",
+        "observed_log10_shop_over_online",
         "observational",
         "log10 shop/online purchases of the e-mailed customers (campaign report)",
     ),
@@ -73,21 +74,45 @@ _CONTEXT_ROWS = (
 _SUMMARY = ["mean", "ci_low", "ci_high", "n_replications"]
 
 
+def statistic_row(stats: pd.DataFrame, metric: str, arm: str, method: str = "") -> pd.Series:
+    """One statistic of the summarised cross-channel runs, by its keys.
+
+    ``stats`` is :func:`mcstudy.experiments.summarise_replications` of
+    :func:`~mcstudy.studies.cross_channel.cross_channel_outcomes` replications grouped by its
+    key columns; the row of the arm-level (no channel) statistic ``metric`` of ``arm`` (and
+    ``method``) is returned.
+    """
+    check_frame(stats, ["arm", "method", "channel", "metric", *_SUMMARY], name="stats")
+    at = (
+        (stats["arm"] == arm)
+        & (stats["method"] == method)
+        & (stats["channel"] == "")
+        & (stats["metric"] == metric)
+    )
+    if at.sum() != 1:
+        raise ValueError(
+            f"'stats' must hold one row of {metric!r} in arm {arm!r}, method {method!r}; it "
+            f"holds {int(at.sum())}."
+        )
+    return stats[at].iloc[0]
+
+
 def upstream_table(stats: pd.DataFrame) -> pd.DataFrame:
     """Last touch's gaps on the upstream channels, arm by arm, with their number.
 
     ``stats`` is :func:`mcstudy.experiments.summarise_replications` of
-    :func:`~mcstudy.studies.cross_channel.cross_channel_statistics` (full design), indexed by
-    ``metric``. One row per arm and gap (``upstream_gap``, on the scale of conversions;
+    :func:`~mcstudy.studies.cross_channel.cross_channel_outcomes` (full design) grouped by
+    its key columns. One row per arm and gap (``upstream_gap``, on the scale of conversions;
     ``upstream_gap_normalised``, on the distributions over channels): ``mean``, ``ci_low``,
     ``ci_high``, ``n_replications`` and ``upstream channels (mean)``.
     """
-    check_frame(stats.reset_index(), ["metric", *_SUMMARY], name="stats")
     keys = [(a, k) for a in CROSS_CHANNEL_ARMS for k in ("upstream_gap", "upstream_gap_normalised")]
     table = pd.DataFrame(
-        {(a, k): stats.loc[f"{a}/last_touch/{k}", _SUMMARY] for a, k in keys}
+        {(a, k): statistic_row(stats, k, a, "last_touch")[_SUMMARY] for a, k in keys}
     ).T.astype(float)
-    table["upstream channels (mean)"] = [stats.loc[f"{a}/n_upstream", "mean"] for a, _ in keys]
+    table["upstream channels (mean)"] = [
+        statistic_row(stats, "n_upstream", a)["mean"] for a, _ in keys
+    ]
     return table
 
 
@@ -96,12 +121,12 @@ def influence_table(ratios: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
 
     ``ratios`` is :func:`~mcstudy.studies.cross_channel.ratio_statistics` (indexed by
     ``statistic``: ``estimate``, ``ci_low``, ``ci_high``, ``n``); ``stats`` the replication
-    summary indexed by ``metric``. One row per quantity of :data:`INFLUENCE_ROWS` (ratios of
-    means) and two context rows (means over replications, claim ``context``): ``claim``,
-    ``kind``, ``quantity``, ``estimate``, ``ci_low``, ``ci_high``, ``n``.
+    summary of :func:`upstream_table`. One row per quantity of :data:`INFLUENCE_ROWS` (ratios
+    of means) and two context rows (means over replications in the cross-channel arm, claim
+    ``context``): ``claim``, ``kind``, ``quantity``, ``estimate``, ``ci_low``, ``ci_high``,
+    ``n``.
     """
     check_frame(ratios.reset_index(), ["statistic", "estimate", "ci_low", "ci_high", "n"], "ratios")
-    check_frame(stats.reset_index(), ["metric", *_SUMMARY], name="stats")
     rows = [
         {
             "claim": claim,
@@ -112,7 +137,7 @@ def influence_table(ratios: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
         for claim, statistic, kind, label in INFLUENCE_ROWS
     ]
     for metric, kind, label in _CONTEXT_ROWS:
-        m = stats.loc[metric]
+        m = statistic_row(stats, metric, REFERENCE_ARM)
         rows.append(
             {
                 "claim": "context",

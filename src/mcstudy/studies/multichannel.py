@@ -26,7 +26,7 @@ of :func:`mcstudy.experiments.replicate` and
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,8 @@ import pandas as pd
 from mcstudy._validation import check_frame, check_int
 from mcstudy.analysis.intervals import relative_difference
 from mcstudy.model.context import model_context
-from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Monochannel
+from mcstudy.studies._skeleton import run_arms, simulation_seed
 
 __all__ = [
     "BREADTH_MEASURES",
@@ -171,18 +171,8 @@ def relative_gap(
 
 def _window_counts(params: dict, n: int, n_weeks: int, seed: int) -> pd.DataFrame:
     ctx = model_context(params)
-    result = simulate(
-        replace(ctx.population, n_customers=n),
-        Monochannel(channel="email", contact_pressure=0.0),
-        n_weeks=n_weeks,
-        response=ctx.response,
-        channels=ctx.channels,
-        n_journeys=0,
-        n_threads=1,
-        progress=False,
-        rng=seed,
-    )
-    return result.customers
+    no_contacts = {"no_contacts": Monochannel(channel="email", contact_pressure=0.0)}
+    return run_arms(ctx, no_contacts, n_per_arm=n, n_weeks=n_weeks, seed=seed).customers
 
 
 def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
@@ -214,7 +204,7 @@ def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     params = dict(params)
     n = check_int(params.pop("n_customers", 100_000), "n_customers", 100, 10_000_000)
     rng = np.random.default_rng(rng)
-    seed = int(rng.integers(2**63))
+    seed = simulation_seed(rng)
     year1 = _window_counts(params, n, WINDOW_WEEKS, seed)
     both = _window_counts(params, n, 2 * WINDOW_WEEKS, seed)
     channel_cols = [c for c in both.columns if c.startswith("purchases_")]
@@ -429,27 +419,39 @@ def decompose_gap(total: float, mechanical: float, causal: float) -> pd.DataFram
 
 #: The rows of :func:`gap_table`: evidence, what is measured, the gap's statistic and the
 #: statistic counting its customers (``{k}``: 2 or 3 channels).
+#: The rows of :func:`gap_table`: evidence, measure, the statistic, the count of its
+#: multichannel group and that of the single-channel group it is compared with (None for the
+#: causal effect, which compares each customer with themselves).
 _GAP_ROWS = (
-    ("observational", "breadth during the outcome year", "gap_during_{k}plus", "n_during_{k}plus"),
-    ("observational", "breadth in the year before", "gap_before_{k}plus", "n_before_{k}plus"),
+    (
+        "observational",
+        "breadth during the outcome year",
+        "gap_during_{k}plus",
+        "n_during_{k}plus",
+        "n_during_1",
+    ),
+    (
+        "observational",
+        "breadth in the year before",
+        "gap_before_{k}plus",
+        "n_before_{k}plus",
+        "n_before_1",
+    ),
     (
         "observational",
         "latent repertoire (not observed by a firm)",
         "gap_repertoire_{k}plus",
         "n_repertoire_{k}plus",
+        "n_repertoire_1",
     ),
     (
         "causal",
         "channels' own effect (same draws, effect off)",
         "causal_{k}plus",
         "n_repertoire_{k}plus",
+        None,
     ),
 )
-_SINGLE = {
-    "gap_during": "n_during_1",
-    "gap_before": "n_before_1",
-    "gap_repertoire": "n_repertoire_1",
-}
 
 
 def _check_summary(summary: object, name: str, metrics) -> None:
@@ -495,17 +497,16 @@ def gap_table(summary: pd.DataFrame, totals: pd.Series) -> pd.DataFrame:
     _check_summary(summary, "summary", metrics)
     if not isinstance(totals, pd.Series):
         raise TypeError(f"'totals' must be a pandas Series by metric; got {type(totals).__name__}.")
-    counts = [r[3].format(k=k) for k in (2, 3) for r in _GAP_ROWS] + list(_SINGLE.values())
+    counts = [r[3].format(k=k) for k in (2, 3) for r in _GAP_ROWS]
+    counts += [r[4] for r in _GAP_ROWS if r[4] is not None]
     missing = [m for m in counts if m not in totals.index]
     if missing:
         raise ValueError(f"'totals' lacks the counts {missing} (multichannel_statistics).")
     table = []
     for k in (2, 3):
-        for kind, measure, metric, n_metric in _GAP_ROWS:
+        for kind, measure, metric, n_metric, single in _GAP_ROWS:
             m, nm = metric.format(k=k), n_metric.format(k=k)
-            n = totals[nm] + (
-                totals[_SINGLE[m.rsplit("_", 1)[0]]] if kind == "observational" else 0
-            )
+            n = totals[nm] + (totals[single] if single is not None else 0)
             table.append(
                 {
                     "contrast": f"{k}+ vs 1 channel",
