@@ -132,7 +132,11 @@ def test_simulated_experiment_beside_the_real_one(customers):
 def test_email_claim_estimates_give_the_recorded_verdicts(customers, tests_table, loyal, lifts):
     by_segment = email_claims.winner_segments(customers)
     assert by_segment["verdict"].notna().all()
-    assert email_claims.describe_winner(by_segment).startswith("overall winner: ")
+    winner = email_claims.describe_winner(by_segment)
+    assert winner.startswith("overall winner: ")
+    n_supported = (by_segment["verdict"].iloc[1:] == "supported").sum()
+    assert f"{n_supported} supported" in winner
+    assert "minimum detectable difference at 80 % power" in email_claims.describe_power(loyal)
     estimates = email_claims.email_claim_estimates(loyal, tests_table, lifts, by_segment)
     assert list(estimates.index) == ["C000-03", "C001-06", "C003-05", "C004-06"]
     assert estimates.loc[["C000-03", "C004-06"], "causal_ci_low"].isna().all()

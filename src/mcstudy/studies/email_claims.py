@@ -21,7 +21,9 @@ from mcstudy.claims.verdicts import weakest
 from mcstudy.studies.verdict_notes import minimum_detectable
 
 __all__ = [
+    "c003_parts",
     "describe_email_verdicts",
+    "describe_power",
     "describe_winner",
     "email_claim_estimates",
     "winner_segments",
@@ -61,13 +63,26 @@ def winner_segments(customers: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_winner(by_segment: pd.DataFrame) -> str:
-    """The overall winner of :func:`winner_segments` and the non-inferiority margin, in words."""
+    """The overall winner of :func:`winner_segments`, the margin and the segments' verdicts."""
     overall = by_segment[by_segment["segment"] == "all"].iloc[0]
+    counts = by_segment.loc[by_segment["segment"] != "all", "verdict"].value_counts()
     return (
         f"overall winner: {overall['winner']} (minus {overall['other']}: "
         f"{100 * overall['difference']:+.2f} pp, {100 * overall['ci_low']:+.2f} to "
         f"{100 * overall['ci_high']:+.2f}); margin "
-        f"{100 * rule_for('C004-06').smallest_effect:g} pp"
+        f"{100 * rule_for('C004-06').smallest_effect:g} pp; segments: "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+    )
+
+
+def describe_power(loyal: Mapping) -> str:
+    """The smallest loyal x e-mail difference the C000-03 test detects with 80 % power."""
+    test = loyal[_LOYAL]
+    detectable = minimum_detectable(test.ci_low[0], test.ci_high[0])
+    return (
+        f"C000-03: smallest difference that would matter "
+        f"{100 * rule_for('C000-03').smallest_effect:.2f} pp; minimum detectable difference at "
+        f"80 % power {100 * detectable:.2f} pp"
     )
 
 
