@@ -161,6 +161,7 @@ def test_redeemer_gaps_by_type_and_description():
     )
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")
 def test_heterogeneity_fits_against_the_simulator():
     rng = np.random.default_rng(4)
     counts = pd.Series(rng.negative_binomial(2, 2 / (2 + 30), 3_000)).pipe(lambda s: s[s > 0])

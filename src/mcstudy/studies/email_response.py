@@ -315,12 +315,12 @@ def describe_heterogeneity(conversion: pd.DataFrame, tests: pd.DataFrame, loyal:
     joint_p = {m: joint_p[m] for m in ("recency_bucket", "past_spend_bucket")}
     add, odds = loyal[("converted", "additive (OLS)")], loyal[("converted", "odds ratio (logit)")]
     below_05 = [m for m, p in joint_p.items() if p < 0.05]
+    significant = "" if not below_05 else f"; {below_05} reach p < 0.05"
     return f"""**What section 3 shows.** The e-mail raised conversion in every subgroup, but its
-effect does not clearly depend on recency or past spend: the joint interaction tests on conversion
-give
-p = {joint_p["recency_bucket"]:.2f} (recency) and p = {joint_p["past_spend_bucket"]:.2f} (past
-spend){"" if not below_05 else f"; {below_05} reach p < 0.05"}. On the relative scale the
-customers who last bought 7-12 months ago show effects of
+effect does not clearly depend on recency or past spend: the joint interaction tests on
+conversion give p = {joint_p["recency_bucket"]:.2f} (recency) and
+p = {joint_p["past_spend_bucket"]:.2f} (past spend){significant}.
+On the relative scale the customers who last bought 7-12 months ago show effects of
 {100 * recency_lift["7-9 months"]:+.0f} % and {100 * recency_lift["10-12 months"]:+.0f} %,
 against {100 * recency_lift["1-3 months"]:+.0f} % for 1-3 months: e-mail woke up lapsing
 customers at least as much as it moved recent ones. The pre-specified loyal × e-mail contrast is
@@ -341,12 +341,10 @@ def describe_uplift(test: pd.DataFrame, scores: Mapping, table: pd.DataFrame) ->
     two_model = u.loc[("visited", "two-model logit")]
     return f"""The uplift evaluation says the same. For visits, ranking by recency, past spend or
 the loyal flag gives Qini coefficients of at most {simple_visit.max():.3f}, while the two-model
-score, which uses
-all the pre-campaign characteristics together, reaches
-{two_model["qini_coefficient"]:.3f} (visit uplift
-{100 * two_model["uplift_top_20pct"]:.1f} points in its top 20 %
-against {100 * two_model["uplift_all"]:.1f} overall). For conversion
-the best ranking is "{best_conversion}" (Qini
+score, which uses all the pre-campaign characteristics together, reaches
+{two_model["qini_coefficient"]:.3f} (visit uplift {100 * two_model["uplift_top_20pct"]:.1f}
+points in its top 20 % against {100 * two_model["uplift_all"]:.1f} overall). For conversion the
+best ranking is "{best_conversion}" (Qini
 {u.loc[("converted", best_conversion), "qini_coefficient"]:.3f}), but the curves rest on about
 {extra_purchases:.0f} extra purchases in the evaluation half and carry no interval; they are a
 description, the interaction tests are the inference."""

@@ -181,14 +181,14 @@ def describe_multichannel_gap(lifts: Mapping, claimed: float = CLAIMED_LIFT) -> 
 {1 + spend_lift.unadjusted.lift:.2f} times as much as single-channel customers in the past year
 ({100 * spend_lift.unadjusted.lift:+.0f} %; {100 * spend_lift.adjusted.lift:+.0f} % after
 adjusting for recency and the other covariates): that is what the label selects on. In the two
-campaign weeks without an
-e-mail they visited more often, {L[("visit", "No E-Mail arm")].unadjusted.describe()}, a gap that
-becomes {100 * L[("visit", "No E-Mail arm")].adjusted.lift:+.0f} % after adjustment; conversion
+campaign weeks without an e-mail they visited more often,
+{L[("visit", "No E-Mail arm")].unadjusted.describe()}, a gap that becomes
+{100 * L[("visit", "No E-Mail arm")].adjusted.lift:+.0f} % after adjustment; conversion
 {L[("conversion", "No E-Mail arm")].unadjusted.describe()}, spend per customer
 {100 * L[("spend per customer", "No E-Mail arm")].unadjusted.lift:+.0f} %. Pooling the three
 arms gives more purchases: a raw conversion gap of
-{L[("conversion", "all arms")].unadjusted.describe()}, which
-becomes {L[("conversion", "all arms")].adjusted.describe()} once recency, past spend and the other
+{L[("conversion", "all arms")].unadjusted.describe()}, which becomes
+{L[("conversion", "all arms")].adjusted.describe()} once recency, past spend and the other
 covariates are held fixed. The basket of those who bought differs by
 {L[("basket (spend of buyers)", "all arms")].unadjusted.describe()}. The claimed +287 % is
 {1 + claimed:.2f} times the single-channel rate; the highest upper bound of any conversion
