@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from mcstudy.analysis.hillstrom import add_analysis_columns
-from mcstudy.claims import judge
+from mcstudy.claims import judge, rule_for
 from mcstudy.io import hillstrom_customer_table, load_hillstrom
 from mcstudy.studies import message_experiments as experiments
 
@@ -79,3 +79,4 @@ def test_experiment_claim_estimates_are_judged_in_one_call(customers):
     assert estimates.loc["C000-43", "n"] == civic
     got = judge(estimates, notebook="10_real_data_experiments.ipynb", record=False)
     assert got.set_index("claim_id").loc["C000-43", "verdict"] == "not supported"
+    assert got["measure"].tolist() == [rule_for(c).estimand for c in got["claim_id"]]

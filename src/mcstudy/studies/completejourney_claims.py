@@ -355,9 +355,6 @@ def _c000_44_45(interaction_fits: Mapping, n_products: int) -> list[dict]:
         "ci_low": mx[1],
         "ci_high": mx[2],
         "n": fit.n,
-        "measure": "interaction of the weekly mailer and in-store display on log(1 + units) of a "
-        "product in a store-week (in_mailer x on_display), product x store and week fixed "
-        "effects, discount held fixed",
         "method": fit.method + f"; {n_products} most-sold products; the product of the two "
         "placements added to the model of C000-40 holding the discount fixed",
         "condition": (
@@ -403,7 +400,8 @@ def journey_claim_estimates(
     pandas.DataFrame
         Indexed by ``claim_id`` (C000-40, C000-41, C002-30, C000-44, C000-45): ``effect``,
         ``ci_low``, ``ci_high``, ``n``, the within interval (``causal_ci_low``,
-        ``causal_ci_high``) of the ``association`` claims, ``measure``, ``method``,
+        ``causal_ci_high``) of the ``association`` claims, ``measure`` (NaN for C000-44 and
+        C000-45, whose measure is their registered estimand), ``method``,
         ``condition``.
     """
     rows = [

@@ -264,8 +264,8 @@ def experiment_claim_estimates(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``claim_id``: ``effect``, ``ci_low``, ``ci_high``, ``n``, ``measure``,
-        ``method`` and ``condition``.
+        Indexed by ``claim_id``: ``effect``, ``ci_low``, ``ci_high``, ``n``, ``method`` and
+        ``condition``; each claim's measure is its registered estimand.
     """
     conv, visit, by_line = _relevance_rows(relevance)
     age, logit = age_tests["ols"], age_tests["logit"]
@@ -278,8 +278,6 @@ def experiment_claim_estimates(
             "ci_low": conv["ci_low"],
             "ci_high": conv["ci_high"],
             "n": n_one_line,
-            "measure": "2-week conversion, matched minus mismatched e-mail (randomised), "
-            "Hillstrom customers who bought one merchandise line, difference in proportions",
             "method": conv["method"],
             "condition": f"Visits: {_pp(visit)}. By line, conversion: "
             + ", ".join(f"{m} {_pp(r)}" for m, r in by_line.items())
@@ -292,9 +290,6 @@ def experiment_claim_estimates(
             "ci_low": age.ci_low[0],
             "ci_high": age.ci_high[0],
             "n": age.n,
-            "measure": "e-mail effect on 2-week conversion among customers new in the past 12 "
-            "months minus among the others (Hillstrom, either e-mail vs none), difference in "
-            "proportions",
             "method": age.method,
             "condition": (
                 f"Interaction {100 * age.effect[0]:+.2f} pp (95 % CI {100 * age.ci_low[0]:+.2f} "
@@ -312,8 +307,6 @@ def experiment_claim_estimates(
             "ci_low": neigh["ci_low"],
             "ci_high": neigh["ci_high"],
             "n": int(neigh["n"] + (voters["arm"] == "civic_duty").sum()),
-            "measure": "turnout in the 2006 Michigan primary, Neighbors minus Civic Duty mailing "
-            "(randomised), difference in proportions",
             "method": neigh["method"],
             "condition": "Effects vs no mailing, in order of pressure: "
             + ", ".join(f"{a} {100 * steps[a]:+.2f} pp" for a in PRESSURE_ORDER)

@@ -303,8 +303,9 @@ def promotion_claim_estimates(policy: PolicyComparison, halves) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``claim_id``: ``effect``, ``ci_low``, ``ci_high``, ``n``, ``measure``,
-        ``method`` and ``condition``.
+        Indexed by ``claim_id``: ``effect``, ``ci_low``, ``ci_high``, ``n``, ``measure`` (the
+        part C000-46 is recorded with; NaN for C000-47, whose measure is its registered
+        estimand), ``method`` and ``condition``.
     """
     parts = targeting_parts(policy)
     part = _recorded_part(parts)
@@ -331,9 +332,6 @@ def promotion_claim_estimates(policy: PolicyComparison, halves) -> pd.DataFrame:
             "ci_low": halves.ci_low[0],
             "ci_high": halves.ci_high[0],
             "n": halves.n,
-            "measure": "promotion effect on purchase, upper minus lower half of predicted uplift "
-            "(held-out customers, model fitted on the other half), Starbucks promotion "
-            "experiment, difference in proportions",
             "method": halves.method,
             "condition": (
                 f"Interaction {100 * halves.effect[0]:+.2f} pp (95 % CI "
