@@ -201,3 +201,9 @@ def test_describe_between_firm_gap_finds_the_points_that_reach_it():
     text = found.describe_between_firm_gap(points, "50 % vs 20 %", params)
     assert "at 2 of them, where the siloed firm keeps only 40 %" in text
     assert "about 1.6 times a year with a churn hazard of 0.30" in text
+
+
+def test_measures_are_kept_only_for_claims_of_the_notebook():
+    claims = {**found.INTEGRATION_CLAIMS, **found.COORDINATION_CLAIMS, **found.KPI_CLAIMS}
+    assert set(found.INTEGRATION_MEASURES) < set(claims)
+    assert all(m and not m.endswith(".") for m in found.INTEGRATION_MEASURES.values())

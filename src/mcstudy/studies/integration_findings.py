@@ -6,7 +6,8 @@ summaries into what a reader sees:
 
 - which claim each statistic judges (:data:`INTEGRATION_CLAIMS`, :data:`COORDINATION_CLAIMS`,
   :data:`KPI_CLAIMS`), what the reader should know about each (:data:`INTEGRATION_NOTES`) and
-  how each was estimated (:func:`integration_methods`);
+  how each was estimated (:func:`integration_methods`), and what an effect measures where it
+  is narrower than the registry's estimand (:data:`INTEGRATION_MEASURES`);
 - the per-arm table of the integration path (:func:`path_table`) and the Shapley shares of its
   factors (:func:`shapley_shares`, :func:`plot_shapley`);
 - the uncoordinated teams (:func:`plot_coordination`) and the own-KPI grid
@@ -36,6 +37,7 @@ from mcstudy.studies.integration_report import describe_break_even
 __all__ = [
     "COORDINATION_CLAIMS",
     "INTEGRATION_CLAIMS",
+    "INTEGRATION_MEASURES",
     "INTEGRATION_NOTES",
     "KPI_CLAIMS",
     "describe_between_firm_gap",
@@ -72,6 +74,17 @@ COORDINATION_CLAIMS = {
 #: ... and of the own-KPI grid (:func:`silo_margin_gap`).
 KPI_CLAIMS = {"C003-09": "margin_global_minus_silo"}
 
+#: What an effect measures where the simulated quantity is narrower than the registry's
+#: estimand (contacts counted by week, a purchase standing for a product): the other claims'
+#: effects measure their estimand.
+INTEGRATION_MEASURES = {
+    "C000-10": "share of customers contacted by two or more channels in one week at least once "
+    "in a year, siloed teams, default mix",
+    "C000-11": "multi-channel plus contradictory weeks per customer-year for each extra "
+    "uncoordinated channel (slope), one contact a week in total",
+    "C001-03": "share of e-mails sent in the week after a purchase, e-mail system not connected "
+    "to the tills",
+}
 #: What the reader should know about each claim's verdict (its condition opens with it).
 INTEGRATION_NOTES = {
     "C000-04": "Integration here is the six factors of the omnichannel preset; its retention "
