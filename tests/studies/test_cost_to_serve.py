@@ -11,6 +11,7 @@ from mcstudy.studies.cost_to_serve import (
     OPTIONS,
     assignment_margins,
     cost_to_serve_arms,
+    cost_to_serve_contrasts,
     cost_to_serve_statistics,
     price_ladder,
     search_assignments,
@@ -21,31 +22,59 @@ SHARES = (0.75, 0.20, 0.05)
 TIER_PRESSURE = {"small": 0.5, "medium": 1.0, "key_account": 2.0}
 
 
+def _by_key(frame: pd.DataFrame) -> dict:
+    """The study's rows by key: a statistic by name, an arm's outcome by ("arm", arm, metric),
+    a tier's outcome under an option by (metric, tier, option)."""
+    assert list(frame.columns) == ["arm", "tier", "option", "metric", "value"]
+    out = {}
+    for arm, tier, option, metric, value in frame.itertuples(index=False):
+        if not pd.isna(arm):
+            out[("arm", arm, metric)] = value
+        elif not pd.isna(tier):
+            out[(metric, tier, option)] = value
+        else:
+            out[metric] = value
+    return out
+
+
 @pytest.fixture(scope="module")
-def stats():
+def frame():
     return cost_to_serve_statistics({"n_customers": 1500}, np.random.default_rng(7))
 
 
-def test_statistics_are_finite_and_deterministic(stats):
+@pytest.fixture(scope="module")
+def stats(frame):
+    return _by_key(frame)
+
+
+def test_statistics_are_finite_and_deterministic(frame, stats):
     assert set(COST_TO_SERVE_STATISTICS) <= set(stats)
-    assert all(np.isfinite(v) for v in stats.values())
+    assert np.isfinite(frame["value"]).all()
     again = cost_to_serve_statistics({"n_customers": 1500}, np.random.default_rng(7))
-    assert again == stats
-    other = cost_to_serve_statistics({"n_customers": 1500}, np.random.default_rng(8))
+    pd.testing.assert_frame_equal(again, frame)
+    other = _by_key(cost_to_serve_statistics({"n_customers": 1500}, np.random.default_rng(8)))
     assert other["tiered_minus_uniform_margin"] != stats["tiered_minus_uniform_margin"]
+    # no metric name packs an arm, a tier or an option
+    assert not frame["metric"].str.contains("/").any()
+
+
+def test_contrasts_are_the_statistics_of_the_same_run(stats):
+    contrasts = cost_to_serve_contrasts({"n_customers": 1500}, np.random.default_rng(7))
+    assert set(contrasts) == set(COST_TO_SERVE_STATISTICS)
+    assert contrasts == {k: stats[k] for k in contrasts}
 
 
 def test_source_000_against_no_contact_is_the_difference_of_the_two_arms(stats):
-    gap = stats["arm/tiered/margin"] - stats["arm/none/margin"]
+    gap = stats["arm", "tiered", "margin"] - stats["arm", "none", "margin"]
     assert stats["tiered_minus_none_margin"] == pytest.approx(gap)
     # visits to key accounts cost more than the margin they persuade at the reference context
     assert stats["tiered_minus_none_margin"] < 0
 
 
 def test_equal_budget_is_reached(stats):
-    cost = stats["arm/pair_tiered/contact_cost"]
+    cost = stats["arm", "pair_tiered", "contact_cost"]
     assert abs(stats["tiered_minus_uniform_contact_cost"]) <= 0.021 * cost
-    assert stats["arm/none/contact_cost"] == 0.0
+    assert stats["arm", "none", "contact_cost"] == 0.0
 
 
 def test_uniform_plans_the_same_contacts_of_each_channel_as_tiered():
@@ -64,8 +93,10 @@ def test_uniform_plans_the_same_contacts_of_each_channel_as_tiered():
 def test_composition_of_tier_outcomes_matches_the_simulated_tiered_arm():
     # the tiered arm is source 000's assignment; composing its tiers' outcomes from the
     # one-option arms must give the same margin up to Monte Carlo noise
-    s = cost_to_serve_statistics({"n_customers": 6000}, np.random.default_rng(3))
-    assert abs(s["tiered_composed_minus_simulated_margin"]) < 0.15 * abs(s["arm/tiered/margin"])
+    s = _by_key(cost_to_serve_statistics({"n_customers": 6000}, np.random.default_rng(3)))
+    assert abs(s["tiered_composed_minus_simulated_margin"]) < 0.15 * abs(
+        s["arm", "tiered", "margin"]
+    )
 
 
 def test_cheaper_channel_changes_follow_the_catalogue(stats):
@@ -73,7 +104,7 @@ def test_cheaper_channel_changes_follow_the_catalogue(stats):
     assert -0.8 < stats["call_centre_cost_change"] < -0.3
     assert stats["cost_per_won_call_centre"] < stats["cost_per_won_face_to_face"]
     # a costlier call centre (as dear as a visit) would cut nothing
-    dear = cost_to_serve_statistics(
+    dear = cost_to_serve_contrasts(
         {"n_customers": 1500, "channel.cost_per_contact_eur.call_centre": 150.0},
         np.random.default_rng(7),
     )
@@ -117,8 +148,8 @@ def test_search_over_replications_gives_intervals_and_wins():
         for t, tier in enumerate(TIERS):
             for o, option in enumerate(OPTIONS):
                 value = 10.0 * (o == t) + rep * 0.1
-                rows.append((rep, f"margin/{tier}/{option}", value))
-    table = pd.DataFrame(rows, columns=["replication", "metric", "value"])
+                rows.append((rep, tier, option, "margin", value))
+    table = pd.DataFrame(rows, columns=["replication", "tier", "option", "metric", "value"])
     found = search_assignments(table, SHARES)
     top = found.iloc[0]
     assert (top["small"], top["medium"], top["key_account"]) == ("none", "postal_mail", "email")

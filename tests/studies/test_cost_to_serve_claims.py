@@ -76,9 +76,9 @@ def _runs():
     for rep in range(2):
         for tier, base in zip(("small", "medium", "key_account"), (1.0, 2.0, 4.0), strict=True):
             for k, option in enumerate(OPTIONS):
-                rows.append((rep, f"contact_cost/{tier}/{option}", base * k + rep))
-                rows.append((rep, f"margin/{tier}/{option}", base - k))
-    return pd.DataFrame(rows, columns=["replication", "metric", "value"])
+                rows.append((rep, tier, option, "contact_cost", base * k + rep))
+                rows.append((rep, tier, option, "margin", base - k))
+    return pd.DataFrame(rows, columns=["replication", "tier", "option", "metric", "value"])
 
 
 def test_assignment_contact_cost_weights_each_tier_by_its_share():
@@ -97,8 +97,14 @@ def test_assignment_contact_cost_weights_each_tier_by_its_share():
     with pytest.raises(ValueError, match="'tier_shares' must have 3 shares"):
         assignment_contact_cost(search, _runs(), (0.5, 0.5))
     runs = _runs()
-    runs = runs[runs["metric"] != "contact_cost/small/none"]
-    with pytest.raises(ValueError, match="no contact cost 'contact_cost/small/none'"):
+    runs = runs[
+        ~(
+            (runs["metric"] == "contact_cost")
+            & (runs["tier"] == "small")
+            & (runs["option"] == "none")
+        )
+    ]
+    with pytest.raises(ValueError, match="no contact cost of tier 'small' under option 'none'"):
         assignment_contact_cost(search, runs, SHARES)
 
 

@@ -13,10 +13,14 @@ from mcstudy.studies.integration import (
     INTEGRATION_FACTOR_GROUPS,
     KPI_PRESSURES,
     _emails_after_purchase,
+    coordination_contrasts,
     coordination_statistics,
     integration_arms,
+    integration_contrasts,
     integration_statistics,
+    kpi_grid_statistics,
     omnichannel_npv,
+    path_outcomes,
     silo_equilibrium,
 )
 
@@ -52,40 +56,67 @@ def test_integration_arms_span_the_path_from_siloed_to_omnichannel():
         integration_arms("half")
 
 
+def _by_key(frame: pd.DataFrame) -> dict:
+    """A study's tidy rows by (arm, metric); the statistics of the whole experiment by name."""
+    assert list(frame.columns) == ["arm", "metric", "value"]
+    return {
+        (m if pd.isna(a) else (a, m)): v
+        for a, m, v in frame[["arm", "metric", "value"]].itertuples(index=False)
+    }
+
+
 @pytest.fixture(scope="module")
 def core_run():
-    return integration_statistics({"n_customers": 3000, "design": "core"}, np.random.default_rng(5))
+    frame = integration_statistics(
+        {"n_customers": 3000, "design": "core"}, np.random.default_rng(5)
+    )
+    return _by_key(frame)
+
+
+def test_integration_contrasts_are_the_study_rows_without_an_arm():
+    params = {"n_customers": 600, "design": "core", "n_weeks": 26}
+    frame = integration_statistics(params, np.random.default_rng(4))
+    contrasts = integration_contrasts(params, np.random.default_rng(4))
+    scalars = frame[frame["arm"].isna()].set_index("metric")["value"].to_dict()
+    assert contrasts == scalars
+    assert contrasts["retention_siloed"] == _by_key(frame)[("none", "retention")]
+    # no metric name packs an arm
+    assert not frame["metric"].str.contains("/").any()
 
 
 def test_integration_statistics_follow_the_mechanisms(core_run):
     s = core_run
     # a shared history means no service contact ends in a repeated explanation
-    assert s["shared_history/effort_per_customer"] == 0.0
-    assert s["none/effort_per_customer"] > 0.0
-    assert s["effort_shared_minus_not"] == pytest.approx(-s["none/effort_per_customer"])
+    assert s["shared_history", "effort_per_customer"] == 0.0
+    assert s["none", "effort_per_customer"] > 0.0
+    assert s["effort_shared_minus_not"] == pytest.approx(-s["none", "effort_per_customer"])
     # consistent offers: no contradictory week
-    assert s["consistent_offers/inconsistent_weeks"] == 0.0
+    assert s["consistent_offers", "inconsistent_weeks"] == 0.0
     assert 0.0 < s["customers_contradicted_share"] < 1.0
     assert s["retention_omni_minus_siloed"] == pytest.approx(
-        s["none/churn_rate"] - s["all/churn_rate"]
+        s["none", "churn_rate"] - s["all", "churn_rate"]
     )
     assert -1.0 < s["satisfaction_multi_minus_single_observed"] < 1.0
     # the comparison's error is the observed gap minus the causal effect of the same run
     assert s["satisfaction_comparison_error"] == pytest.approx(
         s["satisfaction_multi_minus_single_observed"]
-        - (s["all/satisfaction"] - s["none/satisfaction"])
+        - (s["all", "satisfaction"] - s["none", "satisfaction"])
     )
     assert s["satisfaction_omni_minus_siloed"] > 0.0
 
 
 def test_integration_statistics_apply_the_pressures():
-    base = integration_statistics({"n_customers": 500, "design": "core"}, np.random.default_rng(1))
-    more = integration_statistics(
-        {"n_customers": 500, "design": "core", "pressures": {"none": 3.0}},
-        np.random.default_rng(1),
+    base = _by_key(
+        integration_statistics({"n_customers": 500, "design": "core"}, np.random.default_rng(1))
     )
-    assert more["none/contacts_per_customer"] > 2 * base["none/contacts_per_customer"]
-    assert more["all/contacts_per_customer"] == base["all/contacts_per_customer"]
+    more = _by_key(
+        integration_statistics(
+            {"n_customers": 500, "design": "core", "pressures": {"none": 3.0}},
+            np.random.default_rng(1),
+        )
+    )
+    assert more["none", "contacts_per_customer"] > 2 * base["none", "contacts_per_customer"]
+    assert more["all", "contacts_per_customer"] == base["all", "contacts_per_customer"]
 
 
 @pytest.mark.parametrize(
@@ -101,11 +132,14 @@ def test_integration_statistics_reject_bad_pressures(pressures, match):
 
 
 def test_coordination_statistics():
-    s = coordination_statistics({"n_customers": 400}, np.random.default_rng(2))
+    s = _by_key(coordination_statistics({"n_customers": 400}, np.random.default_rng(2)))
+    assert {k: s[k] for k in s if isinstance(k, str)} == coordination_contrasts(
+        {"n_customers": 400}, np.random.default_rng(2)
+    )
     # one channel cannot contradict itself or speak twice in a week through two channels
-    assert s["channels_1/multi_channel_weeks"] == 0.0
-    assert s["channels_1/contradictory_weeks"] == 0.0
-    assert s["channels_3/conflicts"] > 0.0
+    assert s["channels_1", "multi_channel_weeks"] == 0.0
+    assert s["channels_1", "contradictory_weeks"] == 0.0
+    assert s["channels_3", "conflicts"] > 0.0
     # two weeks of suppression after a purchase: no e-mail the week after one
     assert s["email_after_purchase_suppressed_share"] == 0.0
     assert 0.0 <= s["email_after_purchase_share"] < 1.0
@@ -205,3 +239,31 @@ def test_silo_equilibrium_ties_go_to_the_lowest_pressure_and_survive_perturbatio
     for _ in range(20):
         moved = grid * (1 + gen.uniform(-1e-9, 1e-9, size=grid.shape))
         assert silo_equilibrium(moved) == expected
+
+
+def test_path_outcomes_average_each_arm_over_the_replications():
+    runs = pd.DataFrame(
+        {
+            "replication": [0, 0, 0, 1, 1, 1],
+            "arm": [None, "a", "b", None, "a", "b"],
+            "metric": ["gap", "m", "m", "gap", "m", "m"],
+            "value": [9.0, 1.0, 2.0, 9.0, 3.0, 6.0],
+        }
+    )
+    out = path_outcomes(runs)
+    assert list(out.index) == ["a", "b"]
+    assert out["m"].tolist() == [2.0, 4.0]
+    assert "gap" not in out.columns
+
+
+def test_kpi_grid_reaches_the_silo_equilibrium_from_one_run():
+    frame = kpi_grid_statistics({"n_customers": 100, "n_weeks": 8}, np.random.default_rng(0))
+    assert frame["arm"].nunique() == len(KPI_PRESSURES) ** 2
+    assert set(frame["metric"]) == {"margin", "revenue", "kpi_email", "kpi_postal_mail"}
+    out = silo_equilibrium(path_outcomes(frame.assign(replication=0)))
+    assert set(out) == {"silo", "global", "converged"}
+
+
+def test_silo_equilibrium_refuses_a_dict():
+    with pytest.raises(TypeError, match="'outcomes' must be a DataFrame indexed by arm"):
+        silo_equilibrium({"email_0_mail_0": {"margin": 1.0}})

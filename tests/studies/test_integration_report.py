@@ -26,7 +26,7 @@ def _runs():
     for rep in range(5):
         shock = rng.normal()
         for arm, level in (("none", 1.0), ("all", 3.0), ("single", 2.0)):
-            rows.append({"replication": rep, "metric": f"{arm}/m", "value": level + shock})
+            rows.append({"replication": rep, "arm": arm, "metric": "m", "value": level + shock})
     return pd.DataFrame(rows)
 
 
@@ -58,7 +58,7 @@ def test_arm_differences_refuse_bad_input(pairs, metric, error, match):
 
 def test_arm_differences_need_the_replicate_columns():
     with pytest.raises(ValueError, match="'runs' is missing columns"):
-        arm_differences(pd.DataFrame({"metric": ["a/m"]}), {"x": ("a", "a")}, "m")
+        arm_differences(pd.DataFrame({"metric": ["m"]}), {"x": ("a", "a")}, "m")
 
 
 def test_break_even_frontier_finds_the_first_base_that_pays():

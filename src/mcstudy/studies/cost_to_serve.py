@@ -50,14 +50,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from mcstudy._validation import check_frame, check_int, check_number
+from mcstudy._validation import check_frame, check_number
 from mcstudy._vocab import TIERS
 from mcstudy.analysis.choice import idxbest
 from mcstudy.io.catalogue import load_channels
 from mcstudy.model.channels import DEFAULT_CHANNELS, ChannelSet
 from mcstudy.model.context import model_context
-from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import SiloedMultichannel, Strategy, ValueTiered
+from mcstudy.studies._skeleton import pop_sizes, run_arms, simulation_seed
 
 __all__ = [
     "COST_TO_SERVE_STATISTICS",
@@ -65,6 +65,7 @@ __all__ = [
     "SOURCE_000_ASSIGNMENT",
     "assignment_margins",
     "cost_to_serve_arms",
+    "cost_to_serve_contrasts",
     "cost_to_serve_statistics",
     "price_ladder",
     "search_assignments",
@@ -91,7 +92,7 @@ SOURCE_000_ASSIGNMENT = {
 BRANCH = "face_to_face"
 
 #: The statistics :func:`cost_to_serve_statistics` returns besides the per-tier outcomes
-#: (``<metric>/<tier>/<option>``) and the arms' outcomes (``arm/<arm>/<metric>``).
+#: (rows with a ``tier`` and an ``option``) and the arms' outcomes (rows with an ``arm``).
 COST_TO_SERVE_STATISTICS = (
     "tiered_minus_uniform_margin",
     "tiered_minus_uniform_revenue",
@@ -284,8 +285,9 @@ def search_assignments(table: pd.DataFrame, tier_shares, *, level: float = 0.95)
     Parameters
     ----------
     table : pandas.DataFrame
-        The output of :func:`mcstudy.experiments.replicate` (``replication``, ``metric``,
-        ``value``), holding the per-tier margins ``margin/<tier>/<option>``.
+        The output of :func:`mcstudy.experiments.replicate` (``replication``, ``tier``,
+        ``option``, ``metric``, ``value``), holding the per-tier margins (``metric``
+        ``margin`` with a ``tier`` and an ``option``).
     tier_shares : sequence of 3 floats
         Share of each tier in the population.
     level : float, default=0.95
@@ -301,9 +303,8 @@ def search_assignments(table: pd.DataFrame, tier_shares, *, level: float = 0.95)
         differences between rows are paired.
     """
     check_frame(table, ["replication", "metric", "value"], "table")
-    rows = table[table["metric"].str.startswith("margin/")]
-    parts = rows["metric"].str.split("/", expand=True)
-    long = rows.assign(tier=parts[1], option=parts[2])
+    check_frame(table, ["tier", "option"], "table")
+    long = table[(table["metric"] == "margin") & table["tier"].notna() & table["option"].notna()]
     per_rep = []
     for rep, group in long.groupby("replication"):
         wide = group.pivot(index="tier", columns="option", values="value")
@@ -364,7 +365,7 @@ def steer_channel_choice(
     return float(orders[:, branch].sum() / total), float(after.sum() / total)
 
 
-def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Run the experiments of this module on one population; the statistics of the claims.
 
     Parameters
@@ -383,20 +384,38 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
 
     Returns
     -------
-    dict of str to float
-        :data:`COST_TO_SERVE_STATISTICS`, the per-tier outcomes ``<metric>/<tier>/<option>``
-        (``revenue``, ``contact_cost``, ``cost``, ``margin``: euros per customer-year; cost
-        is contact plus service cost, margin revenue minus cost) and the arms' outcomes
-        ``arm/<arm>/<metric>`` (the same metrics, each tier weighted by its share in the
-        population, and ``contacts_per_customer``, ``churn_rate``; the call-centre
-        experiment's arms are prefixed ``cc_``). Relative changes are
+    pandas.DataFrame
+        Tidy: ``arm``, ``tier``, ``option``, ``metric``, ``value``. First
+        :data:`COST_TO_SERVE_STATISTICS` (no arm, tier or option: NA), then the arms'
+        outcomes (with an ``arm``: ``revenue``, ``contact_cost``, ``cost``, ``margin``, each
+        tier weighted by its share in the population, and ``contacts_per_customer``,
+        ``churn_rate``; the equal-budget pair's arms are ``pair_tiered`` and
+        ``pair_uniform``, the call-centre experiment's arms are prefixed ``cc_``) and the
+        per-tier outcomes (with a ``tier`` and an ``option``: ``revenue``,
+        ``contact_cost``, ``cost``, ``margin``: euros per customer-year; cost is contact
+        plus service cost, margin revenue minus cost). Relative changes are
         fractions (-0.5 = halved); costs per customer won are euros of contact cost per
         extra customer buying at least once, with the extra customers floored at half a
         customer of the arm so that the ratio stays finite.
     """
-    params = {**_STUDY_DEFAULTS, **dict(params)}
-    n = check_int(params.pop("n_customers", 4000), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+    arms, tiers, out = _cost_to_serve_run(params, rng)
+    rows = [(None, None, None, m, v) for m, v in out.items()]
+    rows += [(a, None, None, m, v) for a, outcomes in arms.items() for m, v in outcomes.items()]
+    rows += [(None, t, o, m, v) for (t, o), outcomes in tiers.items() for m, v in outcomes.items()]
+    return pd.DataFrame(rows, columns=["arm", "tier", "option", "metric", "value"])
+
+
+def cost_to_serve_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """:data:`COST_TO_SERVE_STATISTICS` of one run, by name (the study of a robustness design).
+
+    The same run, seed and numbers as :func:`cost_to_serve_statistics`.
+    """
+    return _cost_to_serve_run(params, rng)[2]
+
+
+def _cost_to_serve_run(params: dict, rng: np.random.Generator) -> tuple[dict, dict, dict]:
+    """One run: the arms' outcomes, the (tier, option) outcomes and the statistics, as dicts."""
+    params, n, n_weeks = pop_sizes({**_STUDY_DEFAULTS, **dict(params)}, 4000)
     pressure = check_number(params.pop("pressure", 0.25), "pressure", 0, 10, low_open=True)
     elasticity = check_number(
         params.pop("study.channel_price_elasticity"), "study.channel_price_elasticity", 0, 10
@@ -404,23 +423,13 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
     tier_pressure = _tier_pressure(params)
     population = _population(params, model_context().population)
     ctx = model_context(params, population=population)
-    seed = int(rng.integers(2**63))
+    seed = simulation_seed(rng)
     shares = ctx.population.tier_shares
 
     arms = cost_to_serve_arms(pressure, tier_pressure, shares)
 
     def run(which: dict[str, Strategy], channels=ctx.channels):
-        res = simulate(
-            replace(ctx.population, n_customers=n * len(which)),
-            which,
-            n_weeks=n_weeks,
-            response=ctx.response,
-            channels=channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=seed,
-        )
+        res = run_arms(ctx, which, n_per_arm=n, n_weeks=n_weeks, seed=seed, channels=channels)
         return res, _stratified(res, _customer_costs(res, channels.catalogue), shares)
 
     # equal budget: the same customers under tiered and under uniform routing (two runs with
@@ -437,31 +446,28 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
         pair["uniform"] = uniform.with_pressure(min(uniform.contact_pressure * ratio, 50.0))
     result, tiers = run(arms)
     summary = result.summary().set_index("arm")
-    s: dict[str, float] = {}
+    per_arm: dict[str, dict[str, float]] = {}
     for a in arms:
-        for m in _STRATIFIED:
-            s[f"arm/{a}/{m}"] = float(tiers.loc[(a, "all"), m])
-        for m in _ARM_METRICS:
-            s[f"arm/{a}/{m}"] = float(summary.loc[a, m])
+        per_arm[a] = {m: float(tiers.loc[(a, "all"), m]) for m in _STRATIFIED}
+        per_arm[a].update({m: float(summary.loc[a, m]) for m in _ARM_METRICS})
     for a, (res, strata) in paired.items():
-        for m in _STRATIFIED:
-            s[f"arm/pair_{a}/{m}"] = float(strata.loc[(a, "all"), m])
-        for m in _ARM_METRICS:
-            s[f"arm/pair_{a}/{m}"] = float(res.summary().set_index("arm").loc[a, m])
+        per_arm[f"pair_{a}"] = {m: float(strata.loc[(a, "all"), m]) for m in _STRATIFIED}
+        pair_summary = res.summary().set_index("arm")
+        per_arm[f"pair_{a}"].update({m: float(pair_summary.loc[a, m]) for m in _ARM_METRICS})
+    per_tier: dict[tuple[str, str], dict[str, float]] = {}
     margins = pd.DataFrame(index=list(TIERS), columns=list(OPTIONS), dtype=float)
     for option in OPTIONS:
         arm = "none" if option == "none" else f"opt_{option}"
         for tier in TIERS:
-            for m in _STRATIFIED:
-                s[f"{m}/{tier}/{option}"] = float(tiers.loc[(arm, tier), m])
-            margins.loc[tier, option] = s[f"margin/{tier}/{option}"]
+            per_tier[(tier, option)] = {m: float(tiers.loc[(arm, tier), m]) for m in _STRATIFIED}
+            margins.loc[tier, option] = per_tier[(tier, option)]["margin"]
     search = assignment_margins(margins.rename_axis("tier"), shares)
     search = search.set_index(list(TIERS))["margin_per_customer_eur"]
     best_uniform = max(search[(o, o, o)] for o in OPTIONS)
     composed_000 = search[tuple(SOURCE_000_ASSIGNMENT[t] for t in TIERS)]
 
     def diff(a, b, m):
-        return s[f"arm/{a}/{m}"] - s[f"arm/{b}/{m}"]
+        return per_arm[a][m] - per_arm[b][m]
 
     out = {
         "uniform_pressure_ratio": pair["uniform"].contact_pressure
@@ -469,12 +475,12 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
         "tiered_minus_uniform_margin": diff("pair_tiered", "pair_uniform", "margin"),
         "tiered_minus_uniform_revenue": diff("pair_tiered", "pair_uniform", "revenue"),
         "tiered_minus_uniform_contact_cost": diff("pair_tiered", "pair_uniform", "contact_cost"),
-        "tiered_composed_minus_simulated_margin": composed_000 - s["arm/tiered/margin"],
+        "tiered_composed_minus_simulated_margin": composed_000 - per_arm["tiered"]["margin"],
         "tiered_minus_none_margin": diff("tiered", "none", "margin"),
-        "small_mail_minus_phone_margin": s["margin/small/postal_mail"]
-        - s["margin/small/telephone"],
-        "key_visits_minus_none_margin": s["margin/key_account/face_to_face"]
-        - s["margin/key_account/none"],
+        "small_mail_minus_phone_margin": per_tier[("small", "postal_mail")]["margin"]
+        - per_tier[("small", "telephone")]["margin"],
+        "key_visits_minus_none_margin": per_tier[("key_account", "face_to_face")]["margin"]
+        - per_tier[("key_account", "none")]["margin"],
         "search_best_minus_best_uniform_margin": float(search.max()) - best_uniform,
         "search_best_minus_000_margin": float(search.max()) - composed_000,
     }
@@ -501,8 +507,7 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
     }
     cc, cs = run(cc_arms, channels)
     for a in cc_arms:
-        for m in _STRATIFIED:
-            s[f"arm/cc_{a}/{m}"] = float(cs.loc[(a, "all"), m])
+        per_arm[f"cc_{a}"] = {m: float(cs.loc[(a, "all"), m]) for m in _STRATIFIED}
     before, after = cs.loc[("sales_force", "all")], cs.loc[("call_centre_small", "all")]
     out["call_centre_cost_change"] = float(after["cost"] / before["cost"] - 1.0)
     out["call_centre_revenue_change"] = float(after["revenue"] / before["revenue"] - 1.0)
@@ -523,7 +528,7 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> dict[str
         purchases, c["profile"].astype(str), price_ladder(), elasticity
     )
     out["branch_share_change"] = after_share - out["branch_share_uniform_prices"]
-    return {**out, **s}
+    return per_arm, per_tier, out
 
 
 def price_ladder() -> dict[str, float]:

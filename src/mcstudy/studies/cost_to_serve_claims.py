@@ -169,7 +169,8 @@ def assignment_contact_cost(search: pd.DataFrame, runs: pd.DataFrame, tier_share
         returns them).
     runs : pandas.DataFrame
         Replications of :func:`~mcstudy.studies.cost_to_serve.cost_to_serve_statistics`
-        (``metric``, ``value``) holding ``contact_cost/<tier>/<option>``.
+        (``tier``, ``option``, ``metric``, ``value``) holding the per-tier contact costs
+        (``metric`` ``contact_cost`` with a ``tier`` and an ``option``).
     tier_shares : sequence of 3 floats
         Share of each tier in the population.
 
@@ -186,21 +187,24 @@ def assignment_contact_cost(search: pd.DataFrame, runs: pd.DataFrame, tier_share
         ``runs`` lacks the contact cost of an option the search uses.
     """
     check_frame(search, list(TIERS), "search")
-    check_frame(runs, ["metric", "value"], "runs")
+    check_frame(runs, ["tier", "option", "metric", "value"], "runs")
     shares = np.asarray(tier_shares, dtype=float)
     if shares.shape != (len(TIERS),):
         raise ValueError(
             f"'tier_shares' must have {len(TIERS)} shares (tiers {list(TIERS)}); "
             f"got {tier_shares!r}."
         )
-    rows = runs[runs["metric"].str.startswith("contact_cost/")]
-    cost = rows.groupby(rows["metric"].str.removeprefix("contact_cost/"))["value"].mean()
+    rows = runs[(runs["metric"] == "contact_cost") & runs["tier"].notna()]
+    cost = rows.groupby(["tier", "option"])["value"].mean()
     total = pd.Series(0.0, index=search.index)
     for tier, share in zip(TIERS, shares, strict=True):
-        keys = tier + "/" + search[tier].astype(str)
+        keys = pd.MultiIndex.from_arrays([[tier] * len(search), search[tier].astype(str)])
         missing = sorted(set(keys) - set(cost.index))
         if missing:
-            raise ValueError(f"'runs' has no contact cost 'contact_cost/{missing[0]}'.")
+            raise ValueError(
+                f"'runs' has no contact cost of tier {missing[0][0]!r} under option "
+                f"{missing[0][1]!r}."
+            )
         total += share * cost.reindex(keys).to_numpy()
     return total
 

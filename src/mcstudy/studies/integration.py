@@ -31,13 +31,12 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._moved import renamed
-from mcstudy._validation import check_int, check_number, check_option
+from mcstudy._validation import check_frame, check_int, check_number, check_option
 from mcstudy.analysis.choice import idxbest
 from mcstudy.model.context import model_context
 from mcstudy.model.design import integration_path
-from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Omnichannel, SiloedMultichannel, Strategy
-from mcstudy.studies.attention import arm_outcomes
+from mcstudy.studies._skeleton import pop_sizes, run_arms, simulation_seed
 
 __all__ = [
     "COORDINATION_CHANNELS",
@@ -45,7 +44,9 @@ __all__ = [
     "INTEGRATION_FACTOR_GROUPS",
     "KPI_PRESSURES",
     "coordination_statistics",
+    "coordination_contrasts",
     "integration_arms",
+    "integration_contrasts",
     "integration_statistics",
     "kpi_grid_statistics",
     "omnichannel_npv",
@@ -130,91 +131,26 @@ def _pressured(arms: dict[str, Strategy], pressures: Mapping[str, float] | None)
     }
 
 
-def _simulate(arms, n_per_arm, n_weeks, ctx, rng, n_journeys=0):
-    return simulate(
-        replace(ctx.population, n_customers=n_per_arm * len(arms)),
-        arms,
-        n_weeks=n_weeks,
-        response=ctx.response,
-        channels=ctx.channels,
-        n_journeys=n_journeys,
-        n_threads=1,
-        progress=False,
-        rng=int(rng.integers(2**63)),
-    )
-
-
-def _sizes(params: dict, default: int) -> tuple[dict, int, int]:
-    params = dict(params)
-    n = check_int(params.pop("n_customers", default), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
-    return params, n, n_weeks
-
-
-def integration_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
-    """Run the integration arms on one population; the statistics of the integration claims.
-
-    Parameters
-    ----------
-    params : dict
-        ``n_customers`` (customers per arm, default 2,000, in [100, 1,000,000]), ``n_weeks``
-        (default 52, in [4, 520]), ``design`` (``"full"``, the default, or ``"core"``, see
-        :func:`integration_arms`), ``pressures`` (mapping arm -> contact pressure, e.g. from
-        :func:`mcstudy.model.equalise`; arms left out keep one contact a week), and any model
-        parameter by its name in ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it for the simulation.
-
-    Returns
-    -------
-    dict of str to float
-        Per arm ``<arm>/<metric>`` (revenue, margin before integration costs, contacts, churn
-        rate, effort events, per customer randomised, and ``retention``, ``satisfaction``,
-        ``inconsistent_weeks``), and the contrasts:
-
-        - ``retention_omni_minus_siloed``: share retained after the horizon, ``all`` minus
-          ``none`` (C000-04; set against C001-04's between-firm gap, not judged);
-        - ``retention_siloed_minus_single``: ``none`` minus ``single_email``: what adding
-          unintegrated channels does to retention;
-        - ``satisfaction_omni_minus_siloed``: causal effect of integration on satisfaction;
-        - ``satisfaction_multi_minus_single_observed``: in the siloed arm, satisfaction of
-          customers who bought through two or more channels minus those who bought through
-          one (what an NPS comparison by channels used measures);
-        - ``satisfaction_comparison_error``: that observed gap minus
-          ``satisfaction_omni_minus_siloed``, in the same run: the error of the comparison
-          as a test of whether integration raises satisfaction (C003-07; 0 when it recovers
-          the causal effect);
-        - ``satisfaction_human_minus_all_surveyed``: in the siloed arm, satisfaction of the
-          customers who had a service contact on a human channel minus that of every customer
-          who had a service contact (the survey of human contacts of C000-23, not judged);
-        - ``purchases_inconsistent_relative``: purchases per customer with contradictory
-          offers (``none``) relative to consistent ones (``consistent_offers``), minus one
-          (C003-02);
-        - ``effort_shared_minus_not``: effort events per customer, ``shared_history`` minus
-          ``none`` (the identity of C004-07, not judged);
-        - ``customers_contradicted_share``: share of customers of ``none`` with at least one
-          week of contradictory offers (C000-12);
-        - ``margin_omni_minus_siloed``: margin per customer before integration costs, ``all``
-          minus ``none`` (input of :func:`omnichannel_npv`).
-    """
-    params, n, n_weeks = _sizes(params, 2000)
+def _integration_run(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+    """One run of the integration arms: per-arm outcomes (arm x metric) and the contrasts."""
+    params, n, n_weeks = pop_sizes(params, 2000)
     design = params.pop("design", "full")
     pressures = params.pop("pressures", None)
     ctx = model_context(params)
     arms = _pressured(integration_arms(design), pressures)
-    result = _simulate(arms, n, n_weeks, ctx, rng)
+    result = run_arms(ctx, arms, n_per_arm=n, n_weeks=n_weeks, seed=simulation_seed(rng))
     summary = result.summary().set_index("arm")
     c = result.customers
     by_arm = c.groupby("arm", observed=False)
-    s = {f"{a}/{m}": float(summary.loc[a, m]) for a in arms for m in _ARM_METRICS}
+    per_arm = {a: {m: float(summary.loc[a, m]) for m in _ARM_METRICS} for a in arms}
     for a, sat in by_arm["satisfaction"].mean().items():
-        s[f"{a}/satisfaction"] = float(sat)
-        s[f"{a}/retention"] = 1.0 - s[f"{a}/churn_rate"]
+        per_arm[a]["satisfaction"] = float(sat)
+        per_arm[a]["retention"] = 1.0 - per_arm[a]["churn_rate"]
     for a, weeks in by_arm["inconsistent_weeks"].mean().items():
-        s[f"{a}/inconsistent_weeks"] = float(weeks)
+        per_arm[a]["inconsistent_weeks"] = float(weeks)
 
     def v(arm, metric):
-        return s[f"{arm}/{metric}"]
+        return per_arm[arm][metric]
 
     siloed = c[c["arm"] == "none"]
     used = siloed["n_channels_used"]
@@ -241,13 +177,103 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> dict[str, 
         - v("none", "margin_per_customer_eur"),
         "contacts_omni_over_siloed": v("all", "contacts_per_customer")
         / v("none", "contacts_per_customer"),
+        "retention_siloed": v("none", "retention"),
     }
-    return {**out, **s}
+    return _tidy(per_arm), out
 
 
-#: Per-arm outcomes of replicated runs of a study of this module, one row per arm (the mean
-#: over replications of each ``<arm>/<metric>``): the same reshaping as notebook 04's.
-path_outcomes = arm_outcomes
+def _tidy(per_arm: Mapping[str, Mapping[str, float]], scalars: Mapping | None = None):
+    """Per-arm outcomes as ``arm``, ``metric``, ``value`` rows; ``scalars`` first, arm NA."""
+    rows = [(None, m, float(x)) for m, x in (scalars or {}).items()]
+    rows += [(a, m, float(x)) for a, outcomes in per_arm.items() for m, x in outcomes.items()]
+    return pd.DataFrame(rows, columns=["arm", "metric", "value"])
+
+
+def integration_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Run the integration arms on one population; the statistics of the integration claims.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 2,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52, in [4, 520]), ``design`` (``"full"``, the default, or ``"core"``, see
+        :func:`integration_arms`), ``pressures`` (mapping arm -> contact pressure, e.g. from
+        :func:`mcstudy.model.equalise`; arms left out keep one contact a week), and any model
+        parameter by its name in ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it for the simulation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``arm``, ``metric``, ``value``. Per arm (revenue, margin before integration
+        costs, contacts, churn rate, effort events, per customer randomised, and
+        ``retention``, ``satisfaction``, ``inconsistent_weeks``), and, with ``arm`` missing
+        (NA), the statistics of the whole experiment (:func:`integration_contrasts`):
+
+        - ``retention_omni_minus_siloed``: share retained after the horizon, ``all`` minus
+          ``none`` (C000-04; set against C001-04's between-firm gap, not judged);
+        - ``retention_siloed_minus_single``: ``none`` minus ``single_email``: what adding
+          unintegrated channels does to retention;
+        - ``satisfaction_omni_minus_siloed``: causal effect of integration on satisfaction;
+        - ``satisfaction_multi_minus_single_observed``: in the siloed arm, satisfaction of
+          customers who bought through two or more channels minus those who bought through
+          one (what an NPS comparison by channels used measures);
+        - ``satisfaction_comparison_error``: that observed gap minus
+          ``satisfaction_omni_minus_siloed``, in the same run: the error of the comparison
+          as a test of whether integration raises satisfaction (C003-07; 0 when it recovers
+          the causal effect);
+        - ``satisfaction_human_minus_all_surveyed``: in the siloed arm, satisfaction of the
+          customers who had a service contact on a human channel minus that of every customer
+          who had a service contact (the survey of human contacts of C000-23, not judged);
+        - ``purchases_inconsistent_relative``: purchases per customer with contradictory
+          offers (``none``) relative to consistent ones (``consistent_offers``), minus one
+          (C003-02);
+        - ``effort_shared_minus_not``: effort events per customer, ``shared_history`` minus
+          ``none`` (the identity of C004-07, not judged);
+        - ``customers_contradicted_share``: share of customers of ``none`` with at least one
+          week of contradictory offers (C000-12);
+        - ``margin_omni_minus_siloed``: margin per customer before integration costs, ``all``
+          minus ``none`` (input of :func:`omnichannel_npv`);
+        - ``contacts_omni_over_siloed``: contacts per customer, ``all`` over ``none``;
+        - ``retention_siloed``: share of the ``none`` arm retained after the horizon.
+    """
+    per_arm, contrasts = _integration_run(params, rng)
+    return pd.concat([_tidy({}, contrasts), per_arm], ignore_index=True)
+
+
+def integration_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """The statistics of :func:`integration_statistics` that are not per arm, by name.
+
+    The study of a robustness design (:func:`mcstudy.experiments.robustness.assess_robustness`
+    reads ``{statistic: value}``); the same run, seed and numbers as
+    :func:`integration_statistics`.
+    """
+    return _integration_run(params, rng)[1]
+
+
+def path_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per-arm outcomes of replicated runs of a study of this module, one row per arm.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Output of :func:`mcstudy.experiments.replicate` on a study returning ``arm``,
+        ``metric``, ``value`` rows (:func:`integration_statistics`,
+        :func:`coordination_statistics`, :func:`kpi_grid_statistics`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by arm (sorted), one column per metric: its mean over the replications. Rows
+        without an arm (the statistics of the whole experiment) are left out.
+    """
+    check_frame(runs, ["arm", "metric", "value"], "runs")
+    return (
+        runs.dropna(subset=["arm"])
+        .pivot_table(index="arm", columns="metric", values="value", aggfunc="mean")
+        .rename_axis(columns=None)
+    )
 
 
 # --- coordination ----------------------------------------------------------------------------
@@ -269,7 +295,7 @@ def _journey_weeks(journeys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return contacts, purchases
 
 
-def coordination_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def coordination_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Uncoordinated channel teams, 1 to 5 outbound channels: duplicates and contradictions.
 
     Arms (one population, every customer's history recorded): ``channels_<k>``, the siloed
@@ -288,10 +314,12 @@ def coordination_statistics(params: dict, rng: np.random.Generator) -> dict[str,
 
     Returns
     -------
-    dict of str to float
-        Per arm ``<arm>/multi_channel_weeks`` (weeks in which two or more channels contacted
-        the customer, per customer-year), ``<arm>/contradictory_weeks`` (weeks with
-        contradictory offers per customer-year) and ``<arm>/conflicts`` (their sum); and
+    pandas.DataFrame
+        Tidy: ``arm``, ``metric``, ``value``. Per arm ``multi_channel_weeks`` (weeks in which
+        two or more channels contacted the customer, per customer-year),
+        ``contradictory_weeks`` (weeks with contradictory offers per customer-year) and
+        ``conflicts`` (their sum); and, with ``arm`` missing (NA, the statistics
+        :func:`coordination_contrasts` returns by name):
 
         - ``conflicts_slope``: least-squares slope of ``conflicts`` on the number of channels
           (C000-11);
@@ -303,23 +331,43 @@ def coordination_statistics(params: dict, rng: np.random.Generator) -> dict[str,
         - ``buyers_emailed_after_purchase_share``: share of ``siloed_default`` customers with
           a purchase who received an e-mail the week after one.
     """
-    params, n, n_weeks = _sizes(params, 1000)
+    per_arm, contrasts = _coordination_run(params, rng)
+    return pd.concat([_tidy({}, contrasts), per_arm], ignore_index=True)
+
+
+def coordination_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """The statistics of :func:`coordination_statistics` that are not per arm, by name.
+
+    The study of a robustness design; the same run, seed and numbers as
+    :func:`coordination_statistics`.
+    """
+    return _coordination_run(params, rng)[1]
+
+
+def _coordination_run(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+    """One run of the coordination arms: per-arm outcomes (arm x metric) and the contrasts."""
+    params, n, n_weeks = pop_sizes(params, 1000)
     ctx = model_context(params)
     arms = _coordination_arms()
-    result = _simulate(arms, n, n_weeks, ctx, rng, n_journeys=n * len(arms))
+    result = run_arms(
+        ctx, arms, n_per_arm=n, n_weeks=n_weeks, seed=simulation_seed(rng), n_journeys=n * len(arms)
+    )
     contacts, purchases = _journey_weeks(result.journeys)
     years = n_weeks / 52.0
     per_week = contacts.groupby(["arm", "journey_id", "week"], observed=True)["channel"].nunique()
     multi = (per_week >= 2).groupby(level="arm", observed=True).sum()
     c = result.customers
     contradictory = c.groupby("arm", observed=False)["inconsistent_weeks"].sum()
-    s: dict[str, float] = {}
+    per_arm: dict[str, dict[str, float]] = {}
     for arm in arms:
-        s[f"{arm}/multi_channel_weeks"] = float(multi.get(arm, 0)) / n / years
-        s[f"{arm}/contradictory_weeks"] = float(contradictory[arm]) / n / years
-        s[f"{arm}/conflicts"] = s[f"{arm}/multi_channel_weeks"] + s[f"{arm}/contradictory_weeks"]
+        weeks = {
+            "multi_channel_weeks": float(multi.get(arm, 0)) / n / years,
+            "contradictory_weeks": float(contradictory[arm]) / n / years,
+        }
+        weeks["conflicts"] = weeks["multi_channel_weeks"] + weeks["contradictory_weeks"]
+        per_arm[arm] = weeks
     k = np.arange(1, len(COORDINATION_CHANNELS) + 1, dtype=float)
-    y = np.array([s[f"channels_{int(i)}/conflicts"] for i in k])
+    y = np.array([per_arm[f"channels_{int(i)}"]["conflicts"] for i in k])
     slope = float(np.polyfit(k, y, 1)[0])
     multi_customers = (per_week >= 2).groupby(level=["arm", "journey_id"], observed=True).any()
     out = {
@@ -331,7 +379,7 @@ def coordination_statistics(params: dict, rng: np.random.Generator) -> dict[str,
         out[f"email_after_purchase{name}_share"] = share
         if not name:
             out["buyers_emailed_after_purchase_share"] = buyers
-    return {**out, **s}
+    return _tidy(per_arm), out
 
 
 def _emails_after_purchase(contacts, purchases, arm) -> tuple[float, float]:
@@ -350,19 +398,19 @@ def _emails_after_purchase(contacts, purchases, arm) -> tuple[float, float]:
 # --- each team its own KPI -------------------------------------------------------------------
 
 
-def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """The siloed firm at every pair of e-mail and postal-mail pressures of :data:`KPI_PRESSURES`.
 
     One population randomised to the 25 arms ``email_<p>_mail_<q>`` (siloed: no integration
-    factor, consent respected). Returns, per arm, ``<arm>/margin`` (revenue minus contact and
-    service costs per customer), ``<arm>/revenue`` and each team's KPI
-    ``<arm>/kpi_email`` (revenue through the website) and ``<arm>/kpi_postal_mail`` (revenue
-    through shops and mail order), per customer over the horizon.
+    factor, consent respected). Returns a tidy frame (``arm``, ``metric``, ``value``) with,
+    per arm, ``margin`` (revenue minus contact and service costs per customer), ``revenue``
+    and each team's KPI ``kpi_email`` (revenue through the website) and ``kpi_postal_mail``
+    (revenue through shops and mail order), per customer over the horizon.
 
     ``params``: ``n_customers`` (per arm, default 1,000), ``n_weeks`` (default 52) and model
     parameters by name.
     """
-    params, n, n_weeks = _sizes(params, 1000)
+    params, n, n_weeks = pop_sizes(params, 1000)
     ctx = model_context(params)
     arms = {
         f"email_{p:g}_mail_{q:g}": SiloedMultichannel(
@@ -371,7 +419,7 @@ def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> dict[str, flo
         )
         for p, q in itertools.product(KPI_PRESSURES, KPI_PRESSURES)
     }
-    result = _simulate(arms, n, n_weeks, ctx, rng)
+    result = run_arms(ctx, arms, n_per_arm=n, n_weeks=n_weeks, seed=simulation_seed(rng))
     summary = result.summary().set_index("arm")
     c = result.customers
     basket_rev = {
@@ -379,35 +427,27 @@ def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> dict[str, flo
         for kpi in _TEAM_KPI.values()
         for ch in kpi
     }
-    s: dict[str, float] = {}
-    for arm in arms:
-        s[f"{arm}/margin"] = float(summary.loc[arm, "margin_per_customer_eur"])
-        s[f"{arm}/revenue"] = float(summary.loc[arm, "revenue_per_customer_eur"])
-        for team, kpi in _TEAM_KPI.items():
-            s[f"{arm}/kpi_{team}"] = float(sum(basket_rev[ch][arm] for ch in kpi))
-    return s
+    per_arm = {
+        arm: {
+            "margin": float(summary.loc[arm, "margin_per_customer_eur"]),
+            "revenue": float(summary.loc[arm, "revenue_per_customer_eur"]),
+            **{
+                f"kpi_{team}": float(sum(basket_rev[ch][arm] for ch in kpi))
+                for team, kpi in _TEAM_KPI.items()
+            },
+        }
+        for arm in arms
+    }
+    return _tidy(per_arm)
 
 
-def _grid_frame(outcomes: pd.DataFrame | Mapping[str, float]) -> pd.DataFrame:
-    if isinstance(outcomes, Mapping):
-        bad = [k for k in outcomes if not isinstance(k, str) or "/" not in k]
-        if bad or not outcomes:
-            raise ValueError(
-                "'outcomes' as a dict must map '<arm>/<outcome>' (the statistics of "
-                f"kpi_grid_statistics) to values; got keys {list(outcomes)[:3]}."
-            )
-        outcomes = pd.Series(outcomes)
-        parts = outcomes.index.str.split("/", n=1)
-        frame = pd.DataFrame(
-            {"arm": [p[0] for p in parts], "m": [p[1] for p in parts], "v": outcomes.to_numpy()}
-        ).pivot(index="arm", columns="m", values="v")
-    elif isinstance(outcomes, pd.DataFrame):
-        frame = outcomes
-    else:
+def _grid_frame(outcomes: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(outcomes, pd.DataFrame):
         raise TypeError(
-            "'outcomes' must be a DataFrame indexed by arm or a dict of '<arm>/<outcome>' "
-            f"values; got {type(outcomes).__name__}."
+            "'outcomes' must be a DataFrame indexed by arm (path_outcomes of replicated "
+            f"kpi_grid_statistics runs); got {type(outcomes).__name__}."
         )
+    frame = outcomes
     idx = frame.index.astype(str).str.extract(r"^email_(?P<email>[\d.]+)_mail_(?P<mail>[\d.]+)$")
     if idx.isna().any().any():
         raise ValueError(
@@ -419,15 +459,15 @@ def _grid_frame(outcomes: pd.DataFrame | Mapping[str, float]) -> pd.DataFrame:
     )
 
 
-def silo_equilibrium(outcomes: pd.DataFrame | Mapping[str, float], max_rounds: int = 50) -> dict:
+def silo_equilibrium(outcomes: pd.DataFrame, max_rounds: int = 50) -> dict:
     """Pressures chosen by two teams each maximising its own KPI, and by the whole firm.
 
     Parameters
     ----------
-    outcomes : pandas.DataFrame or mapping
+    outcomes : pandas.DataFrame
         Per-arm outcomes of :func:`kpi_grid_statistics`: a frame indexed by arm with columns
         ``margin``, ``kpi_email`` and ``kpi_postal_mail`` (e.g. :func:`path_outcomes` of
-        replicated runs), or the dict one run returns.
+        replicated runs, or of one run).
     max_rounds : int, default=50
         Most rounds of best responses, in [1, 1000].
 

@@ -47,9 +47,10 @@ def arm_differences(
     Parameters
     ----------
     runs : pandas.DataFrame
-        Replicated output of a study whose statistics are named ``<arm>/<metric>``
-        (:func:`mcstudy.experiments.replicate`: columns ``replication``, ``metric``,
-        ``value``).
+        Replicated output of a study returning per-arm rows
+        (:func:`mcstudy.experiments.replicate` of
+        :func:`~mcstudy.studies.integration.integration_statistics`: columns
+        ``replication``, ``arm``, ``metric``, ``value``).
     pairs : mapping of str to (str, str)
         Label -> ``(arm, reference arm)``; each difference is ``arm`` minus ``reference``.
     metric : str
@@ -67,38 +68,39 @@ def arm_differences(
         If ``runs`` is not a DataFrame, ``pairs`` not a mapping of pairs or ``metric`` not a
         str.
     ValueError
-        If ``runs`` lacks a column, ``pairs`` is empty, or an arm has no ``<arm>/<metric>``
-        statistic in ``runs`` (the arms that have one are listed).
+        If ``runs`` lacks a column, ``pairs`` is empty, or an arm has no ``metric`` in
+        ``runs`` (the arms that have one are listed).
 
     Examples
     --------
-    >>> runs = pd.DataFrame({"replication": [0, 0, 1, 1],
-    ...                      "metric": ["a/m", "b/m"] * 2, "value": [3.0, 1.0, 5.0, 2.0]})
+    >>> runs = pd.DataFrame({"replication": [0, 0, 1, 1], "arm": ["a", "b"] * 2,
+    ...                      "metric": "m", "value": [3.0, 1.0, 5.0, 2.0]})
     >>> arm_differences(runs, {"a - b": ("a", "b")}, "m")["value"].tolist()
     [2.0, 3.0]
     """
-    check_frame(runs, ["replication", "metric", "value"], "runs")
+    check_frame(runs, ["replication", "arm", "metric", "value"], "runs")
     if not isinstance(metric, str) or not metric:
         raise TypeError(f"'metric' must be a non-empty str such as 'retention'; got {metric!r}.")
     if not isinstance(pairs, Mapping) or not pairs:
         raise (TypeError if not isinstance(pairs, Mapping) else ValueError)(
             f"'pairs' must be a non-empty mapping label -> (arm, reference arm); got {pairs!r}."
         )
-    wide = runs.pivot(index="replication", columns="metric", values="value")
-    have = sorted(c[: -len(metric) - 1] for c in wide.columns if c.endswith("/" + metric))
+    rows = runs[(runs["metric"] == metric) & runs["arm"].notna()]
+    wide = rows.pivot(index="replication", columns="arm", values="value")
+    have = sorted(map(str, wide.columns))
     frames = []
     for label, pair in pairs.items():
         if not (isinstance(pair, tuple | list) and len(pair) == 2):
             raise TypeError(
                 f"'pairs[{label!r}]' must be a pair (arm, reference arm); got {pair!r}."
             )
-        missing = [a for a in pair if f"{a}/{metric}" not in wide.columns]
+        missing = [a for a in pair if a not in wide.columns]
         if missing:
             raise ValueError(
                 f"'pairs[{label!r}]' names arms {missing} with no {metric!r} in 'runs'; arms "
                 f"with one: {have[:8]}{' ...' if len(have) > 8 else ''}."
             )
-        diff = wide[f"{pair[0]}/{metric}"] - wide[f"{pair[1]}/{metric}"]
+        diff = wide[pair[0]] - wide[pair[1]]
         frames.append(
             pd.DataFrame({"replication": wide.index, "metric": label, "value": diff.to_numpy()})
         )
