@@ -177,5 +177,6 @@ def test_verdict_text_and_one_call_to_judge():
         record=False,
     )
     assert got["verdict"].tolist() == ["inconclusive", "supported", "supported", "not supported"]
-    assert got.loc[1, "measure"] == rule_for("C000-15").estimand
+    assert got.loc[0, "measure"] == rule_for("C000-02").estimand
+    assert got.loc[1, "measure"].endswith("uniform outbound mix")
     assert np.isclose(got.loc[3, "effect"], 0.001)

@@ -305,13 +305,27 @@ def verdict_methods(*, n_per_arm: int, gap_per_arm: int, pilot: int, n_weeks: in
 
 
 def verdict_measures(parts: pd.DataFrame) -> dict[str, str]:
-    """What C002-04's effect measures: the part it was judged on (the others: the estimand)."""
+    """What an effect measures, where it says more than the registry's estimand.
+
+    C000-15's share is measured under the uniform outbound mix, C001-02's gain is the mean
+    over channels 2 to 6, and C002-04's effect is the part it was judged on (:func:`judge_parts`);
+    C000-02's measure is its estimand.
+
+    Returns
+    -------
+    dict of str to str
+        By claim id.
+    """
     weak = _weaker(parts).name
     scale = {"response": "revenue per customer-year (EUR)", "loyalty": "share of customers churned"}
     return {
+        "C000-15": "share of a customer's service contacts by telephone, social minus autonomous "
+        "customers, uniform outbound mix",
+        "C001-02": "share of customers newly reached on their preferred channel per channel "
+        "added (mean over channels 2 to 6)",
         "C002-04": f"{weak}, the weaker part of response and loyalty: {scale[weak]}, routing to "
         "each customer's preferences minus the segment mix, accurate customer files, equal "
-        "contacts"
+        "contacts",
     }
 
 
