@@ -20,7 +20,7 @@ from mcstudy.studies.profile_part import (
     profile_part_statistics,
     profile_study_statistics,
 )
-from mcstudy.studies.profiles import PROFILE_STATISTICS, profile_statistics
+from mcstudy.studies.profiles import PROFILE_STATISTICS, profile_statistics, statistics_of
 
 SMALL = {"n_customers": 300, "n_weeks": 8}
 
@@ -78,11 +78,15 @@ def test_profile_part_statistics_use_common_random_numbers_at_both_gaps(sweep):
     out = profile_part_statistics(params, np.random.default_rng(8))
     assert set(out) == set(PROFILE_PART_STATISTICS)
     seed = int(np.random.default_rng(8).integers(2**63))
-    at1 = affinity_gap_statistics(
-        {**SMALL, **pressures[1.0], "affinity_gap": 1.0}, np.random.default_rng(seed)
+    at1 = statistics_of(
+        affinity_gap_statistics(
+            {**SMALL, **pressures[1.0], "affinity_gap": 1.0}, np.random.default_rng(seed)
+        )
     )
-    at0 = affinity_gap_statistics(
-        {**SMALL, **pressures[0.0], "affinity_gap": 0.0}, np.random.default_rng(seed)
+    at0 = statistics_of(
+        affinity_gap_statistics(
+            {**SMALL, **pressures[0.0], "affinity_gap": 0.0}, np.random.default_rng(seed)
+        )
     )
     for c in ("uniform", "pooled"):
         key = f"segment_minus_{c}_revenue"
@@ -123,11 +127,17 @@ def test_profile_study_statistics_holds_both_studies_in_order(sweep):
     }
     out = profile_study_statistics(params, np.random.default_rng(6))
     rng = np.random.default_rng(6)
-    alone = profile_statistics({**SMALL, "population.social_share": 0.4}, rng)
+    table = profile_statistics({**SMALL, "population.social_share": 0.4}, rng)
+    alone = statistics_of(table)
     part = profile_part_statistics(params, rng)
     assert {k: out[k] for k in alone} == alone
     assert {k: out[k] for k in part} == pytest.approx(part)
     assert set(PROFILE_STATISTICS) <= set(out)
+    # each policy's contacts, both profiles weighted by their shares, under flat names
+    both = table[(table["profile"] == "all") & (table["metric"] == "contacts_per_customer")]
+    for policy, value in zip(both["policy"], both["value"], strict=True):
+        assert out[f"{policy}_contacts_per_customer"] == value
+    assert not any("/" in k for k in out)
 
 
 def test_ultra_segmentation_parts_follow_the_registry():
@@ -149,9 +159,12 @@ def test_ultra_segmentation_parts_follow_the_registry():
 
 
 def test_churn_of_routing_is_the_difference_of_the_arms():
-    out = profile_statistics(SMALL, np.random.default_rng(2))
+    table = profile_statistics(SMALL, np.random.default_rng(2))
+    out = statistics_of(table)
+    both = table[table["profile"] == "all"].set_index(["policy", "metric"])["value"]
+    out.update({("all", *k): v for k, v in both.items()})
     assert out["individual_minus_segment_churn"] == pytest.approx(
-        out["all/individual/churn_rate"] - out["all/segment/churn_rate"]
+        out["all", "individual", "churn_rate"] - out["all", "segment", "churn_rate"]
     )
 
 

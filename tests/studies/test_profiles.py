@@ -6,6 +6,7 @@ import pytest
 
 from mcstudy.experiments import replicate
 from mcstudy.model.context import model_context
+from mcstudy.studies.affinity_gap import GAP_GAINS, GAP_OUTCOMES, pressure_parameters
 from mcstudy.studies.profiles import (
     GAP_COMPARATORS,
     GAP_POLICIES,
@@ -19,8 +20,17 @@ from mcstudy.studies.profiles import (
     gap_affinities,
     profile_channel_association,
     profile_statistics,
+    statistics_of,
     with_affinity_gap,
 )
+
+
+def _values(table):
+    """A profile study's table: statistics by name, outcomes by (profile, policy, metric)."""
+    out = statistics_of(table)
+    arms = table[table["profile"].notna()]
+    out.update({(r.profile, r.policy, r.metric): r.value for r in arms.itertuples()})
+    return out
 
 
 def test_channel_reach_on_a_hand_built_list():
@@ -31,46 +41,61 @@ def test_channel_reach_on_a_hand_built_list():
 
 
 def test_statistics_are_reproducible_and_weighted_by_profile_shares():
-    a = profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1))
-    b = profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1))
+    a = _values(profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1)))
+    b = _values(profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1)))
     assert a == b
     assert all(np.isfinite(a[k]) for k in PROFILE_STATISTICS)
     m = "margin_per_customer_eur"
-    assert a[f"all/segment/{m}"] == pytest.approx(
-        0.5 * a[f"social/segment/{m}"] + 0.5 * a[f"autonomous/segment/{m}"]
+    assert a["all", "segment", m] == pytest.approx(
+        0.5 * a["social", "segment", m] + 0.5 * a["autonomous", "segment", m]
     )
     assert a["segment_minus_uniform_margin"] == pytest.approx(
-        a[f"all/segment/{m}"] - a[f"all/uniform/{m}"]
+        a["all", "segment", m] - a["all", "uniform", m]
     )
     # all social: the overall outcomes are the social ones
-    c = profile_statistics(
-        {"n_customers": 600, "n_weeks": 8, "population.social_share": 1.0},
-        np.random.default_rng(1),
+    c = _values(
+        profile_statistics(
+            {"n_customers": 600, "n_weeks": 8, "population.social_share": 1.0},
+            np.random.default_rng(1),
+        )
     )
-    assert c[f"all/uniform/{m}"] == pytest.approx(c[f"social/uniform/{m}"])
+    assert c["all", "uniform", m] == pytest.approx(c["social", "uniform", m])
 
 
 def test_statistics_take_each_arms_pressure_and_reach_equal_contacts():
     pressures = equal_contact_pressures(1.0, n_customers=2000, n_weeks=8, rng=4)
-    mine = {k: v for k, v in pressures.items() if "_pooled_" not in k}
-    out = profile_statistics({"n_customers": 2000, "n_weeks": 8, **mine}, np.random.default_rng(5))
-    contacts = [out[f"all/{p}/contacts_per_customer"] for p in ("uniform", "segment", "individual")]
+    mine = pressure_parameters(pressures)
+    assert set(mine) == {
+        f"pressure_{policy}_{profile}"
+        for policy in ("uniform", "segment", "individual")
+        for profile in ("social", "autonomous")
+    }
+    out = _values(
+        profile_statistics({"n_customers": 2000, "n_weeks": 8, **mine}, np.random.default_rng(5))
+    )
+    contacts = [
+        out["all", p, "contacts_per_customer"] for p in ("uniform", "segment", "individual")
+    ]
     assert max(contacts) / min(contacts) < 1.05
-    unequal = profile_statistics({"n_customers": 2000, "n_weeks": 8}, np.random.default_rng(5))
+    unequal = _values(
+        profile_statistics({"n_customers": 2000, "n_weeks": 8}, np.random.default_rng(5))
+    )
     ratio = (
-        unequal["all/individual/contacts_per_customer"]
-        / unequal["all/segment/contacts_per_customer"]
+        unequal["all", "individual", "contacts_per_customer"]
+        / unequal["all", "segment", "contacts_per_customer"]
     )
     assert ratio > 1.3
     # one arm's pressure moves that arm only (same streams)
-    silent = profile_statistics(
-        {"n_customers": 600, "n_weeks": 8, "pressure_segment_social": 0.0},
-        np.random.default_rng(1),
+    silent = _values(
+        profile_statistics(
+            {"n_customers": 600, "n_weeks": 8, "pressure_segment_social": 0.0},
+            np.random.default_rng(1),
+        )
     )
-    base = profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1))
-    assert silent["social/segment/contacts_per_customer"] == 0.0
-    assert silent["social/uniform/contacts_per_customer"] == pytest.approx(
-        base["social/uniform/contacts_per_customer"]
+    base = _values(profile_statistics({"n_customers": 600, "n_weeks": 8}, np.random.default_rng(1)))
+    assert silent["social", "segment", "contacts_per_customer"] == 0.0
+    assert silent["social", "uniform", "contacts_per_customer"] == pytest.approx(
+        base["social", "uniform", "contacts_per_customer"]
     )
 
 
@@ -143,27 +168,31 @@ def test_gap_policies_segment_is_pooled_when_profiles_are_alike():
 
 def test_gap_statistics_are_reproducible_differences_and_move_with_the_gap():
     params = {"n_customers": 500, "n_weeks": 8}
-    a = affinity_gap_statistics({**params, "affinity_gap": 2.0}, np.random.default_rng(3))
-    b = affinity_gap_statistics({**params, "affinity_gap": 2.0}, np.random.default_rng(3))
+    a = _values(affinity_gap_statistics({**params, "affinity_gap": 2.0}, np.random.default_rng(3)))
+    b = _values(affinity_gap_statistics({**params, "affinity_gap": 2.0}, np.random.default_rng(3)))
     assert a == b
     assert all(np.isfinite(a[k]) for k in GAP_STATISTICS)
     m = "contact_cost_per_customer_eur"
     assert a["segment_minus_pooled_contact_cost"] == pytest.approx(
-        a[f"all/segment/{m}"] - a[f"all/pooled/{m}"]
+        a["all", "segment", m] - a["all", "pooled", m]
     )
-    assert a[f"all/uniform/{m}"] == pytest.approx(
-        0.5 * a[f"social/uniform/{m}"] + 0.5 * a[f"autonomous/uniform/{m}"]
+    assert a["all", "uniform", m] == pytest.approx(
+        0.5 * a["social", "uniform", m] + 0.5 * a["autonomous", "uniform", m]
     )
     # a wider gap puts more of the social segment's contacts on the telephone (7 EUR a call)
-    flat = affinity_gap_statistics({**params, "affinity_gap": 0.0}, np.random.default_rng(3))
-    assert a[f"social/segment/{m}"] > 1.2 * flat[f"social/segment/{m}"]
-    assert a[f"autonomous/segment/{m}"] < flat[f"autonomous/segment/{m}"]
-    # an arm's own pressure is used
-    silent = affinity_gap_statistics(
-        {**params, "pressure_individual_social": 0.0}, np.random.default_rng(3)
+    flat = _values(
+        affinity_gap_statistics({**params, "affinity_gap": 0.0}, np.random.default_rng(3))
     )
-    assert silent["social/individual/contacts_per_customer"] == 0.0
-    assert silent["autonomous/individual/contacts_per_customer"] > 0.0
+    assert a["social", "segment", m] > 1.2 * flat["social", "segment", m]
+    assert a["autonomous", "segment", m] < flat["autonomous", "segment", m]
+    # an arm's own pressure is used
+    silent = _values(
+        affinity_gap_statistics(
+            {**params, "pressure_individual_social": 0.0}, np.random.default_rng(3)
+        )
+    )
+    assert silent["social", "individual", "contacts_per_customer"] == 0.0
+    assert silent["autonomous", "individual", "contacts_per_customer"] > 0.0
 
 
 def test_equal_contact_pressures_equalise_contacts():
@@ -175,15 +204,19 @@ def test_equal_contact_pressures_equalise_contacts():
     }
     # routing re-spreads the pressure over consented channels: fewer planned contacts needed
     assert pressures["pressure_individual_social"] < 0.8 * pressures["pressure_uniform_social"]
-    out = affinity_gap_statistics(
-        {"n_customers": 2000, "n_weeks": 8, **pressures}, np.random.default_rng(5)
+    out = _values(
+        affinity_gap_statistics(
+            {"n_customers": 2000, "n_weeks": 8, **pressures}, np.random.default_rng(5)
+        )
     )
-    contacts = [out[f"all/{p}/contacts_per_customer"] for p in GAP_POLICIES]
+    contacts = [out["all", p, "contacts_per_customer"] for p in GAP_POLICIES]
     assert max(contacts) / min(contacts) < 1.05
-    unequal = affinity_gap_statistics({"n_customers": 2000, "n_weeks": 8}, np.random.default_rng(5))
+    unequal = _values(
+        affinity_gap_statistics({"n_customers": 2000, "n_weeks": 8}, np.random.default_rng(5))
+    )
     assert (
-        unequal["all/individual/contacts_per_customer"]
-        > 1.3 * (unequal["all/uniform/contacts_per_customer"])
+        unequal["all", "individual", "contacts_per_customer"]
+        > 1.3 * (unequal["all", "uniform", "contacts_per_customer"])
     )
 
 
@@ -267,3 +300,63 @@ def test_bad_gap_parameters():
         affinity_gap_sweep("1", n_replications=1, rng=0)
     with pytest.raises(TypeError, match=r"'channels' must be a ChannelSet"):
         with_affinity_gap("catalogue", 1.0)
+
+
+def test_sweep_tables_are_tidy_and_named():
+    sweep = affinity_gap_sweep(
+        [0.0, 1.0], n_customers=300, n_weeks=6, n_replications=2, rng=9, pilot_customers=300
+    )
+    assert not sweep.runs["metric"].str.contains("/").any()
+    gains = sweep.gains()
+    assert set(gains["metric"]) == set(GAP_STATISTICS)
+    row = GAP_GAINS.set_index("metric").loc["segment_minus_pooled_contact_cost"]
+    assert (row["comparator"], row["outcome"]) == ("pooled", "contact_cost")
+    picked = gains[gains["metric"] == "segment_minus_pooled_contact_cost"]
+    assert set(picked["comparator"]) == {"pooled"} and set(picked["outcome"]) == {"contact_cost"}
+    arms = sweep.arms()
+    assert arms.index.names == ["affinity_gap", "profile", "policy"]
+    assert arms.columns.name == "outcome"
+    assert set(arms.columns) == set(GAP_OUTCOMES.values())
+    # the segment's gain is the difference of the weighted arms, replication by replication
+    at1 = arms.loc[1.0, "all"]
+    m = GAP_OUTCOMES["margin"]
+    mean = gains[gains["metric"] == "segment_minus_uniform_margin"]
+    assert mean[mean["affinity_gap"] == 1.0]["value"].mean() == pytest.approx(
+        at1.loc["segment", m] - at1.loc["uniform", m]
+    )
+    pressures = sweep.pressures
+    assert list(pressures.columns) == ["affinity_gap", "profile", "policy", "pressure"]
+    assert set(pressures["policy"]) == set(GAP_POLICIES)
+
+
+def test_pressure_parameters_pick_policies_by_name():
+    pressures = {
+        f"pressure_{p}_{q}": float(k)
+        for k, (p, q) in enumerate((p, q) for q in ("social", "autonomous") for p in GAP_POLICIES)
+    }
+    picked = pressure_parameters(pressures, ("pooled",))
+    assert picked == {"pressure_pooled_social": 1.0, "pressure_pooled_autonomous": 5.0}
+    assert list(pressure_parameters(pressures)) == [
+        "pressure_uniform_social",
+        "pressure_segment_social",
+        "pressure_individual_social",
+        "pressure_uniform_autonomous",
+        "pressure_segment_autonomous",
+        "pressure_individual_autonomous",
+    ]
+    with pytest.raises(ValueError, match=r"'policies' must be among .*got \['mixed'\]"):
+        pressure_parameters(pressures, ("mixed",))
+    with pytest.raises(ValueError, match=r"'pressures' lacks \['pressure_uniform_social'"):
+        pressure_parameters({}, ("uniform",))
+
+
+def test_profile_statistics_table_is_tidy():
+    table = profile_statistics({"n_customers": 300, "n_weeks": 6}, np.random.default_rng(2))
+    assert list(table.columns) == ["profile", "policy", "metric", "value"]
+    assert not table["metric"].str.contains("/").any()
+    stats = table[table["profile"].isna()]
+    assert list(stats["metric"]) == list(PROFILE_STATISTICS) and stats["policy"].isna().all()
+    arms = table[table["profile"].notna()]
+    assert set(arms["profile"]) == {"social", "autonomous", "all"}
+    assert set(arms["policy"]) == {"uniform", "segment", "individual"}
+    assert statistics_of(table) == dict(zip(stats["metric"], stats["value"], strict=True))

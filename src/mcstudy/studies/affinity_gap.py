@@ -8,7 +8,8 @@ catalogue's, ``g = 2`` squares every social/autonomous ratio. At each gap the po
 ``pooled``, the one mix weighted by the population's average preferences, beside them) are
 first brought to equal contacts per customer (:func:`equal_contact_pressures`,
 :func:`mcstudy.model.equalise`), then replicated by :func:`affinity_gap_statistics` on the
-same random streams at every gap (:func:`affinity_gap_sweep`).
+same random streams at every gap (:func:`affinity_gap_sweep`). The gap's weights are
+:mod:`~mcstudy.studies.affinity_weights`' (its names are imported here as well).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._random import run_seed
-from mcstudy._validation import check_array, check_int, check_number
+from mcstudy._validation import check_int, check_number
 from mcstudy.experiments.batch import replicate
 from mcstudy.experiments.summary import summarise_replications
 from mcstudy.model.channels import ChannelSet
@@ -28,11 +29,24 @@ from mcstudy.model.context import model_context
 from mcstudy.model.design import equalise
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Strategy
-from mcstudy.studies._profile_policies import OUTBOUND, _pop_run_parameters
+from mcstudy.studies._profile_policies import (
+    OUTBOUND,
+    PROFILES,
+    _arm_outcomes,
+    _pop_run_parameters,
+    _profile_population,
+    _profile_seeds,
+    _profile_shares,
+    _tidy,
+    _weighted,
+)
+from mcstudy.studies._skeleton import run_arms
+from mcstudy.studies.affinity_weights import MAX_AFFINITY_GAP, gap_affinities, with_affinity_gap
 
 __all__ = [
     "GAP_COMPARATORS",
     "GAP_DECIMALS",
+    "GAP_GAINS",
     "GAP_OUTCOMES",
     "GAP_POLICIES",
     "GAP_STATISTICS",
@@ -43,12 +57,10 @@ __all__ = [
     "equal_contact_pressures",
     "format_interval",
     "gap_affinities",
+    "pressure_parameters",
     "with_affinity_gap",
 ]
 
-#: Largest affinity gap :func:`gap_affinities` accepts: every channel's social/autonomous ratio
-#: of base weights raised to the fourth power (the telephone's 3 becomes 81).
-MAX_AFFINITY_GAP = 4.0
 #: The policies of the affinity-gap sweep: the three of
 #: :func:`~mcstudy.studies.profiles.profile_statistics` and ``pooled``, one mix for everyone
 #: weighted by the population's average preferences.
@@ -67,9 +79,14 @@ GAP_OUTCOMES = {
     "churn": "churn_rate",
     "contacts": "contacts_per_customer",
 }
-#: The statistics :func:`affinity_gap_statistics` returns (per-arm outcomes come as well,
-#: named ``<profile>/<policy>/<metric>`` and ``all/<policy>/<metric>``).
-GAP_STATISTICS = tuple(f"segment_minus_{c}_{o}" for c in GAP_COMPARATORS for o in GAP_OUTCOMES)
+#: The gains of the segment policy: ``metric`` (its name among the statistics
+#: :func:`affinity_gap_statistics` returns), ``comparator`` and ``outcome``.
+GAP_GAINS = pd.DataFrame(
+    [(f"segment_minus_{c}_{o}", c, o) for c in GAP_COMPARATORS for o in GAP_OUTCOMES],
+    columns=["metric", "comparator", "outcome"],
+)
+#: The statistics :func:`affinity_gap_statistics` returns (beside every arm's outcomes).
+GAP_STATISTICS = tuple(GAP_GAINS["metric"])
 #: Decimals of each outcome in the sweep's text (money and contacts take 2).
 GAP_DECIMALS = {"irritation": 4, "churn": 4}
 
@@ -90,66 +107,6 @@ def format_interval(mean: float, ci_low: float, ci_high: float, decimals: int = 
     return f"{mean:+.{decimals}f} [{ci_low:+.{decimals}f}, {ci_high:+.{decimals}f}]"
 
 
-def gap_affinities(affinity, gap: float) -> np.ndarray:
-    r"""The two profiles' base weights with their difference scaled by ``gap``.
-
-    Each channel's weights are moved along the log scale around their geometric mean
-    :math:`m_c = \sqrt{s_c a_c}`: :math:`s'_c = m_c (s_c / m_c)^g` and
-    :math:`a'_c = m_c (a_c / m_c)^g`, so the social/autonomous ratio of every channel becomes
-    :math:`(s_c / a_c)^g`. Only ratios within a profile matter to the model (the Dirichlet
-    base is normalised), which is why the gap acts on log-ratios; the weights stay positive
-    at every gap, where a linear interpolation would turn the autonomous face-to-face weight
-    negative before ``g = 2``.
-
-    Parameters
-    ----------
-    affinity : array_like, shape (2, n_channels)
-        Base weights, row 0 social, row 1 autonomous (:attr:`ChannelSet.affinity`), > 0.
-    gap : float
-        In [0, :data:`MAX_AFFINITY_GAP`]: 0 gives both profiles the same weights (the
-        geometric mean), 1 the weights given, 2 squares every ratio.
-
-    Returns
-    -------
-    numpy.ndarray, shape (2, n_channels)
-
-    Raises
-    ------
-    ValueError
-        If ``affinity`` has another shape or a weight that is not > 0, or ``gap`` is out of
-        range.
-
-    Examples
-    --------
-    >>> gap_affinities([[3.0, 1.0], [1.0, 1.0]], 2.0).round(3)
-    array([[5.196, 1.   ],
-           [0.577, 1.   ]])
-    """
-    raw = np.asarray(affinity, dtype=float)
-    a = check_array(raw, "affinity", (2, raw.shape[-1] if raw.ndim else 0), 0.0, low_open=True)
-    gap = check_number(gap, "gap", 0.0, MAX_AFFINITY_GAP)
-    centre = np.sqrt(a[0] * a[1])
-    return centre * (a / centre) ** gap
-
-
-def with_affinity_gap(channels: ChannelSet, gap: float) -> ChannelSet:
-    """The same channels with the profiles' base weights at affinity gap ``gap``.
-
-    The catalogue rows of the simulated channels get :func:`gap_affinities`; every other
-    column, and the referral matrix, stay as they are.
-    """
-    if not isinstance(channels, ChannelSet):
-        raise TypeError(f"'channels' must be a ChannelSet; got {channels!r}.")
-    weights = gap_affinities(channels.affinity, gap)
-    catalogue = channels.catalogue.copy()
-    position = catalogue["channel"].map({c: k for k, c in enumerate(channels.names)})
-    rows = position.notna().to_numpy()
-    cols = position[rows].astype(int).to_numpy()
-    for k, column in enumerate(("affinity_social", "affinity_autonomous")):
-        catalogue.loc[rows, column] = weights[k, cols]
-    return ChannelSet(catalogue, names=channels.names, referral=channels.referral)
-
-
 def _gap_policies(channels: ChannelSet, social_share: float) -> dict[str, dict[str, Strategy]]:
     """The four policies for each profile (planned pressure 1)."""
     names = list(channels.names)
@@ -158,7 +115,7 @@ def _gap_policies(channels: ChannelSet, social_share: float) -> dict[str, dict[s
     shares = shares / shares.sum(axis=1, keepdims=True)
     pooled = social_share * shares[0] + (1.0 - social_share) * shares[1]
     out = {}
-    for k, profile in enumerate(("social", "autonomous")):
+    for k, profile in enumerate(PROFILES):
         out[profile] = {
             "uniform": Strategy(channels=dict.fromkeys(OUTBOUND, 1.0)),
             "pooled": Strategy(
@@ -174,8 +131,9 @@ def _gap_policies(channels: ChannelSet, social_share: float) -> dict[str, dict[s
 
 def _gap_setup(params: dict):
     """Pop the sweep's own parameters; the model context at the gap and the policies."""
+    params = dict(params)
     gap = check_number(params.pop("affinity_gap", 1.0), "affinity_gap", 0.0, MAX_AFFINITY_GAP)
-    n, n_weeks, pressures = _pop_run_parameters(params, GAP_POLICIES)
+    params, n, n_weeks, pressures = _pop_run_parameters(params, GAP_POLICIES)
     ctx = model_context(params)
     channels = with_affinity_gap(ctx.channels, gap)
     policies = _gap_policies(channels, ctx.population.social_share)
@@ -184,10 +142,6 @@ def _gap_setup(params: dict):
             name: arm.with_pressure(pressures[(name, profile)]) for name, arm in arms.items()
         }
     return ctx, channels, policies, n, n_weeks
-
-
-def _profile_spec(population, profile: str, n: int):
-    return replace(population, n_customers=n, social_share=1.0 if profile == "social" else 0.0)
 
 
 def _gap_outcomes(result) -> pd.DataFrame:
@@ -201,7 +155,7 @@ def _gap_outcomes(result) -> pd.DataFrame:
     return summary[list(GAP_OUTCOMES.values())]
 
 
-def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Run the four policies on each profile at one affinity gap; the gains of ``segment``.
 
     Parameters
@@ -220,42 +174,35 @@ def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> dict[str,
 
     Returns
     -------
-    dict of str to float
-        :data:`GAP_STATISTICS` (``segment_minus_<policy>_<outcome>``: the segment policy's
-        outcome minus the other policy's, both profiles weighted by their shares) and every
-        arm's outcomes (:data:`GAP_OUTCOMES`).
+    pandas.DataFrame
+        Columns ``profile``, ``policy``, ``metric`` and ``value``: first the
+        :data:`GAP_STATISTICS` (``profile`` and ``policy`` None; the segment policy's outcome
+        minus the other policy's, both profiles weighted by their shares, :data:`GAP_GAINS`),
+        then every arm's outcomes (:data:`GAP_OUTCOMES`, by their column names) for each
+        profile and for ``all`` (weighted by the shares).
     """
-    params = dict(params)
     ctx, channels, policies, n, n_weeks = _gap_setup(params)
-    share = {"social": ctx.population.social_share}
-    share["autonomous"] = 1.0 - share["social"]
-    seeds = rng.integers(2**63, size=2)
-    s: dict[str, float] = {}
-    for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
-        result = simulate(
-            _profile_spec(ctx.population, profile, n * len(arms)),
+    shares = _profile_shares(ctx.population)
+    outcomes = {}
+    for (profile, arms), seed in zip(policies.items(), _profile_seeds(rng), strict=True):
+        result = run_arms(
+            ctx,
             arms,
+            n_per_arm=n,
             n_weeks=n_weeks,
-            response=ctx.response,
+            seed=int(seed),
+            population=_profile_population(ctx.population, profile),
             channels=channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=int(seed),
         )
-        outcomes = _gap_outcomes(result)
-        for arm in arms:
-            for m in GAP_OUTCOMES.values():
-                s[f"{profile}/{arm}/{m}"] = float(outcomes.loc[arm, m])
-    for arm in GAP_POLICIES:
-        for m in GAP_OUTCOMES.values():
-            s[f"all/{arm}/{m}"] = sum(share[p] * s[f"{p}/{arm}/{m}"] for p in share)
-    out = {
-        f"segment_minus_{c}_{o}": s[f"all/segment/{m}"] - s[f"all/{c}/{m}"]
-        for c in GAP_COMPARATORS
-        for o, m in GAP_OUTCOMES.items()
+        outcomes[profile] = _gap_outcomes(result)
+    outcomes["all"] = _weighted(outcomes, shares)
+    both = outcomes["all"]
+    gains = {
+        g.metric: float(both.loc["segment", GAP_OUTCOMES[g.outcome]])
+        - float(both.loc[g.comparator, GAP_OUTCOMES[g.outcome]])
+        for g in GAP_GAINS.itertuples()
     }
-    return {**out, **s}
+    return _tidy(gains, outcomes)
 
 
 def equal_contact_pressures(
@@ -308,7 +255,7 @@ def equal_contact_pressures(
         "pressure": pressure,
     }
     ctx, channels, policies, n, n_weeks = _gap_setup(setup)
-    seeds = np.random.default_rng(rng).integers(2**63, size=2)
+    seeds = _profile_seeds(np.random.default_rng(rng))
     out = {}
     for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
         common = {
@@ -317,8 +264,9 @@ def equal_contact_pressures(
             "channels": channels,
             "rng": int(seed),
         }
+        population = _profile_population(ctx.population, profile)
         pilot = simulate(
-            _profile_spec(ctx.population, profile, n),
+            replace(population, n_customers=n),
             {"uniform": arms["uniform"]},
             n_journeys=0,
             progress=False,
@@ -329,12 +277,51 @@ def equal_contact_pressures(
             arms,
             target="contacts",
             value=value,
-            population=_profile_spec(ctx.population, profile, n * len(arms)),
+            population=replace(population, n_customers=n * len(arms)),
             tol=tol,
             **common,
         )
-        out.update({f"pressure_{a}_{profile}": float(p) for a, p in fair.pressure.items()})
+        out.update({_pressure_name(a, profile): float(p) for a, p in fair.pressure.items()})
     return out
+
+
+def _pressure_name(policy: str, profile: str) -> str:
+    """The parameter that sets one arm's planned pressure."""
+    return f"pressure_{policy}_{profile}"
+
+
+def pressure_parameters(
+    pressures, policies=("uniform", "segment", "individual")
+) -> dict[str, float]:
+    """The planned pressures of ``policies`` among ``pressures``, by their parameter names.
+
+    Parameters
+    ----------
+    pressures : mapping of str to float
+        ``pressure_<policy>_<profile>`` for every policy and profile, as
+        :func:`equal_contact_pressures` gives them.
+    policies : sequence of str, default=("uniform", "segment", "individual")
+        The policies to keep (those of :func:`~mcstudy.studies.profiles.profile_statistics`
+        by default).
+
+    Returns
+    -------
+    dict of str to float
+        The pressures of those policies, profile by profile.
+
+    Raises
+    ------
+    ValueError
+        If a policy is not one of :data:`GAP_POLICIES` or ``pressures`` lacks one of them.
+    """
+    unknown = [p for p in policies if p not in GAP_POLICIES]
+    if unknown:
+        raise ValueError(f"'policies' must be among {list(GAP_POLICIES)}; got {unknown}.")
+    names = [_pressure_name(p, q) for q in PROFILES for p in policies]
+    missing = [k for k in names if k not in pressures]
+    if missing:
+        raise ValueError(f"'pressures' lacks {missing}.")
+    return {k: float(pressures[k]) for k in names}
 
 
 @dataclass(frozen=True)
@@ -378,19 +365,22 @@ class AffinityGapSweep:
         out = summarise_replications(
             self.runs, list(GAP_STATISTICS), by=["affinity_gap"], alpha=alpha
         )
-        parts = out["metric"].str.extract(r"^segment_minus_([a-z]+?)_(.+)$")
-        out.insert(1, "comparator", parts[0])
-        out.insert(2, "outcome", parts[1])
+        parts = GAP_GAINS.set_index("metric").loc[out["metric"]]
+        out.insert(1, "comparator", parts["comparator"].to_numpy())
+        out.insert(2, "outcome", parts["outcome"].to_numpy())
         return out
+
+    def gains(self) -> pd.DataFrame:
+        """Every replication's gains of the segment policy, with ``comparator`` and ``outcome``."""
+        rows = self.runs[self.runs["metric"].isin(GAP_STATISTICS)]
+        return rows.merge(GAP_GAINS, on="metric", how="left")
 
     def arms(self) -> pd.DataFrame:
         """Mean outcome of every policy by gap and profile (``all``: weighted by the shares)."""
-        rows = self.runs[self.runs["metric"].str.count("/") == 2]
-        parts = rows["metric"].str.split("/", expand=True)
-        frame = rows.assign(profile=parts[0], policy=parts[1], outcome=parts[2])
-        return frame.pivot_table(
-            index=["affinity_gap", "profile", "policy"], columns="outcome", values="value"
+        table = _arm_outcomes(self.runs).pivot_table(
+            index=["affinity_gap", "profile", "policy"], columns="metric", values="value"
         )
+        return table.rename_axis(columns="outcome")
 
     def distinguishable_from(self, metric: str, alpha: float = 0.05) -> float:
         """Smallest gap from which the gain's interval excludes zero, with one sign, to the end.
@@ -556,8 +546,10 @@ def affinity_gap_sweep(
         )
         frames.append(runs)
         pressures += [
-            {"affinity_gap": gap, "profile": profile, "policy": policy, "pressure": p}
-            for (_, policy, profile), p in ((k.split("_"), p) for k, p in fair.items())
+            {"affinity_gap": gap, "profile": profile, "policy": policy, "pressure": fair[name]}
+            for profile in PROFILES
+            for policy in GAP_POLICIES
+            if (name := _pressure_name(policy, profile)) in fair
         ]
     return AffinityGapSweep(
         runs=pd.concat(frames, ignore_index=True),

@@ -26,17 +26,24 @@ import pandas as pd
 
 from mcstudy._validation import check_number
 from mcstudy.experiments.summary import mean_interval
+from mcstudy.studies._profile_policies import PROFILES
+from mcstudy.studies._skeleton import simulation_seed
 from mcstudy.studies.affinity_gap import (
-    GAP_COMPARATORS,
-    GAP_OUTCOMES,
+    GAP_GAINS,
     GAP_POLICIES,
     MAX_AFFINITY_GAP,
     AffinityGapSweep,
     affinity_gap_statistics,
 )
-from mcstudy.studies.profiles import profile_statistics
+from mcstudy.studies.profiles import (
+    PROFILE_POLICIES,
+    arm_outcomes,
+    profile_statistics,
+    statistics_of,
+)
 
 __all__ = [
+    "PROFILE_PART_NAMES",
     "PROFILE_PART_STATISTICS",
     "ULTRA_SEGMENTATION_PARTS",
     "ClaimPart",
@@ -46,11 +53,14 @@ __all__ = [
     "profile_study_statistics",
 ]
 
-#: What :func:`profile_part_statistics` returns: ``profile_part_<comparator>_<outcome>``, the
-#: segment policy's gain over the comparator at the gap minus the same at the reference gap.
-PROFILE_PART_STATISTICS = tuple(
-    f"profile_part_{c}_{o}" for c in GAP_COMPARATORS for o in GAP_OUTCOMES
-)
+#: The name of each gain's profile part (``profile_part_<comparator>_<outcome>``: the segment
+#: policy's gain over the comparator at the gap minus the same at the reference gap), by the
+#: gain's name (:data:`~mcstudy.studies.affinity_gap.GAP_STATISTICS`).
+PROFILE_PART_NAMES = {
+    g.metric: f"profile_part_{g.comparator}_{g.outcome}" for g in GAP_GAINS.itertuples()
+}
+#: What :func:`profile_part_statistics` returns.
+PROFILE_PART_STATISTICS = tuple(PROFILE_PART_NAMES.values())
 
 
 @dataclass(frozen=True)
@@ -147,9 +157,8 @@ def profile_part(
     """
     if not isinstance(sweep, AffinityGapSweep):
         raise TypeError(f"'sweep' must be an AffinityGapSweep; got {type(sweep).__name__}.")
-    names = [f"segment_minus_{c}_{o}" for c in GAP_COMPARATORS for o in GAP_OUTCOMES]
-    if metric not in names:
-        raise ValueError(f"'metric' must be one of {names}; got {metric!r}.")
+    if metric not in PROFILE_PART_NAMES:
+        raise ValueError(f"'metric' must be one of {list(PROFILE_PART_NAMES)}; got {metric!r}.")
     gap, reference_gap = _check_gap_pair(gap, reference_gap)
     for name, value in (("gap", gap), ("reference_gap", reference_gap)):
         if value not in sweep.gaps:
@@ -167,7 +176,7 @@ def profile_part(
     low, high = mean_interval(diff, alpha)
     return pd.Series(
         {
-            "metric": metric.replace("segment_minus_", "profile_part_", 1),
+            "metric": PROFILE_PART_NAMES[metric],
             "mean": float(diff.mean()),
             "ci_low": low,
             "ci_high": high,
@@ -252,7 +261,7 @@ def profile_part_statistics(params: dict, rng: np.random.Generator) -> dict[str,
                 f"'gap_pressures' must hold the pressures of both gaps {[gap, reference_gap]}; "
                 f"missing {missing}."
             )
-        names = {f"pressure_{p}_{q}" for p in GAP_POLICIES for q in ("social", "autonomous")}
+        names = {f"pressure_{p}_{q}" for p in GAP_POLICIES for q in PROFILES}
         for g in (gap, reference_gap):
             unknown = sorted(k for k in pressures[g] if k not in names)
             if unknown:
@@ -260,18 +269,17 @@ def profile_part_statistics(params: dict, rng: np.random.Generator) -> dict[str,
                     f"'gap_pressures'[{g!r}] must name arms as 'pressure_<policy>_<profile>' "
                     f"(policies {list(GAP_POLICIES)}); got {unknown}."
                 )
-    seed = int(rng.integers(2**63))
+    seed = simulation_seed(rng)
     at = {}
     for g in (gap, reference_gap):
         arm_pressures = dict(pressures[g]) if pressures is not None else {}
-        at[g] = affinity_gap_statistics(
-            {**params, **arm_pressures, "affinity_gap": g}, np.random.default_rng(seed)
+        at[g] = statistics_of(
+            affinity_gap_statistics(
+                {**params, **arm_pressures, "affinity_gap": g}, np.random.default_rng(seed)
+            )
         )
     return {
-        f"profile_part_{c}_{o}": at[gap][f"segment_minus_{c}_{o}"]
-        - at[reference_gap][f"segment_minus_{c}_{o}"]
-        for c in GAP_COMPARATORS
-        for o in GAP_OUTCOMES
+        part: at[gap][gain] - at[reference_gap][gain] for gain, part in PROFILE_PART_NAMES.items()
     }
 
 
@@ -287,13 +295,20 @@ def profile_study_statistics(params: dict, rng: np.random.Generator) -> dict[str
     Returns
     -------
     dict of str to float
-        The statistics of both.
+        The statistics of both, and ``<policy>_contacts_per_customer``: the contacts per
+        customer each policy of ``profile_statistics`` sent (both profiles weighted by their
+        shares), which shows how equal the contacts stay away from the pilot's parameters.
     """
     params = dict(params)
     part = {
         k: params.pop(k) for k in ("affinity_gap", "reference_gap", "gap_pressures") if k in params
     }
     shared = {k: v for k, v in params.items() if "." in k or k in ("n_customers", "n_weeks")}
-    out = profile_statistics(params, rng)
+    table = profile_statistics(params, rng)
+    both = arm_outcomes(table).loc["all"]
+    contacts = {
+        f"{policy}_contacts_per_customer": float(both.loc[policy, "contacts_per_customer"])
+        for policy in PROFILE_POLICIES
+    }
     parts = profile_part_statistics({**shared, **part}, rng)
-    return {**out, **parts}
+    return {**statistics_of(table), **contacts, **parts}

@@ -25,8 +25,6 @@ profiles really are: :func:`affinity_gap_sweep`, :func:`affinity_gap_statistics`
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 
@@ -34,7 +32,19 @@ from mcstudy._validation import check_int
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
 from mcstudy.model.strategies import Strategy
-from mcstudy.studies._profile_policies import OUTBOUND, _pop_run_parameters
+from mcstudy.studies._profile_policies import (
+    OUTBOUND,
+    PROFILES,
+    _arm_outcomes,
+    _pop_run_parameters,
+    _profile_population,
+    _profile_seeds,
+    _profile_shares,
+    _statistics,
+    _tidy,
+    _weighted,
+)
+from mcstudy.studies._skeleton import run_arms
 from mcstudy.studies.affinity_gap import (
     GAP_COMPARATORS,
     GAP_OUTCOMES,
@@ -57,15 +67,18 @@ __all__ = [
     "MAX_AFFINITY_GAP",
     "OUTBOUND",
     "PRESENCE_ORDER",
+    "PROFILE_POLICIES",
     "PROFILE_STATISTICS",
     "AffinityGapSweep",
     "affinity_gap_statistics",
     "affinity_gap_sweep",
+    "arm_outcomes",
     "channel_reach",
     "equal_contact_pressures",
     "gap_affinities",
     "profile_channel_association",
     "profile_statistics",
+    "statistics_of",
     "with_affinity_gap",
 ]
 
@@ -74,8 +87,10 @@ __all__ = [
 #: first, as in the catalogue).
 PRESENCE_ORDER = ("website", "email", "sms", "postal_mail", "telephone", "face_to_face")
 
-#: The statistics :func:`profile_statistics` returns (per-arm outcomes come as well, named
-#: ``<profile>/<policy>/<metric>`` and ``all/<policy>/<metric>``).
+#: The policies :func:`profile_statistics` randomises.
+PROFILE_POLICIES = ("uniform", "segment", "individual")
+
+#: The statistics :func:`profile_statistics` returns (beside every arm's outcomes).
 PROFILE_STATISTICS = (
     "segment_minus_uniform_margin",
     "segment_minus_uniform_revenue",
@@ -100,7 +115,7 @@ def _policies(channels) -> dict[str, dict[str, Strategy]]:
     """The three policies for each profile (the segment mix from the profile's affinities)."""
     names = list(channels.names)
     out = {}
-    for k, profile in enumerate(("social", "autonomous")):
+    for k, profile in enumerate(PROFILES):
         weights = {c: float(channels.affinity[k, names.index(c)]) for c in OUTBOUND}
         out[profile] = {
             "uniform": Strategy(channels=dict.fromkeys(OUTBOUND, 1.0)),
@@ -138,7 +153,7 @@ def channel_reach(preferred: pd.Series, order=PRESENCE_ORDER) -> pd.DataFrame:
     )
 
 
-def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def profile_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Run the three policies on each profile; the statistics of notebook 02's claims.
 
     Parameters
@@ -157,45 +172,34 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
 
     Returns
     -------
-    dict of str to float
-        :data:`PROFILE_STATISTICS` and every arm's outcomes. Money per customer-year in euros;
-        churn as a share of customers; service-channel shares are each customer's share of
-        service contacts on the channel, averaged over customers with at least one;
-        ``reach_gain_per_channel`` is the mean share of customers newly reached on their
-        preferred channel by each channel added after the first (:data:`PRESENCE_ORDER`).
+    pandas.DataFrame
+        Columns ``profile``, ``policy``, ``metric`` and ``value``: first the
+        :data:`PROFILE_STATISTICS` (``profile`` and ``policy`` None; :func:`statistics_of`
+        reads them), then every arm's outcomes for each profile and for ``all`` (weighted by
+        the shares; :func:`arm_outcomes`). Money per customer-year in euros; churn as a share
+        of customers; service-channel shares are each customer's share of service contacts on
+        the channel, averaged over customers with at least one; ``reach_gain_per_channel`` is
+        the mean share of customers newly reached on their preferred channel by each channel
+        added after the first (:data:`PRESENCE_ORDER`).
     """
-    params = dict(params)
-    n, n_weeks, pressures = _pop_run_parameters(params, ("uniform", "segment", "individual"))
+    params, n, n_weeks, pressures = _pop_run_parameters(params, PROFILE_POLICIES)
     ctx = model_context(params)
-    share = {"social": ctx.population.social_share}
-    share["autonomous"] = 1.0 - share["social"]
+    share = _profile_shares(ctx.population)
     policies = _policies(ctx.channels)
-    seeds = rng.integers(2**63, size=2)
-    s: dict[str, float] = {}
+    outcomes = {}
     service_share = {}
     preferred = []
-    for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
+    for (profile, arms), seed in zip(policies.items(), _profile_seeds(rng), strict=True):
         arms = {name: a.with_pressure(pressures[(name, profile)]) for name, a in arms.items()}
-        spec = replace(
-            ctx.population,
-            n_customers=n * len(arms),
-            social_share=1.0 if profile == "social" else 0.0,
-        )
-        result = simulate(
-            spec,
+        result = run_arms(
+            ctx,
             arms,
+            n_per_arm=n,
             n_weeks=n_weeks,
-            response=ctx.response,
-            channels=ctx.channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=int(seed),
+            seed=int(seed),
+            population=_profile_population(ctx.population, profile),
         )
-        summary = result.summary().set_index("arm")
-        for arm in arms:
-            for m in _METRICS:
-                s[f"{profile}/{arm}/{m}"] = float(summary.loc[arm, m])
+        outcomes[profile] = result.summary().set_index("arm").loc[list(arms), list(_METRICS)]
         c = result.customers[result.customers["arm"] == "uniform"]
         served = c[c["service_contacts"] > 0]
         service_share[profile] = {
@@ -203,12 +207,12 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
             for ch in ("telephone", "postal_mail")
         }
         preferred.append((c["preferred_channel"].astype(str), share[profile]))
-    for arm in ("uniform", "segment", "individual"):
-        for m in _METRICS:
-            s[f"all/{arm}/{m}"] = sum(share[p] * s[f"{p}/{arm}/{m}"] for p in share)
+    outcomes = {p: t.astype(float) for p, t in outcomes.items()}
+    outcomes["all"] = _weighted(outcomes, share)
+    both = outcomes["all"]
 
     def diff(a, b, m):
-        return s[f"all/{a}/{m}"] - s[f"all/{b}/{m}"]
+        return float(both.loc[a, m]) - float(both.loc[b, m])
 
     # the two profiles' preferred channels, weighted by the profile shares
     weights = pd.concat(
@@ -235,7 +239,46 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> dict[str, floa
         - service_share["social"]["postal_mail"],
         "reach_gain_per_channel": float(reach["gain"].iloc[1:].mean()),
     }
-    return {**out, **s}
+    return _tidy(out, outcomes)
+
+
+def statistics_of(table: pd.DataFrame) -> dict[str, float]:
+    """The statistics of one run of a profile study, by name.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        What :func:`profile_statistics` or
+        :func:`~mcstudy.studies.affinity_gap.affinity_gap_statistics` returns.
+
+    Returns
+    -------
+    dict of str to float
+        Its rows without a profile (:data:`PROFILE_STATISTICS` or
+        :data:`~mcstudy.studies.affinity_gap.GAP_STATISTICS`).
+    """
+    return _statistics(table)
+
+
+def arm_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Every policy's mean outcomes by profile, over the replications of a profile study.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        Replications of :func:`profile_statistics` (:func:`mcstudy.experiments.replicate`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``profile`` (``all``: both weighted by their shares) and ``policy``, one
+        column per outcome (revenue and margin per customer-year in euros, contacts per
+        customer, churn as a share of customers): the mean over replications.
+    """
+    table = _arm_outcomes(runs).pivot_table(
+        index=["profile", "policy"], columns="metric", values="value"
+    )
+    return table.rename_axis(columns="outcome")
 
 
 def profile_channel_association(n_customers: int = 20_000, *, n_weeks: int = 52, rng=None):
