@@ -249,19 +249,22 @@ CASES = [
         "studies/share table not runs",
         lambda: share_table(NOT_RUNS),
         ValueError,
-        r"'runs' is missing columns \['replication', 'metric', 'value'\]",
+        r"'runs' is missing columns \['replication', 'arm', 'method', 'channel', "
+        r"'purchase_channel', 'metric', 'value'\]; it has columns \['x'\]",
     ),
     (
         "studies/grading table not runs",
         lambda: grading_table(NOT_RUNS),
         ValueError,
-        r"'runs' is missing columns \['replication', 'metric', 'value'\]",
+        r"'runs' is missing columns \['replication', 'arm', 'method', 'channel', "
+        r"'purchase_channel', 'metric', 'value'\]; it has columns \['x'\]",
     ),
     (
         "studies/ratio statistics not runs",
         lambda: ratio_statistics(NOT_RUNS),
         ValueError,
-        r"'runs' is missing columns \['replication', 'metric', 'value'\]",
+        r"'runs' is missing columns \['replication', 'arm', 'method', 'channel', "
+        r"'purchase_channel', 'metric', 'value'\]; it has columns \['x'\]",
     ),
     (
         "studies/share table a list",
