@@ -8,12 +8,14 @@ import pytest
 
 from mcstudy.experiments import replicate
 from mcstudy.studies.attention import (
+    ARM_OUTCOMES,
     ATTENTION_STATISTICS,
     CONTACT_ARMS,
     arm_outcomes,
     attention_arms,
     attention_equal_pressures,
     attention_factorial_arms,
+    attention_outcomes,
     attention_statistics,
     factorial_revenue_gains,
     interval_text,
@@ -21,35 +23,51 @@ from mcstudy.studies.attention import (
 )
 
 
+def _run(params, seed):
+    """The arms' outcomes (arm x metric) and the statistics of one attention_outcomes run."""
+    table = attention_outcomes(params, np.random.default_rng(seed))
+    stats = table[table["arm"].isna()]
+    arms = table[table["arm"].notna()].pivot(index="arm", columns="metric", values="value")
+    return arms, dict(zip(stats["metric"], stats["value"], strict=True))
+
+
 def test_statistics_are_finite_reproducible_and_follow_from_the_arms():
-    a = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(1))
+    arms, a = _run({"n_customers": 800, "n_weeks": 8}, 1)
     b = attention_statistics({"n_customers": 800, "n_weeks": 8}, np.random.default_rng(1))
-    assert a == b
+    assert a == b  # the robustness study's statistics are those of the tidy run
+    assert set(b) == set(ATTENTION_STATISTICS)
     assert all(math.isfinite(a[k]) for k in ATTENTION_STATISTICS)
-    arms = attention_arms(0.6)
-    assert all(f"{arm}/revenue_per_customer_eur" in a for arm in arms)
-    assert a["email_0/contacts_per_customer"] == 0.0
+    assert set(arms.index) == set(attention_arms(0.6)) | set(attention_factorial_arms())
+    assert list(arms.columns) == sorted(ARM_OUTCOMES)
+    # no statistic or outcome name carries an arm
+    assert not any("/" in name for name in [*a, *arms.columns])
+    assert arms.loc["email_0", "contacts_per_customer"] == 0.0
     # the statistics are the stated differences of arm outcomes
     assert a["sms_minus_email_churn"] == pytest.approx(
-        a["unsolicited_sms/churn_rate"] - a["unsolicited_email/churn_rate"]
+        arms.loc["unsolicited_sms", "churn_rate"] - arms.loc["unsolicited_email", "churn_rate"]
     )
     assert a["sms_extra_churn_min"] == min(a["sms_minus_email_churn"], a["sms_minus_mail_churn"])
     singles = np.mean(
-        [a[f"single_{c}/revenue_per_customer_eur"] for c in ("email", "postal_mail", "sms")]
+        [
+            arms.loc[f"single_{c}", "revenue_per_customer_eur"]
+            for c in ("email", "postal_mail", "sms")
+        ]
     )
-    assert a["spread_revenue_gain"] == pytest.approx(a["spread/revenue_per_customer_eur"] - singles)
+    assert a["spread_revenue_gain"] == pytest.approx(
+        arms.loc["spread", "revenue_per_customer_eur"] - singles
+    )
     # the permission arm's pressure is scaled by 1 / consent rate to send about as many contacts
     assert 0.7 < a["permission_contacts_ratio"] < 1.3
 
 
 def test_the_factorial_pairs_send_the_contacts_of_their_single_arms():
-    a = attention_statistics({"n_customers": 1500, "n_weeks": 8}, np.random.default_rng(4))
-    assert a["factorial_none/contacts_per_customer"] == 0.0
+    arms, a = _run({"n_customers": 1500, "n_weeks": 8}, 4)
+    assert arms.loc["factorial_none", "contacts_per_customer"] == 0.0
     for partner, label in (("postal_mail", "mail"), ("telephone", "telephone")):
-        pair = a[f"factorial_email_and_{partner}/contacts_per_customer"]
+        pair = arms.loc[f"factorial_email_and_{partner}", "contacts_per_customer"]
         singles = (
-            a["factorial_email/contacts_per_customer"]
-            + a[f"factorial_{partner}/contacts_per_customer"]
+            arms.loc["factorial_email", "contacts_per_customer"]
+            + arms.loc[f"factorial_{partner}", "contacts_per_customer"]
         )
         # equal contacts: each channel team sends its own 1 a week to its consenting list
         assert pair == pytest.approx(singles, rel=0.05)
@@ -58,19 +76,21 @@ def test_the_factorial_pairs_send_the_contacts_of_their_single_arms():
             ("revenue_per_customer_eur", "revenue"),
         ):
             assert a[f"email_{label}_{name}_interaction"] == pytest.approx(
-                a[f"factorial_email_and_{partner}/{metric}"]
-                - a["factorial_email/" + metric]
-                - a[f"factorial_{partner}/{metric}"]
-                + a["factorial_none/" + metric]
+                arms.loc[f"factorial_email_and_{partner}", f"{metric}"]
+                - arms.loc["factorial_email", metric]
+                - arms.loc[f"factorial_{partner}", f"{metric}"]
+                + arms.loc["factorial_none", metric]
             )
     assert a["telephone_revenue_gain_with_email"] - a[
         "telephone_revenue_gain_alone"
     ] == pytest.approx(a["email_telephone_revenue_interaction"])
     assert a["contact_minus_none_margin"] == pytest.approx(
-        a["mix_planned_1/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
+        arms.loc["mix_planned_1", "margin_per_customer_eur"]
+        - arms.loc["email_0", "margin_per_customer_eur"]
     )
     assert a["email_minus_none_margin"] == pytest.approx(
-        a["email_1/margin_per_customer_eur"] - a["email_0/margin_per_customer_eur"]
+        arms.loc["email_1", "margin_per_customer_eur"]
+        - arms.loc["email_0", "margin_per_customer_eur"]
     )
     assert set(attention_factorial_arms()).isdisjoint(attention_arms(0.6))
 
@@ -81,8 +101,7 @@ def test_the_factorial_leaves_the_first_population_as_it_was():
     from mcstudy.model.context import model_context
     from mcstudy.model.engine import simulate
 
-    rng = np.random.default_rng(6)
-    stats = attention_statistics({"n_customers": 300, "n_weeks": 4}, rng)
+    outcomes, _ = _run({"n_customers": 300, "n_weeks": 4}, 6)
     arms = attention_arms(0.6)
     ctx = model_context({})
     seed = int(np.random.default_rng(6).integers(2**63))  # the first draw of the same rng
@@ -99,7 +118,7 @@ def test_the_factorial_leaves_the_first_population_as_it_was():
     ).summary()
     alone = alone.set_index("arm")["revenue_per_customer_eur"]
     for arm in arms:
-        assert stats[f"{arm}/revenue_per_customer_eur"] == alone[arm]
+        assert outcomes.loc[arm, "revenue_per_customer_eur"] == alone[arm]
 
 
 def test_model_parameters_move_the_statistics():
@@ -115,7 +134,7 @@ def test_model_parameters_move_the_statistics():
 
 def test_replicated_runs_give_arm_outcomes():
     table = replicate(
-        attention_statistics,
+        attention_outcomes,
         params={"n_customers": 300, "n_weeks": 4},
         n_replications=2,
         rng=3,
@@ -123,7 +142,22 @@ def test_replicated_runs_give_arm_outcomes():
     )
     outcomes = arm_outcomes(table)
     assert set(outcomes.index) == set(attention_arms(0.6)) | set(attention_factorial_arms())
-    assert "churn_rate" in outcomes.columns
+    assert set(outcomes.columns) == set(ARM_OUTCOMES)
+    rows = table[(table["arm"] == "email_1") & (table["metric"] == "churn_rate")]
+    assert outcomes.loc["email_1", "churn_rate"] == pytest.approx(rows["value"].mean())
+
+
+def test_arm_outcomes_still_reads_outcomes_named_arm_slash_metric():
+    # the form the integration studies give their arms' outcomes
+    table = pd.DataFrame(
+        {
+            "replication": [0, 1, 0, 0],
+            "metric": ["all/margin", "all/margin", "none/margin", "statistic"],
+            "value": [1.0, 3.0, 5.0, 9.0],
+        }
+    )
+    outcomes = arm_outcomes(table)
+    assert outcomes.to_dict() == {"margin": {"all": 2.0, "none": 5.0}}
 
 
 @pytest.mark.parametrize(
@@ -184,26 +218,30 @@ def test_the_pilot_pressures_give_one_and_three_times_the_routed_contacts():
     pressures = attention_equal_pressures(n_customers=3000, n_weeks=13, tol=0.01, rng=5)
     assert set(pressures) == {"pressure_mix_equal_contacts", "pressure_mix_3x_contacts"}
     # the same customers as the pilot are not redrawn, so allow the sampling noise of 3,000
-    a = attention_statistics(
-        {"n_customers": 3000, "n_weeks": 13, **pressures}, np.random.default_rng(5)
-    )
+    arms, a = _run({"n_customers": 3000, "n_weeks": 13, **pressures}, 5)
     assert a["mix_equal_over_preferred_contacts"] == pytest.approx(1.0, abs=0.05)
     assert a["mix_3x_over_preferred_contacts"] == pytest.approx(3.0, abs=0.15)
     # once on each consented channel is fewer than three times: consent is 0.6 per channel
     assert 1.2 < a["each_consented_over_preferred_contacts"] < 2.6
     assert a["preferred_minus_mix_3x_revenue"] == pytest.approx(
-        a["preferred_1_a_week/revenue_per_customer_eur"]
-        - a["mix_3x_contacts/revenue_per_customer_eur"]
+        arms.loc["preferred_1_a_week", "revenue_per_customer_eur"]
+        - arms.loc["mix_3x_contacts", "revenue_per_customer_eur"]
     )
     # the pressures are fixed parameters of the study: passing them changes the mixes only
-    b = attention_statistics({"n_customers": 3000, "n_weeks": 13}, np.random.default_rng(5))
-    assert b["email_1/revenue_per_customer_eur"] == a["email_1/revenue_per_customer_eur"]
-    assert b["mix_3x_contacts/contacts_per_customer"] != a["mix_3x_contacts/contacts_per_customer"]
+    arms_b, _ = _run({"n_customers": 3000, "n_weeks": 13}, 5)
+    assert (
+        arms_b.loc["email_1", "revenue_per_customer_eur"]
+        == arms.loc["email_1", "revenue_per_customer_eur"]
+    )
+    assert (
+        arms_b.loc["mix_3x_contacts", "contacts_per_customer"]
+        != arms.loc["mix_3x_contacts", "contacts_per_customer"]
+    )
 
 
 def test_factorial_revenue_gains_are_the_stated_differences():
     table = replicate(
-        attention_statistics,
+        attention_outcomes,
         params={"n_customers": 300, "n_weeks": 4},
         n_replications=2,
         rng=3,
@@ -211,15 +249,15 @@ def test_factorial_revenue_gains_are_the_stated_differences():
     )
     gains = factorial_revenue_gains(table)
     assert len(gains) == 2 * 2 * 2  # replications x partners x kinds of customer
-    wide = table.pivot_table(index="replication", columns="metric", values="value")
-    rev = "revenue_per_customer_eur"
+    revenue = table[table["metric"] == "revenue_per_customer_eur"]
+    wide = revenue.pivot_table(index="replication", columns="arm", values="value")
     row = gains[(gains["channel added"] == "telephone") & (gains["customers"] == "e-mailed weekly")]
-    expected = wide[f"factorial_email_and_telephone/{rev}"] - wide[f"factorial_email/{rev}"]
+    expected = wide["factorial_email_and_telephone"] - wide["factorial_email"]
     assert row["revenue gain (EUR per customer-year)"].to_numpy() == pytest.approx(
         expected.to_numpy()
     )
-    with pytest.raises(ValueError, match=r"'table' has no metric"):
-        factorial_revenue_gains(table[~table["metric"].str.startswith("factorial_none")])
+    with pytest.raises(ValueError, match=r"'table' has no revenue of arm 'factorial_none'"):
+        factorial_revenue_gains(table[table["arm"] != "factorial_none"])
     with pytest.raises(ValueError, match=r"'table' is missing columns"):
         factorial_revenue_gains(table.drop(columns="replication"))
 

@@ -16,12 +16,37 @@ FACTORIAL_PARTNERS = ("postal_mail", "telephone")
 
 
 def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
-    """The per-arm outcomes of replicated :func:`attention_statistics` runs, one row per arm.
+    """The per-arm outcomes of replicated runs, one row per arm: the mean over replications.
 
-    ``table`` is the output of :func:`mcstudy.experiments.replicate`; the result has one column per
-    metric (the mean over replications).
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`mcstudy.experiments.replicate`: with an ``arm`` column (the tidy
+        output of :func:`~mcstudy.studies.attention.attention_outcomes`; rows without an arm,
+        the statistics, are left out), or, for the studies of
+        :mod:`mcstudy.studies.integration` that still name an arm's outcome
+        ``<arm>/<outcome>``, without one (:func:`_packed_arm_outcomes`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``arm``, one column per metric.
     """
     check_frame(table, ["metric", "value"], name="table")
+    if "arm" not in table.columns:
+        return _packed_arm_outcomes(table)
+    rows = table[table["arm"].notna()]
+    return rows.pivot_table(
+        index="arm", columns="metric", values="value", aggfunc="mean"
+    ).rename_axis(columns=None)
+
+
+def _packed_arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`arm_outcomes` of runs whose metrics are named ``<arm>/<outcome>``.
+
+    Kept only for :func:`mcstudy.studies.integration.path_outcomes` until its studies return
+    an ``arm`` column; the attention study does not name its metrics this way.
+    """
     arm_rows = table[table["metric"].str.contains("/", regex=False)]
     parts = arm_rows["metric"].str.split("/", n=1, expand=True)
     return (
@@ -37,8 +62,9 @@ def factorial_revenue_gains(table: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     table : pandas.DataFrame
-        Replicated :func:`attention_statistics` runs (:func:`mcstudy.experiments.replicate`:
-        columns ``replication``, ``metric``, ``value``).
+        Replicated :func:`~mcstudy.studies.attention.attention_outcomes` runs
+        (:func:`mcstudy.experiments.replicate`: columns ``replication``, ``arm``, ``metric``,
+        ``value``).
 
     Returns
     -------
@@ -48,9 +74,9 @@ def factorial_revenue_gains(table: pd.DataFrame) -> pd.DataFrame:
         minus no contact; ``e-mailed weekly``: e-mail with the partner minus e-mail alone) and
         ``revenue gain (EUR per customer-year)``.
     """
-    check_frame(table, ["replication", "metric", "value"], name="table")
-    wide = table.pivot_table(index="replication", columns="metric", values="value")
-    rev = "revenue_per_customer_eur"
+    check_frame(table, ["replication", "arm", "metric", "value"], name="table")
+    revenue = table[table["metric"] == "revenue_per_customer_eur"]
+    wide = revenue.pivot_table(index="replication", columns="arm", values="value")
     frames = []
     for customers, base, with_partner in (
         ("not e-mailed", "factorial_none", "factorial_{}"),
@@ -58,16 +84,17 @@ def factorial_revenue_gains(table: pd.DataFrame) -> pd.DataFrame:
     ):
         for partner in FACTORIAL_PARTNERS:
             arm = with_partner.format(partner)
-            missing = [m for m in (f"{arm}/{rev}", f"{base}/{rev}") if m not in wide.columns]
+            missing = [a for a in (arm, base) if a not in wide.columns]
             if missing:
-                raise ValueError(f"'table' has no metric {missing[0]!r}: not attention runs.")
+                raise ValueError(
+                    f"'table' has no revenue of arm {missing[0]!r}: not attention runs."
+                )
             frames.append(
                 pd.DataFrame(
                     {
                         "channel added": partner.replace("_", " "),
                         "customers": customers,
-                        "revenue gain (EUR per customer-year)": wide[f"{arm}/{rev}"]
-                        - wide[f"{base}/{rev}"],
+                        "revenue gain (EUR per customer-year)": wide[arm] - wide[base],
                     }
                 )
             )

@@ -44,7 +44,7 @@ less than the sum of their effects, at the same contacts.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -61,8 +61,10 @@ from mcstudy.studies._attention_tables import (
     factorial_revenue_gains,
     interval_text,
 )
+from mcstudy.studies._skeleton import pop_sizes, run_arms, simulation_seed
 
 __all__ = [
+    "ARM_OUTCOMES",
     "ATTENTION_STATISTICS",
     "PRESSURES",
     "CONTACT_ARMS",
@@ -74,6 +76,7 @@ __all__ = [
     "attention_arms",
     "mix_pressure_guess",
     "attention_statistics",
+    "attention_outcomes",
     "attention_factorial_arms",
 ]
 
@@ -97,8 +100,8 @@ CONTACT_ARMS = (
 #: contacts: arm -> that multiple.
 _CONTACT_MULTIPLES = {"mix_equal_contacts": 1.0, "mix_3x_contacts": 3.0}
 
-#: The statistics :func:`attention_statistics` returns (per-arm outcomes come as well, named
-#: ``<arm>/<metric>``).
+#: The statistics :func:`attention_statistics` returns (and :func:`attention_outcomes`, beside
+#: the arms' outcomes).
 ATTENTION_STATISTICS = (
     "email_purchases_per_contact",
     "email_revenue_per_contact_low",
@@ -143,6 +146,9 @@ _ARM_METRICS = (
     "churn_rate",
     "consent_withdrawals_per_customer",
 )
+#: Each arm's outcomes in :func:`attention_outcomes`, per customer randomised to the arm
+#: (``conversion``: the share who bought at least once).
+ARM_OUTCOMES = (*_ARM_METRICS, "conversion")
 
 
 def mix_pressure_guess(consent_rate: float, multiple: float = 1.0) -> float:
@@ -273,20 +279,13 @@ def attention_equal_pressures(
         ``pressure_mix_equal_contacts`` and ``pressure_mix_3x_contacts``, ready to be passed to
         :func:`attention_statistics` (in ``params``) or :func:`attention_arms`.
     """
-    n = check_int(n_customers, "n_customers", 100, 1_000_000)
-    n_weeks = check_int(n_weeks, "n_weeks", 4, 520)
+    _, n, n_weeks = pop_sizes({"n_customers": n_customers, "n_weeks": n_weeks}, n_customers)
     ctx = model_context(dict(params or {}))
     arms = attention_arms(_mean_consent(ctx))
-    seed = int(np.random.default_rng(rng).integers(2**63))
+    seed = simulation_seed(np.random.default_rng(rng))
     common = {"n_weeks": n_weeks, "response": ctx.response, "channels": ctx.channels}
-    pilot = simulate(
-        replace(ctx.population, n_customers=n),
-        {"preferred_1_a_week": arms["preferred_1_a_week"]},
-        n_journeys=0,
-        progress=False,
-        rng=seed,
-        **common,
-    )
+    routed = {"preferred_1_a_week": arms["preferred_1_a_week"]}
+    pilot = run_arms(ctx, routed, n_per_arm=n, n_weeks=n_weeks, seed=seed)
     value = float(pilot.customers["contacts_received"].mean())
     out = {}
     for arm, multiple in _CONTACT_MULTIPLES.items():
@@ -294,7 +293,7 @@ def attention_equal_pressures(
             {arm: arms[arm]},
             target="contacts",
             value=multiple * value,
-            population=replace(ctx.population, n_customers=n),
+            population=dataclasses.replace(ctx.population, n_customers=n),
             tol=tol,
             rng=seed,
             **common,
@@ -332,66 +331,36 @@ def attention_factorial_arms() -> dict[str, Strategy]:
     return arms
 
 
-def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
-    """Run the arms of this module on one population; the statistics of the claims.
-
-    Parameters
-    ----------
-    params : dict
-        ``n_customers`` (customers per arm, default 5,000, in [100, 1,000,000]), ``n_weeks``
-        (default 52, in [4, 520]), ``pressure_mix_equal_contacts`` and
-        ``pressure_mix_3x_contacts`` (planned pressures of those arms, as
-        :func:`attention_arms` takes them; :func:`attention_equal_pressures` gives those that
-        send one and three times the routed arm's contacts) and any model parameter by its name
-        in ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it for the simulation.
-
-    Returns
-    -------
-    dict of str to float
-        :data:`ATTENTION_STATISTICS` and every arm's outcomes (``<arm>/<metric>``), those of
-        :func:`attention_factorial_arms` included. Differences are per customer randomised, over
-        the whole horizon; a churn rate is the share of customers who churned; returns per
-        contact are extra revenue (euros) per extra contact; ``*_over_preferred_contacts`` are
-        an arm's contacts per customer over those of ``preferred_1_a_week``. An interaction is
-        the pair's outcome minus each channel's alone plus no contact's: positive when the two
-        channels together bring more than the sum of their effects, negative when less.
-    """
-    params = dict(params)
-    n = check_int(params.pop("n_customers", 5000), "n_customers", 100, 1_000_000)
-    n_weeks = check_int(params.pop("n_weeks", 52), "n_weeks", 4, 520)
+def _run_attention(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+    """The arms' outcomes (one row per arm, one column per metric) and the statistics."""
+    params, n, n_weeks = pop_sizes(params, 5000)
     names = [f"pressure_{arm}" for arm in _CONTACT_MULTIPLES]
     pressures = {k: params.pop(k) for k in names if k in params}
     ctx = model_context(params)
     arms = attention_arms(_mean_consent(ctx), **pressures)
-    s: dict[str, float] = {}
+    frames = []
     # the factorial's seed is drawn second, so the first population is the same with or
     # without it
     for group in (arms, attention_factorial_arms()):
-        result = simulate(
-            replace(ctx.population, n_customers=n * len(group)),
-            group,
-            n_weeks=n_weeks,
-            response=ctx.response,
-            channels=ctx.channels,
-            n_journeys=0,
-            n_threads=1,
-            progress=False,
-            rng=int(rng.integers(2**63)),
-        )
+        result = run_arms(ctx, group, n_per_arm=n, n_weeks=n_weeks, seed=simulation_seed(rng))
         summary = result.summary().set_index("arm")
         converted = (
             (result.customers["n_purchases"] > 0)
             .groupby(result.customers["arm"], observed=False)
             .mean()
         )
-        for arm in group:
-            s.update({f"{arm}/{m}": float(summary.loc[arm, m]) for m in _ARM_METRICS})
-            s[f"{arm}/conversion"] = float(converted[arm])
+        table = summary.loc[list(group), list(_ARM_METRICS)].astype(float)
+        table["conversion"] = converted.loc[list(group)].astype(float).to_numpy()
+        frames.append(table)
+    per_arm = pd.concat(frames).rename_axis(index="arm", columns=None)
+    return per_arm, _contrasts(per_arm)
+
+
+def _contrasts(per_arm: pd.DataFrame) -> dict[str, float]:
+    """The statistics of :data:`ATTENTION_STATISTICS` from the arms' outcomes."""
 
     def v(arm, metric):
-        return s[f"{arm}/{metric}"]
+        return float(per_arm.loc[arm, metric])
 
     def per_contact(arm, base):
         extra = v(arm, "contacts_per_customer") - v(base, "contacts_per_customer")
@@ -462,10 +431,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
         )
 
     for partner, label in (("postal_mail", "mail"), ("telephone", "telephone")):
-        for metric, name in (
-            ("margin_per_customer_eur", "margin"),
-            ("revenue_per_customer_eur", "revenue"),
-        ):
+        for metric, name in ((margin, "margin"), (revenue, "revenue")):
             out[f"email_{label}_{name}_interaction"] = interaction(partner, metric)
     out["telephone_revenue_gain_alone"] = v("factorial_telephone", revenue) - v(
         "factorial_none", revenue
@@ -473,7 +439,69 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     out["telephone_revenue_gain_with_email"] = v("factorial_email_and_telephone", revenue) - v(
         "factorial_email", revenue
     )
-    return {**out, **s}
+    return out
+
+
+def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+    """Run the arms of this module on one population; the statistics of the claims.
+
+    The study of the robustness design
+    (:func:`mcstudy.experiments.robustness.assess_robustness`): scalar statistics with flat
+    names. :func:`attention_outcomes` gives the same run with the arms' outcomes as well.
+
+    Parameters
+    ----------
+    params : dict
+        See :func:`attention_outcomes`.
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it for each of the two populations.
+
+    Returns
+    -------
+    dict of str to float
+        :data:`ATTENTION_STATISTICS`. Differences are per customer randomised, over the whole
+        horizon; a churn rate is the share of customers who churned; returns per contact are
+        extra revenue (euros) per extra contact; ``*_over_preferred_contacts`` are an arm's
+        contacts per customer over those of ``preferred_1_a_week``. An interaction is the
+        pair's outcome minus each channel's alone plus no contact's: positive when the two
+        channels together bring more than the sum of their effects, negative when less.
+    """
+    return _run_attention(params, rng)[1]
+
+
+def attention_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Run the arms of this module on one population; every arm's outcomes and the statistics.
+
+    The study of :func:`mcstudy.experiments.replicate` at the reference context: the same run,
+    from the same random numbers, as :func:`attention_statistics`.
+
+    Parameters
+    ----------
+    params : dict
+        ``n_customers`` (customers per arm, default 5,000, in [100, 1,000,000]), ``n_weeks``
+        (default 52, in [4, 520]), ``pressure_mix_equal_contacts`` and
+        ``pressure_mix_3x_contacts`` (planned pressures of those arms, as
+        :func:`attention_arms` takes them; :func:`attention_equal_pressures` gives those that
+        send one and three times the routed arm's contacts) and any model parameter by its name
+        in ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
+    rng : numpy.random.Generator
+        Random source; one seed is drawn from it for each of the two populations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: ``arm``, ``metric``, ``value``. First one row per arm (those of
+        :func:`attention_factorial_arms` included) and outcome of :data:`ARM_OUTCOMES`, per
+        customer randomised to the arm; then one row per statistic of
+        :data:`ATTENTION_STATISTICS` (see :func:`attention_statistics`), with ``arm`` missing
+        (a statistic compares arms).
+    """
+    per_arm, statistics = _run_attention(params, rng)
+    arms = per_arm.rename_axis(columns="metric").stack().rename("value").reset_index()
+    stats = pd.DataFrame(
+        {"arm": None, "metric": list(statistics), "value": list(statistics.values())}
+    )
+    return pd.concat([arms, stats], ignore_index=True)
 
 
 def contacts_association(
