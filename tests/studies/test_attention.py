@@ -147,17 +147,11 @@ def test_replicated_runs_give_arm_outcomes():
     assert outcomes.loc["email_1", "churn_rate"] == pytest.approx(rows["value"].mean())
 
 
-def test_arm_outcomes_still_reads_outcomes_named_arm_slash_metric():
-    # the form the integration studies give their arms' outcomes
-    table = pd.DataFrame(
-        {
-            "replication": [0, 1, 0, 0],
-            "metric": ["all/margin", "all/margin", "none/margin", "statistic"],
-            "value": [1.0, 3.0, 5.0, 9.0],
-        }
-    )
-    outcomes = arm_outcomes(table)
-    assert outcomes.to_dict() == {"margin": {"all": 2.0, "none": 5.0}}
+def test_arm_outcomes_needs_the_arm_column():
+    # a metric that packs its arm into its name ("all/margin") is no longer read
+    table = pd.DataFrame({"replication": [0], "metric": ["all/margin"], "value": [1.0]})
+    with pytest.raises(ValueError, match=r"'table' is missing columns \['arm'\]"):
+        arm_outcomes(table)
 
 
 @pytest.mark.parametrize(

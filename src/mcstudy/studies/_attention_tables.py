@@ -23,37 +23,18 @@ def arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
     table : pandas.DataFrame
         Output of :func:`mcstudy.experiments.replicate`: with an ``arm`` column (the tidy
         output of :func:`~mcstudy.studies.attention.attention_outcomes`; rows without an arm,
-        the statistics, are left out), or, for the studies of
-        :mod:`mcstudy.studies.integration` that still name an arm's outcome
-        ``<arm>/<outcome>``, without one (:func:`_packed_arm_outcomes`).
+        the statistics, are left out).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by ``arm``, one column per metric.
     """
-    check_frame(table, ["metric", "value"], name="table")
-    if "arm" not in table.columns:
-        return _packed_arm_outcomes(table)
+    check_frame(table, ["arm", "metric", "value"], name="table")
     rows = table[table["arm"].notna()]
     return rows.pivot_table(
         index="arm", columns="metric", values="value", aggfunc="mean"
     ).rename_axis(columns=None)
-
-
-def _packed_arm_outcomes(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`arm_outcomes` of runs whose metrics are named ``<arm>/<outcome>``.
-
-    Kept only for :func:`mcstudy.studies.integration.path_outcomes` until its studies return
-    an ``arm`` column; the attention study does not name its metrics this way.
-    """
-    arm_rows = table[table["metric"].str.contains("/", regex=False)]
-    parts = arm_rows["metric"].str.split("/", n=1, expand=True)
-    return (
-        arm_rows.assign(arm=parts[0], outcome=parts[1])
-        .pivot_table(index="arm", columns="outcome", values="value", aggfunc="mean")
-        .rename_axis(columns=None)
-    )
 
 
 def factorial_revenue_gains(table: pd.DataFrame) -> pd.DataFrame:
