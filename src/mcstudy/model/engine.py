@@ -265,6 +265,7 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet, switched_o
             ("pref", np.bool_),
             ("suppress", np.int64),
             ("incons", float),
+            ("consist", float),
             ("hist", float),
             ("ref", float),
         )
@@ -295,6 +296,7 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet, switched_o
             t["pref"][a, ph] = phase.route_by_preference
             t["suppress"][a, ph] = phase.suppress_weeks_after_purchase
             t["incons"][a, ph] = phase.inconsistent_offer_prob
+            t["consist"][a, ph] = _consistency_effort(phase.inconsistent_offer_prob)
             t["hist"][a, ph] = phase.history_shared
             t["ref"][a, ph] = phase.referral_strength
             mix = phase.contact_mix(outbound)
@@ -307,6 +309,16 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet, switched_o
                 for c, share in tier_mix.items():
                     weights[a, ph, k, channels.names.index(c)] = share
     return _kernel.Policy(pressure=pressure, weights=weights, lag=lag, off=off, **t)
+
+
+def _consistency_effort(inconsistent_offer_prob: float) -> float:
+    """The share of the siloed preset's contradictory-offer probability a strategy removes.
+
+    0 for a strategy as inconsistent as siloed teams (or more), 1 for consistent offers: the
+    strength of the rule that ``ResponseSpec.consistency_offer_loss`` charges for.
+    """
+    siloed = SiloedMultichannel.inconsistent_offer_prob
+    return min(max((siloed - inconsistent_offer_prob) / siloed, 0.0), 1.0)
 
 
 #: Where a learned frequency cap starts: the population's default mean attention (2 contacts a
