@@ -82,7 +82,6 @@ Policy = namedtuple(
         "pref",  # route by preference
         "suppress",  # weeks without contacts after a purchase
         "incons",  # probability of contradictory offers in a multi-channel week
-        "consist",  # consistency effort: share of the siloed contradictory-offer rate removed
         "hist",  # probability that a service contact finds the history
         "ref",  # referral strength
         "lag",  # (arms,) deployment lag in weeks
@@ -259,7 +258,9 @@ def _choose(key, stream, k, probs, total):
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
+def run_block(
+    n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr, rc=None, prev=None, offer=None
+):
     """Simulate every customer of ``cust`` for ``n_weeks`` weeks; fill ``out``, ``wk``, ``jr``.
 
     Parameters
@@ -275,6 +276,23 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
     wk : numpy.ndarray
         Arm x week x channel x :data:`WEEKLY_METRICS`, accumulated.
     jr : Journeys
+    rc : numpy.ndarray or None, default=None
+        Work array (n_channels,) for the irritation stock of each channel, when
+        ``resp.fatigue_sharing < 1``; None for shared fatigue.
+    prev : numpy.ndarray or None, default=None
+        Work array (n_channels,) of bool for the channels attended the week before, when
+        ``resp.channel_synergy != 0``; None without cross-channel interaction.
+    offer : numpy.ndarray or None, default=None
+        (arms, 2): the multiplier of an attended contact's persuasion and triggered visits in a
+        consistent week with contacts on two or more channels (the relevant offers a
+        consistency rule suppresses), when ``resp.consistency_offer_loss > 0``; None otherwise.
+
+    Notes
+    -----
+    ``rc``, ``prev`` and ``offer`` are None at their mechanisms' neutral values: numba then
+    compiles a version without those mechanisms (branches on ``is not None`` are pruned), so
+    the neutral model pays nothing for them. ``resp.history_contact_pressure`` acts through
+    ``pol.pressure`` (the engine raises it).
     """
     n_cust, n_ch = cust.affinity.shape
     pidx = chan.pidx
@@ -291,14 +309,10 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
     withdrawal = CONTACT + n_ch
     prob = np.zeros(n_pur)
     # Fatigue shared across channels (1: one attention budget and one irritation stock) or
-    # channel-specific (0): below 1 each channel also keeps its own irritation stock.
+    # channel-specific (0): below 1 each channel also keeps its own irritation stock (rc).
     sharing = resp.fatigue_sharing
-    split = sharing < 1.0
-    rc = np.zeros(n_ch)  # irritation stock per channel (only when split)
-    # Cross-channel interaction: channels attended last week (only when synergy != 0).
+    # Cross-channel interaction: the channels attended last week (prev).
     synergy = resp.channel_synergy
-    interact = synergy != 0.0
-    prev = np.zeros(n_ch, np.bool_)
 
     m = 0  # number of channels in ``used``
     for i in range(n_cust):
@@ -322,13 +336,12 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
         persuasion = 0.0
         irritation = 0.0
         relationship = 0.0
-        excess = 0.0  # channel irritation that does not reach purchases and churn (split)
-        total_rc = 0.0  # sum of the channel stocks (split)
-        felt = 0.0  # the irritation purchases and churn respond to
-        n_prev = 0  # channels attended last week (interact)
-        if split:
+        excess = 0.0  # channel irritation that purchases and churn do not feel (rc)
+        total_rc = 0.0  # sum of the channel stocks (rc)
+        n_prev = 0  # channels attended last week (prev)
+        if rc is not None:
             rc[:] = 0.0
-        if interact:
+        if prev is not None:
             prev[:] = False
         since = NEVER
         phase = -1
@@ -374,8 +387,6 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
             total = 0
             m = 0
             pressure = pol.pressure[a, ph, tier]
-            if resp.history_contact_pressure > 0.0:  # a shared history raises the pressure
-                pressure *= 1.0 + resp.history_contact_pressure * pol.hist[a, ph]
             if since > pol.suppress[a, ph] and wsum > 0 and pressure > 0:
                 scale = pressure / (wsum if pol.pref[a, ph] else 1.0)
                 for c in range(n_ch):
@@ -401,7 +412,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                 total = firm_cap
             attended = total
             if total > capacity:
-                if split:  # a channel's room shrinks by a share of what went before it
+                if rc is not None:  # a channel's room shrinks by a share of what went before it
                     seen = 0
                     attended = 0
                     for r in range(n_ch):
@@ -440,11 +451,12 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
             # consistent multi-channel week
             p_mult = resp.inconsistency_persuasion if inconsistent else 1.0
             v_mult = 1.0
-            if distinct >= 2 and not inconsistent and resp.consistency_offer_loss > 0.0:
-                v_mult = 1.0 - resp.consistency_offer_loss * pol.consist[a, ph]
-                p_mult = v_mult
-            n_now = 0  # channels attended this week (interact)
-            if interact:
+            if offer is not None:
+                if distinct >= 2 and not inconsistent:
+                    v_mult = offer[a, ph]
+                    p_mult = v_mult
+            n_now = 0  # channels attended this week (prev)
+            if prev is not None:
                 for q in range(m):
                     n_now += att[used[q]] > 0
 
@@ -453,7 +465,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
             add_p = 0.0
             add_rel = 0.0
             pull = 0.0  # e-mail equivalents attended, for triggered visits
-            if split:
+            if rc is not None:
                 for c in range(n_ch):
                     rc[c] *= resp.irritation_decay
             for q in range(m):
@@ -463,14 +475,17 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                         n[c] - att[c]
                     )
                     p_c = p1[c] * p_mult * att[c]
-                    if interact and att[c] > 0 and (n_now > 1 or n_prev > (1 if prev[c] else 0)):
-                        p_c *= 1.0 + synergy  # another channel reached the customer
-                        pull += chan.pers[c] * att[c] * v_mult * (1.0 + synergy)
-                    else:
-                        pull += chan.pers[c] * att[c] * v_mult
+                    w_c = chan.pers[c] * att[c]
+                    if prev is not None:
+                        if att[c] > 0 and (n_now > 1 or n_prev > (1 if prev[c] else 0)):
+                            p_c *= 1.0 + synergy  # another channel reached the customer
+                            w_c *= 1.0 + synergy
                     add_r += r_c
                     add_p += p_c
-                    if split:
+                    if offer is not None:
+                        w_c *= v_mult
+                    pull += w_c
+                    if rc is not None:
                         rc[c] += r_c
                     if consent[c] and not inconsistent:
                         add_rel += resp.relationship_per_contact * att[c]
@@ -481,7 +496,7 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                         jr.a[j, t, c] = att[c]
                         jr.dr[j, t, c] = r_c
                         jr.dp[j, t, c] = p_c
-            if interact:
+            if prev is not None:
                 for c in range(n_ch):
                     prev[c] = False
                 for q in range(m):
@@ -490,14 +505,15 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
             irritation = resp.irritation_decay * irritation + add_r
             persuasion = resp.persuasion_decay * persuasion + add_p
             relationship = resp.relationship_decay * relationship + add_rel
-            if split:  # purchases and churn see the most irritated channel's stock
+            felt = irritation  # the irritation purchases and churn respond to
+            if rc is not None:  # the most irritated channel's stock, not the sum
                 total_rc = 0.0
                 top_rc = 0.0
                 for c in range(n_ch):
                     total_rc += rc[c]
                     top_rc = max(top_rc, rc[c])
                 excess = (1.0 - sharing) * (total_rc - top_rc)
-            felt = max(irritation - excess, 0.0) if split else irritation
+                felt = max(irritation - excess, 0.0)
 
             # 5. Visits (organic, and triggered by attended contacts) and purchases: the base
             #    Poisson rate raised by persuasion and damped by irritation, plus the triggered
@@ -578,17 +594,16 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                         relationship += resp.relationship_per_resolved_service
                 out.effort[i] += effort
                 irritation += resp.effort_irritation * effort
-                if split:
+                felt = irritation
+                if rc is not None:
                     felt = max(irritation - excess, 0.0)
-                else:
-                    felt = irritation
 
             # 8. Consent withdrawal on the channels that contacted the customer.
             for q in range(m):
                 c = used[q]
                 if n[c] > 0 and consent[c]:
                     own = irritation  # the irritation channel c's contacts meet
-                    if split:
+                    if rc is not None:
                         own = max(irritation - (1.0 - sharing) * (total_rc - rc[c]), 0.0)
                     hazard = chan.withdraw[c] * s_i * n[c] * (1.0 + own)
                     if _arrivals(key, clock, nth, withdrawal + c, hazard) > 0:
