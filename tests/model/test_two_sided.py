@@ -312,3 +312,101 @@ def test_perfect_correlation_is_finite_and_orders_consent_by_interest():
     assert set(c["n_consented_channels_start"]) == {0, 6}
     high = c["engagement"] > c["engagement"].median()
     assert (c.loc[high, "n_consented_channels_start"] == 6).mean() > 0.99
+
+
+def _one_customer_kernel_run(synergy, n_weeks=6, lag=3):
+    """Run the kernel for one customer: channel 1 before week ``lag``, channel 0 from it.
+
+    A certain contact a week (high pressure, ample attention, no churn), so channel 0's
+    first week follows a week of channel 1's contacts and its later weeks do not.
+    """
+    from mcstudy.model import _kernel
+
+    n_ch, n_pur = 2, 1
+    one = np.ones(1)
+    cust = _kernel.Customers(
+        key=np.array([12345], np.uint64),
+        base_rate=one * 0.01,
+        basket=one * 50.0,
+        tier=np.zeros(1, np.int64),
+        engagement=one,
+        affinity=np.full((1, n_ch), 0.5),
+        pref=np.array([[0, 1]], np.int64),
+        pbase=np.ones((1, n_pur)),
+        breadth=np.ones(1, np.int64),
+        attention=np.array([1000], np.int64),
+        consent=np.ones((1, n_ch), np.bool_),
+        sens=one,
+        arm=np.zeros(1, np.int64),
+        jidx=np.zeros(1, np.int64),
+    )
+    weights = np.zeros((1, 2, 3, n_ch))
+    weights[0, 0, :, 1] = 1.0  # phase 0: channel 1 only
+    weights[0, 1, :, 0] = 1.0  # phase 1: channel 0 only
+    zeros = np.zeros((1, 2))
+    pol = _kernel.Policy(
+        pressure=np.full((1, 2, 3), 40.0),
+        weights=weights,
+        consent=np.ones((1, 2), np.bool_),
+        cap_mode=np.zeros((1, 2), np.int64),
+        cap=np.zeros((1, 2), np.int64),
+        pref=np.zeros((1, 2), np.bool_),
+        suppress=np.zeros((1, 2), np.int64),
+        incons=zeros,
+        hist=zeros,
+        ref=zeros,
+        lag=np.array([lag], np.int64),
+        off=np.zeros((1, n_ch), np.bool_),
+    )
+    chan = _kernel.Channels(
+        intr=np.full(n_ch, 0.2),
+        pers=np.ones(n_ch),
+        withdraw=np.zeros(n_ch),
+        inbound=np.zeros(n_ch),
+        pidx=np.zeros(n_pur, np.int64),
+        referral=np.ones((n_ch, n_pur)),
+    )
+    resp = ResponseSpec(
+        channel_synergy=synergy, churn_base_per_week=0.0, churn_irritation=0.0, churn_effort=0.0
+    )
+    floats = {"revenue", "irritation", "relationship"}
+    out = _kernel.Outputs(
+        **{
+            f: np.zeros(1, np.float64 if f in floats else np.int64)
+            for f in _kernel.Outputs._fields
+            if f not in ("purch", "service")
+        },
+        purch=np.zeros((1, n_pur), np.int64),
+        service=np.zeros((1, n_ch), np.int64),
+    )
+    out.churn[:] = -1
+    wk = np.zeros((1, n_weeks, n_ch, len(_kernel.WEEKLY_METRICS)))
+    per_channel = {"n", "a", "dp", "dr"}
+    jr = _kernel.Journeys(
+        **{
+            f: np.zeros(
+                (1, n_weeks, n_ch) if f in per_channel else (1, n_weeks),
+                np.float64 if f in {"dp", "dr", "val", "g", "h"} else np.int64,
+            )
+            for f in _kernel.Journeys._fields
+        }
+    )
+    prev = np.zeros(n_ch, np.bool_) if synergy != 0.0 else None
+    _kernel.run_block(
+        n_weeks, cust, pol, chan, _kernel.Response(*resp.as_tuple()), 0.0, out, wk, jr, None, prev
+    )
+    return jr
+
+
+def test_synergy_counts_another_channel_in_the_same_or_the_previous_week_only():
+    lag = 3
+    base = _one_customer_kernel_run(0.0, lag=lag)
+    plus = _one_customer_kernel_run(0.5, lag=lag)
+    assert (base.a[0, :lag, 1] > 0).all() and (base.a[0, lag:, 0] > 0).all()
+    per_contact = plus.dp[0, :, 0] / np.maximum(plus.a[0, :, 0], 1)
+    reference = base.dp[0, :, 0] / np.maximum(base.a[0, :, 0], 1)
+    # channel 0's first week follows a week of channel 1: boosted; later weeks are not
+    assert per_contact[lag] == pytest.approx(1.5 * reference[lag])
+    np.testing.assert_allclose(per_contact[lag + 1 :], reference[lag + 1 :])
+    # channel 1 alone before the lag: never boosted
+    np.testing.assert_allclose(plus.dp[0, :lag, 1], base.dp[0, :lag, 1])
