@@ -258,7 +258,9 @@ def _choose(key, stream, k, probs, total):
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
-def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
+def run_block(
+    n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr, rc=None, prev=None, offer=None
+):
     """Simulate every customer of ``cust`` for ``n_weeks`` weeks; fill ``out``, ``wk``, ``jr``.
 
     Parameters
@@ -274,6 +276,23 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
     wk : numpy.ndarray
         Arm x week x channel x :data:`WEEKLY_METRICS`, accumulated.
     jr : Journeys
+    rc : numpy.ndarray or None, default=None
+        Work array (n_channels,) for the irritation stock of each channel, when
+        ``resp.fatigue_sharing < 1``; None for shared fatigue.
+    prev : numpy.ndarray or None, default=None
+        Work array (n_channels,) of bool for the channels attended the week before, when
+        ``resp.channel_synergy != 0``; None without cross-channel interaction.
+    offer : numpy.ndarray or None, default=None
+        (arms, 2): the multiplier of an attended contact's persuasion and triggered visits in a
+        consistent week with contacts on two or more channels (the relevant offers a
+        consistency rule suppresses), when ``resp.consistency_offer_loss > 0``; None otherwise.
+
+    Notes
+    -----
+    ``rc``, ``prev`` and ``offer`` are None at their mechanisms' neutral values: numba then
+    compiles a version without those mechanisms (branches on ``is not None`` are pruned), so
+    the neutral model pays nothing for them. ``resp.history_contact_pressure`` acts through
+    ``pol.pressure`` (the engine raises it).
     """
     n_cust, n_ch = cust.affinity.shape
     pidx = chan.pidx
@@ -289,6 +308,11 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
     nth = np.zeros(n_clocks, np.int64)
     withdrawal = CONTACT + n_ch
     prob = np.zeros(n_pur)
+    # Fatigue shared across channels (1: one attention budget and one irritation stock) or
+    # channel-specific (0): below 1 each channel also keeps its own irritation stock (rc).
+    sharing = resp.fatigue_sharing
+    # Cross-channel interaction: the channels attended last week (prev).
+    synergy = resp.channel_synergy
 
     m = 0  # number of channels in ``used``
     for i in range(n_cust):
@@ -312,6 +336,13 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
         persuasion = 0.0
         irritation = 0.0
         relationship = 0.0
+        excess = 0.0  # channel irritation that purchases and churn do not feel (rc)
+        total_rc = 0.0  # sum of the channel stocks (rc)
+        n_prev = 0  # channels attended last week (prev)
+        if rc is not None:
+            rc[:] = 0.0
+        if prev is not None:
+            prev[:] = False
         since = NEVER
         phase = -1
         recompute = False
@@ -379,13 +410,24 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                     att[c] = n[c]
                     keep -= n[c]
                 total = firm_cap
+            attended = total
             if total > capacity:
-                room = capacity
-                for r in range(n_ch):
-                    c = cust.pref[i, r]
-                    att[c] = min(n[c], room)
-                    room -= att[c]
-            attended = min(total, capacity)
+                if rc is not None:  # a channel's room shrinks by a share of what went before it
+                    seen = 0
+                    attended = 0
+                    for r in range(n_ch):
+                        c = cust.pref[i, r]
+                        room = max(int(math.floor(capacity - sharing * seen)), 0)
+                        att[c] = min(n[c], room)
+                        seen += att[c]
+                        attended += att[c]
+                else:
+                    room = capacity
+                    for r in range(n_ch):
+                        c = cust.pref[i, r]
+                        att[c] = min(n[c], room)
+                        room -= att[c]
+                    attended = capacity
             if mode == CAP_LEARNED and total > 0:  # what the firm sees: opens, replies
                 if attended == total and total >= learned:
                     learned += 1
@@ -404,22 +446,47 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                 inconsistent = _uniform(key, D_INCONSISTENT, t) < pol.incons[a, ph]
             if inconsistent:
                 out.incons[i] += 1
+            # the week's multipliers of persuasion (p_mult) and triggered visits (v_mult):
+            # contradictory offers, or the relevant offers a consistency rule suppresses in a
+            # consistent multi-channel week
+            p_mult = resp.inconsistency_persuasion if inconsistent else 1.0
+            v_mult = 1.0
+            if offer is not None:
+                if distinct >= 2 and not inconsistent:
+                    v_mult = offer[a, ph]
+                    p_mult = v_mult
+            n_now = 0  # channels attended this week (prev)
+            if prev is not None:
+                for q in range(m):
+                    n_now += att[used[q]] > 0
 
             # 4. Irritation, persuasion and relationship stocks; visits triggered by contacts.
             add_r = resp.inconsistency_irritation if inconsistent else 0.0
             add_p = 0.0
             add_rel = 0.0
             pull = 0.0  # e-mail equivalents attended, for triggered visits
+            if rc is not None:
+                for c in range(n_ch):
+                    rc[c] *= resp.irritation_decay
             for q in range(m):
                 c = used[q]
                 if n[c] > 0:  # the cap may have removed every contact of a channel
                     r_c = r1[c] * n[c] + resp.clutter_irritation * s_i * chan.intr[c] * (
                         n[c] - att[c]
                     )
-                    p_c = p1[c] * (resp.inconsistency_persuasion if inconsistent else 1.0) * att[c]
+                    p_c = p1[c] * p_mult * att[c]
+                    w_c = chan.pers[c] * att[c]
+                    if prev is not None:
+                        if att[c] > 0 and (n_now > 1 or n_prev > (1 if prev[c] else 0)):
+                            p_c *= 1.0 + synergy  # another channel reached the customer
+                            w_c *= 1.0 + synergy
                     add_r += r_c
                     add_p += p_c
-                    pull += chan.pers[c] * att[c]
+                    if offer is not None:
+                        w_c *= v_mult
+                    pull += w_c
+                    if rc is not None:
+                        rc[c] += r_c
                     if consent[c] and not inconsistent:
                         add_rel += resp.relationship_per_contact * att[c]
                     wk[a, t, c, M_CONTACTS] += n[c]
@@ -429,14 +496,29 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                         jr.a[j, t, c] = att[c]
                         jr.dr[j, t, c] = r_c
                         jr.dp[j, t, c] = p_c
+            if prev is not None:
+                for c in range(n_ch):
+                    prev[c] = False
+                for q in range(m):
+                    prev[used[q]] = att[used[q]] > 0
+                n_prev = n_now
             irritation = resp.irritation_decay * irritation + add_r
             persuasion = resp.persuasion_decay * persuasion + add_p
             relationship = resp.relationship_decay * relationship + add_rel
+            felt = irritation  # the irritation purchases and churn respond to
+            if rc is not None:  # the most irritated channel's stock, not the sum
+                total_rc = 0.0
+                top_rc = 0.0
+                for c in range(n_ch):
+                    total_rc += rc[c]
+                    top_rc = max(top_rc, rc[c])
+                excess = (1.0 - sharing) * (total_rc - top_rc)
+                felt = max(irritation - excess, 0.0)
 
             # 5. Visits (organic, and triggered by attended contacts) and purchases: the base
             #    Poisson rate raised by persuasion and damped by irritation, plus the triggered
             #    visits that convert.
-            damp = math.exp(-irritation) if irritation > 0.0 else 1.0
+            damp = math.exp(-felt) if felt > 0.0 else 1.0
             v_org = _arrivals(
                 key, clock, nth, VISITS_ORGANIC, resp.organic_visits_per_week * cust.engagement[i]
             )
@@ -512,12 +594,18 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
                         relationship += resp.relationship_per_resolved_service
                 out.effort[i] += effort
                 irritation += resp.effort_irritation * effort
+                felt = irritation
+                if rc is not None:
+                    felt = max(irritation - excess, 0.0)
 
             # 8. Consent withdrawal on the channels that contacted the customer.
             for q in range(m):
                 c = used[q]
                 if n[c] > 0 and consent[c]:
-                    hazard = chan.withdraw[c] * s_i * n[c] * (1.0 + irritation)
+                    own = irritation  # the irritation channel c's contacts meet
+                    if rc is not None:
+                        own = max(irritation - (1.0 - sharing) * (total_rc - rc[c]), 0.0)
+                    hazard = chan.withdraw[c] * s_i * n[c] * (1.0 + own)
                     if _arrivals(key, clock, nth, withdrawal + c, hazard) > 0:
                         consent[c] = False
                         out.withdraw[i] += 1
@@ -525,12 +613,10 @@ def run_block(n_weeks, cust, pol, chan, resp, breadth_effect, out, wk, jr):
 
             # 9. Churn: raised by irritation and effort, lowered by the relationship.
             hazard = (
-                resp.churn_base_per_week
-                + resp.churn_irritation * irritation
-                + resp.churn_effort * effort
+                resp.churn_base_per_week + resp.churn_irritation * felt + resp.churn_effort * effort
             ) * (math.exp(-resp.retention_effect * relationship) if relationship > 0.0 else 1.0)
             if _arrivals(key, clock, nth, CHURN, hazard) > 0:
                 out.churn[i] = t
                 break
-        out.irritation[i] = irritation
+        out.irritation[i] = felt
         out.relationship[i] = relationship

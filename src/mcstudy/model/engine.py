@@ -309,6 +309,17 @@ def _strategy_tables(arms: dict[str, Strategy], channels: ChannelSet, switched_o
     return _kernel.Policy(pressure=pressure, weights=weights, lag=lag, off=off, **t)
 
 
+def _consistency_effort(inconsistent_offer_prob):
+    """The share of the siloed preset's contradictory-offer probability a strategy removes.
+
+    0 for a strategy as inconsistent as siloed teams (or more), 1 for consistent offers: the
+    strength of the rule that ``ResponseSpec.consistency_offer_loss`` charges for. Works
+    elementwise on the policy table ``[arm, phase]``.
+    """
+    siloed = SiloedMultichannel.inconsistent_offer_prob
+    return np.clip((siloed - np.asarray(inconsistent_offer_prob, float)) / siloed, 0.0, 1.0)
+
+
 #: Where a learned frequency cap starts: the population's default mean attention (2 contacts a
 #: week), which a firm could know from industry figures; it then adapts to each customer.
 _LEARNED_CAP_START = 2
@@ -377,8 +388,25 @@ def _run_block(
         referral=channels.referral,
     )
     resp = _kernel.Response(*response.as_tuple())
+    # work arrays of the mechanisms away from their neutral values (None compiles them out)
+    rc = np.zeros(n_ch) if response.fatigue_sharing < 1.0 else None
+    prev = np.zeros(n_ch, np.bool_) if response.channel_synergy != 0.0 else None
+    offer = None
+    if response.consistency_offer_loss > 0.0:
+        offer = 1.0 - response.consistency_offer_loss * _consistency_effort(policy.incons)
     _kernel.run_block(
-        n_weeks, cust, policy, chan, resp, float(spec.breadth_purchase_effect), out, wk, jr
+        n_weeks,
+        cust,
+        policy,
+        chan,
+        resp,
+        float(spec.breadth_purchase_effect),
+        out,
+        wk,
+        jr,
+        rc,
+        prev,
+        offer,
     )
     # Customers active at the start of each week: those whose last active week is >= t.
     last = np.where(out.churn >= 0, out.churn, n_weeks - 1)
@@ -490,6 +518,9 @@ def simulate(
     spec.consent_probabilities(channels)  # validates consent channels
     switched_off = _check_switched_off(switched_off, channels)
     policy = _strategy_tables(arms, channels, switched_off)
+    if response.history_contact_pressure > 0.0:  # a shared history raises the pressure
+        factor = 1.0 + response.history_contact_pressure * policy.hist
+        policy = policy._replace(pressure=policy.pressure * factor[:, :, None])
     ss = seed_sequence(rng)
     run_key = _run_key(ss)
     _check_memory(n, channels)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from mcstudy._validation import check_int, check_number, check_probability
 from mcstudy._vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
@@ -67,6 +68,12 @@ class PopulationSpec:
         Probability that a customer consents to marketing contacts on a channel; a float for
         every channel or a mapping channel -> probability (others get
         :data:`mcstudy._vocab.DEFAULT_CONSENT_RATE`, 0.6).
+    consent_interest_correlation : float, default=0.0
+        Correlation, in [-1, 1], between a customer's latent propensity to consent (on every
+        channel) and their interest (the normal behind log engagement, which raises the
+        purchase rate): a Gaussian copula that leaves each channel's consent rate unchanged.
+        > 0: consenting customers are the more interested ones. 0: consent independent of
+        every other attribute.
     sensitivity_shape : float, default=2.0
         Gamma shape of the sensitivity to intrusiveness (mean 1), > 0.
     breadth_purchase_effect : float, default=0.0
@@ -91,6 +98,7 @@ class PopulationSpec:
     consent_rate: float | Mapping[str, float] = 0.6
     sensitivity_shape: float = 2.0
     breadth_purchase_effect: float = 0.0
+    consent_interest_correlation: float = 0.0
 
     def __post_init__(self):
         check_int(self.n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
@@ -140,6 +148,7 @@ class PopulationSpec:
             "breadth_purchase_effect",
             *PARAMETER_RANGES["breadth_purchase_effect"],
         )
+        check_number(self.consent_interest_correlation, "consent_interest_correlation", -1, 1)
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
@@ -225,7 +234,8 @@ def generate_population(
     n_channels = channels.n_channels
     profile = (rng.random(n) >= spec.social_share).astype(np.int8)
     s = spec.engagement_sigma
-    engagement = np.exp(s * rng.standard_normal(n) - s * s / 2)
+    interest = rng.standard_normal(n)
+    engagement = np.exp(s * interest - s * s / 2)
     heterogeneity = rng.gamma(spec.rate_shape, 1.0 / spec.rate_shape, n)
     base_rate = spec.purchase_rate_per_week * engagement * heterogeneity
     tier = rng.choice(3, size=n, p=spec.tier_shares).astype(np.int8)
@@ -255,7 +265,7 @@ def generate_population(
     _orders(affinity, arrival, breadth.astype(np.int64), preference_order, repertoire)
 
     attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
-    consent = rng.random((n, n_channels)) < spec.consent_probabilities(channels)
+    consent = _consent(rng.random((n, n_channels)), interest, spec, channels)
     sensitivity = rng.gamma(spec.sensitivity_shape, 1.0 / spec.sensitivity_shape, n)
     return Population(
         profile,
@@ -270,6 +280,22 @@ def generate_population(
         consent,
         sensitivity,
     )
+
+
+def _consent(u: np.ndarray, interest: np.ndarray, spec: PopulationSpec, channels) -> np.ndarray:
+    """Consent per customer and channel from the uniforms ``u`` (n, n_channels).
+
+    Independent of everything else at ``consent_interest_correlation`` 0 (consent when
+    ``u < rate``); otherwise each uniform is moved through a Gaussian copula towards the
+    customer's interest, which keeps it uniform (and each channel's consent rate) while
+    correlating the latent consent propensity with interest.
+    """
+    rate = spec.consent_probabilities(channels)
+    rho = spec.consent_interest_correlation
+    if rho == 0.0:
+        return u < rate
+    x = ndtri(np.maximum(u, np.finfo(float).tiny))  # u = 0 would give -inf
+    return ndtr(math.sqrt(1.0 - rho * rho) * x - rho * interest[:, None]) < rate
 
 
 @numba.njit(nogil=True, cache=True, inline="always")

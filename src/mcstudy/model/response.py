@@ -24,8 +24,16 @@ __all__ = ["ResponseSpec"]
 
 #: Carry-over rates, in [0, 1).
 _DECAYS = ("persuasion_decay", "irritation_decay", "relationship_decay")
-#: Multipliers and probabilities, in [0, 1].
-_SHARES = ("no_consent_persuasion", "inconsistency_persuasion", "visit_conversion")
+#: Multipliers, probabilities and shares, in [0, 1].
+_SHARES = (
+    "no_consent_persuasion",
+    "inconsistency_persuasion",
+    "visit_conversion",
+    "fatigue_sharing",
+    "consistency_offer_loss",
+)
+#: Signed parameters, in (-1, 1e3]: a contact's effect times (1 + this) stays positive.
+_SIGNED = ("channel_synergy",)
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,34 @@ class ResponseSpec:
     retention_effect : float, default=0.5
         The churn hazard is multiplied by ``exp(-retention_effect x relationship)``, >= 0;
         0 switches the retention path off.
+    fatigue_sharing : float, default=1.0
+        How much the channels share the customer's fatigue, in [0, 1]. 1: one attention
+        budget for all channels, and one irritation stock whose whole sum damps purchases and
+        raises churn and every channel's consent withdrawal. 0: each channel has its own
+        attention budget (the customer's capacity per channel) and its own irritation stock;
+        purchases and churn respond to the most irritated channel's stock (plus the irritation
+        of contradictory offers and effort), a channel's consent withdrawal to its own.
+        In between, a channel's attention is reduced by this share of the contacts attended on
+        more preferred channels, and the channel stocks count by this share beyond the
+        largest.
+    channel_synergy : float, default=0.0
+        Signed cross-channel interaction, in (-1, 1e3]: an attended contact persuades and
+        triggers visits ``1 + channel_synergy`` times as much when another channel reached the
+        customer (an attended contact) in the same or the previous week. > 0 is synergy, < 0
+        interference; 0 leaves channels without interaction.
+    history_contact_pressure : float, default=0.0
+        Extra contact pressure of a shared customer history, >= 0: the planned contacts are
+        multiplied by ``1 + history_contact_pressure x history_shared`` (every channel team
+        sees each purchase and service contact and follows it up). 0: sharing history changes
+        no contact.
+    consistency_offer_loss : float, default=0.0
+        Effect lost to a rule that keeps offers consistent, in [0, 1]: in a week with
+        contacts on two or more channels and no contradictory offer, attended contacts
+        persuade and trigger visits ``1 - consistency_offer_loss x e`` times as much (the
+        rule replaces each channel's most relevant offer by the common one), where ``e`` is the
+        firm's
+        consistency effort, the share of the siloed preset's contradictory-offer probability
+        its rule removes (0 siloed, 1 omnichannel). 0: consistency costs no relevant offer.
     """
 
     persuasion_decay: float = 0.5
@@ -111,6 +147,10 @@ class ResponseSpec:
     relationship_per_contact: float = 0.05
     relationship_per_resolved_service: float = 0.2
     retention_effect: float = 0.5
+    fatigue_sharing: float = 1.0
+    channel_synergy: float = 0.0
+    history_contact_pressure: float = 0.0
+    consistency_offer_loss: float = 0.0
 
     def __post_init__(self):
         for name in _DECAYS:
@@ -118,7 +158,10 @@ class ResponseSpec:
         for name in _SHARES:
             check_number(getattr(self, name), name, 0, 1)
         for name, value in asdict(self).items():
-            check_number(value, name, 0, 1e3)
+            if name in _SIGNED:
+                check_number(value, name, -1, 1e3, low_open=True)
+            else:
+                check_number(value, name, 0, 1e3)
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
