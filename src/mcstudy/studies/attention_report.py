@@ -116,6 +116,11 @@ ATTENTION_ROBUSTNESS_PARAMETERS = (
     "response.no_consent_irritation",
     "channel.intrusiveness.sms",
     *(f"channel.cost_per_contact_eur.{c}" for c in _CONTACT_CHANNELS),
+    # the two-sided mechanisms (docs/model.md section 7.15): fatigue shared or per channel,
+    # synergy or interference between channels, consent correlated with interest
+    "response.fatigue_sharing",
+    "response.channel_synergy",
+    "population.consent_interest_correlation",
 )
 _SUMMARY_COLUMNS = ["n_replications", "mean", "ci_low", "ci_high", "q_low", "q_high"]
 _SHOWN_OUTCOMES = [
