@@ -140,18 +140,22 @@ _NOTES = {
     "the consequence.",
     "C000-18": "Diminishing returns come from the attention capacity and the irritation paths.",
     "C000-19": "Contacts without consent persuade less and irritate more by assumption "
-    "(no_consent_persuasion, no_consent_irritation); consent is not correlated with interest in "
-    "the model.",
+    "(no_consent_persuasion, no_consent_irritation); consent correlated with interest "
+    "(consent_interest_correlation) is varied by the robustness design.",
     "C002-01": "Over a year; at 4 e-mails a week churn and withdrawn consent also rise (C002-02).",
     "C002-02": "E-mail is the low-intrusiveness channel ('a relationship of good quality'); more "
     "contacts raise churn there too.",
-    "C002-03": "Attention is one budget per customer shared by all channels, so spreading cannot "
-    "escape it; the mix also carries SMS's intrusiveness.",
-    "C000-26": "Largely by construction in direction: the model has no mechanism by which one "
-    "channel raises another's effect, while one attention budget and one irritation stock per "
-    "customer make channels sub-additive; the study measures the size.",
-    "C000-27": "Largely by construction in direction: the telephone call and the e-mail share the "
-    "customer's attention budget and irritation stock; the study measures the size.",
+    "C002-03": "At the reference context attention is one budget per customer shared by all "
+    "channels, so spreading cannot escape it; the robustness design varies how much of the "
+    "fatigue is shared (fatigue_sharing, 0 to 1) and the channel synergy; the mix also carries "
+    "SMS's intrusiveness.",
+    "C000-26": "At the reference context the channels share one attention budget and one "
+    "irritation stock and have no synergy, which makes them sub-additive; the robustness "
+    "design varies both (fatigue_sharing 0 to 1, channel_synergy -0.5 to 0.5), so the verdict "
+    "rests on these unmeasured assumptions.",
+    "C000-27": "At the reference context the telephone call and the e-mail share the "
+    "customer's attention budget and irritation stock; the robustness design varies the "
+    "sharing (fatigue_sharing 0 to 1) and the channel synergy (-0.5 to 0.5).",
 }
 
 

@@ -88,7 +88,9 @@ INTEGRATION_MEASURES = {
 #: What the reader should know about each claim's verdict (its condition opens with it).
 INTEGRATION_NOTES = {
     "C000-04": "Integration here is the six factors of the omnichannel preset; its retention "
-    "effect runs through irritation, effort and the relationship, whose sizes are assumptions.",
+    "effect runs through irritation, effort and the relationship, whose sizes are assumptions, "
+    "and can cost through a shared history that raises contact pressure and a consistency rule "
+    "that suppresses relevant offers (varied by the robustness design).",
     "C000-10": "That independent teams contact the same customers in the same week follows "
     "from independent contact plans; the share is a consequence of the calibrated pressure and "
     "mix.",
