@@ -1,4 +1,4 @@
-"""Tests for mcstudy.report.figures: effects with intervals and Qini curves."""
+"""Tests for mcstudy.report.figures: effects with intervals, Qini curves, robustness shares."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from mcstudy.analysis import qini_curve
-from mcstudy.report.figures import plot_effects, plot_qini
+from mcstudy.report.figures import plot_effects, plot_qini, plot_robustness_shares
 
 
 @pytest.fixture
@@ -124,3 +124,24 @@ def test_save_figure(tmp_path):
     with pytest.raises(ValueError, match=r"'name' must be a bare file name"):
         save_figure(fig, "../x.png", directory=tmp_path)
     plt.close(fig)
+
+
+def test_plot_robustness_shares_draws_one_bar_per_claim():
+    summary = pd.DataFrame(
+        {"share": [1.0, 0.5], "ci_low": [0.9, 0.4], "ci_high": [1.0, 0.6]}, index=["C1", "C2"]
+    )
+    fig = plot_robustness_shares(summary, height=3.2)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2 and fig.get_figheight() == pytest.approx(3.2)
+    assert "dashed: 90 %" in ax.get_title()
+    plt.close(fig)
+    # an assessment's summary, with its claim ids as a column, and another threshold
+    fig = plot_robustness_shares(summary.rename_axis("claim_id").reset_index(), threshold=0.8)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["C1", "C2"]
+    assert "dashed: 80 %" in ax.get_title() and ax.lines[-1].get_xdata()[0] == 0.8
+    plt.close(fig)
+    with pytest.raises(ValueError, match="missing columns"):
+        plot_robustness_shares(summary.drop(columns="share"))
+    with pytest.raises(ValueError, match="'threshold' must be a real number in"):
+        plot_robustness_shares(summary, threshold=90)

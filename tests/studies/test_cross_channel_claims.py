@@ -87,11 +87,3 @@ def test_claim_estimates_and_judges_follow_the_registry():
         statistic = evidence.CLAIM_STATISTICS[claim]
         assert holds({statistic: est.loc[claim, "effect"]}) is True, verdicts[claim]
     assert judges["C000-22"]({"log10_shop_over_online": 1.0}) is False
-
-
-def test_plot_robustness_draws_one_bar_per_claim():
-    summary = pd.DataFrame(
-        {"share": [0.5, 1.0], "ci_low": [0.4, 0.9], "ci_high": [0.6, 1.0]}, index=["A", "B"]
-    )
-    fig = evidence.plot_robustness(summary)
-    assert len(fig.axes[0].patches) == 2

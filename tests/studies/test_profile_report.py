@@ -13,12 +13,10 @@ from mcstudy.studies.profile_claims import judge_parts
 from mcstudy.studies.profile_report import (
     affinity_ratios,
     describe_bearing,
-    describe_claims,
     describe_gap_gains,
     describe_policy_gains,
     describe_robustness_runs,
     describe_survey,
-    describe_verdicts,
     gap_gain_caption,
     gap_gain_table,
     gap_pressure_table,
@@ -26,7 +24,6 @@ from mcstudy.studies.profile_report import (
     plot_policy_outcomes,
     profile_base_weights,
     profile_part_table,
-    rules_table,
 )
 from mcstudy.studies.profiles import arm_outcomes, profile_statistics
 
@@ -66,16 +63,6 @@ def _stats(value=0.5):
         {"mean": value, "ci_low": value - 0.25, "ci_high": value + 0.25}, index=names
     )
     return table.assign(n_replications=3)
-
-
-def test_claims_and_rules_of_the_notebook():
-    text = describe_claims(NOTEBOOK)
-    for claim in MINE:
-        assert f"\n{claim} (" in f"\n{text}"
-    assert all(len(line) <= 100 for line in text.splitlines() if line.startswith("    "))
-    rules = rules_table(NOTEBOOK)
-    assert sorted(rules.index) == MINE
-    assert rules.loc["C000-15", "smallest effect"] == rule_for("C000-15").smallest_effect
 
 
 def test_base_weights_and_their_ratios_by_gap():
@@ -169,19 +156,3 @@ def test_robustness_runs_text():
         f"individual over segment contacts across the points: median {ratio.median():.3f}, "
         f"5th-95th percentiles {ratio.quantile(0.05):.3f} to {ratio.quantile(0.95):.3f}",
     ]
-
-
-def test_verdicts_text():
-    recorded = pd.DataFrame(
-        {
-            "claim_id": ["C000-15"],
-            "verdict": ["supported"],
-            "measure": ["share"],
-            "condition": ["By construction."],
-        }
-    )
-    assert describe_verdicts(recorded) == "C000-15 (supported) - share.\n    By construction. \n"
-    with pytest.raises(ValueError, match="'recorded'.*condition"):
-        describe_verdicts(recorded.drop(columns="condition"))
-    two = describe_verdicts(pd.concat([recorded, recorded.assign(claim_id="C001-02")]))
-    assert two.split("\n\n")[1].startswith("C001-02 (supported)")

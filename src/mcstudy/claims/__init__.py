@@ -9,11 +9,14 @@
 - :mod:`~mcstudy.claims.verdicts`: recording verdicts to ``results/verdicts.csv``, re-judged
   by their rule, and reading them back;
 - :mod:`~mcstudy.claims.scorecard`: the scorecard's tables, from the registry and the verdicts;
-- :mod:`~mcstudy.claims.registry`: the registry's consistency with the notebooks.
+- :mod:`~mcstudy.claims.registry`: the registry's consistency with the notebooks;
+- :mod:`~mcstudy.claims.reading`: how a notebook shows its claims, their rules and verdicts
+  (:func:`quote_claims`, :func:`rule_table`, :func:`verdict_lines`).
 """
 
 from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
 from mcstudy.claims.judging import estimates_for, judge
+from mcstudy.claims.reading import claims_of, quote_claims, rule_table, verdict_lines
 from mcstudy.claims.registry import CLAIM_NOTEBOOKS, check_claim_notebooks
 from mcstudy.claims.rules import (
     Rule,
@@ -40,6 +43,7 @@ __all__ = [
     "Verdict",
     "build_scorecard",
     "check_claim_notebooks",
+    "claims_of",
     "estimates_for",
     "judge",
     "judge_association",
@@ -49,10 +53,13 @@ __all__ = [
     "judge_non_inferiority",
     "load_scorecard",
     "load_verdicts",
+    "quote_claims",
     "record_untestable",
     "record_verdict",
     "rule_for",
+    "rule_table",
     "summarise_claims",
+    "verdict_lines",
     "weakest",
     "with_robustness",
 ]

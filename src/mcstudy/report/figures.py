@@ -1,4 +1,4 @@
-"""Figures shared by the notebooks: effects with confidence intervals, Qini curves.
+"""Figures shared by the notebooks: effects with confidence intervals, Qini curves, robustness.
 
 The functions draw precomputed estimates (from :mod:`mcstudy.analysis`); they never estimate
 anything themselves, so a figure shows exactly the numbers of the table beside it.
@@ -22,7 +22,7 @@ from mcstudy._validation import (
     check_output_dir,
 )
 
-__all__ = ["plot_effects", "plot_qini", "save_figure"]
+__all__ = ["plot_effects", "plot_qini", "plot_robustness_shares", "save_figure"]
 
 
 def _text(value) -> str:
@@ -226,6 +226,59 @@ def plot_qini(
         ax.set_title(title)
     ax.legend(loc="best", fontsize="small")
     return ax
+
+
+def plot_robustness_shares(
+    summary: pd.DataFrame, *, threshold: float = 0.9, height: float = 3.8
+) -> Figure:
+    """Bars of the share of the plausible space where each reference verdict holds.
+
+    Each bar carries its 95 % interval; a dashed line marks ``threshold``, below which a
+    verdict is conditional.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        A robustness summary (:meth:`RobustnessAssessment.summary
+        <mcstudy.experiments.robustness.RobustnessAssessment.summary>`), with ``share``,
+        ``ci_low`` and ``ci_high``, indexed by claim id or with a ``claim_id`` column.
+    threshold : float, default=0.9
+        The share below which a verdict is conditional, in [0, 1].
+    height : float, default=3.8
+        The figure's height in inches (its width is 8).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If ``summary`` lacks a column (listed) or ``threshold`` is not in [0, 1].
+    """
+    check_frame(summary, ["share", "ci_low", "ci_high"], "summary")
+    threshold = check_number(threshold, "threshold", low=0, high=1)
+    if "claim_id" in summary.columns:
+        summary = summary.set_index("claim_id")
+    fig, ax = plt.subplots(figsize=(8, height))
+    ax.barh(summary.index, summary["share"], color=sns.color_palette()[0])
+    ax.errorbar(
+        summary["share"],
+        np.arange(len(summary)),
+        xerr=[summary["share"] - summary["ci_low"], summary["ci_high"] - summary["share"]],
+        fmt="none",
+        color="0.2",
+        capsize=3,
+    )
+    ax.axvline(threshold, color="0.4", ls="--", lw=1)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of the plausible parameter space where the reference verdict holds")
+    ax.set_title(
+        f"Robustness of the verdicts (dashed: {threshold * 100:g} %, below it a verdict is "
+        "conditional)"
+    )
+    fig.tight_layout()
+    return fig
 
 
 def save_figure(fig, name: str, *, directory=None, dpi: int = 110):

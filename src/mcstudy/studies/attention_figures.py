@@ -1,4 +1,6 @@
-"""Figures of the attention experiment: response curves, channel pairs, robustness shares.
+"""Figures of the attention experiment: response curves and channel pairs.
+
+The robustness shares are drawn by :func:`mcstudy.report.plot_robustness_shares`.
 
 Each function draws one figure from a table the study's modules return and gives the
 :class:`matplotlib.figure.Figure` back; saving it (:func:`mcstudy.report.save_figure`) and
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_frame
@@ -18,7 +19,6 @@ from mcstudy._validation import check_frame
 __all__ = [
     "plot_factorial_gains",
     "plot_response_curves",
-    "plot_robustness_shares",
     "response_optima",
     "response_peaks_text",
 ]
@@ -138,37 +138,6 @@ def plot_factorial_gains(gains: pd.DataFrame, *, seed=None):
     ax.set_title(
         f"What one contact a week on a second channel adds ({n_replications} replications)",
         fontsize=10,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def plot_robustness_shares(robustness, *, threshold: float = 0.9):
-    """Each claim's robustness share with its interval, and the conditional threshold dashed.
-
-    Below ``threshold`` a verdict is conditional. ``robustness`` is the assessment of
-    :func:`mcstudy.experiments.robustness.assess_robustness`.
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    summary = robustness.summary().set_index("claim_id")
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    ax.barh(summary.index, summary["share"], color=sns.color_palette()[0])
-    ax.errorbar(
-        summary["share"],
-        np.arange(len(summary)),
-        xerr=[summary["share"] - summary["ci_low"], summary["ci_high"] - summary["share"]],
-        fmt="none",
-        color="0.2",
-        capsize=3,
-    )
-    ax.axvline(threshold, color="0.4", ls="--", lw=1)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of the plausible parameter space where the reference verdict holds")
-    ax.set_title(
-        f"Robustness of the verdicts (dashed: {threshold * 100:g} %, below it a verdict is "
-        "conditional)"
     )
     fig.tight_layout()
     return fig

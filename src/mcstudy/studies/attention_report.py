@@ -2,18 +2,16 @@
 
 :mod:`mcstudy.studies.attention` runs the randomised experiment behind the intrusiveness,
 attention and permission claims; this module turns its replicated runs into what a reader
-is shown: the claims and the parameters they rest on, the contacts each arm delivers, the
+is shown: the parameters the claims rest on, the contacts each arm delivers, the
 observational association beside the causal effect, whether contact pays and whether two
 channels add up, and the estimate each claim is judged on, with its condition
 (:func:`attention_estimates`, ready for :func:`mcstudy.claims.judge`). Every number in a
 sentence is printed from the value it describes. The figures are in
-:mod:`mcstudy.studies.attention_figures`.
+:mod:`mcstudy.studies.attention_figures`; the claims, their rules and verdicts are shown by
+:mod:`mcstudy.claims.reading`.
 """
 
 from __future__ import annotations
-
-import textwrap
-from collections.abc import Mapping
 
 import pandas as pd
 
@@ -31,18 +29,15 @@ __all__ = [
     "attention_judges",
     "attention_statistics_table",
     "channel_pairs_text",
-    "claim_quotes",
     "contact_pays_text",
     "contacts_delivered_text",
     "delivered_contacts",
     "noise_text",
     "observed_and_causal",
     "observed_and_causal_text",
-    "registered_rules",
     "robustness_design_text",
     "robustness_parameter_table",
     "sms_intrusiveness_text",
-    "verdict_lines",
 ]
 
 #: The statistic of :func:`~mcstudy.studies.attention.attention_statistics` each claim is
@@ -157,55 +152,6 @@ _NOTES = {
     "customer's attention budget and irritation stock; the robustness design varies the "
     "sharing (fatigue_sharing 0 to 1) and the channel synergy (-0.5 to 0.5).",
 }
-
-
-def _claims_of(notebook: str, claims: pd.DataFrame | None) -> pd.DataFrame:
-    from mcstudy.io.catalogue import load_claims
-
-    registry = load_claims() if claims is None else claims
-    return registry[registry["notebook"] == notebook].set_index("claim_id")
-
-
-def claim_quotes(notebook: str, claims: pd.DataFrame | None = None) -> str:
-    """Each claim a notebook judges: its id, topic, French quote and English statement.
-
-    Parameters
-    ----------
-    notebook : str
-        The notebook's file name, as in the registry's ``notebook`` column.
-    claims : pandas.DataFrame, default=None
-        The registry; ``data/claims.csv`` when None.
-    """
-    lines = []
-    for claim, row in _claims_of(notebook, claims).iterrows():
-        lines.append(f"{claim} ({row['topic']}): « {row['quote_fr']} »")
-        lines.append(
-            textwrap.fill(row["statement_en"], 100, initial_indent="    ", subsequent_indent="    ")
-        )
-        lines.append("")
-    return "\n".join(lines)
-
-
-def registered_rules(notebook: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The rule registered for each claim of a notebook, one row per claim.
-
-    Columns ``rule``, ``direction``, ``smallest effect`` and ``estimand``, indexed by claim.
-    """
-    from mcstudy.claims.rules import rule_for
-
-    registry = _claims_of(notebook, claims)
-    rules = {c: rule_for(c, claims) for c in registry.index}
-    return pd.DataFrame(
-        {
-            c: {
-                "rule": r.rule,
-                "direction": r.direction,
-                "smallest effect": r.smallest_effect,
-                "estimand": r.estimand,
-            }
-            for c, r in rules.items()
-        }
-    ).T
 
 
 def robustness_parameter_table(parameters=ATTENTION_ROBUSTNESS_PARAMETERS) -> pd.DataFrame:
@@ -470,17 +416,6 @@ def attention_estimates(
         for claim in estimates.index
     ]
     return estimates
-
-
-def verdict_lines(recorded: pd.DataFrame | Mapping) -> str:
-    """Each recorded verdict as text: id, verdict and measure, then its condition, indented."""
-    check_frame(recorded, ["claim_id", "verdict", "measure", "condition"], "recorded")
-    blocks = []
-    for _, v in recorded.iterrows():
-        head = textwrap.fill(f"{v['claim_id']} ({v['verdict']}) - {v['measure']}.", 100)
-        body = textwrap.fill(v["condition"], 100, initial_indent="    ", subsequent_indent="    ")
-        blocks.append(f"{head}\n{body} \n")
-    return "\n".join(blocks)
 
 
 def _holds(statistics, *, rule, statistic: str, verdict: str) -> bool:

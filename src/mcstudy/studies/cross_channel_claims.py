@@ -5,8 +5,8 @@ the flows (C000-20) and :func:`box3_phrase` says what it shows; :func:`celio_tab
 :func:`plot_celio` and :func:`celio_phrase` read the e-mail campaign at several referral
 strengths (:func:`~mcstudy.studies.cross_channel.celio_statistics`, C000-22);
 :func:`claim_estimates` gives the table of estimates :func:`mcstudy.claims.judge` reads for
-every claim of notebook 07, :func:`robustness_judges` the judges of its robustness design,
-and :func:`plot_robustness` the shares where the verdicts hold.
+every claim of notebook 07 and :func:`robustness_judges` the judges of its robustness design
+(its figure is :func:`mcstudy.report.plot_robustness_shares`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ __all__ = [
     "celio_table",
     "claim_estimates",
     "plot_celio",
-    "plot_robustness",
     "robustness_judges",
 ]
 
@@ -310,26 +309,3 @@ def robustness_judges(reference: pd.DataFrame, rules: dict) -> dict:
         for claim, v in verdicts.items()
         if v in ("supported", "not supported")
     }
-
-
-def plot_robustness(summary: pd.DataFrame):
-    """Bars of the share of the plausible space where each verdict holds, with intervals.
-
-    ``summary`` is the assessment's ``summary()`` indexed by ``claim_id``.
-    """
-    fig, ax = plt.subplots(figsize=(8, 3.2))
-    ax.barh(summary.index, summary["share"], color=sns.color_palette()[0])
-    ax.errorbar(
-        summary["share"],
-        np.arange(len(summary)),
-        xerr=[summary["share"] - summary["ci_low"], summary["ci_high"] - summary["share"]],
-        fmt="none",
-        color="0.2",
-        capsize=3,
-    )
-    ax.axvline(0.9, color="0.4", ls="--", lw=1)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of the plausible parameter space where the reference verdict holds")
-    ax.set_title("Robustness of the verdicts (dashed: 90 %, below it a verdict is conditional)")
-    fig.tight_layout()
-    return fig

@@ -2,13 +2,13 @@
 
 What the randomised policies of :mod:`~mcstudy.studies.profiles`, the affinity-gap sweep of
 :mod:`~mcstudy.studies.affinity_gap` and its profile part
-(:mod:`~mcstudy.studies.profile_part`) show, written from computed values: the claims and their
-rules (:func:`describe_claims`, :func:`rules_table`), the profiles' weights
+(:mod:`~mcstudy.studies.profile_part`) show, written from computed values (the claims, their rules
+and verdicts are shown by :mod:`mcstudy.claims.reading`): the profiles' weights
 (:func:`profile_base_weights`, :func:`affinity_ratios`), the survey
 (:func:`describe_survey`), the policies (:func:`plot_policy_outcomes`,
 :func:`describe_policy_gains`), the sweep (:func:`gap_gain_table`, :func:`plot_gap_gains`,
 :func:`describe_gap_gains`, :func:`profile_part_table`) and the verdicts
-(:func:`describe_robustness_runs`, :func:`describe_bearing`, :func:`describe_verdicts`).
+(:func:`describe_robustness_runs`, :func:`describe_bearing`).
 Figures are returned, not saved; text is returned, not printed.
 """
 
@@ -19,9 +19,8 @@ import textwrap
 import pandas as pd
 
 from mcstudy._validation import check_frame
-from mcstudy.claims.rules import rule_for
 from mcstudy.experiments.summary import mean_interval
-from mcstudy.io.catalogue import load_channels, load_claims
+from mcstudy.io.catalogue import load_channels
 from mcstudy.studies.affinity_gap import (
     GAP_COMPARATORS,
     GAP_DECIMALS,
@@ -37,12 +36,10 @@ from mcstudy.studies.profile_part import PROFILE_PART_NAMES, profile_part
 __all__ = [
     "affinity_ratios",
     "describe_bearing",
-    "describe_claims",
     "describe_gap_gains",
     "describe_policy_gains",
     "describe_robustness_runs",
     "describe_survey",
-    "describe_verdicts",
     "gap_gain_caption",
     "gap_gain_table",
     "gap_pressure_table",
@@ -50,7 +47,6 @@ __all__ = [
     "plot_policy_outcomes",
     "profile_base_weights",
     "profile_part_table",
-    "rules_table",
 ]
 
 #: The channels whose profile weights are shown, in the catalogue's order of contact.
@@ -64,57 +60,6 @@ _GAP_PANELS = {
     "churn": "churn (share)",
 }
 _INTERVAL = ["mean", "ci_low", "ci_high"]
-
-
-def _claims_of(notebook: str, claims=None) -> pd.DataFrame:
-    registry = claims if isinstance(claims, pd.DataFrame) else load_claims(claims)
-    return registry[registry["notebook"] == notebook].set_index("claim_id")
-
-
-def describe_claims(notebook: str, claims=None) -> str:
-    """Each claim a notebook judges: its id, topic, French quote and statement, as text.
-
-    Parameters
-    ----------
-    notebook : str
-        The notebook's file name, as the registry's ``notebook`` column has it.
-    claims : pandas.DataFrame or str or Path, default=None
-        The claims registry; ``data/claims.csv`` when None.
-
-    Returns
-    -------
-    str
-        One paragraph per claim, the statement wrapped at 100 characters and indented.
-    """
-    out = []
-    for claim, row in _claims_of(notebook, claims).iterrows():
-        out.append(f"{claim} ({row['topic']}): « {row['quote_fr']} »")
-        out.append(
-            textwrap.fill(row["statement_en"], 100, initial_indent="    ", subsequent_indent="    ")
-        )
-        out.append("")
-    return "\n".join(out)
-
-
-def rules_table(notebook: str, claims=None) -> pd.DataFrame:
-    """The registered rule of each claim a notebook judges.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by claim id: ``rule``, ``direction``, ``smallest effect`` and ``estimand``.
-    """
-    registry = claims if isinstance(claims, pd.DataFrame) else load_claims(claims)
-    rows = {}
-    for claim in _claims_of(notebook, registry).index:
-        rule = rule_for(claim, registry)
-        rows[claim] = {
-            "rule": rule.rule,
-            "direction": rule.direction,
-            "smallest effect": rule.smallest_effect,
-            "estimand": rule.estimand,
-        }
-    return pd.DataFrame(rows).T
 
 
 def profile_base_weights(channels=None) -> pd.DataFrame:
@@ -454,18 +399,3 @@ def describe_bearing(
         "profiles' service channels would differ only by chance, by construction) and C001-02 "
         "from the spread of each customer's preferences; the sweep does not test them."
     )
-
-
-def describe_verdicts(recorded: pd.DataFrame) -> str:
-    """Each recorded verdict with its measure and condition, wrapped at 100 characters.
-
-    ``recorded`` is :func:`mcstudy.claims.judge`'s result (``claim_id``, ``verdict``,
-    ``measure``, ``condition``).
-    """
-    check_frame(recorded, ["claim_id", "verdict", "measure", "condition"], "recorded")
-    out = []
-    for v in recorded.itertuples():
-        out.append(textwrap.fill(f"{v.claim_id} ({v.verdict}) - {v.measure}.", 100))
-        body = textwrap.fill(v.condition, 100, initial_indent="    ", subsequent_indent="    ")
-        out.append(f"{body} \n")
-    return "\n".join(out)
