@@ -301,7 +301,7 @@ CASES = [
         "studies/arm outcomes not runs",
         lambda: arm_outcomes(NOT_RUNS),
         ValueError,
-        r"'table' is missing columns \['metric', 'value'\]",
+        r"'table' is missing columns \['arm', 'metric', 'value'\]",
     ),
     (
         "studies/attention arms NaN consent",
