@@ -109,7 +109,10 @@ ATTENTION_ROBUSTNESS_PARAMETERS = (
     "response.churn_irritation",
     "response.no_consent_persuasion",
     "response.no_consent_irritation",
-    "channel.intrusiveness.sms",
+    # each contact channel's intrusiveness, persuasion and cost on its own, not through one
+    # multiplier of the catalogue column
+    *(f"channel.intrusiveness.{c}" for c in _CONTACT_CHANNELS),
+    *(f"channel.persuasion.{c}" for c in _CONTACT_CHANNELS),
     *(f"channel.cost_per_contact_eur.{c}" for c in _CONTACT_CHANNELS),
     # the two-sided mechanisms (docs/model.md section 7.15): fatigue shared or per channel,
     # synergy or interference between channels, consent correlated with interest
@@ -176,19 +179,26 @@ def robustness_parameter_table(parameters=ATTENTION_ROBUSTNESS_PARAMETERS) -> pd
 
 
 def sms_intrusiveness_text() -> str:
-    """Whether SMS stays the most intrusive channel over its whole plausible range, as text."""
+    """Whether SMS stays the most intrusive channel over the plausible ranges, as text.
+
+    Each channel's intrusiveness is varied on its own over its row's relative range, so SMS
+    stays the most intrusive of SMS, e-mail and postal mail at every point only if its lowest
+    value is above the others' highest.
+    """
     from mcstudy.io import load_channels, load_parameters
 
     intrusiveness = load_channels().set_index("channel")["intrusiveness"]
     relative = load_parameters().set_index("name").loc["channel.intrusiveness", ["low", "high"]]
-    sms_range = relative * intrusiveness["sms"]
-    stays = sms_range["low"] > max(intrusiveness["email"], intrusiveness["postal_mail"])
+    low, high = relative["low"] * intrusiveness, relative["high"] * intrusiveness
+    others = ["email", "postal_mail"]
+    stays = low["sms"] > high[others].max()
     return (
-        "`channel.intrusiveness.sms` is varied as SMS's own value over the channel row's "
-        f"relative range ({relative['low']:g} to {relative['high']:g} times its catalogue value "
-        f"{intrusiveness['sms']:g}, so {sms_range['low']:.3g} to {sms_range['high']:.3g}). "
-        f"E-mail's intrusiveness is {intrusiveness['email']:g} and postal mail's "
-        f"{intrusiveness['postal_mail']:g}: over the whole plausible range SMS "
+        "Each channel's intrusiveness (`channel.intrusiveness.<channel>`) is varied on its own "
+        f"over the channel row's relative range ({relative['low']:g} to {relative['high']:g} "
+        f"times its catalogue value): SMS from {low['sms']:.3g} to {high['sms']:.3g}, e-mail "
+        f"from {low['email']:.3g} to {high['email']:.3g}, postal mail from "
+        f"{low['postal_mail']:.3g} to {high['postal_mail']:.3g}. Over the whole plausible "
+        "ranges SMS "
         + ("stays" if stays else "does not always stay")
         + " the most intrusive of the three. That ordering is an **input** taken from source 000's "
         "table of channels, so the simulation can test its consequences (churn, withdrawn consent) "
