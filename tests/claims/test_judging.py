@@ -129,3 +129,28 @@ def test_record_verdict_and_judge_write_the_same_row(tmp_path):
     left, right = pd.read_csv(a), pd.read_csv(b)
     pd.testing.assert_frame_equal(left, right)
     assert not math.isnan(left["effect"].iloc[0])
+
+
+def test_a_verdict_refused_part_way_leaves_the_table_as_it_was(tmp_path, monkeypatch):
+    # the second claim's record fails (as record_verdict refuses a verdict its rule does not
+    # give): the first must not be written either
+    import mcstudy.claims.judging as judging
+
+    path = tmp_path / "verdicts.csv"
+    judge(_estimates(), notebook=NOTEBOOK, method="m", condition="c", path=path)
+    before = path.read_bytes()
+    calls = []
+
+    def refuse_second(verdict, where, claims=None):
+        calls.append(verdict.claim_id)
+        if len(calls) == 2:
+            raise ValueError("refused")
+        return record_verdict(verdict, where, claims=claims)
+
+    monkeypatch.setattr(judging, "record_verdict", refuse_second)
+    two = pd.concat([_estimates(), _estimates().rename(index={"C000-15": "C001-02"})])
+    with pytest.raises(ValueError, match="refused"):
+        judge(two, notebook=NOTEBOOK, method="changed", condition="c", path=path)
+    assert calls == ["C000-15", "C001-02"]
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["verdicts.csv"]

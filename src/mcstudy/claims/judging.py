@@ -26,6 +26,9 @@ Examples
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -35,7 +38,7 @@ import pandas as pd
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import with_robustness
 from mcstudy.claims.rules import Verdict, rule_for
-from mcstudy.claims.verdicts import record_verdict
+from mcstudy.claims.verdicts import _verdicts_path, record_verdict
 from mcstudy.io.catalogue import load_claims
 
 __all__ = ["ESTIMATE_COLUMNS", "estimates_for", "judge"]
@@ -208,7 +211,8 @@ def judge(
         If a column is missing, a claim appears twice, is not in the registry or is not
         testable, an ``association`` claim has no causal interval, or a verdict does not
         follow from its rule (see :func:`~mcstudy.claims.record_verdict`). Nothing is
-        recorded then.
+        recorded then: the verdicts are written into a copy of the table, which replaces it
+        only once every one is recorded.
     """
     check_frame(estimates, ESTIMATE_COLUMNS, "estimates")
     ids = _claim_ids(estimates)
@@ -231,6 +235,23 @@ def judge(
         verdicts.append(verdict)
     if not record:
         return pd.DataFrame([asdict(v) for v in verdicts])
-    return pd.concat(
-        [record_verdict(v, path, claims=registry) for v in verdicts], ignore_index=True
-    )
+    return _record_all(verdicts, path, registry)
+
+
+def _record_all(verdicts: list[Verdict], path, registry: pd.DataFrame) -> pd.DataFrame:
+    """Record every verdict, or none: into a copy of the table, which then replaces it."""
+    target = _verdicts_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".verdicts-", suffix=".csv", dir=target.parent)
+    os.close(fd)
+    scratch = Path(name)
+    try:
+        if target.is_file():
+            shutil.copyfile(target, scratch)
+        else:
+            scratch.unlink()
+        rows = [record_verdict(v, scratch, claims=registry) for v in verdicts]
+        os.replace(scratch, target)
+    finally:
+        scratch.unlink(missing_ok=True)
+    return pd.concat(rows, ignore_index=True)

@@ -303,15 +303,16 @@ def observed_and_causal(observed: pd.DataFrame, stats: pd.DataFrame) -> pd.DataF
 
 
 def observed_and_causal_text(observed: pd.DataFrame, stats: pd.DataFrame) -> str:
-    """The observational slope against the causal effect per e-mail, and why they are close."""
+    """The observational slope against the causal effect per e-mail, and what separates them."""
     seen = observed["estimate"].iloc[0]
     causal = stats.loc["email_purchases_per_contact", "mean"]
     return (
         f"Purchases per e-mail received: {seen:.5f} across customers "
         f"(observational) against {causal:.5f} from the randomised arms, a ratio of "
-        f"{seen / causal:.2f}. In this model consent is drawn independently of how much a customer "
-        "buys, so the association is close to the causal effect; what separates them is who stops "
-        "receiving e-mails (churn, withdrawn consent). In a real customer file, where consent and "
+        f"{seen / causal:.2f}. At the reference context consent is drawn independently of how "
+        "much a customer buys (population.consent_interest_correlation is 0 there; the "
+        "robustness design varies it), so what separates the two is who stops receiving e-mails "
+        "(churn, withdrawn consent). In a real customer file, where consent and "
         "targeting follow engagement, the two can be far apart, and only the experiment tells them "
         "apart."
     )
@@ -361,9 +362,10 @@ def channel_pairs_text(stats: pd.DataFrame) -> str:
         f"interaction is {interval_text(stats.loc['email_telephone_revenue_interaction'])}. For "
         "e-mail and postal mail the interaction is "
         f"{interval_text(stats.loc['email_mail_margin_interaction'])} on margin and "
-        f"{interval_text(stats.loc['email_mail_revenue_interaction'])} on revenue. A negative "
-        "interaction is overlap, not synergy: the two channels' contacts compete for one "
-        "attention budget and add to one irritation stock."
+        f"{interval_text(stats.loc['email_mail_revenue_interaction'])} on revenue. At the "
+        "reference context a negative interaction is overlap: the two channels' contacts compete "
+        "for one attention budget and add to one irritation stock, and no synergy term acts "
+        "(fatigue_sharing 1, channel_synergy 0; the robustness design varies both)."
     )
 
 

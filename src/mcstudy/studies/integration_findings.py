@@ -100,9 +100,9 @@ INTEGRATION_NOTES = {
     "an assumption; how often channels meet follows from the contact plan.",
     "C001-03": "Purchases, not products: the model has no product catalogue, so an e-mail in "
     "the week after any purchase stands for an offer on a product just bought.",
-    "C003-02": "The direction is fixed by the model (contradictions irritate and cancel "
-    "persuasion); what is tested is whether the size matters, which rests on two assumed "
-    "penalties.",
+    "C003-02": "Contradictions irritate and cancel persuasion by assumption, and a consistency "
+    "rule can cost relevant offers (consistency_offer_loss, varied by the robustness design): "
+    "the sign rests on the assumed sizes of both.",
     "C003-07": "Judged by equivalence: the comparison is a valid test only if it recovers the "
     "causal effect of integration to within the smallest effect on either side; the observed "
     "gap mixes who buys through several channels with what integration does.",
