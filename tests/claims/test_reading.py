@@ -20,6 +20,8 @@ def test_claims_of_gives_the_notebooks_rows_by_claim_id():
     assert mine.index.name == "claim_id" and (mine["notebook"] == NOTEBOOK_02).all()
     with pytest.raises(TypeError, match="'notebook' must be a str"):
         claims_of(2)
+    with pytest.raises(ValueError, match=r"names notebook '02_profiles.ipynb'; it names \["):
+        claims_of("02_profiles.ipynb")
 
 
 def test_quote_claims_gives_one_block_per_claim():

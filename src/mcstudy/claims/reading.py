@@ -52,12 +52,22 @@ def claims_of(notebook: str, claims=None) -> pd.DataFrame:
     ------
     TypeError
         If ``notebook`` is not a str.
+    ValueError
+        If no claim of the registry names ``notebook`` (the message lists the notebooks it
+        names).
     """
     if not isinstance(notebook, str):
-        raise TypeError(f"'notebook' must be a str such as '02_profiles.ipynb'; got {notebook!r}.")
+        raise TypeError(
+            "'notebook' must be a str such as '02_profiles_and_channel_choice.ipynb'; got "
+            f"{notebook!r}."
+        )
     registry = _registry(claims)
     check_frame(registry, ["claim_id", "notebook"], "claims")
-    return registry[registry["notebook"] == notebook].set_index("claim_id")
+    mine = registry[registry["notebook"] == notebook]
+    if mine.empty:
+        names = sorted(registry["notebook"].dropna().astype(str).unique())
+        raise ValueError(f"no claim of the registry names notebook {notebook!r}; it names {names}.")
+    return mine.set_index("claim_id")
 
 
 def quote_claims(
