@@ -63,6 +63,10 @@ ROBUSTNESS_PARAMETERS = (
     "strategy.referral_strength",
     "response.persuasion_effect",
     "population.social_share",
+    # the two-sided mechanisms (docs/model.md section 7.15): a channel's effect raised or
+    # lowered by another's contact, fatigue shared or per channel
+    "response.channel_synergy",
+    "response.fatigue_sharing",
 )
 _NO_COSTS = {
     "fixed_investment_eur": 0.0,

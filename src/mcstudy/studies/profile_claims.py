@@ -81,6 +81,10 @@ ROBUSTNESS_PARAMETERS = (
     "response.persuasion_effect",
     "response.irritation_per_contact",
     "population.attention_mean",
+    # the two-sided mechanisms (docs/model.md section 7.15): fatigue shared or per channel,
+    # synergy or interference between channels
+    "response.fatigue_sharing",
+    "response.channel_synergy",
 )
 #: The verdicts a robustness design can test for (an interval's other verdicts it cannot).
 _DECIDED = ("supported", "not supported")
