@@ -394,8 +394,10 @@ def _run_block(
     offer = None
     if response.consistency_offer_loss > 0.0:
         offer = 1.0 - response.consistency_offer_loss * _consistency_effort(policy.incons)
-    breadth = float(spec.breadth_purchase_effect)
-    _kernel.run_block(n_weeks, cust, policy, chan, resp, breadth, out, wk, jr, rc, prev, offer)
+    breadth_effect = float(spec.breadth_purchase_effect)
+    _kernel.run_block(
+        n_weeks, cust, policy, chan, resp, breadth_effect, out, wk, jr, rc, prev, offer
+    )
     # Customers active at the start of each week: those whose last active week is >= t.
     last = np.where(out.churn >= 0, out.churn, n_weeks - 1)
     wk_active = np.stack(
