@@ -100,6 +100,20 @@ CONTACT_ARMS = (
 #: contacts: arm -> that multiple.
 _CONTACT_MULTIPLES = {"mix_equal_contacts": 1.0, "mix_3x_contacts": 3.0}
 
+#: Whether contact pays, and whether two channels add up to more than their sum (the last
+#: statistics of :data:`ATTENTION_STATISTICS`).
+PAY_AND_PAIRS = (
+    "contact_minus_none_margin",
+    "contact_minus_none_revenue",
+    "email_minus_none_margin",
+    "email_minus_none_revenue",
+    "email_mail_margin_interaction",
+    "email_mail_revenue_interaction",
+    "email_telephone_revenue_interaction",
+    "email_telephone_margin_interaction",
+    "telephone_revenue_gain_alone",
+    "telephone_revenue_gain_with_email",
+)
 #: The statistics :func:`attention_statistics` returns (and :func:`attention_outcomes`, beside
 #: the arms' outcomes).
 ATTENTION_STATISTICS = (
@@ -127,16 +141,7 @@ ATTENTION_STATISTICS = (
     "mix_equal_over_preferred_contacts",
     "mix_3x_over_preferred_contacts",
     "each_consented_over_preferred_contacts",
-    "contact_minus_none_margin",
-    "contact_minus_none_revenue",
-    "email_minus_none_margin",
-    "email_minus_none_revenue",
-    "email_mail_margin_interaction",
-    "email_mail_revenue_interaction",
-    "email_telephone_revenue_interaction",
-    "email_telephone_margin_interaction",
-    "telephone_revenue_gain_alone",
-    "telephone_revenue_gain_with_email",
+    *PAY_AND_PAIRS,
 )
 _ARM_METRICS = (
     "purchases_per_customer",

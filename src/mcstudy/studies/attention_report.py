@@ -17,6 +17,7 @@ import pandas as pd
 
 from mcstudy._validation import check_frame
 from mcstudy.studies._attention_tables import interval_text
+from mcstudy.studies.attention import PAY_AND_PAIRS
 
 __all__ = [
     "ATTENTION_CLAIM_STATISTICS",
@@ -85,19 +86,6 @@ CONTACT_RATIOS = (
     "mix_equal_over_preferred_contacts",
     "each_consented_over_preferred_contacts",
     "mix_3x_over_preferred_contacts",
-)
-#: Whether contact pays, and whether two channels add up to more than their sum.
-PAY_AND_PAIRS = (
-    "contact_minus_none_margin",
-    "contact_minus_none_revenue",
-    "email_minus_none_margin",
-    "email_minus_none_revenue",
-    "email_mail_margin_interaction",
-    "email_mail_revenue_interaction",
-    "email_telephone_revenue_interaction",
-    "email_telephone_margin_interaction",
-    "telephone_revenue_gain_alone",
-    "telephone_revenue_gain_with_email",
 )
 _CONTACT_CHANNELS = ("telephone", "postal_mail", "email", "sms")
 #: The parameters the robustness design of the attention claims varies.
