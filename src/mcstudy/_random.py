@@ -18,7 +18,9 @@ __all__ = [
     "design_stream",
     "root_seed",
     "run_seed",
+    "STUDY_STREAMS",
     "seed_sequence",
+    "study_stream",
     "task_seed_sequence",
 ]
 
@@ -36,11 +38,12 @@ def task_seed_sequence(seed: int, point: int, replication: int) -> np.random.See
     return np.random.SeedSequence(seed, spawn_key=(point, replication))
 
 
-#: The streams of a robustness design, each spawned from the design's root seed under its own
-#: key, chosen here and nowhere else: the Latin hypercube of the share, the Morris trajectories,
-#: the Sobol' sample, the bootstraps of the Morris and Sobol' indices, and the noise-only runs
-#: at the reference context. Their keys have one entry, so none is a sweep task's stream
-#: (:func:`task_seed_sequence`, two entries).
+#: The streams of a run or design beside its tasks', each spawned from the root seed under its
+#: own key, chosen here and nowhere else: the Latin hypercube of the share, the Morris
+#: trajectories, the Sobol' sample, the bootstraps of the Morris and Sobol' indices, the
+#: noise-only runs at the reference context, and the pilot runs that set a design's arms (equal
+#: contact pressures) before its replications. Their keys have one entry, so none is a sweep
+#: task's stream (:func:`task_seed_sequence`, two entries).
 DESIGN_STREAMS = {
     "latin_hypercube": 0,
     "morris": 1,
@@ -48,6 +51,17 @@ DESIGN_STREAMS = {
     "morris_bootstrap": 3,
     "sobol_bootstrap": 4,
     "noise": 5,
+    "pilot": 6,
+}
+
+#: The streams a study draws beside its main simulation's, under the seed sequence it was
+#: handed, chosen here and nowhere else: a second, independent population, and one population
+#: per customer profile (:func:`study_stream` adds the profile's index). Their key entry lies
+#: above the engine's block numbers and its run key (``2**31``), so no study stream is a
+#: simulation block's.
+STUDY_STREAMS = {
+    "second_population": 2**31 + 1,
+    "profile": 2**31 + 2,
 }
 
 
@@ -62,6 +76,32 @@ def design_stream(seed: int, name: str) -> np.random.SeedSequence:
     if name not in DESIGN_STREAMS:
         raise ValueError(f"'name' must be one of {sorted(DESIGN_STREAMS)}; got {name!r}.")
     return np.random.SeedSequence(seed, spawn_key=(DESIGN_STREAMS[name],))
+
+
+def study_stream(
+    ss: np.random.SeedSequence, name: str, index: int | None = None
+) -> np.random.SeedSequence:
+    """The seed sequence of stream ``name`` (:data:`STUDY_STREAMS`) under a study's ``ss``.
+
+    ``index`` numbers the members of a family of streams (one per profile); without it the
+    stream is ``SeedSequence(entropy, spawn_key=(*key, STUDY_STREAMS[name]))``.
+
+    Examples
+    --------
+    >>> ss = task_seed_sequence(7, point=0, replication=2)
+    >>> study_stream(ss, "profile", 1).spawn_key
+    (0, 2, 2147483650, 1)
+    """
+    if name not in STUDY_STREAMS:
+        raise ValueError(f"'name' must be one of {sorted(STUDY_STREAMS)}; got {name!r}.")
+    if not isinstance(ss, np.random.SeedSequence):
+        raise TypeError(f"'ss' must be a numpy.random.SeedSequence; got {ss!r}.")
+    key = (*ss.spawn_key, STUDY_STREAMS[name])
+    if index is not None:
+        if not isinstance(index, int | np.integer) or isinstance(index, bool) or index < 0:
+            raise ValueError(f"'index' must be None or an int >= 0; got {index!r}.")
+        key = (*key, int(index))
+    return np.random.SeedSequence(ss.entropy, spawn_key=key)
 
 
 def seed_sequence(rng: object, name: str = "rng") -> np.random.SeedSequence:

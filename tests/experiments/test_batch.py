@@ -130,11 +130,13 @@ def test_replicate_is_single_point_sweep():
 
 def test_callable_study_list_grid_fixed_params_and_dataframe_output():
     def study(params, rng):
+        assert isinstance(rng, np.random.SeedSequence)  # a study is handed its task's sequence
+        draws = np.random.default_rng(rng).normal(size=2)
         return pd.DataFrame(
             {
                 "arm": ["control", "treated"],
                 "metric": ["sales", "sales"],
-                "value": [rng.normal(), rng.normal() + params["lift"]],
+                "value": [draws[0], draws[1] + params["lift"]],
             }
         )
 
@@ -311,7 +313,7 @@ def test_rerun_skips_finished_tasks(tmp_path):
 
     def study(params, rng):
         calls.append(params["a"])
-        return {"u": rng.random()}
+        return {"u": np.random.default_rng(rng).random()}
 
     def run():
         return sweep(
@@ -345,7 +347,7 @@ def test_rerun_with_other_config_is_refused(tmp_path, change):
 def _sleepy(params, rng):
     """Toy study that takes a little while per task."""
     time.sleep(0.1)
-    return {"draw": float(rng.normal(params["mu"]))}
+    return {"draw": float(np.random.default_rng(rng).normal(params["mu"]))}
 
 
 @pytest.fixture(scope="module")
@@ -519,7 +521,7 @@ def _interrupting(params, rng):
     if params["i"] == params["stop"]:
         os.kill(os.getpid(), signal.SIGINT)
         time.sleep(5)  # interrupted at once
-    return {"u": float(rng.random())}
+    return {"u": float(np.random.default_rng(rng).random())}
 
 
 def test_ctrl_c_raises_sweep_interrupted_with_the_count(tmp_path):

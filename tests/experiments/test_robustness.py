@@ -26,7 +26,7 @@ UNIT3_REFERENCE = {"a": 0.75, "b": 0.5, "c": 0.5}
 
 def threshold_study(params, rng):
     """Toy: the verdict of 'toy' holds exactly when a > 0.5; b and c do nothing."""
-    return {"a_value": params["a"], "noise": float(rng.normal())}
+    return {"a_value": params["a"], "noise": float(np.random.default_rng(rng).normal())}
 
 
 def ishigami_study(params, rng):
@@ -196,7 +196,7 @@ def test_one_design_serves_every_claim_with_common_random_numbers():
 
     def study(params, rng):
         calls.append(1)
-        return {"a_value": params["a"], "draw": float(rng.random())}
+        return {"a_value": params["a"], "draw": float(np.random.default_rng(rng).random())}
 
     judges = {
         "high_a": lambda s: bool(s["a_value"] > 0.5),
@@ -514,7 +514,7 @@ def test_interrupted_design_resumes_where_it_stopped(tmp_path):
 
 def _noisy_study(params, rng):
     """Toy: the effect is 'a' plus noise of sd 0.5 (one run's noise)."""
-    return {"effect": params["a"] + 0.5 * float(rng.normal())}
+    return {"effect": params["a"] + 0.5 * float(np.random.default_rng(rng).normal())}
 
 
 def test_noise_only_share_tells_a_noisy_share_from_a_clear_one():

@@ -142,7 +142,7 @@ def test_judges_and_estimates(runs):
     outcomes = arm_outcomes(runs)
     judges = report.attention_judges(stats)
     point = pd.Series(
-        attention_statistics({"n_customers": 300, "n_weeks": 8}, np.random.default_rng(0))
+        attention_statistics({"n_customers": 300, "n_weeks": 8}, np.random.SeedSequence(0))
     )
     for claim, holds in judges.items():
         rule_verdict = judge(

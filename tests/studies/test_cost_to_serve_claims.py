@@ -121,7 +121,7 @@ def test_locate_assignment_refuses_unknown_options():
 
 
 def _study(params, rng):
-    noise = rng.normal(0.0, 0.01)
+    noise = np.random.default_rng(rng).normal(0.0, 0.01)
     return {"gap": 3.0 * params["a"] + 0.1 * params["b"] + noise, "other": params["b"]}
 
 

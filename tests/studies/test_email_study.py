@@ -119,7 +119,7 @@ def test_lifts_and_the_claimed_lift(customers, lifts):
 
 def test_simulated_experiment_beside_the_real_one(customers):
     simulated = multichannel_selection.simulate_email_experiment(
-        n_customers=2_000, email_pressure=0.5, n_replications=2, seed=1
+        n_customers=20_000, email_pressure=0.5, n_replications=2, seed=1
     )
     assert set(simulated["engagement_breadth_link"]) == {1.0, 0.0}
     assert set(simulated["metric"]) == set(multichannel_selection.SIM_METRICS)

@@ -28,10 +28,17 @@ def test_pop_sizes_refuses_sizes_out_of_range(params, match):
         pop_sizes(params, 2000)
 
 
-def test_simulation_seed_is_the_generators_next_draw():
-    assert simulation_seed(np.random.default_rng(7)) == int(
-        np.random.default_rng(7).integers(2**63)
-    )
+def test_simulation_seed_passes_a_seed_sequence_on_as_it_is():
+    ss = np.random.SeedSequence(7, spawn_key=(0, 3))
+    assert simulation_seed(ss) is ss
+    assert simulation_seed(7).entropy == 7 and simulation_seed(7).spawn_key == ()
+    # a generator contributes a child of its own sequence: nothing is drawn from it
+    gen = np.random.default_rng(7)
+    state = gen.bit_generator.state
+    child = simulation_seed(gen)
+    assert gen.bit_generator.state == state and child.spawn_key == (0,)
+    with pytest.raises(TypeError, match="'rng' must be None, an int seed"):
+        simulation_seed("seven")
 
 
 def test_run_arms_is_simulate_on_one_population_of_the_arms():

@@ -15,7 +15,7 @@
 - :mod:`~mcstudy.experiments.bench`: simulator throughput.
 """
 
-from mcstudy._random import task_seed_sequence
+from mcstudy._random import design_stream, task_seed_sequence
 from mcstudy.experiments import robustness
 from mcstudy.experiments.backends import BACKENDS, DEFAULT_CONNECT_TIMEOUT
 from mcstudy.experiments.batch import MAX_TASKS, SweepInterrupted, replicate, sweep
@@ -50,6 +50,7 @@ __all__ = [
     "RobustnessResult",
     "assess_robustness",
     "design_points",
+    "design_stream",
     "parameter_space",
     "robustness",
     "BACKENDS",

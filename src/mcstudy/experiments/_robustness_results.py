@@ -266,7 +266,7 @@ class RobustnessAssessment:
         Sizes: ``n_share``, ``n_trajectories``, ``n_sobol``, and points per stage and in all
         (as :func:`~mcstudy.experiments.robustness.design_points`).
     seed : int
-        Root seed: every point ran with ``numpy.random.default_rng(seed)``.
+        Root seed: every point ran with ``numpy.random.SeedSequence(seed)``.
     seconds : float
         Wall time of the assessment (runs and analysis).
     """

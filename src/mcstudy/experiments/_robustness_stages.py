@@ -126,7 +126,7 @@ class _Checked:
     def __init__(self, study: Callable):
         self.study = study
 
-    def __call__(self, params: dict, rng: np.random.Generator) -> dict[str, float]:
+    def __call__(self, params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
         from mcstudy.experiments.robustness import _statistics
 
         return _statistics(self.study(params, rng))

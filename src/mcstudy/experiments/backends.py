@@ -104,9 +104,13 @@ def _run_task(
     func: Callable, params: dict, seed: int, task_id: int, point: int, replication: int
 ) -> pd.DataFrame:
     """Run one task in whatever process it lands on; top-level so that it pickles."""
-    rng = np.random.default_rng(task_seed_sequence(seed, point, replication))
     try:
-        return _task_frame(func(dict(params), rng), task_id, point, replication)
+        return _task_frame(
+            func(dict(params), task_seed_sequence(seed, point, replication)),
+            task_id,
+            point,
+            replication,
+        )
     except Exception as exc:
         exc.add_note(
             f"in study {_callable_name(func)}, task {task_id} "

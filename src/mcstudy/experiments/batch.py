@@ -1,7 +1,9 @@
 """Replications and parameter sweeps: serial, local processes or a Dask cluster, resumable.
 
 A *study* is a function ``study(params, rng)`` that runs one simulation with the parameters in
-the dict ``params`` and the ``numpy.random.Generator`` ``rng`` and returns its metrics, either
+the dict ``params`` and the ``numpy.random.SeedSequence`` ``rng`` (which it hands to
+:func:`mcstudy.model.simulate` as it is, or turns into a ``numpy.random.Generator`` where it
+draws numbers itself) and returns its metrics, either
 as a dict ``{metric name: value}`` or as a tidy DataFrame with columns ``metric`` and ``value``
 (plus optional key columns such as ``arm``). :func:`replicate` runs one parameter set
 ``n_replications`` times; :func:`sweep` runs every point of a grid ``n_replications`` times.
@@ -13,13 +15,13 @@ declares the parameters each study accepts, so that TOML sweep configurations
 
 Seeds
 -----
-Task ``(point p, replication r)`` draws from
-``np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(p, r)))``, which is the same
-stream as ``SeedSequence(seed).spawn(n_points)[p].spawn(n_replications)[r]``: one child per
-grid point, one grandchild per replication. The stream depends only on ``seed``, ``p`` and
-``r``, never on the backend, the number of workers or the order in which tasks finish, so the
-same seed gives the same table everywhere; adding replications or appending grid points leaves
-the existing tasks' numbers unchanged. :func:`replicate` is a sweep with the single point 0.
+Task ``(point p, replication r)`` is handed ``np.random.SeedSequence(seed, spawn_key=(p, r))``
+(:func:`mcstudy._random.task_seed_sequence`), the only place where the run's int seed changes form;
+it is the same sequence as ``SeedSequence(seed).spawn(n_points)[p].spawn(n_replications)[r]``: one
+child per grid point, one grandchild per replication. The stream depends only on ``seed``, ``p`` and
+``r``, never on the backend, the number of workers or the order in which tasks finish, so the same
+seed gives the same table everywhere; adding replications or appending grid points leaves the
+existing tasks' numbers unchanged. :func:`replicate` is a sweep with the single point 0.
 
 Backends
 --------
@@ -171,7 +173,8 @@ def replicate(
     ----------
     study : str, StudySpec or callable
         A registered study name (its parameters are validated and defaults filled in) or a
-        function ``study(params, rng) -> dict[str, float] | DataFrame``.
+        function ``study(params, rng) -> dict[str, float] | DataFrame``, ``rng`` the task's
+        ``numpy.random.SeedSequence``.
     n_replications : int
         Number of replications, at least 1 (at most :data:`MAX_TASKS`).
     rng : int, SeedSequence, Generator or None

@@ -91,7 +91,7 @@ class StudySpec:
     name : str
         Registry key, used in configuration files and in ``run.json``.
     func : callable
-        ``func(params: dict, rng: numpy.random.Generator) -> dict[str, float] | DataFrame``.
+        ``func(params: dict, seed: numpy.random.SeedSequence) -> dict[str, float] | DataFrame``.
     params : dict of str to IntParam, FloatParam or OptionParam
         Allowed parameters with their types, ranges and defaults.
     description : str
@@ -99,7 +99,7 @@ class StudySpec:
     """
 
     name: str
-    func: Callable[[dict, np.random.Generator], Any]
+    func: Callable[[dict, np.random.SeedSequence], Any]
     params: Mapping[str, Param] = field(default_factory=dict)
     description: str = ""
 
@@ -183,7 +183,7 @@ STUDIES = StudyRegistry()
 
 def register_study(
     name: str,
-    func: Callable[[dict, np.random.Generator], Any],
+    func: Callable[[dict, np.random.SeedSequence], Any],
     params: Mapping[str, Param],
     *,
     description: str | None = None,

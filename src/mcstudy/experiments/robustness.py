@@ -28,7 +28,7 @@ in one parameter, or in two when that does clearly better, that best separates t
 the verdict flips from those where it holds (least balanced error), on the points of parts 1
 and 3 (each spread uniformly over the space).
 
-Common random numbers: every point runs ``study(params, numpy.random.default_rng(seed))``, the
+Common random numbers: every point runs ``study(params, numpy.random.SeedSequence(seed))``, the
 same stream everywhere, so the statistics change with the parameters and not with fresh noise
 (the simulator draws its random numbers keyed by customer, so the same customers meet the same
 draws). Parameters are varied uniformly between their bounds, or log-uniformly for positive
@@ -172,7 +172,7 @@ def _sizes(size, n_share, n_trajectories, n_sobol, n_noise=None) -> dict[str, in
 
 
 class _CommonRandomNumbers:
-    """A study run with the same random stream at every point: ``default_rng(seed)``.
+    """A study run with the same random stream at every point: ``SeedSequence(seed)``.
 
     The sweep hands every task its own stream; this wrapper replaces it, so that all points of
     a design share their random numbers. It also checks the study's output. Picklable when
@@ -183,8 +183,8 @@ class _CommonRandomNumbers:
         self.study = study
         self.seed = seed
 
-    def __call__(self, params: dict, rng: np.random.Generator) -> dict[str, float]:
-        return _statistics(self.study(params, np.random.default_rng(self.seed)))
+    def __call__(self, params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
+        return _statistics(self.study(params, np.random.SeedSequence(self.seed)))
 
     def __repr__(self) -> str:  # recorded in run.json: must not change between runs
         return f"{_callable_name(self.study)} with common random numbers"
@@ -220,7 +220,7 @@ def _statistics(output: object) -> dict[str, float]:
 
 
 def assess_robustness(
-    study: Callable[[dict, np.random.Generator], Mapping[str, float] | pd.Series],
+    study: Callable[[dict, np.random.SeedSequence], Mapping[str, float] | pd.Series],
     parameters: Sequence[str] | Mapping[str, Sequence],
     judges: Mapping[str, Callable[[pd.Series], bool]],
     *,

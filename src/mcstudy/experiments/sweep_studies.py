@@ -4,7 +4,8 @@ The registry imports this module the first time a study is looked up by name
 (:data:`mcstudy.experiments.registry.STUDIES`), so importing mcstudy registers nothing by side
 effect.
 
-Each study is a top-level function ``study(params, rng) -> dict[str, float]`` so it can run in
+Each study is a top-level function ``study(params, rng) -> dict[str, float]`` (``rng`` the task's
+``numpy.random.SeedSequence``) so it can run in
 other processes and on Dask workers; it runs the simulator on one thread (parallelism comes from
 running tasks side by side).
 """
@@ -43,7 +44,7 @@ _PRESSURE = PARAMETER_RANGES["contact_pressure"]
 COMPARE_AT = ("contacts", "budget", "pressure")
 
 
-def strategy_comparison(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def strategy_comparison(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """Randomise one population to a baseline and a treatment strategy; per-arm outcomes.
 
     ``compare_at`` says what the two arms hold equal: ``"contacts"`` (default) or
@@ -108,7 +109,7 @@ def _relative(a: float, b: float) -> float:
     return a / b - 1.0 if b != 0 else float("nan")
 
 
-def email_experiment(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def email_experiment(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """Randomise one population to no e-mail and two e-mail arms, as in the Hillstrom test.
 
     The arms are ``control`` (e-mail channel, pressure 0), ``mens_email`` and ``womens_email``
@@ -210,7 +211,7 @@ register_study(
 _MAX_POISSON_RATE = 1e18
 
 
-def toy_poisson(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def toy_poisson(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """Mean and sample variance of ``n`` Poisson(``rate``) draws.
 
     A study that runs in microseconds, for trying the backends, the resumable store and the
@@ -218,7 +219,7 @@ def toy_poisson(params: dict, rng: np.random.Generator) -> dict[str, float]:
     """
     # numpy draws Poisson counts as 64-bit ints: a larger (or infinite) rate cannot be drawn
     rate = check_number(params["rate"], "rate", 0.0, _MAX_POISSON_RATE, low_open=True)
-    draws = rng.poisson(rate, size=params["n"])
+    draws = np.random.default_rng(rng).poisson(rate, size=params["n"])
     variance = float(draws.var(ddof=1)) if draws.size > 1 else math.nan
     return {"mean": float(draws.mean()), "variance": variance}
 

@@ -15,8 +15,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from mcstudy._random import study_stream
 from mcstudy._validation import check_number
-from mcstudy.studies._skeleton import pop_sizes
+from mcstudy.studies._skeleton import pop_sizes, simulation_seed
 
 __all__ = ["OUTBOUND", "PROFILES"]
 
@@ -47,9 +48,10 @@ def _pop_run_parameters(params: Mapping, policies) -> tuple[dict, int, int, dict
     return params, n, n_weeks, pressures
 
 
-def _profile_seeds(rng: np.random.Generator) -> np.ndarray:
-    """One engine seed per profile, drawn at once (the streams every profile study uses)."""
-    return rng.integers(2**63, size=len(PROFILES))
+def _profile_seeds(rng) -> list[np.random.SeedSequence]:
+    """One seed sequence per profile, under the study's (the streams every profile study uses)."""
+    ss = simulation_seed(rng)
+    return [study_stream(ss, "profile", k) for k in range(len(PROFILES))]
 
 
 def _profile_population(population, profile: str):

@@ -2,12 +2,15 @@
 
 A study's run function (``study(params, rng)``, see :mod:`mcstudy.experiments.batch`) pops its
 run sizes from ``params`` (:func:`pop_sizes`), applies the remaining model parameters to the
-reference context (:func:`mcstudy.model.model_context`), draws its simulation seed from the
-replication's stream (:func:`simulation_seed`) and runs its arms on one population
-(:func:`run_arms`), single-threaded and silent because replications run side by side.
+reference context (:func:`mcstudy.model.model_context`), takes the seed sequence it was handed
+(:func:`simulation_seed`) and runs its arms on one population (:func:`run_arms`),
+single-threaded and silent because replications run side by side.
 
-:func:`simulation_seed` is the one place where a study turns its random stream into the
-engine's seed.
+The seed's path: a notebook's int seed becomes a ``SeedSequence`` once, per task, in
+:func:`mcstudy.experiments.batch` (``SeedSequence(seed, spawn_key=(point, replication))``);
+the study passes that sequence on unchanged to :func:`mcstudy.model.simulate`, whose blocks
+draw from its children. A study that runs a second, independent simulation takes its stream
+from :func:`mcstudy._random.study_stream`; nothing turns a generator back into integers.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from mcstudy._random import seed_sequence
 from mcstudy._validation import check_int
 from mcstudy.model.context import ModelContext
 from mcstudy.model.engine import simulate
@@ -41,9 +45,15 @@ def pop_sizes(params: Mapping, default_customers: int) -> tuple[dict, int, int]:
     return params, n, n_weeks
 
 
-def simulation_seed(rng: np.random.Generator) -> int:
-    """The engine's seed for one simulation, drawn from the replication's generator."""
-    return int(rng.integers(2**63))
+def simulation_seed(rng) -> np.random.SeedSequence:
+    """The seed sequence a study hands the engine: ``rng`` itself when it is one.
+
+    ``rng`` is what the study was called with: a ``SeedSequence`` (from a replication or a
+    robustness design, used as it is), an int seed, None, or a ``Generator`` (which contributes
+    a child of its own sequence, see :func:`mcstudy._random.seed_sequence`). Passing the result
+    to several simulations gives them the same random numbers (common random numbers).
+    """
+    return seed_sequence(rng)
 
 
 def run_arms(
@@ -52,7 +62,7 @@ def run_arms(
     *,
     n_per_arm: int,
     n_weeks: int,
-    seed: int,
+    seed: np.random.SeedSequence,
     population=None,
     channels=None,
     **options,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from mcstudy._random import run_seed
+from mcstudy._random import design_stream, run_seed
 from mcstudy._validation import check_int, check_number
 from mcstudy.experiments.batch import replicate
 from mcstudy.experiments.summary import summarise_replications
@@ -155,7 +155,7 @@ def _gap_outcomes(result) -> pd.DataFrame:
     return summary[list(GAP_OUTCOMES.values())]
 
 
-def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def affinity_gap_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Run the four policies on each profile at one affinity gap; the gains of ``segment``.
 
     Parameters
@@ -168,9 +168,10 @@ def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> pd.DataFr
         pressure, e.g. from :func:`equal_contact_pressures`; default ``pressure``) and any
         model parameter by its name in ``data/parameters.csv``; the gap is applied to the
         profile weights after them.
-    rng : numpy.random.Generator
-        Random source; one seed per profile is drawn from it, so the same generator gives the
-        same streams at every gap (common random numbers).
+    rng : numpy.random.SeedSequence
+        The study's seed sequence; each profile's population draws from its own stream under it
+        (:func:`mcstudy._random.study_stream`), so the same sequence gives the same streams at
+        every gap (common random numbers).
 
     Returns
     -------
@@ -190,7 +191,7 @@ def affinity_gap_statistics(params: dict, rng: np.random.Generator) -> pd.DataFr
             arms,
             n_per_arm=n,
             n_weeks=n_weeks,
-            seed=int(seed),
+            seed=seed,
             population=_profile_population(ctx.population, profile),
             channels=channels,
         )
@@ -239,7 +240,8 @@ def equal_contact_pressures(
         Relative tolerance of :func:`~mcstudy.model.equalise` on the pilot. The replications
         draw other customers, so their contacts differ by the pilot's sampling noise as well.
     rng : None, int, SeedSequence or Generator, default=None
-        Random source of the pilot; one seed per profile is drawn from it.
+        Seed of the pilot (a design passes its ``pilot`` stream,
+        :func:`mcstudy.experiments.design_stream`); each profile draws from its own stream under it.
 
     Returns
     -------
@@ -255,14 +257,14 @@ def equal_contact_pressures(
         "pressure": pressure,
     }
     ctx, channels, policies, n, n_weeks = _gap_setup(setup)
-    seeds = _profile_seeds(np.random.default_rng(rng))
+    seeds = _profile_seeds(rng)
     out = {}
     for (profile, arms), seed in zip(policies.items(), seeds, strict=True):
         common = {
             "n_weeks": n_weeks,
             "response": ctx.response,
             "channels": channels,
-            "rng": int(seed),
+            "rng": seed,
         }
         population = _profile_population(ctx.population, profile)
         pilot = simulate(
@@ -517,7 +519,7 @@ def affinity_gap_sweep(
         raise ValueError(f"'gaps' must be distinct; got {list(gaps)}.")
     values = sorted(values)
     seed = run_seed(rng)
-    pilot = np.random.SeedSequence(seed, spawn_key=(1,))
+    pilot = design_stream(seed, "pilot")
     frames, pressures = [], []
     for gap in values:
         fair = equal_contact_pressures(
@@ -527,7 +529,7 @@ def affinity_gap_sweep(
             n_weeks=n_weeks,
             pressure=pressure,
             tol=tol,
-            rng=np.random.default_rng(pilot),
+            rng=pilot,
         )
         runs = replicate(
             affinity_gap_statistics,

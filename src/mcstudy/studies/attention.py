@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._moved import renamed
+from mcstudy._random import study_stream
 from mcstudy._validation import check_int, check_number
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
@@ -276,7 +277,8 @@ def attention_equal_pressures(
     tol : float, default=0.005
         Relative tolerance of :func:`~mcstudy.model.equalise` on the pilot, in (0, 0.1].
     rng : None, int, SeedSequence or Generator, default=None
-        Random source of the pilot; one seed is drawn from it.
+        Seed of the pilot (a notebook passes its ``pilot`` stream,
+        :func:`mcstudy.experiments.design_stream`), used by the pilot and the equalisation.
 
     Returns
     -------
@@ -287,7 +289,7 @@ def attention_equal_pressures(
     _, n, n_weeks = pop_sizes({"n_customers": n_customers, "n_weeks": n_weeks}, n_customers)
     ctx = model_context(dict(params or {}))
     arms = attention_arms(_mean_consent(ctx))
-    seed = simulation_seed(np.random.default_rng(rng))
+    seed = simulation_seed(rng)
     common = {"n_weeks": n_weeks, "response": ctx.response, "channels": ctx.channels}
     routed = {"preferred_1_a_week": arms["preferred_1_a_week"]}
     pilot = run_arms(ctx, routed, n_per_arm=n, n_weeks=n_weeks, seed=seed)
@@ -336,7 +338,7 @@ def attention_factorial_arms() -> dict[str, Strategy]:
     return arms
 
 
-def _run_attention(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+def _run_attention(params: dict, rng: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
     """The arms' outcomes (one row per arm, one column per metric) and the statistics."""
     params, n, n_weeks = pop_sizes(params, 5000)
     names = [f"pressure_{arm}" for arm in _CONTACT_MULTIPLES]
@@ -344,10 +346,12 @@ def _run_attention(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame
     ctx = model_context(params)
     arms = attention_arms(_mean_consent(ctx), **pressures)
     frames = []
-    # the factorial's seed is drawn second, so the first population is the same with or
-    # without it
-    for group in (arms, attention_factorial_arms()):
-        result = run_arms(ctx, group, n_per_arm=n, n_weeks=n_weeks, seed=simulation_seed(rng))
+    # the factorial runs on a second population from its own stream, so the first is the same
+    # with or without it
+    seed = simulation_seed(rng)
+    seeds = (seed, study_stream(seed, "second_population"))
+    for group, group_seed in zip((arms, attention_factorial_arms()), seeds, strict=True):
+        result = run_arms(ctx, group, n_per_arm=n, n_weeks=n_weeks, seed=group_seed)
         summary = result.summary().set_index("arm")
         converted = (
             (result.customers["n_purchases"] > 0)
@@ -447,7 +451,7 @@ def _contrasts(per_arm: pd.DataFrame) -> dict[str, float]:
     return out
 
 
-def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def attention_statistics(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """Run the arms of this module on one population; the statistics of the claims.
 
     The study of the robustness design
@@ -458,8 +462,9 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     ----------
     params : dict
         See :func:`attention_outcomes`.
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it for each of the two populations.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence: the arms' population draws from it, the factorial's from its
+        second-population stream (:func:`mcstudy._random.study_stream`).
 
     Returns
     -------
@@ -474,7 +479,7 @@ def attention_statistics(params: dict, rng: np.random.Generator) -> dict[str, fl
     return _run_attention(params, rng)[1]
 
 
-def attention_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def attention_outcomes(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Run the arms of this module on one population; every arm's outcomes and the statistics.
 
     The study of :func:`mcstudy.experiments.replicate` at the reference context: the same run,
@@ -489,8 +494,9 @@ def attention_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFrame:
         :func:`attention_arms` takes them; :func:`attention_equal_pressures` gives those that
         send one and three times the routed arm's contacts) and any model parameter by its name
         in ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it for each of the two populations.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence: the arms' population draws from it, the factorial's from its
+        second-population stream (:func:`mcstudy._random.study_stream`).
 
     Returns
     -------

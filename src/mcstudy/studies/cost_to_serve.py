@@ -365,7 +365,7 @@ def steer_channel_choice(
     return float(orders[:, branch].sum() / total), float(after.sum() / total)
 
 
-def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def cost_to_serve_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Run the experiments of this module on one population; the statistics of the claims.
 
     Parameters
@@ -378,9 +378,8 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> pd.DataF
         ``population.tier_shares.small``, ``population.tier_value_multipliers.<tier>`` and any
         model parameter by its name in ``data/parameters.csv``
         (:func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it and used by both experiments (the same
-        customers in both).
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, used by both experiments (the same customers in both).
 
     Returns
     -------
@@ -405,7 +404,7 @@ def cost_to_serve_statistics(params: dict, rng: np.random.Generator) -> pd.DataF
     return pd.DataFrame(rows, columns=["arm", "tier", "option", "metric", "value"])
 
 
-def cost_to_serve_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def cost_to_serve_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """:data:`COST_TO_SERVE_STATISTICS` of one run, by name (the study of a robustness design).
 
     The same run, seed and numbers as :func:`cost_to_serve_statistics`.
@@ -413,7 +412,7 @@ def cost_to_serve_contrasts(params: dict, rng: np.random.Generator) -> dict[str,
     return _cost_to_serve_run(params, rng)[2]
 
 
-def _cost_to_serve_run(params: dict, rng: np.random.Generator) -> tuple[dict, dict, dict]:
+def _cost_to_serve_run(params: dict, rng: np.random.SeedSequence) -> tuple[dict, dict, dict]:
     """One run: the arms' outcomes, the (tier, option) outcomes and the statistics, as dicts."""
     params, n, n_weeks = pop_sizes({**_STUDY_DEFAULTS, **dict(params)}, 4000)
     pressure = check_number(params.pop("pressure", 0.25), "pressure", 0, 10, low_open=True)

@@ -119,7 +119,7 @@ def _log10_ratio(num: float, den: float) -> float:
     return float(np.log10(np.clip(r, 1.0 / RATIO_CAP, RATIO_CAP)))
 
 
-def cross_channel_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def cross_channel_outcomes(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Causal contributions of every channel, their attribution, and the cross-channel claims.
 
     Parameters
@@ -134,8 +134,8 @@ def cross_channel_outcomes(params: dict, rng: np.random.Generator) -> pd.DataFra
         purchase-channel weight, :func:`with_shop_share`; the catalogue's affinities when
         absent), and any model parameter by its name in
         ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it, shared by the run and its counterfactuals.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, shared by the run and its counterfactuals.
 
     Returns
     -------
@@ -324,7 +324,7 @@ STATISTICS = {
 }
 
 
-def cross_channel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def cross_channel_statistics(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """The scalar statistics of :func:`cross_channel_outcomes` a robustness design judges.
 
     Same parameters and run as :func:`cross_channel_outcomes`; returns ``{name: value}`` for
@@ -345,7 +345,7 @@ def _visits(result) -> pd.DataFrame:
     )
 
 
-def celio_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def celio_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """E-mail alone at several referral strengths: the shop-to-online ratio it causes.
 
     One population is randomised to e-mail-only arms (one e-mail a week, consent respected)
@@ -359,7 +359,7 @@ def celio_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
         ``n_customers`` (customers per arm, default 4,000, in [100, 1,000,000]), ``n_weeks``
         (default 52), ``strengths`` (referral strengths, default :data:`CELIO_STRENGTHS`),
         and model parameters by name (:func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
+    rng : numpy.random.SeedSequence
 
     Returns
     -------

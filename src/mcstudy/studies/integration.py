@@ -131,7 +131,7 @@ def _pressured(arms: dict[str, Strategy], pressures: Mapping[str, float] | None)
     }
 
 
-def _integration_run(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+def _integration_run(params: dict, rng: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
     """One run of the integration arms: per-arm outcomes (arm x metric) and the contrasts."""
     params, n, n_weeks = pop_sizes(params, 2000)
     design = params.pop("design", "full")
@@ -189,7 +189,7 @@ def _tidy(per_arm: Mapping[str, Mapping[str, float]], scalars: Mapping | None = 
     return pd.DataFrame(rows, columns=["arm", "metric", "value"])
 
 
-def integration_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def integration_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Run the integration arms on one population; the statistics of the integration claims.
 
     Parameters
@@ -200,8 +200,8 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> pd.DataFra
         :func:`integration_arms`), ``pressures`` (mapping arm -> contact pressure, e.g. from
         :func:`mcstudy.model.equalise`; arms left out keep one contact a week), and any model
         parameter by its name in ``data/parameters.csv`` (:func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it for the simulation.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, passed to the engine as it is.
 
     Returns
     -------
@@ -242,7 +242,7 @@ def integration_statistics(params: dict, rng: np.random.Generator) -> pd.DataFra
     return pd.concat([_tidy({}, contrasts), per_arm], ignore_index=True)
 
 
-def integration_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def integration_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """The statistics of :func:`integration_statistics` that are not per arm, by name.
 
     The study of a robustness design (:func:`mcstudy.experiments.robustness.assess_robustness`
@@ -295,7 +295,7 @@ def _journey_weeks(journeys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return contacts, purchases
 
 
-def coordination_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def coordination_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Uncoordinated channel teams, 1 to 5 outbound channels: duplicates and contradictions.
 
     Arms (one population, every customer's history recorded): ``channels_<k>``, the siloed
@@ -309,8 +309,8 @@ def coordination_statistics(params: dict, rng: np.random.Generator) -> pd.DataFr
     params : dict
         ``n_customers`` (customers per arm, default 1,000, in [100, 1,000,000]), ``n_weeks``
         (default 52) and model parameters by name, as for :func:`integration_statistics`.
-    rng : numpy.random.Generator
-        Random source.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, passed to the engine as it is.
 
     Returns
     -------
@@ -335,7 +335,7 @@ def coordination_statistics(params: dict, rng: np.random.Generator) -> pd.DataFr
     return pd.concat([_tidy({}, contrasts), per_arm], ignore_index=True)
 
 
-def coordination_contrasts(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def coordination_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """The statistics of :func:`coordination_statistics` that are not per arm, by name.
 
     The study of a robustness design; the same run, seed and numbers as
@@ -344,7 +344,7 @@ def coordination_contrasts(params: dict, rng: np.random.Generator) -> dict[str, 
     return _coordination_run(params, rng)[1]
 
 
-def _coordination_run(params: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, dict]:
+def _coordination_run(params: dict, rng: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
     """One run of the coordination arms: per-arm outcomes (arm x metric) and the contrasts."""
     params, n, n_weeks = pop_sizes(params, 1000)
     ctx = model_context(params)
@@ -398,7 +398,7 @@ def _emails_after_purchase(contacts, purchases, arm) -> tuple[float, float]:
 # --- each team its own KPI -------------------------------------------------------------------
 
 
-def kpi_grid_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def kpi_grid_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """The siloed firm at every pair of e-mail and postal-mail pressures of :data:`KPI_PRESSURES`.
 
     One population randomised to the 25 arms ``email_<p>_mail_<q>`` (siloed: no integration

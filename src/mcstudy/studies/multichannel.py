@@ -175,7 +175,7 @@ def _window_counts(params: dict, n: int, n_weeks: int, seed: int) -> pd.DataFram
     return run_arms(ctx, no_contacts, n_per_arm=n, n_weeks=n_weeks, seed=seed).customers
 
 
-def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def simulate_panel(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Simulate two years of a population without contacts; one row per customer.
 
     The same customers and random draws are simulated for one year and for two (the
@@ -190,8 +190,8 @@ def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     params : dict
         ``n_customers`` (default 100,000, in [100, 10,000,000]) and any model parameter by its
         name in ``data/parameters.csv`` (see :func:`mcstudy.model.model_context`).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, used for both windows.
 
     Returns
     -------
@@ -203,7 +203,6 @@ def simulate_panel(params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """
     params = dict(params)
     n = check_int(params.pop("n_customers", 100_000), "n_customers", 100, 10_000_000)
-    rng = np.random.default_rng(rng)
     seed = simulation_seed(rng)
     year1 = _window_counts(params, n, WINDOW_WEEKS, seed)
     both = _window_counts(params, n, 2 * WINDOW_WEEKS, seed)
@@ -249,15 +248,15 @@ def _causal(panel: pd.DataFrame, at_least: int) -> float:
     return float(treated["purchases"].sum() / base - 1.0) if base > 0 else 0.0
 
 
-def multichannel_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def multichannel_statistics(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """The statistics of notebook 03's claims from one :func:`simulate_panel` run.
 
     Parameters
     ----------
     params : dict
         As in :func:`simulate_panel`.
-    rng : numpy.random.Generator
-        Random source.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, passed to the engine as it is.
 
     Returns
     -------

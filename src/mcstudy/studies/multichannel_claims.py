@@ -54,7 +54,7 @@ HBR_OMNICHANNEL_SHARE = 0.73
 _SWEPT = ("gap_during_3plus", "gap_before_3plus", "gap_repertoire_3plus", "causal_3plus")
 
 
-def gap_sweep(links, effects, *, n_customers: int, rng: np.random.Generator) -> pd.DataFrame:
+def gap_sweep(links, effects, *, n_customers: int, rng: np.random.SeedSequence) -> pd.DataFrame:
     """:func:`multichannel_statistics` over the engagement link x breadth effect grid.
 
     Every point runs on the same random numbers (one seed drawn from ``rng``). One row per
@@ -70,7 +70,7 @@ def gap_sweep(links, effects, *, n_customers: int, rng: np.random.Generator) -> 
                     "population.engagement_breadth_link": link,
                     "population.breadth_purchase_effect": effect,
                 },
-                np.random.default_rng(seed),
+                seed,
             )
             rows.append({"engagement_breadth_link": link, "breadth_purchase_effect": effect, **s})
     return pd.DataFrame(rows)

@@ -211,7 +211,7 @@ def gap_pressures(sweep: AffinityGapSweep, gaps) -> dict[float, dict[str, float]
     return out
 
 
-def profile_part_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def profile_part_statistics(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """The profile part of every gain of the segment policy, at one point of a design.
 
     Runs :func:`~mcstudy.studies.affinity_gap.affinity_gap_statistics` at ``affinity_gap``
@@ -227,8 +227,8 @@ def profile_part_statistics(params: dict, rng: np.random.Generator) -> dict[str,
         arm plans ``pressure``), and what
         :func:`~mcstudy.studies.affinity_gap.affinity_gap_statistics` takes (``n_customers``,
         ``n_weeks``, ``pressure`` and model parameters).
-    rng : numpy.random.Generator
-        Random source; one seed is drawn from it.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence, used for both windows.
 
     Returns
     -------
@@ -274,16 +274,14 @@ def profile_part_statistics(params: dict, rng: np.random.Generator) -> dict[str,
     for g in (gap, reference_gap):
         arm_pressures = dict(pressures[g]) if pressures is not None else {}
         at[g] = statistics_of(
-            affinity_gap_statistics(
-                {**params, **arm_pressures, "affinity_gap": g}, np.random.default_rng(seed)
-            )
+            affinity_gap_statistics({**params, **arm_pressures, "affinity_gap": g}, seed)
         )
     return {
         part: at[gap][gain] - at[reference_gap][gain] for gain, part in PROFILE_PART_NAMES.items()
     }
 
 
-def profile_study_statistics(params: dict, rng: np.random.Generator) -> dict[str, float]:
+def profile_study_statistics(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """Every statistic notebook 02's claims are judged on, at one point of a design.
 
     :func:`~mcstudy.studies.profiles.profile_statistics` (its own pressures

@@ -153,7 +153,7 @@ def channel_reach(preferred: pd.Series, order=PRESENCE_ORDER) -> pd.DataFrame:
     )
 
 
-def profile_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def profile_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
     """Run the three policies on each profile; the statistics of notebook 02's claims.
 
     Parameters
@@ -167,8 +167,9 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
         contacts) and any model parameter by its name in ``data/parameters.csv``
         (:func:`mcstudy.model.model_context`); ``population.social_share`` weights the two
         profiles.
-    rng : numpy.random.Generator
-        Random source; one seed per profile is drawn from it.
+    rng : numpy.random.SeedSequence
+        The study's seed sequence; each profile draws from its own stream under it
+        (:func:`mcstudy._random.study_stream`).
 
     Returns
     -------
@@ -196,7 +197,7 @@ def profile_statistics(params: dict, rng: np.random.Generator) -> pd.DataFrame:
             arms,
             n_per_arm=n,
             n_weeks=n_weeks,
-            seed=int(seed),
+            seed=seed,
             population=_profile_population(ctx.population, profile),
         )
         outcomes[profile] = result.summary().set_index("arm").loc[list(arms), list(_METRICS)]
