@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from mcstudy.experiments.robustness import assess_robustness, design_points, parameter_space
 
 
 def _study(params, rng):
-    return {"effect": params["lift"] + 0.01 * rng.normal()}
+    return {"effect": params["lift"] + 0.01 * np.random.default_rng(rng).normal()}
 
 
 JUDGES = {"C1": lambda s: s["effect"] > 0}

@@ -187,7 +187,7 @@ CASES = [
         "runs/strategy comparison with an empty arm",
         lambda: replicate("strategy_comparison", params={"n_customers": 1, "n_weeks": 2}, **TOY),
         ValueError,
-        r"arms \['baseline'\] drew no customer",
+        r"arms \['(baseline|treatment)'\] drew no customer",
     ),
     # studies and their parameters
     (
