@@ -418,10 +418,6 @@ def attention_estimates(
     return estimates
 
 
-def _holds(statistics, *, rule, statistic: str, verdict: str) -> bool:
-    return rule.holds(statistics[statistic], verdict)
-
-
 def attention_judges(stats: pd.DataFrame, claims: pd.DataFrame | None = None) -> dict:
     """The robustness design's judges, which say whether a claim's verdict holds at a point.
 
@@ -431,17 +427,15 @@ def attention_judges(stats: pd.DataFrame, claims: pd.DataFrame | None = None) ->
     single verdict to carry). Returns claim id -> function of a point's statistics, for
     :func:`mcstudy.experiments.robustness.assess_robustness`.
     """
-    from functools import partial
-
+    from mcstudy.claims.judging import point_judges
     from mcstudy.claims.rules import rule_for
 
-    judges = {}
-    for claim, statistic in ATTENTION_CLAIM_STATISTICS.items():
-        rule = rule_for(claim, claims)
-        verdict = rule.judge(stats.loc[statistic, "ci_low"], stats.loc[statistic, "ci_high"])
-        if verdict in ("supported", "not supported"):
-            judges[claim] = partial(_holds, rule=rule, statistic=statistic, verdict=verdict)
-    return judges
+    rules = {claim: rule_for(claim, claims) for claim in ATTENTION_CLAIM_STATISTICS}
+    reference = {
+        claim: rules[claim].judge(stats.loc[st, "ci_low"], stats.loc[st, "ci_high"])
+        for claim, st in ATTENTION_CLAIM_STATISTICS.items()
+    }
+    return point_judges(rules, reference, ATTENTION_CLAIM_STATISTICS)
 
 
 def robustness_design_text(robustness, *, n_per_arm: int, n_weeks: int) -> str:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import weakest
+from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, rule_for
 from mcstudy.io.catalogue import load_claims
 from mcstudy.studies.affinity_gap import AffinityGapSweep, format_interval
@@ -86,8 +87,6 @@ ROBUSTNESS_PARAMETERS = (
     "response.fatigue_sharing",
     "response.channel_synergy",
 )
-#: The verdicts a robustness design can test for (an interval's other verdicts it cannot).
-_DECIDED = ("supported", "not supported")
 _INTERVAL = ["mean", "ci_low", "ci_high"]
 
 
@@ -274,16 +273,8 @@ def robustness_judges(estimates: pd.DataFrame, rules: Mapping[str, Rule]) -> dic
         ``{claim: judge(statistics) -> bool}``.
     """
     check_frame(estimates, ["statistic"], "estimates")
-    reference = reference_verdicts(estimates, rules)
-    return {
-        claim: (
-            lambda s, r=rules[claim], st=estimates.loc[claim, "statistic"], v=verdict: r.holds(
-                s[st], v
-            )
-        )
-        for claim, verdict in reference.items()
-        if verdict in _DECIDED
-    }
+    reference = reference_verdicts(estimates, rules).to_dict()
+    return point_judges(rules, reference, {c: estimates.loc[c, "statistic"] for c in reference})
 
 
 def verdict_methods(*, n_per_arm: int, gap_per_arm: int, pilot: int, n_weeks: int, n_reps: int):
