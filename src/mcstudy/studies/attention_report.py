@@ -18,6 +18,7 @@ import pandas as pd
 from mcstudy._validation import check_frame
 from mcstudy.studies._attention_tables import interval_text
 from mcstudy.studies.attention import PAY_AND_PAIRS
+from mcstudy.studies.claim_reading import simulated_conditions
 
 __all__ = [
     "ATTENTION_CLAIM_STATISTICS",
@@ -410,11 +411,9 @@ def attention_estimates(
     check_frame(stats, ["mean", "ci_low", "ci_high", "n_replications"], "stats")
     estimates = estimates_for(stats, ATTENTION_CLAIM_STATISTICS)
     notes = _notes(stats, outcomes)
-    estimates["condition"] = [
-        f"{notes[claim]} Simulated, calibrated reference context; the smallest "
-        f"effect that would matter is {rule_for(claim, claims).smallest_effect:g}."
-        for claim in estimates.index
-    ]
+    rules = {claim: rule_for(claim, claims) for claim in estimates.index}
+    conditions = simulated_conditions({claim: notes[claim] for claim in estimates.index}, rules)
+    estimates["condition"] = [conditions[claim] for claim in estimates.index]
     return estimates
 
 

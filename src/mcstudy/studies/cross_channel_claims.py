@@ -22,6 +22,7 @@ import seaborn as sns
 from mcstudy._validation import check_frame
 from mcstudy.claims.judging import DECIDED, point_judges
 from mcstudy.experiments import summarise_replications
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.cross_channel import REFERRAL_MATRICES, strength_reaching
 from mcstudy.studies.cross_channel_design import REFERENCE_ARM
 from mcstudy.studies.cross_channel_report import reach_phrase, statistic_row
@@ -263,8 +264,7 @@ def claim_estimates(
             "method": f"randomised arms on one simulated population, {n_per_arm:,} customers "
             f"per arm, {n_weeks} weeks, each outbound channel switched off in turn on common "
             f"random numbers; {est[4]}, {n_replications} replications",
-            "condition": f"{_NOTES[claim]} Simulated, calibrated reference context; the "
-            f"smallest effect that would matter is {rules[claim].smallest_effect:g}.",
+            "condition": simulated_conditions({claim: _NOTES[claim]}, rules)[claim],
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("claim_id")
 

@@ -25,6 +25,7 @@ from mcstudy._validation import check_frame
 from mcstudy.claims.combine import with_robustness
 from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, Verdict
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.integration import omnichannel_npv
 
 __all__ = [
@@ -290,10 +291,7 @@ def simulated_verdict(
         method=method,
         n=n,
         evidence=evidence,
-        condition=(
-            f"{note} Simulated, calibrated reference context; the smallest effect that would "
-            f"matter is {rule.smallest_effect:g}."
-        ),
+        condition=simulated_conditions({claim_id: note}, {claim_id: rule})[claim_id],
         notebook=notebook,
         rule=rule.rule,
     )

@@ -28,6 +28,7 @@ from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, rule_for
 from mcstudy.io.catalogue import load_claims
 from mcstudy.studies.affinity_gap import AffinityGapSweep, format_interval
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.profile_part import PROFILE_PART_NAMES, ULTRA_SEGMENTATION_PARTS
 
 __all__ = [
@@ -372,8 +373,4 @@ def verdict_conditions(
         "are accurate in the model; the text's own condition (precise, up-to-date files) is not "
         "varied.",
     }
-    return {
-        c: f"{notes[c]} Simulated, calibrated reference context; the smallest effect that would "
-        f"matter is {rules[c].smallest_effect:g}."
-        for c in PROFILE_CLAIMS
-    }
+    return simulated_conditions({c: notes[c] for c in PROFILE_CLAIMS}, rules)
