@@ -154,3 +154,21 @@ def test_a_verdict_refused_part_way_leaves_the_table_as_it_was(tmp_path, monkeyp
     assert calls == ["C000-15", "C001-02"]
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["verdicts.csv"]
+
+
+def test_point_judges_carry_decided_verdicts_and_pickle():
+    import pickle
+
+    from mcstudy.claims import point_judges
+
+    rules = {c: rule_for(c) for c in ("C000-15", "C000-21")}
+    reference = {"C000-15": "supported", "C000-21": "inconclusive"}
+    judges = point_judges(rules, reference, {"C000-15": "gain", "C000-21": "gap"})
+    assert list(judges) == ["C000-15"]  # an inconclusive verdict has no region to hold in
+    again = pickle.loads(pickle.dumps(judges["C000-15"]))  # runs on every backend
+    smallest = rules["C000-15"].smallest_effect
+    for value in (10 * smallest, -10 * smallest):
+        assert again({"gain": value}) == judges["C000-15"]({"gain": value})
+    assert judges["C000-15"]({"gain": 10 * smallest}) != judges["C000-15"]({"gain": -smallest})
+    with pytest.raises(ValueError, match="'rules' has no entry for the claims \\['C9'\\]"):
+        point_judges(rules, {"C9": "supported"}, {"C9": "x"})

@@ -3,7 +3,8 @@
 - :mod:`~mcstudy.claims.rules`: each claim's pre-registered rule and the verdicts it gives
   from computed intervals (:func:`judge_effect`, :func:`judge_association`, ...);
 - :mod:`~mcstudy.claims.judging`: every verdict of a notebook from one table of estimates
-  (:func:`judge`, :func:`estimates_for`);
+  (:func:`judge`, :func:`estimates_for`), and the judges of a robustness design
+  (:func:`point_judges`);
 - :mod:`~mcstudy.claims.combine`: how verdicts combine (:func:`with_robustness`,
   :func:`weakest`);
 - :mod:`~mcstudy.claims.verdicts`: recording verdicts to ``results/verdicts.csv``, re-judged
@@ -15,7 +16,7 @@
 """
 
 from mcstudy.claims.combine import VERDICT_STRENGTH, weakest, with_robustness
-from mcstudy.claims.judging import estimates_for, judge
+from mcstudy.claims.judging import estimates_for, judge, point_judges
 from mcstudy.claims.reading import claims_of, quote_claims, rule_table, verdict_lines
 from mcstudy.claims.registry import CLAIM_NOTEBOOKS, check_claim_notebooks
 from mcstudy.claims.rules import (
@@ -53,6 +54,7 @@ __all__ = [
     "judge_non_inferiority",
     "load_scorecard",
     "load_verdicts",
+    "point_judges",
     "quote_claims",
     "record_untestable",
     "record_verdict",

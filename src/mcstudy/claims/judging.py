@@ -29,19 +29,20 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import with_robustness
-from mcstudy.claims.rules import Verdict, rule_for
+from mcstudy.claims.rules import Rule, Verdict, rule_for
 from mcstudy.claims.verdicts import _verdicts_path, record_verdict
 from mcstudy.io.catalogue import load_claims
 
-__all__ = ["ESTIMATE_COLUMNS", "estimates_for", "judge"]
+__all__ = ["DECIDED", "ESTIMATE_COLUMNS", "estimates_for", "judge", "point_judges"]
 
 #: Columns of the table :func:`judge` reads (``effect`` may be NaN; the interval may not).
 ESTIMATE_COLUMNS = ("effect", "ci_low", "ci_high", "n")
@@ -50,6 +51,10 @@ ESTIMATE_COLUMNS = ("effect", "ci_low", "ci_high", "n")
 #: name (``measure`` defaults to the registry's estimand); ``causal_ci_low`` and
 #: ``causal_ci_high`` are the causal interval the ``association`` rule needs.
 OPTIONAL_COLUMNS = ("measure", "method", "condition", "evidence", "causal_ci_low", "causal_ci_high")
+
+#: The verdicts a robustness design carries across the parameter space (an ``inconclusive``
+#: verdict has no single verdict to carry).
+DECIDED = ("supported", "not supported")
 
 #: What :func:`estimates_for` reads from a table of statistics, and the names it gives them.
 _FROM_SUMMARY = {"mean": "effect", "ci_low": "ci_low", "ci_high": "ci_high", "n_replications": "n"}
@@ -255,3 +260,66 @@ def _record_all(verdicts: list[Verdict], path, registry: pd.DataFrame) -> pd.Dat
     finally:
         scratch.unlink(missing_ok=True)
     return pd.concat(rows, ignore_index=True)
+
+
+def _holds(statistics: Mapping[str, float], *, rule: Rule, statistic: str, verdict: str) -> bool:
+    return rule.holds(statistics[statistic], verdict)
+
+
+def point_judges(
+    rules: Mapping[str, Rule],
+    reference: Mapping[str, str],
+    statistics: Mapping[str, str],
+) -> dict[str, Callable[[Mapping[str, float]], bool]]:
+    """Judges for a robustness design: whether each claim's reference verdict holds at a point.
+
+    The one builder of robustness judges: every notebook's design passes its claims' rules,
+    reference verdicts and statistics here. The judges pickle, so they run on every backend.
+
+    Parameters
+    ----------
+    rules : mapping of str to Rule
+        Each claim's registered rule (:func:`mcstudy.rule_for`).
+    reference : mapping of str to str
+        Each claim's verdict at the reference context.
+    statistics : mapping of str to str
+        Claim -> the statistic of the study's output its rule judges.
+
+    Returns
+    -------
+    dict of str to callable
+        For each claim of ``statistics`` whose reference verdict is ``supported`` or ``not
+        supported`` (an ``inconclusive`` verdict has no region to hold in), a function of one
+        point's statistics that is True when the rule gives the reference verdict to the
+        statistic's value there (:meth:`~mcstudy.claims.rules.Rule.holds`).
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a mapping.
+    ValueError
+        If a claim of ``statistics`` has no rule or no reference verdict.
+
+    Examples
+    --------
+    >>> from mcstudy.claims.rules import Rule
+    >>> rule = Rule("C9", "x", 1, float("nan"), 0.1, "effect")
+    >>> judge = point_judges({"C9": rule}, {"C9": "supported"}, {"C9": "gap"})["C9"]
+    >>> judge({"gap": 0.5}), judge({"gap": 0.05})
+    (True, False)
+    """
+    for name, value in (("rules", rules), ("reference", reference), ("statistics", statistics)):
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{name!r} must be a mapping keyed by claim id; got {value!r}.")
+    for name, given in (("rules", rules), ("reference", reference)):
+        missing = [c for c in statistics if c not in given]
+        if missing:
+            raise ValueError(
+                f"'{name}' has no entry for the claims {missing} of 'statistics' (it has "
+                f"{sorted(given)})."
+            )
+    return {
+        claim: partial(_holds, rule=rules[claim], statistic=statistic, verdict=reference[claim])
+        for claim, statistic in statistics.items()
+        if reference[claim] in DECIDED
+    }

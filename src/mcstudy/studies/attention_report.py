@@ -18,6 +18,7 @@ import pandas as pd
 from mcstudy._validation import check_frame
 from mcstudy.studies._attention_tables import interval_text
 from mcstudy.studies.attention import PAY_AND_PAIRS
+from mcstudy.studies.claim_reading import simulated_conditions
 
 __all__ = [
     "ATTENTION_CLAIM_STATISTICS",
@@ -410,16 +411,10 @@ def attention_estimates(
     check_frame(stats, ["mean", "ci_low", "ci_high", "n_replications"], "stats")
     estimates = estimates_for(stats, ATTENTION_CLAIM_STATISTICS)
     notes = _notes(stats, outcomes)
-    estimates["condition"] = [
-        f"{notes[claim]} Simulated, calibrated reference context; the smallest "
-        f"effect that would matter is {rule_for(claim, claims).smallest_effect:g}."
-        for claim in estimates.index
-    ]
+    rules = {claim: rule_for(claim, claims) for claim in estimates.index}
+    conditions = simulated_conditions({claim: notes[claim] for claim in estimates.index}, rules)
+    estimates["condition"] = [conditions[claim] for claim in estimates.index]
     return estimates
-
-
-def _holds(statistics, *, rule, statistic: str, verdict: str) -> bool:
-    return rule.holds(statistics[statistic], verdict)
 
 
 def attention_judges(stats: pd.DataFrame, claims: pd.DataFrame | None = None) -> dict:
@@ -431,17 +426,15 @@ def attention_judges(stats: pd.DataFrame, claims: pd.DataFrame | None = None) ->
     single verdict to carry). Returns claim id -> function of a point's statistics, for
     :func:`mcstudy.experiments.robustness.assess_robustness`.
     """
-    from functools import partial
-
+    from mcstudy.claims.judging import point_judges
     from mcstudy.claims.rules import rule_for
 
-    judges = {}
-    for claim, statistic in ATTENTION_CLAIM_STATISTICS.items():
-        rule = rule_for(claim, claims)
-        verdict = rule.judge(stats.loc[statistic, "ci_low"], stats.loc[statistic, "ci_high"])
-        if verdict in ("supported", "not supported"):
-            judges[claim] = partial(_holds, rule=rule, statistic=statistic, verdict=verdict)
-    return judges
+    rules = {claim: rule_for(claim, claims) for claim in ATTENTION_CLAIM_STATISTICS}
+    reference = {
+        claim: rules[claim].judge(stats.loc[st, "ci_low"], stats.loc[st, "ci_high"])
+        for claim, st in ATTENTION_CLAIM_STATISTICS.items()
+    }
+    return point_judges(rules, reference, ATTENTION_CLAIM_STATISTICS)
 
 
 def robustness_design_text(robustness, *, n_per_arm: int, n_weeks: int) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import partial
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,7 +20,9 @@ import pandas as pd
 import seaborn as sns
 
 from mcstudy._validation import check_frame
+from mcstudy.claims.judging import DECIDED, point_judges
 from mcstudy.experiments import summarise_replications
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.cross_channel import REFERRAL_MATRICES, strength_reaching
 from mcstudy.studies.cross_channel_design import REFERENCE_ARM
 from mcstudy.studies.cross_channel_report import reach_phrase, statistic_row
@@ -263,8 +264,7 @@ def claim_estimates(
             "method": f"randomised arms on one simulated population, {n_per_arm:,} customers "
             f"per arm, {n_weeks} weeks, each outbound channel switched off in turn on common "
             f"random numbers; {est[4]}, {n_replications} replications",
-            "condition": f"{_NOTES[claim]} Simulated, calibrated reference context; the "
-            f"smallest effect that would matter is {rules[claim].smallest_effect:g}.",
+            "condition": simulated_conditions({claim: _NOTES[claim]}, rules)[claim],
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("claim_id")
 
@@ -293,19 +293,12 @@ def box3_estimate(box: Box3Coherence) -> pd.DataFrame:
     )
 
 
-def _holds(statistics, *, rule, statistic: str, verdict: str) -> bool:
-    return rule.holds(statistics[statistic], verdict)
-
-
 def robustness_judges(reference: pd.DataFrame, rules: dict) -> dict:
     """A judge per claim whose reference verdict is ``supported`` or ``not supported``.
 
     ``reference`` is :func:`mcstudy.claims.judge` of :func:`claim_estimates` (not recorded);
     each judge says whether the claim's rule gives the same verdict to a run's statistic.
     """
-    verdicts = reference.set_index("claim_id")["verdict"]
-    return {
-        claim: partial(_holds, rule=rules[claim], statistic=CLAIM_STATISTICS[claim], verdict=v)
-        for claim, v in verdicts.items()
-        if v in ("supported", "not supported")
-    }
+    verdicts = reference.set_index("claim_id")["verdict"].to_dict()
+    decided = {claim: CLAIM_STATISTICS[claim] for claim, v in verdicts.items() if v in DECIDED}
+    return point_judges(rules, verdicts, decided)

@@ -8,23 +8,24 @@ the notebook takes on their replicated outputs, so that its cells stay calls:
 - :func:`break_even_frontier` and :func:`describe_break_even`: the smallest customer base at
   which an omnichannel investment pays back within the horizon, over a grid of investments
   and deployment delays (:func:`mcstudy.studies.integration.omnichannel_npv`);
-- :func:`point_judges`: for a robustness design, one judge per claim whose reference verdict
-  is decided (``supported`` or ``not supported``), testing the claim's registered rule on the
-  point estimate of its statistic;
+- :func:`point_judges` (from :mod:`mcstudy.claims.judging`, where every design's judges are
+  built): one judge per claim whose reference verdict is decided;
 - :func:`simulated_verdict`: a claim's verdict record from its statistic's row, with its
   robustness when a design judged it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import with_robustness
+from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, Verdict
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.integration import omnichannel_npv
 
 __all__ = [
@@ -34,9 +35,6 @@ __all__ = [
     "point_judges",
     "simulated_verdict",
 ]
-
-#: Reference verdicts a robustness design can test point by point with :meth:`Rule.holds`.
-_DECIDED = ("supported", "not supported")
 
 
 def arm_differences(
@@ -223,61 +221,6 @@ def describe_break_even(break_even_customers: float, largest_base: float) -> str
     return f"about {break_even_customers:,.0f} customers"
 
 
-def point_judges(
-    rules: Mapping[str, Rule],
-    reference: Mapping[str, str],
-    statistics: Mapping[str, str],
-) -> dict[str, Callable[[Mapping[str, float]], bool]]:
-    """Judges for a robustness design: whether each claim's reference verdict holds at a point.
-
-    Parameters
-    ----------
-    rules : mapping of str to Rule
-        Each claim's registered rule (:func:`mcstudy.rule_for`).
-    reference : mapping of str to str
-        Each claim's verdict at the reference context.
-    statistics : mapping of str to str
-        Claim -> the statistic of the study's output its rule judges.
-
-    Returns
-    -------
-    dict of str to callable
-        For each claim of ``statistics`` whose reference verdict is ``supported`` or ``not
-        supported`` (an ``inconclusive`` verdict has no region to hold in), a function of one
-        point's statistics that is True when the rule gives the reference verdict to the
-        statistic's value there (:meth:`~mcstudy.claims.rules.Rule.holds`).
-
-    Raises
-    ------
-    TypeError
-        If an argument is not a mapping.
-    ValueError
-        If a claim of ``statistics`` has no rule or no reference verdict.
-
-    Examples
-    --------
-    >>> rule = Rule("C9", "x", 1, float("nan"), 0.1, "effect")
-    >>> judge = point_judges({"C9": rule}, {"C9": "supported"}, {"C9": "gap"})["C9"]
-    >>> judge({"gap": 0.5}), judge({"gap": 0.05})
-    (True, False)
-    """
-    for name, value in (("rules", rules), ("reference", reference), ("statistics", statistics)):
-        if not isinstance(value, Mapping):
-            raise TypeError(f"{name!r} must be a mapping keyed by claim id; got {value!r}.")
-    for name, given in (("rules", rules), ("reference", reference)):
-        missing = [c for c in statistics if c not in given]
-        if missing:
-            raise ValueError(
-                f"'{name}' has no entry for the claims {missing} of 'statistics' (it has "
-                f"{sorted(given)})."
-            )
-    return {
-        claim: (lambda s, r=rules[claim], st=statistic, v=reference[claim]: r.holds(s[st], v))
-        for claim, statistic in statistics.items()
-        if reference[claim] in _DECIDED
-    }
-
-
 def simulated_verdict(
     claim_id: str,
     rule: Rule,
@@ -348,10 +291,7 @@ def simulated_verdict(
         method=method,
         n=n,
         evidence=evidence,
-        condition=(
-            f"{note} Simulated, calibrated reference context; the smallest effect that would "
-            f"matter is {rule.smallest_effect:g}."
-        ),
+        condition=simulated_conditions({claim_id: note}, {claim_id: rule})[claim_id],
         notebook=notebook,
         rule=rule.rule,
     )

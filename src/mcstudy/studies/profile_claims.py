@@ -24,9 +24,11 @@ import pandas as pd
 
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import weakest
+from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, rule_for
 from mcstudy.io.catalogue import load_claims
 from mcstudy.studies.affinity_gap import AffinityGapSweep, format_interval
+from mcstudy.studies.claim_reading import simulated_conditions
 from mcstudy.studies.profile_part import PROFILE_PART_NAMES, ULTRA_SEGMENTATION_PARTS
 
 __all__ = [
@@ -86,8 +88,6 @@ ROBUSTNESS_PARAMETERS = (
     "response.fatigue_sharing",
     "response.channel_synergy",
 )
-#: The verdicts a robustness design can test for (an interval's other verdicts it cannot).
-_DECIDED = ("supported", "not supported")
 _INTERVAL = ["mean", "ci_low", "ci_high"]
 
 
@@ -274,16 +274,8 @@ def robustness_judges(estimates: pd.DataFrame, rules: Mapping[str, Rule]) -> dic
         ``{claim: judge(statistics) -> bool}``.
     """
     check_frame(estimates, ["statistic"], "estimates")
-    reference = reference_verdicts(estimates, rules)
-    return {
-        claim: (
-            lambda s, r=rules[claim], st=estimates.loc[claim, "statistic"], v=verdict: r.holds(
-                s[st], v
-            )
-        )
-        for claim, verdict in reference.items()
-        if verdict in _DECIDED
-    }
+    reference = reference_verdicts(estimates, rules).to_dict()
+    return point_judges(rules, reference, {c: estimates.loc[c, "statistic"] for c in reference})
 
 
 def verdict_methods(*, n_per_arm: int, gap_per_arm: int, pilot: int, n_weeks: int, n_reps: int):
@@ -381,8 +373,4 @@ def verdict_conditions(
         "are accurate in the model; the text's own condition (precise, up-to-date files) is not "
         "varied.",
     }
-    return {
-        c: f"{notes[c]} Simulated, calibrated reference context; the smallest effect that would "
-        f"matter is {rules[c].smallest_effect:g}."
-        for c in PROFILE_CLAIMS
-    }
+    return simulated_conditions({c: notes[c] for c in PROFILE_CLAIMS}, rules)
