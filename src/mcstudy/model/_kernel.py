@@ -67,6 +67,9 @@ Customers = namedtuple(
         "sens",  # sensitivity to intrusiveness (mean 1)
         "arm",  # strategy arm
         "jidx",  # journey row, -1 when the customer's journey is not recorded
+        "dropout",  # churn-hazard multiplier (mean 1)
+        "lapsed",  # lapsed before week 0 (a pre-period): does nothing, recorded churned at 0
+        "since",  # weeks since the last purchase before week 0 (NEVER without one)
     ),
 )
 #: The arms' contact policies and integration factors, indexed [arm, phase] (phase 0 before
@@ -320,6 +323,9 @@ def run_block(
             n[used[q]] = 0
             att[used[q]] = 0
         m = 0
+        if cust.lapsed[i]:
+            out.churn[i] = 0
+            continue
         key = cust.key[i]
         a = cust.arm[i]
         j = cust.jidx[i]
@@ -343,7 +349,7 @@ def run_block(
             rc[:] = 0.0
         if prev is not None:
             prev[:] = False
-        since = NEVER
+        since = cust.since[i]
         phase = -1
         recompute = False
         wsum = 0.0
@@ -613,7 +619,9 @@ def run_block(
 
             # 9. Churn: raised by irritation and effort, lowered by the relationship.
             hazard = (
-                resp.churn_base_per_week + resp.churn_irritation * felt + resp.churn_effort * effort
+                resp.churn_base_per_week * cust.dropout[i]
+                + resp.churn_irritation * felt
+                + resp.churn_effort * effort
             ) * (math.exp(-resp.retention_effect * relationship) if relationship > 0.0 else 1.0)
             if _arrivals(key, clock, nth, CHURN, hazard) > 0:
                 out.churn[i] = t
