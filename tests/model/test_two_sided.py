@@ -339,6 +339,9 @@ def _one_customer_kernel_run(synergy, n_weeks=6, lag=3):
         sens=one,
         arm=np.zeros(1, np.int64),
         jidx=np.zeros(1, np.int64),
+        dropout=one,
+        lapsed=np.zeros(1, np.bool_),
+        since=np.full(1, _kernel.NEVER, np.int64),
     )
     weights = np.zeros((1, 2, 3, n_ch))
     weights[0, 0, :, 1] = 1.0  # phase 0: channel 1 only

@@ -21,18 +21,20 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from mcstudy._random import seed_sequence
+from mcstudy._random import block_generator, seed_sequence
 from mcstudy._validation import check_int
 from mcstudy.io.catalogue import load_channels
+from mcstudy.io.hillstrom import _quantile_se
 from mcstudy.model.channels import ChannelSet
-from mcstudy.model.engine import simulate
-from mcstudy.model.population import PopulationSpec
+from mcstudy.model.engine import BLOCK_SIZE, simulate
+from mcstudy.model.population import PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import Monochannel
 
 __all__ = [
     "CHECK_STATISTICS",
     "FREE_PARAMETERS",
+    "PAST_YEAR_PARAMETERS",
     "SIMULATED_STATISTICS",
     "check_statistics",
     "simulated_statistics",
@@ -47,6 +49,17 @@ FREE_PARAMETERS = (
     "response.visits_per_attended_contact",
     "response.visit_conversion",
     "channel.consent_withdrawal.email",
+)
+
+#: Further parameters the two simulations accept (not freed by the calibration's default fit):
+#: the purchase process's heterogeneity and dropout, and the pre-period through which the
+#: simulated customers are drawn as past-year buyers (:mod:`mcstudy.model.lapse`).
+PAST_YEAR_PARAMETERS = (
+    "population.dropout_cv",
+    "population.pre_period_weeks",
+    "population.rate_shape",
+    "population.basket_sigma",
+    "response.churn_base_per_week",
 )
 
 #: Statistics the Hillstrom-shaped simulation computes (``statistic`` column of the targets).
@@ -87,16 +100,18 @@ _EMAIL_PRESSURE = 0.5
 
 def _split(params: Mapping[str, float]):
     """Population, response and channel changes from parameter names."""
-    unknown = sorted(set(params) - set(FREE_PARAMETERS))
+    allowed = FREE_PARAMETERS + PAST_YEAR_PARAMETERS
+    unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise ValueError(
-            f"parameters {unknown} cannot be set by the calibration; allowed: "
-            f"{list(FREE_PARAMETERS)}."
+            f"parameters {unknown} cannot be set by the calibration; allowed: {list(allowed)}."
         )
     pop, resp, chan = {}, {}, {}
     for name, value in params.items():
         group, rest = name.split(".", 1)
-        {"population": pop, "response": resp, "channel": chan}[group][rest] = float(value)
+        if rest != "pre_period_weeks":  # an int, checked by PopulationSpec
+            value = float(value)
+        {"population": pop, "response": resp, "channel": chan}[group][rest] = value
     return pop, resp, chan
 
 
@@ -195,6 +210,74 @@ def _share(mask: np.ndarray) -> tuple[float, float]:
     return p, math.sqrt(p * (1 - p) / len(mask)) if len(mask) else math.nan
 
 
+def _populations(spec, channels, response, rng) -> list:
+    """The populations :func:`simulate` draws from ``spec`` and ``rng``, block by block.
+
+    Each simulation block's population is drawn again from the block's own generator
+    (``_random.block_generator``), as :func:`simulate` draws it: these are the customers of the
+    simulation with the same ``spec``, ``response`` and ``rng`` (an int or a SeedSequence; a
+    Generator gives a fresh child on each call).
+    """
+    ss = seed_sequence(rng)
+    n = spec.n_customers
+    return [
+        generate_population(
+            spec,
+            channels,
+            min(BLOCK_SIZE, n - start),
+            rng=block_generator(ss, b),
+            response=response,
+        )
+        for b, start in enumerate(range(0, n, BLOCK_SIZE))
+    ]
+
+
+def _pre_period_columns(spec, channels, response, rng) -> dict[str, np.ndarray]:
+    """Pre-period purchase channels, spend and recency of the customers of :func:`_populations`."""
+    pops = _populations(spec, channels, response, rng)
+    names = list(channels.purchase_channels)
+    by_channel = np.concatenate([p.past_purchases_by_channel for p in pops])
+    return {
+        "n_channels": (by_channel > 0).sum(axis=1),
+        "phone": by_channel[:, names.index("telephone")] > 0,
+        "web": by_channel[:, names.index("website")] > 0,
+        "spend": np.concatenate([p.past_revenue_eur for p in pops]),
+        "weeks_since": np.concatenate([p.weeks_since_purchase for p in pops]),
+    }
+
+
+def _past_year_statistics(n_channels, phone, web, spend, weeks_since) -> dict:
+    """The past-year checks among buyers, from their channels, spend and weeks since buying.
+
+    Recency in Hillstrom's unit: ``ceil(weeks_since x 12 / 52)`` months, in [1, 12].
+    """
+    used = np.asarray(n_channels)
+    multi, single = spend[used >= 2], spend[used == 1]
+    if len(multi) > 1 and len(single) > 1:
+        m1, m0 = multi.mean(), single.mean()
+        se1, se0 = (
+            multi.std(ddof=1) / math.sqrt(len(multi)),
+            single.std(ddof=1) / math.sqrt(len(single)),
+        )
+        ratio = (m1 / m0, m1 / m0 * math.hypot(se1 / m1, se0 / m0))
+    else:
+        ratio = (math.nan, math.nan)
+    months = np.clip(np.ceil(weeks_since * 12 / _PAST_WEEKS), 1, 12)
+    return {
+        "past_year_channel_share_phone": _share((used == 1) & phone),
+        "past_year_channel_share_web": _share((used == 1) & web),
+        "past_year_channel_share_multichannel": _share(used >= 2),
+        "past_year_spend_ratio_multichannel_single": ratio,
+        "past_year_spend_median": _quantile_se(spend, 0.5) if len(spend) else (math.nan,) * 2,
+        "past_year_spend_p90": _quantile_se(spend, 0.9) if len(spend) else (math.nan,) * 2,
+        "past_year_recency_mean_months": (
+            float(months.mean()) if len(months) else math.nan,
+            float(months.std(ddof=1) / math.sqrt(len(months))) if len(months) > 1 else math.nan,
+        ),
+        "past_year_recency_share_3_months": _share(months <= 3),
+    }
+
+
 def check_statistics(
     params: Mapping[str, float] | None = None,
     *,
@@ -208,7 +291,9 @@ def check_statistics(
     Three simulations of ``n_customers`` each, with the same parameters as
     :func:`simulated_statistics`:
 
-    - a past year: 52 weeks without marketing contacts. Among the customers who bought in it
+    - a past year: 52 weeks without marketing contacts (with ``population.pre_period_weeks``
+      > 0: the pre-period through which :func:`simulated_statistics`'s customers were drawn,
+      on those same customers, lapsed or not). Among the customers who bought in it
       (Hillstrom's population), the shares who bought by telephone only, on the website only
       and through several purchase channels (the rest bought in a shop or by mail order only,
       channels Hillstrom's retailer does not have); the ratio of the mean spend of
@@ -227,8 +312,6 @@ def check_statistics(
         Indexed by statistic: ``value`` and ``se`` (simulation standard error; quantiles by
         the same order-statistics interval as the Hillstrom targets).
     """
-    from mcstudy.io.hillstrom import _quantile_se
-
     n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
     pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
     population = population if population is not None else PopulationSpec()
@@ -250,40 +333,23 @@ def check_statistics(
             rng=seed,
         ).customers
 
-    quiet = Monochannel(channel="email", contact_pressure=0.0)
-    past = run(quiet, _PAST_WEEKS, past_seed, spec.consent_rate)
-    buyers = past[past["n_purchases"] > 0]
-    used = buyers["n_channels_used"].to_numpy()
-    only = {
-        name: (used == 1) & (buyers[f"purchases_{channel}"].to_numpy() > 0)
-        for name, channel in (("phone", "telephone"), ("web", "website"))
-    }
-    spend = buyers["revenue_eur"].to_numpy(float)
-    multi, single = spend[used >= 2], spend[used == 1]
-    if len(multi) > 1 and len(single) > 1:
-        m1, m0 = multi.mean(), single.mean()
-        se1, se0 = (
-            multi.std(ddof=1) / math.sqrt(len(multi)),
-            single.std(ddof=1) / math.sqrt(len(single)),
+    if spec.pre_period_weeks > 0:  # the same customers as simulated_statistics's test
+        out = _past_year_statistics(
+            **_pre_period_columns(
+                replace(spec, consent_rate={"email": 1.0}), channels, response, rng
+            )
         )
-        ratio = (m1 / m0, m1 / m0 * math.hypot(se1 / m1, se0 / m0))
     else:
-        ratio = (math.nan, math.nan)
-    weeks_since = _PAST_WEEKS - buyers["last_purchase_week"].to_numpy(dtype=float)
-    months = np.ceil(weeks_since * 12 / _PAST_WEEKS)
-    out = {
-        "past_year_channel_share_phone": _share(only["phone"]),
-        "past_year_channel_share_web": _share(only["web"]),
-        "past_year_channel_share_multichannel": _share(used >= 2),
-        "past_year_spend_ratio_multichannel_single": ratio,
-        "past_year_spend_median": _quantile_se(spend, 0.5) if len(spend) else (math.nan,) * 2,
-        "past_year_spend_p90": _quantile_se(spend, 0.9) if len(spend) else (math.nan,) * 2,
-        "past_year_recency_mean_months": (
-            float(months.mean()),
-            float(months.std(ddof=1) / math.sqrt(len(months))) if len(months) > 1 else math.nan,
-        ),
-        "past_year_recency_share_3_months": _share(months <= 3),
-    }
+        quiet = Monochannel(channel="email", contact_pressure=0.0)
+        past = run(quiet, _PAST_WEEKS, past_seed, spec.consent_rate)
+        buyers = past[past["n_purchases"] > 0]
+        out = _past_year_statistics(
+            n_channels=buyers["n_channels_used"].to_numpy(),
+            phone=buyers["purchases_telephone"].to_numpy() > 0,
+            web=buyers["purchases_website"].to_numpy() > 0,
+            spend=buyers["revenue_eur"].to_numpy(float),
+            weeks_since=_PAST_WEEKS - buyers["last_purchase_week"].to_numpy(dtype=float),
+        )
     sms = Monochannel(channel="sms", contact_pressure=1 / _CAMPAIGN_WEEKS, respect_consent=False)
     texted = run(sms, _CAMPAIGN_WEEKS, sms_seed, {"sms": 1.0})
     sends = float(texted["contacts_received"].sum())

@@ -35,8 +35,12 @@ Approximations, stated: the simulated e-mail arm receives Poisson(1) e-mails ove
 e-mail on average, exact for mechanisms linear in the e-mails received. The fitted statistics
 are computed over the whole simulated customer base, whose two-week behaviour is matched to
 that of Hillstrom's customers who bought in the past year; the past-year checks are computed
-among the simulated customers who bought in the simulated past year. Dollars and euros are not
-converted: spend targets are matched in the simulator's currency unit.
+among the simulated customers who bought in the simulated past year. With
+``population.pre_period_weeks`` > 0 (one of :data:`PAST_YEAR_PARAMETERS`, which the
+statistics accept besides :data:`FREE_PARAMETERS`), the simulated customers are drawn as
+Hillstrom's were, the buyers of a pre-period without contacts (:mod:`mcstudy.model.lapse`),
+and both the fitted statistics and the past-year checks are computed on them. Dollars and
+euros are not converted: spend targets are matched in the simulator's currency unit.
 
 Where things are: :mod:`~mcstudy.experiments._calibration_statistics` runs the simulations and
 computes the statistics (fitted and checks), this module fits them to the targets and compares
@@ -63,6 +67,7 @@ from mcstudy.experiments._calibration_record import load_calibration as load_cal
 from mcstudy.experiments._calibration_statistics import (
     CHECK_STATISTICS,
     FREE_PARAMETERS,
+    PAST_YEAR_PARAMETERS,
     SIMULATED_STATISTICS,
     _catalogue,
     _split,
@@ -74,6 +79,7 @@ from mcstudy.io.catalogue import load_parameters
 __all__ = [
     "CHECK_STATISTICS",
     "FREE_PARAMETERS",
+    "PAST_YEAR_PARAMETERS",
     "SIMULATED_STATISTICS",
     "CalibrationResult",
     "check_statistics",

@@ -36,6 +36,28 @@ from collections import namedtuple
 import numba
 import numpy as np
 
+from mcstudy.model._draws import (  # noqa: F401 (re-exported: the kernel's streams and draws)
+    _WEEK,
+    CHURN,
+    CONTACT,
+    D_CONVERSION,
+    D_HISTORY,
+    D_INCONSISTENT,
+    D_PURCHASE_CHANNEL,
+    D_SERVICE_CHANNEL,
+    D_VISIT_CHANNEL,
+    PURCHASES,
+    SERVICE,
+    VISITS_ORGANIC,
+    VISITS_TRIGGERED,
+    _arrivals,
+    _choose,
+    _exponential,
+    _mix,
+    _start,
+    _uniform,
+    customer_keys,
+)
 from mcstudy.model.response import ResponseSpec
 
 #: Metrics accumulated per arm x week x channel, in this order.
@@ -67,6 +89,9 @@ Customers = namedtuple(
         "sens",  # sensitivity to intrusiveness (mean 1)
         "arm",  # strategy arm
         "jidx",  # journey row, -1 when the customer's journey is not recorded
+        "dropout",  # churn-hazard multiplier (mean 1)
+        "lapsed",  # lapsed before week 0 (a pre-period): does nothing, recorded churned at 0
+        "since",  # weeks since the last purchase before week 0 (NEVER without one)
     ),
 )
 #: The arms' contact policies and integration factors, indexed [arm, phase] (phase 0 before
@@ -143,79 +168,6 @@ Journeys = namedtuple(
 
 NEVER = 1_000_000  # "weeks since last purchase" before any purchase
 
-# Streams of a customer. Clocks (Poisson processes): PURCHASES .. VISITS_TRIGGERED, then one
-# per channel for contacts (CONTACT + c) and for consent withdrawal (CONTACT + n_ch + c).
-# Per-week decisions: their own streams, counter = week x 2**20 + index within the week.
-PURCHASES, SERVICE, CHURN, VISITS_ORGANIC, VISITS_TRIGGERED, CONTACT = 0, 1, 2, 3, 4, 5
-D_INCONSISTENT, D_PURCHASE_CHANNEL, D_SERVICE_CHANNEL, D_HISTORY, D_CONVERSION = range(1000, 1005)
-D_VISIT_CHANNEL = 1005
-_WEEK = 1 << 20
-
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_S30, _S27, _S31, _S11, _S40 = (np.uint64(k) for k in (30, 27, 31, 11, 40))
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _mix(z):
-    """SplitMix64 finaliser: a bijective avalanche of a uint64."""
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
-
-
-def customer_keys(run_key: int, customer_ids: np.ndarray) -> np.ndarray:
-    """The random key of each customer: a hash of the run's key and the customer id."""
-    ids = np.asarray(customer_ids, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        return _mix_array(np.uint64(run_key) ^ _mix_array(ids * _GOLDEN + _GOLDEN))
-
-
-def _mix_array(z: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        z = (z ^ (z >> _S30)) * _M1
-        z = (z ^ (z >> _S27)) * _M2
-        return z ^ (z >> _S31)
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _uniform(key, stream, k):
-    """Draw ``k`` of ``stream`` for the customer with ``key``: a uniform in [0, 1).
-
-    SplitMix64 seeded with the customer's key, at position ``stream x 2**40 + k`` of its
-    sequence: streams are disjoint stretches of one well-tested generator (counters stay
-    below 2**40 within a stream).
-    """
-    z = _mix(key + ((np.uint64(stream) << _S40) + np.uint64(k)) * _GOLDEN)
-    return np.float64(z >> _S11) * _TO_UNIT
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _exponential(key, stream, k):
-    return -math.log(1.0 - _uniform(key, stream, k))
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _start(key, clock, nth, e):
-    """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time."""
-    clock[e, 0] = 0.0
-    clock[e, 1] = _exponential(key, e, 0)
-    nth[e] = 1
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _arrivals(key, clock, nth, e, rate):
-    """Advance clock ``e`` by ``rate`` units of operational time; return the arrivals."""
-    clock[e, 0] += rate
-    k = 0
-    while clock[e, 1] <= clock[e, 0]:
-        k += 1
-        clock[e, 1] += _exponential(key, e, nth[e])
-        nth[e] += 1
-    return k
-
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _contact_weights(w, base, consent, affinity, off, respect_consent, by_preference):
@@ -245,16 +197,6 @@ def _contact_effects(r1, p1, consent, affinity, sens, intr, pers, k_i, nc_i, nc_
         no_consent = not consent[c]
         r1[c] = k_i * sens * intr[c] * (1.0 + nc_i * no_consent)
         p1[c] = pers[c] * affinity[c] * n_ch * (nc_p if no_consent else 1.0)
-
-
-@numba.njit(nogil=True, cache=True, inline="always")
-def _choose(key, stream, k, probs, total):
-    """Index drawn in proportion to ``probs`` (cumulative sums in ``probs``, ``total`` last)."""
-    u = _uniform(key, stream, k) * total
-    p = 0
-    while p < probs.shape[0] - 1 and u >= probs[p]:
-        p += 1
-    return p
 
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
@@ -320,6 +262,9 @@ def run_block(
             n[used[q]] = 0
             att[used[q]] = 0
         m = 0
+        if cust.lapsed[i]:
+            out.churn[i] = 0
+            continue
         key = cust.key[i]
         a = cust.arm[i]
         j = cust.jidx[i]
@@ -343,7 +288,7 @@ def run_block(
             rc[:] = 0.0
         if prev is not None:
             prev[:] = False
-        since = NEVER
+        since = cust.since[i]
         phase = -1
         recompute = False
         wsum = 0.0
@@ -613,7 +558,9 @@ def run_block(
 
             # 9. Churn: raised by irritation and effort, lowered by the relationship.
             hazard = (
-                resp.churn_base_per_week + resp.churn_irritation * felt + resp.churn_effort * effort
+                resp.churn_base_per_week * cust.dropout[i]
+                + resp.churn_irritation * felt
+                + resp.churn_effort * effort
             ) * (math.exp(-resp.retention_effect * relationship) if relationship > 0.0 else 1.0)
             if _arrivals(key, clock, nth, CHURN, hazard) > 0:
                 out.churn[i] = t

@@ -24,7 +24,10 @@ from mcstudy.model.channels import (
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
 
-__all__ = ["ModelContext", "model_context"]
+__all__ = ["CONTEXTS", "ModelContext", "model_context"]
+
+#: Reference contexts :func:`model_context` can start from.
+CONTEXTS = ("consumer", "business")
 
 #: Numeric catalogue columns a ``channel.*`` parameter may name.
 _CHANNEL_COLUMNS = VALUE_COLUMNS
@@ -76,6 +79,8 @@ def model_context(
     *,
     population: PopulationSpec | None = None,
     response: ResponseSpec | None = None,
+    catalogue=None,
+    context: str = "consumer",
 ) -> ModelContext:
     """The model objects with ``params`` applied to the reference context.
 
@@ -89,6 +94,13 @@ def model_context(
         channel's value.
     population, response : default=None
         The context the values are applied to; the calibrated defaults when None.
+    catalogue : pandas.DataFrame, default=None
+        The channel catalogue the ``channel.*`` values are applied to (a copy is changed);
+        ``data/channels.csv`` when None.
+    context : {"consumer", "business"}, default="consumer"
+        The reference context: the calibrated consumer one, or the business-customer one
+        (:func:`mcstudy.model.business.business_context`, which then takes ``params``,
+        ``population`` and ``response``; ``catalogue`` must be None).
 
     Returns
     -------
@@ -113,6 +125,14 @@ def model_context(
     >>> ctx.response.irritation_per_contact
     0.1
     """
+    if context not in CONTEXTS:
+        raise ValueError(f"'context' must be one of {list(CONTEXTS)}; got {context!r}.")
+    if context == "business":
+        if catalogue is not None:
+            raise ValueError("'catalogue' must be None with context='business' (it sets its own).")
+        from mcstudy.model.business import business_context
+
+        return business_context(params, population=population, response=response)
     population = population if population is not None else PopulationSpec()
     response = response if response is not None else ResponseSpec()
     if not isinstance(population, PopulationSpec):
@@ -142,7 +162,11 @@ def model_context(
                 f"'channel.<column>' and 'channel.<column>.<channel>' with a column of "
                 f"{list(_CHANNEL_COLUMNS)}."
             )
-    catalogue = load_channels()
+    if catalogue is None:
+        catalogue = load_channels()
+    else:
+        check_catalogue(catalogue)
+        catalogue = catalogue.copy()
     bounds = value_bounds()
     for column, factor in scale.items():
         if not factor > 0:

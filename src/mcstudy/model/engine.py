@@ -32,6 +32,7 @@ from mcstudy.io.catalogue import load_channels
 from mcstudy.model import _kernel
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.costs import cost_ledger
+from mcstudy.model.lapse import kernel_fields
 from mcstudy.model.population import PopulationSpec, generate_population
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import LEARNED_CAP, SiloedMultichannel, Strategy
@@ -329,7 +330,7 @@ def _run_block(
     b, n_block, spec, channels, policy, response, n_weeks, cum_shares, stride, ss, run_key, cols
 ):
     rng = block_generator(ss, b)
-    pop = generate_population(spec, channels, n_block, rng=rng)
+    pop = generate_population(spec, channels, n_block, rng=rng, response=response)
     arm = np.searchsorted(cum_shares, rng.random(n_block), side="right").astype(np.int64)
     first_id = b * BLOCK_SIZE
     ids = first_id + np.arange(n_block)
@@ -359,6 +360,7 @@ def _run_block(
         sens=pop.sensitivity,
         arm=arm,
         jidx=jidx,
+        **kernel_fields(pop),
     )
     # the per-customer outputs go straight into the customer table's columns
     sl = slice(first_id, first_id + n_block)

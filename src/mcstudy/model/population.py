@@ -17,7 +17,9 @@ from scipy.special import ndtr, ndtri
 
 from mcstudy._validation import check_int, check_number, check_probability
 from mcstudy._vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
+from mcstudy.model import lapse
 from mcstudy.model.channels import ChannelSet
+from mcstudy.model.response import ResponseSpec
 
 __all__ = ["PROFILES", "TIERS", "Population", "PopulationSpec", "generate_population"]
 
@@ -80,6 +82,15 @@ class PopulationSpec:
         Causal effect on the purchase rate of each purchase channel beyond the first
         (rate × (1 + effect × (breadth − 1))), in [0, 5]. 0: using more channels causes no
         extra purchases; only engagement does.
+    dropout_cv : float, default=0.0
+        Coefficient of variation of each customer's churn-hazard multiplier (gamma, mean 1:
+        the Pareto/NBD's heterogeneous dropout rate, shape ``1 / dropout_cv**2``), in
+        [0, 10]. 0: every customer has the base hazard and no random number is drawn.
+    pre_period_weeks : int, default=0
+        Weeks of a pre-period without marketing contacts through which candidates are
+        observed; only those who bought in it are kept (a file of past-period buyers, as
+        Hillstrom's was drawn), carrying into the simulation whether they lapsed in it and
+        when they last bought (:mod:`mcstudy.model.lapse`), in [0, 520]. 0: no pre-period.
     """
 
     n_customers: int = 10_000
@@ -99,6 +110,8 @@ class PopulationSpec:
     sensitivity_shape: float = 2.0
     breadth_purchase_effect: float = 0.0
     consent_interest_correlation: float = 0.0
+    dropout_cv: float = 0.0
+    pre_period_weeks: int = 0
 
     def __post_init__(self):
         check_int(self.n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
@@ -149,6 +162,8 @@ class PopulationSpec:
             *PARAMETER_RANGES["breadth_purchase_effect"],
         )
         check_number(self.consent_interest_correlation, "consent_interest_correlation", -1, 1)
+        check_number(self.dropout_cv, "dropout_cv", 0, 10)
+        check_int(self.pre_period_weeks, "pre_period_weeks", 0, 520)
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
@@ -180,6 +195,14 @@ class Population:
     attention : int64 array, contacts per week the customer can attend.
     consent : bool array (n, n_channels), marketing consent per channel.
     sensitivity : float array, sensitivity to intrusiveness (mean 1).
+    dropout : float array, churn-hazard multiplier (mean 1); None means 1 for everyone.
+    lapsed : bool array, lapsed during the pre-period (never acts again); None without one.
+    past_purchases : int array, purchases in the pre-period; None without one.
+    past_revenue_eur : float array, spend in the pre-period; None without one.
+    past_purchases_by_channel : int array (n, n_purchase_channels), pre-period purchases per
+        purchase channel; None without a pre-period.
+    weeks_since_purchase : float array, weeks from the last pre-period purchase to the start
+        of the simulation (NaN without one); None without a pre-period.
     """
 
     profile: np.ndarray
@@ -193,15 +216,25 @@ class Population:
     attention: np.ndarray
     consent: np.ndarray
     sensitivity: np.ndarray
+    dropout: np.ndarray | None = None
+    lapsed: np.ndarray | None = None
+    past_purchases: np.ndarray | None = None
+    past_revenue_eur: np.ndarray | None = None
+    past_purchases_by_channel: np.ndarray | None = None
+    weeks_since_purchase: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.profile)
 
 
 def generate_population(
-    spec: PopulationSpec, channels: ChannelSet, n: int, *, rng=None
+    spec: PopulationSpec, channels: ChannelSet, n: int, *, rng=None, response=None
 ) -> Population:
     """Draw ``n`` customers from ``spec``.
+
+    With ``spec.pre_period_weeks`` > 0 the customers are those who bought in a pre-period
+    without contacts (:func:`mcstudy.model.lapse.draw_past_buyers`); otherwise every
+    candidate is kept.
 
     Parameters
     ----------
@@ -213,6 +246,9 @@ def generate_population(
         Number of customers to draw.
     rng : numpy.random.Generator or seed, default=None
         Random source.
+    response : ResponseSpec, default=None
+        Gives the base churn hazard of the pre-period (``churn_base_per_week``);
+        ``ResponseSpec()`` when None. Unused without a pre-period.
 
     Returns
     -------
@@ -231,6 +267,22 @@ def generate_population(
         raise TypeError(f"'channels' must be a ChannelSet; got {type(channels).__name__}.")
     rng = np.random.default_rng(rng)
     n = check_int(n, "n", 0)
+    if spec.pre_period_weeks == 0:
+        return _draw(spec, channels, n, rng)
+    if response is None:
+        response = ResponseSpec()
+    return lapse.draw_past_buyers(
+        lambda m, g: _draw(spec, channels, m, g),
+        spec,
+        channels,
+        n,
+        float(response.churn_base_per_week),
+        rng,
+    )
+
+
+def _draw(spec: PopulationSpec, channels: ChannelSet, n: int, rng) -> Population:
+    """``n`` customers from ``spec``, every one kept (the draws of §5.2, in order)."""
     n_channels = channels.n_channels
     profile = (rng.random(n) >= spec.social_share).astype(np.int8)
     s = spec.engagement_sigma
@@ -267,6 +319,7 @@ def generate_population(
     attention = 1 + rng.poisson(spec.attention_mean - 1.0, n)
     consent = _consent(rng.random((n, n_channels)), interest, spec, channels)
     sensitivity = rng.gamma(spec.sensitivity_shape, 1.0 / spec.sensitivity_shape, n)
+    dropout = lapse.draw_dropout(spec.dropout_cv, n, rng)  # after the others: they keep theirs
     return Population(
         profile,
         engagement,
@@ -279,6 +332,7 @@ def generate_population(
         attention,
         consent,
         sensitivity,
+        dropout,
     )
 
 

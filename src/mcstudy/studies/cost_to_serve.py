@@ -61,6 +61,8 @@ from mcstudy.studies._skeleton import pop_sizes, run_arms, simulation_seed
 
 __all__ = [
     "COST_TO_SERVE_STATISTICS",
+    "business_cost_to_serve_contrasts",
+    "business_cost_to_serve_statistics",
     "OPTIONS",
     "SOURCE_000_ASSIGNMENT",
     "assignment_margins",
@@ -404,6 +406,31 @@ def cost_to_serve_statistics(params: dict, rng: np.random.SeedSequence) -> pd.Da
     return pd.DataFrame(rows, columns=["arm", "tier", "option", "metric", "value"])
 
 
+def business_cost_to_serve_statistics(params: dict, rng: np.random.SeedSequence) -> pd.DataFrame:
+    """:func:`cost_to_serve_statistics` in the business-customer reference context.
+
+    The same experiments and statistics, on accounts with business order values and contact
+    costs (:func:`mcstudy.model.business.business_context`): ``params`` takes the business
+    parameters by their names in ``data/business_context.csv`` (``business.*``) instead of
+    ``population.tier_shares.small`` and ``population.tier_value_multipliers.<tier>``, and
+    every other name :func:`cost_to_serve_statistics` takes.
+    """
+    arms, tiers, out = _cost_to_serve_run(params, rng, context="business")
+    rows = [(None, None, None, m, v) for m, v in out.items()]
+    rows += [(a, None, None, m, v) for a, outcomes in arms.items() for m, v in outcomes.items()]
+    rows += [(None, t, o, m, v) for (t, o), outcomes in tiers.items() for m, v in outcomes.items()]
+    return pd.DataFrame(rows, columns=["arm", "tier", "option", "metric", "value"])
+
+
+def business_cost_to_serve_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
+    """:data:`COST_TO_SERVE_STATISTICS` of one run in the business context, by name.
+
+    The same run, seed and numbers as :func:`business_cost_to_serve_statistics` (the study of
+    a robustness design over the business parameters).
+    """
+    return _cost_to_serve_run(params, rng, context="business")[2]
+
+
 def cost_to_serve_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[str, float]:
     """:data:`COST_TO_SERVE_STATISTICS` of one run, by name (the study of a robustness design).
 
@@ -412,16 +439,25 @@ def cost_to_serve_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[s
     return _cost_to_serve_run(params, rng)[2]
 
 
-def _cost_to_serve_run(params: dict, rng: np.random.SeedSequence) -> tuple[dict, dict, dict]:
-    """One run: the arms' outcomes, the (tier, option) outcomes and the statistics, as dicts."""
+def _cost_to_serve_run(
+    params: dict, rng: np.random.SeedSequence, context: str = "consumer"
+) -> tuple[dict, dict, dict]:
+    """One run: the arms' outcomes, the (tier, option) outcomes and the statistics, as dicts.
+
+    ``context`` is the reference context the parameters apply to (``"consumer"``, the
+    calibrated one, or ``"business"``).
+    """
     params, n, n_weeks = pop_sizes({**_STUDY_DEFAULTS, **dict(params)}, 4000)
     pressure = check_number(params.pop("pressure", 0.25), "pressure", 0, 10, low_open=True)
     elasticity = check_number(
         params.pop("study.channel_price_elasticity"), "study.channel_price_elasticity", 0, 10
     )
     tier_pressure = _tier_pressure(params)
-    population = _population(params, model_context().population)
-    ctx = model_context(params, population=population)
+    if context == "business":
+        ctx = model_context(params, context="business")
+    else:
+        population = _population(params, model_context().population)
+        ctx = model_context(params, population=population)
     seed = simulation_seed(rng)
     shares = ctx.population.tier_shares
 

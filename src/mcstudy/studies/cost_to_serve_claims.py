@@ -13,6 +13,10 @@ does with their outputs:
   robustness design.
 - :func:`assignment_contact_cost` and :func:`locate_assignment`: the contact cost of each
   assignment of the exact search, and where a given assignment (source 000's) ranks.
+- :data:`BUSINESS_PARAMETERS` and :func:`business_design_space`: the robustness design of the
+  claims judged in the business-customer reference context (each business channel's cost,
+  persuasion and intrusiveness on its own, the tier order values and shares, the order rate),
+  with the plausible ranges of ``data/business_context.csv``.
 - :func:`statistic_drivers`: the parameters that move a claim's statistic most (Morris
   screening of the statistic, not of the verdict), and the range the statistic takes over
   the plausible space: what a verdict hinges on even where it never flips.
@@ -29,13 +33,17 @@ from mcstudy._validation import check_frame, check_int
 from mcstudy._vocab import TIERS
 from mcstudy.claims.combine import weakest
 from mcstudy.claims.rules import Rule
+from mcstudy.experiments.robustness import parameter_space
+from mcstudy.model.business import BUSINESS_CHANNELS, business_space
 from mcstudy.studies.cost_to_serve import OPTIONS
 
 __all__ = [
+    "BUSINESS_PARAMETERS",
     "COST_PARAMETERS",
     "PERSUASION_PARAMETERS",
     "PartsJudge",
     "assignment_contact_cost",
+    "business_design_space",
     "locate_assignment",
     "statistic_drivers",
     "weakest_part",
@@ -51,6 +59,54 @@ COST_PARAMETERS = tuple(f"channel.cost_per_contact_eur.{c}" for c in _STUDY_CHAN
 PERSUASION_PARAMETERS = tuple(
     f"channel.persuasion.{c}" for c in ("face_to_face", "telephone", "postal_mail")
 )
+
+#: The business context's own parameters a robustness design of its claims varies: each
+#: channel's cost, persuasion and intrusiveness on its own, the tier order values and shares,
+#: the small account's order value and the order rate (``data/business_context.csv``).
+BUSINESS_PARAMETERS = (
+    *(
+        f"business.{column}.{c}"
+        for column in ("cost_per_contact_eur", "persuasion", "intrusiveness")
+        for c in BUSINESS_CHANNELS
+    ),
+    "business.tier_value_multipliers.medium",
+    "business.tier_value_multipliers.key_account",
+    "business.basket_mean_eur",
+    "business.purchase_rate_per_week",
+    "business.tier_shares.small",
+    "business.tier_shares.key_account",
+)
+
+
+def business_design_space(
+    business: Sequence[str] = BUSINESS_PARAMETERS, others: Sequence[str] = ()
+) -> dict[str, tuple]:
+    """Ranges of a robustness design in the business context, ``{name: (low, high, scale)}``.
+
+    Parameters
+    ----------
+    business : sequence of str, default=BUSINESS_PARAMETERS
+        Business parameters (``data/business_context.csv``), with their plausible ranges.
+    others : sequence of str, default=()
+        Names of ``data/parameters.csv`` (e.g. ``strategy.tier_pressure.small``), with theirs.
+
+    Returns
+    -------
+    dict of str to (float, float, str)
+        Low, high and scale (log for a positive range spanning a factor of 10 or more, as
+        :func:`mcstudy.experiments.robustness.parameter_space` does), business parameters
+        first; pass it as ``parameters`` to
+        :func:`~mcstudy.experiments.robustness.assess_robustness`.
+
+    Raises
+    ------
+    ValueError
+        On a name that is not a settable business parameter or not in the parameter table.
+    """
+    ranges = parameter_space(business_space(list(business)))
+    if len(others):
+        ranges = pd.concat([ranges, parameter_space(list(others))], ignore_index=True)
+    return {r.parameter: (float(r.low), float(r.high), str(r.scale)) for r in ranges.itertuples()}
 
 
 def _check_rule(rule: object) -> Rule:

@@ -1,0 +1,59 @@
+"""The calibration's statistics on customers drawn as past-year buyers (model.lapse)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy.experiments.calibration import (
+    CHECK_STATISTICS,
+    SIMULATED_STATISTICS,
+    check_statistics,
+    simulated_statistics,
+)
+
+PAST_YEAR = {"population.pre_period_weeks": 52}
+
+
+def test_neutral_dropout_parameters_give_todays_statistics():
+    neutral = {"population.pre_period_weeks": 0, "population.dropout_cv": 0.0}
+    for stats in (simulated_statistics, check_statistics):
+        pd.testing.assert_frame_equal(
+            stats(n_customers=5000, rng=3), stats(neutral, n_customers=5000, rng=3)
+        )
+
+
+def test_past_year_buyers_give_every_statistic_and_describe_the_same_customers():
+    checks = check_statistics(PAST_YEAR, n_customers=8000, rng=5)
+    fitted = simulated_statistics(PAST_YEAR, n_customers=8000, rng=5)
+    assert tuple(checks.index) == CHECK_STATISTICS
+    assert tuple(fitted.index) == SIMULATED_STATISTICS
+    assert np.isfinite(checks.to_numpy()).all() and np.isfinite(fitted.to_numpy()).all()
+    value = checks["value"]
+    shares = [f"past_year_channel_share_{c}" for c in ("phone", "web", "multichannel")]
+    assert (value[shares] > 0).all() and value[shares].sum() < 1
+    assert 1 <= value["past_year_recency_mean_months"] <= 12
+    pd.testing.assert_frame_equal(checks, check_statistics(PAST_YEAR, n_customers=8000, rng=5))
+
+
+def test_more_dropout_among_past_year_buyers_lowers_conversion_and_lengthens_recency():
+    low = {**PAST_YEAR, "response.churn_base_per_week": 0.003}
+    high = {**PAST_YEAR, "response.churn_base_per_week": 0.06, "population.dropout_cv": 1.0}
+    conv = [
+        simulated_statistics(p, n_customers=20_000, rng=1).loc["control_conversion_rate", "value"]
+        for p in (low, high)
+    ]
+    recency = [
+        check_statistics(p, n_customers=20_000, rng=1).loc["past_year_recency_mean_months", "value"]
+        for p in (low, high)
+    ]
+    assert conv[1] < 0.7 * conv[0]
+    assert recency[1] > recency[0] + 0.3
+
+
+def test_dropout_parameters_are_accepted_and_others_rejected():
+    with pytest.raises(ValueError, match=r"parameters \['response.churn_effort'\] cannot be set"):
+        check_statistics({"response.churn_effort": 0.1}, n_customers=1000)
+    with pytest.raises(TypeError, match=r"'pre_period_weeks' must be an int in \[0, 520\]"):
+        check_statistics({"population.pre_period_weeks": 52.0}, n_customers=1000)
