@@ -83,6 +83,21 @@ def test_notes_and_conditions_print_the_computed_numbers():
         b2b.business_notes(_stats().drop("tiered_minus_none_margin"), (0.7, 0.22, 0.08))
 
 
+def test_c002_05_gets_a_note_with_both_parts_only_when_its_parts_are_judged():
+    parts = pd.DataFrame(
+        {"mean": [12.5, 25000.0], "ci_low": [10.0, 14000.0], "ci_high": [15.0, 36000.0]},
+        index=["small_mail_minus_phone_margin", "key_visits_minus_none_margin"],
+    )
+    stats = pd.concat([_stats(), parts])
+    assert "C002-05" not in b2b.business_notes(stats, (0.7, 0.22, 0.08))
+    by_part = {"small_mail_minus_phone_margin": "supported", "key_visits_minus_none_margin": "x"}
+    note = b2b.business_notes(stats, (0.7, 0.22, 0.08), by_part)["C002-05"]
+    assert "small accounts supported (margin 12.5 EUR per account-year, 10.0 to 15.0)" in note
+    assert "key accounts x (visits change a key account's margin by 25,000 EUR" in note
+    with pytest.raises(ValueError, match="no statistic 'key_visits_minus_none_margin'"):
+        b2b.business_notes(stats.drop("key_visits_minus_none_margin"), (0.7, 0.22, 0.08), by_part)
+
+
 def test_describe_business_context_prints_the_context_numbers():
     text = b2b.describe_business_context(business_context())
     assert "450 euros" in text and "18,000" in text and "250 euros" in text

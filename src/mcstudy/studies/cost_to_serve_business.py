@@ -103,16 +103,20 @@ def describe_business_context(ctx) -> str:
     )
 
 
-def business_notes(stats: pd.DataFrame, tier_shares) -> dict[str, str]:
-    """What the reader should know about C000-05's and C000-08's business verdicts.
+def business_notes(
+    stats: pd.DataFrame, tier_shares, by_part: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """What the reader should know about the business verdicts of C000-05, C000-08 and C002-05.
 
     ``stats`` are the business study's summarised statistics (indexed by metric),
-    ``tier_shares`` the business context's tier shares.
+    ``tier_shares`` the business context's tier shares, and ``by_part`` the verdict of each
+    part of C002-05 (:func:`~mcstudy.studies.cost_to_serve_claims.weakest_part`); without it
+    C002-05 gets no note.
     """
     vs_none = _row(stats, "tiered_minus_none_margin")
     margin = _row(stats, "call_centre_margin_diff")
     revenue = _row(stats, "call_centre_revenue_change")
-    return {
+    notes = {
         "C000-05": "Business-customer reference context (accounts with business order values "
         "and contact costs). Direction fixed by construction: a call-centre contact costs "
         "less than a visit over the whole plausible range; the size follows the small "
@@ -128,6 +132,19 @@ def business_notes(stats: pd.DataFrame, tier_shares) -> dict[str, str]:
         "revenue minus contact and service costs; the cost of goods is not modelled, which "
         "inflates every revenue gain against contact costs.",
     }
+    if by_part is not None:
+        small = _row(stats, "small_mail_minus_phone_margin")
+        visits = _row(stats, "key_visits_minus_none_margin")
+        notes["C002-05"] = (
+            "Business-customer reference context. Judged on its weakest part: regular mail "
+            f"rather than phone follow-ups for small accounts "
+            f"{by_part['small_mail_minus_phone_margin']} (margin {small['mean']:,.1f} EUR per "
+            f"account-year, {small['ci_low']:,.1f} to {small['ci_high']:,.1f}), sales visits for "
+            f"key accounts {by_part['key_visits_minus_none_margin']} (visits change a key "
+            f"account's margin by {visits['mean']:,.0f} EUR, {visits['ci_low']:,.0f} to "
+            f"{visits['ci_high']:,.0f}). The cost of goods is not modelled."
+        )
+    return notes
 
 
 def context_comparison(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
