@@ -63,8 +63,14 @@ def joint_robustness(*assessments) -> JointRobustness:
     return JointRobustness(results)
 
 
-def simulated_conditions(notes: Mapping[str, str], rules: Mapping[str, Rule]) -> dict[str, str]:
+def simulated_conditions(
+    notes: Mapping[str, str],
+    rules: Mapping[str, Rule],
+    context: str = "calibrated reference context",
+) -> dict[str, str]:
     """Each claim's condition: its note, then the context and the smallest effect that matters.
+
+    ``context`` names the reference context the claims were simulated in.
 
     Examples
     --------
@@ -76,7 +82,7 @@ def simulated_conditions(notes: Mapping[str, str], rules: Mapping[str, Rule]) ->
     if missing:
         raise ValueError(f"'rules' has no rule for the claims {missing} of 'notes'.")
     return {
-        claim: f"{note} Simulated, calibrated reference context; the smallest effect that "
-        f"would matter is {rules[claim].smallest_effect:g}."
+        claim: f"{note} Simulated, {context}; the smallest effect that would matter is "
+        f"{rules[claim].smallest_effect:g}."
         for claim, note in notes.items()
     }

@@ -25,6 +25,7 @@ from mcstudy._vocab import TIERS
 from mcstudy.experiments.robustness import parameter_space
 from mcstudy.io.catalogue import load_parameters
 from mcstudy.model.business import load_business_context
+from mcstudy.studies.claim_reading import simulated_conditions
 
 __all__ = [
     "business_conditions",
@@ -193,11 +194,4 @@ def business_conditions(notes: Mapping[str, str], rules: Mapping) -> dict[str, s
     >>> business_conditions({"C9": "A note."}, {"C9": rule})["C9"].endswith("is 0.1.")
     True
     """
-    missing = sorted(set(notes) - set(rules))
-    if missing:
-        raise ValueError(f"'rules' has no rule for the claims {missing} of 'notes'.")
-    return {
-        claim: f"{note} Simulated, business-customer reference context; the smallest effect "
-        f"that would matter is {rules[claim].smallest_effect:g}."
-        for claim, note in notes.items()
-    }
+    return simulated_conditions(notes, rules, "business-customer reference context")
