@@ -11,6 +11,11 @@ aggregates them to unique paths with ``paths_from_journeys`` and runs, on that o
 - ``time_decay``, ``position_based`` and ``shapley``, which ChannelAttribution does not have,
   for reference.
 
+The methods remember the parse of a table they were given (so that several methods on one
+table split its strings once); the cache is emptied before every timed call, so that each
+time includes the parse, except within ``first+last+linear`` (emptied before the three calls:
+one parse shared by three methods, as a user calling them in a row gets).
+
 Each time is the median of ``--repeat`` runs. The ratio is ChannelAttribution's time over
 mcstudy's (above 1: mcstudy is faster). ``max_share_diff`` is the largest absolute difference,
 over channels, between the two packages' shares of the attributed conversions and of the
@@ -42,6 +47,15 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from attribution import draw_journeys  # noqa: E402
+
+try:
+    from mcstudy.attribution._cache import clear_parse_cache
+except ImportError:  # a version without the cache: nothing to empty
+
+    def clear_parse_cache() -> None:
+        pass
+
+
 from mcstudy.attribution import (  # noqa: E402
     first_touch,
     last_touch,
@@ -69,9 +83,13 @@ def import_channelattribution():
 
 
 def median_time(function, *args, repeat: int, **kwargs):
-    """The result of ``function`` and the median wall time of ``repeat`` calls."""
+    """The result of ``function`` and the median wall time of ``repeat`` calls.
+
+    The parse cache is emptied before each call (not timed), so that every call parses.
+    """
     times, result = [], None
     for _ in range(repeat):
+        clear_parse_cache()
         start = time.perf_counter()
         result = function(*args, **kwargs)
         times.append(time.perf_counter() - start)
@@ -218,6 +236,14 @@ def main() -> None:
     table = pd.DataFrame(rows)
     with pd.option_context("display.width", 220, "display.max_columns", 20):
         print(table.drop(columns="journeys").to_string(index=False))
+    compared = table.dropna(subset=["ratio"])
+    if len(compared):
+        for n_channels, group in compared.groupby("channels"):
+            worst = group.loc[group["ratio"].idxmin()]
+            print(
+                f"{n_channels} channels: smallest ratio {worst['ratio']} ({worst['method']}); "
+                f"largest share difference {group['max_share_diff'].max():.3g}"
+            )
     print(
         f"load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "
         f"after: {', '.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs"

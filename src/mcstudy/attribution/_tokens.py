@@ -1,8 +1,10 @@
 """Splitting a column of path strings into touchpoints, in bulk.
 
-A path table's ``path`` column is split at the separator once for the whole column with
-Arrow's string kernels (:func:`pyarrow.compute.split_pattern`, then a dictionary encoding of
-the touchpoints), so that the cost does not grow with a Python call per path. The result is
+A path table's ``path`` column is split at the separator once for the whole column, so that
+the cost does not grow with a Python call per path: at a one-character ASCII separator (``>``,
+``,``, ``|``...) by finding the separator's byte in the strings' data with numpy and viewing
+the pieces in place (:func:`_split_at_byte`), at a longer one with Arrow's
+:func:`pyarrow.compute.split_pattern`; then the touchpoints are dictionary-encoded. The result is
 the same as ``str.split`` path by path followed by ``str.strip`` of each touchpoint: the
 separator is matched left to right without overlaps as ``str.split`` does, and only the
 distinct touchpoints, usually a few dozen, are stripped in Python. Strings that Arrow cannot
@@ -56,6 +58,34 @@ def _to_arrow(paths: pd.Series) -> pa.Array | None:
     return array
 
 
+def _split_at_byte(array: pa.Array, byte: int) -> tuple[pa.Array, np.ndarray]:
+    """Split Arrow strings at a one-byte (ASCII) separator, without copying the characters.
+
+    An ASCII byte never occurs inside the UTF-8 encoding of another character, so the
+    separators are the positions of ``byte`` in the strings' data. Returns the pieces, each a
+    touchpoint followed by its separator (the last touchpoint of a string has none), as one
+    string array over the same data, and the number of pieces of each string; the pieces
+    without their separator are those of ``str.split``, in order, empty ones included.
+    """
+    _, offsets, values = array.buffers()
+    width = np.int64 if pa.types.is_large_string(array.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=width)[array.offset : array.offset + len(array) + 1]
+    bounds = bounds.astype(np.int64)  # string i is data[bounds[i]:bounds[i + 1]]
+    data = np.frombuffer(values, dtype=np.uint8)
+    at = np.flatnonzero(data[bounds[0] : bounds[-1]] == byte) + bounds[0]
+    before = np.searchsorted(at, bounds)  # separators before the start of each string
+    n_strings, n_pieces = len(array), len(array) + len(at)
+    first = np.arange(n_strings) + before[:-1]  # the first piece of each string
+    starts = np.empty(n_pieces + 1, dtype=np.int64)
+    opens = np.zeros(n_pieces, dtype=bool)
+    opens[first] = True
+    starts[first] = bounds[:-1]
+    starts[:-1][~opens] = at + 1  # a piece after a separator starts past it
+    starts[-1] = bounds[-1]
+    pieces = pa.LargeStringArray.from_buffers(n_pieces, pa.py_buffer(starts), values)
+    return pieces, np.diff(before) + 1
+
+
 def _tokenize(paths: pd.Series, sep: str):
     """Split every path (a Series of str) into touchpoints.
 
@@ -70,10 +100,15 @@ def _tokenize(paths: pd.Series, sep: str):
     """
     token = _split_token(sep)
     array = _to_arrow(paths)
-    if array is not None:
+    if array is not None and len(token) == 1 and token.isascii() and array.buffers()[2]:
+        pieces, lengths = _split_at_byte(array, ord(token))
+        encoded = pc.dictionary_encode(pieces)
+        raw_codes = encoded.indices.to_numpy(zero_copy_only=False)
+        # A piece is a touchpoint followed by the separator, but for the last of its path.
+        raw_tokens = [t.removesuffix(token) for t in encoded.dictionary.to_pylist()]
+    elif array is not None:
         parts = pc.split_pattern(array, token)
-        offsets = parts.offsets.to_numpy().astype(np.int64)
-        lengths = np.diff(offsets)
+        lengths = np.diff(parts.offsets.to_numpy().astype(np.int64))
         encoded = pc.dictionary_encode(parts.flatten())
         raw_codes = encoded.indices.to_numpy(zero_copy_only=False)
         raw_tokens = encoded.dictionary.to_pylist()

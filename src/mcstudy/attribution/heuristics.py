@@ -29,6 +29,19 @@ def _credit(parsed: ParsedPaths, weights: np.ndarray) -> pd.DataFrame:
     return attribution_frame(parsed, conversions, value)
 
 
+def _credit_equal(parsed: ParsedPaths, share: np.ndarray) -> pd.DataFrame:
+    """Attribute the same ``share`` of path ``p``'s conversions and value to each of its touches.
+
+    The same products as :func:`_credit` with ``share[p]`` on every touch of ``p``, formed once
+    per path rather than once per touch.
+    """
+    path = parsed.path_of_touch
+    n = len(parsed.channels)
+    conversions = np.bincount(parsed.codes, (share * parsed.conversions)[path], minlength=n)
+    value = np.bincount(parsed.codes, (share * np.nan_to_num(parsed.value))[path], minlength=n)
+    return attribution_frame(parsed, conversions, value)
+
+
 def _credit_touch(parsed: ParsedPaths, touch: np.ndarray) -> pd.DataFrame:
     """Attribute each path's conversions and value to one of its touches (index ``touch``)."""
     code = parsed.codes[touch]
@@ -114,7 +127,7 @@ def linear(
     {returns}
     """
     parsed = _as_parsed(paths, sep=sep, columns=columns)
-    return _credit(parsed, 1.0 / parsed.lengths[parsed.path_of_touch])
+    return _credit_equal(parsed, 1.0 / parsed.lengths)
 
 
 def time_decay(

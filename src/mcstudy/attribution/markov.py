@@ -64,6 +64,39 @@ def _count_matrix(row: np.ndarray, col: np.ndarray, weight: np.ndarray, n: int):
     return sparse.coo_matrix((weight, (row, col)), shape=(n, n)).tocsr()
 
 
+def _windows(parsed: ParsedPaths, order: int, base: int, weight: np.ndarray):
+    """The states a chain of order ``order`` walks through, path after path.
+
+    Returns the key of each state visited (the codes + 1 of its window of touches, as digits
+    in base ``base``), the path it belongs to, and whether it is its path's first; the paths
+    of no journey (``weight`` 0) are left out, and consecutive repeats of a state within a
+    path collapse into one (no self-loops), as in ChannelAttribution (for order 1 they would
+    not change any absorption probability).
+    """
+    if order == 1 and (weight > 0).all():  # every touch is a window: no selection needed
+        key = parsed.codes + 1
+        opens = np.zeros(len(key), dtype=bool)
+        opens[parsed.offsets[:-1]] = True  # a path has at least one touch
+        keep = opens.copy()
+        keep[1:] |= key[1:] != key[:-1]
+        return key[keep], parsed.path_of_touch[keep], opens[keep]
+    lengths, position, path = parsed.lengths, parsed.position, parsed.path_of_touch
+    # Windows: each touch where a window starts (a path shorter than `order` is one).
+    n_windows = np.maximum(lengths - order + 1, 1)
+    starts = np.flatnonzero((position < n_windows[path]) & (weight[path] > 0))
+    w_path = path[starts]
+    key = parsed.codes[starts] + 1
+    if order > 1:
+        w_len = np.minimum(lengths[w_path], order)
+        for j in range(1, order):
+            inside = j < w_len
+            code = parsed.codes[np.minimum(starts + j, len(parsed.codes) - 1)]
+            key += np.where(inside, (code + 1) * base**j, 0)
+    keep = np.r_[True, (key[1:] != key[:-1]) | (w_path[1:] != w_path[:-1])]
+    key, w_path = key[keep], w_path[keep]
+    return key, w_path, np.r_[True, w_path[1:] != w_path[:-1]]
+
+
 class _Chain:
     """The absorbing chain of a parsed path table (transient states: 0 is ``(start)``)."""
 
@@ -76,28 +109,12 @@ class _Chain:
                 f"encoded; use a lower order."
             )
         weight = parsed.conversions + parsed.nulls
-        lengths, position, path = parsed.lengths, parsed.position, parsed.path_of_touch
-        # Windows: each touch where a window starts (a path shorter than `order` is one).
-        n_windows = np.maximum(lengths - order + 1, 1)
-        starts = np.flatnonzero((position < n_windows[path]) & (weight[path] > 0))
-        w_path = path[starts]
-        key = parsed.codes[starts] + 1
-        if order > 1:
-            w_len = np.minimum(lengths[w_path], order)
-            for j in range(1, order):
-                inside = j < w_len
-                code = parsed.codes[np.minimum(starts + j, len(parsed.codes) - 1)]
-                key += np.where(inside, (code + 1) * base**j, 0)
-        # Consecutive repeats of a state within a path collapse (no self-loops), as in
-        # ChannelAttribution; for order 1 they would not change any absorption probability.
-        keep = np.r_[True, (key[1:] != key[:-1]) | (w_path[1:] != w_path[:-1])]
-        key, w_path = key[keep], w_path[keep]
+        key, w_path, first = _windows(parsed, order, base, weight)
         keys, state = _sorted_unique(key, base**order)
         state += 1  # 0 is (start)
         n_states = len(keys) + 1
 
-        first = np.r_[True, w_path[1:] != w_path[:-1]]
-        last = np.r_[w_path[1:] != w_path[:-1], True]
+        last = np.r_[first[1:], True]
         prev = np.where(first, 0, np.r_[0, state[:-1]])
         counts = _count_matrix(prev, state, weight[w_path], n_states)
         ends = state[last]

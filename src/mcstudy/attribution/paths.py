@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from mcstudy._validation import check_frame, check_option, check_separator
+from mcstudy.attribution._cache import cached_parse, remember_parse
 from mcstudy.attribution._checks import (
     COMMON_SEPARATORS,
     DEFAULT_SEP,
@@ -351,22 +352,50 @@ def _as_parsed(
 
     A table parsed once (:func:`parse_paths`) can so be given to several methods. ``sep``
     and ``columns`` apply to a DataFrame; ``columns`` with a :class:`ParsedPaths` is an error.
+    A DataFrame's parse is remembered (:mod:`~mcstudy.attribution._cache`) while the table
+    is unchanged, so that several methods on one table split its strings once.
     """
     if not isinstance(paths, ParsedPaths):
-        return _parse_paths(paths, sep=sep, columns=columns, reserved=reserved)
+        return _parse_remembered(paths, sep=sep, columns=columns, reserved=reserved)
     if columns is not None:
         raise ValueError(
             f"'columns' names the columns of a DataFrame and must be None when 'paths' is a "
             f"ParsedPaths (already parsed); got {columns!r}."
         )
-    reserved_lower = {r.lower() for r in reserved}
-    for channel in paths.channels:
-        if channel.lower() in reserved_lower:
-            raise ValueError(
-                f"'paths' has channel {channel!r}, the name of a state of the Markov chain "
-                f"({', '.join(map(repr, reserved))}); rename the channel."
-            )
+    channel = _reserved_channel(paths.channels, reserved)
+    if channel is not None:
+        raise ValueError(
+            f"'paths' has channel {channel!r}, the name of a state of the Markov chain "
+            f"({', '.join(map(repr, reserved))}); rename the channel."
+        )
     return paths
+
+
+def _reserved_channel(channels: tuple[str, ...], reserved: tuple[str, ...]) -> str | None:
+    """The first of ``channels`` named like one of ``reserved`` (in any case), or None."""
+    reserved_lower = {r.lower() for r in reserved}
+    return next((c for c in channels if c.lower() in reserved_lower), None)
+
+
+def _parse_remembered(df, *, sep, columns, reserved) -> ParsedPaths:
+    """:func:`_parse_paths` of a DataFrame, served from the cache when the table is unchanged.
+
+    The parse does not depend on ``reserved`` (it only refuses), so a remembered parse
+    holding a reserved name is parsed again, to raise the error that names the row.
+    """
+    if not isinstance(df, pd.DataFrame) or not (columns is None or isinstance(columns, Mapping)):
+        return _parse_paths(df, sep=sep, columns=columns, reserved=reserved)
+    options = (sep, None if columns is None else tuple(columns.items()))
+    parsed = cached_parse(df, options)
+    if parsed is not None and _reserved_channel(parsed.channels, reserved) is None:
+        return parsed
+    parsed = _parse_paths(df, sep=sep, columns=columns, reserved=reserved)
+    for array in (parsed.conversions, parsed.nulls, parsed.value, parsed.offsets, parsed.codes):
+        _read_only(array)  # shared by the methods that take the remembered parse
+    names = _column_names(columns)
+    counts = [names[k] for k in ("conversions", "nulls", "value") if names[k] in df.columns]
+    remember_parse(df, options, names["path"], counts, parsed)
+    return parsed
 
 
 def check_paths(
