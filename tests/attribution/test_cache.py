@@ -168,3 +168,14 @@ def test_entries_go_with_their_table_and_are_bounded(parses):
     del frames, df
     gc.collect()
     assert len(cache_module._entries) == 0
+
+
+def test_a_table_collected_while_the_cache_is_busy_is_dropped_later(parses):
+    df = table()
+    first_touch(df)
+    (ref,) = [entry[0] for entry in cache_module._entries.values()]
+    with cache_module._lock:  # as if the collection ran inside the cache's own critical section
+        cache_module._forget(ref)
+        assert len(cache_module._entries) == 1
+    last_touch(table())  # the next use drops it
+    assert all(entry[0] is not ref for entry in cache_module._entries.values())

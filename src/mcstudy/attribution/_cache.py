@@ -23,6 +23,7 @@ _MAX_ENTRIES = 4
 
 _entries: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+_dead: list = []  # references to tables collected, whose entries are still to drop
 
 
 def _exact_numbers(series: pd.Series) -> np.ndarray | None:
@@ -65,10 +66,26 @@ def _unchanged(df: pd.DataFrame, snapshot: tuple) -> bool:
     return all(_same_numbers(df[c], values) for c, values in numbers.items())
 
 
-def _forget(ref: weakref.ref) -> None:
-    with _lock:
+def _purge() -> None:
+    """Drop the entries of the tables collected (with the lock held)."""
+    while _dead:
+        ref = _dead.pop()
         for key in [k for k, entry in _entries.items() if entry[0] is ref]:
             del _entries[key]
+
+
+def _forget(ref: weakref.ref) -> None:
+    """Called when a table remembered is collected; never waits for the lock.
+
+    The collection may happen while this thread holds the lock (a garbage collection run
+    inside it): the entry is then dropped at the next use of the cache.
+    """
+    _dead.append(ref)
+    if _lock.acquire(blocking=False):
+        try:
+            _purge()
+        finally:
+            _lock.release()
 
 
 def cached_parse(df: pd.DataFrame, options: tuple):
@@ -76,6 +93,7 @@ def cached_parse(df: pd.DataFrame, options: tuple):
     try:
         key = (id(df), options)
         with _lock:
+            _purge()
             entry = _entries.get(key)
     except TypeError:  # unhashable options: never remembered
         return None
@@ -99,6 +117,7 @@ def remember_parse(df: pd.DataFrame, options: tuple, path_column, number_columns
         return
     ref = weakref.ref(df, _forget)
     with _lock:
+        _purge()
         _entries[key] = (ref, snapshot, parsed)
         _entries.move_to_end(key)
         while len(_entries) > _MAX_ENTRIES:
@@ -109,3 +128,4 @@ def clear_parse_cache() -> None:
     """Forget every parse remembered (benchmarks call it to time a parse from scratch)."""
     with _lock:
         _entries.clear()
+        _dead.clear()
