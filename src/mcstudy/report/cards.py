@@ -140,8 +140,13 @@ def measure_scale(measure: str) -> Scale:
     return Scale(1.0, "in the measure's unit")
 
 
-def format_value(value: float, scale: Scale, *, signed: bool | None = None) -> str:
-    """``value`` on ``scale``: ``"+24.2 %"``, ``"-3.34 EUR per customer-year"``; "" for NaN."""
+def format_value(
+    value: float, scale: Scale, *, signed: bool | None = None, with_unit: bool = True
+) -> str:
+    """``value`` on ``scale``: ``"+24.2 %"``, ``"-3.34 EUR per customer-year"``; "" for NaN.
+
+    ``signed`` overrides the scale's sign display; ``with_unit=False`` leaves the unit out.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     signed = scale.signed if signed is None else signed
@@ -150,7 +155,7 @@ def format_value(value: float, scale: Scale, *, signed: bool | None = None) -> s
     if "e" in text:  # no scientific notation for a reader
         text = f"{x:+,.0f}" if signed else f"{x:,.0f}"
     text = text.replace("-", "\u2212")
-    return f"{text} {scale.unit}"
+    return f"{text} {scale.unit}" if with_unit else text
 
 
 def _number(value) -> float:
@@ -263,10 +268,10 @@ def claim_card(row, source, *, verdict_href: str | None) -> str:
     if testable and not math.isnan(_number(row.effect)):
         found = format_value(_number(row.effect), scale)
         if not math.isnan(_number(row.ci_low)):
-            found += (
-                f" (95 % CI {format_value(_number(row.ci_low), scale)} to "
-                f"{format_value(_number(row.ci_high), scale)})"
+            low, high = (
+                format_value(_number(v), scale, with_unit=False) for v in (row.ci_low, row.ci_high)
             )
+            found += f" (95 % CI {low} to {high})"
     claimed = format_value(_number(row.claimed), scale) if testable else ""
     smallest = format_value(_number(row.smallest_effect), scale, signed=False) if testable else ""
     n = n_text(row.n, verdict, row.method, row.n_unit)

@@ -5,6 +5,7 @@ citation) and the pages; nothing here runs a notebook.
 """
 
 import json
+import re
 from pathlib import Path
 
 _SITE = json.loads((Path(__file__).parent / "mcstudy_site.json").read_text(encoding="utf-8"))
@@ -47,3 +48,24 @@ html_theme_options = {
     "navigation_with_keys": False,
     "extra_footer": _SITE["footer"],
 }
+
+
+def _drop_icon_script(app, exception):
+    """Remove the theme's Font Awesome script (1.5 MB) from every page after the build.
+
+    It only turns the icons into SVG; the theme's stylesheet draws the same icons from its
+    bundled web font, so every page stays light.
+    """
+    if exception is not None:
+        return
+    script = re.compile(r'<script[^>]*src="[^"]*fontawesome\.js[^"]*"[^>]*></script>\s*')
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lighter = script.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
+def setup(app):
+    """Register the build's last step."""
+    app.connect("build-finished", _drop_icon_script)
