@@ -21,6 +21,7 @@ from mcstudy.report.cards import (
     format_value,
     measure_scale,
     n_text,
+    signed_claim,
     verdict_label,
 )
 from mcstudy.report.front import front_page, site_table
@@ -175,7 +176,8 @@ def test_prepare_notebook_anchors_each_claim_and_copies_the_conclusion():
     assert anchored == ("C000-02", "C000-03")  # C000-04: no cell records it here
     sources = [c.source for c in out.cells]
     assert sources[0] == "# 02 — Title" and "What this study found" in sources[1]
-    assert "**9. What the study shows, and what it cannot**" in sources[1]
+    assert "**9. What the study shows, and what it cannot**" in sources[1] and "X." in sources[1]
+    assert sources[-1].startswith("## 9. What the study shows") and "X." not in sources[-1]
     assert sources[2] == "Intro."
     blocks = sources[4]
     assert blocks.index('id="claim-C000-02"') < blocks.index('id="claim-C000-03"')
@@ -247,6 +249,8 @@ def test_every_testable_claim_has_a_unit_and_says_what_n_counts():
         if not math.isnan(float(row.n)) and int(row.n) > 0:
             assert re.fullmatch(r"[\d,]+ \D.+", text), (row.claim_id, text)
     assert n_text(20, "supported", "mean over 20 replications") == "20 replications"
+    cut = table.set_index("claim_id").loc["C000-05"]  # "cut its costs by 50 %": a cut
+    assert cut["direction"] == -1 and signed_claim(cut["claimed"], cut["direction"]) < 0
     assert format_value(float("nan"), Scale(1.0, "EUR")) == ""
 
 
@@ -298,3 +302,15 @@ def test_report_command_builds_the_site_without_executing(tmp_path, capsys):
 
         build_site(project=tmp_path, out_dir=tmp_path / "elsewhere")
     assert (tmp_path / "elsewhere" / "notes.txt").is_file()
+
+
+def test_report_command_says_what_to_install_without_the_site_tools(monkeypatch, capsys):
+    import importlib.util as util
+
+    real = util.find_spec
+    monkeypatch.setattr(
+        util, "find_spec", lambda name, *a: None if name == "myst_nb" else real(name, *a)
+    )
+    assert main(["report", "--out", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert "needs ['myst_nb'], which are not installed: pip install 'mcstudy[site]'" in err

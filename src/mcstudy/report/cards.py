@@ -25,10 +25,12 @@ __all__ = [
     "card_id",
     "claim_anchor",
     "claim_card",
+    "first_sentence",
     "format_value",
     "measure_scale",
     "n_text",
     "scale_svg",
+    "signed_claim",
     "verdict_label",
 ]
 
@@ -234,12 +236,19 @@ def _scale_words(effect, lo, hi, claimed, small, scale: Scale) -> str:
     return words
 
 
+def signed_claim(claimed, direction) -> float:
+    """The claimed value with its sign: the registry holds a magnitude and a direction."""
+    value, sign = _number(claimed), _number(direction)
+    return value * sign if not math.isnan(sign) else value
+
+
 def _plain(value) -> str:
     """A registry cell as text ("" for a missing one)."""
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 
-def _first_sentence(text: str, limit: int = 320) -> str:
+def first_sentence(text: str, limit: int = 320) -> str:
+    """The first sentence of ``text`` (to its first full stop or semicolon), cut at ``limit``."""
     text = " ".join(str(text).split())
     match = re.match(r"(.+?[.;])(\s|$)", text)
     out = match.group(1) if match else text
@@ -272,7 +281,8 @@ def claim_card(row, source, *, verdict_href: str | None) -> str:
                 format_value(_number(v), scale, with_unit=False) for v in (row.ci_low, row.ci_high)
             )
             found += f" (95 % CI {low} to {high})"
-    claimed = format_value(_number(row.claimed), scale) if testable else ""
+    claim_value = signed_claim(row.claimed, row.direction)
+    claimed = format_value(claim_value, scale) if testable else ""
     smallest = format_value(_number(row.smallest_effect), scale, signed=False) if testable else ""
     n = n_text(row.n, verdict, row.method, row.n_unit)
     share = _number(row.robustness_share)
@@ -309,7 +319,7 @@ def claim_card(row, source, *, verdict_href: str | None) -> str:
         if svg
         else ""
     )
-    why = _first_sentence(row.condition) if not testable else ""
+    why = first_sentence(row.condition) if not testable else ""
     link = (
         f'<a class="mc-go" href="{_esc(verdict_href)}">Verdict in notebook '
         f"{_esc(str(row.verdict_notebook)[:2])} &#8594;</a>"

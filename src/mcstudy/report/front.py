@@ -21,7 +21,14 @@ from mcstudy._vocab import EVIDENCE_CLASSES, INFORMATIVE_CLASSES, VERDICT_NOT_TE
 from mcstudy.claims.evidence import class_counts, informative_share
 from mcstudy.claims.scorecard import NO_VERDICT, SCORECARD_VERDICTS, load_scorecard
 from mcstudy.io.catalogue import load_claims
-from mcstudy.report.cards import badge, card_id, claim_card, format_value, measure_scale
+from mcstudy.report.cards import (
+    badge,
+    card_id,
+    claim_card,
+    format_value,
+    measure_scale,
+    signed_claim,
+)
 
 __all__ = ["SOURCES_CSV", "N_UNITS_CSV", "front_page", "site_table"]
 
@@ -61,12 +68,21 @@ def site_table(verdicts_path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         The scorecard's columns (:func:`mcstudy.claims.scorecard.load_scorecard`) plus
-        ``quote_en``, ``location``, ``estimand``, ``claimed``, ``smallest_effect``,
+        ``quote_en``, ``location``, ``estimand``, ``direction``, ``claimed``,
+        ``smallest_effect``,
         ``figure``, ``method`` and ``n_unit``.
     """
     card = load_scorecard(verdicts_path=verdicts_path)
     claims = load_claims().set_index("claim_id")
-    extra = ["quote_en", "location", "estimand", "claimed", "smallest_effect", "figure"]
+    extra = [
+        "quote_en",
+        "location",
+        "estimand",
+        "direction",
+        "claimed",
+        "smallest_effect",
+        "figure",
+    ]
     table = card.join(claims[extra], on="claim_id")
     path = Path(config.VERDICTS_CSV if verdicts_path is None else verdicts_path)
     method = (
@@ -160,7 +176,8 @@ def _found_line(row) -> str:
     """``"found +24 %; claimed +287 %"`` on the claim's scale."""
     scale = measure_scale(str(row.measure) if pd.notna(row.measure) else str(row.estimand))
     found = format_value(float(row.effect), scale) if pd.notna(row.effect) else ""
-    claimed = format_value(float(row.claimed), scale) if pd.notna(row.claimed) else ""
+    claimed = signed_claim(row.claimed, row.direction)
+    claimed = "" if pd.isna(claimed) else format_value(claimed, scale)
     parts = ([f"found {found}"] if found else []) + ([f"claimed {claimed}"] if claimed else [])
     return "; ".join(parts)
 

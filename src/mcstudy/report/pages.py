@@ -6,7 +6,8 @@ copy that the site renders (MyST-NB, nothing executed):
 - every code cell is tagged ``hide-input``: the code is folded, its outputs shown;
 - a box opens the page with what the study found: each of its claims with the verdict
   recorded in ``results/verdicts.csv``, linked to its verdict below and to its card on the
-  front page, then the notebook's own closing section ("What the study shows ...") copied;
+  front page, then the notebook's own closing section ("What the study shows ...") moved
+  there (its heading stays at the end, with a link up);
 - every figure gets its numbered caption and its alt text from the captions table
   (``mcstudy/data/figure_captions.csv``, keyed by notebook, order of the figure in the
   notebook and its file name; :func:`figure_outputs`, :func:`check_captions`);
@@ -27,7 +28,7 @@ import pandas as pd
 
 from mcstudy import config
 from mcstudy._validation import check_frame
-from mcstudy.report.cards import badge, card_id, claim_anchor
+from mcstudy.report.cards import badge, card_id, claim_anchor, first_sentence
 
 __all__ = [
     "CAPTION_COLUMNS",
@@ -274,7 +275,12 @@ def claim_cells(nb, claim_ids: Iterable[str]) -> dict[str, int | None]:
 
 def _conclusion_box(nb, rows: pd.DataFrame, index_page: str, download: str | None) -> str:
     """MyST markdown of the box that opens a study: its verdicts, then its closing section."""
-    lines = ["::::{admonition} What this study found", ":class: tip mcstudy-conclusion", ""]
+    lines = [
+        "(what-this-study-found)=",
+        "::::{admonition} What this study found",
+        ":class: tip mcstudy-conclusion",
+        "",
+    ]
     if download:
         lines += [
             f'<p class="mcstudy-download"><a href="{html.escape(download)}" download>Download '
@@ -319,12 +325,23 @@ def _verdict_text(text: str) -> tuple[str, str]:
 
 def _verdict_block(claim: str, row, text: str, index_page: str) -> str:
     """The anchored block that states one claim's verdict, with a link back to its card."""
-    measure, condition = _verdict_text(text) if text else ("", str(row.condition))
-    paragraphs = "".join(
-        f'<p class="mcstudy-verdict-{kind}">{html.escape(body)}</p>'
-        for kind, body in (("measure", measure), ("condition", condition))
-        if body
-    )
+    if text:
+        measure, condition = _verdict_text(text)
+        paragraphs = "".join(
+            f'<p class="mcstudy-verdict-{kind}">{html.escape(body)}</p>'
+            for kind, body in (("measure", measure), ("condition", condition))
+            if body
+        )
+    else:  # a verdict the notebook shows in a table: its first sentence, the rest folded
+        condition = " ".join(str(row.condition).split())
+        first = first_sentence(condition)
+        rest = condition[len(first) :].strip()
+        paragraphs = f'<p class="mcstudy-verdict-condition">{html.escape(first)}</p>' + (
+            f"<details><summary>The rest of the condition</summary><p>{html.escape(rest)}</p>"
+            "</details>"
+            if rest
+            else ""
+        )
     return (
         f'<div class="mcstudy-verdict" id="{claim_anchor(claim)}" tabindex="-1">\n'
         f'<p class="mcstudy-verdict-head"><strong>{html.escape(claim)}</strong> '
@@ -423,9 +440,19 @@ def prepare_notebook(
                 "figure": {"caption": entry["caption"], "name": f"fig-{stem}"},
                 "image": {"alt": entry["alt"], "width": "100%", "classes": "mcstudy-figure"},
             }
+    closing = conclusion_cells(nb)
     new_cells = []
     for i, cell in enumerate(out.cells):
-        if i == 0:
+        if i in closing and i:
+            if i == closing[0]:  # moved to the top: its heading stays, pointing there
+                heading = cell.source.splitlines()[0] if cell.source.startswith("#") else ""
+                new_cells.append(
+                    nbformat.v4.new_markdown_cell(
+                        f"{heading}\n\nMoved to the top of the page: "
+                        '<a href="#what-this-study-found">what this study found</a>.'
+                    )
+                )
+        elif i == 0:
             title, rest = _split_title(cell)
             new_cells.append(title)
             new_cells.append(
