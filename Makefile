@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-EXTRAS := notebooks,cluster,mesa,dev
+EXTRAS := notebooks,cluster,mesa,dev,site
 
 # The Hillstrom e-mail file (notebooks 08 and 10, real-data tests), the social-pressure mailings
 # (notebook 10) and the Starbucks promotion experiment (notebook 11): `make data` fetches them from
@@ -22,7 +22,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 help:
 	@echo "make data       fetch the Hillstrom file, the social-pressure mailings and the Starbucks files into the data cache"
 	@echo "make reproduce  create .venv if missing, re-fit data/calibration.toml, execute every notebook, write figures/, results/, reports/"
-	@echo "make report     render reports/ from the executed notebooks without executing them (seconds)"
+	@echo "make report     build the report site in reports/ from the executed notebooks, executing nothing (seconds)"
 	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
 	@echo "make test-slow  also the slow tests"
 	@echo "make bench      simulator throughput (1,000,000 customers x 52 weeks)"

@@ -202,6 +202,10 @@ def test_wheel_installs_and_runs_outside_the_checkout(wheel, tmp_path):
     assert (installed / "mcstudy" / "data" / "channels.csv").is_file()
     assert (installed / "mcstudy" / "data" / "parameters.csv").is_file()
     assert (installed / "mcstudy" / "data" / "targets.csv").is_file()
+    # the report site's Sphinx configuration, stylesheet and tables
+    assert (installed / "mcstudy" / "report" / "_site" / "conf.py").is_file()
+    assert (installed / "mcstudy" / "report" / "_site" / "_static" / "mcstudy.css").is_file()
+    assert (installed / "mcstudy" / "data" / "figure_captions.csv").is_file()
     # third-party packages of this interpreter, not mcstudy: .pth files in that folder (the
     # editable install) are not processed for a path added this way
     paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])

@@ -16,6 +16,7 @@ __all__ = [
     "EVIDENCE_CLASSES",
     "INFORMATIVE_CLASSES",
     "KIND_NOT_TESTABLE",
+    "OKABE_ITO",
     "PARAMETER_GROUPS",
     "PARAMETER_RANGES",
     "PARAMETER_RANGE_KINDS",
@@ -154,3 +155,17 @@ PARAMETER_RANGES: dict[str, tuple[float, float]] = {
     "contact_pressure": (0.0, 50.0),
 }
 assert all(low < high and not math.isnan(low) for low, high in PARAMETER_RANGES.values())
+
+#: The Okabe-Ito palette (Okabe and Ito 2008, "Color Universal Design"): eight colours that
+#: readers with any common colour-vision deficiency can tell apart; figures and the report
+#: site draw from it.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}

@@ -203,23 +203,36 @@ def _cmd_report(args: argparse.Namespace) -> int:
     import time
 
     from mcstudy.report.notebooks import render_reports
-    from mcstudy.report.site import INDEX_NAME, check_links
+    from mcstudy.report.site import INDEX_NAME, PAGE_LIMIT, check_links, page_sizes
 
     start = time.perf_counter()
     try:
         runs = render_reports(args.notebooks or None, project=args.project, out_dir=args.out)
-    except ImportError as exc:  # the notebooks extra is not installed
+    except ImportError as exc:  # the site extra is not installed
         print(f"mcstudy report: error: {exc}", file=sys.stderr)
         return 2
+    except RuntimeError as exc:  # sphinx failed
+        print(f"mcstudy report: error: {exc}", file=sys.stderr)
+        return 1
     site = runs[0].html.parent
     problems = check_links(site)
+    sizes = page_sizes(site)
+    largest = max(sizes, key=sizes.get)
     print(
         f"{len(runs)} notebooks rendered (not executed) in {time.perf_counter() - start:.1f} s; "
+        f"largest page {largest} ({sizes[largest] / 1e6:.2f} MB with its images); "
         f"open {site / INDEX_NAME}"
     )
     for problem in problems:
         print(f"mcstudy report: broken link: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    heavy = [p for p, n in sizes.items() if n > PAGE_LIMIT]
+    for page in heavy:
+        print(
+            f"mcstudy report: page {page} is {sizes[page] / 1e6:.2f} MB with its images, over "
+            f"the {PAGE_LIMIT / 1e6:g} MB limit",
+            file=sys.stderr,
+        )
+    return 1 if problems or heavy else 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -351,11 +364,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "report",
-        help="render reports/ from the executed notebooks, without executing them",
-        description="Render the study notebooks as they are saved (executed, with their "
-        "outputs) to HTML and write reports/index.html, which opens on the claims scorecard; "
-        "nothing is executed, so it takes seconds. Then check that every link and image of "
-        "the site resolves (exit status 1 if one does not). The project is found as for "
+        help="build the report site in reports/ from the executed notebooks, executing nothing",
+        description="Build the report site (Sphinx, MyST-NB, sphinx-book-theme; needs "
+        "pip install 'mcstudy[site]') from the study notebooks as they are saved (executed, "
+        "with their outputs) and results/verdicts.csv: reports/index.html opens on what was "
+        "found and one card per claim. Nothing is executed, so it takes seconds. Then check "
+        "that every link and image of the site resolves and every page is under 1 MB (exit "
+        "status 1 if not; 2 if the site tools are missing). The project is found as for "
         "'reproduce'.",
     )
     p.add_argument("notebooks", nargs="*", help="notebooks to render (default: all, in order)")

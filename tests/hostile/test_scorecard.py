@@ -140,8 +140,17 @@ _MINIMAL_NB = _file(
 )
 
 
+def _pages(function, *args, **kw):
+    def thunk():
+        from mcstudy.report import pages
+
+        getattr(pages, function)(*args, **kw)
+
+    return thunk
+
+
 def _claim_cells_of_one_string():
-    from mcstudy.report.site import claim_cells
+    from mcstudy.report.pages import claim_cells
 
     claim_cells(json.loads(_MINIMAL_NB.read_text()), "C000-02")
 
@@ -403,58 +412,68 @@ CASES = [
     ),
     # ---------------------------------------------------------------- site writers
     (
-        "scorecard/write_index: output directory is a file",
-        _site("write_index", CARD, [], _file("x")),
+        "site/build_site: output directory is a file",
+        _site("build_site", project=_project(), out_dir=_file("x")),
         ValueError,
         r"'out_dir' must be a directory; .* is an existing file",
     ),
     (
-        "scorecard/write_index: output directory inside a file",
-        _site("write_index", CARD, [], _file("x") / "site"),
+        "site/build_site: output directory inside a file",
+        _site("build_site", project=_project(), out_dir=_file("x") / "site"),
         ValueError,
         r"'out_dir' cannot be created: .* is a file, not a directory",
     ),
     (
-        "scorecard/write_index: pages of a wrong kind",
-        _site("write_index", CARD, ["01_calibration.ipynb"], _folder("site")),
-        TypeError,
-        r"'pages' must hold NotebookRun entries .*got \['str'\]",
-    ),
-    (
-        "scorecard/write_index: claim links as a list",
-        _site("write_index", CARD, [], _folder("site"), claim_links=["a.html"]),
-        TypeError,
-        r"'claim_links' must map claim ids to links; got list",
-    ),
-    (
-        "scorecard/render_notebook: output directory is a file",
-        _site("render_notebook", _MINIMAL_NB, _file("x")),
+        "site/build_site: output directory holding other files",
+        _site("build_site", project=_project(), out_dir=_file("mine").parent),
         ValueError,
-        r"'out_dir' must be a directory; .* is an existing file",
+        r"'out_dir' .* is a folder with files that are not a site built by mcstudy report",
     ),
     (
-        "scorecard/render_notebook: notebook missing",
-        _site("render_notebook", TMP / "missing.ipynb", _folder("site")),
-        FileNotFoundError,
-        r"'path' must be a notebook file \(.ipynb\); .*missing.ipynb' does not exist",
-    ),
-    (
-        "scorecard/render_notebook: notebook path is a directory",
-        _site("render_notebook", TMP, _folder("site")),
-        FileNotFoundError,
-        r"'path' must be a notebook file .* is a directory",
-    ),
-    (
-        "scorecard/render_notebook: notebook that is not JSON",
-        _site("render_notebook", _file("{oops", ".ipynb"), _folder("site")),
+        "site/build_site: build directory is a file",
+        _site("build_site", project=_project(), build_dir=_file("x")),
         ValueError,
-        r"'path' .* is not a readable notebook",
+        r"'build_dir' must be a directory; .* is an existing file",
     ),
     (
-        "scorecard/render_notebook: claim ids as one string",
-        _site("render_notebook", _MINIMAL_NB, _folder("site"), "C000-02"),
+        "pages/prepare_notebook: verdicts without their columns",
+        _pages("prepare_notebook", {"cells": []}, "x.ipynb", CARD[["claim_id"]], None),
+        ValueError,
+        r"'verdicts' .*missing.*lean",
+    ),
+    (
+        "pages/load_captions: a caption left blank",
+        _pages(
+            "load_captions",
+            _file("notebook,order,figure,caption,alt\n08_x.ipynb,1,08_x.png,,alt text\n"),
+        ),
+        ValueError,
+        r"line 2: column 'caption' is blank; every figure needs a caption and an alt text",
+    ),
+    (
+        "pages/check_captions: a figure without a caption",
+        _pages(
+            "check_captions",
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "source": 'save_figure(fig, "08_y.png")',
+                        "outputs": [{"data": {"image/png": "iVBO"}}],
+                    }
+                ]
+            },
+            "08_x.ipynb",
+            __import__("mcstudy.report.pages", fromlist=["x"]).load_captions(),
+        ),
+        ValueError,
+        r"captions of 08_x.ipynb: \['figure 1 \(08_y.png\)'\] without a caption",
+    ),
+    (
+        "cards/measure_scale: a number",
+        lambda: __import__("mcstudy.report.cards", fromlist=["x"]).measure_scale(3.0),
         TypeError,
-        r"'claim_ids' must be an iterable of claim ids \(str\), not str; got 'C000-02'",
+        r"'measure' must be a str; got 3.0",
     ),
     (
         "scorecard/claim_cells: claim ids as one string",
@@ -464,7 +483,7 @@ CASES = [
     ),
     (
         "scorecard/claim_cells: a list instead of a notebook",
-        _site("claim_cells", [], ["C000-02"]),
+        _pages("claim_cells", [], ["C000-02"]),
         TypeError,
         r"'nb' must be a notebook .*got list",
     ),
@@ -572,8 +591,8 @@ CASES = [
 if hasattr(os, "geteuid") and os.geteuid() != 0:  # root writes anywhere
     CASES.append(
         (
-            "scorecard/write_index: output directory read-only",
-            _site("write_index", CARD, [], _read_only_folder() / "site"),
+            "site/build_site: output directory read-only",
+            _site("build_site", project=_project(), out_dir=_read_only_folder() / "site"),
             ValueError,
             r"'out_dir' cannot be written: .* is read-only",
         )

@@ -1,11 +1,15 @@
 """Tests for the notebook runner (mcstudy.report.notebooks) and ``mcstudy reproduce``."""
 
+import importlib.util
+
 import nbformat
 import pytest
 
 from mcstudy import config
 from mcstudy.cli import main
 from mcstudy.report import notebooks as reports
+
+from .conftest import SITE_TOOLS, need
 
 #: Two customers in the schema of the Hillstrom file (not the published file: verify=False).
 HILLSTROM_TEXT = (
@@ -36,6 +40,8 @@ def project(tmp_path):
 
 
 def test_reproduce_executes_renders_and_skips_without_data(project, monkeypatch, capfd):
+    missing = [m for m in SITE_TOOLS if importlib.util.find_spec(m) is None]
+    need(not missing, f"the site tools {missing} are not installed: pip install 'mcstudy[site]'")
     monkeypatch.setenv(config.HILLSTROM_ENV, str(project / "missing.csv"))
     events = []
     runs = reports.reproduce(project=project, on_event=lambda *e: events.append(e))
@@ -44,8 +50,12 @@ def test_reproduce_executes_renders_and_skips_without_data(project, monkeypatch,
     executed = nbformat.read(project / "notebooks" / "00_claims_registry.ipynb", as_version=4)
     assert executed.cells[0].outputs[0]["data"]["text/plain"] == "42"
     index = (project / "reports" / "index.html").read_text()
-    assert "00_claims_registry.html" in index and "skipped" in index
-    assert (project / "reports" / "00_claims_registry.html").is_file()
+    assert (
+        'href="00_claims_registry.html"' in index and 'href="08_real_data_hillstrom.html"' in index
+    )
+    assert runs[0].html == project / "reports" / "00_claims_registry.html"
+    assert runs[0].html.is_file() and runs[1].html is None  # the skipped one: as committed
+    assert (project / "build" / "site" / "source" / "index.md").is_file()
     assert (project / "figures").is_dir() and (project / "results").is_dir()
     assert [e[3] is None for e in events] == [True, False, True, False]
     # the kernel talks over IPC sockets in a temporary folder: no TCP warning, no socket files

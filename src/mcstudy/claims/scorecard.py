@@ -24,6 +24,7 @@ from mcstudy._validation import check_frame, check_option
 from mcstudy._vocab import (
     CLAIM_TOPICS,
     KIND_NOT_TESTABLE,
+    OKABE_ITO,
     SOURCE_DOCUMENTS,
     VERDICT_NOT_TESTABLE,
     VERDICTS,
@@ -54,15 +55,17 @@ __all__ = [
 
 #: Every value of the scorecard's ``verdict`` column, in display order.
 SCORECARD_VERDICTS = (*VERDICTS, NO_VERDICT)
-#: One colour per verdict, for the scorecard figure and the HTML reports (white text reads on
-#: each; red and green differ in lightness too).
+#: One colour per verdict, for the scorecard figure and the report site: the Okabe-Ito palette
+#: (:data:`mcstudy._vocab.OKABE_ITO`), so that "supported" (bluish green) and "not supported"
+#: (vermillion) stay apart for red-green colour-blind readers; dark grey for not testable and
+#: grey for no verdict yet, as before. Badges pick black or white text by contrast.
 VERDICT_COLOURS = {
-    "supported": "#1b7837",
-    "not supported": "#b2182b",
-    "inconclusive": "#2166ac",
-    "conditional": "#b35806",
-    "artefact": "#762a83",
-    "overstated": "#5a7d1b",
+    "supported": OKABE_ITO["bluish green"],
+    "not supported": OKABE_ITO["vermillion"],
+    "inconclusive": OKABE_ITO["sky blue"],
+    "conditional": OKABE_ITO["orange"],
+    "artefact": OKABE_ITO["reddish purple"],
+    "overstated": OKABE_ITO["yellow"],
     "not testable": "#404040",
     NO_VERDICT: "#757575",
 }

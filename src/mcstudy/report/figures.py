@@ -1,7 +1,9 @@
 """Figures shared by the notebooks: effects with confidence intervals, Qini curves, robustness.
 
 The functions draw precomputed estimates (from :mod:`mcstudy.analysis`); they never estimate
-anything themselves, so a figure shows exactly the numbers of the table beside it.
+anything themselves, so a figure shows exactly the numbers of the table beside it. Colours come
+from the Okabe-Ito palette (:data:`PALETTE`), which readers with a colour-vision deficiency can
+tell apart; column names shown on a figure are written in words (:func:`plain_label`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from collections.abc import Mapping
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from mcstudy._validation import (
@@ -21,8 +22,57 @@ from mcstudy._validation import (
     check_number,
     check_output_dir,
 )
+from mcstudy._vocab import OKABE_ITO
 
-__all__ = ["plot_effects", "plot_qini", "plot_robustness_shares", "save_figure"]
+__all__ = [
+    "PALETTE",
+    "plain_label",
+    "plot_effects",
+    "plot_qini",
+    "plot_robustness_shares",
+    "save_figure",
+]
+
+#: Colours of categories, in order: the Okabe-Ito palette (blue, orange, bluish green,
+#: vermillion, reddish purple, sky blue, yellow, black).
+PALETTE = tuple(
+    OKABE_ITO[name]
+    for name in (
+        "blue",
+        "orange",
+        "bluish green",
+        "vermillion",
+        "reddish purple",
+        "sky blue",
+        "yellow",
+        "black",
+    )
+)
+#: Units written at the end of column names, and how a reader reads them.
+_UNIT_SUFFIXES = {"_usd": " (US$)", "_eur": " (EUR)", "_pct": " (%)"}
+
+
+def _colours(n: int) -> list[str]:
+    """``n`` colours of :data:`PALETTE`, repeating it when there are more categories."""
+    return [PALETTE[i % len(PALETTE)] for i in range(n)]
+
+
+def plain_label(value) -> str:
+    """A column name or category as words: ``"spend_usd"`` -> ``"spend (US$)"``.
+
+    Underscores become spaces and a unit suffix (``_usd``, ``_eur``, ``_pct``) is written out;
+    ``$`` is escaped so that it is not read as mathtext.
+
+    Examples
+    --------
+    >>> plain_label("engagement_breadth_link")
+    'engagement breadth link'
+    """
+    text = str(value)
+    for suffix, words in _UNIT_SUFFIXES.items():
+        if text.lower().endswith(suffix):
+            text = text[: -len(suffix)] + words
+    return _text(text.replace("_", " "))
 
 
 def _text(value) -> str:
@@ -135,7 +185,7 @@ def plot_effects(
         squeeze=False,
         figsize=(panel_width * len(panels), 1.2 + row_height * n_rows),
     )
-    colours = dict(zip(hues, sns.color_palette(n_colors=len(hues)), strict=True))
+    colours = dict(zip(hues, _colours(len(hues)), strict=True))
     offsets = np.linspace(-0.2, 0.2, len(hues)) if len(hues) > 1 else np.zeros(1)
     for ax, panel in zip(axes[0], panels, strict=True):
         part = effects if panel is None else effects[effects[col] == panel]
@@ -153,18 +203,19 @@ def plot_effects(
                 fmt="o",
                 capsize=3,
                 color=colours[level],
-                label=None if level is None else _text(level),
+                label=None if level is None else plain_label(level),
             )
         if reference is not None:
             ax.axvline(reference, color="0.5", linestyle="--", linewidth=1)
-        ax.set_yticks(range(len(rows)), [_text(r) for r in rows])
+        ax.set_yticks(range(len(rows)), [plain_label(r) for r in rows])
         ax.set_ylim(len(rows) - 0.5, -0.5)
-        ax.set_title("" if panel is None else _text(panel))
-        label = xlabel.get(panel, x) if isinstance(xlabel, Mapping) else (xlabel or x)
+        ax.set_title("" if panel is None else plain_label(panel))
+        default = plain_label(x)
+        label = xlabel.get(panel, default) if isinstance(xlabel, Mapping) else (xlabel or default)
         ax.set_xlabel(label)
-        ax.set_ylabel("" if ax is not axes[0][0] else y)
+        ax.set_ylabel("" if ax is not axes[0][0] else plain_label(y))
     if hue is not None:
-        axes[0][-1].legend(title=hue, loc="best", fontsize="small")
+        axes[0][-1].legend(title=plain_label(hue), loc="best", fontsize="small")
     fig.tight_layout()
     return fig
 
@@ -215,9 +266,11 @@ def plot_qini(
         raise TypeError(f"'ax' must be a matplotlib Axes or None; got {type(ax).__name__}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 4.0))
-    colours = sns.color_palette(n_colors=len(curves))
+    colours = _colours(len(curves))
     for colour, (label, curve) in zip(colours, curves.items(), strict=True):
-        ax.plot(curve["fraction_targeted"], curve["incremental"], label=_text(label), color=colour)
+        ax.plot(
+            curve["fraction_targeted"], curve["incremental"], label=plain_label(label), color=colour
+        )
     end = float(next(iter(curves.values()))["incremental"].iloc[-1])
     ax.plot([0.0, 1.0], [0.0, end], color="0.5", linestyle="--", label="random targeting")
     ax.set_xlabel("fraction of customers targeted (by decreasing score)")
@@ -261,7 +314,7 @@ def plot_robustness_shares(
     if "claim_id" in summary.columns:
         summary = summary.set_index("claim_id")
     fig, ax = plt.subplots(figsize=(8, height))
-    ax.barh(summary.index, summary["share"], color=sns.color_palette()[0])
+    ax.barh(summary.index, summary["share"], color=PALETTE[0])
     ax.errorbar(
         summary["share"],
         np.arange(len(summary)),
@@ -273,6 +326,7 @@ def plot_robustness_shares(
     ax.axvline(threshold, color="0.4", ls="--", lw=1)
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the plausible parameter space where the reference verdict holds")
+    ax.set_ylabel("claim")
     ax.set_title(
         f"Robustness of the verdicts (dashed: {threshold * 100:g} %, below it a verdict is "
         "conditional)"

@@ -1,11 +1,12 @@
-"""Execute the study notebooks in order and render them as HTML reports.
+"""Execute the study notebooks in order, and build the report site from them.
 
 Used by ``mcstudy reproduce`` (and so by ``make reproduce``): each notebook in
 :data:`mcstudy.config.STUDY_NOTEBOOKS` found in the project's ``notebooks/`` is executed in
-place with nbclient (its outputs, figures and results regenerated), then rendered to
-``reports/<name>.html``, and ``reports/index.html`` opens on the claims scorecard and links
-them all (:mod:`mcstudy.report.site`). :func:`render_reports` (``mcstudy report``) renders the site
-from the notebooks as they are, without executing them: seconds instead of the full run.
+place with nbclient (its outputs, figures and results regenerated), then the report site is
+built into ``reports/`` (:func:`mcstudy.report.site.build_site`: ``reports/index.html`` opens on
+what was found and one card per claim, each study page is its executed notebook).
+:func:`render_reports` (``mcstudy report``) builds the site from the notebooks as they are,
+without executing them: seconds instead of the full run.
 
 The project is :data:`mcstudy.config.ROOT` (``$MCSTUDY_ROOT``, the source checkout or the
 working directory) or the ``project`` argument. Each notebook runs in a kernel of the Python
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -286,76 +286,19 @@ def _execute(path: Path, timeout: int, env: dict[str, str]) -> str:
     return ""
 
 
-def _render(path: Path, out_dir: Path) -> tuple[Path, tuple[str, ...]]:
-    """Render ``path`` into the site, with an anchor at the verdict of each claim it owns."""
-    from mcstudy.io.catalogue import load_claims
-    from mcstudy.report.site import render_notebook
-
-    claims = load_claims()
-    owned = claims.loc[claims["notebook"] == path.name, "claim_id"].astype(str)
-    return render_notebook(path, out_dir, owned)
-
-
-def _with_earlier_pages(runs: list[NotebookRun], proj: _Project, site: Path) -> list[NotebookRun]:
-    """``runs`` plus the pages of the other study notebooks already in ``site``, in order.
-
-    So that running or rendering a few notebooks keeps the others in the index.
-    """
-    done = {r.name: r for r in runs}
-    pages = []
-    for name in config.STUDY_NOTEBOOKS:
-        page = site / f"{Path(name).stem}.html"
-        if name in done:
-            pages.append(done[name])
-        elif (proj.notebooks / name).is_file() and page.is_file():
-            anchors = re.findall(r'id="claim-([^"]+)"', page.read_text(encoding="utf-8"))
-            pages.append(
-                NotebookRun(name, "rendered earlier", 0.0, html=page, anchors=tuple(anchors))
-            )
-    return pages
-
-
-def _write_index(runs: list[NotebookRun], proj: _Project, out_dir: Path | None = None) -> Path:
-    """Write ``index.html`` from the project's verdicts and the pages of ``runs``.
-
-    Into ``out_dir``, else the project's ``reports/``.
-    """
-    from mcstudy.claims.scorecard import load_scorecard
-    from mcstudy.report.site import claim_anchor, write_index
-
-    scorecard = load_scorecard(verdicts_path=proj.results / "verdicts.csv")
-    site = proj.reports if out_dir is None else out_dir
-    runs = _with_earlier_pages(runs, proj, site)
-    links = {}
-    for run in runs:
-        if run.html is None:
-            continue
-        owned = scorecard.loc[scorecard["notebook"] == run.name, "claim_id"]
-        for claim in owned:
-            anchor = f"#{claim_anchor(claim)}" if claim in run.anchors else ""
-            links[claim] = f"{run.html.name}{anchor}"
-    return write_index(
-        scorecard,
-        runs,
-        site,
-        figure=proj.figures / SCORECARD_FIGURE,
-        claim_links=links,
-        notebooks_dir=proj.notebooks,
-    )
-
-
 def render_reports(
     names: Iterable[str] | None = None,
     *,
     project: str | Path | None = None,
     out_dir: str | Path | None = None,
+    build_dir: str | Path | None = None,
     on_event: Callable[[str, int, int, NotebookRun | None], None] | None = None,
 ) -> list[NotebookRun]:
-    """Render the notebooks as they are (already executed) into ``reports/``, and the index.
+    """Build the report site from the notebooks as they are (already executed).
 
-    Nothing is executed: the pages show the outputs saved in the notebooks, and the index
-    reads ``results/verdicts.csv`` and ``figures/`` as they are. A few seconds, against the
-    full run of :func:`reproduce`.
+    Nothing is executed: the pages show the outputs saved in the notebooks, and the front page
+    reads ``results/verdicts.csv`` as it is (:func:`mcstudy.report.site.build_site`). Seconds,
+    against the full run of :func:`reproduce`.
 
     Parameters
     ----------
@@ -366,43 +309,42 @@ def render_reports(
         when None.
     out_dir : str or Path, default=None
         Write the site here instead of the project's ``reports/`` (created if missing).
+    build_dir : str or Path, default=None
+        Sources and Sphinx cache; the project's ``build/site/`` when None.
     on_event : callable, default=None
-        As in :func:`reproduce`.
+        As in :func:`reproduce`, called before and after the build for every notebook.
 
     Returns
     -------
     list of NotebookRun
-        One per notebook, status ``rendered``.
+        One per notebook, status ``rendered``; ``seconds`` is the build's time shared out.
 
     Raises
     ------
-    FileNotFoundError, ValueError, ImportError
-        As :func:`reproduce`.
+    FileNotFoundError, ValueError, ImportError, RuntimeError
+        As :func:`mcstudy.report.site.build_site`.
     """
-    proj = _project(project)
+    from mcstudy.report.site import build_site
+
     _check_callback(on_event)
-    site = (
-        check_output_dir(proj.reports, "project reports folder")
-        if out_dir is None
-        else check_output_dir(out_dir, "out_dir")
-    )
     paths = notebooks_to_run(names, project=project)
-    _check_notebook_tools()
-    site.mkdir(parents=True, exist_ok=True)
-    runs = []
     for i, path in enumerate(paths, 1):
         if on_event:
             on_event(path.name, i, len(paths), None)
-        start = time.perf_counter()
-        out, anchors = _render(path, site)
-        run = NotebookRun(
-            path.name, "rendered", time.perf_counter() - start, html=out, anchors=anchors
-        )
-        runs.append(run)
-        if on_event:
-            on_event(path.name, i, len(paths), run)
-    _write_index(runs, proj, site)
+    built = build_site(names, project=project, out_dir=out_dir, build_dir=build_dir)
+    runs = [_rendered(path.name, built, built.seconds / len(paths)) for path in paths]
+    if on_event:
+        for i, run in enumerate(runs, 1):
+            on_event(run.name, i, len(runs), run)
     return runs
+
+
+def _rendered(name: str, built, seconds: float, status: str = "rendered") -> NotebookRun:
+    """The run of notebook ``name`` in the site ``built``, with its page and anchors."""
+    anchors = tuple(
+        c for c, link in built.anchors.items() if link.startswith(Path(name).stem + ".html#")
+    )
+    return NotebookRun(name, status, seconds, html=built.pages.get(name), anchors=anchors)
 
 
 def reproduce(
@@ -424,7 +366,8 @@ def reproduce(
         Project folder with ``notebooks/``; figures, results and reports are written to its
         ``figures/``, ``results/`` and ``reports/``. :data:`mcstudy.config.ROOT` when None.
     html_reports : bool, default=True
-        Render ``reports/*.html`` and ``reports/index.html``.
+        Build the report site into ``reports/`` afterwards
+        (:func:`mcstudy.report.site.build_site`).
     timeout : int, default=1800
         Seconds allowed per cell.
     keep_going : bool, default=False
@@ -468,10 +411,12 @@ def reproduce(
         check_output_dir(folder, f"project {what} folder")
     paths = notebooks_to_run(names, project=project)
     _check_notebook_tools()
+    if html_reports:
+        from mcstudy.report.site import _check_site_tools
+
+        _check_site_tools()
     proj.figures.mkdir(parents=True, exist_ok=True)
     proj.results.mkdir(parents=True, exist_ok=True)
-    if html_reports:
-        proj.reports.mkdir(parents=True, exist_ok=True)
     env = _kernel_env(proj)
     runs, failed = [], False
     for i, path in enumerate(paths, 1):
@@ -498,13 +443,16 @@ def reproduce(
             failed = True
             run = NotebookRun(path.name, "failed", time.perf_counter() - start, error)
         else:
-            out, anchors = _render(path, proj.reports) if html_reports else (None, ())
-            run = NotebookRun(
-                path.name, "executed", time.perf_counter() - start, html=out, anchors=anchors
-            )
+            run = NotebookRun(path.name, "executed", time.perf_counter() - start)
         runs.append(run)
         if on_event:
             on_event(path.name, i, len(paths), run)
-    if html_reports:
-        _write_index(runs, proj)
+    if html_reports:  # the whole site: its front page reads every notebook's verdicts
+        from mcstudy.report.site import build_site
+
+        built = build_site(project=project)
+        runs = [
+            _rendered(r.name, built, r.seconds, r.status) if r.status == "executed" else r
+            for r in runs
+        ]
     return runs
