@@ -16,7 +16,8 @@ With ``--retailer``, Hillstrom's retailer (purchases by telephone and on the web
 ``--tiers`` the tier value multipliers, as in ``past_year_fit.py``.
 
     python benchmarks/history_match_hillstrom.py [--customers 30000] [--waves 3] [--runs 60]
-        [--seed 0] [--retailer] [--tiers 1,3,12] [--discrepancy 0] [--out /tmp/hm.csv]
+        [--seed 0] [--retailer] [--tiers 1,3,12] [--discrepancy 0] [--candidates 100000]
+        [--screen-rank 1] [--out /tmp/hm.csv]
 
 Prints the waves, the range of each parameter left, and per target how many runs it ruled
 out and its best implausibility; writes every run to ``--out``.
@@ -80,6 +81,8 @@ def main() -> None:
     ap.add_argument("--retailer", action="store_true")
     ap.add_argument("--tiers", default="1,3,12")
     ap.add_argument("--discrepancy", type=float, default=0.0)
+    ap.add_argument("--candidates", type=int, default=100_000)
+    ap.add_argument("--screen-rank", type=int, default=None)
     ap.add_argument("--out", default="/tmp/history_match_hillstrom.csv")
     args = ap.parse_args()
     targets = load_targets()
@@ -118,11 +121,16 @@ def main() -> None:
         waves=args.waves,
         runs_per_wave=args.runs,
         discrepancy=args.discrepancy,
+        candidates=args.candidates,
+        screen_rank=args.screen_rank,
         seed=args.seed,
     )
     result.runs.to_csv(args.out, index=False)
     pd.set_option("display.width", 200)
-    print(f"context: retailer {args.retailer}, tiers {tiers}, discrepancy {args.discrepancy}")
+    print(
+        f"context: retailer {args.retailer}, tiers {tiers}, discrepancy {args.discrepancy}, "
+        f"screening rank {args.screen_rank or 1}"
+    )
     print(result.waves.to_string(index=False))
     print(result.range_kept().to_string(index=False))
     print(result.ruled_out_by().to_string(index=False))

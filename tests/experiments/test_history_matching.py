@@ -155,3 +155,31 @@ def test_bad_input_is_refused_with_a_message_naming_it(kwargs, error, match):
     evaluate, targets = args.pop("evaluate"), args.pop("targets")
     with pytest.raises(error, match=match):
         history_match(evaluate, SPACE, targets, **args)
+
+
+def test_a_lenient_screen_runs_the_next_wave_where_the_strict_cut_is_then_applied():
+    # the misfit pair again: with the screen at rank 2 the second wave runs along the line
+    # that matches one target or the other, and the strict cut (rank 1) still keeps none
+    result = history_match(
+        _evaluate({"low": lambda x, y: x, "high": lambda x, y: x}),
+        SPACE,
+        _targets({"low": 0.1, "high": 0.9}),
+        waves=2,
+        runs_per_wave=20,
+        screen_rank=2,
+        candidates=2000,
+        seed=0,
+        progress=False,
+    )
+    assert result.waves["runs"].iloc[1] == 20 and 0 < result.waves["space_share"].iloc[1] < 1
+    assert not result.runs["kept"].any()
+    with pytest.raises(ValueError, match="'screen_rank'"):
+        history_match(
+            _evaluate(IDENTIFIED),
+            SPACE,
+            _targets({"sum": 1.0}),
+            waves=1,
+            runs_per_wave=6,
+            screen_rank=2,
+            progress=False,
+        )

@@ -114,8 +114,8 @@ class HistoryMatch:
         ``imp:<target>``, ``implausibility`` (the ``rank``-th largest) and ``kept``.
     waves : pandas.DataFrame
         One row per wave: ``wave``, ``runs``, ``kept`` and ``space_share`` (the share of a
-        uniform sample of the whole space the wave's emulators did not rule out; 1 for the
-        first wave, which has none).
+        uniform sample of the whole space the wave's emulators did not rule out at the
+        screening rank; 1 for the first wave, which has none).
     cutoff, rank : float, int
         The cut and the rank of the implausibility it applies to.
     """
@@ -217,7 +217,9 @@ def _check_targets(targets: pd.DataFrame, discrepancy: float) -> pd.DataFrame:
 def _emulate(u: np.ndarray, y: np.ndarray, seed: np.random.SeedSequence):
     """One Gaussian-process emulator per target, fitted on the unit cube; a predict function.
 
-    Each target is standardised; the kernel is a constant times an anisotropic squared
+    Each target is standardised, on the log scale when every value is positive (rates and
+    amounts spanning orders of magnitude over a log-scaled space; the prediction is then the
+    lognormal's mean and variance); the kernel is a constant times an anisotropic squared
     exponential plus a white-noise term (the simulation's own noise), scikit-learn's
     :class:`~sklearn.gaussian_process.GaussianProcessRegressor` with two optimiser restarts.
     The optimiser's convergence warnings (a length scale at its bound) are silenced: the
@@ -232,7 +234,9 @@ def _emulate(u: np.ndarray, y: np.ndarray, seed: np.random.SeedSequence):
     states = seed.generate_state(y.shape[1])
     for j in range(y.shape[1]):
         ok = np.isfinite(y[:, j])
-        mu, sd = y[ok, j].mean(), y[ok, j].std() or 1.0
+        logged = bool((y[ok, j] > 0).all())  # a rate or an amount: emulated on the log scale
+        z = np.log(y[ok, j]) if logged else y[ok, j]
+        mu, sd = z.mean(), z.std() or 1.0
         kernel = ConstantKernel(1.0, (1e-3, 1e3)) * RBF(np.full(k, 0.5), (1e-2, 1e2)) + WhiteKernel(
             1e-2, (1e-8, 1.0)
         )
@@ -241,15 +245,18 @@ def _emulate(u: np.ndarray, y: np.ndarray, seed: np.random.SeedSequence):
         )
         with warnings.catch_warnings():  # a bound reached is a fit, its variance says how good
             warnings.simplefilter("ignore", ConvergenceWarning)
-            gp.fit(u[ok], (y[ok, j] - mu) / sd)
-        models.append((gp, mu, sd))
+            gp.fit(u[ok], (z - mu) / sd)
+        models.append((gp, mu, sd, logged))
 
     def predict(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         means, variances = [], []
-        for gp, mu, sd in models:
+        for gp, mu, sd, logged in models:
             m, s = gp.predict(x, return_std=True)
-            means.append(mu + sd * m)
-            variances.append((sd * s) ** 2)
+            m, v = mu + sd * m, (sd * s) ** 2
+            if logged:  # the lognormal's mean and variance
+                m, v = np.exp(m + v / 2), np.expm1(v) * np.exp(2 * m + v)
+            means.append(m)
+            variances.append(v)
         return np.column_stack(means), np.column_stack(variances)
 
     return predict
@@ -264,8 +271,9 @@ def history_match(
     runs_per_wave: int = 60,
     cutoff: float = CUTOFF,
     rank: int = 1,
+    screen_rank: int | None = None,
     discrepancy: float = 0.0,
-    candidates: int = 20_000,
+    candidates: int = 100_000,
     seed: int = 0,
     progress: bool | None = None,
 ) -> HistoryMatch:
@@ -293,10 +301,15 @@ def history_match(
     rank : int, default=1
         Which implausibility the cut applies to: 1, the largest; 2, the second largest (with
         many targets, tolerating one that the model cannot match), and so on.
+    screen_rank : int, default=None
+        The rank the emulators' screening of candidates uses in the later waves; ``rank``
+        when None. A larger one (Vernon, Goldstein and Bower 2010 use the second and third
+        largest in early waves) keeps the points that miss a few targets, so that the next
+        wave's runs, judged at ``rank``, tell whether the emulators' doubt was right.
     discrepancy : float, default=0.0
         Model discrepancy, as a share of each observed value (its standard deviation), in
         [0, 1]: an assumption about how far the model may stand from the world.
-    candidates : int, default=20,000
+    candidates : int, default=100,000
         Uniform candidates the emulators screen in each later wave, in [100, 10,000,000].
     seed : int, default=0
         The designs', candidates' and emulators' seed.
@@ -320,6 +333,9 @@ def history_match(
     runs_per_wave = check_int(runs_per_wave, "runs_per_wave", 2 * k + 2, 100_000)
     cutoff = check_number(cutoff, "cutoff", 0.0, 100.0, low_open=True)
     rank = check_int(rank, "rank", 1, len(table))
+    screen_rank = (
+        rank if screen_rank is None else check_int(screen_rank, "screen_rank", 1, len(table))
+    )
     candidates = check_int(candidates, "candidates", 100, 10_000_000)
     seed = check_int(seed, "seed", 0, 2**63 - 1)
     ids = list(table["target_id"])
@@ -341,7 +357,7 @@ def history_match(
             pool = rng.random((candidates, k))
             mean, em_var = predict(pool)
             imp = implausibility(mean, table["observed"], table["variance"].to_numpy() + em_var)
-            alive = pool[_ranked(imp, rank) <= cutoff]
+            alive = pool[_ranked(imp, screen_rank) <= cutoff]
             share = len(alive) / candidates
             if len(alive) == 0:
                 wave_rows.append({"wave": w + 1, "runs": 0, "kept": 0, "space_share": 0.0})
