@@ -31,8 +31,14 @@ that fits with the most checks matched (|z| < 2, or inside a published range), t
 buyers, and for the best point, every target with its simulated value and z, and writes every
 evaluation to ``--out`` (CSV).
 
+With ``--retailer``, the simulated retailer is Hillstrom's: orders by telephone and on the
+website only (``ChannelSet(purchase=("telephone", "website"))``; the shop and the mail-order
+desk are left out as purchase channels, postal mail stays a contact channel) and consumer
+baskets without the business tiers (``--tiers 1,1,1``: one value scale; the reference
+context's multipliers 1, 3 and 12 come from source 000's business-to-business claims).
+
     python benchmarks/past_year_fit.py [--customers 50000] [--lhs 240] [--starts 2]
-        [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv]
+        [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -53,11 +59,15 @@ from scipy.stats import qmc  # noqa: E402
 
 from mcstudy.experiments.calibration import compare_targets  # noqa: E402
 from mcstudy.io import load_targets  # noqa: E402
+from mcstudy.io.catalogue import load_channels  # noqa: E402
+from mcstudy.model import ChannelSet, PopulationSpec  # noqa: E402
 
 #: Searched parameters: (name, low, high, log scale). The calibration's six over their
 #: plausible ranges (data/parameters.csv); the dropout hazard beyond its plausible 0.022 up to
 #: 0.1 a week (the Pareto/NBD mean dropout rate of CDNOW's customers, s / beta = 0.61 / 11.67,
-#: is 0.052 a week: Fader, Hardie and Lee 2005); the dropout CV from 0 to 3.
+#: is 0.052 a week: Fader, Hardie and Lee 2005); the dropout CV from 0 to 3; the basket spread
+#: beyond its plausible 0.8 up to 1.2 (without tiers, the spread of baskets across customers
+#: is this parameter alone).
 SPACE = (
     ("population.purchase_rate_per_week", 0.001, 0.2, True),
     ("population.basket_mean_eur", 20.0, 150.0, True),
@@ -68,7 +78,7 @@ SPACE = (
     ("response.churn_base_per_week", 0.001, 0.1, True),
     ("population.dropout_cv", 0.0, 3.0, False),
     ("population.rate_shape", 0.2, 5.0, True),
-    ("population.basket_sigma", 0.2, 0.8, False),
+    ("population.basket_sigma", 0.2, 1.2, False),
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
@@ -119,15 +129,35 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/past_year_fit.csv")
     ap.add_argument(
+        "--retailer",
+        action="store_true",
+        help="Hillstrom's retailer: purchases by telephone and on the website only",
+    )
+    ap.add_argument(
+        "--tiers",
+        default="1,3,12",
+        help="tier value multipliers, three comma-separated numbers (default 1,3,12)",
+    )
+    ap.add_argument(
         "--evaluate",
         metavar="JSON",
         help="only evaluate this point (a JSON object of parameters, pre_period_weeks 52 added)",
     )
     args = ap.parse_args()
     targets = load_targets()
+    tiers = tuple(float(x) for x in args.tiers.split(","))
+    context = {
+        "population": PopulationSpec(tier_value_multipliers=tiers),
+        "channels": ChannelSet(load_channels(), purchase=("telephone", "website"))
+        if args.retailer
+        else None,
+    }
+    print(f"context: retailer {args.retailer}, tier value multipliers {tiers}")
     if args.evaluate:
         params = {**json.loads(args.evaluate), **PRE_PERIOD}
-        table = compare_targets(targets, params, n_customers=args.customers, rng=args.seed)
+        table = compare_targets(
+            targets, params, n_customers=args.customers, rng=args.seed, **context
+        )
         print(json.dumps(_score(table)))
         print(table[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
         return
@@ -136,7 +166,9 @@ def main() -> None:
 
     def evaluate(params: dict, stage: str) -> tuple[dict, pd.DataFrame]:
         try:
-            table = compare_targets(targets, params, n_customers=args.customers, rng=args.seed)
+            table = compare_targets(
+                targets, params, n_customers=args.customers, rng=args.seed, **context
+            )
         except ValueError as err:  # e.g. almost no buyers in the pre-period
             row = {"stage": stage, **params, "fit_ok": False, "n_checks_matched": -1}
             row.update(objective=1e9, fit_cost=1e9, error=str(err))

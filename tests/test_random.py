@@ -32,7 +32,9 @@ def test_a_design_stream_is_reproduced_by_its_seed_and_name():
 
 
 def test_an_unknown_stream_is_refused_with_the_names_allowed():
-    with pytest.raises(ValueError, match=r"'name' must be one of \['latin_hypercube'"):
+    with pytest.raises(
+        ValueError, match=r"'name' must be one of \['history_matching', 'latin_hypercube'"
+    ):
         design_stream(1, "warm_up")
 
 

@@ -41,9 +41,9 @@ def task_seed_sequence(seed: int, point: int, replication: int) -> np.random.See
 #: The streams of a run or design beside its tasks', each spawned from the root seed under its
 #: own key, chosen here and nowhere else: the Latin hypercube of the share, the Morris
 #: trajectories, the Sobol' sample, the bootstraps of the Morris and Sobol' indices, the
-#: noise-only runs at the reference context, and the pilot runs that set a design's arms (equal
-#: contact pressures) before its replications. Their keys have one entry, so none is a sweep
-#: task's stream (:func:`task_seed_sequence`, two entries).
+#: noise-only runs at the reference context, the pilot runs that set a design's arms (equal
+#: contact pressures) before its replications, and the waves of a history match. Their keys
+#: have one entry, so none is a sweep task's stream (:func:`task_seed_sequence`, two entries).
 DESIGN_STREAMS = {
     "latin_hypercube": 0,
     "morris": 1,
@@ -52,6 +52,7 @@ DESIGN_STREAMS = {
     "sobol_bootstrap": 4,
     "noise": 5,
     "pilot": 6,
+    "history_matching": 7,
 }
 
 #: The streams a study draws beside its main simulation's, under the seed sequence it was

@@ -228,3 +228,34 @@ def test_the_defaults_are_the_committed_fit():
         assert parameters.loc[name, "status"] == "calibrated", name
     calibrated = set(parameters.index[parameters["status"] == "calibrated"])
     assert calibrated == set(record["parameters"])
+
+
+def test_compare_targets_simulates_the_context_it_is_given():
+    # Hillstrom's retailer takes orders by telephone and on the website only: every past-year
+    # buyer is then a phone-only, web-only or multichannel buyer, which the default channels
+    # (shop and mail order too) do not give
+    from mcstudy.experiments.calibration import compare_targets
+    from mcstudy.io import load_channels, load_targets
+    from mcstudy.model import ChannelSet, PopulationSpec
+
+    targets = load_targets()
+    shares = [f"hillstrom.past_year.channel_share_{k}" for k in ("phone", "web", "multichannel")]
+    params = {"population.pre_period_weeks": 52}
+
+    def total(**context):
+        table = compare_targets(targets, params, n_customers=5000, rng=3, **context)
+        return table.set_index("target_id").loc[shares, "simulated"].sum()
+
+    retailer = ChannelSet(load_channels(), purchase=("telephone", "website"))
+    assert total(channels=retailer) == pytest.approx(1.0)
+    assert total() < 0.9
+    with pytest.raises(TypeError, match="'channels' must be a ChannelSet"):
+        compare_targets(targets, n_customers=5000, channels="website")
+    one_tier = PopulationSpec(tier_value_multipliers=(1.0, 1.0, 1.0))
+    spend = "hillstrom.past_year.spend_p90"
+    flat = compare_targets(targets, params, n_customers=5000, rng=3, population=one_tier)
+    tiered = compare_targets(targets, params, n_customers=5000, rng=3)
+    assert (
+        flat.set_index("target_id").loc[spend, "simulated"]
+        < (tiered.set_index("target_id").loc[spend, "simulated"])
+    )

@@ -804,3 +804,35 @@ def test_fixed_by_only_on_testable_simulation_or_real_data_claims(tmp_path):
     pattern = r"'fixed_by' names the input .* kind 'consistency'"
     with pytest.raises(DataValidationError, match=pattern):
         load_claims(path)
+
+
+def test_purchase_channels_can_be_restricted_and_default_to_every_selected_one():
+    catalogue = load_channels()
+    default = ChannelSet(catalogue)
+    assert default.purchase_channels == ("face_to_face", "telephone", "postal_mail", "website")
+    assert ChannelSet(catalogue, purchase=None).purchase_channels == default.purchase_channels
+    retailer = ChannelSet(catalogue, purchase=("website", "telephone"))
+    assert retailer.names == default.names  # postal mail stays a contact channel
+    assert retailer.purchase_channels == ("telephone", "website")  # in names order
+    assert list(retailer.purchase_index) == [
+        default.names.index(c) for c in ("telephone", "website")
+    ]
+    assert retailer.referral.shape == (default.n_channels, 2)
+    np.testing.assert_allclose(retailer.referral.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize(
+    ("purchase", "error", "match"),
+    [
+        (("email",), ValueError, r"'purchase' must be distinct purchase channels.*'email'"),
+        (("website", "website"), ValueError, r"'purchase' must be distinct"),
+        ((), ValueError, r"at least one"),
+        (("chat",), ValueError, r"allowed: \['face_to_face'"),
+        ("website", TypeError, r"'purchase' must be a tuple of channel names"),
+    ],
+)
+def test_purchase_channels_outside_the_selected_purchase_channels_are_refused(
+    purchase, error, match
+):
+    with pytest.raises(error, match=match):
+        ChannelSet(load_channels(), purchase=purchase)

@@ -121,12 +121,22 @@ def _catalogue() -> pd.DataFrame:
     return load_channels()
 
 
-def _channels(changes: Mapping[str, float]) -> ChannelSet:
-    catalogue = _catalogue().copy()
+def _channels(changes: Mapping[str, float], base: ChannelSet | None = None) -> ChannelSet:
+    """``base`` (the shipped catalogue's default channels when None) with ``changes`` applied.
+
+    ``base``'s selected channels, referral matrix and purchase channels are kept.
+    """
+    if base is not None and not isinstance(base, ChannelSet):
+        raise TypeError(f"'channels' must be a ChannelSet or None; got {type(base).__name__}.")
+    if base is None and not changes:
+        return ChannelSet(_catalogue().copy())
+    catalogue = (_catalogue() if base is None else base.catalogue).copy()
     for key, value in changes.items():
         column, channel = key.rsplit(".", 1)
         catalogue.loc[catalogue["channel"] == channel, column] = value
-    return ChannelSet(catalogue)
+    if base is None:
+        return ChannelSet(catalogue)
+    return ChannelSet(catalogue, names=base.names, referral=base.referral, purchase=base.purchase)
 
 
 def simulated_statistics(
@@ -136,6 +146,7 @@ def simulated_statistics(
     rng=0,
     population: PopulationSpec | None = None,
     response: ResponseSpec | None = None,
+    channels: ChannelSet | None = None,
 ) -> pd.DataFrame:
     """The statistics of :data:`SIMULATED_STATISTICS` from one Hillstrom-shaped simulation.
 
@@ -150,6 +161,9 @@ def simulated_statistics(
         Root of the random streams; keep it fixed across evaluations (common random numbers).
     population, response : default=None
         The reference context; ``PopulationSpec()`` and ``ResponseSpec()`` when None.
+    channels : ChannelSet, default=None
+        The context's channels (``channel.*`` values are applied to a copy of its catalogue);
+        the shipped catalogue's default channels when None.
 
     Returns
     -------
@@ -170,7 +184,7 @@ def simulated_statistics(
         arms,
         n_weeks=_WEEKS,
         response=response,
-        channels=_channels(chan_changes),
+        channels=_channels(chan_changes, channels),
         n_journeys=0,
         progress=False,
         rng=rng,
@@ -285,6 +299,7 @@ def check_statistics(
     rng=0,
     population: PopulationSpec | None = None,
     response: ResponseSpec | None = None,
+    channels: ChannelSet | None = None,
 ) -> pd.DataFrame:
     """The statistics of :data:`CHECK_STATISTICS`, for the targets not used in the fit.
 
@@ -299,12 +314,16 @@ def check_statistics(
       channels Hillstrom's retailer does not have); the ratio of the mean spend of
       multichannel to single-channel buyers; the median and 90th percentile of spend; and the
       recency at the end of the year in months, ``ceil((52 - last purchase week) x 12 / 52)``
-      (1-12, Hillstrom's unit), as a mean and as the share at most 3 months;
+      (1-12, Hillstrom's unit), as a mean and as the share at most 3 months (with
+      ``channels`` whose purchase channels are the telephone and the website only, as
+      Hillstrom's retailer, no buyer is left out of the three shares);
     - an SMS campaign over 4 weeks, Poisson(1) messages per customer, everyone consenting:
       consent withdrawals per message sent;
     - a direct-mail campaign over 4 weeks, Poisson(1) pieces: the share of customers who
       received a piece and bought within the 4 weeks (the reports count any order in the
       campaign window, with or without a response code).
+
+    ``population``, ``response`` and ``channels`` are as in :func:`simulated_statistics`.
 
     Returns
     -------
@@ -317,7 +336,7 @@ def check_statistics(
     population = population if population is not None else PopulationSpec()
     response = replace(response if response is not None else ResponseSpec(), **resp_changes)
     spec = replace(population, n_customers=n_customers, **pop_changes)
-    channels = _channels(chan_changes)
+    channels = _channels(chan_changes, channels)
     ss = seed_sequence(rng)
     past_seed, sms_seed, mail_seed = ss.spawn(3)
 

@@ -104,6 +104,9 @@ def compare_targets(
     *,
     n_customers: int = 200_000,
     rng=0,
+    population=None,
+    response=None,
+    channels=None,
 ) -> pd.DataFrame:
     """Every target beside its simulated statistic: the fitted ones and the checks.
 
@@ -117,6 +120,10 @@ def compare_targets(
         Customers per simulation.
     rng : int, SeedSequence or Generator, default=0
         Root seed.
+    population, response, channels : default=None
+        The context simulated (:class:`~mcstudy.model.PopulationSpec`,
+        :class:`~mcstudy.model.ResponseSpec`, :class:`~mcstudy.model.ChannelSet`); the
+        calibrated consumer context when None.
 
     Returns
     -------
@@ -139,10 +146,11 @@ def compare_targets(
             f"targets name statistics {unknown} that no calibration simulation computes; "
             f"allowed: {sorted(known)}."
         )
+    context = {"population": population, "response": response, "channels": channels}
     stats = pd.concat(
         [
-            simulated_statistics(params, n_customers=n_customers, rng=rng),
-            check_statistics(params, n_customers=n_customers, rng=rng),
+            simulated_statistics(params, n_customers=n_customers, rng=rng, **context),
+            check_statistics(params, n_customers=n_customers, rng=rng, **context),
         ]
     )
     statistic = targets["statistic"].astype(str).to_numpy()

@@ -226,13 +226,19 @@ class ChannelSet:
     referral : array_like, default=None
         Referral matrix, shape (len(names), number of purchase channels), rows summing to 1;
         :func:`default_referral_matrix` when None.
+    purchase : tuple of str, default=None
+        The channels a purchase can go through, a subset of ``names`` among
+        :data:`PURCHASE_CHANNELS`; every selected channel of :data:`PURCHASE_CHANNELS` when None.
+        A retailer without shops or mail-order desk (Hillstrom's: orders by telephone and on the
+        website) keeps its other channels for contacts only.
 
     Raises
     ------
     ValueError
         If a name is not in the catalogue (the message names the missing channels and the file
         the catalogue was read from, ``catalogue.attrs["source"]``), names repeat, no purchase
-        channel is selected, or the referral matrix has the wrong shape or rows that do not
+        channel is selected, ``purchase`` names a channel that is not a selected purchase
+        channel, or the referral matrix has the wrong shape or rows that do not
         sum to 1; if the catalogue repeats a channel, lacks a column or has a number that is
         not finite or out of its range (:func:`check_catalogue`).
     TypeError
@@ -243,6 +249,7 @@ class ChannelSet:
     catalogue: pd.DataFrame = field(repr=False)
     names: tuple[str, ...] = DEFAULT_CHANNELS
     referral: np.ndarray | None = field(default=None, repr=False)
+    purchase: tuple[str, ...] | None = None
 
     def __post_init__(self):
         check_catalogue(self.catalogue)
@@ -267,6 +274,19 @@ class ChannelSet:
                 f"got {list(names)}."
             )
         object.__setattr__(self, "names", names)
+        if self.purchase is not None:
+            if isinstance(self.purchase, str) or not isinstance(self.purchase, Iterable):
+                raise TypeError(
+                    f"'purchase' must be a tuple of channel names (str); got {self.purchase!r}."
+                )
+            purchase = tuple(self.purchase)
+            allowed = [n for n in names if n in PURCHASE_CHANNELS]
+            if not purchase or len(set(purchase)) != len(purchase) or set(purchase) - set(allowed):
+                raise ValueError(
+                    f"'purchase' must be distinct purchase channels among 'names', at least one "
+                    f"(allowed: {allowed}); got {list(purchase)}."
+                )
+            object.__setattr__(self, "purchase", purchase)
         if not self.purchase_channels:
             raise ValueError(
                 f"'names' must include a purchase channel, one of {list(PURCHASE_CHANNELS)}; "
@@ -296,7 +316,8 @@ class ChannelSet:
     @cached_property
     def purchase_channels(self) -> tuple[str, ...]:
         """The selected channels a purchase can go through, in :attr:`names` order."""
-        return tuple(n for n in self.names if n in PURCHASE_CHANNELS)
+        allowed = PURCHASE_CHANNELS if self.purchase is None else self.purchase
+        return tuple(n for n in self.names if n in allowed)
 
     @cached_property
     def purchase_index(self) -> np.ndarray:
