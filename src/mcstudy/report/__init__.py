@@ -4,6 +4,7 @@
   (``mcstudy reproduce``) and building the site from them (``mcstudy report``);
 - :mod:`~mcstudy.report.site`: the site (Sphinx, MyST-NB, sphinx-book-theme over the committed
   notebooks, executing nothing), its links and page sizes;
+- :mod:`~mcstudy.report.assets`: the theme's shared files, trimmed to what the pages use;
 - :mod:`~mcstudy.report.front`: the front page, findings first and one card per claim;
 - :mod:`~mcstudy.report.cards`: a claim's card, effects on the scale of their measure;
 - :mod:`~mcstudy.report.pages`: the study pages, prepared copies of the notebooks (code

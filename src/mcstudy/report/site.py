@@ -5,9 +5,10 @@ stylesheet shipped in ``mcstudy/report/_site/``, the front page of
 :mod:`mcstudy.report.front`, and a prepared copy of each study notebook,
 :func:`mcstudy.report.pages.prepare_notebook`; the committed notebooks are only read) and runs
 Sphinx on them: the notebooks are rendered with the outputs they were committed with, never
-executed. The site works offline (the theme ships its scripts, styles and fonts; no MathJax,
-require.js or widget script), every page stays under :data:`PAGE_LIMIT` bytes
-(:func:`page_sizes`) and every link resolves (:func:`check_links`).
+executed; then :func:`mcstudy.report.assets.trim_theme_assets` takes off the theme's scripts
+and style rules that no page uses. The site works offline (the theme ships its scripts, styles
+and fonts; no MathJax, require.js or widget script), every page stays under
+:data:`PAGE_LIMIT` bytes (:func:`page_sizes`) and every link resolves (:func:`check_links`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from mcstudy import config
 from mcstudy._validation import check_output_dir
+from mcstudy.report.assets import _pages, trim_theme_assets
 from mcstudy.report.cards import claim_anchor
 
 __all__ = [
@@ -240,6 +242,7 @@ def build_site(
     doctrees = build / "doctrees"
     shutil.rmtree(doctrees, ignore_errors=True)
     warnings = _run_sphinx(source, doctrees, site)
+    trim_theme_assets(site)
     return SiteBuild(
         site=site,
         source=source,
@@ -269,11 +272,6 @@ def page_sizes(site_dir: str | Path) -> dict[str, int]:
             p.stat().st_size for p in images if p.is_file()
         )
     return sizes
-
-
-def _pages(site: Path) -> list[Path]:
-    """The HTML pages of ``site``: not the theme's templates under ``_static/``."""
-    return [p for p in sorted(site.rglob("*.html")) if "_static" not in p.relative_to(site).parts]
 
 
 def _site_dir(site_dir) -> Path:

@@ -5,7 +5,6 @@ citation) and the pages; nothing here runs a notebook.
 """
 
 import json
-import re
 from pathlib import Path
 
 _SITE = json.loads((Path(__file__).parent / "mcstudy_site.json").read_text(encoding="utf-8"))
@@ -39,6 +38,11 @@ html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None
 html_scaled_image_link = True
+# the search page cannot fetch other pages from file: (the browser blocks it), so it lists the
+# pages found without the text around the word, and makes no request that fails
+html_show_search_summary = False
+# light or dark as the reader's system says, until the reader picks one
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,
@@ -46,26 +50,24 @@ html_theme_options = {
     "use_fullscreen_button": False,
     "use_repository_button": False,
     "navigation_with_keys": False,
+    # the search box sends its query to search.html, the one page that loads the search
+    # index (mcstudy.report.assets removes it from the others)
+    "search_as_you_type": False,
     "extra_footer": _SITE["footer"],
 }
 
-
-def _drop_icon_script(app, exception):
-    """Remove the theme's Font Awesome script (1.5 MB) from every page after the build.
-
-    It only turns the icons into SVG; the theme's stylesheet draws the same icons from its
-    bundled web font, so every page stays light.
-    """
-    if exception is not None:
-        return
-    script = re.compile(r'<script[^>]*src="[^"]*fontawesome\.js[^"]*"[^>]*></script>\s*')
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        lighter = script.sub("", text)
-        if lighter != text:
-            page.write_text(lighter, encoding="utf-8")
+#: pydata-sphinx-theme opens the contents lists only from the first toggle button of each kind
+#: (in its header, hidden by sphinx-book-theme); the buttons a reader sees forward their click.
+_FORWARD_TOGGLES = """document.addEventListener("DOMContentLoaded", () => {
+  for (const kind of ["primary-toggle", "secondary-toggle"]) {
+    const [hooked, ...shown] = document.querySelectorAll("button." + kind);
+    for (const button of shown) {
+      button.addEventListener("click", (event) => { event.preventDefault(); hooked.click(); });
+    }
+  }
+});"""
 
 
 def setup(app):
-    """Register the build's last step."""
-    app.connect("build-finished", _drop_icon_script)
+    """Add the script that makes the contents buttons work."""
+    app.add_js_file(None, body=_FORWARD_TOGGLES)
