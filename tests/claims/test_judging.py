@@ -141,19 +141,22 @@ def test_a_verdict_refused_part_way_leaves_the_table_as_it_was(tmp_path, monkeyp
     before = path.read_bytes()
     calls = []
 
-    def refuse_second(verdict, where, claims=None):
+    check = judging._verdict_row
+
+    def refuse_second(verdict, claims):
         calls.append(verdict.claim_id)
         if len(calls) == 2:
             raise ValueError("refused")
-        return record_verdict(verdict, where, claims=claims)
+        return check(verdict, claims)
 
-    monkeypatch.setattr(judging, "record_verdict", refuse_second)
+    monkeypatch.setattr(judging, "_verdict_row", refuse_second)
     two = pd.concat([_estimates(), _estimates().rename(index={"C000-15": "C001-02"})])
     with pytest.raises(ValueError, match="refused"):
         judge(two, notebook=NOTEBOOK, method="changed", condition="c", path=path)
     assert calls == ["C000-15", "C001-02"]
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["verdicts.csv"]
+    # no temporary file is left behind (the lock file stays: removing it is not safe)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".verdicts.csv.lock", "verdicts.csv"]
 
 
 def test_point_judges_carry_decided_verdicts_and_pickle():

@@ -9,6 +9,8 @@
   :func:`weakest`);
 - :mod:`~mcstudy.claims.verdicts`: recording verdicts to ``results/verdicts.csv``, re-judged
   by their rule, and reading them back;
+- :mod:`~mcstudy.claims.verdict_table`: the table on disk, read validated and written under a
+  lock between processes;
 - :mod:`~mcstudy.claims.scorecard`: the scorecard's tables, from the registry and the verdicts;
 - :mod:`~mcstudy.claims.registry`: the registry's consistency with the notebooks;
 - :mod:`~mcstudy.claims.reading`: how a notebook shows its claims, their rules and verdicts

@@ -26,9 +26,6 @@ Examples
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from functools import partial
@@ -39,7 +36,8 @@ import pandas as pd
 from mcstudy._validation import check_frame
 from mcstudy.claims.combine import with_robustness
 from mcstudy.claims.rules import Rule, Verdict, rule_for
-from mcstudy.claims.verdicts import _verdicts_path, record_verdict
+from mcstudy.claims.verdict_table import _record_rows
+from mcstudy.claims.verdicts import _verdict_row
 from mcstudy.io.catalogue import load_claims
 
 __all__ = ["DECIDED", "ESTIMATE_COLUMNS", "estimates_for", "judge", "point_judges"]
@@ -216,8 +214,8 @@ def judge(
         If a column is missing, a claim appears twice, is not in the registry or is not
         testable, an ``association`` claim has no causal interval, or a verdict does not
         follow from its rule (see :func:`~mcstudy.claims.record_verdict`). Nothing is
-        recorded then: the verdicts are written into a copy of the table, which replaces it
-        only once every one is recorded.
+        recorded then: every verdict is checked before the table is written, once (under
+        the table's lock, so that notebooks run side by side lose no verdict).
     """
     check_frame(estimates, ESTIMATE_COLUMNS, "estimates")
     ids = _claim_ids(estimates)
@@ -244,22 +242,10 @@ def judge(
 
 
 def _record_all(verdicts: list[Verdict], path, registry: pd.DataFrame) -> pd.DataFrame:
-    """Record every verdict, or none: into a copy of the table, which then replaces it."""
-    target = _verdicts_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".verdicts-", suffix=".csv", dir=target.parent)
-    os.close(fd)
-    scratch = Path(name)
-    try:
-        if target.is_file():
-            shutil.copyfile(target, scratch)
-        else:
-            scratch.unlink()
-        rows = [record_verdict(v, scratch, claims=registry) for v in verdicts]
-        os.replace(scratch, target)
-    finally:
-        scratch.unlink(missing_ok=True)
-    return pd.concat(rows, ignore_index=True)
+    """Record every verdict, or none: each is checked before the table is written, once."""
+    rows = [_verdict_row(v, registry) for v in verdicts]
+    _record_rows(rows, path)
+    return pd.concat([row.round(4) for row in rows], ignore_index=True)
 
 
 def _holds(statistics: Mapping[str, float], *, rule: Rule, statistic: str, verdict: str) -> bool:

@@ -6,24 +6,21 @@ parameters the verdict hinges on, after re-judging it with the claim's registere
 verdict that does not follow is refused); :func:`record_untestable` records a claim that is not
 testable; :func:`load_verdicts` reads the table back, validated; :func:`summarise_claims`
 counts the registry's claims. The rules themselves are :mod:`mcstudy.claims.rules`, whose
-names this module also exports.
+names this module also exports; the file itself (read, and written under a lock between
+processes) is :mod:`mcstudy.claims.verdict_table`'s.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from mcstudy import config
-from mcstudy._validation import check_frame, check_output_dir
+from mcstudy._validation import check_frame
 from mcstudy._vocab import (
-    EVIDENCE,
-    EVIDENCE_CLASSES,
     KIND_NOT_TESTABLE,
     RULES,
     VERDICT_NOT_TESTABLE,
@@ -41,6 +38,11 @@ from mcstudy.claims.rules import (
     judge_equivalence,
     judge_non_inferiority,
     rule_for,
+)
+from mcstudy.claims.verdict_table import (
+    VERDICT_TABLE_COLUMNS,
+    _record_rows,
+    load_verdicts,
 )
 from mcstudy.io.catalogue import load_claims
 
@@ -303,6 +305,20 @@ def record_verdict(
     :data:`mcstudy.experiments.robustness.ROBUST_SHARE` and its condition opens with the
     verdict at the reference context, which is judged as above; a verdict whose robustness
     share is below that threshold must be ``conditional``.
+
+    Processes may record into the same table at once (notebooks run side by side): each
+    reads, changes and replaces the table under an exclusive lock on ``.verdicts.csv.lock``
+    beside it, so that no verdict is lost, and a reader sees the whole old or new table.
+    """
+    row = _verdict_row(verdict, claims)
+    _record_rows([row], path)
+    return row.round(4)
+
+
+def _verdict_row(verdict: Verdict, claims: pd.DataFrame | str | Path | None) -> pd.DataFrame:
+    """The table row of ``verdict``, once it is checked against the registry ``claims``.
+
+    The checks and their errors are :func:`record_verdict`'s; nothing is written.
     """
     if not isinstance(verdict, Verdict):
         raise TypeError(f"'verdict' must be a Verdict; got {type(verdict).__name__}.")
@@ -335,26 +351,7 @@ def record_verdict(
         )
     else:
         _rejudge(verdict, rule, source)
-    path = _verdicts_path(path)
-    if path.exists():
-        table = load_verdicts(path)
-    else:
-        if path.parent.is_file():
-            raise ValueError(
-                f"'path' cannot be created: {str(path.parent)!r}, on its path, is a file, not "
-                f"a directory; got {str(path)!r}."
-            )
-        check_output_dir(path.parent, "path")
-        table = None
-    row = _with_class(verdict, registry.loc[verdict.claim_id])
-    parts = [row]
-    if table is not None:
-        parts.insert(0, table[table["claim_id"] != verdict.claim_id])
-    table = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    table = table.sort_values("claim_id").reset_index(drop=True)[list(row.columns)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(path, index=False, float_format="%.6g")
-    return row.round(4)
+    return _with_class(verdict, registry.loc[verdict.claim_id])
 
 
 def lean(verdict: str, condition: str) -> str:
@@ -415,148 +412,6 @@ def _with_class(verdict: Verdict, claim: pd.Series) -> pd.DataFrame:
     )
     row.insert(row.columns.get_loc("evidence") + 1, "evidence_class", cls)
     return row
-
-
-def _verdicts_path(path: object) -> Path:
-    """``path`` (the verdicts CSV; the repository's when None) as a Path that is not a folder."""
-    if path is None:
-        return Path(config.VERDICTS_CSV)
-    if isinstance(path, str) and not path.strip():
-        raise ValueError(f"'path' must name the verdicts CSV file; got {path!r}.")
-    if not isinstance(path, str | os.PathLike):
-        raise TypeError(f"'path' must be a path (str or os.PathLike); got {path!r}.")
-    path = Path(path)
-    if path.is_dir():
-        raise ValueError(f"'path' must be the verdicts CSV file; {str(path)!r} is a directory.")
-    return path
-
-
-#: Columns :func:`load_verdicts` requires (tables written before ``rule``,
-#: ``robustness_share`` and ``hinges_on`` existed are read with those left blank).
-VERDICT_TABLE_COLUMNS = (
-    "claim_id",
-    "verdict",
-    "effect",
-    "ci_low",
-    "ci_high",
-    "measure",
-    "method",
-    "n",
-    "evidence",
-    "condition",
-    "notebook",
-)
-
-
-def load_verdicts(path: str | Path | None = None) -> pd.DataFrame:
-    """Read the verdicts table written by :func:`record_verdict`.
-
-    Parameters
-    ----------
-    path : str or Path, default=None
-        Verdicts CSV; ``results/verdicts.csv`` of the repository when None.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per verdict, in file order; text columns as ``str`` (blank, not NaN), the
-        numbers as floats (NaN where blank) and ``n`` as integers. A file with a header and
-        no rows gives an empty table.
-
-    Raises
-    ------
-    FileNotFoundError
-        If the file does not exist.
-    mcstudy.io.DataValidationError
-        If the file cannot be read as comma-separated UTF-8 text (a directory, an empty,
-        binary, UTF-16 or Latin-1 file), lacks a column of :data:`VERDICT_TABLE_COLUMNS`
-        (listed), has a blank or repeated claim id, a verdict or evidence outside its
-        vocabulary, text in a number column, or an ``n`` that is not a whole number >= 0.
-        The message names the file, the column, the row (claim) and the value.
-    """
-    from io import StringIO
-
-    from mcstudy.io.schema import DataValidationError, _read_text
-
-    path = _verdicts_path(path)
-    content = _read_text(path)
-    text = [
-        "claim_id",
-        "verdict",
-        "measure",
-        "method",
-        "evidence",
-        "evidence_class",
-        "lean",
-        "condition",
-        "notebook",
-        "rule",
-        "hinges_on",
-    ]
-    numbers = ("effect", "ci_low", "ci_high", "robustness_share", "noise_share")
-    try:
-        df = pd.read_csv(
-            StringIO(content),
-            dtype={c: str for c in text},
-            keep_default_na=False,
-            na_values={c: [""] for c in numbers},
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataValidationError(path, f"is not a valid CSV table: {exc}".strip()) from exc
-    missing = [c for c in VERDICT_TABLE_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataValidationError(
-            path,
-            f"missing columns {missing}; a verdicts table has the columns "
-            f"{list(VERDICT_TABLE_COLUMNS)} (and 'evidence_class', 'rule', 'robustness_share', "
-            "'hinges_on'), "
-            f"as record_verdict writes it; got {list(df.columns)}.",
-        )
-    for column in ("rule", "hinges_on", "evidence_class", "lean"):
-        if column not in df.columns:  # a table written before these columns existed
-            df[column] = ""
-    if "robustness_share" not in df.columns:  # a table written before the column existed
-        df["robustness_share"] = float("nan")
-    if "noise_share" not in df.columns:
-        df.insert(df.columns.get_loc("robustness_share") + 1, "noise_share", float("nan"))
-
-    def fail(i, column, message):
-        claim, value = df["claim_id"].iloc[i], df[column].iloc[i]
-        value = value.item() if isinstance(value, np.generic) else value
-        raise DataValidationError(
-            path, f"row {i} (claim {claim!r}): {message}", column=column, value=value
-        )
-
-    blank = (df["claim_id"].str.strip() == "").to_numpy()
-    if blank.any():
-        fail(int(np.flatnonzero(blank)[0]), "claim_id", "a verdict must name its claim.")
-    repeated = df["claim_id"].duplicated().to_numpy()
-    if repeated.any():
-        fail(
-            int(np.flatnonzero(repeated)[0]),
-            "claim_id",
-            "the claim has two verdicts; the table holds one verdict per claim.",
-        )
-    classes = ("", *EVIDENCE_CLASSES)
-    for column, allowed in (
-        ("verdict", VERDICTS),
-        ("lean", ("", *VERDICTS)),
-        ("evidence", EVIDENCE),
-        ("evidence_class", classes),
-    ):
-        bad = ~df[column].isin(allowed).to_numpy()
-        if bad.any():
-            fail(int(np.flatnonzero(bad)[0]), column, f"must be one of {list(allowed)}.")
-    for column in (*numbers, "n"):
-        values = pd.to_numeric(df[column], errors="coerce")
-        bad = values.isna() & df[column].notna()
-        if column == "n":
-            bad = bad | values.isna() | (values < 0) | (values % 1 != 0)
-        bad = bad.to_numpy()
-        if bad.any():
-            allowed = "a whole number >= 0" if column == "n" else "a number (blank for none)"
-            fail(int(np.flatnonzero(bad)[0]), column, f"must be {allowed}.")
-    return df
 
 
 def summarise_claims(claims: pd.DataFrame) -> dict[str, pd.DataFrame]:
