@@ -23,8 +23,13 @@ import pandas as pd
 import seaborn as sns
 
 from mcstudy._validation import check_frame
+from mcstudy.report.figures import plain_label
 from mcstudy.studies._skeleton import simulation_seed
-from mcstudy.studies.multichannel import association_at_point, multichannel_statistics
+from mcstudy.studies.multichannel import (
+    _GAP_ROWS,
+    association_at_point,
+    multichannel_statistics,
+)
 
 __all__ = [
     "HBR_DIFFERENCES",
@@ -85,11 +90,15 @@ def plot_gap_sweep(grid: pd.DataFrame, claimed: float):
         var_name="statistic",
         value_name="relative_gap",
     )
+    link = plain_label("engagement_breadth_link")  # words on the figure, not code names
+    long = long.rename(columns={"engagement_breadth_link": link})
+    panels = {row[2].format(k=3): row[1] for row in _GAP_ROWS}  # the gap table's measures
+    long["statistic"] = long["statistic"].map(panels)
     g = sns.relplot(
         data=long,
         x="breadth_purchase_effect",
         y="relative_gap",
-        hue="engagement_breadth_link",
+        hue=link,
         col="statistic",
         kind="line",
         marker="o",
