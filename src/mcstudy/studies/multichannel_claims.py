@@ -16,6 +16,7 @@ that omnichannel retailing works. *Harvard Business Review*.
 
 from __future__ import annotations
 
+import textwrap
 from functools import partial
 
 import numpy as np
@@ -92,7 +93,8 @@ def plot_gap_sweep(grid: pd.DataFrame, claimed: float):
     )
     link = plain_label("engagement_breadth_link")  # words on the figure, not code names
     long = long.rename(columns={"engagement_breadth_link": link})
-    panels = {row[2].format(k=3): row[1] for row in _GAP_ROWS}  # the gap table's measures
+    # the gap table's measures, wrapped to fit a panel's width
+    panels = {row[2].format(k=3): textwrap.fill(row[1], 26) for row in _GAP_ROWS}
     long["statistic"] = long["statistic"].map(panels)
     g = sns.relplot(
         data=long,
@@ -106,6 +108,7 @@ def plot_gap_sweep(grid: pd.DataFrame, claimed: float):
         height=3.2,
         aspect=0.9,
     )
+    g.set_titles(col_template="{col_name}", size=9)
     for ax in g.axes.flat:
         ax.axhline(claimed, color="crimson", ls="--", lw=1)
     g.set_axis_labels("causal effect per extra channel", "3+ vs 1 channel, relative gap")
