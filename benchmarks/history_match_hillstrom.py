@@ -39,13 +39,16 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from past_year_fit import PRE_PERIOD, SPACE  # noqa: E402
+from past_year_fit import (  # noqa: E402
+    PRE_PERIOD,
+    SPACE,
+    add_context_arguments,
+    simulated_context,
+)
 
 from mcstudy.experiments.calibration import compare_targets, target_uncertainty  # noqa: E402
 from mcstudy.experiments.history_matching import history_match  # noqa: E402
 from mcstudy.io import load_targets  # noqa: E402
-from mcstudy.io.catalogue import load_channels  # noqa: E402
-from mcstudy.model import ChannelSet, PopulationSpec  # noqa: E402
 
 ARMS = ("mens_email", "womens_email")
 EFFECTS = ("visit_effect", "conversion_effect", "spend_effect")
@@ -107,21 +110,14 @@ def main() -> None:
     ap.add_argument("--waves", type=int, default=3)
     ap.add_argument("--runs", type=int, default=60)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--retailer", action="store_true")
-    ap.add_argument("--tiers", default="1,3,12")
+    add_context_arguments(ap)
     ap.add_argument("--discrepancy", type=float, default=0.0)
     ap.add_argument("--candidates", type=int, default=100_000)
     ap.add_argument("--screen-rank", type=int, default=None)
     ap.add_argument("--out", default="/tmp/history_match_hillstrom.csv")
     args = ap.parse_args()
     targets = load_targets()
-    tiers = tuple(float(x) for x in args.tiers.split(","))
-    context = {
-        "population": PopulationSpec(tier_value_multipliers=tiers),
-        "channels": ChannelSet(load_channels(), purchase=("telephone", "website"))
-        if args.retailer
-        else None,
-    }
+    context = simulated_context(args)
 
     def evaluate(params: dict) -> pd.DataFrame:
         try:
@@ -157,7 +153,7 @@ def main() -> None:
     result.runs.to_csv(args.out, index=False)
     pd.set_option("display.width", 200)
     print(
-        f"context: retailer {args.retailer}, tiers {tiers}, discrepancy {args.discrepancy}, "
+        f"context: retailer {args.retailer}, tiers {args.tiers}, discrepancy {args.discrepancy}, "
         f"screening rank {args.screen_rank or 1}"
     )
     print(result.waves.to_string(index=False))

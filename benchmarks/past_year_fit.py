@@ -84,6 +84,30 @@ PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
 
 
+def add_context_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options choosing the simulated context: ``--retailer`` and ``--tiers``."""
+    ap.add_argument(
+        "--retailer",
+        action="store_true",
+        help="Hillstrom's retailer: purchases by telephone and on the website only",
+    )
+    ap.add_argument(
+        "--tiers",
+        default="1,3,12",
+        type=lambda text: tuple(float(x) for x in text.split(",")),
+        help="tier value multipliers, three comma-separated numbers (default 1,3,12)",
+    )
+
+
+def simulated_context(args: argparse.Namespace) -> dict:
+    """``compare_targets``'s context keywords from :func:`add_context_arguments`'s options."""
+    channels = ChannelSet(load_channels(), purchase=("telephone", "website"))
+    return {
+        "population": PopulationSpec(tier_value_multipliers=args.tiers),
+        "channels": channels if args.retailer else None,
+    }
+
+
 def _to_params(u: np.ndarray) -> dict[str, float]:
     """Parameters from a point of the unit cube (clipped into it)."""
     out = {}
@@ -128,16 +152,7 @@ def main() -> None:
     ap.add_argument("--maxfev", type=int, default=80)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/past_year_fit.csv")
-    ap.add_argument(
-        "--retailer",
-        action="store_true",
-        help="Hillstrom's retailer: purchases by telephone and on the website only",
-    )
-    ap.add_argument(
-        "--tiers",
-        default="1,3,12",
-        help="tier value multipliers, three comma-separated numbers (default 1,3,12)",
-    )
+    add_context_arguments(ap)
     ap.add_argument(
         "--evaluate",
         metavar="JSON",
@@ -145,14 +160,8 @@ def main() -> None:
     )
     args = ap.parse_args()
     targets = load_targets()
-    tiers = tuple(float(x) for x in args.tiers.split(","))
-    context = {
-        "population": PopulationSpec(tier_value_multipliers=tiers),
-        "channels": ChannelSet(load_channels(), purchase=("telephone", "website"))
-        if args.retailer
-        else None,
-    }
-    print(f"context: retailer {args.retailer}, tier value multipliers {tiers}")
+    context = simulated_context(args)
+    print(f"context: retailer {args.retailer}, tier value multipliers {args.tiers}")
     if args.evaluate:
         params = {**json.loads(args.evaluate), **PRE_PERIOD}
         table = compare_targets(

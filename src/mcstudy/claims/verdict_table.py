@@ -17,6 +17,7 @@ import pandas as pd
 from filelock import FileLock
 
 from mcstudy import config
+from mcstudy._files import write_atomic
 from mcstudy._validation import check_output_dir
 from mcstudy._vocab import EVIDENCE, EVIDENCE_CLASSES, VERDICTS
 
@@ -187,8 +188,6 @@ def _record_rows(rows: list[pd.DataFrame], path: object) -> None:
     mcstudy.io.DataValidationError
         If the table there cannot be read (:func:`load_verdicts`). Nothing is written then.
     """
-    from mcstudy.experiments.store import _write_atomic
-
     path = _verdicts_path(path)
     if not rows:
         return
@@ -207,4 +206,4 @@ def _record_rows(rows: list[pd.DataFrame], path: object) -> None:
             parts.insert(0, table[~table["claim_id"].isin(ids)])
         table = pd.concat([p for p in parts if len(p)], ignore_index=True)
         table = table.sort_values("claim_id").reset_index(drop=True)[list(rows[0].columns)]
-        _write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))
+        write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g"))

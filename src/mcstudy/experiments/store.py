@@ -16,12 +16,11 @@ import hashlib
 import json
 import os
 import re
-import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from mcstudy._files import write_atomic
 from mcstudy._validation import check_output_dir
 
 __all__ = [
@@ -150,7 +149,7 @@ class _TaskStore:
             ) from None
         if not self.manifest.exists():
             text = json.dumps(config, indent=2)
-            _write_atomic(self.manifest, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
+            write_atomic(self.manifest, lambda tmp: tmp.write_text(text + "\n", encoding="utf-8"))
         for stale in self.tasks_dir.glob(".*.tmp"):  # left by a killed run
             stale.unlink(missing_ok=True)
 
@@ -224,7 +223,7 @@ class _TaskStore:
         return pd.read_parquet(self.path(task_id))
 
     def write(self, task_id: int, frame: pd.DataFrame) -> None:
-        _write_atomic(self.path(task_id), lambda tmp: frame.to_parquet(tmp, index=False))
+        write_atomic(self.path(task_id), lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _short(value: object) -> str:
@@ -232,25 +231,3 @@ def _short(value: object) -> str:
     if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
         return repr(value[:12] + "...")
     return repr(value)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` through a temporary file in the same directory and ``os.replace``.
-
-    The temporary file is created with mode ``0o666`` (less the umask), like any new file,
-    rather than the ``0o600`` of :func:`tempfile.mkstemp`.
-    """
-    while True:
-        tmp = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:  # pragma: no cover - 32 random bits collided
-            continue
-        os.close(fd)
-        break
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
