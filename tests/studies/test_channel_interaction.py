@@ -1,0 +1,94 @@
+"""The simulator's relative cross-channel interaction (mcstudy.studies.channel_interaction)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy.studies.channel_interaction import data_allowed, simulated_relative_interaction
+
+#: Channels that do not compete: own attention and irritation per channel, no irritation at
+#: all, attention far above one contact a week per channel, no synergy.
+INDEPENDENT = {
+    "response.fatigue_sharing": 0.0,
+    "response.irritation_per_contact": 0.0,
+    "response.clutter_irritation": 0.0,
+    "population.attention_mean": 7.0,
+    "response.channel_synergy": 0.0,
+}
+
+
+def test_independent_channels_add():
+    r = simulated_relative_interaction(INDEPENDENT, n_customers=60_000, n_weeks=2, rng=3)
+    assert r["effect_a"] > 0 and r["effect_b"] > 0
+    assert abs(r["estimate"]) < 3 * r["se"]
+
+
+def test_the_reference_context_is_sub_additive():
+    # one attention budget and one irritation stock shared by the channels (fatigue_sharing 1)
+    r = simulated_relative_interaction(n_customers=60_000, n_weeks=2, rng=3)
+    assert r["estimate"] + 3 * r["se"] < 0
+
+
+def test_synergy_raises_the_interaction_on_the_same_customers():
+    low, high = (
+        simulated_relative_interaction(
+            {"response.channel_synergy": s}, n_customers=30_000, n_weeks=2, rng=5
+        )
+        for s in (-0.5, 0.5)
+    )
+    # common random numbers: the single-channel arms are the same customers with the same draws
+    assert low["effect_a"] == high["effect_a"] and low["effect_b"] == high["effect_b"]
+    assert high["estimate"] > low["estimate"]
+
+
+def test_the_ratio_follows_from_its_parts_and_is_reproducible():
+    a = simulated_relative_interaction(n_customers=5_000, n_weeks=2, rng=1)
+    b = simulated_relative_interaction(n_customers=5_000, n_weeks=2, rng=1)
+    assert a == b
+    assert a["estimate"] == pytest.approx(a["interaction"] / (a["effect_a"] + a["effect_b"]))
+    assert a["se"] > 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"channels": ("email", "email")}, "two different outbound channels"),
+        ({"channels": ("email", "chat")}, "two different outbound channels"),
+        ({"channels": "email"}, "pair of channel names"),
+        ({"n_customers": 10}, "n_customers"),
+        ({"n_weeks": 0}, "n_weeks"),
+    ],
+)
+def test_bad_input_is_named(kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        simulated_relative_interaction(**kwargs)
+
+
+def test_data_allowed_cuts_at_three_standard_errors():
+    sim = pd.DataFrame({"estimate": [0.0, -0.2, 0.5], "se": [0.0, 0.0, 0.0]})
+    out = data_allowed(sim, observed=-0.1, observed_se=0.1)
+    np.testing.assert_allclose(out["implausibility"], [1.0, 1.0, 6.0])
+    assert out["allowed"].tolist() == [True, True, False]
+    # the simulation's error widens the cut
+    wide = data_allowed(sim.assign(se=[0.0, 0.0, 0.2]), observed=-0.1, observed_se=0.1)
+    assert wide["allowed"].tolist() == [True, True, True]
+    assert wide["implausibility"].iloc[2] == pytest.approx(0.6 / np.hypot(0.1, 0.2))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"simulated": pd.DataFrame({"estimate": [0.0]})}, "columns 'estimate' and 'se'"),
+        ({"observed_se": 0.0}, "observed_se"),
+        ({"observed": float("nan")}, "observed"),
+        ({"cutoff": -1.0}, "cutoff"),
+    ],
+)
+def test_data_allowed_names_bad_input(kwargs, match):
+    args = {
+        "simulated": pd.DataFrame({"estimate": [0.0], "se": [0.0]}),
+        "observed": 0.0,
+        "observed_se": 0.1,
+    } | kwargs
+    with pytest.raises((ValueError, TypeError), match=match):
+        data_allowed(args.pop("simulated"), **args)
