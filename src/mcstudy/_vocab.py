@@ -121,7 +121,9 @@ PARAMETER_RANGE_KINDS = ("absolute", "relative")
 
 #: Simulator statistics a calibration target in ``data/targets.csv`` corresponds to. Rates and
 #: shares are fractions; ``*_effect`` is the difference of an e-mailed group from the control
-#: group; ``past_year_*`` describe customers' purchases over the year before the campaign.
+#: group; ``past_year_*`` describe customers' purchases over the year before the campaign;
+#: ``completejourney_relative_interaction`` is the interaction of two promotion channels
+#: relative to the sum of their lifts (:func:`mcstudy.analysis.relative_interaction`).
 TARGET_STATISTICS = (
     "control_visit_rate",
     "control_conversion_rate",
@@ -140,6 +142,7 @@ TARGET_STATISTICS = (
     "past_year_spend_p90",
     "past_year_recency_mean_months",
     "past_year_recency_share_3_months",
+    "completejourney_relative_interaction",
 )
 
 #: Allowed range ``(low, high)`` of parameters that more than one place validates: the

@@ -703,7 +703,7 @@ _RANGE_ROW = "sms.optout_per_message"
             _SE_ROW,
             "statistic",
             "visit_rate",
-            r"must be one of \['control_conversion_rate', 'control_spend_per_customer', ",
+            r"must be one of \['completejourney_relative_interaction', 'control_conversion_rate', ",
         ),
         (_SE_ROW, "statistic", "control_visit_rate ", r"must not start or end"),
         (_SE_ROW, "value", "inf", r"must be a finite number\.$"),

@@ -6,7 +6,8 @@
   adjusted;
 - :mod:`~mcstudy.analysis.panel`: panels nobody randomised: staggered difference in
   differences with not-yet-treated controls;
-- :mod:`~mcstudy.analysis.fixed_effects`: linear models with absorbed fixed effects;
+- :mod:`~mcstudy.analysis.fixed_effects`: linear models with absorbed fixed effects, and the
+  interaction of two of their regressors relative to their lifts;
 - :mod:`~mcstudy.analysis.heterogeneity`: how much purchase rates differ, from counts
   (negative binomial, log-normal x gamma Poisson mixture);
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
@@ -22,7 +23,13 @@ Robustness designs and calibration, which run the simulator, are in
 """
 
 from mcstudy.analysis.choice import TIE_RTOL, argbest, idxbest
-from mcstudy.analysis.fixed_effects import FixedEffectsFit, demean, fixed_effects_ols
+from mcstudy.analysis.fixed_effects import (
+    FixedEffectsFit,
+    RelativeInteraction,
+    demean,
+    fixed_effects_ols,
+    relative_interaction,
+)
 from mcstudy.analysis.heterogeneity import (
     CountFit,
     fit_lognormal_gamma_poisson,
@@ -62,6 +69,7 @@ __all__ = [
     "InteractionTest",
     "LiftEstimate",
     "RatioEstimate",
+    "RelativeInteraction",
     "RelativeLift",
     "TIE_RTOL",
     "Z95",
@@ -81,6 +89,7 @@ __all__ = [
     "ratio_of_means",
     "ratio_standard_error",
     "relative_difference",
+    "relative_interaction",
     "relative_lift",
     "subgroup_effects",
     "two_model_uplift",

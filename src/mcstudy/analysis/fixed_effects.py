@@ -5,7 +5,10 @@ demeaning (exact for a balanced two-way panel, iterated to convergence otherwise
 :func:`fixed_effects_ols` fits OLS on the demeaned columns with cluster-robust standard errors
 (statsmodels): the way to fit product x store and week fixed effects on millions of rows,
 where dummy variables would not fit in memory. Its ``interactions`` add the product of two
-regressors as a term (``"a:b"``), e.g. whether two promotions together add more than each alone.
+regressors as a term (``"a:b"``), e.g. whether two promotions together add more than each alone;
+:func:`relative_interaction` reads such a fit on the scale of the multiplicative lifts, as the
+share of the two lifts' sum that the interaction adds or takes away (delta-method interval from
+the fit's cluster-robust covariance, :attr:`FixedEffectsFit.cov`).
 
 References
 ----------
@@ -21,14 +24,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from scipy import stats
 
 from mcstudy._validation import check_frame, check_int, check_number
 from mcstudy.analysis.results import Estimate
 
 __all__ = [
     "FixedEffectsFit",
+    "RelativeInteraction",
     "demean",
     "fixed_effects_ols",
+    "relative_interaction",
 ]
 
 
@@ -151,6 +157,9 @@ class FixedEffectsFit(Estimate):
     n, n_clusters : int
         Rows, clusters.
     method : str
+    cov : tuple of tuple of float, default=()
+        The cluster-robust covariance of the coefficients, one row and one column per term in
+        the order of ``terms`` (its diagonal is ``se`` squared); empty when not recorded.
     """
 
     outcome: str
@@ -164,6 +173,7 @@ class FixedEffectsFit(Estimate):
     n: int
     n_clusters: int
     method: str
+    cov: tuple[tuple[float, ...], ...] = ()
 
     def summary(self) -> pd.DataFrame:
         """Return one row per term: coefficient, standard error, interval, p-value, n."""
@@ -307,6 +317,7 @@ def fixed_effects_ols(
     )
     ci = fit.conf_int(alpha)
     keys = [names[r] for r in regressors]
+    cov = fit.cov_params().loc[keys, keys].to_numpy(dtype=float)
     return FixedEffectsFit(
         outcome=outcome,
         terms=tuple(regressors),
@@ -322,6 +333,7 @@ def fixed_effects_ols(
             f"OLS with fixed effects of {' and '.join(absorb)} absorbed (within "
             f"transformation), standard errors clustered by {cluster}"
         ),
+        cov=tuple(tuple(float(v) for v in row) for row in cov),
     )
 
 
@@ -366,4 +378,176 @@ def _with_interactions(df: pd.DataFrame, pairs: list, columns: list) -> pd.DataF
     }
     return pd.concat(
         [df[list(dict.fromkeys(columns))], pd.DataFrame(products, index=df.index)], axis=1
+    )
+
+
+@dataclass(frozen=True)
+class RelativeInteraction(Estimate):
+    """The interaction of two 0/1 regressors of a log-outcome fit, relative to their lifts.
+
+    Attributes
+    ----------
+    a, b : str
+        The two regressors.
+    estimate : float
+        ``R = (exp(a + b + ab) - exp(a) - exp(b) + 1) / (exp(a) + exp(b) - 2)``.
+    se : float
+        Its standard error (delta method).
+    ci_low, ci_high : float
+        Normal interval ``estimate -/+ z se`` at level ``1 - alpha``.
+    lift_a, lift_b, lift_both : float
+        ``exp(a) - 1``, ``exp(b) - 1`` and ``exp(a + b + ab) - 1``: the multiplicative lifts of
+        each alone and of the two together.
+    alpha : float
+    n, n_clusters : int
+        Rows and clusters of the fit.
+    method : str
+    """
+
+    a: str
+    b: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    lift_a: float
+    lift_b: float
+    lift_both: float
+    alpha: float
+    n: int
+    n_clusters: int
+    method: str
+
+
+def _relative_interaction_and_gradient(a: float, b: float, ab: float):
+    """``R`` and its gradient in ``(a, b, ab)`` (analytic)."""
+    ea, eb, eab = np.exp(a), np.exp(b), np.exp(a + b + ab)
+    num, den = eab - ea - eb + 1, ea + eb - 2
+    r = num / den
+    grad = np.array([(eab - ea - r * ea) / den, (eab - eb - r * eb) / den, eab / den])
+    return float(r), grad
+
+
+def relative_interaction(
+    fit: FixedEffectsFit,
+    a: str = "in_mailer",
+    b: str = "on_display",
+    *,
+    alpha: float = 0.05,
+    min_z: float = 3.0,
+) -> RelativeInteraction:
+    """What two 0/1 regressors add together beyond the sum of their lifts, relative to that sum.
+
+    For an outcome in logs (such as ``log(1 + units)``) with coefficients ``a`` and ``b`` of two
+    0/1 regressors and ``ab`` of their product, each alone multiplies the outcome by
+    ``exp(a)`` or ``exp(b)`` and the two together by ``exp(a + b + ab)``. On the additive scale
+    of these lifts the interaction, relative to the sum of the two lifts alone, is
+
+    ``R = (exp(a + b + ab) - exp(a) - exp(b) + 1) / (exp(a) + exp(b) - 2)``:
+
+    0 when the two lifts add up, negative when together they add less than the sum of each
+    alone (-1 when together they lift nothing), positive when more. For small effects ``R`` is
+    close to ``ab / (a + b)``. ``R`` is free of the outcome's scale, so a simulator's statistic
+    in other units can be compared with it.
+
+    Parameters
+    ----------
+    fit : FixedEffectsFit
+        A fit of :func:`fixed_effects_ols` with the terms ``a``, ``b`` and their interaction
+        (``"a:b"`` or ``"b:a"``), and its covariance (``fit.cov``).
+    a, b : str, default="in_mailer", "on_display"
+        The two regressors.
+    alpha : float, default=0.05
+        The interval has level ``1 - alpha``, in (0, 1).
+    min_z : float, default=3.0
+        How far from 0 each of ``a`` and ``b`` must be, in standard errors, for ``R`` to be
+        computed: its denominator is the sum of their lifts.
+
+    Returns
+    -------
+    RelativeInteraction
+
+    Raises
+    ------
+    TypeError
+        If ``fit`` is not a :class:`FixedEffectsFit`.
+    ValueError
+        If a term is missing from the fit, the fit carries no covariance, ``alpha`` or
+        ``min_z`` is out of range, or the two lifts are not both well away from 0 (each
+        coefficient at least ``min_z`` standard errors from 0) and of the same sign.
+
+    Notes
+    -----
+    The standard error is the delta method's: ``sqrt(g' V g)`` with ``g`` the analytic
+    gradient of ``R`` in ``(a, b, ab)`` and ``V`` the fit's cluster-robust covariance of
+    these three terms. ``R`` is a ratio: when its denominator ``exp(a) + exp(b) - 2`` can be
+    near 0 the ratio is unstable and a first-order interval misleading (the reason of
+    Fieller's interval). Requiring both lifts of one sign and each at least ``min_z``
+    standard errors from 0 bounds the denominator's relative standard error by ``1 / min_z``.
+
+    References
+    ----------
+    Fieller, E. C. (1954). Some problems in interval estimation. *Journal of the Royal
+    Statistical Society B* 16(2), 175-185.
+
+    Examples
+    --------
+    >>> fit = fixed_effects_ols(panel, "log_units", ["in_mailer", "on_display"],
+    ...                         absorb=["product_store", "week"], cluster="product_id",
+    ...                         interactions=[("in_mailer", "on_display")])
+    ... # doctest: +SKIP
+    >>> relative_interaction(fit).estimate  # doctest: +SKIP
+    """
+    if not isinstance(fit, FixedEffectsFit):
+        raise TypeError(f"'fit' must be a FixedEffectsFit; got {type(fit).__name__}.")
+    alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
+    min_z = check_number(min_z, "min_z", 0, 100)
+    pair = f"{a}:{b}" if f"{a}:{b}" in fit.terms else f"{b}:{a}"
+    missing = [t for t in (a, b) if t not in fit.terms]
+    if pair not in fit.terms:
+        missing.append(f"{a}:{b}")
+    if missing:
+        raise ValueError(
+            f"the fit has no terms {missing}; its terms are {list(fit.terms)} (fit "
+            f"fixed_effects_ols with regressors including {a!r} and {b!r} and "
+            f"interactions=[({a!r}, {b!r})])."
+        )
+    if len(fit.cov) != len(fit.terms):
+        raise ValueError(
+            "the fit carries no covariance of its terms ('fit.cov' is empty); fit it with "
+            "fixed_effects_ols, which records it."
+        )
+    index = [fit.terms.index(t) for t in (a, b, pair)]
+    coef = np.array([fit.coef[i] for i in index])
+    se = np.array([fit.se[i] for i in index])
+    z = np.abs(coef[:2]) / se[:2]
+    if (z < min_z).any() or np.sign(coef[0]) != np.sign(coef[1]):
+        raise ValueError(
+            f"the lifts of {a!r} and {b!r} are not both well away from 0 with the same sign: "
+            f"coefficients {coef[0]:+.4g} and {coef[1]:+.4g}, {z[0]:.3g} and {z[1]:.3g} standard "
+            f"errors from 0 (each must be at least min_z = {min_z:g}); the relative interaction "
+            "divides by the sum of the two lifts and is not defined near 0."
+        )
+    cov = np.array(fit.cov, dtype=float)[np.ix_(index, index)]
+    r, grad = _relative_interaction_and_gradient(*coef)
+    r_se = float(np.sqrt(grad @ cov @ grad))
+    q = float(stats.norm.ppf(1 - alpha / 2))
+    return RelativeInteraction(
+        a=a,
+        b=b,
+        estimate=r,
+        se=r_se,
+        ci_low=r - q * r_se,
+        ci_high=r + q * r_se,
+        lift_a=float(np.expm1(coef[0])),
+        lift_b=float(np.expm1(coef[1])),
+        lift_both=float(np.expm1(coef.sum())),
+        alpha=alpha,
+        n=fit.n,
+        n_clusters=fit.n_clusters,
+        method=(
+            f"(exp(a + b + ab) - exp(a) - exp(b) + 1) / (exp(a) + exp(b) - 2) of the terms "
+            f"{a}, {b} and {pair}; delta-method standard error from the cluster-robust "
+            f"covariance ({fit.method}), normal interval"
+        ),
     )

@@ -62,6 +62,8 @@ is :func:`mcstudy.report.plot_robustness_shares`. The modules, by notebook:
   - :mod:`~mcstudy.studies.completejourney_coupons`: who redeemed coupons, what they spent;
   - :mod:`~mcstudy.studies.completejourney_report`: what the panels show of campaigns;
   - :mod:`~mcstudy.studies.completejourney_claims`: heterogeneity and the claims' estimates;
+  - :mod:`~mcstudy.studies.completejourney_targets`: its calibration target, the mailer x
+    display interaction relative to their lifts;
 
 - 10, message experiments: :mod:`~mcstudy.studies.message_experiments`, relevance, relationship
   age and intrusive mailings;
