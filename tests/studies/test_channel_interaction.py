@@ -92,3 +92,28 @@ def test_data_allowed_names_bad_input(kwargs, match):
     } | kwargs
     with pytest.raises((ValueError, TypeError), match=match):
         data_allowed(args.pop("simulated"), **args)
+
+
+def test_the_calibration_checks_carry_the_statistic_on_their_own_stream():
+    from mcstudy._random import seed_sequence
+    from mcstudy.experiments.calibration import check_statistics
+    from mcstudy.model import PopulationSpec, ResponseSpec
+
+    checks = check_statistics(n_customers=4_000, rng=7)
+    ss = seed_sequence(7)
+    ss.spawn(3)  # the past year, SMS and direct-mail campaigns' streams come first
+    direct = simulated_relative_interaction(
+        n_customers=4_000,
+        rng=ss.spawn(1)[0],
+        population=PopulationSpec(),
+        response=ResponseSpec(),
+    )
+    row = checks.loc["completejourney_relative_interaction"]
+    assert (row["value"], row["se"]) == (direct["estimate"], direct["se"])
+
+
+def test_params_and_a_context_are_not_both_given():
+    from mcstudy.model import ResponseSpec
+
+    with pytest.raises(ValueError, match="not both"):
+        simulated_relative_interaction({"response.channel_synergy": 0.1}, response=ResponseSpec())

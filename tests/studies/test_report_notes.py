@@ -86,6 +86,7 @@ def test_target_table_and_checks():
         {
             "target_id": ["x", "y"],
             "observed": [1.0, 2.0],
+            "observed_se": 0.5,
             "low": 0.0,
             "high": 3.0,
             "simulated": 1.0,
@@ -96,6 +97,15 @@ def test_target_table_and_checks():
         }
     )
     assert calibration_report.checks_left_out(checks)["target_id"].tolist() == ["y"]
+
+
+@pytest.mark.parametrize(("observed", "settles"), [(-0.063, False), (-0.5, True)])
+def test_the_interaction_check_says_whether_the_interval_settles_the_sign(observed, settles):
+    row = {"simulated": -0.12, "observed": observed, "observed_se": 0.1, "z": -0.5}
+    checks = pd.DataFrame(row, index=["completejourney.mailer_display.relative_interaction"])
+    text = calibration_report._interaction_text(checks)
+    assert f"{observed:+.1%}" in text and "-12.0%" in text
+    assert ("does not settle the sign" in text) is not settles
 
 
 def test_scorecard_notes(scorecard):

@@ -85,6 +85,7 @@ CHECK_STATISTICS = (
     "past_year_recency_share_3_months",
     "sms_optout_per_message",
     "direct_mail_response_rate",
+    "completejourney_relative_interaction",
 )
 
 #: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
@@ -303,7 +304,7 @@ def check_statistics(
 ) -> pd.DataFrame:
     """The statistics of :data:`CHECK_STATISTICS`, for the targets not used in the fit.
 
-    Three simulations of ``n_customers`` each, with the same parameters as
+    Four simulations of ``n_customers`` each, with the same parameters as
     :func:`simulated_statistics`:
 
     - a past year: 52 weeks without marketing contacts (with ``population.pre_period_weeks``
@@ -321,7 +322,12 @@ def check_statistics(
       consent withdrawals per message sent;
     - a direct-mail campaign over 4 weeks, Poisson(1) pieces: the share of customers who
       received a piece and bought within the 4 weeks (the reports count any order in the
-      campaign window, with or without a response code).
+      campaign window, with or without a response code);
+    - a one-week factorial of e-mail and postal mail (none, each alone, both; one contact a
+      week per channel), every customer in every arm: what the two together add to purchases
+      beyond the sum of each alone, relative to that sum, the scale of the Complete Journey's
+      mailer x display interaction
+      (:func:`mcstudy.studies.channel_interaction.simulated_relative_interaction`).
 
     ``population``, ``response`` and ``channels`` are as in :func:`simulated_statistics`.
 
@@ -380,4 +386,15 @@ def check_statistics(
     mailed = run(mail, _CAMPAIGN_WEEKS, mail_seed, {"postal_mail": 1.0})
     reached = mailed[mailed["contacts_received"] > 0]
     out["direct_mail_response_rate"] = _share(reached["n_purchases"].to_numpy() > 0)
+    from mcstudy.studies.channel_interaction import simulated_relative_interaction
+
+    (interaction_seed,) = ss.spawn(1)  # after the three above, which keep their streams
+    r = simulated_relative_interaction(
+        n_customers=n_customers,
+        rng=interaction_seed,
+        population=spec,
+        response=response,
+        context_channels=channels,
+    )
+    out["completejourney_relative_interaction"] = (r["estimate"], r["se"])
     return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from mcstudy.analysis.intervals import Z95
 from mcstudy.experiments.calibration import target_uncertainty
 
 __all__ = [
@@ -57,7 +58,16 @@ def fit_rows(result) -> pd.DataFrame:
 
 def checks_left_out(checks: pd.DataFrame) -> pd.DataFrame:
     """The targets left out of the fit (checks), with their range and whether it is matched."""
-    columns = ["target_id", "observed", "low", "high", "simulated", "simulated_se", "z"]
+    columns = [
+        "target_id",
+        "observed",
+        "observed_se",
+        "low",
+        "high",
+        "simulated",
+        "simulated_se",
+        "z",
+    ]
     return checks.loc[~checks["used_in_fit"], [*columns, "matched"]]
 
 
@@ -125,6 +135,24 @@ def describe_leave_one_out(loo: pd.DataFrame) -> str:
     )
 
 
+def _interaction_text(c: pd.DataFrame) -> str:
+    """The Complete Journey's relative interaction against the simulator's, in one sentence."""
+    row = c.loc["completejourney.mailer_display.relative_interaction"]
+    low, high = (row["observed"] + k * Z95 * row["observed_se"] for k in (-1, 1))
+    text = (
+        "What two channels together add to a week's purchases beyond the sum of what each adds "
+        f"alone, over that sum, is {row['simulated']:+.1%} for the simulator's e-mail and "
+        f"postal mail against {row['observed']:+.1%} (95 % CI {low:+.1%} to {high:+.1%}, z "
+        f"{row['z']:+.1f}) for the Complete Journey's mailer and display"
+    )
+    if low < 0 < high:
+        text += (
+            ": an interval that allows channels adding less than the sum and channels adding "
+            "more, so it does not settle the sign"
+        )
+    return text + "."
+
+
 def describe_checks(checks: pd.DataFrame, targets: pd.DataFrame) -> str:
     """What the targets left out of the fit show about the calibrated model, in Markdown."""
     c = checks.set_index("target_id")
@@ -138,7 +166,8 @@ def describe_checks(checks: pd.DataFrame, targets: pd.DataFrame) -> str:
         f"({c.loc['sms.optout_per_message', 'low']:.1%} to "
         f"{c.loc['sms.optout_per_message', 'high']:.1%}); the direct-mail response "
         f"({c.loc[mail, 'simulated']:.2%}) is {'inside' if c.loc[mail, 'matched'] else 'outside'} "
-        f"its range ({c.loc[mail, 'low']:.1%} to {c.loc[mail, 'high']:.1%}).\n\n"
+        f"its range ({c.loc[mail, 'low']:.1%} to {c.loc[mail, 'high']:.1%}). "
+        f"{_interaction_text(c)}\n\n"
         f"The past year is where the calibrated model fails, and the failure is informative. "
         f"Simulated past-year buyers spent a median of "
         f"{c.loc[past + 'spend_median', 'simulated']:.0f} against Hillstrom's "

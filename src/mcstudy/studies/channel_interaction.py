@@ -37,8 +37,11 @@ from scipy import stats
 from mcstudy._validation import check_int, check_number
 from mcstudy.analysis.intervals import ratio_of_means
 from mcstudy.experiments.history_matching import implausibility
+from mcstudy.model.channels import ChannelSet
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
+from mcstudy.model.population import PopulationSpec
+from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import Monochannel, Strategy
 from mcstudy.studies._skeleton import simulation_seed
 
@@ -65,6 +68,9 @@ def simulated_relative_interaction(
     n_customers: int = 200_000,
     n_weeks: int = 1,
     rng=0,
+    population: PopulationSpec | None = None,
+    response: ResponseSpec | None = None,
+    context_channels: ChannelSet | None = None,
 ) -> dict[str, float]:
     """The relative interaction :math:`R` of two channels in the simulator, and its error.
 
@@ -81,6 +87,11 @@ def simulated_relative_interaction(
         Weeks from the first contact; in [1, 52].
     rng : None, int, SeedSequence or Generator, default=0
         Root of the random streams, the same for the four arms.
+    population, response, context_channels : default=None
+        The context simulated instead of the reference context with ``params`` applied
+        (:class:`~mcstudy.model.PopulationSpec` whose ``n_customers`` is replaced,
+        :class:`~mcstudy.model.ResponseSpec`, :class:`~mcstudy.model.ChannelSet`); each
+        None keeps that part of the reference context. ``params`` must then be None.
 
     Returns
     -------
@@ -101,23 +112,32 @@ def simulated_relative_interaction(
     if not (isinstance(channels, tuple | list) and len(channels) == 2):
         raise ValueError(f"'channels' must be a pair of channel names; got {channels!r}.")
     a, b = channels
+    given = (population, response, context_channels)
+    if params is not None and any(x is not None for x in given):
+        raise ValueError(
+            "give either 'params' (applied to the reference context) or the context's "
+            "'population', 'response' and 'context_channels', not both."
+        )
     ctx = model_context(params)
-    outbound = [c for c, out in zip(ctx.channels.names, ctx.channels.outbound, strict=True) if out]
+    population = ctx.population if population is None else population
+    response = ctx.response if response is None else response
+    simulated = ctx.channels if context_channels is None else context_channels
+    outbound = [c for c, out in zip(simulated.names, simulated.outbound, strict=True) if out]
     if a == b or a not in outbound or b not in outbound:
         raise ValueError(
             f"'channels' must be two different outbound channels of {list(outbound)}; "
             f"got {channels!r}."
         )
     seed = simulation_seed(rng)
-    population = dataclasses.replace(ctx.population, n_customers=n)
+    population = dataclasses.replace(population, n_customers=n)
     y = {}
     for arm, strategy in _factorial(a, b).items():
         result = simulate(
             population,
             strategy,
             n_weeks=weeks,
-            response=ctx.response,
-            channels=ctx.channels,
+            response=response,
+            channels=simulated,
             n_journeys=0,
             n_threads=1,
             progress=False,
