@@ -46,32 +46,10 @@ from past_year_fit import (  # noqa: E402
     simulated_context,
 )
 
-from mcstudy.experiments.calibration import compare_targets, target_uncertainty  # noqa: E402
+from mcstudy.experiments.calibration import compare_targets  # noqa: E402
+from mcstudy.experiments.data_allowed import EFFECTS, one_email_targets  # noqa: E402
 from mcstudy.experiments.history_matching import history_match  # noqa: E402
 from mcstudy.io import load_targets  # noqa: E402
-
-ARMS = ("mens_email", "womens_email")
-EFFECTS = ("visit_effect", "conversion_effect", "spend_effect")
-
-
-def matched_targets(targets: pd.DataFrame) -> pd.DataFrame:
-    """The targets matched: each e-mail effect once (both arms' mean), every other as it is."""
-    t = targets.assign(observed_se=target_uncertainty(targets).to_numpy())
-    t = t.rename(columns={"value": "observed"}).set_index("target_id")
-    rows = []
-    for effect in EFFECTS:
-        m, w = (t.loc[f"hillstrom.{arm}.{effect}"] for arm in ARMS)
-        se = np.sqrt((m["observed_se"] ** 2 + w["observed_se"] ** 2) / 4)
-        rows.append(
-            {
-                "target_id": f"hillstrom.email.{effect}",
-                "observed": (m["observed"] + w["observed"]) / 2,
-                "observed_se": float(np.hypot(se, (m["observed"] - w["observed"]) / 2)),
-            }
-        )
-    arms = [f"hillstrom.{a}.{e}" for a in ARMS for e in EFFECTS]
-    rest = t.drop(index=arms).reset_index()[["target_id", "observed", "observed_se"]]
-    return pd.concat([pd.DataFrame(rows), rest], ignore_index=True)
 
 
 def checks_matched(runs: pd.DataFrame, targets: pd.DataFrame, cutoff: float = 3.0) -> pd.DataFrame:
@@ -142,7 +120,7 @@ def main() -> None:
     result = history_match(
         evaluate,
         space,
-        matched_targets(targets),
+        one_email_targets(targets),
         waves=args.waves,
         runs_per_wave=args.runs,
         discrepancy=args.discrepancy,

@@ -15,10 +15,11 @@ the claim's registry row and the verdict, in this order:
    (an association, with the adjustment its notebook states);
 5. a ``simulation`` claim is ``simulation, data-constrained`` only when every parameter its
    verdict hinges on is narrowed by real data over a data-allowed parameter sample; no
-   robustness design is run over such a sample yet (robustness is measured over the plausible
-   ranges of ``data/parameters.csv``, which nothing checks), so today every simulated verdict
-   not decided by construction is ``simulation, assumption-driven``: "this follows from these
-   assumptions".
+   verdict's robustness is yet measured over such a sample (robustness is measured over the
+   plausible ranges of ``data/parameters.csv``). The one data-allowed sample so far, for the
+   ten claims of notebook 04 (``docs/model.md`` §9.6), narrows none of their hinges, so today
+   every simulated verdict not decided by construction is ``simulation, assumption-driven``:
+   "this follows from these assumptions".
 
 The **informative share** (:func:`informative_share`) is the share of the testable claims whose
 verdict is real data or data-constrained simulation (:data:`~mcstudy._vocab.INFORMATIVE_CLASSES`):
@@ -67,7 +68,7 @@ def evidence_class(
         The registry's ``fixed_by`` cell: the input that decides the outcome, blank if none.
     data_constrained : bool, default=False
         Whether every parameter the verdict hinges on is narrowed by real data over a
-        data-allowed parameter sample (no study establishes this yet).
+        data-allowed parameter sample (``docs/model.md`` §9.6; none does yet).
 
     Returns
     -------

@@ -1,0 +1,295 @@
+r"""Judge simulated claims over the points of their robustness space that the data allow.
+
+A robustness design judges a claim over the plausible ranges of ``data/parameters.csv``, which
+nothing checks. This module cuts such a space to the points that the real-data targets of
+``data/targets.csv`` do not rule out, and asks whether that narrows the parameters a verdict
+hinges on (``docs/model.md`` §9.6). The rule, fixed before any run:
+
+* a point is **allowed** when no target's implausibility
+  :math:`|z_{\text{sim}} - z_{\text{obs}}| / \sqrt{V^{\text{obs}} + V^{\text{sim}}}` exceeds
+  :data:`CUTOFF` (3; no model discrepancy;
+  :func:`~mcstudy.experiments.history_matching.implausibility`);
+* a parameter is **narrowed** when the interquartile range of its allowed points, on the
+  design's unit scale, is at most ``1 - NARROWED`` (half) of that of all points;
+* a claim is **data-constrained** when every parameter its verdict hinges on is narrowed and
+  at least :data:`MIN_ALLOWED` (20) points are allowed; otherwise its verdict stays
+  assumption-driven. Its share over the allowed points is reported either way.
+
+:func:`simulate_space` runs the design: a Latin hypercube over the space, and at each point the
+study's statistics and every target simulated at the point's context
+(:func:`~mcstudy.experiments.calibration.compare_targets`, the calibrated parameters fixed).
+:func:`judge_space` applies the rule. The targets are :func:`constraint_targets`: all but
+Hillstrom's past-year distributions, which describe the purchase process (§7.16), with the
+two e-mail arms read as one e-mail (:func:`one_email_targets`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+from statsmodels.stats.proportion import proportion_confint
+
+from mcstudy._validation import check_frame, check_int
+from mcstudy.experiments._parameter_space import from_unit, parameter_space
+from mcstudy.experiments.calibration import compare_targets, target_uncertainty
+from mcstudy.experiments.history_matching import implausibility
+
+__all__ = [
+    "CUTOFF",
+    "MIN_ALLOWED",
+    "NARROWED",
+    "constraint_targets",
+    "judge_space",
+    "one_email_targets",
+    "simulate_space",
+]
+
+#: The rule's thresholds (module docstring).
+CUTOFF, NARROWED, MIN_ALLOWED = 3.0, 0.5, 20
+#: Targets about the purchase process, left out of the cut (module docstring).
+PURCHASE_PROCESS = "hillstrom.past_year."
+#: Columns of :func:`judge_space`'s claims table.
+_CLAIM_COLUMNS = [
+    "claim_id",
+    "share_all",
+    "share_allowed",
+    "ci_low",
+    "ci_high",
+    "hinges",
+    "hinges_narrowed",
+    "class_by_rule",
+]
+#: Hillstrom's two e-mail arms and the effects measured on each.
+ARMS = ("mens_email", "womens_email")
+EFFECTS = ("visit_effect", "conversion_effect", "spend_effect")
+
+
+def constraint_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """``targets`` without Hillstrom's past-year distributions (the purchase process)."""
+    check_frame(targets, ["target_id"], "targets")
+    keep = ~targets["target_id"].astype(str).str.startswith(PURCHASE_PROCESS)
+    return targets[keep].reset_index(drop=True)
+
+
+def one_email_targets(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets with each e-mail effect once: the mean of the two arms.
+
+    The simulator has one e-mail; Hillstrom sent two (men's and women's merchandise). Each
+    effect becomes ``hillstrom.email.<effect>``, the arms' mean, whose standard error adds
+    half the gap between the arms to their sampling error (which e-mail was sent is a
+    discrepancy the model does not represent). Other targets are kept as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``target_id``, ``observed``, ``observed_se``.
+    """
+    check_frame(targets, ["target_id", "value", "se", "low", "high"], "targets")
+    t = targets.assign(observed_se=target_uncertainty(targets).to_numpy())
+    t = t.rename(columns={"value": "observed"}).set_index("target_id")
+    rows = []
+    for effect in EFFECTS:
+        m, w = (t.loc[f"hillstrom.{arm}.{effect}"] for arm in ARMS)
+        se = np.sqrt((m["observed_se"] ** 2 + w["observed_se"] ** 2) / 4)
+        rows.append(
+            {
+                "target_id": f"hillstrom.email.{effect}",
+                "observed": (m["observed"] + w["observed"]) / 2,
+                "observed_se": float(np.hypot(se, (m["observed"] - w["observed"]) / 2)),
+            }
+        )
+    arms = [f"hillstrom.{a}.{e}" for a in ARMS for e in EFFECTS]
+    rest = t.drop(index=arms).reset_index()[["target_id", "observed", "observed_se"]]
+    return pd.concat([pd.DataFrame(rows), rest], ignore_index=True)
+
+
+def simulate_space(
+    study: Callable[[dict, np.random.SeedSequence], Mapping[str, float]],
+    parameters: Sequence[str],
+    targets: pd.DataFrame,
+    *,
+    n_points: int = 200,
+    fixed: Mapping[str, float] | None = None,
+    n_customers: int = 50_000,
+    seed: int = 0,
+    progress: bool = True,
+) -> pd.DataFrame:
+    """The study's statistics and every target, simulated at a Latin hypercube's points.
+
+    Parameters
+    ----------
+    study : callable
+        ``study(params, seed_sequence) -> {statistic: value}``, as a robustness design takes
+        it (e.g. :func:`mcstudy.studies.attention.attention_statistics`).
+    parameters : sequence of str
+        The space: names of ``data/parameters.csv`` (their plausible ranges).
+    targets : pandas.DataFrame
+        The targets to simulate (:func:`constraint_targets` of ``load_targets()``).
+    n_points : int, default=200
+        Latin hypercube points, in [2, 100,000].
+    fixed : mapping, default=None
+        Passed to ``study`` at every point (run sizes, e.g. ``n_customers``, ``n_weeks``).
+    n_customers : int, default=50_000
+        Customers of each target simulation (:func:`compare_targets`).
+    seed : int, default=0
+        The design's and every simulation's seed (common random numbers across points).
+    progress : bool, default=True
+        Print a line every 10 points.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: ``point``, ``u:<parameter>`` (unit-cube coordinate), the
+        parameters, ``stat:<statistic>``, ``sim:<target_id>`` and ``sim_se:<target_id>``.
+    """
+    n_points = check_int(n_points, "n_points", 2, 100_000)
+    seed = check_int(seed, "seed", 0, 2**63 - 1)
+    from mcstudy.model.context import model_context
+
+    space = parameter_space(list(parameters))
+    unit = qmc.LatinHypercube(d=len(space), seed=seed).random(n_points)
+    rows = []
+    start = time.perf_counter()
+    for i, (u, x) in enumerate(zip(unit, from_unit(space, unit), strict=True)):
+        params = dict(zip(space["parameter"], map(float, x), strict=True))
+        stats = study({**params, **dict(fixed or {})}, np.random.SeedSequence(seed))
+        ctx = model_context(params)
+        table = compare_targets(
+            targets,
+            n_customers=n_customers,
+            rng=seed,
+            population=ctx.population,
+            response=ctx.response,
+            channels=ctx.channels,
+        ).set_index("target_id")
+        rows.append(
+            {
+                "point": i,
+                **{f"u:{p}": float(v) for p, v in zip(space["parameter"], u, strict=True)},
+                **params,
+                **{f"stat:{k}": float(v) for k, v in stats.items()},
+                **{f"sim:{t}": float(table.loc[t, "simulated"]) for t in table.index},
+                **{f"sim_se:{t}": float(table.loc[t, "simulated_se"]) for t in table.index},
+            }
+        )
+        if progress and (i + 1) % 10 == 0:
+            print(
+                f"{i + 1}/{n_points} points, {time.perf_counter() - start:.0f} s, "
+                f"load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
+    return pd.DataFrame(rows)
+
+
+def _implausibilities(points: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Each point's implausibility for each target (the two e-mail arms as one e-mail)."""
+    observed = one_email_targets(targets).set_index("target_id")
+    sim, sim_se = {}, {}
+    for target in observed.index:
+        source = target.replace(".email.", f".{ARMS[0]}.")  # the one e-mail: the men's row
+        for frame, prefix in ((sim, "sim:"), (sim_se, "sim_se:")):
+            if prefix + source not in points:
+                raise ValueError(f"'points' has no column {prefix + source!r} for {target!r}.")
+            frame[target] = points[prefix + source]
+    var = observed["observed_se"].to_numpy() ** 2 + pd.DataFrame(sim_se).to_numpy() ** 2
+    imp = implausibility(pd.DataFrame(sim).to_numpy(), observed["observed"].to_numpy(), var)
+    return pd.DataFrame(imp, columns=observed.index, index=points.index)
+
+
+def judge_space(
+    points: pd.DataFrame,
+    targets: pd.DataFrame,
+    judges: Mapping[str, Callable[[Mapping[str, float]], bool]],
+    hinges: Mapping[str, Sequence[str]],
+) -> dict[str, pd.DataFrame]:
+    """Apply the rule of the module docstring to :func:`simulate_space`'s points.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        :func:`simulate_space`'s result.
+    targets : pandas.DataFrame
+        The targets simulated (with ``value``, ``se``, ``low``, ``high``).
+    judges : mapping of str to callable
+        Claim -> whether its reference verdict holds at a point's statistics
+        (:func:`mcstudy.claims.judging.point_judges`).
+    hinges : mapping of str to sequence of str
+        Claim -> the parameters its verdict hinges on (``hinges_on``).
+
+    Returns
+    -------
+    dict
+        ``"targets"``: per target, the points it rules out, those it alone rules out and its
+        median implausibility; ``"parameters"``: per parameter, its narrowing and its range
+        over the design and over the allowed points; ``"claims"``: per claim, the share of all
+        points and of the allowed points where its verdict holds (Wilson 95 % interval), its
+        hinges, how many are narrowed, and its class by the rule; and ``"allowed"``, a bool
+        Series over the points.
+    """
+    imp = _implausibilities(points, targets).fillna(np.inf)
+    out = imp > CUTOFF
+    allowed = ~out.any(axis=1).to_numpy()
+    by_target = pd.DataFrame(
+        {
+            "points_ruled_out": out.sum(),
+            "ruled_out_by_it_alone": (out & (out.sum(axis=1) == 1).to_numpy()[:, None]).sum(),
+            "median_implausibility": imp.median(),
+        }
+    ).rename_axis("target_id")
+    units = [c for c in points if c.startswith("u:")]
+    names = [c[2:] for c in units]
+
+    def iqr(frame):
+        return (frame.quantile(0.75) - frame.quantile(0.25)).to_numpy()
+
+    by_parameter = pd.DataFrame(
+        {
+            "narrowing": 1.0 - iqr(points.loc[allowed, units]) / iqr(points[units]),
+            "design_low": points[names].min().to_numpy(),
+            "design_high": points[names].max().to_numpy(),
+            "allowed_low": points.loc[allowed, names].min().to_numpy(),
+            "allowed_high": points.loc[allowed, names].max().to_numpy(),
+        },
+        index=pd.Index(names, name="parameter"),
+    )
+    stats = points[[c for c in points if c.startswith("stat:")]]
+    stats.columns = [c[5:] for c in stats.columns]
+    records = stats.to_dict("records")
+    n_ok = int(allowed.sum())
+    rows = []
+    for claim, judge in judges.items():
+        holds = np.array([bool(judge(r)) for r in records])
+        claim_hinges = list(hinges.get(claim, ()))
+        narrowed = [h for h in claim_hinges if by_parameter["narrowing"].get(h, 0.0) >= NARROWED]
+        low, high = (
+            proportion_confint(int(holds[allowed].sum()), n_ok, method="wilson")
+            if n_ok
+            else (np.nan, np.nan)
+        )
+        rows.append(
+            {
+                "claim_id": claim,
+                "share_all": float(holds.mean()),
+                "share_allowed": float(holds[allowed].mean()) if n_ok else np.nan,
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "hinges": len(claim_hinges),
+                "hinges_narrowed": len(narrowed),
+                "class_by_rule": (
+                    "simulation, data-constrained"
+                    if claim_hinges and len(narrowed) == len(claim_hinges) and n_ok >= MIN_ALLOWED
+                    else "simulation, assumption-driven"
+                ),
+            }
+        )
+    return {
+        "targets": by_target,
+        "parameters": by_parameter,
+        "claims": pd.DataFrame(rows, columns=_CLAIM_COLUMNS).set_index("claim_id"),
+        "allowed": pd.Series(allowed, index=points.index, name="allowed"),
+    }

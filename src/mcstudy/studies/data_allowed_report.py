@@ -1,0 +1,85 @@
+"""Notebook 01's view of the data-allowed sample of notebook 04's space (``docs/model.md`` §9.6).
+
+The sample is committed (``data/data_allowed_attention.csv``, written by
+``benchmarks/interaction_constraint.py``); :func:`attention_space_tables` judges notebook 04's
+ten claims over it by the rule of :mod:`mcstudy.experiments.data_allowed`, and
+:func:`describe_attention_space` says what it found.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mcstudy._validation import check_frame
+
+__all__ = ["attention_space_tables", "describe_attention_space"]
+
+
+def attention_space_tables(
+    points: pd.DataFrame, targets: pd.DataFrame, verdicts: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Notebook 04's claims judged over the data-allowed points of its space.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        The committed sample (:func:`mcstudy.experiments.data_allowed.simulate_space`).
+    targets : pandas.DataFrame
+        ``load_targets()`` (the cut takes its
+        :func:`~mcstudy.experiments.data_allowed.constraint_targets`).
+    verdicts : pandas.DataFrame
+        ``results/verdicts.csv``: each claim's reference verdict (``lean``) and ``hinges_on``.
+
+    Returns
+    -------
+    dict
+        :func:`~mcstudy.experiments.data_allowed.judge_space`'s tables, the claims' with their
+        reference verdict.
+    """
+    from mcstudy.claims.judging import point_judges
+    from mcstudy.claims.rules import rule_for
+    from mcstudy.experiments.data_allowed import constraint_targets, judge_space
+    from mcstudy.studies.attention_report import ATTENTION_CLAIM_STATISTICS
+
+    check_frame(verdicts, ["claim_id", "lean", "hinges_on"], "verdicts")
+    v = verdicts.set_index("claim_id")
+    claims = list(ATTENTION_CLAIM_STATISTICS)
+    reference = {c: str(v.loc[c, "lean"]) for c in claims}
+    judges = point_judges({c: rule_for(c) for c in claims}, reference, ATTENTION_CLAIM_STATISTICS)
+    hinges = {
+        c: [] if pd.isna(v.loc[c, "hinges_on"]) else str(v.loc[c, "hinges_on"]).split("; ")
+        for c in claims
+    }
+    out = judge_space(points, constraint_targets(targets), judges, hinges)
+    out["claims"].insert(0, "reference", pd.Series(reference))
+    return out
+
+
+def describe_attention_space(tables: dict) -> str:
+    """What the data-allowed sample shows, in Markdown, from :func:`attention_space_tables`."""
+    n, n_ok = len(tables["allowed"]), int(tables["allowed"].sum())
+    ruled = tables["targets"]["points_ruled_out"]
+    ruling = ruled[ruled > 0].sort_values(ascending=False)
+    par = tables["parameters"]["narrowing"].sort_values(ascending=False)
+    claims = tables["claims"]
+    moved = (claims["share_allowed"] - claims["share_all"]).abs()
+    constrained = claims.index[claims["class_by_rule"] == "simulation, data-constrained"]
+    by = (
+        "; ".join(f"{t} {k}" for t, k in ruling.items())
+        if len(ruling)
+        else "no target rules out any"
+    )
+    return (
+        f"{n_ok} of the {n} points are allowed (points ruled out, by target: {by}). "
+        f"The most narrowed parameter is {par.index[0]} ({par.iloc[0]:.0%} of its "
+        f"interquartile range removed); the rule asks for 50 %. "
+        f"Over the allowed points each claim's share moves by at most {moved.max():.3f} from "
+        f"its share over the whole space, and "
+        + (
+            f"{len(constrained)} of the {len(claims)} claims ({', '.join(constrained)}) would be "
+            "data-constrained by the rule."
+            if len(constrained)
+            else f"none of the {len(claims)} claims is data-constrained by the rule: their "
+            "verdicts stay where the assumptions put them."
+        )
+    )

@@ -1,0 +1,116 @@
+"""Claims judged over the data-allowed points of a space (mcstudy.experiments.data_allowed)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy.experiments.data_allowed import (
+    CUTOFF,
+    constraint_targets,
+    judge_space,
+    one_email_targets,
+    simulate_space,
+)
+from mcstudy.io import load_targets
+
+
+@pytest.fixture(scope="module")
+def targets():
+    return constraint_targets(load_targets())
+
+
+def test_the_purchase_process_is_left_out(targets):
+    ids = load_targets()["target_id"]
+    assert ids.str.startswith("hillstrom.past_year.").any()
+    assert not targets["target_id"].str.startswith("hillstrom.past_year.").any()
+    assert "completejourney.mailer_display.relative_interaction" in set(targets["target_id"])
+
+
+def test_one_email_is_the_arms_mean_with_their_gap_in_its_error(targets):
+    one = one_email_targets(targets).set_index("target_id")
+    t = targets.set_index("target_id")
+    m, w = (t.loc[f"hillstrom.{a}.conversion_effect"] for a in ("mens_email", "womens_email"))
+    row = one.loc["hillstrom.email.conversion_effect"]
+    assert row["observed"] == pytest.approx((m["value"] + w["value"]) / 2)
+    sampling = np.sqrt((m["se"] ** 2 + w["se"] ** 2) / 4)
+    assert row["observed_se"] == pytest.approx(np.hypot(sampling, (m["value"] - w["value"]) / 2))
+    assert not any(i.startswith("hillstrom.mens_email.") for i in one.index)
+    # a published range reads as a 95 % interval
+    sms = one.loc["sms.optout_per_message"]
+    assert sms["observed_se"] == pytest.approx((0.037 - 0.005) / (2 * 1.959963984540054))
+
+
+def _points(targets, n=100, seed=0):
+    """Points at which every target is matched, except that target 'x' misses where u:b > 0.5."""
+    rng = np.random.default_rng(seed)
+    one = one_email_targets(targets).set_index("target_id")
+    u = rng.random((n, 2))
+    frame = {"u:a": u[:, 0], "u:b": u[:, 1], "a": u[:, 0], "b": 10 * u[:, 1]}
+    for tid in targets["target_id"]:
+        key = tid.replace(".mens_email.", ".email.").replace(".womens_email.", ".email.")
+        frame[f"sim:{tid}"] = np.full(n, one.loc[key, "observed"])
+        frame[f"sim_se:{tid}"] = np.zeros(n)
+    miss = "email.unsubscribe_per_send"
+    frame[f"sim:{miss}"] = one.loc[miss, "observed"] + np.where(
+        u[:, 1] > 0.5, 10 * one.loc[miss, "observed_se"], 0.0
+    )
+    frame["stat:s"] = u[:, 0] - 0.3  # the claim holds where s > 0, i.e. u:a > 0.3
+    return pd.DataFrame(frame)
+
+
+def test_the_rule_allows_narrows_and_classes(targets):
+    points = _points(targets)
+    judges = {"C1": lambda st: st["s"] > 0, "C2": lambda st: st["s"] > 0}
+    result = judge_space(points, targets, judges, {"C1": ["b"], "C2": ["a", "b"]})
+    allowed = result["allowed"].to_numpy()
+    np.testing.assert_array_equal(allowed, points["u:b"].to_numpy() <= 0.5)
+    assert (
+        result["targets"].loc["email.unsubscribe_per_send", "points_ruled_out"] == (~allowed).sum()
+    )
+    assert result["targets"]["points_ruled_out"].drop("email.unsubscribe_per_send").eq(0).all()
+    par = result["parameters"]
+    assert par.loc["b", "narrowing"] >= 0.5 > par.loc["a", "narrowing"]
+    assert par.loc["b", "allowed_high"] <= 5.0 < par.loc["b", "design_high"]
+    claims = result["claims"]
+    assert claims.loc["C1", "class_by_rule"] == "simulation, data-constrained"  # b narrowed
+    assert claims.loc["C2", "class_by_rule"] == "simulation, assumption-driven"  # a is not
+    expected = (points.loc[allowed, "u:a"] > 0.3).mean()
+    assert claims.loc["C1", "share_allowed"] == pytest.approx(expected)
+    assert claims.loc["C1", "ci_low"] < expected < claims.loc["C1", "ci_high"]
+
+
+def test_too_few_allowed_points_stay_assumption_driven(targets):
+    points = _points(targets, n=30)  # about 15 allowed, below the 20 the rule asks
+    result = judge_space(points, targets, {"C1": lambda st: st["s"] > 0}, {"C1": ["b"]})
+    assert result["allowed"].sum() < 20
+    assert result["claims"].loc["C1", "class_by_rule"] == "simulation, assumption-driven"
+
+
+def test_a_missing_simulated_target_is_named(targets):
+    points = _points(targets).drop(columns="sim:sms.optout_per_message")
+    with pytest.raises(ValueError, match="sim:sms.optout_per_message"):
+        judge_space(points, targets, {}, {})
+
+
+def test_an_unknown_statistic_makes_a_point_implausible(targets):
+    points = _points(targets)
+    points.loc[0, "sim:sms.optout_per_message"] = np.nan
+    points.loc[0, "u:b"] = 0.0  # otherwise allowed
+    result = judge_space(points, targets, {}, {})
+    assert not result["allowed"].iloc[0]
+    assert CUTOFF == 3.0
+
+
+def test_simulate_space_is_reproducible_and_complete(targets):
+    def study(params, seed):
+        return {"s": params["response.channel_synergy"] + params["n"]}
+
+    kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 1000, "seed": 4}
+    a = simulate_space(study, ["response.channel_synergy"], targets, progress=False, **kwargs)
+    b = simulate_space(study, ["response.channel_synergy"], targets, progress=False, **kwargs)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 2
+    assert (a["stat:s"] == a["response.channel_synergy"] + 1.0).all()
+    for tid in targets["target_id"]:
+        assert f"sim:{tid}" in a and f"sim_se:{tid}" in a
+    assert a["u:response.channel_synergy"].between(0, 1).all()

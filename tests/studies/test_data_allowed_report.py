@@ -1,0 +1,80 @@
+"""The committed data-allowed sample of notebook 04's space (studies.data_allowed_report)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy import config
+from mcstudy.experiments._parameter_space import parameter_space
+from mcstudy.experiments.calibration import compare_targets
+from mcstudy.experiments.data_allowed import constraint_targets
+from mcstudy.io import load_targets
+from mcstudy.model.context import model_context
+from mcstudy.studies.attention import attention_statistics
+from mcstudy.studies.attention_report import (
+    ATTENTION_CLAIM_STATISTICS,
+    ATTENTION_ROBUSTNESS_PARAMETERS,
+)
+from mcstudy.studies.data_allowed_report import attention_space_tables, describe_attention_space
+
+SAMPLE = config.DATA_DIR / "data_allowed_attention.csv"
+
+
+@pytest.fixture(scope="module")
+def points():
+    return pd.read_csv(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def tables(points):
+    return attention_space_tables(points, load_targets(), pd.read_csv(config.VERDICTS_CSV))
+
+
+def test_the_sample_covers_the_space_the_claims_and_the_targets(points):
+    space = parameter_space(list(ATTENTION_ROBUSTNESS_PARAMETERS))
+    assert len(points) == 200
+    for name, low, high in space[["parameter", "low", "high"]].itertuples(index=False):
+        assert points[f"u:{name}"].between(0, 1).all()
+        assert points[name].between(low * (1 - 1e-9), high * (1 + 1e-9)).all()
+    for statistic in ATTENTION_CLAIM_STATISTICS.values():
+        assert points[f"stat:{statistic}"].notna().all()
+    for target in constraint_targets(load_targets())["target_id"]:
+        assert {f"sim:{target}", f"sim_se:{target}"} <= set(points)
+
+
+def test_a_committed_point_is_reproduced_from_its_parameters(points):
+    row = points.iloc[0]
+    params = {name: float(row[name]) for name in ATTENTION_ROBUSTNESS_PARAMETERS}
+    stats = attention_statistics(
+        {**params, "n_customers": 3000, "n_weeks": 52}, np.random.SeedSequence(0)
+    )
+    for statistic in ATTENTION_CLAIM_STATISTICS.values():
+        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
+    ctx = model_context(params)
+    table = compare_targets(
+        constraint_targets(load_targets()),
+        n_customers=50_000,
+        rng=0,
+        population=ctx.population,
+        response=ctx.response,
+        channels=ctx.channels,
+    ).set_index("target_id")
+    for target, value in table["simulated"].items():
+        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12)
+
+
+def test_the_tables_and_their_description_agree(tables):
+    claims = tables["claims"]
+    assert list(claims.index) == list(ATTENTION_CLAIM_STATISTICS)
+    assert claims["share_allowed"].between(claims["ci_low"], claims["ci_high"]).all()
+    text = describe_attention_space(tables)
+    assert f"{int(tables['allowed'].sum())} of the 200 points are allowed" in text
+    n_constrained = int((claims["class_by_rule"] == "simulation, data-constrained").sum())
+    assert ("none of the 10 claims" in text) is (n_constrained == 0)
+    top = tables["parameters"]["narrowing"].idxmax()
+    assert top in text
+
+
+def test_bad_verdicts_are_named(points):
+    with pytest.raises(ValueError, match="hinges_on"):
+        attention_space_tables(points, load_targets(), pd.DataFrame({"claim_id": [], "lean": []}))
