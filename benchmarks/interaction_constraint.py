@@ -1,27 +1,28 @@
 """What the data allow of notebook 04's robustness space, and its ten claims judged over it.
 
 Notebook 04 judges ten claims on contact pressure, intrusiveness, permission and channel
-combinations (C000-14 ... C000-27) over the plausible ranges of 24 parameters
+combinations (C000-14 ... C000-27) over the plausible ranges of its parameters
 (``attention_report.ATTENTION_ROBUSTNESS_PARAMETERS``), which nothing checks. This script asks
 which points of that space the real-data targets of ``data/targets.csv`` do not rule out, and
 judges the ten claims over those points. The targets, from three independent sources:
 
 * Hillstrom's e-mail test: the no-e-mail arm's visit, conversion and spend rates, and the
   e-mail's effects on them (the men's and women's arms as one e-mail, their gap added to the
-  uncertainty, as ``history_match_hillstrom.matched_targets`` does), and the unsubscribes per
-  e-mail sent;
+  uncertainty: :func:`mcstudy.experiments.data_allowed.one_email_targets`), and the
+  unsubscribes per e-mail sent;
 * the published SMS opt-out and direct-mail response rates (ranges);
 * the Complete Journey's mailer x display interaction relative to the two lifts
   (``completejourney.mailer_display.relative_interaction``; the simulator's: e-mail x postal
-  mail, one contact a week each, the first week; that the one measures the other is an
-  assumption, ``docs/model.md`` §9.6).
+  mail, Poisson(1) contacts a week each, everyone consenting to both, the first week; that the
+  one measures the other is an assumption, ``docs/model.md`` §9.6).
 
 Hillstrom's past-year distributions are left out: they describe the purchase process, which
 this space does not vary and which the model cannot match (§7.16, §9.5). Every target is
 simulated by :func:`mcstudy.experiments.calibration.compare_targets` at the point's context
 (the calibrated parameters fixed: a match conditional on the calibration).
 
-The rule, fixed before the run (``docs/model.md`` §9.6; :mod:`mcstudy.experiments.data_allowed`):
+The rule (``docs/model.md`` §9.6, which records how it and the sample were revised;
+:mod:`mcstudy.experiments.data_allowed`):
 
 * a point is *allowed* when no target's implausibility
   ``|simulated - observed| / sqrt(se_obs^2 + se_sim^2)`` exceeds 3 (no model discrepancy);
@@ -85,7 +86,7 @@ def main() -> None:
             n_points=args.points,
             fixed={"n_customers": args.per_arm, "n_weeks": 52},
             n_customers=args.customers,
-            seed=args.seed,
+            rng=args.seed,
         )
         points.to_csv(args.out, index=False, float_format="%.10g")
     result = attention_space_tables(points, load_targets(), pd.read_csv(VERDICTS_CSV))

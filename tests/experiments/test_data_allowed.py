@@ -41,7 +41,7 @@ def test_one_email_is_the_arms_mean_with_their_gap_in_its_error(targets):
 
 
 def _points(targets, n=100, seed=0):
-    """Points at which every target is matched, except that target 'x' misses where u:b > 0.5."""
+    """Points at which every target is matched but the unsubscribe rate, missed where u:b > 0.3."""
     rng = np.random.default_rng(seed)
     one = one_email_targets(targets).set_index("target_id")
     u = rng.random((n, 2))
@@ -52,7 +52,7 @@ def _points(targets, n=100, seed=0):
         frame[f"sim_se:{tid}"] = np.zeros(n)
     miss = "email.unsubscribe_per_send"
     frame[f"sim:{miss}"] = one.loc[miss, "observed"] + np.where(
-        u[:, 1] > 0.5, 10 * one.loc[miss, "observed_se"], 0.0
+        u[:, 1] > 0.3, 10 * one.loc[miss, "observed_se"], 0.0
     )
     frame["stat:s"] = u[:, 0] - 0.3  # the claim holds where s > 0, i.e. u:a > 0.3
     return pd.DataFrame(frame)
@@ -63,15 +63,16 @@ def test_the_rule_allows_narrows_and_classes(targets):
     judges = {"C1": lambda st: st["s"] > 0, "C2": lambda st: st["s"] > 0}
     result = judge_space(points, targets, judges, {"C1": ["b"], "C2": ["a", "b"]})
     allowed = result["allowed"].to_numpy()
-    np.testing.assert_array_equal(allowed, points["u:b"].to_numpy() <= 0.5)
+    np.testing.assert_array_equal(allowed, points["u:b"].to_numpy() <= 0.3)
     assert (
         result["targets"].loc["email.unsubscribe_per_send", "points_ruled_out"] == (~allowed).sum()
     )
     assert result["targets"]["points_ruled_out"].drop("email.unsubscribe_per_send").eq(0).all()
     par = result["parameters"]
     assert par.loc["b", "narrowing"] >= 0.5 > par.loc["a", "narrowing"]
-    assert par.loc["b", "allowed_high"] <= 5.0 < par.loc["b", "design_high"]
+    assert par.loc["b", "allowed_high"] <= 3.0 < par.loc["b", "design_high"]
     claims = result["claims"]
+    assert claims.loc["C1", "robust_allowed"] == (claims.loc["C1", "share_allowed"] >= 0.9)
     assert claims.loc["C1", "class_by_rule"] == "simulation, data-constrained"  # b narrowed
     assert claims.loc["C2", "class_by_rule"] == "simulation, assumption-driven"  # a is not
     expected = (points.loc[allowed, "u:a"] > 0.3).mean()
@@ -80,16 +81,30 @@ def test_the_rule_allows_narrows_and_classes(targets):
 
 
 def test_too_few_allowed_points_stay_assumption_driven(targets):
-    points = _points(targets, n=30)  # about 15 allowed, below the 20 the rule asks
+    points = _points(targets, n=40)  # about 12 allowed, below the 20 the rule asks
     result = judge_space(points, targets, {"C1": lambda st: st["s"] > 0}, {"C1": ["b"]})
     assert result["allowed"].sum() < 20
     assert result["claims"].loc["C1", "class_by_rule"] == "simulation, assumption-driven"
 
 
-def test_a_missing_simulated_target_is_named(targets):
+def test_bad_points_and_hinges_are_named(targets):
     points = _points(targets).drop(columns="sim:sms.optout_per_message")
     with pytest.raises(ValueError, match="sim:sms.optout_per_message"):
         judge_space(points, targets, {}, {})
+    with pytest.raises(ValueError, match="'u:<parameter>' columns"):
+        judge_space(pd.DataFrame({"x": [1.0]}), targets, {}, {})
+    with pytest.raises(ValueError, match=r"hinges of 'C1' \['c'\] are not parameters"):
+        judge_space(_points(targets), targets, {}, {"C1": ["a", "c"]})
+
+
+def test_fixed_values_may_not_set_the_space(targets):
+    with pytest.raises(ValueError, match=r"'fixed' sets \['response.channel_synergy'\]"):
+        simulate_space(
+            lambda p, s: {},
+            ["response.channel_synergy"],
+            targets,
+            fixed={"response.channel_synergy": 0.1},
+        )
 
 
 def test_an_unknown_statistic_makes_a_point_implausible(targets):
@@ -105,7 +120,7 @@ def test_simulate_space_is_reproducible_and_complete(targets):
     def study(params, seed):
         return {"s": params["response.channel_synergy"] + params["n"]}
 
-    kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 1000, "seed": 4}
+    kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 5000, "rng": 4}
     a = simulate_space(study, ["response.channel_synergy"], targets, progress=False, **kwargs)
     b = simulate_space(study, ["response.channel_synergy"], targets, progress=False, **kwargs)
     pd.testing.assert_frame_equal(a, b)

@@ -45,22 +45,21 @@ def test_the_sample_covers_the_space_the_claims_and_the_targets(points):
 def test_a_committed_point_is_reproduced_from_its_parameters(points):
     row = points.iloc[0]
     params = {name: float(row[name]) for name in ATTENTION_ROBUSTNESS_PARAMETERS}
-    stats = attention_statistics(
-        {**params, "n_customers": 3000, "n_weeks": 52}, np.random.SeedSequence(0)
-    )
+    _, study_seed, target_seed = np.random.SeedSequence(0).spawn(3)  # simulate_space's streams
+    stats = attention_statistics({**params, "n_customers": 3000, "n_weeks": 52}, study_seed)
     for statistic in ATTENTION_CLAIM_STATISTICS.values():
         assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
     ctx = model_context(params)
     table = compare_targets(
         constraint_targets(load_targets()),
         n_customers=50_000,
-        rng=0,
+        rng=target_seed,
         population=ctx.population,
         response=ctx.response,
         channels=ctx.channels,
     ).set_index("target_id")
     for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12)
+        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
 
 
 def test_the_tables_and_their_description_agree(tables):
@@ -68,7 +67,7 @@ def test_the_tables_and_their_description_agree(tables):
     assert list(claims.index) == list(ATTENTION_CLAIM_STATISTICS)
     assert claims["share_allowed"].between(claims["ci_low"], claims["ci_high"]).all()
     text = describe_attention_space(tables)
-    assert f"{int(tables['allowed'].sum())} of the 200 points are allowed" in text
+    assert f"{int(tables['allowed'].sum())} of the 200 points over 22 parameters" in text
     n_constrained = int((claims["class_by_rule"] == "simulation, data-constrained").sum())
     assert ("none of the 10 claims" in text) is (n_constrained == 0)
     top = tables["parameters"]["narrowing"].idxmax()

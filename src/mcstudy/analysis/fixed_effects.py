@@ -461,7 +461,7 @@ def relative_interaction(
         The interval has level ``1 - alpha``, in (0, 1).
     min_z : float, default=3.0
         How far from 0 each of ``a`` and ``b`` must be, in standard errors, for ``R`` to be
-        computed: its denominator is the sum of their lifts.
+        computed: its denominator is the sum of their lifts; in (0, 100].
 
     Returns
     -------
@@ -483,7 +483,8 @@ def relative_interaction(
     these three terms. ``R`` is a ratio: when its denominator ``exp(a) + exp(b) - 2`` can be
     near 0 the ratio is unstable and a first-order interval misleading (the reason of
     Fieller's interval). Requiring both lifts of one sign and each at least ``min_z``
-    standard errors from 0 bounds the denominator's relative standard error by ``1 / min_z``.
+    standard errors from 0 keeps the denominator's relative standard error to about ``1 / min_z``
+    (to first order).
 
     References
     ----------
@@ -501,7 +502,7 @@ def relative_interaction(
     if not isinstance(fit, FixedEffectsFit):
         raise TypeError(f"'fit' must be a FixedEffectsFit; got {type(fit).__name__}.")
     alpha = check_number(alpha, "alpha", 0, 1, low_open=True, high_open=True)
-    min_z = check_number(min_z, "min_z", 0, 100)
+    min_z = check_number(min_z, "min_z", 0, 100, low_open=True)
     pair = f"{a}:{b}" if f"{a}:{b}" in fit.terms else f"{b}:{a}"
     missing = [t for t in (a, b) if t not in fit.terms]
     if pair not in fit.terms:

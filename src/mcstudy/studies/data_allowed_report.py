@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mcstudy._validation import check_frame
+from mcstudy.experiments.data_allowed import NARROWED
 
 __all__ = ["attention_space_tables", "describe_attention_space"]
 
@@ -44,6 +45,9 @@ def attention_space_tables(
     check_frame(verdicts, ["claim_id", "lean", "hinges_on"], "verdicts")
     v = verdicts.set_index("claim_id")
     claims = list(ATTENTION_CLAIM_STATISTICS)
+    missing = sorted(set(claims) - set(v.index))
+    if missing:
+        raise ValueError(f"'verdicts' has no row for notebook 04's claims {missing}.")
     reference = {c: str(v.loc[c, "lean"]) for c in claims}
     judges = point_judges({c: rule_for(c) for c in claims}, reference, ATTENTION_CLAIM_STATISTICS)
     hinges = {
@@ -70,9 +74,10 @@ def describe_attention_space(tables: dict) -> str:
         else "no target rules out any"
     )
     return (
-        f"{n_ok} of the {n} points are allowed (points ruled out, by target: {by}). "
-        f"The most narrowed parameter is {par.index[0]} ({par.iloc[0]:.0%} of its "
-        f"interquartile range removed); the rule asks for 50 %. "
+        f"{n_ok} of the {n} points over {len(par)} parameters are allowed (points ruled out, "
+        f"by target: {by}). The most narrowed parameter is {par.index[0]} "
+        f"({100 * par.iloc[0]:.0f} % of its interquartile range removed); the rule asks for "
+        f"{100 * NARROWED:.0f} %. "
         f"Over the allowed points each claim's share moves by at most {moved.max():.3f} from "
         f"its share over the whole space, and "
         + (

@@ -13,16 +13,15 @@ on one scale; that the one measures the other is an **assumption** (``docs/model
 
 :func:`simulated_relative_interaction` measures :math:`R` in the simulator at any point of the
 parameter space: the same customers, with the same random draws (common random numbers), are
-simulated four times, with no contact, one contact a week on channel A, one on channel B, and
-one on each (the factorial of :func:`mcstudy.studies.attention.attention_factorial_arms`), over
-``n_weeks`` weeks; :math:`Y` is purchases per customer. Because every customer is in every
-arm, :math:`R` is a ratio of two means of per-customer contrasts, and its Monte Carlo standard
-error comes from the delta method on those contrasts
+simulated four times, with no contact, contacts on channel A, on channel B, and on each (a
+Poisson(1) number a week per channel, as in the factorial of
+:func:`mcstudy.studies.attention.attention_factorial_arms`), over ``n_weeks`` weeks; :math:`Y`
+is purchases per customer. Every customer consents to both channels, as a grocer's mailer and
+display reach every shopper: with the usual consent rates, customers reachable on one channel
+only would add to the denominator and never to the interaction, pulling :math:`R` towards 0.
+Because every customer is in every arm, :math:`R` is a ratio of two means of per-customer
+contrasts, and its Monte Carlo standard error comes from the delta method on those contrasts
 (:func:`mcstudy.analysis.intervals.ratio_of_means`).
-
-:func:`data_allowed` keeps the points of a design at which the simulated :math:`R` is not
-ruled out by the target (implausibility at most 3, with the target's and the simulation's
-variance; :func:`mcstudy.experiments.history_matching.implausibility`).
 """
 
 from __future__ import annotations
@@ -31,28 +30,31 @@ import dataclasses
 from collections.abc import Mapping
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from mcstudy._validation import check_int, check_number
+from mcstudy._random import seed_sequence
+from mcstudy._validation import check_int
 from mcstudy.analysis.intervals import ratio_of_means
-from mcstudy.experiments.history_matching import implausibility
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.context import model_context
 from mcstudy.model.engine import simulate
 from mcstudy.model.population import PopulationSpec
 from mcstudy.model.response import ResponseSpec
 from mcstudy.model.strategies import Monochannel, Strategy
-from mcstudy.studies._skeleton import simulation_seed
 
-__all__ = ["data_allowed", "simulated_relative_interaction"]
+__all__ = ["UndefinedInteractionError", "simulated_relative_interaction"]
 
-#: The arms of the factorial, in the order of the contrast's terms.
-_ARMS = ("none", "a", "b", "both")
+
+class UndefinedInteractionError(ValueError):
+    """The two channels' effects are not clearly above 0: the ratio is not defined."""
+
+
+#: The two channels' effects must together lie this many standard errors above 0.
+_MIN_Z = 3.0
 
 
 def _factorial(a: str, b: str) -> dict[str, Strategy]:
-    """The four arms: nothing, one contact a week on ``a``, on ``b``, and on each."""
+    """The four arms: nothing, Poisson(1) contacts a week on ``a``, on ``b``, and on each."""
     return {
         "none": Monochannel(channel=a, contact_pressure=0.0),
         "a": Monochannel(channel=a, contact_pressure=1.0),
@@ -67,7 +69,7 @@ def simulated_relative_interaction(
     channels: tuple[str, str] = ("email", "postal_mail"),
     n_customers: int = 200_000,
     n_weeks: int = 1,
-    rng=0,
+    rng=None,
     population: PopulationSpec | None = None,
     response: ResponseSpec | None = None,
     context_channels: ChannelSet | None = None,
@@ -85,7 +87,7 @@ def simulated_relative_interaction(
         Customers, each simulated in all four arms; in [1,000, 10,000,000].
     n_weeks : int, default=1
         Weeks from the first contact; in [1, 52].
-    rng : None, int, SeedSequence or Generator, default=0
+    rng : None, int, SeedSequence or Generator, default=None
         Root of the random streams, the same for the four arms.
     population, response, context_channels : default=None
         The context simulated instead of the reference context with ``params`` applied
@@ -103,9 +105,12 @@ def simulated_relative_interaction(
     Raises
     ------
     ValueError
-        If the channels are not two different outbound channels of the context, a size is
-        out of range, or the two channels together add no purchases (the ratio's denominator
-        is 0 at this size: raise ``n_customers`` or ``n_weeks``).
+        If the channels are not two different outbound channels of the context, or a size is
+        out of range.
+    UndefinedInteractionError
+        (a ValueError) If what the two channels add alone is not at least 3 standard errors
+        above 0 (the ratio's denominator; the target's lifts must be too): raise
+        ``n_customers`` or ``n_weeks``.
     """
     n = check_int(n_customers, "n_customers", 1_000, 10_000_000)
     weeks = check_int(n_weeks, "n_weeks", 1, 52)
@@ -128,8 +133,12 @@ def simulated_relative_interaction(
             f"'channels' must be two different outbound channels of {list(outbound)}; "
             f"got {channels!r}."
         )
-    seed = simulation_seed(rng)
-    population = dataclasses.replace(population, n_customers=n)
+    seed = seed_sequence(rng)
+    rates = population.consent_rate
+    rates = dict(rates) if isinstance(rates, Mapping) else dict.fromkeys(simulated.names, rates)
+    population = dataclasses.replace(
+        population, n_customers=n, consent_rate={**rates, a: 1.0, b: 1.0}
+    )
     y = {}
     for arm, strategy in _factorial(a, b).items():
         result = simulate(
@@ -147,10 +156,13 @@ def simulated_relative_interaction(
         y[arm] = customers["n_purchases"].to_numpy(dtype=float)
     inter = y["both"] - y["a"] - y["b"] + y["none"]
     denom = y["a"] + y["b"] - 2.0 * y["none"]
-    if not denom.mean() > 0.0:
-        raise ValueError(
-            f"channels {channels!r} add no purchases over {weeks} week(s) among {n} customers: "
-            "the relative interaction is undefined; raise 'n_customers' or 'n_weeks'."
+    denom_se = float(denom.std(ddof=1) / np.sqrt(n))
+    if not (denom.mean() > 0.0 and denom.mean() >= _MIN_Z * denom_se):
+        raise UndefinedInteractionError(
+            f"channels {channels!r} add {denom.mean():.3g} purchases per customer over "
+            f"{weeks} week(s) among {n} customers (standard error {denom_se:.3g}), not at "
+            f"least {_MIN_Z:g} standard errors above 0: the relative interaction is not "
+            "defined at this size; raise 'n_customers' or 'n_weeks'."
         )
     ratio = ratio_of_means(inter, denom)
     estimate = ratio.estimate
@@ -163,39 +175,3 @@ def simulated_relative_interaction(
         "interaction": float(inter.mean()),
         "n_customers": n,
     }
-
-
-def data_allowed(
-    simulated: pd.DataFrame,
-    observed: float,
-    observed_se: float,
-    *,
-    cutoff: float = 3.0,
-) -> pd.DataFrame:
-    """Which points' simulated statistic the observed one does not rule out.
-
-    Parameters
-    ----------
-    simulated : pandas.DataFrame
-        One row per point, with columns ``estimate`` and ``se`` (the simulated statistic and
-        its Monte Carlo standard error, as :func:`simulated_relative_interaction` returns).
-    observed, observed_se : float
-        The target and its standard error (> 0).
-    cutoff : float, default=3.0
-        A point is ruled out when its implausibility exceeds this (Pukelsheim's three-sigma
-        rule), > 0.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``simulated`` with ``implausibility`` and ``allowed`` (bool) added.
-    """
-    if not isinstance(simulated, pd.DataFrame) or not {"estimate", "se"} <= set(simulated):
-        raise ValueError("'simulated' must be a DataFrame with columns 'estimate' and 'se'.")
-    observed = check_number(observed, "observed")
-    observed_se = check_number(observed_se, "observed_se", low=0, low_open=True)
-    cutoff = check_number(cutoff, "cutoff", low=0, low_open=True)
-    sim = simulated["estimate"].to_numpy(dtype=float)[:, None]
-    var = observed_se**2 + simulated["se"].to_numpy(dtype=float)[:, None] ** 2
-    imp = implausibility(sim, np.array([observed]), var)[:, 0]
-    return simulated.assign(implausibility=imp, allowed=imp <= cutoff)

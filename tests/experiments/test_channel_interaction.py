@@ -1,10 +1,11 @@
-"""The simulator's relative cross-channel interaction (mcstudy.studies.channel_interaction)."""
+"""The simulator's relative cross-channel interaction (experiments.channel_interaction)."""
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from mcstudy.studies.channel_interaction import data_allowed, simulated_relative_interaction
+from mcstudy.experiments.channel_interaction import (
+    UndefinedInteractionError,
+    simulated_relative_interaction,
+)
 
 #: Channels that do not compete: own attention and irritation per channel, no irritation at
 #: all, attention far above one contact a week per channel, no synergy.
@@ -64,34 +65,30 @@ def test_bad_input_is_named(kwargs, match):
         simulated_relative_interaction(**kwargs)
 
 
-def test_data_allowed_cuts_at_three_standard_errors():
-    sim = pd.DataFrame({"estimate": [0.0, -0.2, 0.5], "se": [0.0, 0.0, 0.0]})
-    out = data_allowed(sim, observed=-0.1, observed_se=0.1)
-    np.testing.assert_allclose(out["implausibility"], [1.0, 1.0, 6.0])
-    assert out["allowed"].tolist() == [True, True, False]
-    # the simulation's error widens the cut
-    wide = data_allowed(sim.assign(se=[0.0, 0.0, 0.2]), observed=-0.1, observed_se=0.1)
-    assert wide["allowed"].tolist() == [True, True, True]
-    assert wide["implausibility"].iloc[2] == pytest.approx(0.6 / np.hypot(0.1, 0.2))
+def test_channels_that_add_nothing_are_refused():
+    silent = {"response.persuasion_effect": 0.0, "response.visits_per_attended_contact": 0.0}
+    with pytest.raises(UndefinedInteractionError, match="not at least 3 standard errors above"):
+        simulated_relative_interaction(silent, n_customers=2_000, rng=1)
+    from mcstudy.experiments.calibration import check_statistics
+    from mcstudy.model import ResponseSpec
+
+    quiet = ResponseSpec(persuasion_effect=0.0, visits_per_attended_contact=0.0)
+    row = check_statistics(n_customers=2_000, rng=1, response=quiet).loc[
+        "completejourney_relative_interaction"
+    ]
+    assert row.isna().all()  # unknown, as the spend ratio is without enough buyers
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        ({"simulated": pd.DataFrame({"estimate": [0.0]})}, "columns 'estimate' and 'se'"),
-        ({"observed_se": 0.0}, "observed_se"),
-        ({"observed": float("nan")}, "observed"),
-        ({"cutoff": -1.0}, "cutoff"),
-    ],
-)
-def test_data_allowed_names_bad_input(kwargs, match):
-    args = {
-        "simulated": pd.DataFrame({"estimate": [0.0], "se": [0.0]}),
-        "observed": 0.0,
-        "observed_se": 0.1,
-    } | kwargs
-    with pytest.raises((ValueError, TypeError), match=match):
-        data_allowed(args.pop("simulated"), **args)
+def test_everyone_consents_to_the_two_channels():
+    from mcstudy.model import PopulationSpec
+
+    low, high = (
+        simulated_relative_interaction(
+            n_customers=5_000, n_weeks=2, rng=2, population=PopulationSpec(consent_rate=rate)
+        )
+        for rate in (0.2, 0.9)
+    )
+    assert low == high
 
 
 def test_the_calibration_checks_carry_the_statistic_on_their_own_stream():
