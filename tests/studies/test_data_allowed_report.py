@@ -68,8 +68,18 @@ def test_the_tables_and_their_description_agree(tables):
     assert claims["share_allowed"].between(claims["ci_low"], claims["ci_high"]).all()
     text = describe_attention_space(tables)
     assert f"{int(tables['allowed'].sum())} of the 200 points over 22 parameters" in text
-    n_constrained = int((claims["class_by_rule"] == "simulation, data-constrained").sum())
+    n_constrained = int(claims["data_constrained"].sum())
     assert ("none of the 10 claims" in text) is (n_constrained == 0)
+    recorded = pd.read_csv(config.VERDICTS_CSV).set_index("claim_id")["evidence_class"]
+    by_construction = recorded.loc[claims.index] == "by construction"
+    # a verdict the model's form decides stays so; the others follow the rule
+    assert (claims.loc[by_construction, "evidence_class"] == "by construction").all()
+    expected = np.where(
+        claims.loc[~by_construction, "data_constrained"],
+        "simulation, data-constrained",
+        "simulation, assumption-driven",
+    )
+    assert (claims.loc[~by_construction, "evidence_class"] == expected).all()
     top = tables["parameters"]["narrowing"].idxmax()
     assert top in text
 
@@ -77,3 +87,6 @@ def test_the_tables_and_their_description_agree(tables):
 def test_bad_verdicts_are_named(points):
     with pytest.raises(ValueError, match="hinges_on"):
         attention_space_tables(points, load_targets(), pd.DataFrame({"claim_id": [], "lean": []}))
+    verdicts = pd.read_csv(config.VERDICTS_CSV)
+    with pytest.raises(ValueError, match=r"no row for notebook 04's claims \['C000-14'\]"):
+        attention_space_tables(points, load_targets(), verdicts[verdicts["claim_id"] != "C000-14"])

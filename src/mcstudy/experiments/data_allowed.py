@@ -14,7 +14,9 @@ The rule:
   design's unit scale, is at most ``1 - NARROWED`` (half) of that of all points;
 * a claim is **data-constrained** when every parameter its verdict hinges on is narrowed and
   at least :data:`MIN_ALLOWED` (20) points are allowed; otherwise its verdict stays
-  assumption-driven. Its share over the allowed points is reported either way.
+  assumption-driven. Its share over the allowed points is reported either way. A verdict the
+  model's form decides stays ``by construction`` whatever the data allow
+  (:func:`mcstudy.claims.evidence.evidence_class` puts that first).
 
 :func:`simulate_space` runs the design: a Latin hypercube over the space, and at each point the
 study's statistics and every target simulated at the point's context
@@ -66,7 +68,7 @@ _CLAIM_COLUMNS = [
     "robust_allowed",
     "hinges",
     "hinges_narrowed",
-    "class_by_rule",
+    "data_constrained",
 ]
 #: Hillstrom's two e-mail arms and the effects measured on each.
 ARMS = ("mens_email", "womens_email")
@@ -240,7 +242,8 @@ def judge_space(
         over the design and over the allowed points; ``"claims"``: per claim, the share of all
         points and of the allowed points where its verdict holds (Wilson 95 % interval),
         whether that share reaches :data:`~mcstudy.experiments.robustness.ROBUST_SHARE`
-        (``robust_allowed``), its hinges, how many are narrowed, and its class by the rule;
+        (``robust_allowed``), its hinges, how many are narrowed, and whether it is
+        data-constrained by the rule (``data_constrained``);
         and ``"allowed"``, a bool Series over the points.
 
     Raises
@@ -312,10 +315,8 @@ def judge_space(
                 "robust_allowed": bool(n_ok and holds[allowed].mean() >= ROBUST_SHARE),
                 "hinges": len(claim_hinges),
                 "hinges_narrowed": len(narrowed),
-                "class_by_rule": (
-                    "simulation, data-constrained"
-                    if claim_hinges and len(narrowed) == len(claim_hinges) and n_ok >= MIN_ALLOWED
-                    else "simulation, assumption-driven"
+                "data_constrained": bool(
+                    claim_hinges and len(narrowed) == len(claim_hinges) and n_ok >= MIN_ALLOWED
                 ),
             }
         )

@@ -17,7 +17,10 @@ __all__ = ["attention_space_tables", "describe_attention_space"]
 
 
 def attention_space_tables(
-    points: pd.DataFrame, targets: pd.DataFrame, verdicts: pd.DataFrame
+    points: pd.DataFrame,
+    targets: pd.DataFrame,
+    verdicts: pd.DataFrame,
+    claims_registry: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Notebook 04's claims judged over the data-allowed points of its space.
 
@@ -29,20 +32,27 @@ def attention_space_tables(
         ``load_targets()`` (the cut takes its
         :func:`~mcstudy.experiments.data_allowed.constraint_targets`).
     verdicts : pandas.DataFrame
-        ``results/verdicts.csv``: each claim's reference verdict (``lean``) and ``hinges_on``.
+        ``results/verdicts.csv``: each claim's verdict, reference verdict (``lean``),
+        ``evidence`` and ``hinges_on``.
+    claims_registry : pandas.DataFrame, default=None
+        The claims registry (``kind``, ``fixed_by``); :func:`mcstudy.io.load_claims` when None.
 
     Returns
     -------
     dict
         :func:`~mcstudy.experiments.data_allowed.judge_space`'s tables, the claims' with their
-        reference verdict.
+        reference verdict and the evidence class they would have with that result
+        (:func:`mcstudy.claims.evidence.evidence_class`: a verdict decided by construction
+        stays so).
     """
+    from mcstudy.claims.evidence import evidence_class
     from mcstudy.claims.judging import point_judges
     from mcstudy.claims.rules import rule_for
     from mcstudy.experiments.data_allowed import constraint_targets, judge_space
+    from mcstudy.io import load_claims
     from mcstudy.studies.attention_report import ATTENTION_CLAIM_STATISTICS
 
-    check_frame(verdicts, ["claim_id", "lean", "hinges_on"], "verdicts")
+    check_frame(verdicts, ["claim_id", "verdict", "lean", "evidence", "hinges_on"], "verdicts")
     v = verdicts.set_index("claim_id")
     claims = list(ATTENTION_CLAIM_STATISTICS)
     missing = sorted(set(claims) - set(v.index))
@@ -56,7 +66,23 @@ def attention_space_tables(
     }
     out = judge_space(points, constraint_targets(targets), judges, hinges)
     out["claims"].insert(0, "reference", pd.Series(reference))
+    registry = (load_claims() if claims_registry is None else claims_registry).set_index("claim_id")
+    out["claims"]["evidence_class"] = [
+        evidence_class(
+            kind=str(registry.loc[c, "kind"]),
+            verdict=str(v.loc[c, "verdict"]),
+            evidence=str(v.loc[c, "evidence"]),
+            fixed_by=_text(registry.loc[c, "fixed_by"]),
+            data_constrained=bool(out["claims"].loc[c, "data_constrained"]),
+        )
+        for c in out["claims"].index
+    ]
     return out
+
+
+def _text(value) -> str:
+    """A registry cell as text, blank when empty."""
+    return "" if pd.isna(value) else str(value)
 
 
 def describe_attention_space(tables: dict) -> str:
@@ -67,7 +93,8 @@ def describe_attention_space(tables: dict) -> str:
     par = tables["parameters"]["narrowing"].sort_values(ascending=False)
     claims = tables["claims"]
     moved = (claims["share_allowed"] - claims["share_all"]).abs()
-    constrained = claims.index[claims["class_by_rule"] == "simulation, data-constrained"]
+    constrained = list(claims.index[claims["data_constrained"]])
+    classes = claims["evidence_class"].value_counts()
     by = (
         "; ".join(f"{t} {k}" for t, k in ruling.items())
         if len(ruling)
@@ -77,14 +104,14 @@ def describe_attention_space(tables: dict) -> str:
         f"{n_ok} of the {n} points over {len(par)} parameters are allowed (points ruled out, "
         f"by target: {by}). The most narrowed parameter is {par.index[0]} "
         f"({100 * par.iloc[0]:.0f} % of its interquartile range removed); the rule asks for "
-        f"{100 * NARROWED:.0f} %. "
-        f"Over the allowed points each claim's share moves by at most {moved.max():.3f} from "
-        f"its share over the whole space, and "
+        f"{100 * NARROWED:.0f} %. Over the allowed points each claim's share moves by at most "
+        f"{moved.max():.3f} from its share over the whole space. "
         + (
-            f"{len(constrained)} of the {len(claims)} claims ({', '.join(constrained)}) would be "
-            "data-constrained by the rule."
-            if len(constrained)
-            else f"none of the {len(claims)} claims is data-constrained by the rule: their "
-            "verdicts stay where the assumptions put them."
+            f"By the rule, {', '.join(constrained)} would be data-constrained. "
+            if constrained
+            else f"By the rule, none of the {len(claims)} claims is data-constrained. "
         )
+        + "With that result their evidence classes are: "
+        + "; ".join(f"{cls} {k}" for cls, k in classes.items())
+        + " (a verdict the model's form decides stays by construction whatever the data allow)."
     )
