@@ -70,6 +70,9 @@ def test_the_rule_allows_narrows_and_classes(targets):
     assert result["targets"]["points_ruled_out"].drop("email.unsubscribe_per_send").eq(0).all()
     par = result["parameters"]
     assert par.loc["b", "narrowing"] >= 0.5 > par.loc["a", "narrowing"]
+    # chance alone (random subsets of as many points) narrows far less than the cut on b
+    assert par.loc["b", "narrowing"] > par.loc["b", "chance_97.5"]
+    assert par.loc["a", "narrowing"] <= par.loc["a", "chance_97.5"] < 0.5
     assert par.loc["b", "allowed_high"] <= 3.0 < par.loc["b", "design_high"]
     claims = result["claims"]
     assert claims.loc["C1", "robust_allowed"] == (claims.loc["C1", "share_allowed"] >= 0.9)

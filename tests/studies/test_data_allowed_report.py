@@ -82,6 +82,9 @@ def test_the_tables_and_their_description_agree(tables):
     assert (claims.loc[~by_construction, "evidence_class"] == expected).all()
     top = tables["parameters"]["narrowing"].idxmax()
     assert top in text
+    par = tables["parameters"]
+    beyond = int((par["narrowing"] > par["chance_97.5"]).sum())
+    assert f"{beyond} of the 22 narrowings exceed" in text
 
 
 def test_bad_verdicts_are_named(points):

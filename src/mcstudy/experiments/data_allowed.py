@@ -214,6 +214,29 @@ def _implausibilities(points: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(imp, columns=observed.index, index=points.index)
 
 
+#: Random subsets drawn for the narrowing that chance alone gives, and their seed.
+_CHANCE_DRAWS, _CHANCE_SEED = 500, 0
+
+
+def _chance_narrowing(units: np.ndarray, n_allowed: int) -> np.ndarray:
+    """Per column, the 97.5th percentile of the narrowing of random subsets of ``n_allowed`` rows.
+
+    What a cut that ignores the parameters would remove by chance: the reference against
+    which a narrowing is read (the rule's threshold, half, is far above it at these sizes).
+    NaN when fewer than 4 rows are allowed or all are.
+    """
+    n = len(units)
+    if n_allowed < 4 or n_allowed >= n:
+        return np.full(units.shape[1], np.nan)
+    rng = np.random.default_rng(_CHANCE_SEED)
+    full = np.subtract(*np.quantile(units, [0.75, 0.25], axis=0))
+    draws = np.empty((_CHANCE_DRAWS, units.shape[1]))
+    for k in range(_CHANCE_DRAWS):
+        rows = units[rng.choice(n, n_allowed, replace=False)]
+        draws[k] = 1.0 - np.subtract(*np.quantile(rows, [0.75, 0.25], axis=0)) / full
+    return np.quantile(draws, 0.975, axis=0)
+
+
 def judge_space(
     points: pd.DataFrame,
     targets: pd.DataFrame,
@@ -238,13 +261,14 @@ def judge_space(
     -------
     dict
         ``"targets"``: per target, the points it rules out, those it alone rules out and its
-        median implausibility; ``"parameters"``: per parameter, its narrowing and its range
-        over the design and over the allowed points; ``"claims"``: per claim, the share of all
-        points and of the allowed points where its verdict holds (Wilson 95 % interval),
-        whether that share reaches :data:`~mcstudy.experiments.robustness.ROBUST_SHARE`
-        (``robust_allowed``), its hinges, how many are narrowed, and whether it is
-        data-constrained by the rule (``data_constrained``);
-        and ``"allowed"``, a bool Series over the points.
+        median implausibility; ``"parameters"``: per parameter, its narrowing, the 97.5th
+        percentile of the narrowing random subsets of as many points give (``chance_97.5``,
+        500 draws), and its range over the design and over the allowed points; ``"claims"``:
+        per claim, the share of all points and of the allowed points where its verdict holds
+        (Wilson 95 % interval), whether that share reaches
+        :data:`~mcstudy.experiments.robustness.ROBUST_SHARE` (``robust_allowed``), its hinges,
+        how many are narrowed, and whether it is data-constrained by the rule
+        (``data_constrained``); and ``"allowed"``, a bool Series over the points.
 
     Raises
     ------
@@ -284,6 +308,7 @@ def judge_space(
     by_parameter = pd.DataFrame(
         {
             "narrowing": 1.0 - iqr(points.loc[allowed, units]) / iqr(points[units]),
+            "chance_97.5": _chance_narrowing(points[units].to_numpy(), int(allowed.sum())),
             "design_low": points[names].min().to_numpy(),
             "design_high": points[names].max().to_numpy(),
             "allowed_low": points.loc[allowed, names].min().to_numpy(),

@@ -91,6 +91,8 @@ def describe_attention_space(tables: dict) -> str:
     ruled = tables["targets"]["points_ruled_out"]
     ruling = ruled[ruled > 0].sort_values(ascending=False)
     par = tables["parameters"]["narrowing"].sort_values(ascending=False)
+    chance = tables["parameters"]["chance_97.5"]
+    beyond = int((tables["parameters"]["narrowing"] > chance).sum())
     claims = tables["claims"]
     moved = (claims["share_allowed"] - claims["share_all"]).abs()
     constrained = list(claims.index[claims["data_constrained"]])
@@ -104,7 +106,9 @@ def describe_attention_space(tables: dict) -> str:
         f"{n_ok} of the {n} points over {len(par)} parameters are allowed (points ruled out, "
         f"by target: {by}). The most narrowed parameter is {par.index[0]} "
         f"({100 * par.iloc[0]:.0f} % of its interquartile range removed); the rule asks for "
-        f"{100 * NARROWED:.0f} %. Over the allowed points each claim's share moves by at most "
+        f"{100 * NARROWED:.0f} %. {beyond} of the {len(par)} narrowings exceed what random "
+        "subsets of as many points give 97.5 % of the time. Over the allowed points each "
+        "claim's share moves by at most "
         f"{moved.max():.3f} from its share over the whole space. "
         + (
             f"By the rule, {', '.join(constrained)} would be data-constrained. "
