@@ -11,7 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 from mcstudy._validation import check_frame
-from mcstudy.experiments.data_allowed import NARROWED
+from mcstudy.claims.evidence import evidence_class
+from mcstudy.claims.judging import point_judges
+from mcstudy.claims.rules import rule_for
+from mcstudy.experiments.data_allowed import NARROWED, constraint_targets, judge_space
+from mcstudy.io import load_claims
+from mcstudy.studies.attention_report import ATTENTION_CLAIM_STATISTICS
 
 __all__ = ["attention_space_tables", "describe_attention_space"]
 
@@ -45,13 +50,6 @@ def attention_space_tables(
         (:func:`mcstudy.claims.evidence.evidence_class`: a verdict decided by construction
         stays so).
     """
-    from mcstudy.claims.evidence import evidence_class
-    from mcstudy.claims.judging import point_judges
-    from mcstudy.claims.rules import rule_for
-    from mcstudy.experiments.data_allowed import constraint_targets, judge_space
-    from mcstudy.io import load_claims
-    from mcstudy.studies.attention_report import ATTENTION_CLAIM_STATISTICS
-
     check_frame(verdicts, ["claim_id", "verdict", "lean", "evidence", "hinges_on"], "verdicts")
     v = verdicts.set_index("claim_id")
     claims = list(ATTENTION_CLAIM_STATISTICS)
