@@ -29,6 +29,7 @@ two e-mail arms read as one e-mail (:func:`one_email_targets`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -41,10 +42,11 @@ from mcstudy._validation import check_frame, check_int
 from mcstudy.experiments._parameter_space import from_unit, parameter_space
 from mcstudy.experiments.calibration import compare_targets, target_uncertainty
 from mcstudy.experiments.history_matching import implausibility
-from mcstudy.experiments.robustness import ROBUST_SHARE
+from mcstudy.experiments.robustness import ROBUST_SHARE, _statistics
 from mcstudy.model.context import model_context
 
 __all__ = [
+    "AllowedSpace",
     "CUTOFF",
     "MIN_ALLOWED",
     "NARROWED",
@@ -70,9 +72,51 @@ _CLAIM_COLUMNS = [
     "hinges_narrowed",
     "data_constrained",
 ]
+#: Parameters of the model's context; the targets are simulated at these (a study's own
+#: settings, such as ``study.*``, ``strategy.*`` or a design's share, do not enter them).
+MODEL_PREFIXES = ("population.", "response.", "channel.")
 #: Hillstrom's two e-mail arms and the effects measured on each.
 ARMS = ("mens_email", "womens_email")
 EFFECTS = ("visit_effect", "conversion_effect", "spend_effect")
+
+
+@dataclass(frozen=True)
+class AllowedSpace:
+    """A notebook's robustness space, to be judged over what the data allow.
+
+    Attributes
+    ----------
+    name : str
+        Short name; the committed sample is ``data/data_allowed_<name>.csv``.
+    notebook : str
+        The notebook whose claims and design these are (e.g. ``"04"``).
+    study : callable
+        ``study(params, seed_sequence)``, returning a dict (or Series) of statistics, as the
+        notebook's robustness design takes it.
+    parameters : tuple of str, or mapping
+        The space: names of ``data/parameters.csv``, or explicit ranges, as the notebook's
+        design gives them (:func:`simulate_space`).
+    claim_statistics : mapping of str to str
+        Claim -> the statistic of ``study``'s output its registered rule judges.
+    fixed : mapping
+        Passed to ``study`` at every point (run sizes and the pressures the notebook fixes).
+    """
+
+    name: str
+    notebook: str
+    study: Callable
+    parameters: tuple[str, ...] | Mapping[str, tuple]
+    claim_statistics: Mapping[str, str]
+    fixed: Mapping[str, object] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.name.isidentifier():
+            raise ValueError(f"AllowedSpace 'name' must be an identifier; got {self.name!r}.")
+        if not self.parameters or not self.claim_statistics:
+            raise ValueError(
+                f"AllowedSpace {self.name!r} needs at least one parameter and one claim; got "
+                f"{len(self.parameters)} parameters and {len(self.claim_statistics)} claims."
+            )
 
 
 def constraint_targets(targets: pd.DataFrame) -> pd.DataFrame:
@@ -135,8 +179,10 @@ def simulate_space(
     study : callable
         ``study(params, seed_sequence) -> {statistic: value}``, as a robustness design takes
         it (e.g. :func:`mcstudy.studies.attention.attention_statistics`).
-    parameters : sequence of str
-        The space: names of ``data/parameters.csv`` (their plausible ranges).
+    parameters : sequence of str, or mapping
+        The space: names of ``data/parameters.csv`` (their plausible ranges), or explicit
+        ranges (:func:`~mcstudy.experiments._parameter_space.parameter_space`). Only the
+        model's parameters (:data:`MODEL_PREFIXES`) set the context of the targets.
     targets : pandas.DataFrame
         The targets to simulate (:func:`constraint_targets` of ``load_targets()``).
     n_points : int, default=200
@@ -159,7 +205,7 @@ def simulate_space(
         parameters, ``stat:<statistic>``, ``sim:<target_id>`` and ``sim_se:<target_id>``.
     """
     n_points = check_int(n_points, "n_points", 2, 100_000)
-    space = parameter_space(list(parameters))
+    space = parameter_space(parameters if isinstance(parameters, Mapping) else list(parameters))
     clash = sorted(set(fixed or {}) & set(space["parameter"]))
     if clash:
         raise ValueError(
@@ -177,7 +223,7 @@ def simulate_space(
     ):
         params = dict(zip(space["parameter"], map(float, x), strict=True))
         stats = study({**params, **dict(fixed or {})}, study_seed)
-        ctx = model_context(params)
+        ctx = model_context({k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)})
         table = compare_targets(
             targets,
             n_customers=n_customers,
@@ -191,7 +237,7 @@ def simulate_space(
                 "point": i,
                 **{f"u:{p}": float(v) for p, v in zip(space["parameter"], u, strict=True)},
                 **params,
-                **{f"stat:{k}": float(v) for k, v in stats.items()},
+                **{f"stat:{k}": v for k, v in _statistics(stats).items()},
                 **{f"sim:{t}": float(table.loc[t, "simulated"]) for t in table.index},
                 **{f"sim_se:{t}": float(table.loc[t, "simulated_se"]) for t in table.index},
             }
