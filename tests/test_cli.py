@@ -112,3 +112,30 @@ def test_fetch_lists_fetches_and_reports_failures(tmp_path, monkeypatch, capsys)
     assert fetched == [("hillstrom", str(tmp_path), True)]
     assert main(["fetch", "all"]) == 1  # cdnow, first in order, fails
     assert "mcstudy fetch: error: data set 'cdnow': index not reachable" in capsys.readouterr().err
+
+
+def _toy_study(params, seed):
+    return {"s": 1.0 + params["response.channel_synergy"]}
+
+
+def test_calibrate_writes_a_data_allowed_sample(tmp_path, monkeypatch, capsys):
+    from mcstudy.experiments.data_allowed import AllowedSpace
+    from mcstudy.studies import data_allowed_spaces as das
+
+    def toy():
+        return AllowedSpace(
+            name="toy",
+            notebook="00",
+            study=_toy_study,
+            parameters=("response.channel_synergy",),
+            claim_statistics={"C000-10": "s"},  # a claim without hinges
+        )
+
+    monkeypatch.setitem(das.SPACES, "toy", toy)
+    args = ["calibrate", "--no-fit", "--data-allowed", "toy", "--points", "3"]
+    assert main([*args, "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "toy (notebook 00): 3 points in" in out
+    points = pd.read_csv(tmp_path / "data_allowed_toy.csv")
+    assert len(points) == 3 and (points["stat:s"] > 0).all()
+    assert not (tmp_path / "data_allowed_toy.partial.csv").exists()

@@ -172,6 +172,23 @@ CASES = [
     ),
     (["calibrate", "--out", "{tmp}"], r"'--out' must be a file path; '.*' is a directory"),
     (["calibrate", "--targets", "{tmp}/empty.csv"], r"empty\.csv: the file is empty"),
+    (["calibrate", "--no-fit"], r"'--no-fit' needs '--data-allowed': there would be nothing"),
+    (
+        ["calibrate", "--data-allowed", "nope", "attention"],
+        r"'--data-allowed' names \['nope'\]; the spaces are \[.*'attention'",
+    ),
+    (
+        ["calibrate", "--no-fit", "--data-allowed", "--points", "1"],
+        r"'--points' must be an int in \[2, 100000\]; got 1",
+    ),
+    (
+        ["calibrate", "--no-fit", "--data-allowed", "--data-dir", "{tmp}/file.txt"],
+        r"--data-dir",
+    ),
+    (
+        ["calibrate", "--no-fit", "--data-allowed", "--out", "{tmp}/x.toml"],
+        r"'--no-fit' takes no '--out' or '--targets': they are the fit's",
+    ),
     # reproduce
     (
         ["reproduce", "--project", "{tmp}/missing"],

@@ -128,6 +128,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     from mcstudy.io.catalogue import load_targets
 
     check_int(args.customers, "--customers", 1000, 10_000_000)
+    spaces = _data_allowed_spaces(args)  # checked before any work
+    if args.no_fit:
+        if args.out is not None or args.targets is not None:
+            raise ValueError("'--no-fit' takes no '--out' or '--targets': they are the fit's.")
+        return _data_allowed(args, spaces)
     targets_path = args.targets if args.targets is not None else config.TARGETS_CSV
     targets = load_targets(targets_path)
     out = None
@@ -144,6 +149,60 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     if out is not None:
         out.write_text(calibration_record(result, targets_path), encoding="utf-8")
         print(f"fit written to {out}")
+    return _data_allowed(args, spaces)
+
+
+def _data_allowed_spaces(args: argparse.Namespace) -> list[str]:
+    """The spaces ``--data-allowed`` names (all when it names none), checked."""
+    from mcstudy._validation import check_int, check_output_dir
+    from mcstudy.studies.data_allowed_spaces import SPACES
+
+    if args.data_allowed is None:
+        if args.no_fit:
+            raise ValueError("'--no-fit' needs '--data-allowed': there would be nothing to do.")
+        return []
+    names = args.data_allowed or list(SPACES)
+    unknown = sorted(set(names) - set(SPACES))
+    if unknown:
+        raise ValueError(f"'--data-allowed' names {unknown}; the spaces are {sorted(SPACES)}.")
+    check_int(args.points, "--points", 2, 100_000)
+    if args.data_dir is not None:
+        check_output_dir(args.data_dir, "--data-dir")
+    return list(dict.fromkeys(names))
+
+
+def _data_allowed(args: argparse.Namespace, spaces: list[str]) -> int:
+    """Simulate and write each space's data-allowed sample; report what the data allow."""
+    import time
+    from pathlib import Path
+
+    import pandas as pd
+
+    from mcstudy import config
+    from mcstudy._files import write_atomic
+    from mcstudy.io import load_targets
+    from mcstudy.studies import data_allowed_spaces as das
+    from mcstudy.studies.data_allowed_report import describe_space
+
+    for name in spaces:
+        out = das.sample_path(name)
+        if args.data_dir is not None:
+            out = Path(args.data_dir) / out.name
+        partial = out.with_name(out.stem + ".partial.csv")
+        start = time.perf_counter()
+        space = das.load_space(name)
+        points = das.simulate_allowed_space(
+            space, n_points=args.points, rng=args.seed, checkpoint=partial
+        )
+        write_atomic(out, lambda p, pts=points: pts.to_csv(p, index=False, float_format="%.10g"))
+        partial.unlink(missing_ok=True)
+        tables = das.allowed_space_tables(
+            space.claim_statistics, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
+        )
+        seconds = time.perf_counter() - start
+        print(f"{name} (notebook {space.notebook}): {len(points)} points in {seconds:.0f} s")
+        print(f"  written to {out}")
+        print("  " + describe_space(tables))
     return 0
 
 
@@ -385,12 +444,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="fit the model to the calibration targets (simulated method of moments)",
         description="Fit the free parameters of mcstudy.experiments.calibration to the targets "
         "used in the fit (data/targets.csv), print the fit table and, with --out, write the "
-        "record (data/calibration.toml). The same seed and size give the same record.",
+        "record (data/calibration.toml). The same seed and size give the same record. With "
+        "--data-allowed, simulate the data-allowed samples of the simulated claims' robustness "
+        "spaces (data/data_allowed_<space>.csv; docs/model.md section 9.6).",
     )
     p.add_argument("--customers", type=int, default=200_000, help="customers per simulation")
     p.add_argument("--seed", type=int, default=0, help="root seed of every simulation")
     p.add_argument("--targets", default=None, help="targets CSV (default: data/targets.csv)")
     p.add_argument("--out", default=None, metavar="FILE", help="write the fit record here")
+    p.add_argument(
+        "--data-allowed",
+        nargs="*",
+        default=None,
+        metavar="SPACE",
+        help="after the fit, simulate each named robustness space's data-allowed sample "
+        "(all when none is named; mcstudy.studies.data_allowed_spaces) and write it to "
+        "--data-dir; an interrupted run resumes from its finished points",
+    )
+    p.add_argument("--no-fit", action="store_true", help="only the data-allowed samples")
+    p.add_argument("--points", type=int, default=200, help="points of each space's sample")
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        metavar="DIR",
+        help="where the samples are written (default: the project's data/, the committed ones)",
+    )
     p.set_defaults(func=_cmd_calibrate)
 
     p = sub.add_parser(

@@ -132,3 +132,51 @@ def test_simulate_space_is_reproducible_and_complete(targets):
     for tid in targets["target_id"]:
         assert f"sim:{tid}" in a and f"sim_se:{tid}" in a
     assert a["u:response.channel_synergy"].between(0, 1).all()
+
+
+def _synergy_study(params, seed):
+    return {"s": params["response.channel_synergy"] + params["n"]}
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoint(targets, tmp_path):
+    kwargs = {"n_points": 3, "fixed": {"n": 1.0}, "n_customers": 5000, "rng": 4}
+    space = ["response.channel_synergy"]
+    whole = simulate_space(_synergy_study, space, targets, progress=False, **kwargs)
+    checkpoint = tmp_path / "partial.csv"
+    calls = []
+
+    def dies_at_the_third(params, seed):
+        calls.append(params["response.channel_synergy"])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return _synergy_study(params, seed)
+
+    with pytest.raises(KeyboardInterrupt):
+        simulate_space(
+            dies_at_the_third, space, targets, progress=False, checkpoint=checkpoint, **kwargs
+        )
+    assert len(pd.read_csv(checkpoint)) == 2  # the finished points were kept
+    calls.clear()
+    resumed = simulate_space(
+        dies_at_the_third, space, targets, progress=False, checkpoint=checkpoint, **kwargs
+    )
+    assert len(calls) == 1  # only the unfinished point was simulated again
+    pd.testing.assert_frame_equal(resumed, whole)
+
+
+def test_a_checkpoint_of_another_design_is_refused(targets, tmp_path):
+    checkpoint = tmp_path / "partial.csv"
+    kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 5000, "progress": False}
+    space = ["response.channel_synergy"]
+    simulate_space(_synergy_study, space, targets, rng=4, checkpoint=checkpoint, **kwargs)
+    with pytest.raises(ValueError, match="written by another design"):
+        simulate_space(_synergy_study, space, targets, rng=5, checkpoint=checkpoint, **kwargs)
+    with pytest.raises(ValueError, match="written by another space"):
+        simulate_space(
+            _synergy_study,
+            ["response.fatigue_sharing"],
+            targets,
+            rng=4,
+            checkpoint=checkpoint,
+            **kwargs,
+        )

@@ -1,4 +1,4 @@
-"""The committed data-allowed sample of notebook 04's space (studies.data_allowed_report)."""
+"""The committed data-allowed samples (studies.data_allowed_spaces, studies.data_allowed_report)."""
 
 import numpy as np
 import pandas as pd
@@ -15,9 +15,14 @@ from mcstudy.studies.attention_report import (
     ATTENTION_CLAIM_STATISTICS,
     ATTENTION_ROBUSTNESS_PARAMETERS,
 )
-from mcstudy.studies.data_allowed_report import attention_space_tables, describe_attention_space
+from mcstudy.studies import data_allowed_spaces as das
+from mcstudy.studies.data_allowed_report import all_spaces, describe_space
 
-SAMPLE = config.DATA_DIR / "data_allowed_attention.csv"
+SAMPLE = das.sample_path("attention")
+
+
+def attention_space_tables(points, targets, verdicts):
+    return das.allowed_space_tables(ATTENTION_CLAIM_STATISTICS, points, targets, verdicts)
 
 
 @pytest.fixture(scope="module")
@@ -43,10 +48,12 @@ def test_the_sample_covers_the_space_the_claims_and_the_targets(points):
 
 
 def test_a_committed_point_is_reproduced_from_its_parameters(points):
-    row = points.iloc[0]
+    row = points.iloc[-1]  # every point meets the same streams
     params = {name: float(row[name]) for name in ATTENTION_ROBUSTNESS_PARAMETERS}
     _, study_seed, target_seed = np.random.SeedSequence(0).spawn(3)  # simulate_space's streams
-    stats = attention_statistics({**params, "n_customers": 3000, "n_weeks": 52}, study_seed)
+    fixed = das.load_space("attention").fixed
+    assert fixed == {"n_customers": 3000, "n_weeks": 52}
+    stats = attention_statistics({**params, **fixed}, study_seed)
     for statistic in ATTENTION_CLAIM_STATISTICS.values():
         assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
     ctx = model_context(params)
@@ -66,7 +73,7 @@ def test_the_tables_and_their_description_agree(tables):
     claims = tables["claims"]
     assert list(claims.index) == list(ATTENTION_CLAIM_STATISTICS)
     assert claims["share_allowed"].between(claims["ci_low"], claims["ci_high"]).all()
-    text = describe_attention_space(tables)
+    text = describe_space(tables)
     assert f"{int(tables['allowed'].sum())} of the 200 points over 22 parameters" in text
     n_constrained = int(claims["data_constrained"].sum())
     assert ("none of the 10 claims" in text) is (n_constrained == 0)
@@ -91,5 +98,46 @@ def test_bad_verdicts_are_named(points):
     with pytest.raises(ValueError, match="hinges_on"):
         attention_space_tables(points, load_targets(), pd.DataFrame({"claim_id": [], "lean": []}))
     verdicts = pd.read_csv(config.VERDICTS_CSV)
-    with pytest.raises(ValueError, match=r"no row for notebook 04's claims \['C000-14'\]"):
+    with pytest.raises(ValueError, match=r"no row for the space's claims \['C000-14'\]"):
         attention_space_tables(points, load_targets(), verdicts[verdicts["claim_id"] != "C000-14"])
+
+
+def test_the_registry_names_unknown_spaces():
+    with pytest.raises(ValueError, match=r"no data-allowed space 'nope'; the spaces: \["):
+        das.load_space("nope")
+    with pytest.raises(ValueError, match="no data-allowed space 'nope'"):
+        das.sample_path("nope")
+    with pytest.raises(TypeError, match="'space' must be an AllowedSpace; got dict"):
+        das.simulate_allowed_space({})
+
+
+def test_every_space_builds_with_its_claims_hinges_among_its_parameters():
+    verdicts = pd.read_csv(config.VERDICTS_CSV).set_index("claim_id")
+    for name in das.SPACES:
+        space = das.load_space(name)
+        assert space.name == name
+        design = set(
+            parameter_space(
+                space.parameters if isinstance(space.parameters, dict) else list(space.parameters)
+            )["parameter"]
+        )
+        for claim in space.claim_statistics:
+            hinges = verdicts.loc[claim, "hinges_on"]
+            if isinstance(hinges, str):
+                assert set(hinges.split("; ")) <= design, (name, claim)
+
+
+def test_all_spaces_gathers_every_committed_sample():
+    verdicts = pd.read_csv(config.VERDICTS_CSV)
+    result = all_spaces(verdicts, load_targets())
+    assert list(result["spaces"].index) == list(das.SPACES)
+    claims = result["claims"]
+    assert claims.index.is_unique
+    assert (result["spaces"]["claims"].sum()) == len(claims)
+    # a recorded "by construction" stays so; nothing else is by construction
+    by_construction = claims["recorded_class"] == "by construction"
+    assert (claims.loc[by_construction, "evidence_class"] == "by construction").all()
+    assert (claims.loc[~by_construction, "evidence_class"] != "by construction").all()
+    spaces = result["spaces"]
+    assert (spaces["allowed"] <= spaces["points"]).all()
+    assert spaces["narrowing"].between(-1, 1).all()

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -171,6 +172,7 @@ def simulate_space(
     n_customers: int = 50_000,
     rng=None,
     progress: bool | None = None,
+    checkpoint: str | Path | None = None,
 ) -> pd.DataFrame:
     """The study's statistics and every target, simulated at a Latin hypercube's points.
 
@@ -197,6 +199,11 @@ def simulate_space(
         gets the same study and target streams (common random numbers across points).
     progress : bool, default=None
         A progress bar over the points (:func:`mcstudy._progress.progress_bar`).
+    checkpoint : str or Path, default=None
+        A CSV each finished point is appended to. When it exists, its points are read back
+        instead of simulated again (a run interrupted loses no finished point); it must have
+        been written by the same design (seed, points and space), or a ``ValueError`` says so.
+        The result is the same as an uninterrupted run's.
 
     Returns
     -------
@@ -216,18 +223,25 @@ def simulate_space(
     unit = qmc.LatinHypercube(d=len(space), seed=np.random.default_rng(design_seed)).random(
         n_points
     )
+    names = list(space["parameter"])
+    done = _read_checkpoint(checkpoint, unit, names)
     rows = []
     points = zip(unit, from_unit(space, unit), strict=True)
     for i, (u, x) in enumerate(
         progress_bar(points, total=n_points, desc="points", enabled=progress)
     ):
+        if i in done:
+            rows.append(done[i])
+            continue
         params = dict(zip(space["parameter"], map(float, x), strict=True))
-        stats = study({**params, **dict(fixed or {})}, study_seed)
+        # fresh copies: a SeedSequence that is spawned from advances, and every point must
+        # meet the same streams (common random numbers, and a resumed run equal to a whole one)
+        stats = study({**params, **dict(fixed or {})}, _fresh(study_seed))
         ctx = model_context({k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)})
         table = compare_targets(
             targets,
             n_customers=n_customers,
-            rng=target_seed,
+            rng=_fresh(target_seed),
             population=ctx.population,
             response=ctx.response,
             channels=ctx.channels,
@@ -242,7 +256,41 @@ def simulate_space(
                 **{f"sim_se:{t}": float(table.loc[t, "simulated_se"]) for t in table.index},
             }
         )
+        if checkpoint is not None:
+            path = Path(checkpoint)
+            pd.DataFrame([rows[-1]]).to_csv(path, mode="a", header=not path.exists(), index=False)
     return pd.DataFrame(rows)
+
+
+def _fresh(seed: np.random.SeedSequence) -> np.random.SeedSequence:
+    """A copy of ``seed`` that has spawned no children."""
+    return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
+
+
+def _read_checkpoint(checkpoint, unit: np.ndarray, names: list[str]) -> dict[int, dict]:
+    """The finished points of ``checkpoint`` by index, checked against the design ``unit``."""
+    if checkpoint is None or not Path(checkpoint).exists():
+        return {}
+    prior = pd.read_csv(checkpoint)
+    columns = [f"u:{p}" for p in names]
+    missing = sorted(set(["point", *columns]) - set(prior.columns))
+    if missing:
+        raise ValueError(
+            f"checkpoint {str(checkpoint)!r} was written by another space: it has no columns "
+            f"{missing[:5]}; remove it or pass another path."
+        )
+    idx = prior["point"].to_numpy()
+    if (
+        not np.issubdtype(idx.dtype, np.integer)
+        or idx.min(initial=0) < 0
+        or idx.max(initial=0) >= len(unit)
+        or not np.allclose(prior[columns].to_numpy(), unit[idx], rtol=0, atol=1e-12)
+    ):
+        raise ValueError(
+            f"checkpoint {str(checkpoint)!r} was written by another design (seed, number of "
+            "points or parameters differ); remove it or pass another path."
+        )
+    return {int(r["point"]): r for r in prior.to_dict("records")}
 
 
 def _implausibilities(points: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -1,90 +1,26 @@
-"""Notebook 01's view of the data-allowed sample of notebook 04's space (``docs/model.md`` §9.6).
+"""Notebook 01's view of the data-allowed samples of the simulated claims' spaces (§9.6).
 
-The sample is committed (``data/data_allowed_attention.csv``, written by
-``benchmarks/interaction_constraint.py``); :func:`attention_space_tables` judges notebook 04's
-ten claims over it by the rule of :mod:`mcstudy.experiments.data_allowed`, and
-:func:`describe_attention_space` says what it found.
+The samples are committed (``data/data_allowed_<space>.csv``, written by ``mcstudy calibrate
+--data-allowed``); :func:`~mcstudy.studies.data_allowed_spaces.allowed_space_tables` judges a
+space's claims over one by the rule of :mod:`mcstudy.experiments.data_allowed`;
+:func:`describe_space` says what it found; :func:`all_spaces` gathers every space and
+:func:`describe_all` says what they show together.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from mcstudy._validation import check_frame
-from mcstudy.claims.evidence import evidence_class
-from mcstudy.claims.judging import point_judges
-from mcstudy.claims.rules import rule_for
-from mcstudy.experiments.data_allowed import NARROWED, constraint_targets, judge_space
-from mcstudy.io import load_claims
-from mcstudy.studies.attention_report import ATTENTION_CLAIM_STATISTICS
+from mcstudy.experiments.data_allowed import NARROWED
 
-__all__ = ["attention_space_tables", "describe_attention_space"]
+__all__ = ["all_spaces", "describe_all", "describe_space"]
 
 
-def attention_space_tables(
-    points: pd.DataFrame,
-    targets: pd.DataFrame,
-    verdicts: pd.DataFrame,
-    claims_registry: pd.DataFrame | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Notebook 04's claims judged over the data-allowed points of its space.
+def describe_space(tables: dict) -> str:
+    """What a space's data-allowed sample shows, in Markdown.
 
-    Parameters
-    ----------
-    points : pandas.DataFrame
-        The committed sample (:func:`mcstudy.experiments.data_allowed.simulate_space`).
-    targets : pandas.DataFrame
-        ``load_targets()`` (the cut takes its
-        :func:`~mcstudy.experiments.data_allowed.constraint_targets`).
-    verdicts : pandas.DataFrame
-        ``results/verdicts.csv``: each claim's verdict, reference verdict (``lean``),
-        ``evidence`` and ``hinges_on``.
-    claims_registry : pandas.DataFrame, default=None
-        The claims registry (``kind``, ``fixed_by``); :func:`mcstudy.io.load_claims` when None.
-
-    Returns
-    -------
-    dict
-        :func:`~mcstudy.experiments.data_allowed.judge_space`'s tables, the claims' with their
-        reference verdict and the evidence class they would have with that result
-        (:func:`mcstudy.claims.evidence.evidence_class`: a verdict decided by construction
-        stays so).
+    ``tables`` is :func:`~mcstudy.studies.data_allowed_spaces.allowed_space_tables`'s result.
     """
-    check_frame(verdicts, ["claim_id", "verdict", "lean", "evidence", "hinges_on"], "verdicts")
-    v = verdicts.set_index("claim_id")
-    claims = list(ATTENTION_CLAIM_STATISTICS)
-    missing = sorted(set(claims) - set(v.index))
-    if missing:
-        raise ValueError(f"'verdicts' has no row for notebook 04's claims {missing}.")
-    reference = {c: str(v.loc[c, "lean"]) for c in claims}
-    judges = point_judges({c: rule_for(c) for c in claims}, reference, ATTENTION_CLAIM_STATISTICS)
-    hinges = {
-        c: [] if pd.isna(v.loc[c, "hinges_on"]) else str(v.loc[c, "hinges_on"]).split("; ")
-        for c in claims
-    }
-    out = judge_space(points, constraint_targets(targets), judges, hinges)
-    out["claims"].insert(0, "reference", pd.Series(reference))
-    registry = (load_claims() if claims_registry is None else claims_registry).set_index("claim_id")
-    out["claims"]["evidence_class"] = [
-        evidence_class(
-            kind=str(registry.loc[c, "kind"]),
-            verdict=str(v.loc[c, "verdict"]),
-            evidence=str(v.loc[c, "evidence"]),
-            fixed_by=_text(registry.loc[c, "fixed_by"]),
-            data_constrained=bool(out["claims"].loc[c, "data_constrained"]),
-        )
-        for c in out["claims"].index
-    ]
-    return out
-
-
-def _text(value) -> str:
-    """A registry cell as text, blank when empty."""
-    return "" if pd.isna(value) else str(value)
-
-
-def describe_attention_space(tables: dict) -> str:
-    """What the data-allowed sample shows, in Markdown, from :func:`attention_space_tables`."""
     n, n_ok = len(tables["allowed"]), int(tables["allowed"].sum())
     ruled = tables["targets"]["points_ruled_out"]
     ruling = ruled[ruled > 0].sort_values(ascending=False)
@@ -116,4 +52,119 @@ def describe_attention_space(tables: dict) -> str:
         + "With that result their evidence classes are: "
         + "; ".join(f"{cls} {k}" for cls, k in classes.items())
         + " (a verdict the model's form decides stays by construction whatever the data allow)."
+    )
+
+
+def all_spaces(
+    verdicts: pd.DataFrame,
+    targets: pd.DataFrame,
+    claims_registry: pd.DataFrame | None = None,
+) -> dict:
+    """Every registered space's committed sample, judged; a summary and one claims table.
+
+    Parameters
+    ----------
+    verdicts : pandas.DataFrame
+        ``results/verdicts.csv``.
+    targets : pandas.DataFrame
+        ``load_targets()``.
+    claims_registry : pandas.DataFrame, default=None
+        The claims registry; :func:`mcstudy.io.load_claims` when None.
+
+    Returns
+    -------
+    dict
+        ``"tables"``: space -> :func:`~mcstudy.studies.data_allowed_spaces.allowed_space_tables`;
+        ``"spaces"``: one row per space (its notebook, parameters, points, allowed points, the
+        most narrowed parameter and its narrowing, how many narrowings exceed chance, claims
+        and data-constrained claims); ``"claims"``: one row per claim judged, with its space,
+        recorded evidence class (``recorded_class``) and the class the data-allowed result
+        gives it (``evidence_class``); ``"parameters"``: every space's parameters table, indexed
+        by space and parameter; ``"targets"``: the points each target rules out, by space.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a space's committed sample is missing (``mcstudy calibrate --no-fit
+        --data-allowed <space>`` writes it).
+    """
+    from mcstudy.studies import data_allowed_spaces as das
+
+    recorded = verdicts.set_index("claim_id")["evidence_class"]
+    tables, spaces, claims = {}, [], []
+    for name in das.SPACES:
+        path = das.sample_path(name)
+        if not path.exists():
+            raise FileNotFoundError(
+                f"the data-allowed sample of space {name!r} is missing: {path}; write it with "
+                f"'mcstudy calibrate --no-fit --data-allowed {name}'."
+            )
+        space = das.load_space(name)
+        points = pd.read_csv(path)
+        t = das.allowed_space_tables(
+            space.claim_statistics, points, targets, verdicts, claims_registry
+        )
+        tables[name] = t
+        par = t["parameters"]
+        top = par["narrowing"].idxmax()
+        spaces.append(
+            {
+                "space": name,
+                "notebook": space.notebook,
+                "parameters": len(par),
+                "points": len(points),
+                "allowed": int(t["allowed"].sum()),
+                "most_narrowed": top,
+                "narrowing": float(par.loc[top, "narrowing"]),
+                "beyond_chance": int((par["narrowing"] > par["chance_97.5"]).sum()),
+                "claims": len(t["claims"]),
+                "data_constrained": int(t["claims"]["data_constrained"].sum()),
+            }
+        )
+        c = t["claims"].reset_index()
+        c.insert(0, "space", name)
+        c["recorded_class"] = c["claim_id"].map(recorded)
+        claims.append(c)
+    parameters = pd.concat(
+        {name: t["parameters"] for name, t in tables.items()}, names=["space", "parameter"]
+    )
+    ruled = pd.DataFrame({name: t["targets"]["points_ruled_out"] for name, t in tables.items()})
+    return {
+        "tables": tables,
+        "spaces": pd.DataFrame(spaces).set_index("space"),
+        "claims": pd.concat(claims, ignore_index=True).set_index("claim_id"),
+        "parameters": parameters,
+        "targets": ruled.rename_axis("target_id"),
+    }
+
+
+def describe_all(result: dict) -> str:
+    """What every space's data-allowed sample shows together, in Markdown (:func:`all_spaces`)."""
+    spaces, claims = result["spaces"], result["claims"]
+    changed = claims[claims["evidence_class"] != claims["recorded_class"]]
+    constrained = list(claims.index[claims["data_constrained"]])
+    top = spaces["narrowing"].idxmax()
+    return (
+        f"{len(claims)} claims of {len(spaces)} spaces (notebooks "
+        f"{', '.join(sorted(set(spaces['notebook'])))}) were judged over what the data allow. "
+        f"The allowed points range from {spaces['allowed'].min()} to {spaces['allowed'].max()} "
+        f"of {spaces['points'].max()} per space. The largest narrowing of any parameter is "
+        f"{100 * spaces.loc[top, 'narrowing']:.0f} % ({spaces.loc[top, 'most_narrowed']}, space "
+        f"{top}); the rule asks for {100 * NARROWED:.0f} %. "
+        + (
+            f"By the rule, {', '.join(constrained)} are data-constrained. "
+            if constrained
+            else "By the rule, no claim is data-constrained. "
+        )
+        + (
+            f"{len(changed)} claims change evidence class: "
+            + "; ".join(
+                f"{c} {r} -> {e}"
+                for c, r, e in changed[["recorded_class", "evidence_class"]].itertuples()
+            )
+            + "."
+            if len(changed)
+            else "No claim changes evidence class: every one keeps the class recorded in "
+            "results/verdicts.csv."
+        )
     )
