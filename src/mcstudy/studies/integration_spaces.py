@@ -71,8 +71,8 @@ def integration_pressures(
     :func:`mcstudy.model.equalise` of every arm of the full integration path
     (:func:`~mcstudy.studies.integration.integration_arms`) to their mean contacts per
     customer, on one population of ``per_arm`` customers per arm, then the pressures of the
-    core arms (``integration_arms("core")``), which the robustness design runs. (About 8 s on
-    one core at the defaults.)
+    core arms (``integration_arms("core")``), which the robustness design runs (about 1 s at
+    the defaults; 8 s when the engine is first compiled).
 
     Parameters
     ----------
@@ -106,7 +106,7 @@ def integration_space() -> AllowedSpace:
     The study is :func:`~mcstudy.studies.integration.integration_contrasts` with the
     notebook's ``fixed`` settings: :data:`ROBUSTNESS_PER_ARM` customers per arm,
     :data:`N_WEEKS` weeks, ``design="core"`` and the pressures of
-    :func:`integration_pressures` (computed here, about 8 s).
+    :func:`integration_pressures` (computed here).
     """
     return AllowedSpace(
         name="integration",
