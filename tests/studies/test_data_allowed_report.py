@@ -10,12 +10,12 @@ from mcstudy.experiments.calibration import compare_targets
 from mcstudy.experiments.data_allowed import constraint_targets
 from mcstudy.io import load_targets
 from mcstudy.model.context import model_context
+from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.attention import attention_statistics
 from mcstudy.studies.attention_report import (
     ATTENTION_CLAIM_STATISTICS,
     ATTENTION_ROBUSTNESS_PARAMETERS,
 )
-from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.data_allowed_report import all_spaces, describe_space
 
 SAMPLE = das.sample_path("attention")

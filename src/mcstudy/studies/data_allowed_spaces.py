@@ -30,6 +30,7 @@ from mcstudy.experiments.data_allowed import (
     simulate_space,
 )
 from mcstudy.io import load_claims, load_targets
+from mcstudy.studies.integration_spaces import coordination_space, integration_space
 
 __all__ = [
     "SPACES",
@@ -65,6 +66,8 @@ def attention_space() -> AllowedSpace:
 #: Every space, by name: a function that builds it (some compute the notebook's pressures).
 SPACES: dict[str, Callable[[], AllowedSpace]] = {
     "attention": attention_space,
+    "integration": integration_space,
+    "coordination": coordination_space,
 }
 
 
