@@ -6,12 +6,15 @@ siloed, a cross-channel and an omnichannel firm, and an e-mail campaign), and
 :func:`referral_channels` the channels under the referral matrix they run with: source 000's
 box-3 network or the simulator's default. :func:`with_shop_share` sets the share of the
 profiles' purchase-channel weight that shops take (the sales mix), and :func:`robustness_space`
-the parameter space of notebook 07's robustness design.
+the parameter space of notebook 07's robustness design; :func:`cross_channel_space` is that
+design as an :class:`~mcstudy.experiments.data_allowed.AllowedSpace`, to be judged over what
+the data allow.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -27,14 +30,19 @@ from mcstudy.model.strategies import (
     Strategy,
 )
 
+if TYPE_CHECKING:
+    from mcstudy.experiments.data_allowed import AllowedSpace
+
 __all__ = [
     "CROSS_CHANNEL_ARMS",
     "EMAIL_ARM",
     "REFERENCE_ARM",
     "REFERRAL_MATRICES",
+    "ROBUSTNESS_FIXED",
     "ROBUSTNESS_PARAMETERS",
     "SHOP_SHARE_RANGE",
     "cross_channel_arms",
+    "cross_channel_space",
     "referral_channels",
     "robustness_space",
     "with_shop_share",
@@ -68,6 +76,10 @@ ROBUSTNESS_PARAMETERS = (
     "response.channel_synergy",
     "response.fatigue_sharing",
 )
+#: The run settings of notebook 07's robustness design at every point: the cross-channel and
+#: e-mail arms (``design="reference"``), 1,500 customers per arm, 52 weeks (the notebook's
+#: ``ROBUSTNESS_PER_ARM`` and ``N_WEEKS``; the notebook should import them from here).
+ROBUSTNESS_FIXED = {"n_customers": 1_500, "n_weeks": 52, "design": "reference"}
 _NO_COSTS = {
     "fixed_investment_eur": 0.0,
     "integration_cost_per_channel_eur": 0.0,
@@ -199,3 +211,33 @@ def robustness_space() -> dict[str, tuple[float, float, str]]:
     }
     space["shop_share"] = (*SHOP_SHARE_RANGE, "linear")
     return space
+
+
+def cross_channel_space() -> AllowedSpace:
+    """Notebook 07's robustness design, to be judged over what the data allow.
+
+    An :class:`~mcstudy.experiments.data_allowed.AllowedSpace` named ``"cross_channel"``
+    (its sample: ``data/data_allowed_cross_channel.csv``).
+
+    The study is :func:`~mcstudy.studies.cross_channel.cross_channel_statistics`, over
+    :func:`robustness_space` (``shop_share`` is a setting of the study, not of the model: the
+    targets are simulated at the model parameters alone), with :data:`ROBUSTNESS_FIXED`; the
+    claims are those of :data:`~mcstudy.studies.cross_channel_claims.CLAIM_STATISTICS`, each
+    with the statistic its rule judges.
+
+    Returns
+    -------
+    mcstudy.experiments.data_allowed.AllowedSpace
+    """
+    from mcstudy.experiments.data_allowed import AllowedSpace
+    from mcstudy.studies.cross_channel import cross_channel_statistics
+    from mcstudy.studies.cross_channel_claims import CLAIM_STATISTICS
+
+    return AllowedSpace(
+        name="cross_channel",
+        notebook="07",
+        study=cross_channel_statistics,
+        parameters=robustness_space(),
+        claim_statistics=dict(CLAIM_STATISTICS),
+        fixed=dict(ROBUSTNESS_FIXED),
+    )
