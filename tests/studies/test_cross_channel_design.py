@@ -80,7 +80,7 @@ def test_the_committed_sample_covers_the_space_the_claims_and_the_targets(space,
 
 
 def test_a_committed_point_is_reproduced_from_its_parameters(space, points):
-    row = points.iloc[0]
+    row = points.iloc[-1]  # every point meets the same streams
     params = {name: float(row[name]) for name in space.parameters}
     _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)  # simulate_space's
     stats = space.study({**params, **space.fixed}, study_seed)

@@ -30,6 +30,7 @@ from mcstudy.experiments.data_allowed import (
     simulate_space,
 )
 from mcstudy.io import load_claims, load_targets
+from mcstudy.studies.cross_channel_design import cross_channel_space
 from mcstudy.studies.integration_spaces import coordination_space, integration_space
 
 __all__ = [
@@ -68,6 +69,7 @@ SPACES: dict[str, Callable[[], AllowedSpace]] = {
     "attention": attention_space,
     "integration": integration_space,
     "coordination": coordination_space,
+    "cross_channel": cross_channel_space,
 }
 
 
