@@ -8,6 +8,10 @@ does with their outputs:
   common multiplier leaves them fixed). Each takes the relative range of its catalogue column
   in ``data/parameters.csv`` (a factor of 2 either way) times the channel's catalogue value
   (:func:`mcstudy.experiments.robustness.parameter_space`), drawn independently per channel.
+- :data:`ROBUSTNESS_PARAMETERS`, :data:`BUSINESS_OTHER_PARAMETERS`, :data:`CLAIM_STATISTICS`,
+  :data:`CLAIM_PARTS` and :data:`BUSINESS_CLAIMS`: the notebook's two robustness designs and
+  the statistics its claims are judged on, defined once
+  (:mod:`mcstudy.studies.cost_to_serve_spaces` builds the designs from them).
 - :func:`weakest_part` and :class:`PartsJudge`: a claim "A and B" is no stronger than its
   weakest part (``docs/verdicts.md``), at the reference context and at every point of a
   robustness design.
@@ -38,9 +42,14 @@ from mcstudy.model.business import BUSINESS_CHANNELS, business_space
 from mcstudy.studies.cost_to_serve import OPTIONS
 
 __all__ = [
+    "BUSINESS_CLAIMS",
+    "BUSINESS_OTHER_PARAMETERS",
     "BUSINESS_PARAMETERS",
+    "CLAIM_PARTS",
+    "CLAIM_STATISTICS",
     "COST_PARAMETERS",
     "PERSUASION_PARAMETERS",
+    "ROBUSTNESS_PARAMETERS",
     "PartsJudge",
     "assignment_contact_cost",
     "business_design_space",
@@ -76,6 +85,44 @@ BUSINESS_PARAMETERS = (
     "business.tier_shares.small",
     "business.tier_shares.key_account",
 )
+
+
+#: The consumer robustness design of notebook 06 (section 8): each channel's cost and the
+#: persuasion of visits, telephone and mail on their own, the common persuasion scale, and the
+#: business, strategy and study settings the verdicts turn on. The notebook defines the same
+#: list in a cell (``ROBUSTNESS_PARAMETERS``); it should import this one.
+ROBUSTNESS_PARAMETERS = (
+    *COST_PARAMETERS,
+    *PERSUASION_PARAMETERS,
+    "response.persuasion_effect",
+    "population.tier_value_multipliers.key_account",
+    "population.tier_shares.small",
+    "strategy.tier_pressure.small",
+    "study.channel_price_elasticity",
+)
+#: Parameters of ``data/parameters.csv`` the business design varies beside
+#: :data:`BUSINESS_PARAMETERS` (notebook 06, section 9: ``business_design_space(others=...)``;
+#: the notebook should import this).
+BUSINESS_OTHER_PARAMETERS = ("strategy.tier_pressure.small", "response.persuasion_effect")
+#: The statistic of :func:`~mcstudy.studies.cost_to_serve.cost_to_serve_contrasts` each claim
+#: of notebook 06 is judged on (the notebook's ``STATISTIC``; it should import this). C002-05's
+#: is its first part; the notebook judges it on its weaker part (:data:`CLAIM_PARTS`,
+#: :func:`weakest_part`).
+CLAIM_STATISTICS = {
+    "C000-05": "call_centre_cost_change",
+    "C000-08": "tiered_minus_uniform_margin",
+    "C002-05": "small_mail_minus_phone_margin",
+    "C002-07": "branch_share_change",
+}
+#: The parts of each claim (the notebook's ``PARTS``): one statistic, or C002-05's two (remote
+#: channels for small customers, sales visits for key accounts).
+CLAIM_PARTS = {
+    **{claim: (statistic,) for claim, statistic in CLAIM_STATISTICS.items()},
+    "C002-05": ("small_mail_minus_phone_margin", "key_visits_minus_none_margin"),
+}
+#: The claims whose verdicts notebook 06 records from the business-customer reference context
+#: (section 9, the notebook's ``B2B_CLAIMS``); the others are recorded from the consumer one.
+BUSINESS_CLAIMS = ("C000-05", "C000-08", "C002-05")
 
 
 def business_design_space(
