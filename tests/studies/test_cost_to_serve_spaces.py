@@ -20,13 +20,8 @@ from mcstudy.studies.cost_to_serve_spaces import (
     cost_to_serve_business_space,
     cost_to_serve_space,
     targets_context,
-    tier_parameters_in_targets,
 )
 
-das.SPACES["cost_to_serve"] = cost_to_serve_space
-das.SPACES["cost_to_serve_business"] = cost_to_serve_business_space
-#: Children the calibration's checks spawn from the targets' stream at each point.
-_CHECK_SPAWNS = 4
 SPACES = {
     "cost_to_serve": cost_to_serve_space,
     "cost_to_serve_business": cost_to_serve_business_space,
@@ -89,10 +84,7 @@ def test_the_tier_parameters_reach_the_targets_as_the_study_sets_them():
     assert small == 0.6 and medium / key == pytest.approx(default[1] / default[2])
     assert ctx.population.tier_value_multipliers[2] == 30.0
     assert ctx.response.persuasion_effect == 0.2
-    saved = data_allowed.model_context
-    with tier_parameters_in_targets():
-        assert data_allowed.model_context is targets_context
-    assert data_allowed.model_context is saved
+    assert cost_to_serve_space().targets_context is targets_context
     with pytest.raises(TypeError, match="'params' must be a mapping"):
         targets_context([("response.persuasion_effect", 0.2)])
 
@@ -146,19 +138,14 @@ def test_the_tables_judge_the_decided_claims(sample, verdicts):
 def test_a_committed_point_is_reproduced_from_its_parameters(name):
     points = pd.read_csv(das.sample_path(name))
     space = das.load_space(name)
-    k = 7
-    row = points.iloc[k]
+    row = points.iloc[-1]  # every point meets the same streams
     params = {p: float(row[p]) for p in _names(space)}
     _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)  # simulate_space's
-    # simulate_space hands every point the same target stream, but the calibration's checks
-    # (SMS opt-outs, direct mail, the interaction) spawn 4 children from it at each point:
-    # point k's checks draw from children 4k to 4k + 3
-    target_seed.spawn(_CHECK_SPAWNS * k)
     stats = space.study({**params, **space.fixed}, study_seed)
     for statistic in {s for c in space.claim_statistics for s in CLAIM_PARTS[c]}:
         assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
     model = {k: v for k, v in params.items() if k.startswith(data_allowed.MODEL_PREFIXES)}
-    ctx = targets_context(model)
+    ctx = (space.targets_context or model_context)(model)
     table = compare_targets(
         constraint_targets(load_targets()),
         n_customers=das.TARGET_CUSTOMERS,

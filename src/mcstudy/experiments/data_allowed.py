@@ -101,6 +101,10 @@ class AllowedSpace:
         Claim -> the statistic of ``study``'s output its registered rule judges.
     fixed : mapping
         Passed to ``study`` at every point (run sizes and the pressures the notebook fixes).
+    targets_context : callable, default=None
+        ``targets_context(params) -> ModelContext`` for the point's model parameters, when the
+        study applies some of them its own way (e.g. a population's tier shares);
+        :func:`~mcstudy.model.context.model_context` when None (:func:`simulate_space`).
     """
 
     name: str
@@ -109,6 +113,7 @@ class AllowedSpace:
     parameters: tuple[str, ...] | Mapping[str, tuple]
     claim_statistics: Mapping[str, str]
     fixed: Mapping[str, object] = field(default_factory=dict)
+    targets_context: Callable | None = None
 
     def __post_init__(self):
         if not self.name.isidentifier():
@@ -173,6 +178,7 @@ def simulate_space(
     rng=None,
     progress: bool | None = None,
     checkpoint: str | Path | None = None,
+    context: Callable | None = None,
 ) -> pd.DataFrame:
     """The study's statistics and every target, simulated at a Latin hypercube's points.
 
@@ -204,6 +210,10 @@ def simulate_space(
         instead of simulated again (a run interrupted loses no finished point); it must have
         been written by the same design (seed, points and space), or a ``ValueError`` says so.
         The result is the same as an uninterrupted run's.
+    context : callable, default=None
+        ``context(params) -> ModelContext``: the targets' context at a point, from its model
+        parameters (:data:`MODEL_PREFIXES`); :func:`~mcstudy.model.context.model_context` when
+        None.
 
     Returns
     -------
@@ -237,7 +247,8 @@ def simulate_space(
         # fresh copies: a SeedSequence that is spawned from advances, and every point must
         # meet the same streams (common random numbers, and a resumed run equal to a whole one)
         stats = study({**params, **dict(fixed or {})}, _fresh(study_seed))
-        ctx = model_context({k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)})
+        model = {k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)}
+        ctx = (model_context if context is None else context)(model)
         table = compare_targets(
             targets,
             n_customers=n_customers,

@@ -28,17 +28,16 @@ targets' context with :func:`~mcstudy.model.context.model_context` from the poin
 population fields and refuses the consumer design's ``population.tier_shares.small`` and
 ``population.tier_value_multipliers.key_account``, which the study applies itself (a new small
 share rescales the other two; the multipliers scale the baskets, and so Hillstrom's spend).
-:func:`tier_parameters_in_targets` applies them to the targets' context the study's way while a
-sample is simulated (:func:`simulate_cost_to_serve_space`). ``business.*``, ``strategy.*`` and
-``study.*`` parameters do not enter the targets (consumer targets say nothing of them).
+The consumer space's :func:`targets_context` applies them to the targets' context the study's
+way (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.targets_context`). ``business.*``,
+``strategy.*`` and ``study.*`` parameters do not enter the targets (consumer targets say nothing
+of them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 
-from mcstudy.experiments import data_allowed
 from mcstudy.experiments.data_allowed import AllowedSpace
 from mcstudy.model.context import ModelContext, model_context
 from mcstudy.studies.cost_to_serve import (
@@ -53,16 +52,13 @@ from mcstudy.studies.cost_to_serve_claims import (
     ROBUSTNESS_PARAMETERS,
     business_design_space,
 )
-from mcstudy.studies.data_allowed_spaces import simulate_allowed_space
 
 __all__ = [
     "BUSINESS_SPACE_FIXED",
     "SPACE_FIXED",
     "cost_to_serve_business_space",
     "cost_to_serve_space",
-    "simulate_cost_to_serve_space",
     "targets_context",
-    "tier_parameters_in_targets",
 ]
 
 #: The consumer design's run settings: notebook 06's ``ROBUSTNESS_PER_ARM`` customers per arm,
@@ -90,6 +86,7 @@ def cost_to_serve_space() -> AllowedSpace:
         parameters=tuple(ROBUSTNESS_PARAMETERS),
         claim_statistics={c: s for c, s in CLAIM_STATISTICS.items() if c not in BUSINESS_CLAIMS},
         fixed=dict(SPACE_FIXED),
+        targets_context=targets_context,
     )
 
 
@@ -139,29 +136,3 @@ def targets_context(params: Mapping[str, float]) -> ModelContext:
     rest = dict(params)
     population = _population(rest, model_context().population)
     return model_context(rest, population=population)
-
-
-@contextmanager
-def tier_parameters_in_targets() -> Iterator[None]:
-    """Let :func:`~mcstudy.experiments.data_allowed.simulate_space` use :func:`targets_context`.
-
-    While open, ``simulate_space`` sets the targets' context with :func:`targets_context`
-    (module docstring); the module's own ``model_context`` is restored on exit.
-    """
-    saved = data_allowed.model_context
-    data_allowed.model_context = targets_context
-    try:
-        yield
-    finally:
-        data_allowed.model_context = saved
-
-
-def simulate_cost_to_serve_space(space: AllowedSpace, **kwargs):
-    """:func:`mcstudy.studies.data_allowed_spaces.simulate_allowed_space` of one of these spaces.
-
-    Run with :func:`tier_parameters_in_targets`, so that the consumer design's tier parameters
-    reach the targets' context; ``kwargs`` are ``simulate_allowed_space``'s (``n_points``,
-    ``n_customers``, ``rng``, ``progress``).
-    """
-    with tier_parameters_in_targets():
-        return simulate_allowed_space(space, **kwargs)

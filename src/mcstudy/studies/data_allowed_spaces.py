@@ -30,6 +30,7 @@ from mcstudy.experiments.data_allowed import (
     simulate_space,
 )
 from mcstudy.io import load_claims, load_targets
+from mcstudy.studies.cost_to_serve_spaces import cost_to_serve_business_space, cost_to_serve_space
 from mcstudy.studies.cross_channel_design import cross_channel_space
 from mcstudy.studies.integration_spaces import coordination_space, integration_space
 
@@ -70,6 +71,8 @@ SPACES: dict[str, Callable[[], AllowedSpace]] = {
     "integration": integration_space,
     "coordination": coordination_space,
     "cross_channel": cross_channel_space,
+    "cost_to_serve": cost_to_serve_space,
+    "cost_to_serve_business": cost_to_serve_business_space,
 }
 
 
@@ -115,6 +118,7 @@ def simulate_allowed_space(
         rng=rng,
         progress=progress,
         checkpoint=checkpoint,
+        context=space.targets_context,
     )
 
 
