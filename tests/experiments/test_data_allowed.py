@@ -180,3 +180,21 @@ def test_a_checkpoint_of_another_design_is_refused(targets, tmp_path):
             checkpoint=checkpoint,
             **kwargs,
         )
+
+
+def test_a_space_may_set_its_targets_context(targets):
+    from mcstudy.model.context import model_context
+
+    seen = []
+
+    def context(params):
+        seen.append(dict(params))
+        return model_context(params)
+
+    kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 5000, "rng": 4}
+    space = {"response.channel_synergy": (-0.5, 0.5), "shop_share": (0.1, 0.9)}
+    a = simulate_space(_synergy_study, space, targets, progress=False, context=context, **kwargs)
+    b = simulate_space(_synergy_study, space, targets, progress=False, **kwargs)
+    pd.testing.assert_frame_equal(a, b)
+    # the targets' context gets the model's parameters only, never a study setting
+    assert [set(p) for p in seen] == [{"response.channel_synergy"}] * 2
