@@ -101,6 +101,10 @@ class AllowedSpace:
         Claim -> the statistic of ``study``'s output its registered rule judges.
     fixed : mapping
         Passed to ``study`` at every point (run sizes and the pressures the notebook fixes).
+    rules : mapping of str to Rule, default=None
+        The rule each claim is judged by at a point, when the design judges a claim by another
+        rule than the registry's (e.g. the rule of the part a verdict was recorded on); the
+        registry's (:func:`mcstudy.claims.rules.rule_for`) for the claims it leaves out.
     targets_context : callable, default=None
         ``targets_context(params) -> ModelContext`` for the point's model parameters, when the
         study applies some of them its own way (e.g. a population's tier shares);
@@ -113,6 +117,7 @@ class AllowedSpace:
     parameters: tuple[str, ...] | Mapping[str, tuple]
     claim_statistics: Mapping[str, str]
     fixed: Mapping[str, object] = field(default_factory=dict)
+    rules: Mapping[str, object] | None = None
     targets_context: Callable | None = None
 
     def __post_init__(self):

@@ -33,6 +33,7 @@ from mcstudy.io import load_claims, load_targets
 from mcstudy.studies.cost_to_serve_spaces import cost_to_serve_business_space, cost_to_serve_space
 from mcstudy.studies.cross_channel_design import cross_channel_space
 from mcstudy.studies.integration_spaces import coordination_space, integration_space
+from mcstudy.studies.profile_space import profiles_space
 
 __all__ = [
     "SPACES",
@@ -67,6 +68,7 @@ def attention_space() -> AllowedSpace:
 
 #: Every space, by name: a function that builds it (some compute the notebook's pressures).
 SPACES: dict[str, Callable[[], AllowedSpace]] = {
+    "profiles": profiles_space,
     "attention": attention_space,
     "integration": integration_space,
     "coordination": coordination_space,
@@ -128,6 +130,7 @@ def allowed_space_tables(
     targets: pd.DataFrame,
     verdicts: pd.DataFrame,
     claims_registry: pd.DataFrame | None = None,
+    rules: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """A space's claims judged over the data-allowed points of its sample.
 
@@ -148,6 +151,9 @@ def allowed_space_tables(
         ``evidence`` and ``hinges_on``.
     claims_registry : pandas.DataFrame, default=None
         The claims registry (``kind``, ``fixed_by``); :func:`mcstudy.io.load_claims` when None.
+    rules : dict of str to Rule, default=None
+        Rules that replace the registry's for some claims
+        (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.rules`).
 
     Returns
     -------
@@ -168,7 +174,10 @@ def allowed_space_tables(
         if str(v.loc[c, "lean"]) in ("supported", "not supported")
     }
     statistics = {c: claim_statistics[c] for c in reference}
-    judges = point_judges({c: rule_for(c) for c in reference}, reference, statistics)
+    given = dict(rules or {})
+    judges = point_judges(
+        {c: given.get(c) or rule_for(c) for c in reference}, reference, statistics
+    )
     hinges = {
         c: [] if pd.isna(v.loc[c, "hinges_on"]) else str(v.loc[c, "hinges_on"]).split("; ")
         for c in reference

@@ -19,9 +19,9 @@ its weaker part at the reference (:func:`recorded_weaker_part`, read from the re
 verdict). C000-02 is inconclusive at the reference, so the design does not judge it.
 
 C002-04 is judged by its part's rule (the part's direction and smallest effect, on the
-part's scale), not by the registered rule: :func:`profile_space_rules` gives the rules and
-:func:`profile_space_tables` judges the sample with them (the registry's rule would read a
-churn difference on the revenue scale of the response part).
+part's scale), not by the registered rule: :func:`profile_space_rules` gives the rules, which
+the space carries (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.rules`; the
+registry's rule would read a churn difference on the revenue scale of the response part).
 """
 
 from __future__ import annotations
@@ -32,12 +32,10 @@ import pandas as pd
 
 from mcstudy._random import design_stream, run_seed
 from mcstudy._validation import check_frame
-from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import Rule, rule_for
 from mcstudy.config import VERDICTS_CSV
-from mcstudy.experiments.data_allowed import AllowedSpace, constraint_targets, judge_space
+from mcstudy.experiments.data_allowed import AllowedSpace
 from mcstudy.studies.affinity_gap import equal_contact_pressures, pressure_parameters
-from mcstudy.studies.data_allowed_spaces import allowed_space_tables
 from mcstudy.studies.profile_claims import (
     CLAIM_STATISTICS,
     ROBUSTNESS_PARAMETERS,
@@ -57,7 +55,6 @@ __all__ = [
     "SEED",
     "pilot_gap_pressures",
     "profile_space_rules",
-    "profile_space_tables",
     "profiles_space",
     "recorded_weaker_part",
 ]
@@ -182,6 +179,7 @@ def profiles_space(verdicts: pd.DataFrame | None = None) -> AllowedSpace:
         study=profile_study_statistics,
         parameters=tuple(ROBUSTNESS_PARAMETERS),
         claim_statistics=_claim_statistics(part),
+        rules=profile_space_rules(verdicts),
         fixed={
             "n_customers": ROBUSTNESS_PER_ARM,
             "n_weeks": N_WEEKS,
@@ -189,40 +187,3 @@ def profiles_space(verdicts: pd.DataFrame | None = None) -> AllowedSpace:
             "gap_pressures": pressures,
         },
     )
-
-
-def profile_space_tables(
-    points: pd.DataFrame,
-    targets: pd.DataFrame,
-    verdicts: pd.DataFrame,
-    claims_registry: pd.DataFrame | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Notebook 02's claims judged over the data-allowed points of its sample, by their rules.
-
-    :func:`mcstudy.studies.data_allowed_spaces.allowed_space_tables` (the cut, the parameters'
-    narrowing, the claims' hinges and evidence class), with each claim's shares over the points
-    re-judged by the rule the notebook's design judges it by (:func:`profile_space_rules`:
-    C002-04's part's direction and smallest effect instead of the registry's).
-
-    Parameters
-    ----------
-    points, targets, verdicts, claims_registry
-        As :func:`~mcstudy.studies.data_allowed_spaces.allowed_space_tables`.
-
-    Returns
-    -------
-    dict
-        Its tables; the claims' ``share_all``, ``share_allowed``, ``ci_low``, ``ci_high`` and
-        ``robust_allowed`` by the design's rules.
-    """
-    statistics = _claim_statistics(recorded_weaker_part(verdicts))
-    out = allowed_space_tables(statistics, points, targets, verdicts, claims_registry)
-    claims = out["claims"]
-    reference = claims["reference"].to_dict()
-    judges = point_judges(
-        profile_space_rules(verdicts), reference, {c: statistics[c] for c in reference}
-    )
-    shares = judge_space(points, constraint_targets(targets), judges, {})["claims"]
-    columns = ["share_all", "share_allowed", "ci_low", "ci_high", "robust_allowed"]
-    out["claims"] = claims.assign(**{c: shares.loc[claims.index, c] for c in columns})
-    return out
