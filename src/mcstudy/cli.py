@@ -197,11 +197,7 @@ def _data_allowed(args: argparse.Namespace, spaces: list[str]) -> int:
         write_atomic(out, lambda p, pts=points: pts.to_csv(p, index=False, float_format="%.10g"))
         partial.unlink(missing_ok=True)
         tables = das.allowed_space_tables(
-            space.claim_statistics,
-            points,
-            load_targets(),
-            pd.read_csv(config.VERDICTS_CSV),
-            rules=space.rules,
+            space, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
         )
         seconds = time.perf_counter() - start
         print(f"{name} (notebook {space.notebook}): {len(points)} points in {seconds:.0f} s")

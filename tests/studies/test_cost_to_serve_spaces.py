@@ -126,9 +126,7 @@ def test_a_judge_of_one_part_is_the_point_judge_of_that_statistic(sample, verdic
 def test_the_tables_judge_the_decided_claims(sample, verdicts):
     name, points = sample
     space = das.load_space(name)
-    t = das.allowed_space_tables(
-        space.claim_statistics, points, load_targets(), verdicts.reset_index()
-    )
+    t = das.allowed_space_tables(space, points, load_targets(), verdicts.reset_index())
     decided = [c for c in space.claim_statistics if verdicts.loc[c, "lean"] != "inconclusive"]
     assert list(t["claims"].index) == decided
     assert t["claims"]["share_allowed"].between(t["claims"]["ci_low"], t["claims"]["ci_high"]).all()

@@ -74,7 +74,7 @@ def test_the_committed_sample_covers_the_space_the_claims_and_the_targets(space,
     for target in constraint_targets(load_targets())["target_id"]:
         assert {f"sim:{target}", f"sim_se:{target}"} <= set(points)
     tables = das.allowed_space_tables(
-        space.claim_statistics, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
+        space, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
     )
     assert list(tables["claims"].index) == list(space.claim_statistics)
 

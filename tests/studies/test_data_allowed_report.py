@@ -22,7 +22,7 @@ SAMPLE = das.sample_path("attention")
 
 
 def attention_space_tables(points, targets, verdicts):
-    return das.allowed_space_tables(ATTENTION_CLAIM_STATISTICS, points, targets, verdicts)
+    return das.allowed_space_tables(das.load_space("attention"), points, targets, verdicts)
 
 
 @pytest.fixture(scope="module")

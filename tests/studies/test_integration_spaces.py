@@ -111,7 +111,7 @@ def test_the_committed_samples_judge_their_claims(name, spaces, registered):
     space = spaces[name]
     points = pd.read_csv(das.sample_path(name))
     tables = das.allowed_space_tables(
-        space.claim_statistics, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
+        space, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
     )
     claims = tables["claims"]
     assert set(claims.index) <= set(space.claim_statistics)

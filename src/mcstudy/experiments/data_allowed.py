@@ -105,6 +105,11 @@ class AllowedSpace:
         The rule each claim is judged by at a point, when the design judges a claim by another
         rule than the registry's (e.g. the rule of the part a verdict was recorded on); the
         registry's (:func:`mcstudy.claims.rules.rule_for`) for the claims it leaves out.
+    judges : mapping of str to callable, default=None
+        Claim -> ``judge_for(rule, reference_verdict)``, which returns the claim's judge of a
+        point's statistics, for a claim the design judges otherwise than
+        :func:`mcstudy.claims.judging.point_judges` does (e.g. an association rule that reads
+        two statistics).
     targets_context : callable, default=None
         ``targets_context(params) -> ModelContext`` for the point's model parameters, when the
         study applies some of them its own way (e.g. a population's tier shares);
@@ -118,6 +123,7 @@ class AllowedSpace:
     claim_statistics: Mapping[str, str]
     fixed: Mapping[str, object] = field(default_factory=dict)
     rules: Mapping[str, object] | None = None
+    judges: Mapping[str, Callable] | None = None
     targets_context: Callable | None = None
 
     def __post_init__(self):

@@ -101,9 +101,7 @@ def all_spaces(
             )
         space = das.load_space(name)
         points = pd.read_csv(path)
-        t = das.allowed_space_tables(
-            space.claim_statistics, points, targets, verdicts, claims_registry, space.rules
-        )
+        t = das.allowed_space_tables(space, points, targets, verdicts, claims_registry)
         tables[name] = t
         par = t["parameters"]
         top = par["narrowing"].idxmax()

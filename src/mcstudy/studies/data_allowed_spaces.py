@@ -33,6 +33,7 @@ from mcstudy.io import load_claims, load_targets
 from mcstudy.studies.cost_to_serve_spaces import cost_to_serve_business_space, cost_to_serve_space
 from mcstudy.studies.cross_channel_design import cross_channel_space
 from mcstudy.studies.integration_spaces import coordination_space, integration_space
+from mcstudy.studies.multichannel_space import multichannel_space
 from mcstudy.studies.profile_space import profiles_space
 
 __all__ = [
@@ -69,6 +70,7 @@ def attention_space() -> AllowedSpace:
 #: Every space, by name: a function that builds it (some compute the notebook's pressures).
 SPACES: dict[str, Callable[[], AllowedSpace]] = {
     "profiles": profiles_space,
+    "multichannel": multichannel_space,
     "attention": attention_space,
     "integration": integration_space,
     "coordination": coordination_space,
@@ -125,22 +127,24 @@ def simulate_allowed_space(
 
 
 def allowed_space_tables(
-    claim_statistics: dict[str, str],
+    space: AllowedSpace,
     points: pd.DataFrame,
     targets: pd.DataFrame,
     verdicts: pd.DataFrame,
     claims_registry: pd.DataFrame | None = None,
-    rules: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """A space's claims judged over the data-allowed points of its sample.
 
     Parameters
     ----------
-    claim_statistics : dict of str to str
-        The space's claims and the statistic each is judged on
-        (:attr:`AllowedSpace.claim_statistics`). Claims whose recorded reference verdict
-        (``lean``) is neither ``supported`` nor ``not supported`` have no region to hold in and
-        are left out.
+    space : AllowedSpace
+        The space (:func:`load_space`): its claims and the statistic each is judged on
+        (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.claim_statistics`), judged by the
+        registry's rule unless the space gives another
+        (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.rules`) or a judge of its own
+        (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.judges`). A claim whose
+        recorded reference verdict (``lean``) is inconclusive (or, without a judge of its own,
+        neither ``supported`` nor ``not supported``) has no region to hold in and is left out.
     points : pandas.DataFrame
         The committed sample (:func:`simulate_allowed_space`).
     targets : pandas.DataFrame
@@ -151,9 +155,6 @@ def allowed_space_tables(
         ``evidence`` and ``hinges_on``.
     claims_registry : pandas.DataFrame, default=None
         The claims registry (``kind``, ``fixed_by``); :func:`mcstudy.io.load_claims` when None.
-    rules : dict of str to Rule, default=None
-        Rules that replace the registry's for some claims
-        (:attr:`~mcstudy.experiments.data_allowed.AllowedSpace.rules`).
 
     Returns
     -------
@@ -163,21 +164,30 @@ def allowed_space_tables(
         (:func:`mcstudy.claims.evidence.evidence_class`: a verdict decided by construction
         stays so).
     """
+    if not isinstance(space, AllowedSpace):
+        raise TypeError(f"'space' must be an AllowedSpace; got {type(space).__name__}.")
     check_frame(verdicts, ["claim_id", "verdict", "lean", "evidence", "hinges_on"], "verdicts")
     v = verdicts.set_index("claim_id")
+    claim_statistics = dict(space.claim_statistics)
     missing = sorted(set(claim_statistics) - set(v.index))
     if missing:
         raise ValueError(f"'verdicts' has no row for the space's claims {missing}.")
+    own = dict(space.judges or {})
+    lean = {c: str(v.loc[c, "lean"]) for c in claim_statistics}
     reference = {
-        c: str(v.loc[c, "lean"])
-        for c in claim_statistics
-        if str(v.loc[c, "lean"]) in ("supported", "not supported")
+        c: verdict
+        for c, verdict in lean.items()
+        if verdict in ("supported", "not supported")
+        or (c in own and verdict not in ("inconclusive", "nan"))
     }
-    statistics = {c: claim_statistics[c] for c in reference}
-    given = dict(rules or {})
+    rules = {c: dict(space.rules or {}).get(c) or rule_for(c) for c in reference}
     judges = point_judges(
-        {c: given.get(c) or rule_for(c) for c in reference}, reference, statistics
+        {c: rules[c] for c in reference if c not in own},
+        {c: reference[c] for c in reference if c not in own},
+        {c: claim_statistics[c] for c in reference if c not in own},
     )
+    judges.update({c: own[c](rules[c], reference[c]) for c in reference if c in own})
+    judges = {c: judges[c] for c in reference}  # the space's order
     hinges = {
         c: [] if pd.isna(v.loc[c, "hinges_on"]) else str(v.loc[c, "hinges_on"]).split("; ")
         for c in reference
