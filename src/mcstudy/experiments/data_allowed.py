@@ -441,11 +441,10 @@ def judge_space(
         holds = np.array([bool(judge(r)) for r in records])
         claim_hinges = list(hinges.get(claim, ()))
         narrowed = [h for h in claim_hinges if by_parameter.loc[h, "narrowing"] >= NARROWED]
-        low, high = (
-            proportion_confint(int(holds[allowed].sum()), n_ok, method="wilson")
-            if n_ok
-            else (np.nan, np.nan)
-        )
+        k = int(holds[allowed].sum())
+        low, high = proportion_confint(k, n_ok, method="wilson") if n_ok else (np.nan, np.nan)
+        if n_ok and k in (0, n_ok):  # the exact bound, which the formula rounds (1 - 1e-16)
+            low, high = (0.0, high) if k == 0 else (low, 1.0)
         rows.append(
             {
                 "claim_id": claim,

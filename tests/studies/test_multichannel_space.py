@@ -1,0 +1,67 @@
+"""Notebook 03's robustness space judged over what the data allow (studies.multichannel_space)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mcstudy import config, rule_for
+from mcstudy.experiments.calibration import compare_targets
+from mcstudy.experiments.data_allowed import constraint_targets
+from mcstudy.io import load_targets
+from mcstudy.model.context import model_context
+from mcstudy.studies import data_allowed_spaces as das
+from mcstudy.studies.multichannel_claims import association_at_point
+from mcstudy.studies.multichannel_space import ROBUSTNESS_PARAMETERS, multichannel_space
+
+
+@pytest.fixture(scope="module")
+def points():
+    return pd.read_csv(das.sample_path("multichannel"))
+
+
+def test_the_space_is_the_notebooks_design():
+    space = das.load_space("multichannel")
+    assert (space.name, space.notebook) == ("multichannel", "03")
+    assert space.parameters == ROBUSTNESS_PARAMETERS and space.fixed == {"n_customers": 30_000}
+    assert set(space.judges) == set(space.claim_statistics) == {"C000-07"}
+
+
+def test_c000_07_is_judged_by_its_association_rule(points):
+    verdicts = pd.read_csv(config.VERDICTS_CSV)
+    tables = das.allowed_space_tables(multichannel_space(), points, load_targets(), verdicts)
+    claims = tables["claims"]
+    reference = verdicts.set_index("claim_id").loc["C000-07", "lean"]
+    assert claims.loc["C000-07", "reference"] == reference
+    gaps, causes = points["stat:gap_during_2plus"], points["stat:causal_2plus"]
+    holds = np.array(
+        [
+            association_at_point(rule_for("C000-07"), gap, causal) == reference
+            for gap, causal in zip(gaps, causes, strict=True)
+        ]
+    )
+    assert claims.loc["C000-07", "share_all"] == pytest.approx(np.mean(holds))
+    allowed = tables["allowed"].to_numpy()
+    assert claims.loc["C000-07", "share_allowed"] == pytest.approx(holds[allowed].mean())
+    # by construction whatever the data allow (its registry row names what fixes it)
+    assert claims.loc["C000-07", "evidence_class"] == "by construction"
+
+
+def test_a_committed_point_is_reproduced_from_its_parameters(points):
+    space = multichannel_space()
+    row = points.iloc[-1]  # every point meets the same streams
+    params = {name: float(row[name]) for name in space.parameters}
+    _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)
+    stats = space.study({**params, **space.fixed}, study_seed)
+    for statistic in ("gap_during_2plus", "causal_2plus"):
+        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
+    ctx = model_context(params)
+    table = compare_targets(
+        constraint_targets(load_targets()),
+        n_customers=das.TARGET_CUSTOMERS,
+        rng=target_seed,
+        population=ctx.population,
+        response=ctx.response,
+        channels=ctx.channels,
+    ).set_index("target_id")
+    for target, value in table["simulated"].items():
+        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
