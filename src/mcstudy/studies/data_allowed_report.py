@@ -38,15 +38,22 @@ def describe_space(tables: dict) -> str:
     )
     return (
         f"{n_ok} of the {n} points over {len(par)} parameters are allowed (points ruled out, "
-        f"by target: {by}). The most narrowed parameter is {par.index[0]} "
-        f"({100 * par.iloc[0]:.0f} % of its interquartile range removed); the rule asks for "
-        f"{100 * NARROWED:.0f} %. {beyond} of the {len(par)} narrowings exceed what random "
-        "subsets of as many points give 97.5 % of the time. Over the allowed points each "
-        "claim's share moves by at most "
+        f"by target: {by}). "
+        + (
+            f"The most narrowed parameter is {par.index[0]} ({100 * par.iloc[0]:.0f} % of its "
+            "interquartile range removed)"
+            if par.iloc[0] > 0
+            else "No parameter's interquartile range shrinks"
+        )
+        + f"; the rule asks for {100 * NARROWED:.0f} %. {beyond} of the {len(par)} narrowings "
+        "exceed what random subsets of as many points give 97.5 % of the time. Over the allowed "
+        "points each claim's share moves by at most "
         f"{moved.max():.3f} from its share over the whole space. "
         + (
             f"By the rule, {', '.join(constrained)} would be data-constrained. "
             if constrained
+            else "By the rule, the one claim is not data-constrained. "
+            if len(claims) == 1
             else f"By the rule, none of the {len(claims)} claims is data-constrained. "
         )
         + "With that result their evidence classes are: "
@@ -104,7 +111,7 @@ def all_spaces(
         t = das.allowed_space_tables(space, points, targets, verdicts, claims_registry)
         tables[name] = t
         par = t["parameters"]
-        top = par["narrowing"].idxmax()
+        top = par["narrowing"].idxmax() if (par["narrowing"] > 0).any() else None
         spaces.append(
             {
                 "space": name,
@@ -112,8 +119,8 @@ def all_spaces(
                 "parameters": len(par),
                 "points": len(points),
                 "allowed": int(t["allowed"].sum()),
-                "most_narrowed": top,
-                "narrowing": float(par.loc[top, "narrowing"]),
+                "most_narrowed": top or "none",
+                "narrowing": float(par.loc[top, "narrowing"]) if top else 0.0,
                 "beyond_chance": int((par["narrowing"] > par["chance_97.5"]).sum()),
                 "claims": len(t["claims"]),
                 "data_constrained": int(t["claims"]["data_constrained"].sum()),

@@ -74,9 +74,9 @@ SPACES: dict[str, Callable[[], AllowedSpace]] = {
     "attention": attention_space,
     "integration": integration_space,
     "coordination": coordination_space,
-    "cross_channel": cross_channel_space,
     "cost_to_serve": cost_to_serve_space,
     "cost_to_serve_business": cost_to_serve_business_space,
+    "cross_channel": cross_channel_space,
 }
 
 
