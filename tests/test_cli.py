@@ -132,10 +132,19 @@ def test_calibrate_writes_a_data_allowed_sample(tmp_path, monkeypatch, capsys):
         )
 
     monkeypatch.setitem(das.SPACES, "toy", toy)
-    args = ["calibrate", "--no-fit", "--data-allowed", "toy", "--points", "3"]
+    args = [
+        "calibrate",
+        "--no-fit",
+        "--data-allowed",
+        "toy",
+        "--points",
+        "3",
+        "--backend",
+        "serial",
+    ]
     assert main([*args, "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "toy (notebook 00): 3 points in" in out
     points = pd.read_csv(tmp_path / "data_allowed_toy.csv")
     assert len(points) == 3 and (points["stat:s"] > 0).all()
-    assert not (tmp_path / "data_allowed_toy.partial.csv").exists()
+    assert not (tmp_path / ".data_allowed_toy.partial").exists()

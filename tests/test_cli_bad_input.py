@@ -186,6 +186,10 @@ CASES = [
         r"--data-dir",
     ),
     (
+        ["calibrate", "--no-fit", "--data-allowed", "--workers", "0"],
+        r"'--workers' must be an int in \[1, 1024\]; got 0",
+    ),
+    (
         ["calibrate", "--no-fit", "--data-allowed", "--out", "{tmp}/x.toml"],
         r"'--no-fit' takes no '--out' or '--targets': they are the fit's",
     ),

@@ -166,6 +166,8 @@ def _data_allowed_spaces(args: argparse.Namespace) -> list[str]:
     if unknown:
         raise ValueError(f"'--data-allowed' names {unknown}; the spaces are {sorted(SPACES)}.")
     check_int(args.points, "--points", 2, 100_000)
+    if args.workers is not None:
+        check_int(args.workers, "--workers", 1, 1024)
     if args.data_dir is not None:
         check_output_dir(args.data_dir, "--data-dir")
     return list(dict.fromkeys(names))
@@ -173,6 +175,7 @@ def _data_allowed_spaces(args: argparse.Namespace) -> list[str]:
 
 def _data_allowed(args: argparse.Namespace, spaces: list[str]) -> int:
     """Simulate and write each space's data-allowed sample; report what the data allow."""
+    import shutil
     import time
     from pathlib import Path
 
@@ -188,14 +191,19 @@ def _data_allowed(args: argparse.Namespace, spaces: list[str]) -> int:
         out = das.sample_path(name)
         if args.data_dir is not None:
             out = Path(args.data_dir) / out.name
-        partial = out.with_name(out.stem + ".partial.csv")
+        partial = out.with_name(f".{out.stem}.partial")  # finished points, until written
         start = time.perf_counter()
         space = das.load_space(name)
         points = das.simulate_allowed_space(
-            space, n_points=args.points, rng=args.seed, checkpoint=partial
+            space,
+            n_points=args.points,
+            rng=args.seed,
+            backend=args.backend,
+            workers=args.workers,
+            out_dir=partial,
         )
         write_atomic(out, lambda p, pts=points: pts.to_csv(p, index=False, float_format="%.10g"))
-        partial.unlink(missing_ok=True)
+        shutil.rmtree(partial)
         tables = das.allowed_space_tables(
             space, points, load_targets(), pd.read_csv(config.VERDICTS_CSV)
         )
@@ -463,6 +471,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-fit", action="store_true", help="only the data-allowed samples")
     p.add_argument("--points", type=int, default=200, help="points of each space's sample")
+    p.add_argument(
+        "--backend",
+        choices=["serial", "processes", "dask"],
+        default="processes",
+        help="where the samples' points run (every backend gives the same samples)",
+    )
+    p.add_argument("--workers", type=int, default=None, help="processes or Dask workers")
     p.add_argument(
         "--data-dir",
         default=None,

@@ -11,6 +11,7 @@ from mcstudy.experiments.data_allowed import (
     one_email_targets,
     simulate_space,
 )
+from mcstudy.experiments.store import RunConfigError
 from mcstudy.io import load_targets
 
 
@@ -138,48 +139,60 @@ def _synergy_study(params, seed):
     return {"s": params["response.channel_synergy"] + params["n"]}
 
 
-def test_an_interrupted_run_resumes_from_its_checkpoint(targets, tmp_path):
+_CALLS: list[float] = []
+
+
+def _dies_at_the_third(params, seed):
+    _CALLS.append(params["response.channel_synergy"])
+    if len(_CALLS) == 3:
+        raise RuntimeError("stopped")
+    return _synergy_study(params, seed)
+
+
+def test_an_interrupted_run_resumes_from_its_finished_points(targets, tmp_path):
     kwargs = {"n_points": 3, "fixed": {"n": 1.0}, "n_customers": 5000, "rng": 4}
     space = ["response.channel_synergy"]
     whole = simulate_space(_synergy_study, space, targets, progress=False, **kwargs)
-    checkpoint = tmp_path / "partial.csv"
-    calls = []
-
-    def dies_at_the_third(params, seed):
-        calls.append(params["response.channel_synergy"])
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return _synergy_study(params, seed)
-
-    with pytest.raises(KeyboardInterrupt):
+    _CALLS.clear()
+    with pytest.raises(RuntimeError, match="stopped"):
         simulate_space(
-            dies_at_the_third, space, targets, progress=False, checkpoint=checkpoint, **kwargs
+            _dies_at_the_third, space, targets, progress=False, out_dir=tmp_path, **kwargs
         )
-    assert len(pd.read_csv(checkpoint)) == 2  # the finished points were kept
-    calls.clear()
+    assert len(list((tmp_path / "tasks").iterdir())) == 2  # the finished points were kept
+    _CALLS.clear()
     resumed = simulate_space(
-        dies_at_the_third, space, targets, progress=False, checkpoint=checkpoint, **kwargs
+        _dies_at_the_third, space, targets, progress=False, out_dir=tmp_path, **kwargs
     )
-    assert len(calls) == 1  # only the unfinished point was simulated again
+    assert len(_CALLS) == 1  # only the unfinished point was simulated again
     pd.testing.assert_frame_equal(resumed, whole)
 
 
-def test_a_checkpoint_of_another_design_is_refused(targets, tmp_path):
-    checkpoint = tmp_path / "partial.csv"
+def test_a_run_directory_of_another_design_is_refused(targets, tmp_path):
     kwargs = {"n_points": 2, "fixed": {"n": 1.0}, "n_customers": 5000, "progress": False}
     space = ["response.channel_synergy"]
-    simulate_space(_synergy_study, space, targets, rng=4, checkpoint=checkpoint, **kwargs)
-    with pytest.raises(ValueError, match="written by another design"):
-        simulate_space(_synergy_study, space, targets, rng=5, checkpoint=checkpoint, **kwargs)
-    with pytest.raises(ValueError, match="written by another space"):
-        simulate_space(
-            _synergy_study,
-            ["response.fatigue_sharing"],
-            targets,
-            rng=4,
-            checkpoint=checkpoint,
-            **kwargs,
-        )
+    simulate_space(_synergy_study, space, targets, rng=4, out_dir=tmp_path, **kwargs)
+    with pytest.raises(RunConfigError):
+        simulate_space(_synergy_study, space, targets, rng=5, out_dir=tmp_path, **kwargs)
+
+
+def test_every_backend_gives_the_same_points(targets):
+    kwargs = {"n_points": 4, "fixed": {"n": 1.0}, "n_customers": 5000, "rng": 4}
+    space = ["response.channel_synergy"]
+    serial = simulate_space(_synergy_study, space, targets, progress=False, **kwargs)
+    processes = simulate_space(
+        _synergy_study, space, targets, progress=False, backend="processes", workers=2, **kwargs
+    )
+    pd.testing.assert_frame_equal(processes, serial)
+    # every point meets the same target streams: equal parameters, equal targets
+    twice = simulate_space(
+        _synergy_study,
+        {"response.channel_synergy": (0.0, 1e-12)},
+        targets,
+        progress=False,
+        **kwargs,
+    )
+    sims = twice[[c for c in twice if c.startswith("sim:")]]
+    assert (sims.nunique(dropna=False) == 1).all()
 
 
 def test_a_space_may_set_its_targets_context(targets):

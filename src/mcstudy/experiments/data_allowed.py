@@ -37,12 +37,13 @@ import pandas as pd
 from scipy.stats import qmc
 from statsmodels.stats.proportion import proportion_confint
 
-from mcstudy._progress import progress_bar
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_frame, check_int
 from mcstudy.experiments._parameter_space import from_unit, parameter_space
+from mcstudy.experiments.batch import sweep
 from mcstudy.experiments.calibration import compare_targets, target_uncertainty
 from mcstudy.experiments.history_matching import implausibility
+from mcstudy.experiments.registry import _callable_name
 from mcstudy.experiments.robustness import ROBUST_SHARE, _statistics
 from mcstudy.model.context import model_context
 
@@ -188,8 +189,10 @@ def simulate_space(
     n_customers: int = 50_000,
     rng=None,
     progress: bool | None = None,
-    checkpoint: str | Path | None = None,
     context: Callable | None = None,
+    backend: str = "serial",
+    workers: int | None = None,
+    out_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """The study's statistics and every target, simulated at a Latin hypercube's points.
 
@@ -216,15 +219,15 @@ def simulate_space(
         gets the same study and target streams (common random numbers across points).
     progress : bool, default=None
         A progress bar over the points (:func:`mcstudy._progress.progress_bar`).
-    checkpoint : str or Path, default=None
-        A CSV each finished point is appended to. When it exists, its points are read back
-        instead of simulated again (a run interrupted loses no finished point); it must have
-        been written by the same design (seed, points and space), or a ``ValueError`` says so.
-        The result is the same as an uninterrupted run's.
     context : callable, default=None
         ``context(params) -> ModelContext``: the targets' context at a point, from its model
         parameters (:data:`MODEL_PREFIXES`); :func:`~mcstudy.model.context.model_context` when
         None.
+    backend, workers, out_dir
+        Where the points run and where finished points are kept, as in
+        :func:`mcstudy.experiments.sweep` (``"serial"``, ``"processes"`` or ``"dask"``; with
+        ``out_dir``, a run interrupted resumes from its finished points). Every backend and
+        number of workers gives the same table: each point meets the same streams.
 
     Returns
     -------
@@ -245,74 +248,77 @@ def simulate_space(
         n_points
     )
     names = list(space["parameter"])
-    done = _read_checkpoint(checkpoint, unit, names)
-    rows = []
-    points = zip(unit, from_unit(space, unit), strict=True)
-    for i, (u, x) in enumerate(
-        progress_bar(points, total=n_points, desc="points", enabled=progress)
-    ):
-        if i in done:
-            rows.append(done[i])
-            continue
-        params = dict(zip(space["parameter"], map(float, x), strict=True))
-        # fresh copies: a SeedSequence that is spawned from advances, and every point must
-        # meet the same streams (common random numbers, and a resumed run equal to a whole one)
-        stats = study({**params, **dict(fixed or {})}, _fresh(study_seed))
-        model = {k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)}
-        ctx = (model_context if context is None else context)(model)
+    task = _SpacePoint(study, names, targets, n_customers, study_seed, target_seed, context)
+    grid = [dict(zip(names, map(float, x), strict=True)) for x in from_unit(space, unit)]
+    table = sweep(
+        task,
+        grid,
+        n_replications=1,
+        rng=0,  # unused: every point meets the task's own streams
+        params=dict(fixed or {}),
+        backend=backend,
+        workers=workers,
+        out_dir=out_dir,
+        progress=progress,
+    )
+    order = list(pd.unique(table["metric"]))
+    results = table.pivot(index="point", columns="metric", values="value")[order]
+    results.columns = [str(c) for c in results.columns]
+    design = pd.DataFrame(unit, columns=[f"u:{p}" for p in names])
+    values = pd.DataFrame(grid)
+    return pd.concat(
+        [
+            pd.DataFrame({"point": np.arange(n_points)}),
+            design,
+            values,
+            results.reset_index(drop=True),
+        ],
+        axis=1,
+    )
+
+
+class _SpacePoint:
+    """One point of a space: the study's statistics and every target, on the same streams.
+
+    The sweep hands every task its own stream; this task ignores it and gives every point
+    fresh copies of the study's and the targets' streams (a SeedSequence that is spawned from
+    advances), so that all points share their random numbers whatever the backend. Picklable
+    when the study and the context are.
+    """
+
+    def __init__(self, study, names, targets, n_customers, study_seed, target_seed, context):
+        self.study, self.names, self.targets = study, tuple(names), targets
+        self.n_customers, self.context = n_customers, context
+        self.study_seed, self.target_seed = study_seed, target_seed
+
+    def __call__(self, params: dict, rng) -> dict[str, float]:
+        stats = _statistics(self.study(dict(params), _fresh(self.study_seed)))
+        model = {k: params[k] for k in self.names if k.startswith(MODEL_PREFIXES)}
+        ctx = (model_context if self.context is None else self.context)(model)
         table = compare_targets(
-            targets,
-            n_customers=n_customers,
-            rng=_fresh(target_seed),
+            self.targets,
+            n_customers=self.n_customers,
+            rng=_fresh(self.target_seed),
             population=ctx.population,
             response=ctx.response,
             channels=ctx.channels,
         ).set_index("target_id")
-        rows.append(
-            {
-                "point": i,
-                **{f"u:{p}": float(v) for p, v in zip(space["parameter"], u, strict=True)},
-                **params,
-                **{f"stat:{k}": v for k, v in _statistics(stats).items()},
-                **{f"sim:{t}": float(table.loc[t, "simulated"]) for t in table.index},
-                **{f"sim_se:{t}": float(table.loc[t, "simulated_se"]) for t in table.index},
-            }
+        return {
+            **{f"stat:{k}": v for k, v in stats.items()},
+            **{f"sim:{t}": float(table.loc[t, "simulated"]) for t in table.index},
+            **{f"sim_se:{t}": float(table.loc[t, "simulated_se"]) for t in table.index},
+        }
+
+    def __repr__(self) -> str:  # recorded in run.json: must not change between runs
+        return (
+            f"{_callable_name(self.study)} and {len(self.targets)} targets at "
+            f"{self.n_customers:,} customers, with common random numbers"
         )
-        if checkpoint is not None:
-            path = Path(checkpoint)
-            pd.DataFrame([rows[-1]]).to_csv(path, mode="a", header=not path.exists(), index=False)
-    return pd.DataFrame(rows)
 
 
 def _fresh(seed: np.random.SeedSequence) -> np.random.SeedSequence:
     """A copy of ``seed`` that has spawned no children."""
     return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
-
-
-def _read_checkpoint(checkpoint, unit: np.ndarray, names: list[str]) -> dict[int, dict]:
-    """The finished points of ``checkpoint`` by index, checked against the design ``unit``."""
-    if checkpoint is None or not Path(checkpoint).exists():
-        return {}
-    prior = pd.read_csv(checkpoint)
-    columns = [f"u:{p}" for p in names]
-    missing = sorted(set(["point", *columns]) - set(prior.columns))
-    if missing:
-        raise ValueError(
-            f"checkpoint {str(checkpoint)!r} was written by another space: it has no columns "
-            f"{missing[:5]}; remove it or pass another path."
-        )
-    idx = prior["point"].to_numpy()
-    if (
-        not np.issubdtype(idx.dtype, np.integer)
-        or idx.min(initial=0) < 0
-        or idx.max(initial=0) >= len(unit)
-        or not np.allclose(prior[columns].to_numpy(), unit[idx], rtol=0, atol=1e-12)
-    ):
-        raise ValueError(
-            f"checkpoint {str(checkpoint)!r} was written by another design (seed, number of "
-            "points or parameters differ); remove it or pass another path."
-        )
-    return {int(r["point"]): r for r in prior.to_dict("records")}
 
 
 def _implausibilities(points: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -101,14 +101,16 @@ def simulate_allowed_space(
     n_customers: int = TARGET_CUSTOMERS,
     rng=SEED,
     progress: bool | None = None,
-    checkpoint: str | Path | None = None,
+    backend: str = "serial",
+    workers: int | None = None,
+    out_dir: str | Path | None = None,
 ) -> pd.DataFrame:
     """Simulate a space's sample: its claims' statistics and the targets at each point.
 
     :func:`~mcstudy.experiments.data_allowed.simulate_space` of ``space`` (its study, parameters
     and fixed settings), with every target but Hillstrom's past-year rows
-    (:func:`~mcstudy.experiments.data_allowed.constraint_targets`); ``checkpoint`` keeps the
-    finished points of an interrupted run.
+    (:func:`~mcstudy.experiments.data_allowed.constraint_targets`); ``backend``, ``workers``
+    and ``out_dir`` (which keeps the finished points of an interrupted run) as there.
     """
     if not isinstance(space, AllowedSpace):
         raise TypeError(f"'space' must be an AllowedSpace; got {type(space).__name__}.")
@@ -121,8 +123,10 @@ def simulate_allowed_space(
         n_customers=n_customers,
         rng=rng,
         progress=progress,
-        checkpoint=checkpoint,
         context=space.targets_context,
+        backend=backend,
+        workers=workers,
+        out_dir=out_dir,
     )
 
 
