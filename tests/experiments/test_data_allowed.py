@@ -211,3 +211,22 @@ def test_a_space_may_set_its_targets_context(targets):
     pd.testing.assert_frame_equal(a, b)
     # the targets' context gets the model's parameters only, never a study setting
     assert [set(p) for p in seen] == [{"response.channel_synergy"}] * 2
+
+
+def test_the_flip_region_is_found_among_the_allowed_points(targets):
+    from mcstudy.experiments._parameter_space import parameter_space
+
+    points = _points(targets)
+    judges = {"C1": lambda st: st["s"] > 0, "C2": lambda st: True}
+    space = parameter_space({"a": (0.0, 1.0), "b": (0.0, 10.0)})
+    claims = judge_space(points, targets, judges, {"C1": ["a"], "C2": []}, space)["claims"]
+    region = claims.loc["C1", "flip_region_allowed"]
+    # the claim holds where a > 0.3: it flips below a cut between the allowed points around 0.3
+    assert region.startswith("flips where a < 0.")
+    cut = float(region.split("a < ")[1].split(" ")[0])
+    assert abs(cut - 0.3) < 0.05
+    assert "100 % of their flips lie there and 100 % of the points there flip" in region
+    assert claims.loc["C2", "flip_region_allowed"] == "never flips at the allowed points"
+    # without the space, no region is described
+    bare = judge_space(points, targets, judges, {"C1": ["a"], "C2": []})["claims"]
+    assert (bare["flip_region_allowed"] == "").all()

@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
-from statsmodels.stats.proportion import proportion_confint
 
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_frame, check_int
 from mcstudy.experiments._parameter_space import from_unit, parameter_space
+from mcstudy.experiments._robustness_results import _flip_region, _wilson
 from mcstudy.experiments.batch import sweep
 from mcstudy.experiments.calibration import compare_targets, target_uncertainty
 from mcstudy.experiments.history_matching import implausibility
@@ -73,6 +73,7 @@ _CLAIM_COLUMNS = [
     "hinges",
     "hinges_narrowed",
     "data_constrained",
+    "flip_region_allowed",
 ]
 #: Parameters of the model's context; the targets are simulated at these (a study's own
 #: settings, such as ``study.*``, ``strategy.*`` or a design's share, do not enter them).
@@ -316,6 +317,28 @@ class _SpacePoint:
         )
 
 
+def _allowed_flip_region(u, flipped, space, hinges) -> str:
+    """Where a verdict flips among the allowed points ``u`` (unit cube), in words."""
+    if space is None:
+        return ""
+    if not len(u):
+        return "no point is allowed"
+    if not flipped.any() or flipped.all():
+        return (
+            "flips at every allowed point" if flipped.all() else "never flips at the allowed points"
+        )
+    names = list(space["parameter"])
+    ranking = [*hinges, *(p for p in names if p not in hinges)]
+    region = _flip_region(u, flipped, u, space, ranking)
+    if region is None:  # pragma: no cover - a rule exists whenever both labels occur
+        return ""
+    return (
+        f"flips where {region.flips_where} ({100 * region.size:.0f} % of the allowed points; "
+        f"{100 * region.captured:.0f} % of their flips lie there and {100 * region.purity:.0f} % "
+        "of the points there flip)"
+    )
+
+
 def _fresh(seed: np.random.SeedSequence) -> np.random.SeedSequence:
     """A copy of ``seed`` that has spawned no children."""
     return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key, pool_size=seed.pool_size)
@@ -364,6 +387,7 @@ def judge_space(
     targets: pd.DataFrame,
     judges: Mapping[str, Callable[[Mapping[str, float]], bool]],
     hinges: Mapping[str, Sequence[str]],
+    space: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Apply the rule of the module docstring to :func:`simulate_space`'s points.
 
@@ -378,6 +402,10 @@ def judge_space(
         (:func:`mcstudy.claims.judging.point_judges`).
     hinges : mapping of str to sequence of str
         Claim -> the parameters its verdict hinges on (``hinges_on``).
+    space : pandas.DataFrame, default=None
+        The design's space (:func:`~mcstudy.experiments._parameter_space.parameter_space`),
+        which turns the flip region's cuts into parameter values; without it the claims'
+        ``flip_region_allowed`` is empty.
 
     Returns
     -------
@@ -389,8 +417,11 @@ def judge_space(
         per claim, the share of all points and of the allowed points where its verdict holds
         (Wilson 95 % interval), whether that share reaches
         :data:`~mcstudy.experiments.robustness.ROBUST_SHARE` (``robust_allowed``), its hinges,
-        how many are narrowed, and whether it is data-constrained by the rule
-        (``data_constrained``); and ``"allowed"``, a bool Series over the points.
+        how many are narrowed, whether it is data-constrained by the rule
+        (``data_constrained``) and where it flips among the allowed points
+        (``flip_region_allowed``: the best axis-aligned rule in one parameter, or two among its
+        hinges first, as a robustness design finds it); and ``"allowed"``, a bool Series over
+        the points.
 
     Raises
     ------
@@ -447,10 +478,7 @@ def judge_space(
         holds = np.array([bool(judge(r)) for r in records])
         claim_hinges = list(hinges.get(claim, ()))
         narrowed = [h for h in claim_hinges if by_parameter.loc[h, "narrowing"] >= NARROWED]
-        k = int(holds[allowed].sum())
-        low, high = proportion_confint(k, n_ok, method="wilson") if n_ok else (np.nan, np.nan)
-        if n_ok and k in (0, n_ok):  # the exact bound, which the formula rounds (1 - 1e-16)
-            low, high = (0.0, high) if k == 0 else (low, 1.0)
+        low, high = _wilson(float(holds[allowed].mean()), n_ok) if n_ok else (np.nan, np.nan)
         rows.append(
             {
                 "claim_id": claim,
@@ -463,6 +491,9 @@ def judge_space(
                 "hinges_narrowed": len(narrowed),
                 "data_constrained": bool(
                     claim_hinges and len(narrowed) == len(claim_hinges) and n_ok >= MIN_ALLOWED
+                ),
+                "flip_region_allowed": _allowed_flip_region(
+                    points.loc[allowed, units].to_numpy(), ~holds[allowed], space, claim_hinges
                 ),
             }
         )

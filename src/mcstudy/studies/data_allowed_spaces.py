@@ -13,7 +13,7 @@ with the evidence class each would have. The samples are committed as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,7 @@ from mcstudy._validation import check_frame
 from mcstudy.claims.evidence import evidence_class
 from mcstudy.claims.judging import point_judges
 from mcstudy.claims.rules import rule_for
+from mcstudy.experiments._parameter_space import parameter_space
 from mcstudy.experiments.data_allowed import (
     AllowedSpace,
     constraint_targets,
@@ -196,7 +197,10 @@ def allowed_space_tables(
         c: [] if pd.isna(v.loc[c, "hinges_on"]) else str(v.loc[c, "hinges_on"]).split("; ")
         for c in reference
     }
-    out = judge_space(points, constraint_targets(targets), judges, hinges)
+    design = parameter_space(
+        space.parameters if isinstance(space.parameters, Mapping) else list(space.parameters)
+    )
+    out = judge_space(points, constraint_targets(targets), judges, hinges, design)
     out["claims"].insert(0, "reference", pd.Series(reference))
     registry = (load_claims() if claims_registry is None else claims_registry).set_index("claim_id")
     out["claims"]["evidence_class"] = [
