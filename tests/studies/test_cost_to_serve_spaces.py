@@ -1,13 +1,10 @@
 """Notebook 06's robustness spaces and their committed data-allowed samples."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mcstudy import config, rule_for
 from mcstudy.claims.judging import point_judges
-from mcstudy.experiments import data_allowed
-from mcstudy.experiments.calibration import compare_targets
 from mcstudy.experiments.data_allowed import AllowedSpace, constraint_targets
 from mcstudy.experiments.robustness import parameter_space
 from mcstudy.io import load_targets
@@ -133,26 +130,8 @@ def test_the_tables_judge_the_decided_claims(sample, verdicts):
 
 
 @pytest.mark.parametrize("name", SPACES)
-def test_a_committed_point_is_reproduced_from_its_parameters(name):
-    points = pd.read_csv(das.sample_path(name))
+def test_a_committed_point_is_reproduced_from_its_parameters(name, reproduce_committed_point):
     space = das.load_space(name)
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {p: float(row[p]) for p in _names(space)}
-    _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)  # simulate_space's
-    stats = space.study({**params, **space.fixed}, study_seed)
-    for statistic in {s for c in space.claim_statistics for s in CLAIM_PARTS[c]}:
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    model = {k: v for k, v in params.items() if k.startswith(data_allowed.MODEL_PREFIXES)}
-    ctx = (space.targets_context or model_context)(model)
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=das.TARGET_CUSTOMERS,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+    reproduce_committed_point(space, pd.read_csv(das.sample_path(name)))
     if name == "cost_to_serve":  # the study is the notebook's consumer design's
         assert space.study is cost_to_serve_contrasts

@@ -1,14 +1,11 @@
 """Notebook 07's robustness design as a space judged over what the data allow."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mcstudy import config
-from mcstudy.experiments.calibration import compare_targets
 from mcstudy.experiments.data_allowed import MODEL_PREFIXES, AllowedSpace, constraint_targets
 from mcstudy.io import load_targets
-from mcstudy.model.context import model_context
 from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.cross_channel import cross_channel_statistics
 from mcstudy.studies.cross_channel_claims import CLAIM_STATISTICS
@@ -79,21 +76,7 @@ def test_the_committed_sample_covers_the_space_the_claims_and_the_targets(space,
     assert list(tables["claims"].index) == list(space.claim_statistics)
 
 
-def test_a_committed_point_is_reproduced_from_its_parameters(space, points):
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {name: float(row[name]) for name in space.parameters}
-    _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)  # simulate_space's
-    stats = space.study({**params, **space.fixed}, study_seed)
-    for statistic in space.claim_statistics.values():
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    ctx = model_context({k: v for k, v in params.items() if k.startswith(MODEL_PREFIXES)})
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=das.TARGET_CUSTOMERS,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+def test_a_committed_point_is_reproduced_from_its_parameters(
+    space, points, reproduce_committed_point
+):
+    reproduce_committed_point(space, points)

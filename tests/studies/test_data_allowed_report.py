@@ -6,10 +6,8 @@ import pytest
 
 from mcstudy import config
 from mcstudy.experiments._parameter_space import parameter_space
-from mcstudy.experiments.calibration import compare_targets
 from mcstudy.experiments.data_allowed import constraint_targets
 from mcstudy.io import load_targets
-from mcstudy.model.context import model_context
 from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.attention import attention_statistics
 from mcstudy.studies.attention_report import (
@@ -47,26 +45,11 @@ def test_the_sample_covers_the_space_the_claims_and_the_targets(points):
         assert {f"sim:{target}", f"sim_se:{target}"} <= set(points)
 
 
-def test_a_committed_point_is_reproduced_from_its_parameters(points):
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {name: float(row[name]) for name in ATTENTION_ROBUSTNESS_PARAMETERS}
-    _, study_seed, target_seed = np.random.SeedSequence(0).spawn(3)  # simulate_space's streams
-    fixed = das.load_space("attention").fixed
-    assert fixed == {"n_customers": 3000, "n_weeks": 52}
-    stats = attention_statistics({**params, **fixed}, study_seed)
-    for statistic in ATTENTION_CLAIM_STATISTICS.values():
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    ctx = model_context(params)
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=50_000,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+def test_a_committed_point_is_reproduced_from_its_parameters(points, reproduce_committed_point):
+    space = das.load_space("attention")
+    assert space.fixed == {"n_customers": 3000, "n_weeks": 52}
+    assert space.study is attention_statistics
+    reproduce_committed_point(space, points)
 
 
 def test_the_tables_and_their_description_agree(tables):

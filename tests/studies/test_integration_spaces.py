@@ -1,15 +1,12 @@
 """Notebook 05's robustness spaces and their committed data-allowed samples."""
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mcstudy import config
 from mcstudy.experiments._parameter_space import parameter_space
-from mcstudy.experiments.calibration import compare_targets
-from mcstudy.experiments.data_allowed import AllowedSpace, constraint_targets
+from mcstudy.experiments.data_allowed import AllowedSpace
 from mcstudy.io import load_targets
-from mcstudy.model.context import model_context
 from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.integration import coordination_contrasts, integration_contrasts
 from mcstudy.studies.integration_findings import COORDINATION_CLAIMS, INTEGRATION_CLAIMS
@@ -80,30 +77,16 @@ def test_the_spaces_register_and_name_their_samples(registered):
 
 
 @pytest.mark.parametrize("name", ["integration", "coordination"])
-def test_a_committed_point_is_reproduced_from_its_parameters(name, spaces, registered):
+def test_a_committed_point_is_reproduced_from_its_parameters(
+    name, spaces, registered, reproduce_committed_point
+):
     space = spaces[name]
     points = pd.read_csv(das.sample_path(name))
     assert len(points) == 200
     ranges = parameter_space(list(space.parameters))
     for p, low, high in ranges[["parameter", "low", "high"]].itertuples(index=False):
         assert points[p].between(low * (1 - 1e-9), high * (1 + 1e-9)).all()
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {p: float(row[p]) for p in space.parameters}
-    _, study_seed, target_seed = np.random.SeedSequence(0).spawn(3)  # simulate_space's streams
-    stats = space.study({**params, **space.fixed}, study_seed)
-    for statistic in space.claim_statistics.values():
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    ctx = model_context(params)
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=50_000,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+    reproduce_committed_point(space, points)
 
 
 @pytest.mark.parametrize("name", ["integration", "coordination"])

@@ -5,10 +5,7 @@ import pandas as pd
 import pytest
 
 from mcstudy import config, rule_for
-from mcstudy.experiments.calibration import compare_targets
-from mcstudy.experiments.data_allowed import constraint_targets
 from mcstudy.io import load_targets
-from mcstudy.model.context import model_context
 from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies.multichannel_claims import association_at_point
 from mcstudy.studies.multichannel_space import ROBUSTNESS_PARAMETERS, multichannel_space
@@ -46,22 +43,5 @@ def test_c000_07_is_judged_by_its_association_rule(points):
     assert claims.loc["C000-07", "evidence_class"] == "by construction"
 
 
-def test_a_committed_point_is_reproduced_from_its_parameters(points):
-    space = multichannel_space()
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {name: float(row[name]) for name in space.parameters}
-    _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)
-    stats = space.study({**params, **space.fixed}, study_seed)
-    for statistic in ("gap_during_2plus", "causal_2plus"):
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    ctx = model_context(params)
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=das.TARGET_CUSTOMERS,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+def test_a_committed_point_is_reproduced_from_its_parameters(points, reproduce_committed_point):
+    reproduce_committed_point(multichannel_space(), points)

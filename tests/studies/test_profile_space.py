@@ -2,16 +2,13 @@
 
 import dataclasses
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from mcstudy import config
 from mcstudy.experiments._parameter_space import parameter_space
-from mcstudy.experiments.calibration import compare_targets
 from mcstudy.experiments.data_allowed import constraint_targets
 from mcstudy.io import load_targets
-from mcstudy.model.context import model_context
 from mcstudy.studies import data_allowed_spaces as das
 from mcstudy.studies import profile_space as ps
 from mcstudy.studies.affinity_gap import affinity_gap_sweep
@@ -119,25 +116,8 @@ def test_the_sample_covers_the_space_the_claims_and_the_targets(points, small_sp
 
 
 @pytest.mark.slow
-def test_a_committed_point_is_reproduced_from_its_parameters(points):
-    space = ps.profiles_space()
-    row = points.iloc[-1]  # every point meets the same streams
-    params = {name: float(row[name]) for name in space.parameters}
-    _, study_seed, target_seed = np.random.SeedSequence(das.SEED).spawn(3)  # simulate_space's
-    stats = space.study({**params, **space.fixed}, study_seed)
-    for statistic in [c[5:] for c in points if c.startswith("stat:")]:
-        assert stats[statistic] == pytest.approx(row[f"stat:{statistic}"], rel=1e-6, abs=1e-9)
-    ctx = model_context(params)
-    table = compare_targets(
-        constraint_targets(load_targets()),
-        n_customers=das.TARGET_CUSTOMERS,
-        rng=target_seed,
-        population=ctx.population,
-        response=ctx.response,
-        channels=ctx.channels,
-    ).set_index("target_id")
-    for target, value in table["simulated"].items():
-        assert value == pytest.approx(row[f"sim:{target}"], rel=1e-6, abs=1e-12, nan_ok=True)
+def test_a_committed_point_is_reproduced_from_its_parameters(points, reproduce_committed_point):
+    reproduce_committed_point(ps.profiles_space(), points)
 
 
 def test_the_tables_judge_c002_04_by_its_parts_rule(points, verdicts):
