@@ -57,3 +57,36 @@ def test_dropout_parameters_are_accepted_and_others_rejected():
         check_statistics({"response.churn_effort": 0.1}, n_customers=1000)
     with pytest.raises(TypeError, match=r"'pre_period_weeks' must be an int in \[0, 520\]"):
         check_statistics({"population.pre_period_weeks": 52.0}, n_customers=1000)
+
+
+def test_recorded_channels_count_only_their_orders_and_their_baskets():
+    # Hillstrom's file records the website's orders: in Hillstrom's retailer (telephone and
+    # website) the recorded conversion and spend are those of the website's orders alone
+    from mcstudy.experiments.calibration import RECORDED_BY_HILLSTROM
+    from mcstudy.io import load_channels
+    from mcstudy.model import ChannelSet
+
+    retailer = ChannelSet(load_channels(), purchase=("telephone", "website"))
+
+    def stats(recorded):
+        return simulated_statistics(
+            PAST_YEAR, n_customers=20_000, rng=2, channels=retailer, recorded=recorded
+        )["value"]
+
+    every, web, phone = stats(None), stats(RECORDED_BY_HILLSTROM), stats(("telephone",))
+    for name in ("control_conversion_rate", "control_spend_per_customer"):
+        assert 0 < web[name] < every[name] and 0 < phone[name] < every[name]
+    # spend adds up over the channels (one basket per order); a converter may use both
+    spend = "control_spend_per_customer"
+    assert web[spend] + phone[spend] == pytest.approx(every[spend], rel=1e-12)
+    conversion = "control_conversion_rate"
+    assert max(web[conversion], phone[conversion]) < every[conversion]
+    assert web[conversion] + phone[conversion] >= every[conversion] - 1e-12
+    # the visits do not depend on what the file records
+    assert web["control_visit_rate"] == every["control_visit_rate"]
+
+
+@pytest.mark.parametrize("recorded", [(), ("shop",), ("website", "fax")])
+def test_recorded_channels_must_be_purchase_channels_of_the_context(recorded):
+    with pytest.raises(ValueError, match=r"recorded must name one or more of the context's"):
+        simulated_statistics(n_customers=1000, recorded=recorded)

@@ -514,6 +514,29 @@ def test_real_file_published_rates(real):
 
 
 @pytest.mark.realdata
+def test_real_file_records_website_orders_and_little_persistence(real):
+    # docs/model.md 7.16 and RECORDED_BY_HILLSTROM: every conversion follows a website visit and
+    # spend is positive exactly for converters; in the no-e-mail arm, recent multichannel buyers
+    # convert at 1.15 %, and conversion rises little with past-year spend
+    assert real["conversion"].sum() == 578
+    assert (real.loc[real["conversion"] == 1, "visit"] == 1).all()
+    assert ((real["spend"] > 0) == (real["conversion"] == 1)).all()
+    control = real[real["segment"] == "No E-Mail"]
+    recent = control[control["recency"] <= 3]
+    by_channel = recent.groupby("channel", observed=True)["conversion"].agg(["mean", "size"])
+    assert by_channel.loc["Multichannel", "size"] == 1216
+    np.testing.assert_allclose(
+        by_channel.loc[["Multichannel", "Phone", "Web"], "mean"],
+        [0.01151, 0.00768, 0.00936],
+        atol=5e-6,
+    )
+    spend = real.groupby("channel", observed=True)["history"].median()
+    assert spend["Multichannel"] / spend[["Phone", "Web"]].mean() == pytest.approx(3.42, abs=0.01)
+    by_bucket = control.groupby("history_segment", observed=True)["conversion"].mean()
+    np.testing.assert_allclose(by_bucket.iloc[[0, -1]], [0.00420, 0.01442], atol=5e-6)
+
+
+@pytest.mark.realdata
 def test_real_customer_table(real):
     table = hillstrom_customer_table(real)
     assert table["arm"].value_counts()["control"] == 21306

@@ -8,6 +8,7 @@ explicit neutral values against unset ones); away from them they move what they 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -137,6 +138,42 @@ def test_without_dropout_the_kept_customers_are_zero_truncated_poisson_buyers():
         assert (ws > x).mean() == pytest.approx(expected, abs=0.006)
 
 
+def test_a_pre_period_rate_ratio_scales_only_the_pre_periods_purchase_rate():
+    lam, weeks, ratio = 0.01, 52, 4.0
+    no_churn = ResponseSpec(churn_base_per_week=0.0)
+    spec = _homogeneous(purchase_rate_per_week=lam, pre_period_weeks=weeks)
+    past = generate_population(
+        replace(spec, pre_period_rate_ratio=ratio), CHANNELS, 100_000, rng=4, response=no_churn
+    )
+    mu = ratio * lam * weeks  # the kept customers are zero-truncated Poisson(mu) buyers
+    assert past.past_purchases.mean() == pytest.approx(mu / (1 - math.exp(-mu)), rel=0.01)
+    assert past.base_rate == pytest.approx(lam, rel=0.01)  # the simulated weeks' rate
+    # at 1 the file is the stationary one, bit for bit; the tables too
+    stationary = generate_population(spec, CHANNELS, 5000, rng=4, response=no_churn)
+    explicit = generate_population(
+        replace(spec, pre_period_rate_ratio=1.0), CHANNELS, 5000, rng=4, response=no_churn
+    )
+    np.testing.assert_array_equal(stationary.past_purchases, explicit.past_purchases)
+    np.testing.assert_array_equal(stationary.weeks_since_purchase, explicit.weeks_since_purchase)
+    file = PopulationSpec(n_customers=3000, pre_period_weeks=52)
+    assert _tables_equal(_run(file), _run(replace(file, pre_period_rate_ratio=1.0)))
+    assert not _tables_equal(_run(file), _run(replace(file, pre_period_rate_ratio=3.0)))
+    # a larger ratio keeps customers of a lower simulated-weeks rate: they buy less in them
+    heterogeneous = PopulationSpec(n_customers=20_000, pre_period_weeks=52)
+    rates = [
+        np.concatenate(
+            [
+                p.base_rate
+                for p in _populations(
+                    replace(heterogeneous, pre_period_rate_ratio=r), CHANNELS, ResponseSpec(), 2
+                )
+            ]
+        ).mean()
+        for r in (1.0, 5.0)
+    ]
+    assert rates[1] < 0.8 * rates[0]
+
+
 def test_dropout_lapses_past_buyers_and_lapsed_customers_do_nothing():
     spec = PopulationSpec(n_customers=20_000, pre_period_weeks=52, purchase_rate_per_week=0.02)
     low = _run(spec, {"email": Monochannel(channel="email", contact_pressure=1.0)}, n_weeks=4)
@@ -213,6 +250,17 @@ def test_the_calibration_regenerates_the_simulated_customers():
             r"'pre_period_weeks' must be an int in \[0, 520\]; got 521",
         ),
         ({"pre_period_weeks": 52.5}, TypeError, r"'pre_period_weeks' must be an int"),
+        (
+            {"pre_period_rate_ratio": 0.0},
+            ValueError,
+            r"'pre_period_rate_ratio' must be a real number in \(0, 100\]; got 0.0",
+        ),
+        (
+            {"pre_period_rate_ratio": 101},
+            ValueError,
+            r"'pre_period_rate_ratio' must be a real number in \(0, 100\]; got 101",
+        ),
+        ({"pre_period_rate_ratio": None}, TypeError, r"'pre_period_rate_ratio' must be a real"),
     ],
 )
 def test_bad_dropout_parameters(kw, error, match):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = [
     "CHECK_STATISTICS",
     "FREE_PARAMETERS",
     "PAST_YEAR_PARAMETERS",
+    "RECORDED_BY_HILLSTROM",
     "SIMULATED_STATISTICS",
     "check_statistics",
     "simulated_statistics",
@@ -61,6 +62,7 @@ FREE_PARAMETERS = (
 PAST_YEAR_PARAMETERS = (
     "population.dropout_cv",
     "population.pre_period_weeks",
+    "population.pre_period_rate_ratio",
     "population.rate_shape",
     "population.basket_sigma",
     "response.churn_base_per_week",
@@ -91,6 +93,11 @@ CHECK_STATISTICS = (
     "direct_mail_response_rate",
     "completejourney_relative_interaction",
 )
+
+#: The purchase channels whose orders Hillstrom's file records as conversions and spend: the
+#: website's. In the file every conversion follows a website visit (578 of 578) and spend is
+#: positive exactly for the converters; orders by telephone in the two weeks are not in it.
+RECORDED_BY_HILLSTROM = ("website",)
 
 #: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
 #: (one message or piece per customer on average: Poisson(1)).
@@ -152,6 +159,7 @@ def simulated_statistics(
     population: PopulationSpec | None = None,
     response: ResponseSpec | None = None,
     channels: ChannelSet | None = None,
+    recorded: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The statistics of :data:`SIMULATED_STATISTICS` from one Hillstrom-shaped simulation.
 
@@ -169,13 +177,28 @@ def simulated_statistics(
     channels : ChannelSet, default=None
         The context's channels (``channel.*`` values are applied to a copy of its catalogue);
         the shipped catalogue's default channels when None.
+    recorded : sequence of str, default=None
+        The purchase channels whose orders the test's conversion and spend count; every
+        purchase channel when None. Hillstrom's file records orders on the website: each of its
+        578 conversions follows a website visit in the same two weeks, and a customer's spend
+        is positive exactly when they converted (:data:`RECORDED_BY_HILLSTROM`). A customer's
+        recorded spend is their orders in these channels times their basket (each order is one
+        basket, ``docs/model.md`` step 6).
 
     Returns
     -------
     pandas.DataFrame
         Indexed by statistic: ``value`` and ``se`` (its simulation standard error).
+
+    Raises
+    ------
+    ValueError
+        If ``recorded`` is empty or names a channel that is not one of the context's purchase
+        channels.
     """
     n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
+    if recorded is not None:
+        recorded = _recorded_channels(recorded, _channels({}, channels).purchase_channels)
     pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
     population = population if population is not None else PopulationSpec()
     response = response if response is not None else ResponseSpec()
@@ -195,6 +218,9 @@ def simulated_statistics(
         rng=rng,
     )
     c = res.customers
+    if recorded is not None:  # only the orders the file records
+        orders = c[[f"purchases_{name}" for name in recorded]].sum(axis=1)
+        c = c.assign(n_purchases=orders, revenue_eur=orders * c["basket_eur"])
     control, treated = c[c["arm"] == "control"], c[c["arm"] == "email"]
 
     def share(df, column):
@@ -222,6 +248,19 @@ def simulated_statistics(
     quits = float(treated["consent_withdrawals"].sum())
     out["email_unsubscribe_per_send"] = (quits / sends, math.sqrt(max(quits, 1.0)) / sends)
     return pd.DataFrame(out, index=["value", "se"]).T.rename_axis("statistic")
+
+
+def _recorded_channels(recorded, purchase_channels) -> tuple[str, ...]:
+    """``recorded`` as a tuple, checked against the context's purchase channels."""
+    names = (recorded,) if isinstance(recorded, str) else tuple(recorded)
+    allowed = tuple(purchase_channels)
+    wrong = [name for name in names if name not in allowed]
+    if not names or wrong:
+        raise ValueError(
+            f"recorded must name one or more of the context's purchase channels {list(allowed)}; "
+            f"got {list(names)}."
+        )
+    return names
 
 
 def _share(mask: np.ndarray) -> tuple[float, float]:

@@ -68,6 +68,7 @@ from mcstudy.experiments._calibration_statistics import (
     CHECK_STATISTICS,
     FREE_PARAMETERS,
     PAST_YEAR_PARAMETERS,
+    RECORDED_BY_HILLSTROM,
     SIMULATED_STATISTICS,
     _catalogue,
     _split,
@@ -80,6 +81,7 @@ __all__ = [
     "CHECK_STATISTICS",
     "FREE_PARAMETERS",
     "PAST_YEAR_PARAMETERS",
+    "RECORDED_BY_HILLSTROM",
     "SIMULATED_STATISTICS",
     "CalibrationResult",
     "check_statistics",
@@ -107,6 +109,7 @@ def compare_targets(
     population=None,
     response=None,
     channels=None,
+    recorded=None,
 ) -> pd.DataFrame:
     """Every target beside its simulated statistic: the fitted ones and the checks.
 
@@ -124,6 +127,10 @@ def compare_targets(
         The context simulated (:class:`~mcstudy.model.PopulationSpec`,
         :class:`~mcstudy.model.ResponseSpec`, :class:`~mcstudy.model.ChannelSet`); the
         calibrated consumer context when None.
+    recorded : sequence of str, default=None
+        The purchase channels whose orders the test's conversion and spend count
+        (:func:`simulated_statistics`; :data:`RECORDED_BY_HILLSTROM` is the file's); every
+        purchase channel when None.
 
     Returns
     -------
@@ -149,7 +156,9 @@ def compare_targets(
     context = {"population": population, "response": response, "channels": channels}
     stats = pd.concat(
         [
-            simulated_statistics(params, n_customers=n_customers, rng=rng, **context),
+            simulated_statistics(
+                params, n_customers=n_customers, rng=rng, recorded=recorded, **context
+            ),
             check_statistics(params, n_customers=n_customers, rng=rng, **context),
         ]
     )

@@ -77,7 +77,8 @@ def run_pre_period(pop, spec, channels, churn_base_per_week: float, rng: np.rand
     pop : Population
         Candidate customers (with their ``dropout`` multipliers).
     spec : PopulationSpec
-        Gives ``pre_period_weeks`` (> 0) and ``breadth_purchase_effect``.
+        Gives ``pre_period_weeks`` (> 0), ``pre_period_rate_ratio`` and
+        ``breadth_purchase_effect``.
     channels : ChannelSet
         The simulated channels.
     churn_base_per_week : float
@@ -95,7 +96,9 @@ def run_pre_period(pop, spec, channels, churn_base_per_week: float, rng: np.rand
     Notes
     -----
     Without contacts the kernel's purchase rate is the base rate times the breadth effect
-    (no persuasion, no irritation, no triggered visits), and its churn hazard is the base
+    (no persuasion, no irritation, no triggered visits); the pre-period's is that times
+    ``pre_period_rate_ratio``, the past period's purchase level relative to the simulated
+    weeks' (1: the same). Its churn hazard is the base
     hazard (no irritation; the effort of lost service contacts and the relationship of
     resolved ones are left out of the pre-period). Each purchase is one basket
     (``basket_eur``), as in the kernel.
@@ -104,6 +107,8 @@ def run_pre_period(pop, spec, channels, churn_base_per_week: float, rng: np.rand
     weeks = float(spec.pre_period_weeks)
     breadth = pop.repertoire.sum(axis=1)
     rate = pop.base_rate * (1.0 + spec.breadth_purchase_effect * (breadth - 1))
+    if spec.pre_period_rate_ratio != 1.0:  # a stationary rate is left bit for bit as it was
+        rate = rate * spec.pre_period_rate_ratio
     hazard = churn_base_per_week * pop.dropout
     with np.errstate(divide="ignore"):
         lifetime = rng.standard_exponential(n) / hazard  # inf at a zero hazard

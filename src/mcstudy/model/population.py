@@ -91,6 +91,11 @@ class PopulationSpec:
         observed; only those who bought in it are kept (a file of past-period buyers, as
         Hillstrom's was drawn), carrying into the simulation whether they lapsed in it and
         when they last bought (:mod:`mcstudy.model.lapse`), in [0, 520]. 0: no pre-period.
+    pre_period_rate_ratio : float, default=1.0
+        Each candidate's purchase rate in the pre-period, relative to their rate in the
+        simulated weeks, in (0, 100]: a past period that held a season the simulated weeks do
+        not, or a purchase level that has fallen since. 1: a stationary purchase rate. Used
+        only when ``pre_period_weeks`` > 0.
     """
 
     n_customers: int = 10_000
@@ -112,6 +117,7 @@ class PopulationSpec:
     consent_interest_correlation: float = 0.0
     dropout_cv: float = 0.0
     pre_period_weeks: int = 0
+    pre_period_rate_ratio: float = 1.0
 
     def __post_init__(self):
         check_int(self.n_customers, "n_customers", *PARAMETER_RANGES["n_customers"])
@@ -164,6 +170,7 @@ class PopulationSpec:
         check_number(self.consent_interest_correlation, "consent_interest_correlation", -1, 1)
         check_number(self.dropout_cv, "dropout_cv", 0, 10)
         check_int(self.pre_period_weeks, "pre_period_weeks", 0, 520)
+        check_number(self.pre_period_rate_ratio, "pre_period_rate_ratio", 0, 100, low_open=True)
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
