@@ -46,6 +46,7 @@ from past_year_fit import (  # noqa: E402
     PRE_PERIOD,
     SPACE,
     add_context_arguments,
+    rate_ratio_range,
     simulated_context,
 )
 
@@ -98,7 +99,7 @@ def main() -> None:
     ap.add_argument(
         "--rate-ratio",
         default=None,
-        type=lambda text: tuple(float(x) for x in text.split(",")),
+        type=rate_ratio_range,
         help=(
             "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
             "default: keep it at 1"

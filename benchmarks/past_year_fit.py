@@ -22,7 +22,8 @@ seed (common random numbers). Two stages:
    ``J = sum over fitted targets of z^2 + sum over checks of log(1 + z^2)`` (the two
    e-mail visit-effect targets, men's and women's arm, which one simulated e-mail arm cannot
    both match, count only by how far the simulated effect lies outside the range between
-   them).
+   them). With ``--fit-checks`` the checks count as ``z^2`` too (a range's z is 0 inside it):
+   an in-sample fit of them, to ask whether the model can reproduce them at all.
 
 A point *fits* when every fitted target has |z| < 2, except the visit effect, which must lie
 between the men's and the women's arm's (as at today's calibration). The best point is the one
@@ -39,7 +40,7 @@ context's multipliers 1, 3 and 12 come from source 000's business-to-business cl
 
     python benchmarks/past_year_fit.py [--customers 50000] [--lhs 240] [--starts 2]
         [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
-        [--recorded website] [--rate-ratio 1,10] [--start JSON]
+        [--recorded website] [--rate-ratio 1,10] [--start JSON] [--fit-checks]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -109,9 +110,29 @@ def add_context_arguments(ap: argparse.ArgumentParser) -> None:
     )
 
 
+def rate_ratio_range(text: str) -> tuple[float, float]:
+    """``--rate-ratio``'s ``LOW,HIGH``: two numbers with 0 < LOW < HIGH <= 100."""
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected LOW,HIGH (two numbers), got {text!r}") from None
+    if not 0 < low < high <= 100:
+        raise argparse.ArgumentTypeError(f"expected 0 < LOW < HIGH <= 100, got {text!r}")
+    return low, high
+
+
 def simulated_context(args: argparse.Namespace) -> dict:
     """``compare_targets``'s context keywords from :func:`add_context_arguments`'s options."""
     channels = ChannelSet(load_channels(), purchase=("telephone", "website"))
+    simulated = channels if args.retailer else ChannelSet(load_channels())
+    if args.recorded is not None:
+        allowed = list(simulated.purchase_channels)
+        wrong = [name for name in args.recorded if name not in allowed]
+        if wrong or len(set(args.recorded)) < len(args.recorded):
+            raise SystemExit(
+                f"--recorded: {list(args.recorded)} must be purchase channels of the simulated "
+                f"context, each once; allowed: {allowed}"
+            )
     return {
         "population": PopulationSpec(tier_value_multipliers=args.tiers),
         "channels": channels if args.retailer else None,
@@ -138,8 +159,12 @@ def _to_params(u: np.ndarray, space: tuple = SPACE) -> dict[str, float]:
     return out
 
 
-def _score(table: pd.DataFrame) -> dict:
-    """Fit status, checks matched and the objective J of one compare_targets table."""
+def _score(table: pd.DataFrame, fit_checks: bool = False) -> dict:
+    """Fit status, checks matched and the objective J of one compare_targets table.
+
+    With ``fit_checks`` the checks count in J as the fitted targets do (``z^2``, a range's
+    ``z`` being 0 inside it): they are then fitted, no longer out of sample.
+    """
     t = table.set_index("target_id")
     fitted = t[t["used_in_fit"]]
     checks = t[~t["used_in_fit"]]
@@ -151,7 +176,12 @@ def _score(table: pd.DataFrame) -> dict:
     others = fitted.drop(index=list(VISIT))
     fit_ok = bool((others["z"].abs() < 2).all() and visit_z == 0.0)
     fit_cost = float((others["z"] ** 2).sum() + visit_z**2)
-    check_cost = float(np.log1p(checks["z"].fillna(1e6) ** 2).sum())
+    z = checks["z"].fillna(1e6)
+    if fit_checks:  # inside a published range counts as a perfect match
+        z = z.where(checks["low"].isna() | ~checks["matched"], 0.0)
+        check_cost = float((z**2).sum())
+    else:
+        check_cost = float(np.log1p(z**2).sum())
     return {
         "fit_ok": fit_ok,
         "n_fit_matched": int(fitted["matched"].sum()),
@@ -178,11 +208,16 @@ def main() -> None:
     ap.add_argument(
         "--rate-ratio",
         default=None,
-        type=lambda text: tuple(float(x) for x in text.split(",")),
+        type=rate_ratio_range,
         help=(
             "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
             "default: keep it at 1"
         ),
+    )
+    ap.add_argument(
+        "--fit-checks",
+        action="store_true",
+        help="count the checks in J as fitted targets (z^2): an in-sample fit of them",
     )
     ap.add_argument(
         "--start",
@@ -200,13 +235,16 @@ def main() -> None:
     args = ap.parse_args()
     targets = load_targets()
     context = simulated_context(args)
-    print(f"context: retailer {args.retailer}, tier value multipliers {args.tiers}")
+    print(
+        f"context: retailer {args.retailer}, recorded {args.recorded or 'all'}, tier value "
+        f"multipliers {args.tiers}, pre-period rate ratio {args.rate_ratio or 1}"
+    )
     if args.evaluate:
         params = {**json.loads(args.evaluate), **PRE_PERIOD}
         table = compare_targets(
             targets, params, n_customers=args.customers, rng=args.seed, **context
         )
-        print(json.dumps(_score(table)))
+        print(json.dumps(_score(table, args.fit_checks)))
         print(table[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
         return
     rows: list[dict] = []
@@ -222,16 +260,17 @@ def main() -> None:
             row.update(objective=1e9, fit_cost=1e9, error=str(err))
             rows.append(row)
             return row, None
-        row = {"stage": stage, **params, **_score(table)}
+        row = {"stage": stage, **params, **_score(table, args.fit_checks)}
         row.update({f"z:{k}": v for k, v in zip(table["target_id"], table["z"], strict=True)})
         rows.append(row)
         return row, table
 
     space = searched_space(args)
+    start = _to_unit(json.loads(args.start), space) if args.start else None
     before, before_table = evaluate({}, "today")
     as_drawn, as_drawn_table = evaluate(dict(PRE_PERIOD), "today_as_past_year_buyers")
-    if args.start:
-        cube = np.array([_to_unit(json.loads(args.start), space)])
+    if start is not None:
+        cube = np.array([start])
         order = [0]
     else:
         sampler = qmc.LatinHypercube(d=len(space), seed=args.seed)
@@ -240,8 +279,8 @@ def main() -> None:
             evaluate({**_to_params(u, space), **PRE_PERIOD}, "lhs")
         lhs = pd.DataFrame([r for r in rows if r["stage"] == "lhs"])
         order = np.argsort(lhs["objective"].to_numpy(), kind="stable")[: args.starts]
-    for start in order:
-        x0 = cube[start]
+    for first in order:
+        x0 = cube[first]
 
         def objective(u):
             row, _ = evaluate({**_to_params(u, space), **PRE_PERIOD}, "nelder_mead")
@@ -289,9 +328,14 @@ def main() -> None:
 
 def _to_unit(params: dict, space: tuple) -> np.ndarray:
     """The point of the unit cube of ``params`` (every parameter of ``space``)."""
-    missing = [name for name, *_ in space if name not in params]
-    if missing:
-        raise SystemExit(f"--start: parameters {missing} are missing")
+    names = [name for name, *_ in space]
+    missing = [name for name in names if name not in params]
+    unknown = sorted(set(params) - set(names))
+    if missing or unknown:
+        raise SystemExit(
+            f"--start: parameters missing {missing}, not searched {unknown} (give exactly the "
+            f"searched parameters: {names})"
+        )
     u = []
     for name, low, high, log in space:
         x = float(params[name])

@@ -17,7 +17,11 @@ PAST_YEAR = {"population.pre_period_weeks": 52}
 
 
 def test_neutral_dropout_parameters_give_todays_statistics():
-    neutral = {"population.pre_period_weeks": 0, "population.dropout_cv": 0.0}
+    neutral = {
+        "population.pre_period_weeks": 0,
+        "population.dropout_cv": 0.0,
+        "population.pre_period_rate_ratio": 1.0,
+    }
     for stats in (simulated_statistics, check_statistics):
         pd.testing.assert_frame_equal(
             stats(n_customers=5000, rng=3), stats(neutral, n_customers=5000, rng=3)
@@ -79,14 +83,26 @@ def test_recorded_channels_count_only_their_orders_and_their_baskets():
     # spend adds up over the channels (one basket per order); a converter may use both
     spend = "control_spend_per_customer"
     assert web[spend] + phone[spend] == pytest.approx(every[spend], rel=1e-12)
-    conversion = "control_conversion_rate"
-    assert max(web[conversion], phone[conversion]) < every[conversion]
-    assert web[conversion] + phone[conversion] >= every[conversion] - 1e-12
-    # the visits do not depend on what the file records
+    # the visits do not depend on what the file records; both channels are every order
     assert web["control_visit_rate"] == every["control_visit_rate"]
+    pd.testing.assert_series_equal(stats(("telephone", "website")), every)
+    pd.testing.assert_series_equal(stats("website"), web)  # one name as a string
 
 
-@pytest.mark.parametrize("recorded", [(), ("shop",), ("website", "fax")])
-def test_recorded_channels_must_be_purchase_channels_of_the_context(recorded):
+@pytest.mark.parametrize(
+    ("recorded", "retailer"),
+    [
+        ((), False),
+        (("shop",), False),
+        (("email",), False),  # a contact channel, not a purchase channel
+        (("face_to_face",), True),  # a purchase channel, but not the retailer's
+        (("website", "website"), True),
+    ],
+)
+def test_recorded_channels_must_be_purchase_channels_of_the_context(recorded, retailer):
+    from mcstudy.io import load_channels
+    from mcstudy.model import ChannelSet
+
+    channels = ChannelSet(load_channels(), purchase=("telephone", "website")) if retailer else None
     with pytest.raises(ValueError, match=r"recorded must name one or more of the context's"):
-        simulated_statistics(n_customers=1000, recorded=recorded)
+        simulated_statistics(n_customers=1000, recorded=recorded, channels=channels)

@@ -94,9 +94,11 @@ CHECK_STATISTICS = (
     "completejourney_relative_interaction",
 )
 
-#: The purchase channels whose orders Hillstrom's file records as conversions and spend: the
-#: website's. In the file every conversion follows a website visit (578 of 578) and spend is
-#: positive exactly for the converters; orders by telephone in the two weeks are not in it.
+#: The purchase channels whose orders Hillstrom's file records as conversions and spend, as
+#: the file reads: the website's. Every converter also visited the website in the two weeks
+#: (578 of 578) and spend is positive exactly for the converters; the file's description says
+#: only "purchased merchandise", so that telephone orders are left out is an assumption
+#: (``docs/model.md`` 9.5; the loader refuses a file that breaks either rule).
 RECORDED_BY_HILLSTROM = ("website",)
 
 #: Weeks of the simulated past year, and of the SMS and direct-mail campaigns of the checks
@@ -179,9 +181,9 @@ def simulated_statistics(
         the shipped catalogue's default channels when None.
     recorded : sequence of str, default=None
         The purchase channels whose orders the test's conversion and spend count; every
-        purchase channel when None. Hillstrom's file records orders on the website: each of its
-        578 conversions follows a website visit in the same two weeks, and a customer's spend
-        is positive exactly when they converted (:data:`RECORDED_BY_HILLSTROM`). A customer's
+        purchase channel when None. Hillstrom's file seems to record orders on the website
+        (:data:`RECORDED_BY_HILLSTROM`, an assumption: each of its 578 converters also visited
+        the website in the two weeks, and spend is positive exactly for them). A customer's
         recorded spend is their orders in these channels times their basket (each order is one
         basket, ``docs/model.md`` step 6).
 
@@ -193,8 +195,8 @@ def simulated_statistics(
     Raises
     ------
     ValueError
-        If ``recorded`` is empty or names a channel that is not one of the context's purchase
-        channels.
+        If ``recorded`` is empty, names a channel twice, or names one that is not one of the
+        context's purchase channels.
     """
     n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
     if recorded is not None:
@@ -255,10 +257,10 @@ def _recorded_channels(recorded, purchase_channels) -> tuple[str, ...]:
     names = (recorded,) if isinstance(recorded, str) else tuple(recorded)
     allowed = tuple(purchase_channels)
     wrong = [name for name in names if name not in allowed]
-    if not names or wrong:
+    if not names or wrong or len(set(names)) < len(names):
         raise ValueError(
-            f"recorded must name one or more of the context's purchase channels {list(allowed)}; "
-            f"got {list(names)}."
+            f"recorded must name one or more of the context's purchase channels {list(allowed)}, "
+            f"each once; got {list(names)}."
         )
     return names
 

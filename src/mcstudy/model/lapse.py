@@ -1,7 +1,8 @@
 r"""Heterogeneous dropout, and a customer file drawn as the buyers of a past period.
 
 Two population-side mechanisms of the Pareto/NBD family (Schmittlein, Morrison and Colombo
-1987; Fader, Hardie and Lee 2005), both neutral by default (``docs/model.md`` §7.16):
+1987; Fader, Hardie and Lee 2005), with the pre-period's purchase level, all neutral by default
+(``docs/model.md`` §7.16):
 
 - **Heterogeneous dropout** (``PopulationSpec.dropout_cv``): each customer's churn hazard is
   the base hazard :math:`h_0` (``response.churn_base_per_week``) times their own multiplier
@@ -13,7 +14,9 @@ Two population-side mechanisms of the Pareto/NBD family (Schmittlein, Morrison a
   the customers who bought in the past 12 months. With :math:`W > 0` weeks, candidates are
   drawn as usual and observed through a pre-period of :math:`W` weeks without marketing
   contacts (:func:`run_pre_period`): lifetime :math:`\tau_i \sim \text{Exp}(h_0 m_i)`,
-  purchases :math:`K_i \sim \text{Poisson}(\lambda_i \min(\tau_i, W))` over the alive part,
+  purchases :math:`K_i \sim \text{Poisson}(\phi_W \lambda_i \min(\tau_i, W))` over the alive
+  part (:math:`\phi_W`, ``PopulationSpec.pre_period_rate_ratio``, the pre-period's purchase
+  rate relative to the simulated weeks'; 1 by default),
   each in a channel of the customer's repertoire (multinomial on its choice shares), the
   last at :math:`\min(\tau_i, W)\,U^{1/K_i}` (the largest of :math:`K_i` uniform times); the
   candidates with :math:`K_i \ge 1` are kept (:func:`draw_past_buyers`). The kept customers
