@@ -167,6 +167,9 @@ def test_a_pre_period_rate_ratio_scales_only_the_pre_periods_purchase_rate():
     )
     file = PopulationSpec(n_customers=3000, pre_period_weeks=52)
     assert not _tables_equal(_run(file), _run(replace(file, pre_period_rate_ratio=3.0)))
+    # without a pre-period there is nothing to scale
+    no_file = PopulationSpec(n_customers=3000)
+    assert _tables_equal(_run(no_file), _run(replace(no_file, pre_period_rate_ratio=3.0)))
     # a larger ratio keeps customers of a lower simulated-weeks rate: they buy less in them
     heterogeneous = PopulationSpec(n_customers=20_000, pre_period_weeks=52)
     rates = [
@@ -270,11 +273,6 @@ def test_the_calibration_regenerates_the_simulated_customers():
             r"'pre_period_rate_ratio' must be a real number in \(0, 100\]; got 101",
         ),
         ({"pre_period_rate_ratio": None}, TypeError, r"'pre_period_rate_ratio' must be a real"),
-        (
-            {"pre_period_rate_ratio": 2.0},
-            ValueError,
-            r"'pre_period_rate_ratio' = 2.0 acts only on a pre-period; set 'pre_period_weeks' > 0",
-        ),
     ],
 )
 def test_bad_dropout_parameters(kw, error, match):
@@ -288,3 +286,12 @@ def test_a_pre_period_without_buyers_is_an_error():
         ValueError, match=r"'pre_period_weeks' = 1: only 0 of \d+ candidates bought"
     ):
         generate_population(spec, CHANNELS, 10, rng=0)
+
+
+def test_a_parameter_space_can_vary_the_pre_period_rate_ratio():
+    # a design checks each parameter's range on its own; the ratio's must pass without a
+    # pre-period in the same context
+    from mcstudy.experiments._parameter_space import parameter_space
+
+    space = parameter_space({"population.pre_period_rate_ratio": (1.0, 10.0, "log")})
+    assert len(space) == 1

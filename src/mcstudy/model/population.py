@@ -95,7 +95,9 @@ class PopulationSpec:
         Each candidate's purchase rate in the pre-period, relative to their rate in the
         simulated weeks, in (0, 100]: a past period that held a season the simulated weeks do
         not, or a purchase level that has fallen since (below 1: the reverse). 1: a stationary
-        purchase rate. Values other than 1 need ``pre_period_weeks`` > 0.
+        purchase rate. It acts only on a pre-period (``pre_period_weeks`` > 0); without one
+        there is nothing for it to scale. (It is not refused then: parameter spaces check
+        each parameter's range on its own, as :func:`mcstudy.model.model_context` sets it.)
     """
 
     n_customers: int = 10_000
@@ -171,11 +173,6 @@ class PopulationSpec:
         check_number(self.dropout_cv, "dropout_cv", 0, 10)
         check_int(self.pre_period_weeks, "pre_period_weeks", 0, 520)
         check_number(self.pre_period_rate_ratio, "pre_period_rate_ratio", 0, 100, low_open=True)
-        if self.pre_period_rate_ratio != 1.0 and self.pre_period_weeks == 0:
-            raise ValueError(
-                f"'pre_period_rate_ratio' = {self.pre_period_rate_ratio!r} acts only on a "
-                "pre-period; set 'pre_period_weeks' > 0 or leave the ratio at 1."
-            )
 
     def consent_probabilities(self, channels: ChannelSet) -> np.ndarray:
         """Consent probability of each channel of ``channels``."""
