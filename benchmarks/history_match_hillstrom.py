@@ -46,7 +46,6 @@ from past_year_fit import (  # noqa: E402
     PRE_PERIOD,
     SPACE,
     add_context_arguments,
-    rate_ratio_range,
     simulated_context,
 )
 
@@ -96,15 +95,6 @@ def main() -> None:
     ap.add_argument("--discrepancy", type=float, default=0.0)
     ap.add_argument("--candidates", type=int, default=100_000)
     ap.add_argument("--screen-rank", type=int, default=None)
-    ap.add_argument(
-        "--rate-ratio",
-        default=None,
-        type=rate_ratio_range,
-        help=(
-            "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
-            "default: keep it at 1"
-        ),
-    )
     ap.add_argument("--out", default="/tmp/history_match_hillstrom.csv")
     args = ap.parse_args()
     targets = load_targets()

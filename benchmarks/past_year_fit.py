@@ -87,7 +87,17 @@ VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effe
 
 
 def add_context_arguments(ap: argparse.ArgumentParser) -> None:
-    """The options choosing the simulated context: ``--retailer``, ``--recorded``, ``--tiers``."""
+    """The options choosing the simulated context (``--retailer``, ``--recorded``, ``--tiers``)
+    and whether the pre-period rate ratio is searched (``--rate-ratio``)."""
+    ap.add_argument(
+        "--rate-ratio",
+        default=None,
+        type=rate_ratio_range,
+        help=(
+            "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
+            "default: keep it at 1"
+        ),
+    )
     ap.add_argument(
         "--retailer",
         action="store_true",
@@ -205,15 +215,6 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="/tmp/past_year_fit.csv")
     add_context_arguments(ap)
-    ap.add_argument(
-        "--rate-ratio",
-        default=None,
-        type=rate_ratio_range,
-        help=(
-            "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
-            "default: keep it at 1"
-        ),
-    )
     ap.add_argument(
         "--fit-checks",
         action="store_true",
