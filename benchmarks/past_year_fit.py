@@ -59,6 +59,7 @@ import pandas as pd  # noqa: E402
 from scipy import optimize  # noqa: E402
 from scipy.stats import qmc  # noqa: E402
 
+from mcstudy.experiments._calibration_statistics import _recorded_channels  # noqa: E402
 from mcstudy.experiments.calibration import compare_targets  # noqa: E402
 from mcstudy.io import load_targets  # noqa: E402
 from mcstudy.io.catalogue import load_channels  # noqa: E402
@@ -135,14 +136,11 @@ def simulated_context(args: argparse.Namespace) -> dict:
     """``compare_targets``'s context keywords from :func:`add_context_arguments`'s options."""
     channels = ChannelSet(load_channels(), purchase=("telephone", "website"))
     simulated = channels if args.retailer else ChannelSet(load_channels())
-    if args.recorded is not None:
-        allowed = list(simulated.purchase_channels)
-        wrong = [name for name in args.recorded if name not in allowed]
-        if wrong or len(set(args.recorded)) < len(args.recorded):
-            raise SystemExit(
-                f"--recorded: {list(args.recorded)} must be purchase channels of the simulated "
-                f"context, each once; allowed: {allowed}"
-            )
+    if args.recorded is not None:  # checked here: the runs would turn the error into NaN
+        try:
+            _recorded_channels(args.recorded, simulated.purchase_channels)
+        except ValueError as err:
+            raise SystemExit(f"--recorded: {err}") from None
     return {
         "population": PopulationSpec(tier_value_multipliers=args.tiers),
         "channels": channels if args.retailer else None,

@@ -158,9 +158,8 @@ def test_a_pre_period_rate_ratio_scales_only_the_pre_periods_purchase_rate():
         rng=4,
     )
     digest = hashlib.sha256()
-    for a in ("past_purchases", "weeks_since_purchase", "past_purchases_by_channel"):
-        digest.update(np.ascontiguousarray(getattr(stationary, a)).tobytes())
-    for a in ("base_rate", "lapsed"):
+    fields = ("past_purchases", "weeks_since_purchase", "past_purchases_by_channel")
+    for a in (*fields, "base_rate", "lapsed"):
         digest.update(np.ascontiguousarray(getattr(stationary, a)).tobytes())
     assert digest.hexdigest() == (
         "09745525285f714da37471d05751d0cd9de7c003908bf6acca7d8573e8c298bf"

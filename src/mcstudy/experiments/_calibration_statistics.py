@@ -199,9 +199,10 @@ def simulated_statistics(
         context's purchase channels.
     """
     n_customers = check_int(n_customers, "n_customers", 1000, 10_000_000)
-    if recorded is not None:
-        recorded = _recorded_channels(recorded, _channels({}, channels).purchase_channels)
     pop_changes, resp_changes, chan_changes = _split(dict(params or {}))
+    channels = _channels(chan_changes, channels)
+    if recorded is not None:
+        recorded = _recorded_channels(recorded, channels.purchase_channels)
     population = population if population is not None else PopulationSpec()
     response = response if response is not None else ResponseSpec()
     spec = replace(population, n_customers=n_customers, consent_rate={"email": 1.0})
@@ -214,7 +215,7 @@ def simulated_statistics(
         arms,
         n_weeks=_WEEKS,
         response=response,
-        channels=_channels(chan_changes, channels),
+        channels=channels,
         n_journeys=0,
         progress=False,
         rng=rng,

@@ -109,9 +109,11 @@ def run_pre_period(pop, spec, channels, churn_base_per_week: float, rng: np.rand
     n = len(pop)
     weeks = float(spec.pre_period_weeks)
     breadth = pop.repertoire.sum(axis=1)
-    rate = pop.base_rate * (1.0 + spec.breadth_purchase_effect * (breadth - 1))
-    if spec.pre_period_rate_ratio != 1.0:  # a stationary rate is left bit for bit as it was
-        rate = rate * spec.pre_period_rate_ratio
+    rate = (
+        pop.base_rate
+        * (1.0 + spec.breadth_purchase_effect * (breadth - 1))
+        * spec.pre_period_rate_ratio  # at 1, exact: the stationary rate bit for bit
+    )
     hazard = churn_base_per_week * pop.dropout
     with np.errstate(divide="ignore"):
         lifetime = rng.standard_exponential(n) / hazard  # inf at a zero hazard
