@@ -1,7 +1,7 @@
 """History-match the model to the Hillstrom test, its past-year file and the published rates.
 
 Where ``benchmarks/past_year_fit.py`` searches for one point, this script asks which region of
-the same ten parameters (``past_year_fit.SPACE``) the 20 targets of ``data/targets.csv`` do not
+the same ten parameters (``past_year_fit.SPACE``) the targets of ``data/targets.csv`` do not
 rule out, with :func:`mcstudy.experiments.history_matching.history_match`: every target at
 once (the e-mail test's, the past-year distributions of Hillstrom's customers and the
 published unsubscribe, SMS opt-out and direct-mail rates), the customers drawn as Hillstrom's
@@ -16,11 +16,14 @@ With ``--retailer``, Hillstrom's retailer (purchases by telephone and on the web
 ``--recorded`` the purchase channels whose orders the test's conversion and spend count
 (``website``: Hillstrom's file) and ``--tiers`` the tier value multipliers, as in
 ``past_year_fit.py``; ``--rate-ratio LOW,HIGH`` adds the pre-period's purchase rate relative
-to the test weeks' (``population.pre_period_rate_ratio``) to the searched parameters.
+to the test weeks' (``population.pre_period_rate_ratio``) to the searched parameters, and
+``--channel-mix`` the five parameters of ``past_year_fit.CHANNEL_MIX`` (the profile shares,
+the spread of channel affinities, the repertoire's breadth and the engagement behind it).
 
     python benchmarks/history_match_hillstrom.py [--customers 30000] [--waves 3] [--runs 60]
         [--seed 0] [--retailer] [--tiers 1,3,12] [--discrepancy 0] [--candidates 100000]
-        [--screen-rank 1] [--recorded website] [--rate-ratio 1,10] [--out /tmp/hm.csv]
+        [--screen-rank 1] [--recorded website] [--rate-ratio 1,10] [--channel-mix]
+        [--out /tmp/hm.csv]
 
 Prints the waves, the range of each parameter left, and per target how many runs it ruled
 out and its best implausibility; writes every run to ``--out``.
@@ -44,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from past_year_fit import (  # noqa: E402
     PRE_PERIOD,
-    SPACE,
     add_context_arguments,
+    searched_space,
     simulated_context,
 )
 
@@ -118,9 +121,10 @@ def main() -> None:
             t.loc[f"hillstrom.email.{effect}"] = t.loc[f"hillstrom.mens_email.{effect}"]
         return t.reset_index()[["target_id", "simulated", "simulated_se"]]
 
-    space = {name: (low, high, "log" if log else "linear") for name, low, high, log in SPACE}
-    if args.rate_ratio is not None:
-        space["population.pre_period_rate_ratio"] = (*args.rate_ratio, "log")
+    space = {
+        name: (low, high, "log" if log else "linear")
+        for name, low, high, log in searched_space(args)
+    }
     t0 = time.perf_counter()
     result = history_match(
         evaluate,
@@ -137,7 +141,8 @@ def main() -> None:
     pd.set_option("display.width", 200)
     print(
         f"context: retailer {args.retailer}, recorded {args.recorded or 'all'}, tiers "
-        f"{args.tiers}, pre-period rate ratio {args.rate_ratio or 1}, discrepancy "
+        f"{args.tiers}, pre-period rate ratio {args.rate_ratio or 1}, channel mix searched "
+        f"{args.channel_mix}, discrepancy "
         f"{args.discrepancy}, "
         f"screening rank {args.screen_rank or 1}"
     )

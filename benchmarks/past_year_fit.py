@@ -23,7 +23,10 @@ seed (common random numbers). Two stages:
    e-mail visit-effect targets, men's and women's arm, which one simulated e-mail arm cannot
    both match, count only by how far the simulated effect lies outside the range between
    them). With ``--fit-checks`` the checks count as ``z^2`` too (a range's z is 0 inside it):
-   an in-sample fit of them, to ask whether the model can reproduce them at all.
+   an in-sample fit of them, to ask whether the model can reproduce them at all. With
+``--least-squares`` the local search is :func:`scipy.optimize.least_squares` (bounded trust
+region, one residual per target whose squares sum to ``J``, a finite-difference Jacobian with
+steps of 5 % of each range) instead of Nelder-Mead, and ``--maxfev`` bounds its evaluations.
 
 A point *fits* when every fitted target has |z| < 2, except the visit effect, which must lie
 between the men's and the women's arm's (as at today's calibration). The best point is the one
@@ -37,10 +40,14 @@ website only (``ChannelSet(purchase=("telephone", "website"))``; the shop and th
 desk are left out as purchase channels, postal mail stays a contact channel) and consumer
 baskets without the business tiers (``--tiers 1,1,1``: one value scale; the reference
 context's multipliers 1, 3 and 12 come from source 000's business-to-business claims).
+``--channel-mix`` adds :data:`CHANNEL_MIX` (who buys through which channels) to the searched
+parameters, ``--rate-ratio LOW,HIGH`` the pre-period's purchase rate relative to the test
+weeks'.
 
     python benchmarks/past_year_fit.py [--customers 50000] [--lhs 240] [--starts 2]
         [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
-        [--recorded website] [--rate-ratio 1,10] [--start JSON] [--fit-checks]
+        [--recorded website] [--rate-ratio 1,10] [--channel-mix] [--start JSON]
+        [--fit-checks] [--least-squares]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -83,6 +90,18 @@ SPACE = (
     ("population.rate_shape", 0.2, 5.0, True),
     ("population.basket_sigma", 0.2, 1.2, False),
 )
+#: With ``--channel-mix``, also the parameters that decide who buys through which channels and
+#: how much more the multichannel buyers buy, over their plausible ranges (data/parameters.csv):
+#: the profile shares (telephone-leaning social against website-leaning autonomous customers),
+#: how widely affinities spread within a profile, how often a customer uses a second purchase
+#: channel, and the engagement that raises both the purchase rate and that breadth.
+CHANNEL_MIX = (
+    ("population.social_share", 0.1, 0.9, False),
+    ("population.affinity_concentration", 1.0, 50.0, True),
+    ("population.breadth_rate", 0.1, 2.0, True),
+    ("population.engagement_sigma", 0.2, 1.0, False),
+    ("population.engagement_breadth_link", 0.0, 2.0, False),
+)
 PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
 
@@ -98,6 +117,11 @@ def add_context_arguments(ap: argparse.ArgumentParser) -> None:
             "also search population.pre_period_rate_ratio over LOW,HIGH (log scale); "
             "default: keep it at 1"
         ),
+    )
+    ap.add_argument(
+        "--channel-mix",
+        action="store_true",
+        help="also search the channel-mix and engagement parameters (CHANNEL_MIX)",
     )
     ap.add_argument(
         "--retailer",
@@ -149,10 +173,12 @@ def simulated_context(args: argparse.Namespace) -> dict:
 
 
 def searched_space(args: argparse.Namespace) -> tuple:
-    """:data:`SPACE`, with the pre-period rate ratio when ``--rate-ratio`` is given."""
+    """:data:`SPACE`, with :data:`CHANNEL_MIX` when ``--channel-mix`` is given and the
+    pre-period rate ratio when ``--rate-ratio`` is."""
+    space = (*SPACE, *CHANNEL_MIX) if getattr(args, "channel_mix", False) else SPACE
     if getattr(args, "rate_ratio", None) is None:
-        return SPACE
-    return (*SPACE, ("population.pre_period_rate_ratio", *args.rate_ratio, True))
+        return space
+    return (*space, ("population.pre_period_rate_ratio", *args.rate_ratio, True))
 
 
 def _to_params(u: np.ndarray, space: tuple = SPACE) -> dict[str, float]:
@@ -190,7 +216,17 @@ def _score(table: pd.DataFrame, fit_checks: bool = False) -> dict:
         check_cost = float((z**2).sum())
     else:
         check_cost = float(np.log1p(z**2).sum())
+    residuals = np.concatenate(
+        [
+            others["z"].fillna(1e3).to_numpy(float),
+            [visit_z],
+            z.to_numpy(float)
+            if fit_checks
+            else np.sign(z.to_numpy(float)) * np.sqrt(np.log1p(z.to_numpy(float) ** 2)),
+        ]
+    )
     return {
+        "residuals": residuals,  # sum of squares = objective
         "fit_ok": fit_ok,
         "n_fit_matched": int(fitted["matched"].sum()),
         "n_checks_matched": int(checks["matched"].sum()),
@@ -219,6 +255,14 @@ def main() -> None:
         help="count the checks in J as fitted targets (z^2): an in-sample fit of them",
     )
     ap.add_argument(
+        "--least-squares",
+        action="store_true",
+        help=(
+            "local search by scipy.optimize.least_squares (trust region, bounded; a residual "
+            "per target, finite-difference Jacobian) instead of Nelder-Mead"
+        ),
+    )
+    ap.add_argument(
         "--start",
         metavar="JSON",
         help=(
@@ -236,17 +280,21 @@ def main() -> None:
     context = simulated_context(args)
     print(
         f"context: retailer {args.retailer}, recorded {args.recorded or 'all'}, tier value "
-        f"multipliers {args.tiers}, pre-period rate ratio {args.rate_ratio or 1}"
+        f"multipliers {args.tiers}, pre-period rate ratio {args.rate_ratio or 1}, "
+        f"channel mix searched {args.channel_mix}"
     )
     if args.evaluate:
         params = {**json.loads(args.evaluate), **PRE_PERIOD}
         table = compare_targets(
             targets, params, n_customers=args.customers, rng=args.seed, **context
         )
-        print(json.dumps(_score(table, args.fit_checks)))
+        score = _score(table, args.fit_checks)
+        del score["residuals"]
+        print(json.dumps(score))
         print(table[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
         return
     rows: list[dict] = []
+    residuals: list[np.ndarray] = [np.empty(0)]  # the last evaluation's
     t0 = time.perf_counter()
 
     def evaluate(params: dict, stage: str) -> tuple[dict, pd.DataFrame]:
@@ -255,11 +303,14 @@ def main() -> None:
                 targets, params, n_customers=args.customers, rng=args.seed, **context
             )
         except ValueError as err:  # e.g. almost no buyers in the pre-period
+            residuals[0] = np.full(len(targets) - 1, 1e3)  # the two visit effects are one
             row = {"stage": stage, **params, "fit_ok": False, "n_checks_matched": -1}
             row.update(objective=1e9, fit_cost=1e9, error=str(err))
             rows.append(row)
             return row, None
-        row = {"stage": stage, **params, **_score(table, args.fit_checks)}
+        score = _score(table, args.fit_checks)
+        residuals[0] = score.pop("residuals")
+        row = {"stage": stage, **params, **score}
         row.update({f"z:{k}": v for k, v in zip(table["target_id"], table["z"], strict=True)})
         rows.append(row)
         return row, table
@@ -281,6 +332,21 @@ def main() -> None:
     for first in order:
         x0 = cube[first]
 
+        if args.least_squares:
+
+            def residual(u):
+                evaluate({**_to_params(u, space), **PRE_PERIOD}, "least_squares")
+                return residuals[0]
+
+            optimize.least_squares(
+                residual,
+                np.clip(x0, 1e-6, 1.0 - 1e-6),
+                bounds=(0.0, 1.0),
+                diff_step=0.05,
+                max_nfev=args.maxfev,
+            )
+            continue
+
         def objective(u):
             row, _ = evaluate({**_to_params(u, space), **PRE_PERIOD}, "nelder_mead")
             return row["objective"]
@@ -293,7 +359,7 @@ def main() -> None:
         )
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)
-    searched = table[table["stage"].isin(["lhs", "nelder_mead"])].copy()
+    searched = table[table["stage"].isin(["lhs", "nelder_mead", "least_squares"])].copy()
     searched["n_checks_matched"] = searched["n_checks_matched"].astype(int)
     searched["rank_key"] = list(
         zip(~searched["fit_ok"], -searched["n_checks_matched"], searched["objective"], strict=True)

@@ -63,6 +63,21 @@ def test_dropout_parameters_are_accepted_and_others_rejected():
         check_statistics({"population.pre_period_weeks": 52.0}, n_customers=1000)
 
 
+def test_channel_mix_parameters_move_the_past_year_channel_shares():
+    # fewer telephone-leaning (social) customers: fewer phone-only buyers, more web-only ones;
+    # a broader repertoire: more multichannel buyers
+    def shares(**changes):
+        params = {**PAST_YEAR, **{f"population.{k}": v for k, v in changes.items()}}
+        value = check_statistics(params, n_customers=20_000, rng=4)["value"]
+        return value[[f"past_year_channel_share_{c}" for c in ("phone", "web", "multichannel")]]
+
+    base = shares()
+    autonomous = shares(social_share=0.2)
+    broad = shares(breadth_rate=2.0)
+    assert autonomous.iloc[0] < base.iloc[0] - 0.03 and autonomous.iloc[1] > base.iloc[1] + 0.03
+    assert broad.iloc[2] > base.iloc[2] + 0.01
+
+
 def test_recorded_channels_count_only_their_orders_and_their_baskets():
     # Hillstrom's file records the website's orders: in Hillstrom's retailer (telephone and
     # website) the recorded conversion and spend are those of the website's orders alone

@@ -157,6 +157,21 @@ def test_bad_input_is_refused_with_a_message_naming_it(kwargs, error, match):
         history_match(evaluate, SPACE, targets, **args)
 
 
+def test_a_target_the_runs_never_computed_is_named_before_an_emulator_is_fitted():
+    # 'difference' is NaN in every run (an evaluate that swallowed an error): wave 2 refuses
+    evaluate = _evaluate({"sum": lambda x, y: x + y, "difference": lambda x, y: np.nan})
+    with pytest.raises(ValueError, match=r"targets \['difference'\] have a finite"):
+        history_match(
+            evaluate,
+            SPACE,
+            _targets({"sum": 1.0, "difference": 0.2}),
+            waves=2,
+            runs_per_wave=6,
+            candidates=200,
+            progress=False,
+        )
+
+
 def test_a_lenient_screen_runs_the_next_wave_where_the_strict_cut_is_then_applied():
     # the misfit pair again: with the screen at rank 2 the second wave runs along the line
     # that matches one target or the other, and the strict cut (rank 1) still keeps none

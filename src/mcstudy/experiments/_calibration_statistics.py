@@ -68,6 +68,19 @@ PAST_YEAR_PARAMETERS = (
     "response.churn_base_per_week",
 )
 
+#: Parameters that decide who buys through which channels and how much more the multichannel
+#: buyers buy (the profile shares, the spread of affinities, the breadth of the purchase
+#: repertoire and the engagement behind it): free for searches that ask whether the past-year
+#: channel shares can be matched (``benchmarks/past_year_fit.py --channel-mix``), not fitted by
+#: the calibration.
+CHANNEL_MIX_PARAMETERS = (
+    "population.social_share",
+    "population.affinity_concentration",
+    "population.breadth_rate",
+    "population.engagement_sigma",
+    "population.engagement_breadth_link",
+)
+
 #: Statistics the Hillstrom-shaped simulation computes (``statistic`` column of the targets).
 SIMULATED_STATISTICS = (
     "control_visit_rate",
@@ -114,7 +127,7 @@ _EMAIL_PRESSURE = 0.5
 
 def _split(params: Mapping[str, float]):
     """Population, response and channel changes from parameter names."""
-    allowed = FREE_PARAMETERS + PAST_YEAR_PARAMETERS
+    allowed = FREE_PARAMETERS + PAST_YEAR_PARAMETERS + CHANNEL_MIX_PARAMETERS
     unknown = sorted(set(params) - set(allowed))
     if unknown:
         raise ValueError(

@@ -39,7 +39,9 @@ among the simulated customers who bought in the simulated past year. With
 ``population.pre_period_weeks`` > 0 (one of :data:`PAST_YEAR_PARAMETERS`, which the
 statistics accept besides :data:`FREE_PARAMETERS`), the simulated customers are drawn as
 Hillstrom's were, the buyers of a pre-period without contacts (:mod:`mcstudy.model.lapse`),
-and both the fitted statistics and the past-year checks are computed on them. Dollars and
+and both the fitted statistics and the past-year checks are computed on them. The statistics
+also accept :data:`CHANNEL_MIX_PARAMETERS` (who buys through which channels), for searches of
+the past-year channel shares; the calibration does not fit them. Dollars and
 euros are not converted: spend targets are matched in the simulator's currency unit.
 
 Where things are: :mod:`~mcstudy.experiments._calibration_statistics` runs the simulations and
@@ -65,6 +67,7 @@ from mcstudy.analysis.intervals import Z95 as _Z95
 from mcstudy.experiments._calibration_record import calibration_record as calibration_record
 from mcstudy.experiments._calibration_record import load_calibration as load_calibration
 from mcstudy.experiments._calibration_statistics import (
+    CHANNEL_MIX_PARAMETERS,
     CHECK_STATISTICS,
     FREE_PARAMETERS,
     PAST_YEAR_PARAMETERS,
@@ -78,6 +81,7 @@ from mcstudy.experiments._calibration_statistics import (
 from mcstudy.io.catalogue import load_parameters
 
 __all__ = [
+    "CHANNEL_MIX_PARAMETERS",
     "CHECK_STATISTICS",
     "FREE_PARAMETERS",
     "PAST_YEAR_PARAMETERS",

@@ -323,8 +323,9 @@ def history_match(
     Raises
     ------
     ValueError
-        If a target lacks an uncertainty, an argument is out of its range, or ``evaluate``
-        returns a table without every target.
+        If a target lacks an uncertainty, an argument is out of its range, ``evaluate``
+        returns a table without every target, or a target has a finite simulated value in
+        fewer than two runs when an emulator is to be fitted.
     """
     space = parameter_space(parameters)
     table = _check_targets(targets, check_number(discrepancy, "discrepancy", 0.0, 1.0))
@@ -352,6 +353,13 @@ def history_match(
             )
             share = 1.0
         else:
+            few = [t for t, n in zip(ids, np.isfinite(sims).sum(axis=0), strict=True) if n < 2]
+            if few:  # an emulator needs runs to learn from
+                raise ValueError(
+                    f"history_match: targets {few} have a finite simulated value in fewer than "
+                    f"2 of the {len(sims)} runs so far; 'evaluate' returned NaN for nearly every "
+                    "run (an error it turned into NaN?), so no emulator can be fitted."
+                )
             predict = _emulate(cube, sims, streams[2 * w])
             rng = np.random.default_rng(streams[2 * w + 1])
             pool = rng.random((candidates, k))
