@@ -33,12 +33,21 @@ def test_one_email_is_the_arms_mean_with_their_gap_in_its_error(targets):
     m, w = (t.loc[f"hillstrom.{a}.conversion_effect"] for a in ("mens_email", "womens_email"))
     row = one.loc["hillstrom.email.conversion_effect"]
     assert row["observed"] == pytest.approx((m["value"] + w["value"]) / 2)
-    sampling = np.sqrt((m["se"] ** 2 + w["se"] ** 2) / 4)
+    # the two effects share the no-e-mail arm: their covariance is its mean's variance
+    c = t.loc["hillstrom.control.conversion_rate", "se"]
+    sampling = np.sqrt((m["se"] ** 2 + w["se"] ** 2 + 2 * c**2) / 4)
+    assert sampling > 1.1 * np.sqrt((m["se"] ** 2 + w["se"] ** 2) / 4)
     assert row["observed_se"] == pytest.approx(np.hypot(sampling, (m["value"] - w["value"]) / 2))
     assert not any(i.startswith("hillstrom.mens_email.") for i in one.index)
     # a published range reads as a 95 % interval
     sms = one.loc["sms.optout_per_message"]
     assert sms["observed_se"] == pytest.approx((0.037 - 0.005) / (2 * 1.959963984540054))
+
+
+def test_one_email_needs_the_control_rows(targets):
+    without = targets[targets["target_id"] != "hillstrom.control.spend_per_customer"]
+    with pytest.raises(ValueError, match=r"lacks the e-mail test's rows \['hillstrom.control"):
+        one_email_targets(without)
 
 
 def _points(targets, n=100, seed=0):

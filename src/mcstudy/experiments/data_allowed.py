@@ -81,6 +81,13 @@ MODEL_PREFIXES = ("population.", "response.", "channel.")
 #: Hillstrom's two e-mail arms and the effects measured on each.
 ARMS = ("mens_email", "womens_email")
 EFFECTS = ("visit_effect", "conversion_effect", "spend_effect")
+#: The no-e-mail arm's statistic each effect is measured against (its row
+#: ``hillstrom.control.<statistic>``).
+CONTROL_OF = {
+    "visit_effect": "visit_rate",
+    "conversion_effect": "conversion_rate",
+    "spend_effect": "spend_per_customer",
+}
 
 
 @dataclass(frozen=True)
@@ -151,23 +158,36 @@ def one_email_targets(targets: pd.DataFrame) -> pd.DataFrame:
     The simulator has one e-mail; Hillstrom sent two (men's and women's merchandise). Each
     effect becomes ``hillstrom.email.<effect>``, the arms' mean, whose standard error adds
     half the gap between the arms to their sampling error (which e-mail was sent is a
-    discrepancy the model does not represent). The two arms' effects share the no-e-mail arm,
-    so their errors are positively correlated; treating them as independent understates the
-    sampling part a little (for Hillstrom the gap dominates it several times over). Other
-    targets are kept as they are.
+    discrepancy the model does not represent). The two arms' effects share the no-e-mail arm:
+    each effect's variance is its arm's plus the control mean's (``se_m^2 = s_m^2 + s_c^2``,
+    as the targets are computed), their covariance is the control mean's variance ``s_c^2``
+    (the control target's ``se``: ``hillstrom.control.visit_rate`` for the visit effect,
+    ``conversion_rate``, ``spend_per_customer``), and the mean's sampling variance is
+    ``(se_m^2 + se_w^2 + 2 s_c^2) / 4``. Other targets are kept as they are.
 
     Returns
     -------
     pandas.DataFrame
         ``target_id``, ``observed``, ``observed_se``.
+
+    Raises
+    ------
+    ValueError
+        If ``targets`` lacks an arm's effect or a control row the effects are measured against.
     """
     check_frame(targets, ["target_id", "value", "se", "low", "high"], "targets")
     t = targets.assign(observed_se=target_uncertainty(targets).to_numpy())
     t = t.rename(columns={"value": "observed"}).set_index("target_id")
+    needed = [f"hillstrom.{a}.{e}" for a in ARMS for e in EFFECTS]
+    needed += [f"hillstrom.control.{s}" for s in CONTROL_OF.values()]
+    missing = [i for i in needed if i not in t.index]
+    if missing:
+        raise ValueError(f"'targets' lacks the e-mail test's rows {missing}.")
     rows = []
     for effect in EFFECTS:
         m, w = (t.loc[f"hillstrom.{arm}.{effect}"] for arm in ARMS)
-        se = np.sqrt((m["observed_se"] ** 2 + w["observed_se"] ** 2) / 4)
+        control = t.loc[f"hillstrom.control.{CONTROL_OF[effect]}", "observed_se"]
+        se = np.sqrt((m["observed_se"] ** 2 + w["observed_se"] ** 2 + 2 * control**2) / 4)
         rows.append(
             {
                 "target_id": f"hillstrom.email.{effect}",
