@@ -63,7 +63,7 @@ report: $(STAMP)
 	$(BIN)/mcstudy report --project $(CURDIR)
 
 test: data
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope tests
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(NBVAL) notebooks
