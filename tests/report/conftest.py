@@ -10,6 +10,7 @@ they fail.
 import hashlib
 import importlib.util
 import os
+import shutil
 
 import pytest
 
@@ -42,6 +43,7 @@ def built_site():
     from mcstudy.report.site import build_site
 
     build = config.ROOT / "build" / "site-test"
+    shutil.rmtree(build / "jupyter_execute", ignore_errors=True)  # left by an older build
     before = _digests()
     built = build_site(project=config.ROOT, out_dir=build / "html", build_dir=build)
     return built, before, _digests()

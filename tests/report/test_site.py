@@ -65,6 +65,8 @@ def test_the_committed_notebooks_are_rendered_not_executed_nor_changed(built_sit
     ]  # outputs as committed: nothing re-ran
     download = built.site / "_notebooks" / "08_real_data_hillstrom.ipynb"
     assert download.read_bytes() == (config.NOTEBOOKS_DIR / download.name).read_bytes()
+    # nor does it leave MyST-NB's output folder beside the site (for reports/: the project root)
+    assert not (built.site.parent / "jupyter_execute").exists()
 
 
 def test_every_claim_has_a_card_with_its_verdict_linked_both_ways(built_site):

@@ -148,8 +148,17 @@ def _run_sphinx(source: Path, doctrees: Path, site: Path) -> list[str]:
     log = io.StringIO()
     warnings = doctrees.parent / "sphinx-warnings.txt"
     args = ["-b", "html", "-q", "-E", "-d", str(doctrees), "-w", str(warnings)]
-    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
-        status = build_main([*args, str(source), str(site)])
+    # MyST-NB writes the notebooks' outputs to "jupyter_execute" beside the output folder (for
+    # reports/, the project root); the site holds its own copies, so a folder this build made
+    # there is removed, one that was there before is left alone
+    stray = site.parent / "jupyter_execute"
+    existed = stray.exists()
+    try:
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            status = build_main([*args, str(source), str(site)])
+    finally:
+        if not existed:
+            shutil.rmtree(stray, ignore_errors=True)
     text = warnings.read_text(encoding="utf-8") if warnings.is_file() else ""
     lines = [line for line in text.splitlines() if line.strip()]
     if status != 0:
