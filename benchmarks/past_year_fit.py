@@ -67,9 +67,12 @@ from scipy import optimize  # noqa: E402
 from scipy.stats import qmc  # noqa: E402
 
 from mcstudy.experiments._calibration_statistics import _recorded_channels  # noqa: E402
-from mcstudy.experiments.calibration import compare_targets  # noqa: E402
+from mcstudy.experiments.calibration import (  # noqa: E402
+    CHANNEL_MIX_PARAMETERS,
+    compare_targets,
+)
 from mcstudy.io import load_targets  # noqa: E402
-from mcstudy.io.catalogue import load_channels  # noqa: E402
+from mcstudy.io.catalogue import load_channels, load_parameters  # noqa: E402
 from mcstudy.model import ChannelSet, PopulationSpec  # noqa: E402
 
 #: Searched parameters: (name, low, high, log scale). The calibration's six over their
@@ -91,16 +94,19 @@ SPACE = (
     ("population.basket_sigma", 0.2, 1.2, False),
 )
 #: With ``--channel-mix``, also the parameters that decide who buys through which channels and
-#: how much more the multichannel buyers buy, over their plausible ranges (data/parameters.csv):
-#: the profile shares (telephone-leaning social against website-leaning autonomous customers),
-#: how widely affinities spread within a profile, how often a customer uses a second purchase
-#: channel, and the engagement that raises both the purchase rate and that breadth.
-CHANNEL_MIX = (
-    ("population.social_share", 0.1, 0.9, False),
-    ("population.affinity_concentration", 1.0, 50.0, True),
-    ("population.breadth_rate", 0.1, 2.0, True),
-    ("population.engagement_sigma", 0.2, 1.0, False),
-    ("population.engagement_breadth_link", 0.0, 2.0, False),
+#: how much more the multichannel buyers buy (``CHANNEL_MIX_PARAMETERS``), over their plausible
+#: ranges in data/parameters.csv: the profile shares (telephone-leaning social against
+#: website-leaning autonomous customers), how widely affinities spread within a profile, how
+#: often a customer uses a second purchase channel, and the engagement that raises both the
+#: purchase rate and that breadth. The two scales spanning more than a factor 10 are searched
+#: on the log scale.
+_LOG_SCALE = {"population.affinity_concentration", "population.breadth_rate"}
+CHANNEL_MIX = tuple(
+    (name, float(row["low"]), float(row["high"]), name in _LOG_SCALE)
+    for name, row in load_parameters()
+    .set_index("name")
+    .loc[list(CHANNEL_MIX_PARAMETERS)]
+    .iterrows()
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")

@@ -143,15 +143,16 @@ def _write_sources(source: Path, meta: dict[str, str]) -> None:
 
 def _run_sphinx(source: Path, doctrees: Path, site: Path) -> list[str]:
     """Run Sphinx (html builder, in this process); return its warnings, raise on failure."""
+    from myst_nb.sphinx_ext import OUTPUT_FOLDER
     from sphinx.cmd.build import build_main
 
     log = io.StringIO()
     warnings = doctrees.parent / "sphinx-warnings.txt"
     args = ["-b", "html", "-q", "-E", "-d", str(doctrees), "-w", str(warnings)]
-    # MyST-NB writes the notebooks' outputs to "jupyter_execute" beside the output folder (for
+    # MyST-NB writes the notebooks' outputs to its OUTPUT_FOLDER beside the output folder (for
     # reports/, the project root); the site holds its own copies, so a folder this build made
     # there is removed, one that was there before is left alone
-    stray = site.parent / "jupyter_execute"
+    stray = site.parent / OUTPUT_FOLDER
     existed = stray.exists()
     try:
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
