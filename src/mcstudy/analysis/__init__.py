@@ -10,6 +10,8 @@
   interaction of two of their regressors relative to their lifts;
 - :mod:`~mcstudy.analysis.heterogeneity`: how much purchase rates differ, from counts
   (negative binomial, log-normal x gamma Poisson mixture);
+- :mod:`~mcstudy.analysis.dropout`: purchase rates and dropout from a transaction log (the
+  Pareto/NBD model);
 - :mod:`~mcstudy.analysis.uplift`: how well a targeting score ranks customers by response;
 - :mod:`~mcstudy.analysis.choice`: choosing the best of computed values with a stated tolerance
   for ties, so that the choice is the same on every machine;
@@ -23,6 +25,7 @@ Robustness designs and calibration, which run the simulator, are in
 """
 
 from mcstudy.analysis.choice import TIE_RTOL, argbest, idxbest
+from mcstudy.analysis.dropout import ParetoNBDFit, fit_pareto_nbd, rfm_summary
 from mcstudy.analysis.fixed_effects import (
     FixedEffectsFit,
     RelativeInteraction,
@@ -68,6 +71,7 @@ __all__ = [
     "FixedEffectsFit",
     "InteractionTest",
     "LiftEstimate",
+    "ParetoNBDFit",
     "RatioEstimate",
     "RelativeInteraction",
     "RelativeLift",
@@ -80,6 +84,7 @@ __all__ = [
     "event_study",
     "fit_lognormal_gamma_poisson",
     "fit_negative_binomial",
+    "fit_pareto_nbd",
     "fixed_effects_ols",
     "idxbest",
     "interaction_test",
@@ -91,6 +96,7 @@ __all__ = [
     "relative_difference",
     "relative_interaction",
     "relative_lift",
+    "rfm_summary",
     "subgroup_effects",
     "two_model_uplift",
     "uplift_at_k",

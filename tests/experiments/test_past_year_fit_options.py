@@ -1,0 +1,59 @@
+"""`benchmarks/past_year_fit.py`: parameters held out of the search (--fix, --rate-cv2)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mcstudy.analysis.heterogeneity import rate_cv2
+from mcstudy.model import PopulationSpec
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import past_year_fit  # noqa: E402
+
+
+def _space(channel_mix: bool) -> tuple:
+    return past_year_fit.searched_space(
+        argparse.Namespace(channel_mix=channel_mix, rate_ratio=(1.0, 10.0))
+    )
+
+
+def test_held_parameters_leave_the_search_and_keep_their_values():
+    space = _space(channel_mix=True)
+    left, point = past_year_fit.held_parameters(
+        space, json.dumps({"population.dropout_cv": 1.384}), 1.674
+    )
+    names = [name for name, *_ in left]
+    assert "population.dropout_cv" not in names and "population.rate_shape" not in names
+    assert len(left) == len(space) - 2
+    for u in (np.zeros(len(left)), np.full(len(left), 0.5), np.linspace(0.1, 0.9, len(left))):
+        params = point(u)
+        assert params["population.dropout_cv"] == 1.384
+        assert params["population.pre_period_weeks"] == 52
+        sigma = params["population.engagement_sigma"]
+        assert rate_cv2(sigma, params["population.rate_shape"]) == pytest.approx(1.674)
+
+
+def test_rate_cv2_uses_the_default_engagement_when_it_is_not_searched():
+    left, point = past_year_fit.held_parameters(_space(channel_mix=False), None, 2.0)
+    sigma = PopulationSpec().engagement_sigma
+    shape = point(np.full(len(left), 0.5))["population.rate_shape"]
+    assert shape == pytest.approx(1 / (3.0 / math.exp(sigma**2) - 1))
+
+
+def test_held_parameters_refuse_what_is_not_searched_or_given_twice():
+    space = _space(channel_mix=False)
+    with pytest.raises(SystemExit, match=r"--fix: \['population.social_share'\] are not searched"):
+        past_year_fit.held_parameters(space, '{"population.social_share": 0.4}', None)
+    with pytest.raises(SystemExit, match="set by --rate-cv2; give one of them"):
+        past_year_fit.held_parameters(space, '{"population.rate_shape": 1.0}', 1.5)
+    with pytest.raises(SystemExit, match="--fix: expected a JSON object"):
+        past_year_fit.held_parameters(space, "[1, 2]", None)
+    with pytest.raises(SystemExit, match=r"--rate-cv2: expected a number in \(0, 100\)"):
+        past_year_fit.held_parameters(space, None, -1.0)
