@@ -68,7 +68,7 @@ def test_ratio_of_means_refuses_bad_input(x, y, match):
 def test_ratio_estimate_summary_is_one_row_of_its_fields():
     est = RatioEstimate(2.0, 1.5, 2.5, 10)
     out = est.summary()
-    assert list(out.columns) == ["estimate", "ci_low", "ci_high", "n", "method"]
+    assert list(out.columns) == ["estimate", "ci_low", "ci_high", "n", "se", "method"]
     pd.testing.assert_frame_equal(out, pd.DataFrame([dataclasses.asdict(est)]))
 
 
@@ -151,3 +151,14 @@ def test_fixed_effects_are_still_found_in_panel():
     for name in ("FixedEffectsFit", "demean", "fixed_effects_ols"):
         assert getattr(panel, name) is getattr(fixed_effects, name)
         assert name in panel.__all__
+
+
+def test_ratio_of_means_gives_its_standard_error():
+    x, y = [1.0, 2.5, 2.0, 4.0], [1.0, 2.0, 1.5, 2.5]
+    est = ratio_of_means(x, y)
+    r = np.mean(x) / np.mean(y)
+    expected = np.std(np.subtract(x, r * np.asarray(y)), ddof=1) / (2.0 * np.mean(y))
+    assert est.se == pytest.approx(expected)
+    q = sps.t.ppf(0.975, 3)
+    assert (est.ci_low, est.ci_high) == pytest.approx((r - q * expected, r + q * expected))
+    assert "se" in est.summary().columns

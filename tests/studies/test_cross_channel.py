@@ -209,7 +209,7 @@ def test_ratio_of_means_known_answer_and_bad_input():
     # with a constant denominator it is the t-interval of the numerator's mean
     half = stats.t.ppf(0.975, 3) * np.std([1.0, 3.0, 2.0, 2.0], ddof=1) / 2.0
     assert noisy.ci_low == pytest.approx(2.0 - half) and noisy.ci_high == pytest.approx(2.0 + half)
-    assert list(noisy.summary().columns) == ["estimate", "ci_low", "ci_high", "n", "method"]
+    assert list(noisy.summary().columns) == ["estimate", "ci_low", "ci_high", "n", "se", "method"]
     with pytest.raises(ValueError, match="mean of 'denominator' must be > 0"):
         ratio_of_means([1.0, 2.0], [0.0, 0.0])
     with pytest.raises(ValueError, match="same length >= 2"):

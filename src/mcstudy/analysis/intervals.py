@@ -46,6 +46,8 @@ class RatioEstimate(Estimate):
         Interval of the ratio (delta method, t quantile with ``n - 1`` degrees of freedom).
     n : int
         Replications.
+    se : float
+        Standard error of the ratio (its delta-method linearisation); NaN when not given.
     method : str
         How the interval was computed.
     """
@@ -54,6 +56,7 @@ class RatioEstimate(Estimate):
     ci_low: float
     ci_high: float
     n: int
+    se: float = math.nan
     method: str = "ratio of means over replications, delta method, t interval"
 
 
@@ -106,7 +109,7 @@ def ratio_of_means(numerator, denominator, *, alpha: float = 0.05) -> RatioEstim
     r = x.mean() / my
     se = float(np.std(x - r * y, ddof=1) / (np.sqrt(n) * my))
     q = float(stats.t.ppf(1 - alpha / 2, n - 1))
-    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n)
+    return RatioEstimate(float(r), float(r - q * se), float(r + q * se), n, se=se)
 
 
 def relative_difference(x, y, *, z: float = Z95) -> tuple[float, float, float]:
