@@ -455,6 +455,7 @@ class CustomerModel(mesa.Model):
         super().__init__(seed=seed)
         spec = population if population is not None else PopulationSpec()
         self.response = response if response is not None else ResponseSpec()
+        _check_implemented(spec, self.response)
         self.channels = channels if channels is not None else ChannelSet(load_channels())
         arms, shares = _arms(strategy if strategy is not None else SiloedMultichannel(), None)
         self.arm_names = list(arms)
@@ -553,6 +554,33 @@ class CustomerModel(mesa.Model):
         )
         df.loc[churn < 0, "churn_week"] = pd.NA
         return df[list(OUTPUT_COLUMNS)]
+
+
+#: Mechanisms of the engine this model does not implement, with their neutral values: a run
+#: away from them is refused rather than silently simulated without them.
+NOT_IMPLEMENTED = {
+    "response.fatigue_sharing": 1.0,
+    "response.channel_synergy": 0.0,
+    "response.history_contact_pressure": 0.0,
+    "response.consistency_offer_loss": 0.0,
+    "population.dropout_cv": 0.0,
+    "population.pre_period_weeks": 0,
+}
+
+
+def _check_implemented(spec: PopulationSpec, response: ResponseSpec) -> None:
+    """Raise unless every mechanism of :data:`NOT_IMPLEMENTED` is at its neutral value."""
+    given = {"response": response, "population": spec}
+    away = {
+        name: getattr(given[name.split(".")[0]], name.split(".")[1])
+        for name, neutral in NOT_IMPLEMENTED.items()
+        if getattr(given[name.split(".")[0]], name.split(".")[1]) != neutral
+    }
+    if away:
+        raise ValueError(
+            f"the Mesa model does not implement {sorted(away)} (given {away}); it runs only at "
+            f"their neutral values { ({k: NOT_IMPLEMENTED[k] for k in sorted(away)}) }."
+        )
 
 
 def run_mesa(

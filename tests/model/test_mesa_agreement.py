@@ -24,7 +24,13 @@ from mcstudy.model.response import ResponseSpec  # noqa: E402
 from mcstudy.model.strategies import DEFAULT_CONTACT_MIX, Omnichannel, SiloedMultichannel  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from mesa_model import AGREEMENT_METRICS, OUTPUT_COLUMNS, agreement_table, run_mesa  # noqa: E402
+from mesa_model import (  # noqa: E402
+    AGREEMENT_METRICS,
+    NOT_IMPLEMENTED,
+    OUTPUT_COLUMNS,
+    agreement_table,
+    run_mesa,
+)
 
 N_CUSTOMERS = 3000
 N_WEEKS = 26
@@ -211,3 +217,17 @@ def test_agreement_detects_a_missing_rule(runs, switched_off_engine, rule):
     table = agreement_table(engine, _mesa(wrong, CONTROL_SEEDS[rule], **kwargs))
     table = table.set_index("metric")
     assert table.loc[metric, "pvalue"] < ALPHA, table.loc[metric].to_dict()
+
+
+@pytest.mark.parametrize("name", sorted(NOT_IMPLEMENTED))
+def test_mesa_refuses_mechanisms_it_does_not_implement(name):
+    group, field = name.split(".")
+    value = 2 if field == "pre_period_weeks" else 0.5
+    population = PopulationSpec(n_customers=10)
+    response = ResponseSpec()
+    if group == "population":
+        population = dataclasses.replace(population, **{field: value})
+    else:
+        response = dataclasses.replace(response, **{field: value})
+    with pytest.raises(ValueError, match=rf"does not implement \['{name}'\]"):
+        run_mesa(population, n_weeks=1, seed=0, response=response)
