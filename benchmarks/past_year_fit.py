@@ -57,6 +57,7 @@ then set at each point from its ``engagement_sigma``, as CDNOW's Pareto/NBD fit 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -66,10 +67,10 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import optimize  # noqa: E402
+from scipy import optimize, special  # noqa: E402
 from scipy.stats import qmc  # noqa: E402
 
-from mcstudy.experiments._calibration_statistics import _recorded_channels  # noqa: E402
+from mcstudy.experiments._calibration_statistics import _recorded_channels, _split  # noqa: E402
 from mcstudy.experiments.calibration import (  # noqa: E402
     CHANNEL_MIX_PARAMETERS,
     compare_targets,
@@ -77,6 +78,7 @@ from mcstudy.experiments.calibration import (  # noqa: E402
 from mcstudy.io import load_targets  # noqa: E402
 from mcstudy.io.catalogue import load_channels, load_parameters  # noqa: E402
 from mcstudy.model import ChannelSet, PopulationSpec  # noqa: E402
+from mcstudy.model.response import ResponseSpec  # noqa: E402
 
 #: Searched parameters: (name, low, high, log scale). The calibration's six over their
 #: plausible ranges (data/parameters.csv); the dropout hazard beyond its plausible 0.022 up to
@@ -112,6 +114,7 @@ CHANNEL_MIX = tuple(
     .iterrows()
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
+PRE_PERIOD_SPEC = {"pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
 
 
@@ -298,6 +301,21 @@ def main() -> None:
         ),
     )
     ap.add_argument(
+        "--dropout-cv",
+        type=float,
+        default=None,
+        help="hold the dropout multipliers' coefficient of variation at this value",
+    )
+    ap.add_argument(
+        "--spread-among",
+        choices=("candidates", "buyers"),
+        default="candidates",
+        help=(
+            "with --rate-cv2 and --dropout-cv: hold the spreads among the customers drawn "
+            "before the pre-period (default) or among the past-year buyers kept on the file"
+        ),
+    )
+    ap.add_argument(
         "--evaluate",
         metavar="JSON",
         help="only evaluate this point (a JSON object of parameters, pre_period_weeks 52 added)",
@@ -342,7 +360,14 @@ def main() -> None:
         rows.append(row)
         return row, table
 
-    space, point = held_parameters(searched_space(args), args.fix, args.rate_cv2)
+    space, point = held_parameters(
+        searched_space(args),
+        args.fix,
+        args.rate_cv2,
+        args.spread_among,
+        context,
+        args.dropout_cv,
+    )
     start = _to_unit(json.loads(args.start), space) if args.start else None
     before, before_table = evaluate({}, "today")
     as_drawn, as_drawn_table = evaluate(dict(PRE_PERIOD), "today_as_past_year_buyers")
@@ -409,6 +434,11 @@ def main() -> None:
         )
         print(tab[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
     print("\nbest parameters:", json.dumps(best_params, indent=1))
+    spread, dropout = buyers_spreads(best_params, context)
+    print(
+        f"among the past-year buyers at the best point: purchase rates' squared CV {spread:.3f}, "
+        f"dropout CV {dropout:.3f}"
+    )
     print(
         f"\n{len(searched)} points searched ({int(searched['fit_ok'].sum())} fit); "
         f"checks matched among the points that fit: "
@@ -418,9 +448,23 @@ def main() -> None:
     )
 
 
-def held_parameters(space: tuple, fix: str | None, rate_cv2: float | None) -> tuple:
-    """The space left to search once ``--fix`` and ``--rate-cv2`` hold parameters, and the
-    function from a point of its unit cube to the parameters evaluated."""
+def held_parameters(
+    space: tuple,
+    fix: str | None,
+    rate_cv2: float | None,
+    among: str = "candidates",
+    context: dict | None = None,
+    dropout_cv: float | None = None,
+) -> tuple:
+    """The space left to search once ``--fix``, ``--rate-cv2`` and ``--dropout-cv`` hold
+    parameters, and the function from a point of its unit cube to the parameters evaluated.
+
+    With ``among="candidates"`` the purchase rates' squared CV and the dropout CV are held
+    among the customers drawn before the pre-period (closed form; ``engagement_sigma``'s range
+    is cut where engagement alone would exceed the rates' CV); with ``among="buyers"`` among
+    those kept as past-year buyers (``rate_shape`` and ``dropout_cv`` solved at each point by
+    quadrature, :func:`buyers_spreads`). ``context`` is unused (kept for the call's shape).
+    """
     names = [name for name, *_ in space]
     fixed = json.loads(fix) if fix else {}
     if not isinstance(fixed, dict):
@@ -428,24 +472,128 @@ def held_parameters(space: tuple, fix: str | None, rate_cv2: float | None) -> tu
     unknown = sorted(set(fixed) - set(names))
     if unknown:
         raise SystemExit(f"--fix: {unknown} are not searched; the searched are {names}")
-    derived = "population.rate_shape" if rate_cv2 is not None else None
-    if derived in fixed:
-        raise SystemExit("--fix: population.rate_shape is set by --rate-cv2; give one of them")
-    if rate_cv2 is not None and not 0 < rate_cv2 < 100:
-        raise SystemExit(f"--rate-cv2: expected a number in (0, 100), got {rate_cv2}")
-    left = tuple(p for p in space if p[0] not in fixed and p[0] != derived)
+    try:
+        fixed = {k: float(v) for k, v in fixed.items()}
+    except (TypeError, ValueError):
+        raise SystemExit(f"--fix: every value must be a number, got {fix!r}") from None
+    held = {
+        "population.rate_shape": ("--rate-cv2", rate_cv2, 100.0),
+        "population.dropout_cv": ("--dropout-cv", dropout_cv, 10.0),
+    }
+    for name, (option, value, top) in held.items():
+        if value is None:
+            continue
+        if name in fixed:
+            raise SystemExit(f"--fix: {name} is set by {option}; give one of them")
+        if not 0 < value < top:
+            raise SystemExit(f"{option}: expected a number in (0, {top:g}), got {value}")
+    if among not in ("candidates", "buyers"):
+        raise SystemExit(f"--spread-among: expected candidates or buyers, got {among!r}")
+    derived = {name for name, (_, value, _) in held.items() if value is not None}
+    left = tuple(p for p in space if p[0] not in fixed and p[0] not in derived)
     sigma_default = PopulationSpec().engagement_sigma
+    if rate_cv2 is not None and among == "candidates":
+        # (1 + 1/k) exp(sigma^2) - 1 = cv2 needs exp(sigma^2) < 1 + cv2
+        top = 0.999 * math.sqrt(math.log1p(rate_cv2))
+        if fixed.get("population.engagement_sigma", sigma_default) >= top and (
+            "population.engagement_sigma" not in names or "population.engagement_sigma" in fixed
+        ):
+            raise SystemExit(f"--rate-cv2 {rate_cv2}: engagement alone exceeds it")
+        left = tuple(
+            (n, lo, min(hi, top), log) if n == "population.engagement_sigma" else (n, lo, hi, log)
+            for n, lo, hi, log in left
+        )
 
     def point(u: np.ndarray) -> dict:
-        params = {**_to_params(u, left), **{k: float(v) for k, v in fixed.items()}}
-        if rate_cv2 is not None:  # (1 + 1/k) exp(sigma^2) - 1 = cv2
-            sigma = params.get("population.engagement_sigma", sigma_default)
-            room = (1.0 + rate_cv2) / math.exp(sigma**2) - 1.0
-            # where no gamma shape reaches cv2 (engagement alone exceeds it), the closest
-            params["population.rate_shape"] = 1.0 / room if room > 1e-6 else 1e6
+        params = {**_to_params(u, left), **fixed}
+        if among == "buyers":
+            if derived:
+                params.update(_solve_for_buyers(params, rate_cv2, dropout_cv))
+        else:
+            if dropout_cv is not None:
+                params["population.dropout_cv"] = dropout_cv
+            if rate_cv2 is not None:
+                sigma = params.get("population.engagement_sigma", sigma_default)
+                params["population.rate_shape"] = 1.0 / (
+                    (1.0 + rate_cv2) / math.exp(sigma**2) - 1.0
+                )
         return {**params, **PRE_PERIOD}
 
     return left, point
+
+
+#: Quadrature nodes per dimension for :func:`buyers_spreads`.
+_NODES = 48
+
+
+def _gamma_nodes(shape: float) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes and weights (summing to 1) of Gamma(shape, 1/shape), mean 1."""
+    x, w = special.roots_genlaguerre(_NODES, shape - 1.0)
+    return x / shape, w / w.sum()
+
+
+def buyers_spreads(params: dict, context: dict | None = None) -> tuple[float, float]:
+    """The purchase rates' squared CV and the dropout multipliers' CV among the past-year
+    buyers of a file drawn at ``params``, by quadrature.
+
+    A candidate with rate ``lambda`` (mean rate x log-normal engagement x gamma) and dropout
+    multiplier ``m`` (gamma, CV ``dropout_cv``) is kept when it buys in the pre-period of
+    ``W`` weeks at ``phi x lambda`` while alive (lifetime exponential at ``h0 x m``):
+    ``P(kept) = 1 - [h/(h+a) (1 - exp(-(h+a) W)) + exp(-(h+a) W)]`` with ``h = h0 m``,
+    ``a = phi lambda`` (``docs/model.md`` §7.16; no breadth effect on purchases).
+    ``context`` is unused (kept for the call's shape).
+    """
+    population, response, _ = _split(params)
+    spec = dataclasses.replace(PopulationSpec(), **{**population, **PRE_PERIOD_SPEC})
+    h0 = dataclasses.replace(ResponseSpec(), **response).churn_base_per_week
+    z, wz = special.roots_hermitenorm(_NODES)
+    wz = wz / wz.sum()
+    sigma = spec.engagement_sigma
+    engagement = np.exp(sigma * z - sigma**2 / 2)
+    g, wg = _gamma_nodes(spec.rate_shape)
+    c = spec.dropout_cv
+    m, wm = _gamma_nodes(1.0 / c**2) if c > 0 else (np.ones(1), np.ones(1))
+    rate = spec.purchase_rate_per_week * engagement[:, None, None] * g[None, :, None]
+    weight = wz[:, None, None] * wg[None, :, None] * wm[None, None, :]
+    a = spec.pre_period_rate_ratio * rate
+    h = h0 * m[None, None, :]
+    weeks = float(spec.pre_period_weeks)
+    total = h + a
+    none = h / total * -np.expm1(-total * weeks) + np.exp(-total * weeks)
+    kept = weight * (1.0 - none)
+    kept = kept / kept.sum()
+    mean = (kept * rate).sum()
+    rate_cv2 = float((kept * rate**2).sum() / mean**2 - 1.0)
+    m_all = np.broadcast_to(m[None, None, :], kept.shape)
+    m_mean = (kept * m_all).sum()
+    dropout_cv = float(np.sqrt(max((kept * m_all**2).sum() / m_mean**2 - 1.0, 0.0)))
+    return rate_cv2, dropout_cv
+
+
+def _solve_for_buyers(params: dict, rate_cv2: float | None, dropout_cv: float | None) -> dict:
+    """``rate_shape`` and ``dropout_cv`` of the candidates at which the past-year buyers'
+    spreads (:func:`buyers_spreads`) are ``rate_cv2`` and ``dropout_cv`` (those given; bounded
+    least squares on the logs, so the nearest reachable values when none reaches them)."""
+    names, targets, bounds = [], [], []
+    if rate_cv2 is not None:
+        names.append("population.rate_shape")
+        targets.append(rate_cv2)
+        bounds.append((math.log(0.05), math.log(50.0)))
+    if dropout_cv is not None:
+        names.append("population.dropout_cv")
+        targets.append(dropout_cv)
+        bounds.append((math.log(0.05), math.log(3.0)))
+    which = [0 if name == "population.rate_shape" else 1 for name in names]
+
+    def gap(x: np.ndarray) -> np.ndarray:
+        trial = {**params, **{name: math.exp(v) for name, v in zip(names, x, strict=True)}}
+        spreads = buyers_spreads(trial)
+        return np.log([spreads[k] for k in which]) - np.log(targets)
+
+    low, high = np.array(bounds).T
+    start = np.clip(np.log([params.get(name, 1.0) or 1.0 for name in names]), low, high)
+    fit = optimize.least_squares(gap, start, bounds=(low, high), xtol=1e-10, ftol=1e-10)
+    return {name: math.exp(v) for name, v in zip(names, fit.x, strict=True)}
 
 
 def _to_unit(params: dict, space: tuple) -> np.ndarray:

@@ -68,7 +68,8 @@ def test_fit_recovers_known_parameters_within_its_intervals():
     table = fit.summary().set_index("quantity")
     for name, value in truth.items():
         assert table.loc[name, "ci_low"] < value < table.loc[name, "ci_high"], name
-    # and the intervals are informative: r within 10 %, the dropout CV within 25 %
+    # and the intervals are informative: r's interval spans less than 25 %, the dropout CV's
+    # estimate is within 25 % of the truth
     assert table.loc["r", "ci_high"] / table.loc["r", "ci_low"] < 1.25
     assert abs(table.loc["dropout_cv", "estimate"] / 0.5**-0.5 - 1) < 0.25
 
@@ -97,12 +98,30 @@ def test_rfm_summary_refuses_bad_input():
     )
     with pytest.raises(ValueError, match=r"'transactions' is missing columns \['when'\]"):
         rfm_summary(log, end="1997-09-30", date="when")
-    with pytest.raises(ValueError, match=r"column 'date' has missing dates at rows \[2\]"):
+    with pytest.raises(ValueError, match=r"column 'date' has missing values at rows \[2\]"):
         rfm_summary(log, end="1997-09-30")
-    with pytest.raises(ValueError, match=r"must hold dates \(datetime64\); got (object|str)"):
+    with pytest.raises(
+        ValueError, match=r"must hold dates \(datetime64, no time zone\); got (object|str)"
+    ):
         rfm_summary(log.assign(date=["a", "b", "c"]), end="1997-09-30")
     with pytest.raises(ValueError, match="no purchase on or before end 1996-12-31"):
         rfm_summary(log.dropna(), end="1996-12-31")
+    with pytest.raises(ValueError, match=r"column 'customer_id' has missing values at rows \[1\]"):
+        rfm_summary(log.dropna().assign(customer_id=[1, None]), end="1997-09-30")
+    with pytest.raises(ValueError, match="'end' must be a date"):
+        rfm_summary(log.dropna(), end="not a date")
+    with pytest.raises(ValueError, match="no time zone"):
+        rfm_summary(
+            log.dropna().assign(date=log["date"].dropna().dt.tz_localize("UTC")), end="1997-09-30"
+        )
+
+
+def test_rfm_summary_counts_every_purchase_of_the_end_day():
+    log = pd.DataFrame(
+        {"customer_id": [1, 1], "date": pd.to_datetime(["1997-01-01 00:00", "1997-01-08 10:00"])}
+    )
+    summary = rfm_summary(log, end="1997-01-08")
+    assert summary.loc[1, "frequency"] == 1
 
 
 def test_fit_refuses_bad_summaries():
@@ -117,7 +136,17 @@ def test_fit_refuses_bad_summaries():
     late.loc[late.index[late["frequency"] > 0][0], "recency"] = 100.0
     with pytest.raises(ValueError, match="recency must be at most T, and 0 exactly when"):
         fit_pareto_nbd(late)
+    with pytest.raises(ValueError, match="'frequency' must hold numbers; got booleans"):
+        fit_pareto_nbd(good.assign(frequency=good["frequency"] > 0))
     with pytest.raises(ValueError, match="1 customers made a repeat purchase; .* at least 10"):
         fit_pareto_nbd(
             pd.DataFrame({"frequency": [1] + [0] * 99, "recency": [3.0] + [0.0] * 99, "T": 39.0})
         )
+
+
+def test_fit_refuses_a_maximum_on_the_boundary():
+    """Thirty customers with little heterogeneity: the likelihood runs off to s -> inf."""
+    few = _pareto_nbd_customers(3.0, 12.0, 0.5, 9.0, 39.0, 30, 0)
+    assert (few["frequency"] > 0).sum() >= 10
+    with pytest.raises(ValueError, match="has no interior maximum"):
+        fit_pareto_nbd(few)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -12,7 +13,11 @@ import numpy as np
 import pytest
 
 from mcstudy.analysis.heterogeneity import rate_cv2
-from mcstudy.model import PopulationSpec
+from mcstudy.experiments._calibration_statistics import _split
+from mcstudy.io.catalogue import load_channels
+from mcstudy.model import ChannelSet, PopulationSpec
+from mcstudy.model.population import generate_population
+from mcstudy.model.response import ResponseSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import past_year_fit  # noqa: E402
@@ -32,7 +37,8 @@ def test_held_parameters_leave_the_search_and_keep_their_values():
     names = [name for name, *_ in left]
     assert "population.dropout_cv" not in names and "population.rate_shape" not in names
     assert len(left) == len(space) - 2
-    for u in (np.zeros(len(left)), np.full(len(left), 0.5), np.linspace(0.1, 0.9, len(left))):
+    cube = (np.zeros(len(left)), np.full(len(left), 0.5), np.ones(len(left)))
+    for u in (*cube, np.linspace(0.1, 0.9, len(left))):
         params = point(u)
         assert params["population.dropout_cv"] == 1.384
         assert params["population.pre_period_weeks"] == 52
@@ -51,9 +57,36 @@ def test_held_parameters_refuse_what_is_not_searched_or_given_twice():
     space = _space(channel_mix=False)
     with pytest.raises(SystemExit, match=r"--fix: \['population.social_share'\] are not searched"):
         past_year_fit.held_parameters(space, '{"population.social_share": 0.4}', None)
-    with pytest.raises(SystemExit, match="set by --rate-cv2; give one of them"):
+    with pytest.raises(SystemExit, match="population.rate_shape is set by --rate-cv2"):
         past_year_fit.held_parameters(space, '{"population.rate_shape": 1.0}', 1.5)
     with pytest.raises(SystemExit, match="--fix: expected a JSON object"):
         past_year_fit.held_parameters(space, "[1, 2]", None)
     with pytest.raises(SystemExit, match=r"--rate-cv2: expected a number in \(0, 100\)"):
         past_year_fit.held_parameters(space, None, -1.0)
+
+
+def test_spreads_can_be_held_among_the_past_year_buyers():
+    """--spread-among buyers: the kept file's spreads are the held values, and the quadrature
+    agrees with a simulated file (200,000 customers)."""
+    space = _space(channel_mix=True)
+    left, point = past_year_fit.held_parameters(space, None, 1.674, "buyers", None, 1.384)
+    assert len(left) == len(space) - 2
+    params = point(np.full(len(left), 0.4))
+    rate_cv2_kept, dropout_cv_kept = past_year_fit.buyers_spreads(params)
+    assert (rate_cv2_kept, dropout_cv_kept) == pytest.approx((1.674, 1.384), rel=1e-6)
+    # the candidates are more spread than the buyers kept from them
+    assert rate_cv2(params["population.engagement_sigma"], params["population.rate_shape"]) > 1.674
+
+    population, response, _ = _split(params)
+    spec = dataclasses.replace(PopulationSpec(), **population)
+    pop = generate_population(
+        spec,
+        ChannelSet(load_channels()),
+        200_000,
+        rng=np.random.default_rng(1),
+        response=dataclasses.replace(ResponseSpec(), **response),
+    )
+    rate = np.asarray(pop.base_rate)
+    dropout = np.asarray(pop.dropout)
+    assert rate.var() / rate.mean() ** 2 == pytest.approx(1.674, rel=0.06)
+    assert dropout.std() / dropout.mean() == pytest.approx(1.384, rel=0.03)

@@ -55,3 +55,10 @@ def test_reference_reads_an_interval_across_a_range_end():
     assert row["ci_low"] < 1.5 < row["ci_high"]
     assert row["overlaps_range"] and not row["ci_in_range"]
     assert "across an end of the plausible range" in report.describe_dropout_reference(table, 10)
+
+
+def test_reference_names_missing_parameter_rows():
+    parameters = load_parameters()
+    parameters = parameters[parameters["name"] != "population.dropout_cv"]
+    with pytest.raises(ValueError, match=r"no rows for \['population.dropout_cv'\]"):
+        report.dropout_reference(_fit(0.6, 10.0, 0.5, 9.0), parameters)

@@ -4,10 +4,12 @@ In the Pareto/NBD model (Schmittlein, Morrison and Colombo 1987) a customer buys
 process of rate :math:`\lambda` while alive and dies after an exponential lifetime of rate
 :math:`\mu`; across customers :math:`\lambda \sim \text{Gamma}(r, \alpha)` and
 :math:`\mu \sim \text{Gamma}(s, \beta)` (shape, rate), independent. The simulator's purchase
-process without contacts is of this family (``docs/model.md`` §7.16): its churn hazard is
-``response.churn_base_per_week`` times a gamma multiplier of coefficient of variation
-``population.dropout_cv`` (:math:`s = 1 / c^2`), and its purchase rates are a log-normal
-engagement times a gamma heterogeneity (:func:`~mcstudy.analysis.heterogeneity.rate_cv2`).
+process without contacts is close to this family (``docs/model.md`` §7.16): its churn hazard
+is ``response.churn_base_per_week`` times a gamma multiplier of coefficient of variation
+``population.dropout_cv`` (:math:`s = 1 / c^2`), as here; its purchase rates are a log-normal
+engagement times a gamma heterogeneity, gamma only when ``engagement_sigma`` is 0, so the two
+are compared on the rates' squared coefficient of variation
+(:func:`~mcstudy.analysis.heterogeneity.rate_cv2`), not on their whole distribution.
 
 - :func:`rfm_summary`: each customer's repeat purchases, the time of the last and the time
   observed, in weeks, from a transaction log (lifetimes' ``summary_data_from_transaction_data``);
@@ -97,21 +99,29 @@ def rfm_summary(
     Raises
     ------
     ValueError
-        If a column is missing, a date is missing or not a date, or no purchase is on or
-        before ``end``.
+        If a column is missing, a date or customer is missing, a date is not a date (or has a
+        time zone), ``end`` is not a date, or no purchase is on or before ``end``.
     """
     _, summary_data_from_transaction_data = _lifetimes()
     check_frame(transactions, (customer, date), "transactions")
-    end = pd.Timestamp(end)
+    try:
+        end = pd.Timestamp(end)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"'end' must be a date (e.g. '1997-09-30'); got {end!r}.") from err
+    if pd.isna(end) or end.tz is not None:
+        raise ValueError(f"'end' must be a date without a time zone; got {end!r}.")
     dates = transactions[date]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
+    if not pd.api.types.is_datetime64_any_dtype(dates) or getattr(dates.dt, "tz", None):
         raise ValueError(
-            f"transactions: column {date!r} must hold dates (datetime64); got {dates.dtype}."
+            f"transactions: column {date!r} must hold dates (datetime64, no time zone); got "
+            f"{dates.dtype}."
         )
-    if dates.isna().any():
-        rows = np.flatnonzero(dates.isna().to_numpy())[:5].tolist()
-        raise ValueError(f"transactions: column {date!r} has missing dates at rows {rows}.")
-    kept = transactions.loc[dates <= end, [customer, date]]
+    for name, column in ((date, dates), (customer, transactions[customer])):
+        if column.isna().any():
+            rows = np.flatnonzero(column.isna().to_numpy())[:5].tolist()
+            raise ValueError(f"transactions: column {name!r} has missing values at rows {rows}.")
+    # every purchase of the end day counts, whatever its time of day
+    kept = transactions.loc[dates.dt.normalize() <= end.normalize(), [customer, date]]
     if kept.empty:
         raise ValueError(
             f"transactions: no purchase on or before end {end.date()} (the first is on "
@@ -207,13 +217,16 @@ def fit_pareto_nbd(summary: pd.DataFrame) -> ParetoNBDFit:
     Raises
     ------
     ValueError
-        If a column is missing or holds a value outside the above, or fewer than 10 customers
-        made a repeat purchase (the dropout process is then not identified).
+        If a column is missing or holds a value outside the above, fewer than 10 customers
+        made a repeat purchase, or the likelihood has no interior maximum (its Hessian is not
+        positive definite there: the data do not identify the parameters).
     """
     ParetoNBDFitter, _ = _lifetimes()
     check_frame(summary, _SUMMARY_COLUMNS, "summary")
     values = {}
     for name in _SUMMARY_COLUMNS:
+        if pd.api.types.is_bool_dtype(summary[name]):
+            raise ValueError(f"summary: column {name!r} must hold numbers; got booleans.")
         column = pd.to_numeric(summary[name], errors="coerce").to_numpy(float)
         bad = ~np.isfinite(column) | (column < 0)
         if name == "frequency":
@@ -241,7 +254,9 @@ def fit_pareto_nbd(summary: pd.DataFrame) -> ParetoNBDFit:
             "at least 10."
         )
     fitter = ParetoNBDFitter()
-    fitter.fit(frequency.astype(int), recency, weeks, initial_params=np.ones(4))
+    with warnings.catch_warnings():  # overflow on the way is lifetimes' own affair
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fitter.fit(frequency.astype(int), recency, weeks, initial_params=np.ones(4))
     theta = np.log([float(fitter.params_[name]) for name in _PARAMETERS])
     ones = np.ones(len(frequency))
 
@@ -254,18 +269,34 @@ def fit_pareto_nbd(summary: pd.DataFrame) -> ParetoNBDFit:
 
     # lifetimes stops at a tolerance of 1e-6 on its own time scale; polishing the optimum on
     # the log scale makes the printed digits the same whatever path the search took
-    polished = optimize.minimize(
-        negloglik,
-        theta,
-        method="Nelder-Mead",
-        options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000, "initial_simplex": None},
-    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        polished = optimize.minimize(
+            negloglik,
+            theta,
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 4000},
+        )
     if np.isfinite(polished.fun) and polished.fun <= negloglik(theta):
         theta = polished.x
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cov = np.linalg.inv(approx_hess3(theta, negloglik))
+        hessian = approx_hess3(theta, negloglik)
     r, alpha, s, beta = np.exp(theta)
+    # a maximum inside the parameter space has a finite, positive definite Hessian; at a
+    # boundary (no dropout: s -> 0 with s / beta -> 0; no heterogeneity: r -> inf) it has not,
+    # and the estimates there are not identified
+    eigen = np.linalg.eigvalsh(hessian) if np.isfinite(hessian).all() else np.array([np.nan])
+    if not (
+        np.isfinite(eigen).all() and eigen.min() > 0 and np.isfinite([r, alpha, s, beta]).all()
+    ):
+        raise ValueError(
+            f"the Pareto/NBD fit has no interior maximum (r {r:.3g}, alpha {alpha:.3g}, s "
+            f"{s:.3g}, beta {beta:.3g}; the log-likelihood is flat or curved the wrong way "
+            "there): the data do not identify the four parameters, for example when nobody "
+            "seems to drop out, or too few customers repeat."
+        )
+    cov = np.linalg.inv(hessian)
     return ParetoNBDFit(
         r=float(r),
         alpha=float(alpha),

@@ -227,6 +227,11 @@ def dropout_reference(fit, parameters: pd.DataFrame) -> pd.DataFrame:
         ``ci_high``, ``default``, ``low``, ``high``, ``default_in_ci``, ``ci_in_range``
         (the interval lies inside the plausible range) and ``overlaps_range``.
     """
+    needed = ["population.rate_shape", "population.engagement_sigma"]
+    needed += [_DROPOUT_QUANTITIES[q] for q in ("dropout_cv", "mean_dropout_per_week")]
+    missing = sorted(set(needed) - set(parameters["name"]))
+    if missing:
+        raise ValueError(f"'parameters' has no rows for {missing}; give data/parameters.csv.")
     p = parameters.set_index("name")
     shape, sigma = p.loc["population.rate_shape"], p.loc["population.engagement_sigma"]
     simulator = {
@@ -263,6 +268,8 @@ def dropout_reference(fit, parameters: pd.DataFrame) -> pd.DataFrame:
 
 def _where(row: pd.Series) -> str:
     """Where an estimate's interval lies against a plausible range, in words."""
+    if not np.isfinite([row["ci_low"], row["ci_high"]]).all():
+        return "undetermined against the plausible range (no finite interval)"
     if row["ci_in_range"]:
         return "inside the plausible range"
     if not row["overlaps_range"]:
@@ -274,10 +281,13 @@ def _where(row: pd.Series) -> str:
     return "across an end of the plausible range"
 
 
-def describe_dropout_reference(table: pd.DataFrame, n_customers: int) -> str:
+def describe_dropout_reference(
+    table: pd.DataFrame, n_customers: int, who: str = "CDNOW's first-quarter buyers"
+) -> str:
     """Say what :func:`dropout_reference`'s table shows of the simulator's assumptions.
 
-    Markdown, for the calibration notebook; ``n_customers`` is the fit's number of customers.
+    Markdown, for the calibration notebook; ``n_customers`` is the fit's number of customers
+    and ``who`` says who they are.
     """
     t = table.set_index("quantity")
     cv2, cv, mu = t.loc["rate_cv2"], t.loc["dropout_cv"], t.loc["mean_dropout_per_week"]
@@ -286,14 +296,15 @@ def describe_dropout_reference(table: pd.DataFrame, n_customers: int) -> str:
         return f"{row['estimate']:{fmt}} (95 % CI {row['ci_low']:{fmt}} to {row['ci_high']:{fmt}})"
 
     return (
-        f"**What section 7 shows.** Among CDNOW's {n_customers:,} first-quarter buyers, purchase "
+        f"**What section 7 shows.** Among {who} ({n_customers:,} customers), purchase "
         f"rates have a squared coefficient of variation of {interval(cv2, '.2f')}; the "
         f"simulator's default engagement and gamma heterogeneity give {cv2['default']:.2f}, "
         f"{'inside' if cv2['default_in_ci'] else 'outside'} that interval, and the plausible "
         f"ranges of the two parameters give {cv2['low']:.2f} to {cv2['high']:.2f}, so the "
         f"interval lies {_where(cv2)}. Customers' dropout rates differ with a coefficient of "
-        f"variation of {interval(cv, '.2f')}: the simulator's default, {cv['default']:g}, is "
-        f"every customer at the same hazard, and the interval lies {_where(cv)} "
+        f"variation of {interval(cv, '.2f')}: the simulator's default is {cv['default']:g}"
+        f"{' (every customer at the same hazard)' if cv['default'] == 0 else ''}, and the "
+        f"interval lies {_where(cv)} "
         f"({cv['low']:g} to {cv['high']:g}). The mean dropout rate, "
         f"{interval(mu, '.3f')} a week, lies {_where(mu)} of the base churn hazard "
         f"({mu['low']:g} to {mu['high']:g}; default {mu['default']:g}): CDNOW's customers "
