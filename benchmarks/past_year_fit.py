@@ -42,15 +42,17 @@ baskets without the business tiers (``--tiers 1,1,1``: one value scale; the refe
 context's multipliers 1, 3 and 12 come from source 000's business-to-business claims).
 ``--channel-mix`` adds :data:`CHANNEL_MIX` (who buys through which channels) to the searched
 parameters, ``--rate-ratio LOW,HIGH`` the pre-period's purchase rate relative to the test
-weeks'. ``--fix JSON`` holds searched parameters at given values (they leave the search), and
-``--rate-cv2 X`` holds the purchase rates' squared coefficient of variation: ``rate_shape`` is
-then set at each point from its ``engagement_sigma``, as CDNOW's Pareto/NBD fit gives it
-(``docs/model.md`` §9.7).
+weeks'. ``--fix JSON`` holds searched parameters at given values (they leave the search);
+``--rate-cv2 X`` and ``--dropout-cv Y`` hold the purchase rates' squared coefficient of
+variation and the dropout CV (``rate_shape`` and ``dropout_cv`` are then set at each point),
+among the customers drawn or, with ``--spread-among buyers``, among the past-year buyers kept
+(``docs/model.md`` §9.7: CDNOW's Pareto/NBD fit gives X = 1.674, Y = 1.384).
 
     python benchmarks/past_year_fit.py [--customers 50000] [--lhs 240] [--starts 2]
         [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
         [--recorded website] [--rate-ratio 1,10] [--channel-mix] [--start JSON]
-        [--fit-checks] [--least-squares] [--fix JSON] [--rate-cv2 X]
+        [--fit-checks] [--least-squares] [--fix JSON] [--rate-cv2 X] [--dropout-cv Y]
+        [--spread-among candidates|buyers]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
