@@ -571,11 +571,10 @@ NOT_IMPLEMENTED = {
 def _check_implemented(spec: PopulationSpec, response: ResponseSpec) -> None:
     """Raise unless every mechanism of :data:`NOT_IMPLEMENTED` is at its neutral value."""
     given = {"response": response, "population": spec}
-    away = {
-        name: getattr(given[name.split(".")[0]], name.split(".")[1])
-        for name, neutral in NOT_IMPLEMENTED.items()
-        if getattr(given[name.split(".")[0]], name.split(".")[1]) != neutral
+    values = {
+        name: getattr(given[name.split(".")[0]], name.split(".")[1]) for name in NOT_IMPLEMENTED
     }
+    away = {name: v for name, v in values.items() if v != NOT_IMPLEMENTED[name]}
     if away:
         raise ValueError(
             f"the Mesa model does not implement {sorted(away)} (given {away}); it runs only at "

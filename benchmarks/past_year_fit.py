@@ -116,7 +116,6 @@ CHANNEL_MIX = tuple(
     .iterrows()
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
-PRE_PERIOD_SPEC = {"pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
 
 
@@ -363,12 +362,7 @@ def main() -> None:
         return row, table
 
     space, point = held_parameters(
-        searched_space(args),
-        args.fix,
-        args.rate_cv2,
-        args.spread_among,
-        context,
-        args.dropout_cv,
+        searched_space(args), args.fix, args.rate_cv2, args.spread_among, args.dropout_cv
     )
     start = _to_unit(json.loads(args.start), space) if args.start else None
     before, before_table = evaluate({}, "today")
@@ -436,7 +430,7 @@ def main() -> None:
         )
         print(tab[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
     print("\nbest parameters:", json.dumps(best_params, indent=1))
-    spread, dropout = buyers_spreads(best_params, context)
+    spread, dropout = buyers_spreads(best_params)
     print(
         f"among the past-year buyers at the best point: purchase rates' squared CV {spread:.3f}, "
         f"dropout CV {dropout:.3f}"
@@ -455,7 +449,6 @@ def held_parameters(
     fix: str | None,
     rate_cv2: float | None,
     among: str = "candidates",
-    context: dict | None = None,
     dropout_cv: float | None = None,
 ) -> tuple:
     """The space left to search once ``--fix``, ``--rate-cv2`` and ``--dropout-cv`` hold
@@ -465,7 +458,7 @@ def held_parameters(
     among the customers drawn before the pre-period (closed form; ``engagement_sigma``'s range
     is cut where engagement alone would exceed the rates' CV); with ``among="buyers"`` among
     those kept as past-year buyers (``rate_shape`` and ``dropout_cv`` solved at each point by
-    quadrature, :func:`buyers_spreads`). ``context`` is unused (kept for the call's shape).
+    quadrature, :func:`buyers_spreads`).
     """
     names = [name for name, *_ in space]
     fixed = json.loads(fix) if fix else {}
@@ -534,7 +527,7 @@ def _gamma_nodes(shape: float) -> tuple[np.ndarray, np.ndarray]:
     return x / shape, w / w.sum()
 
 
-def buyers_spreads(params: dict, context: dict | None = None) -> tuple[float, float]:
+def buyers_spreads(params: dict) -> tuple[float, float]:
     """The purchase rates' squared CV and the dropout multipliers' CV among the past-year
     buyers of a file drawn at ``params``, by quadrature.
 
@@ -543,10 +536,9 @@ def buyers_spreads(params: dict, context: dict | None = None) -> tuple[float, fl
     ``W`` weeks at ``phi x lambda`` while alive (lifetime exponential at ``h0 x m``):
     ``P(kept) = 1 - [h/(h+a) (1 - exp(-(h+a) W)) + exp(-(h+a) W)]`` with ``h = h0 m``,
     ``a = phi lambda`` (``docs/model.md`` §7.16; no breadth effect on purchases).
-    ``context`` is unused (kept for the call's shape).
     """
-    population, response, _ = _split(params)
-    spec = dataclasses.replace(PopulationSpec(), **{**population, **PRE_PERIOD_SPEC})
+    population, response, _ = _split({**params, **PRE_PERIOD})
+    spec = dataclasses.replace(PopulationSpec(), **population)
     h0 = dataclasses.replace(ResponseSpec(), **response).churn_base_per_week
     z, wz = special.roots_hermitenorm(_NODES)
     wz = wz / wz.sum()

@@ -69,7 +69,7 @@ def test_spreads_can_be_held_among_the_past_year_buyers():
     """--spread-among buyers: the kept file's spreads are the held values, and the quadrature
     agrees with a simulated file (200,000 customers)."""
     space = _space(channel_mix=True)
-    left, point = past_year_fit.held_parameters(space, None, 1.674, "buyers", None, 1.384)
+    left, point = past_year_fit.held_parameters(space, None, 1.674, "buyers", 1.384)
     assert len(left) == len(space) - 2
     params = point(np.full(len(left), 0.4))
     rate_cv2_kept, dropout_cv_kept = past_year_fit.buyers_spreads(params)

@@ -273,21 +273,15 @@ def _where(row: pd.Series) -> str:
     if row["ci_in_range"]:
         return "inside the plausible range"
     if not row["overlaps_range"]:
-        return (
-            "above the plausible range"
-            if row["ci_low"] > row["high"]
-            else ("below the plausible range")
-        )
+        return f"{'above' if row['ci_low'] > row['high'] else 'below'} the plausible range"
     return "across an end of the plausible range"
 
 
-def describe_dropout_reference(
-    table: pd.DataFrame, n_customers: int, who: str = "CDNOW's first-quarter buyers"
-) -> str:
+def describe_dropout_reference(table: pd.DataFrame, n_customers: int) -> str:
     """Say what :func:`dropout_reference`'s table shows of the simulator's assumptions.
 
-    Markdown, for the calibration notebook; ``n_customers`` is the fit's number of customers
-    and ``who`` says who they are.
+    Markdown, for the calibration notebook's CDNOW section; ``n_customers`` is the fit's
+    number of customers.
     """
     t = table.set_index("quantity")
     cv2, cv, mu = t.loc["rate_cv2"], t.loc["dropout_cv"], t.loc["mean_dropout_per_week"]
@@ -296,9 +290,10 @@ def describe_dropout_reference(
         return f"{row['estimate']:{fmt}} (95 % CI {row['ci_low']:{fmt}} to {row['ci_high']:{fmt}})"
 
     return (
-        f"**What section 7 shows.** Among {who} ({n_customers:,} customers), purchase "
-        f"rates have a squared coefficient of variation of {interval(cv2, '.2f')}; the "
-        f"simulator's default engagement and gamma heterogeneity give {cv2['default']:.2f}, "
+        f"**What section 7 shows.** Among CDNOW's first-quarter buyers ({n_customers:,} "
+        f"customers), purchase rates have a squared coefficient of variation of "
+        f"{interval(cv2, '.2f')}; the simulator's default engagement and gamma heterogeneity "
+        f"give {cv2['default']:.2f}, "
         f"{'inside' if cv2['default_in_ci'] else 'outside'} that interval, and the plausible "
         f"ranges of the two parameters give {cv2['low']:.2f} to {cv2['high']:.2f}, so the "
         f"interval lies {_where(cv2)}. Customers' dropout rates differ with a coefficient of "
