@@ -26,7 +26,12 @@ seed (common random numbers). Two stages:
    an in-sample fit of them, to ask whether the model can reproduce them at all. With
 ``--least-squares`` the local search is :func:`scipy.optimize.least_squares` (bounded trust
 region, one residual per target whose squares sum to ``J``, a finite-difference Jacobian with
-steps of 5 % of each range) instead of Nelder-Mead, and ``--maxfev`` bounds its evaluations.
+steps of 5 % of each range) instead of Nelder-Mead, and ``--maxfev`` bounds its evaluations
+outside the Jacobian's (each Jacobian costs one evaluation per searched parameter more).
+``--polish N`` then runs N Nelder-Mead evaluations from the lowest ``J`` found. ``--hold-out
+GROUPS`` keeps groups of checks (:data:`CHECK_GROUPS`) out of ``J`` and of the choice of the
+best point, so that they stay out of sample (``docs/model.md`` §9.8,
+``benchmarks/held_out_checks.py``); ``--summary CSV`` writes the best point's targets.
 
 A point *fits* when every fitted target has |z| < 2, except the visit effect, which must lie
 between the men's and the women's arm's (as at today's calibration). The best point is the one
@@ -52,7 +57,7 @@ among the customers drawn or, with ``--spread-among buyers``, among the past-yea
         [--maxfev 80] [--seed 0] [--out /tmp/past_year_fit.csv] [--retailer] [--tiers 1,3,12]
         [--recorded website] [--rate-ratio 1,10] [--channel-mix] [--start JSON]
         [--fit-checks] [--least-squares] [--fix JSON] [--rate-cv2 X] [--dropout-cv Y]
-        [--spread-among candidates|buyers]
+        [--spread-among candidates|buyers] [--hold-out GROUPS] [--polish N] [--summary CSV]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -117,6 +122,29 @@ CHANNEL_MIX = tuple(
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
+#: The checks by kind, for ``--hold-out`` (``docs/model.md`` §9.8): a group held out leaves
+#: the objective and the choice of the best point, so that its checks stay out of sample.
+CHECK_GROUPS = {
+    "channels": (
+        "hillstrom.past_year.channel_share_phone",
+        "hillstrom.past_year.channel_share_web",
+        "hillstrom.past_year.channel_share_multichannel",
+    ),
+    "spend": (
+        "hillstrom.past_year.spend_ratio_multichannel_single",
+        "hillstrom.past_year.spend_median",
+        "hillstrom.past_year.spend_p90",
+    ),
+    "recency": (
+        "hillstrom.past_year.recency_mean_months",
+        "hillstrom.past_year.recency_share_3_months",
+    ),
+    "published": (
+        "sms.optout_per_message",
+        "direct_mail.response_rate_house_list",
+        "completejourney.mailer_display.relative_interaction",
+    ),
+}
 
 
 def add_context_arguments(ap: argparse.ArgumentParser) -> None:
@@ -206,15 +234,46 @@ def _to_params(u: np.ndarray, space: tuple = SPACE) -> dict[str, float]:
     return out
 
 
-def _score(table: pd.DataFrame, fit_checks: bool = False) -> dict:
+def hold_out_groups(text: str) -> tuple[str, ...]:
+    """``--hold-out``'s comma-separated names of :data:`CHECK_GROUPS`."""
+    groups = tuple(g for g in text.split(",") if g)
+    unknown = [g for g in groups if g not in CHECK_GROUPS]
+    if unknown or not groups:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated check groups among {sorted(CHECK_GROUPS)}, got {text!r}"
+        )
+    return groups
+
+
+def held_out_checks(groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The target ids of the checks in ``groups`` (names of :data:`CHECK_GROUPS`)."""
+    return tuple(target for g in groups for target in CHECK_GROUPS[g])
+
+
+def _matched_z3(checks: pd.DataFrame) -> pd.Series:
+    """The issue's criterion per check: |z| < 3, or inside the published range."""
+    return pd.Series(
+        np.where(checks["low"].notna(), checks["matched"], checks["z"].abs() < 3),
+        index=checks.index,
+    )
+
+
+def _score(table: pd.DataFrame, fit_checks: bool = False, held: tuple[str, ...] = ()) -> dict:
     """Fit status, checks matched and the objective J of one compare_targets table.
 
     With ``fit_checks`` the checks count in J as the fitted targets do (``z^2``, a range's
-    ``z`` being 0 inside it): they are then fitted, no longer out of sample.
+    ``z`` being 0 inside it): they are then fitted, no longer out of sample. The checks in
+    ``held`` (target ids) count neither in J nor in ``n_checks_matched`` (which ranks the
+    points); ``n_held_z3`` says how many of them match by the issue's criterion.
     """
     t = table.set_index("target_id")
+    missing = sorted(set(held) - set(t.index))
+    if missing:
+        raise ValueError(f"held-out checks {missing} are not among the targets")
     fitted = t[t["used_in_fit"]]
-    checks = t[~t["used_in_fit"]]
+    all_checks = t[~t["used_in_fit"]]
+    checks = all_checks.drop(index=list(held))
+    held_checks = all_checks.loc[list(held)]
     visit = fitted.loc[list(VISIT)]
     lo, hi = visit["observed"].min(), visit["observed"].max()
     sim = float(visit["simulated"].iloc[0])
@@ -244,9 +303,8 @@ def _score(table: pd.DataFrame, fit_checks: bool = False) -> dict:
         "n_fit_matched": int(fitted["matched"].sum()),
         "n_checks_matched": int(checks["matched"].sum()),
         # the issue's criterion: |z| < 3, or inside the published range
-        "n_checks_z3": int(
-            np.where(checks["low"].notna(), checks["matched"], checks["z"].abs() < 3).sum()
-        ),
+        "n_checks_z3": int(_matched_z3(checks).sum()),
+        "n_held_z3": int(_matched_z3(held_checks).sum()),
         "fit_cost": fit_cost,
         "objective": fit_cost + check_cost,
     }
@@ -317,24 +375,52 @@ def main() -> None:
         ),
     )
     ap.add_argument(
+        "--hold-out",
+        type=hold_out_groups,
+        default=(),
+        metavar="GROUPS",
+        help=(
+            "keep these check groups (comma-separated: "
+            + ", ".join(CHECK_GROUPS)
+            + ") out of the objective and of the choice of the best point: out of sample"
+        ),
+    )
+    ap.add_argument(
+        "--polish",
+        type=int,
+        default=0,
+        metavar="N",
+        help=(
+            "after the local search, N more Nelder-Mead evaluations from the lowest objective found"
+        ),
+    )
+    ap.add_argument(
+        "--summary",
+        metavar="CSV",
+        help="write the best point's targets (held out or not, z, matched) to this CSV",
+    )
+    ap.add_argument(
         "--evaluate",
         metavar="JSON",
         help="only evaluate this point (a JSON object of parameters, pre_period_weeks 52 added)",
     )
     args = ap.parse_args()
+    if args.polish < 0:
+        ap.error(f"--polish: expected a number of evaluations >= 0, got {args.polish}")
+    held = held_out_checks(args.hold_out)
     targets = load_targets()
     context = simulated_context(args)
     print(
         f"context: retailer {args.retailer}, recorded {args.recorded or 'all'}, tier value "
         f"multipliers {args.tiers}, pre-period rate ratio {args.rate_ratio or 1}, "
-        f"channel mix searched {args.channel_mix}"
+        f"channel mix searched {args.channel_mix}, checks held out {list(held) or 'none'}"
     )
     if args.evaluate:
         params = {**json.loads(args.evaluate), **PRE_PERIOD}
         table = compare_targets(
             targets, params, n_customers=args.customers, rng=args.seed, **context
         )
-        score = _score(table, args.fit_checks)
+        score = _score(table, args.fit_checks, held)
         del score["residuals"]
         print(json.dumps(score))
         print(table[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
@@ -349,12 +435,13 @@ def main() -> None:
                 targets, params, n_customers=args.customers, rng=args.seed, **context
             )
         except ValueError as err:  # e.g. almost no buyers in the pre-period
-            residuals[0] = np.full(len(targets) - 1, 1e3)  # the two visit effects are one
+            # the two visit effects are one residual; held-out checks have none
+            residuals[0] = np.full(len(targets) - 1 - len(held), 1e3)
             row = {"stage": stage, **params, "fit_ok": False, "n_checks_matched": -1}
             row.update(objective=1e9, fit_cost=1e9, error=str(err))
             rows.append(row)
             return row, None
-        score = _score(table, args.fit_checks)
+        score = _score(table, args.fit_checks, held)
         residuals[0] = score.pop("residuals")
         row = {"stage": stage, **params, **score}
         row.update({f"z:{k}": v for k, v in zip(table["target_id"], table["z"], strict=True)})
@@ -405,9 +492,27 @@ def main() -> None:
             method="Nelder-Mead",
             options={"maxfev": args.maxfev, "initial_simplex": _simplex(x0)},
         )
+    if args.polish:
+        local = pd.DataFrame(
+            [r for r in rows if r["stage"] in ("lhs", "nelder_mead", "least_squares")]
+        )
+        lowest = local.iloc[int(np.argmin(local["objective"].to_numpy()))]
+        x0 = _to_unit({name: float(lowest[name]) for name, *_ in space}, space)
+
+        def polish(u):
+            row, _ = evaluate(point(u), "polish")
+            return row["objective"]
+
+        optimize.minimize(
+            polish,
+            x0,
+            method="Nelder-Mead",
+            options={"maxfev": args.polish, "initial_simplex": _simplex(x0)},
+        )
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)
-    searched = table[table["stage"].isin(["lhs", "nelder_mead", "least_squares"])].copy()
+    stages = ["lhs", "nelder_mead", "least_squares", "polish"]
+    searched = table[table["stage"].isin(stages)].copy()
     searched["n_checks_matched"] = searched["n_checks_matched"].astype(int)
     searched["rank_key"] = list(
         zip(~searched["fit_ok"], -searched["n_checks_matched"], searched["objective"], strict=True)
@@ -426,9 +531,22 @@ def main() -> None:
             f"{row['n_fit_matched']}/{int(tab['used_in_fit'].sum())}, checks matched "
             f"{row['n_checks_matched']}/{int((~tab['used_in_fit']).sum())} "
             f"(|z| < 3: {row['n_checks_z3']}), "
-            f"J {row['objective']:.1f}"
+            + (f"held out {len(held)}, of which |z| < 3: {row['n_held_z3']}, " if held else "")
+            + f"J {row['objective']:.1f}"
         )
         print(tab[["target_id", "observed", "simulated", "z", "matched"]].to_string(index=False))
+    if args.summary:
+        summary = best_table[["target_id", "used_in_fit", "observed", "simulated", "z"]].copy()
+        summary.insert(0, "hold_out", ",".join(args.hold_out) or "none")
+        summary["held_out"] = summary["target_id"].isin(held)
+        checks = best_table.set_index("target_id")
+        summary["matched_z3"] = np.where(
+            summary["used_in_fit"],
+            best_table["matched"].to_numpy(),
+            _matched_z3(checks).reindex(summary["target_id"]).to_numpy(),
+        )
+        summary["best_fits_test"] = bool(best["fit_ok"])
+        summary.to_csv(args.summary, index=False)
     print("\nbest parameters:", json.dumps(best_params, indent=1))
     spread, dropout = buyers_spreads(best_params)
     print(

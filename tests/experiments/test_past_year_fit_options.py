@@ -1,4 +1,5 @@
-"""`benchmarks/past_year_fit.py`: parameters held out of the search (--fix, --rate-cv2)."""
+"""`benchmarks/past_year_fit.py`: parameters held out of the search (--fix, --rate-cv2), checks
+held out of the objective (--hold-out), and `benchmarks/held_out_checks.py`."""
 
 from __future__ import annotations
 
@@ -10,16 +11,19 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mcstudy.analysis.heterogeneity import rate_cv2
 from mcstudy.experiments._calibration_statistics import _split
+from mcstudy.io import load_targets
 from mcstudy.io.catalogue import load_channels
 from mcstudy.model import ChannelSet, PopulationSpec
 from mcstudy.model.population import generate_population
 from mcstudy.model.response import ResponseSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import held_out_checks  # noqa: E402
 import past_year_fit  # noqa: E402
 
 
@@ -90,3 +94,83 @@ def test_spreads_can_be_held_among_the_past_year_buyers():
     dropout = np.asarray(pop.dropout)
     assert rate.var() / rate.mean() ** 2 == pytest.approx(1.674, rel=0.06)
     assert dropout.std() / dropout.mean() == pytest.approx(1.384, rel=0.03)
+
+
+def _table(check_z: dict[str, float]) -> pd.DataFrame:
+    """A compare_targets-like table: every fitted target at z 0, the checks at ``check_z``
+    (the published ranges matched inside them)."""
+    targets = load_targets()
+    table = pd.DataFrame(
+        {
+            "target_id": targets["target_id"],
+            "used_in_fit": targets["used_in_fit"],
+            "observed": targets["value"],
+            "simulated": targets["value"],
+            "observed_se": targets["se"].fillna(0.01),
+            "simulated_se": 0.01,
+            "low": targets["low"],
+            "z": [
+                0.0 if fit else check_z.get(t, 0.0)
+                for t, fit in zip(targets["target_id"], targets["used_in_fit"], strict=True)
+            ],
+        }
+    )
+    table["matched"] = table["z"].abs() < 2
+    return table
+
+
+def test_held_out_checks_leave_the_objective_and_the_ranking():
+    recency = past_year_fit.held_out_checks(("recency",))
+    far = dict.fromkeys(recency, 40.0)
+    score = past_year_fit._score(_table(far), fit_checks=True, held=recency)
+    whole = past_year_fit._score(_table(far), fit_checks=True)
+    assert score["objective"] == pytest.approx(0.0)
+    assert whole["objective"] == pytest.approx(2 * 40.0**2)
+    assert len(score["residuals"]) == len(whole["residuals"]) - len(recency)
+    assert score["n_checks_matched"] == whole["n_checks_matched"] == 11 - 2
+    assert score["n_held_z3"] == 0
+    near = past_year_fit._score(_table(dict.fromkeys(recency, 2.5)), True, recency)
+    assert near["n_held_z3"] == 2 and near["objective"] == pytest.approx(0.0)
+
+
+def test_check_groups_cover_every_check_once_and_bad_names_are_refused():
+    targets = load_targets()
+    checks = set(targets.loc[~targets["used_in_fit"], "target_id"])
+    grouped = [t for group in past_year_fit.CHECK_GROUPS.values() for t in group]
+    assert sorted(grouped) == sorted(checks)
+    assert past_year_fit.hold_out_groups("spend,recency") == ("spend", "recency")
+    with pytest.raises(argparse.ArgumentTypeError, match="'spnd'"):
+        past_year_fit.hold_out_groups("spnd")
+    with pytest.raises(argparse.ArgumentTypeError, match="check groups"):
+        past_year_fit.hold_out_groups("")
+    with pytest.raises(ValueError, match="not among the targets"):
+        past_year_fit._score(_table({}), True, ("no.such.check",))
+
+
+def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
+    rows = []
+    for run in (*past_year_fit.CHECK_GROUPS, "none"):
+        held = (
+            past_year_fit.held_out_checks(()) if run == "none" else past_year_fit.CHECK_GROUPS[run]
+        )
+        for target in (t for g in past_year_fit.CHECK_GROUPS.values() for t in g):
+            # z = 1 in the run that holds the check out, 5 elsewhere; the spend run misfits
+            rows.append(
+                {
+                    "hold_out": run,
+                    "target_id": target,
+                    "used_in_fit": False,
+                    "observed": 1.0,
+                    "simulated": 1.0,
+                    "z": 1.0 if target in held else 5.0,
+                    "held_out": target in held,
+                    "matched_z3": target in held,
+                    "best_fits_test": run != "spend",
+                }
+            )
+    result = held_out_checks.out_of_sample(pd.DataFrame(rows))
+    assert len(result) == 11
+    assert not result.loc[list(past_year_fit.CHECK_GROUPS["spend"]), "matched_out_of_sample"].any()
+    assert result["matched_out_of_sample"].sum() == 11 - 3
+    assert not result["matched_in_sample"].any()
+    assert result["in_notebook_01_ten"].sum() == 10
