@@ -1,22 +1,32 @@
 """Leave one group of checks out: how many of notebook 01's checks the model predicts.
 
-The registered design of ``docs/model.md`` §9.8. For each group of :data:`past_year_fit.
+The registered designs of ``docs/model.md`` §9.8. For each group of :data:`past_year_fit.
 CHECK_GROUPS` (channel shares, past-year spend, recency, published rates), one search by
 ``benchmarks/past_year_fit.py`` fits the Hillstrom e-mail test and the other groups' checks
-(in sample) with the group held out of the objective and of the choice of the best point; the
-held group's checks at that point are out of sample. A fifth run holds nothing out: the same
-search's in-sample reach. The five runs share every setting (:data:`SETTINGS`), run
-``--jobs`` at a time, and each writes its best point's targets; this script gathers them into
-``--out`` and prints, per check, whether it is matched out of sample (|z| < 3 or inside its
-published range, at a best point that fits the test).
+with the group held out of the objective and of the choice of the best point; the held
+group's checks at that point are out of sample. A fifth run holds nothing out: the same
+search's in-sample reach. The five runs share every setting, run ``--jobs`` at a time, and
+each writes its best point's targets; this script gathers them into ``--out`` and prints, per
+check, whether it is matched out of sample (|z| < 3 or inside its published range, at a best
+point that fits the test).
 
-    python benchmarks/held_out_checks.py [--jobs 2] [--out results/held_out_checks.csv]
-        [--work /tmp/held_out_checks]
+Two designs (``--design``):
+
+- ``hypercube`` (design A): each run from its own Latin hypercube, least squares, then
+  Nelder-Mead, with the checks fitted as the test's targets are (``--fit-checks``);
+- ``test-fit`` (design B): a first search fits the e-mail test alone (every check held out)
+  from the committed calibration's point, the other parameters at their defaults; each of the
+  five runs then starts from its best point, Nelder-Mead with the checks counted as
+  ``log(1 + z^2)`` (``past_year_fit.py``'s default objective, which favours the test).
+
+    python benchmarks/held_out_checks.py [--design hypercube|test-fit] [--jobs 2]
+        [--out results/held_out_checks_DESIGN.csv] [--work /tmp/held_out_checks_DESIGN]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -26,92 +36,106 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import past_year_fit  # noqa: E402
 from past_year_fit import CHECK_GROUPS  # noqa: E402
 
-#: The search every run shares (registered in docs/model.md §9.8 before the runs).
-SETTINGS = (
+from mcstudy import config  # noqa: E402
+from mcstudy.experiments.calibration import load_calibration  # noqa: E402
+from mcstudy.io.catalogue import load_parameters  # noqa: E402
+from mcstudy.studies.calibration_report import (  # noqa: E402
+    describe_held_out_checks,
+    held_out_checks,
+)
+
+#: The context and the held spreads every run shares (docs/model.md §9.7, §9.8).
+CONTEXT = (
     "--retailer --tiers 1,1,1 --recorded website --rate-ratio 1,10 --channel-mix "
-    "--rate-cv2 1.674 --dropout-cv 1.384 --spread-among candidates --customers 50000 --seed 0 "
-    "--lhs 240 --starts 1 --least-squares --maxfev 20 --polish 300 --fit-checks"
+    "--rate-cv2 1.674 --dropout-cv 1.384 --spread-among candidates --customers 50000 --seed 0"
 ).split()
+#: Design A's search (registered before its runs).
+HYPERCUBE = "--lhs 240 --starts 1 --least-squares --maxfev 20 --polish 300 --fit-checks".split()
+#: Design B's first search: the e-mail test alone, from :func:`calibration_start`.
+TEST_FIT_FIRST = (
+    "--hold-out channels,spend,recency,published --least-squares --maxfev 15 --polish 150"
+).split()
+#: Design B's runs, each from the first search's best point.
+TEST_FIT_RUN = "--maxfev 300".split()
 #: The runs: each group held out in turn, then none (the in-sample reference).
 RUNS = (*CHECK_GROUPS, "none")
-#: Notebook 01's ten checks are the eleven without the Complete Journey's interaction.
-NOT_IN_TEN = "completejourney.mailer_display.relative_interaction"
+SCRIPT = Path(__file__).resolve().parent / "past_year_fit.py"
 
 
-def run(group: str, work: Path) -> Path:
-    """One search, its log and its best point's targets in ``work``; the summary's path."""
-    summary = work / f"{group}.csv"
-    cmd = [
-        sys.executable,
-        str(Path(__file__).resolve().parent / "past_year_fit.py"),
-        *SETTINGS,
-        "--out",
-        str(work / f"{group}_points.csv"),
-        "--summary",
-        str(summary),
-    ]
-    if group != "none":
-        cmd += ["--hold-out", group]
+def searched_names() -> list[str]:
+    """The parameters the runs search: :data:`CONTEXT`'s space without the held spreads."""
+    args = argparse.Namespace(channel_mix=True, rate_ratio=(1.0, 10.0))
+    left, _ = past_year_fit.held_parameters(
+        past_year_fit.searched_space(args), None, 1.674, "candidates", 1.384
+    )
+    return [name for name, *_ in left]
+
+
+def calibration_start() -> dict[str, float]:
+    """Design B's start: the committed calibration's six parameters (fitted to the e-mail test
+    alone), every other searched parameter at its default in data/parameters.csv."""
+    fitted = load_calibration(config.DATA_DIR / "calibration.toml")["parameters"]
+    defaults = load_parameters().set_index("name")["default"]
+    return {
+        name: float(fitted[name]) if name in fitted else float(defaults[name])
+        for name in searched_names()
+    }
+
+
+def search(name: str, extra: list[str], work: Path) -> Path:
+    """One ``past_year_fit.py`` run with :data:`CONTEXT` and ``extra``; its log, every point,
+    its best point's targets (the returned path) and parameters go to ``work``."""
+    summary = work / f"{name}.csv"
+    cmd = [sys.executable, str(SCRIPT), *CONTEXT, *extra]
+    cmd += ["--out", str(work / f"{name}_points.csv"), "--summary", str(summary)]
+    cmd += ["--best-json", str(work / f"{name}_best.json")]
     t0 = time.perf_counter()
-    with open(work / f"{group}.log", "w") as log:
-        subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=True)
-    print(f"{group}: {time.perf_counter() - t0:.0f} s", flush=True)
+    log_path = work / f"{name}.log"
+    with open(log_path, "w") as log:
+        done = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, check=False)
+    if done.returncode:
+        raise SystemExit(f"the search {name!r} failed; see {log_path}")
+    print(f"{name}: {time.perf_counter() - t0:.0f} s", flush=True)
     return summary
 
 
-def out_of_sample(table: pd.DataFrame) -> pd.DataFrame:
-    """Per check, from the runs' summaries: its value, z and match at the best point of the
-    run that held its group out, and whether that point fits the test; and the same in the
-    run that held nothing out."""
-    checks = table[~table["used_in_fit"]]
-    held = checks[checks["held_out"]].set_index("target_id")
-    inside = checks[checks["hold_out"] == "none"].set_index("target_id")
-    out = pd.DataFrame(
-        {
-            "group": held["hold_out"],
-            "observed": held["observed"],
-            "simulated_held_out": held["simulated"],
-            "z_held_out": held["z"],
-            "best_fits_test": held["best_fits_test"],
-            "matched_out_of_sample": held["matched_z3"] & held["best_fits_test"],
-            "z_in_sample": inside["z"].reindex(held.index),
-            "matched_in_sample": (inside["matched_z3"] & inside["best_fits_test"]).reindex(
-                held.index
-            ),
-        }
-    )
-    out["in_notebook_01_ten"] = out.index != NOT_IN_TEN
-    return out
-
-
 def main() -> None:
-    """Run the five searches and print what is matched out of sample."""
+    """Run a design's searches and print what is matched out of sample."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--design", choices=("hypercube", "test-fit"), default="test-fit")
     ap.add_argument("--jobs", type=int, default=2, help="searches run at a time (default 2)")
-    ap.add_argument("--out", default="results/held_out_checks.csv")
-    ap.add_argument("--work", default="/tmp/held_out_checks", help="logs and every point")
+    ap.add_argument("--out", help="default results/held_out_checks_DESIGN.csv")
+    ap.add_argument("--work", help="logs and every point; default /tmp/held_out_checks_DESIGN")
     args = ap.parse_args()
     if args.jobs < 1:
         ap.error(f"--jobs: expected at least 1, got {args.jobs}")
-    work = Path(args.work)
+    tag = args.design.replace("-", "_")
+    out = Path(args.out or config.ROOT / "results" / f"held_out_checks_{tag}.csv")
+    work = Path(args.work or f"/tmp/held_out_checks_{tag}")
     work.mkdir(parents=True, exist_ok=True)
+    if args.design == "hypercube":
+        common = HYPERCUBE
+    else:
+        start = json.dumps(calibration_start())
+        first = search("first", [*TEST_FIT_FIRST, "--start", start], work)
+        fits = bool(pd.read_csv(first)["best_fits_test"].iloc[0])
+        print(f"first search: its best point fits the test: {fits}", flush=True)
+        common = [*TEST_FIT_RUN, "--start", (work / "first_best.json").read_text()]
+
+    def one(group: str) -> Path:
+        return search(group, common + ([] if group == "none" else ["--hold-out", group]), work)
+
     with ThreadPoolExecutor(args.jobs) as pool:
-        summaries = list(pool.map(lambda g: run(g, work), RUNS))
+        summaries = list(pool.map(one, RUNS))
     table = pd.concat([pd.read_csv(p) for p in summaries], ignore_index=True)
-    table.to_csv(args.out, index=False)
-    result = out_of_sample(table)
+    table.to_csv(out, index=False)
+    result = held_out_checks(table)
     pd.set_option("display.width", 200)
     print(result.to_string())
-    ten = result[result["in_notebook_01_ten"]]
-    fits = table.groupby("hold_out")["best_fits_test"].first()
-    print(f"\nbest point fits the test, by run: {fits.to_dict()}")
-    print(
-        f"notebook 01's ten checks matched out of sample: "
-        f"{int(ten['matched_out_of_sample'].sum())} of {len(ten)}; in sample (nothing held "
-        f"out): {int(ten['matched_in_sample'].sum())} of {len(ten)}"
-    )
+    print("\n" + describe_held_out_checks(result, table))
 
 
 if __name__ == "__main__":

@@ -236,11 +236,12 @@ def _to_params(u: np.ndarray, space: tuple = SPACE) -> dict[str, float]:
 
 def hold_out_groups(text: str) -> tuple[str, ...]:
     """``--hold-out``'s comma-separated names of :data:`CHECK_GROUPS`."""
-    groups = tuple(g for g in text.split(",") if g)
+    groups = tuple(dict.fromkeys(g for g in text.split(",") if g))  # once each, in order
     unknown = [g for g in groups if g not in CHECK_GROUPS]
     if unknown or not groups:
         raise argparse.ArgumentTypeError(
             f"expected comma-separated check groups among {sorted(CHECK_GROUPS)}, got {text!r}"
+            + (f" (unknown: {unknown})" if unknown else "")
         )
     return groups
 
@@ -397,7 +398,15 @@ def main() -> None:
     ap.add_argument(
         "--summary",
         metavar="CSV",
-        help="write the best point's targets (held out or not, z, matched) to this CSV",
+        help=(
+            "write the best point's targets (held out or not, z, matched_z3: for a check "
+            "|z| < 3 or inside its range, for a fitted target |z| < 2) to this CSV"
+        ),
+    )
+    ap.add_argument(
+        "--best-json",
+        metavar="JSON",
+        help="write the best point's searched parameters to this file (a --start for later)",
     )
     ap.add_argument(
         "--evaluate",
@@ -520,6 +529,11 @@ def main() -> None:
     best_row = searched.sort_values("rank_key", kind="stable").iloc[0]
     best_params = point(_to_unit({name: float(best_row[name]) for name, *_ in space}, space))
     best, best_table = evaluate(best_params, "best")
+    if best_table is None:
+        raise SystemExit(f"the best point could not be evaluated again: {best['error']}")
+    if args.best_json:
+        with open(args.best_json, "w") as out:
+            json.dump({name: best_params[name] for name, *_ in space}, out, indent=1)
     pd.set_option("display.width", 200)
     for label, row, tab in (
         ("today's calibration", before, before_table),
@@ -529,7 +543,7 @@ def main() -> None:
         print(
             f"\n== {label}: fit ok {row['fit_ok']}, fitted targets matched "
             f"{row['n_fit_matched']}/{int(tab['used_in_fit'].sum())}, checks matched "
-            f"{row['n_checks_matched']}/{int((~tab['used_in_fit']).sum())} "
+            f"{row['n_checks_matched']}/{int((~tab['used_in_fit']).sum()) - len(held)} "
             f"(|z| < 3: {row['n_checks_z3']}), "
             + (f"held out {len(held)}, of which |z| < 3: {row['n_held_z3']}, " if held else "")
             + f"J {row['objective']:.1f}"

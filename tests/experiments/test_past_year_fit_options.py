@@ -21,9 +21,9 @@ from mcstudy.io.catalogue import load_channels
 from mcstudy.model import ChannelSet, PopulationSpec
 from mcstudy.model.population import generate_population
 from mcstudy.model.response import ResponseSpec
+from mcstudy.studies import calibration_report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-import held_out_checks  # noqa: E402
 import past_year_fit  # noqa: E402
 
 
@@ -128,6 +128,9 @@ def test_held_out_checks_leave_the_objective_and_the_ranking():
     assert whole["objective"] == pytest.approx(2 * 40.0**2)
     assert len(score["residuals"]) == len(whole["residuals"]) - len(recency)
     assert score["n_checks_matched"] == whole["n_checks_matched"] == 11 - 2
+    # matched held checks do not count towards the ranking either
+    assert past_year_fit._score(_table({}), True, recency)["n_checks_matched"] == 11 - 2
+    assert past_year_fit._score(_table({}), True)["n_checks_matched"] == 11
     assert score["n_held_z3"] == 0
     near = past_year_fit._score(_table(dict.fromkeys(recency, 2.5)), True, recency)
     assert near["n_held_z3"] == 2 and near["objective"] == pytest.approx(0.0)
@@ -168,9 +171,30 @@ def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
                     "best_fits_test": run != "spend",
                 }
             )
-    result = held_out_checks.out_of_sample(pd.DataFrame(rows))
+    result = calibration_report.held_out_checks(pd.DataFrame(rows))
     assert len(result) == 11
     assert not result.loc[list(past_year_fit.CHECK_GROUPS["spend"]), "matched_out_of_sample"].any()
     assert result["matched_out_of_sample"].sum() == 11 - 3
     assert not result["matched_in_sample"].any()
     assert result["in_notebook_01_ten"].sum() == 10
+    text = calibration_report.describe_held_out_checks(result, pd.DataFrame(rows))
+    assert "7 of notebook 01's 10 checks are matched" in text
+    assert "item 6 is **not met**" in text
+    assert "spend 0 of 3 (no point found fits the test)" in text
+    assert "matches 0 of the 10 in sample" in text
+    assert "more are matched out of sample than in sample (7 more)" in text
+    table = pd.DataFrame(rows)
+    with pytest.raises(ValueError, match="no run with hold_out 'none'"):
+        calibration_report.held_out_checks(table[table["hold_out"] != "none"])
+    with pytest.raises(ValueError, match=r"repeated \[.hillstrom.past_year.spend_ratio"):
+        calibration_report.held_out_checks(pd.concat([table, table[table["hold_out"] == "spend"]]))
+    with pytest.raises(ValueError, match=r"columns \['z'\] missing"):
+        calibration_report.held_out_checks(table.drop(columns="z"))
+    with pytest.raises(ValueError, match="missing from 'none'"):
+        calibration_report.held_out_checks(table.drop(index=table.index[-1]))
+    with pytest.raises(ValueError, match="'held_out' must be True or False"):
+        calibration_report.held_out_checks(
+            table.assign(held_out=table["held_out"].astype(object).where(table.index > 0))
+        )
+    # as read back from a CSV file
+    assert calibration_report.held_out_checks(table.astype({"held_out": str})).equals(result)
