@@ -20,7 +20,7 @@ Two designs (``--design``):
   ``log(1 + z^2)`` (``past_year_fit.py``'s default objective, which favours the test).
 
     python benchmarks/held_out_checks.py [--design hypercube|test-fit] [--jobs 2]
-        [--out results/held_out_checks_DESIGN.csv] [--work /tmp/held_out_checks_DESIGN]
+        [--out data/held_out_checks_DESIGN.csv] [--work /tmp/held_out_checks_DESIGN]
 """
 
 from __future__ import annotations
@@ -107,13 +107,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--design", choices=("hypercube", "test-fit"), default="test-fit")
     ap.add_argument("--jobs", type=int, default=2, help="searches run at a time (default 2)")
-    ap.add_argument("--out", help="default results/held_out_checks_DESIGN.csv")
+    ap.add_argument("--out", help="default data/held_out_checks_DESIGN.csv")
     ap.add_argument("--work", help="logs and every point; default /tmp/held_out_checks_DESIGN")
     args = ap.parse_args()
     if args.jobs < 1:
         ap.error(f"--jobs: expected at least 1, got {args.jobs}")
     tag = args.design.replace("-", "_")
-    out = Path(args.out or config.ROOT / "results" / f"held_out_checks_{tag}.csv")
+    out = Path(args.out or config.DATA_DIR / f"held_out_checks_{tag}.csv")
     work = Path(args.work or f"/tmp/held_out_checks_{tag}")
     work.mkdir(parents=True, exist_ok=True)
     if args.design == "hypercube":

@@ -457,6 +457,18 @@ def main() -> None:
         rows.append(row)
         return row, table
 
+    def nelder_mead(x0: np.ndarray, stage: str, maxfev: int) -> None:
+        def objective(u):
+            row, _ = evaluate(point(u), stage)
+            return row["objective"]
+
+        optimize.minimize(
+            objective,
+            x0,
+            method="Nelder-Mead",
+            options={"maxfev": maxfev, "initial_simplex": _simplex(x0)},
+        )
+
     space, point = held_parameters(
         searched_space(args), args.fix, args.rate_cv2, args.spread_among, args.dropout_cv
     )
@@ -490,34 +502,14 @@ def main() -> None:
                 max_nfev=args.maxfev,
             )
             continue
-
-        def objective(u):
-            row, _ = evaluate(point(u), "nelder_mead")
-            return row["objective"]
-
-        optimize.minimize(
-            objective,
-            x0,
-            method="Nelder-Mead",
-            options={"maxfev": args.maxfev, "initial_simplex": _simplex(x0)},
-        )
+        nelder_mead(x0, "nelder_mead", args.maxfev)
     if args.polish:
         local = pd.DataFrame(
             [r for r in rows if r["stage"] in ("lhs", "nelder_mead", "least_squares")]
         )
         lowest = local.iloc[int(np.argmin(local["objective"].to_numpy()))]
         x0 = _to_unit({name: float(lowest[name]) for name, *_ in space}, space)
-
-        def polish(u):
-            row, _ = evaluate(point(u), "polish")
-            return row["objective"]
-
-        optimize.minimize(
-            polish,
-            x0,
-            method="Nelder-Mead",
-            options={"maxfev": args.polish, "initial_simplex": _simplex(x0)},
-        )
+        nelder_mead(x0, "polish", args.polish)
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)
     stages = ["lhs", "nelder_mead", "least_squares", "polish"]

@@ -178,11 +178,13 @@ def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
     assert not result["matched_in_sample"].any()
     assert result["in_notebook_01_ten"].sum() == 10
     text = calibration_report.describe_held_out_checks(result, pd.DataFrame(rows))
-    assert "7 of notebook 01's 10 checks are matched" in text
-    assert "item 6 is **not met**" in text
-    assert "spend 0 of 3 (no point found fits the test)" in text
-    assert "matches 0 of the 10 in sample" in text
-    assert "more are matched out of sample than in sample (7 more)" in text
+    assert "7 of notebook 01's 10 checks are matched out of sample (0 in sample)" in text
+    assert "item 6, which asks for 8, is **not met**" in text
+    assert "In 1 of the 5 runs (spend) no point found fits the test" in text
+    assert "10 of the 10 are within |z| < 3 (or their range) when held out, against 0" in text
+    assert "more are within out of sample than in sample (10 more)" in text
+    assert "Held out, the others miss" not in text
+    assert (result["within_held_out"] & ~result["matched_out_of_sample"]).sum() == 3
     table = pd.DataFrame(rows)
     with pytest.raises(ValueError, match="no run with hold_out 'none'"):
         calibration_report.held_out_checks(table[table["hold_out"] != "none"])
@@ -198,3 +200,18 @@ def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
         )
     # as read back from a CSV file
     assert calibration_report.held_out_checks(table.astype({"held_out": str})).equals(result)
+    summary = calibration_report.held_out_summary(result)
+    assert list(summary.index[:2]) == ["phone-only share", "web-only share"]
+    assert summary["within held out"].sum() == 11 and not summary["within in sample"].any()
+
+
+@pytest.mark.parametrize("design", ["hypercube", "test_fit"])
+def test_committed_held_out_tables_hold_every_check_once(design):
+    from mcstudy import config
+
+    table = pd.read_csv(config.DATA_DIR / f"held_out_checks_{design}.csv")
+    assert sorted(set(table["hold_out"])) == sorted([*past_year_fit.CHECK_GROUPS, "none"])
+    result = calibration_report.held_out_checks(table)
+    assert sorted(result.index) == sorted(
+        t for group in past_year_fit.CHECK_GROUPS.values() for t in group
+    )
