@@ -179,10 +179,11 @@ def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
     assert result["in_notebook_01_ten"].sum() == 10
     text = calibration_report.describe_held_out_checks(result, pd.DataFrame(rows))
     assert "7 of notebook 01's 10 checks are matched out of sample (0 in sample)" in text
-    assert "item 6, which asks for 8, is **not met**" in text
-    assert "In 1 of the 5 runs (spend) no point found fits the test" in text
+    assert "issue 25 asks for 8, so it is **not met**" in text
+    assert "In 1 of the 5 runs (spend) the best point does not fit the test" in text
     assert "10 of the 10 are within |z| < 3 (or their range) when held out, against 0" in text
-    assert "more are within out of sample than in sample (10 more)" in text
+    assert "10 fewer are within when in the objective than when held out" in text
+    assert "published 2 of 2 (the Complete Journey's interaction, not among the ten: within" in text
     assert "Held out, the others miss" not in text
     assert (result["within_held_out"] & ~result["matched_out_of_sample"]).sum() == 3
     table = pd.DataFrame(rows)
