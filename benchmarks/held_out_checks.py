@@ -37,7 +37,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import past_year_fit  # noqa: E402
-from past_year_fit import CHECK_GROUPS  # noqa: E402
 
 from mcstudy import config  # noqa: E402
 from mcstudy.experiments.calibration import load_calibration  # noqa: E402
@@ -47,10 +46,13 @@ from mcstudy.studies.calibration_report import (  # noqa: E402
     held_out_checks,
 )
 
+#: CDNOW's purchase rates' squared CV and dropout CV, held among the customers drawn (§9.7).
+RATE_CV2, DROPOUT_CV = 1.674, 1.384
 #: The context and the held spreads every run shares (docs/model.md §9.7, §9.8).
 CONTEXT = (
     "--retailer --tiers 1,1,1 --recorded website --rate-ratio 1,10 --channel-mix "
-    "--rate-cv2 1.674 --dropout-cv 1.384 --spread-among candidates --customers 50000 --seed 0"
+    f"--rate-cv2 {RATE_CV2} --dropout-cv {DROPOUT_CV} --spread-among candidates "
+    "--customers 50000 --seed 0"
 ).split()
 #: Design A's search (registered before its runs).
 HYPERCUBE = "--lhs 240 --starts 1 --least-squares --maxfev 20 --polish 300 --fit-checks".split()
@@ -61,7 +63,7 @@ TEST_FIT_FIRST = (
 #: Design B's runs, each from the first search's best point.
 TEST_FIT_RUN = "--maxfev 300".split()
 #: The runs: each group held out in turn, then none (the in-sample reference).
-RUNS = (*CHECK_GROUPS, "none")
+RUNS = (*past_year_fit.CHECK_GROUPS, "none")
 SCRIPT = Path(__file__).resolve().parent / "past_year_fit.py"
 
 
@@ -69,7 +71,7 @@ def searched_names() -> list[str]:
     """The parameters the runs search: :data:`CONTEXT`'s space without the held spreads."""
     args = argparse.Namespace(channel_mix=True, rate_ratio=(1.0, 10.0))
     left, _ = past_year_fit.held_parameters(
-        past_year_fit.searched_space(args), None, 1.674, "candidates", 1.384
+        past_year_fit.searched_space(args), None, RATE_CV2, "candidates", DROPOUT_CV
     )
     return [name for name, *_ in left]
 

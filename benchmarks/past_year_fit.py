@@ -58,6 +58,7 @@ among the customers drawn or, with ``--spread-among buyers``, among the past-yea
         [--recorded website] [--rate-ratio 1,10] [--channel-mix] [--start JSON]
         [--fit-checks] [--least-squares] [--fix JSON] [--rate-cv2 X] [--dropout-cv Y]
         [--spread-among candidates|buyers] [--hold-out GROUPS] [--polish N] [--summary CSV]
+        [--best-json JSON]
     python benchmarks/past_year_fit.py --evaluate '{"population.dropout_cv": 1.5, ...}'
 """
 
@@ -122,6 +123,8 @@ CHANNEL_MIX = tuple(
 )
 PRE_PERIOD = {"population.pre_period_weeks": 52}
 VISIT = ("hillstrom.mens_email.visit_effect", "hillstrom.womens_email.visit_effect")
+#: The stages of the search proper (``--polish`` starts from their lowest objective).
+SEARCH_STAGES = ("lhs", "nelder_mead", "least_squares")
 #: The checks by kind, for ``--hold-out`` (``docs/model.md`` §9.8): a group held out leaves
 #: the objective and the choice of the best point, so that its checks stay out of sample.
 CHECK_GROUPS = {
@@ -246,7 +249,7 @@ def hold_out_groups(text: str) -> tuple[str, ...]:
     return groups
 
 
-def held_out_checks(groups: tuple[str, ...]) -> tuple[str, ...]:
+def held_out_targets(groups: tuple[str, ...]) -> tuple[str, ...]:
     """The target ids of the checks in ``groups`` (names of :data:`CHECK_GROUPS`)."""
     return tuple(target for g in groups for target in CHECK_GROUPS[g])
 
@@ -416,7 +419,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.polish < 0:
         ap.error(f"--polish: expected a number of evaluations >= 0, got {args.polish}")
-    held = held_out_checks(args.hold_out)
+    held = held_out_targets(args.hold_out)
     targets = load_targets()
     context = simulated_context(args)
     print(
@@ -504,16 +507,13 @@ def main() -> None:
             continue
         nelder_mead(x0, "nelder_mead", args.maxfev)
     if args.polish:
-        local = pd.DataFrame(
-            [r for r in rows if r["stage"] in ("lhs", "nelder_mead", "least_squares")]
-        )
+        local = pd.DataFrame([r for r in rows if r["stage"] in SEARCH_STAGES])
         lowest = local.iloc[int(np.argmin(local["objective"].to_numpy()))]
         x0 = _to_unit({name: float(lowest[name]) for name, *_ in space}, space)
         nelder_mead(x0, "polish", args.polish)
     table = pd.DataFrame(rows)
     table.to_csv(args.out, index=False)
-    stages = ["lhs", "nelder_mead", "least_squares", "polish"]
-    searched = table[table["stage"].isin(stages)].copy()
+    searched = table[table["stage"].isin([*SEARCH_STAGES, "polish"])].copy()
     searched["n_checks_matched"] = searched["n_checks_matched"].astype(int)
     searched["rank_key"] = list(
         zip(~searched["fit_ok"], -searched["n_checks_matched"], searched["objective"], strict=True)

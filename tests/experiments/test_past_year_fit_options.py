@@ -120,7 +120,7 @@ def _table(check_z: dict[str, float]) -> pd.DataFrame:
 
 
 def test_held_out_checks_leave_the_objective_and_the_ranking():
-    recency = past_year_fit.held_out_checks(("recency",))
+    recency = past_year_fit.held_out_targets(("recency",))
     far = dict.fromkeys(recency, 40.0)
     score = past_year_fit._score(_table(far), fit_checks=True, held=recency)
     whole = past_year_fit._score(_table(far), fit_checks=True)
@@ -154,7 +154,7 @@ def test_out_of_sample_reads_each_check_from_the_run_that_held_it_out():
     rows = []
     for run in (*past_year_fit.CHECK_GROUPS, "none"):
         held = (
-            past_year_fit.held_out_checks(()) if run == "none" else past_year_fit.CHECK_GROUPS[run]
+            past_year_fit.held_out_targets(()) if run == "none" else past_year_fit.CHECK_GROUPS[run]
         )
         for target in (t for g in past_year_fit.CHECK_GROUPS.values() for t in g):
             # z = 1 in the run that holds the check out, 5 elsewhere; the spend run misfits

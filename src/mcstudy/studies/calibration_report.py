@@ -12,9 +12,8 @@ the calibration notebook:
 - :func:`dropout_reference`, :func:`describe_dropout_reference`: a Pareto/NBD fit to CDNOW
   beside the simulator's assumed rate heterogeneity and dropout;
 - :func:`held_out_checks`, :func:`held_out_summary`, :func:`describe_held_out_checks`: the
-  checks predicted by searches
-  that held each group of them out (``benchmarks/held_out_checks.py``, ``docs/model.md``
-  §9.8).
+  checks predicted by searches that held each group of them out
+  (``benchmarks/held_out_checks.py``, ``docs/model.md`` §9.8).
 """
 
 from __future__ import annotations
