@@ -148,7 +148,7 @@ def test_event_clocks_give_independent_poisson_counts():
     def draw(key, rates):
         clock = np.zeros((1, 2))
         nth = np.zeros(1, np.int64)
-        _kernel._start(key, clock, nth, 0)
+        _kernel._start(clock, nth, 0)
         out = np.empty(rates.size, np.int64)
         for k in range(rates.size):
             out[k] = _kernel._arrivals(key, clock, nth, 0, rates[k])

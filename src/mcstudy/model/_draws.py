@@ -69,16 +69,22 @@ def _exponential(key, stream, k):
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
-def _start(key, clock, nth, e):
-    """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time."""
+def _start(clock, nth, e):
+    """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time.
+
+    That time (draw 0 of the clock's stream) is drawn when the clock is first advanced, so a
+    clock that is never advanced (a channel that never contacts the customer) costs no draw.
+    """
     clock[e, 0] = 0.0
-    clock[e, 1] = _exponential(key, e, 0)
-    nth[e] = 1
+    nth[e] = 0
 
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _arrivals(key, clock, nth, e, rate):
     """Advance clock ``e`` by ``rate`` units of operational time; return the arrivals."""
+    if nth[e] == 0:  # first advance since the start: draw the first arrival time
+        clock[e, 1] = _exponential(key, e, 0)
+        nth[e] = 1
     clock[e, 0] += rate
     k = 0
     while clock[e, 1] <= clock[e, 0]:

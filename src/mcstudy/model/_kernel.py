@@ -277,7 +277,7 @@ def run_block(
         for c in range(n_ch):
             inb += cust.affinity[i, c] * chan.inbound[c]
         for e in range(n_clocks):
-            _start(key, clock, nth, e)
+            _start(clock, nth, e)
         persuasion = 0.0
         irritation = 0.0
         relationship = 0.0
@@ -289,6 +289,17 @@ def run_block(
         if prev is not None:
             prev[:] = False
         since = cust.since[i]
+        # the customer's output counters, kept in locals and stored after the last week
+        o_received = out.received[i]
+        o_attended = out.attended[i]
+        o_clutter = out.clutter[i]
+        o_incons = out.incons[i]
+        o_visits = out.visits[i]
+        o_triggered = out.visits_triggered[i]
+        o_revenue = out.revenue[i]
+        o_last = out.last[i]
+        o_effort = out.effort[i]
+        o_withdraw = out.withdraw[i]
         phase = -1
         recompute = False
         wsum = 0.0
@@ -378,9 +389,9 @@ def run_block(
                     learned += 1
                 elif attended < total:
                     learned = max(attended, 1)
-            out.received[i] += total
-            out.attended[i] += attended
-            out.clutter[i] += total - attended
+            o_received += total
+            o_attended += attended
+            o_clutter += total - attended
 
             # 3. Contradictory offers when two or more channels spoke this week.
             inconsistent = False
@@ -390,7 +401,7 @@ def run_block(
             if distinct >= 2 and pol.incons[a, ph] > 0:
                 inconsistent = _uniform(key, D_INCONSISTENT, t) < pol.incons[a, ph]
             if inconsistent:
-                out.incons[i] += 1
+                o_incons += 1
             # the week's multipliers of persuasion (p_mult) and triggered visits (v_mult):
             # contradictory offers, or the relevant offers a consistency rule suppresses in a
             # consistent multi-channel week
@@ -482,8 +493,8 @@ def run_block(
                 jr.h[j, t] = mu
                 jr.y[j, t] = y
                 jr.v[j, t] = v_org + v_trig
-            out.visits[i] += v_org + v_trig
-            out.visits_triggered[i] += v_trig
+            o_visits += v_org + v_trig
+            o_triggered += v_trig
 
             # 6. Purchase (and visit) channel: own repertoire, or where an attended contact
             #    refers.
@@ -504,8 +515,8 @@ def run_block(
                 p = _choose(key, D_PURCHASE_CHANNEL, t, prob, acc)
                 value = y * cust.basket[i]
                 out.purch[i, p] += y
-                out.revenue[i] += value
-                out.last[i] = t
+                o_revenue += value
+                o_last = t
                 wk[a, t, pidx[p], M_PURCHASES] += y
                 wk[a, t, pidx[p], M_REVENUE] += value
                 since = 0
@@ -537,7 +548,7 @@ def run_block(
                         effort += 1
                     else:
                         relationship += resp.relationship_per_resolved_service
-                out.effort[i] += effort
+                o_effort += effort
                 irritation += resp.effort_irritation * effort
                 felt = irritation
                 if rc is not None:
@@ -553,7 +564,7 @@ def run_block(
                     hazard = chan.withdraw[c] * s_i * n[c] * (1.0 + own)
                     if _arrivals(key, clock, nth, withdrawal + c, hazard) > 0:
                         consent[c] = False
-                        out.withdraw[i] += 1
+                        o_withdraw += 1
                         recompute = True  # the contact weights, next week
 
             # 9. Churn: raised by irritation and effort, lowered by the relationship.
@@ -565,5 +576,15 @@ def run_block(
             if _arrivals(key, clock, nth, CHURN, hazard) > 0:
                 out.churn[i] = t
                 break
+        out.received[i] = o_received
+        out.attended[i] = o_attended
+        out.clutter[i] = o_clutter
+        out.incons[i] = o_incons
+        out.visits[i] = o_visits
+        out.visits_triggered[i] = o_triggered
+        out.revenue[i] = o_revenue
+        out.last[i] = o_last
+        out.effort[i] = o_effort
+        out.withdraw[i] = o_withdraw
         out.irritation[i] = felt
         out.relationship[i] = relationship
