@@ -16,6 +16,8 @@ from numbers import Real
 import numpy as np
 import pandas as pd
 
+from mcstudy.model import _libm
+
 __all__ = ["SCALES", "from_unit", "parameter_space"]
 
 #: Scales on which a parameter is varied.
@@ -215,11 +217,13 @@ def from_unit(space: pd.DataFrame, u: np.ndarray) -> np.ndarray:
     """Points of the unit cube ``u`` (n x k) as parameter values, within their bounds.
 
     The corners of the cube (Morris levels 0 and 1) give the bounds exactly, never a rounding
-    error beyond them that a model's own range check would refuse.
+    error beyond them that a model's own range check would refuse. Log scales are computed with
+    the C library's functions (:mod:`mcstudy.model._libm`), so the points are the same on every
+    CPU.
     """
     low, high = space["low"].to_numpy(), space["high"].to_numpy()
     log = (space["scale"] == "log").to_numpy()
     linear = low + u * (high - low)
     safe_low = np.where(log, low, 1.0)  # the log branch is computed for every column
-    logged = np.exp(np.log(safe_low) + u * np.log(np.where(log, high, 1.0) / safe_low))
+    logged = _libm.exp(_libm.log(safe_low) + u * _libm.log(np.where(log, high, 1.0) / safe_low))
     return np.clip(np.where(log, logged, linear), low, high)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mcstudy.model import _libm
+
 __all__ = ["first_order_effects", "satisfaction"]
 
 
@@ -55,4 +57,4 @@ def satisfaction(irritation: np.ndarray, relationship: np.ndarray) -> np.ndarray
     nor relationship; it falls with irritation and rises with the relationship built by
     attended, consented, consistent contacts and resolved service contacts.
     """
-    return 1.0 / (1.0 + np.exp(np.asarray(irritation) - np.asarray(relationship)))
+    return 1.0 / (1.0 + _libm.exp(np.asarray(irritation) - np.asarray(relationship)))

@@ -17,6 +17,7 @@ import pandas as pd
 from mcstudy._random import seed_sequence
 from mcstudy._validation import check_int, check_number, check_option
 from mcstudy._vocab import PARAMETER_RANGES
+from mcstudy.model import _libm
 from mcstudy.model.engine import SimulationResult, simulate
 from mcstudy.model.strategies import Strategy
 
@@ -114,12 +115,17 @@ def _next_pressure(history: list[tuple[float, float]], value: float) -> float:
     :data:`_ELASTICITY_BOUNDS`), 1 otherwise (contacts proportional to the pressure); ``alpha``
     is averaged over the points within 5 % of the last pressure, which averages the Monte Carlo
     noise of the simulations out instead of chasing the last one.
+
+    The logarithms come from the C library and the slope from exact sums (:func:`math.fsum`),
+    not from numpy's SIMD routines and LAPACK, so the pressures are the same on every CPU.
     """
-    pts = np.log([(p, a) for p, a in history if p > 0 and a > 0])
+    pts = _libm.log([(p, a) for p, a in history if p > 0 and a > 0])
     last_p = pts[-1, 0]
     e = 1.0
     if np.ptp(pts[:, 0]) > 0.05:
-        slope = np.polyfit(pts[:, 0], pts[:, 1], 1)[0]
+        x, y = pts[:, 0], pts[:, 1]
+        dx, dy = x - math.fsum(x) / len(x), y - math.fsum(y) / len(y)
+        slope = math.fsum(dx * dy) / math.fsum(dx * dx)
         e = float(np.clip(slope, *_ELASTICITY_BOUNDS))
     near = pts[np.abs(pts[:, 0] - last_p) <= 0.05]
     alpha = float(np.mean(near[:, 1] - e * near[:, 0]))
@@ -254,7 +260,7 @@ def equalise(
 
     initial = {a: float(s.contact_pressure) for a, s in arms.items()}
     positive = [p for p in initial.values() if p > 0]
-    start = float(np.exp(np.mean(np.log(positive)))) if positive else 1.0
+    start = math.exp(math.fsum(map(math.log, positive)) / len(positive)) if positive else 1.0
     pressure = {a: (p if p > 0 else start) for a, p in initial.items()}
     history: dict[str, list[tuple[float, float]]] = {a: [] for a in arms}
     what = "contacts per customer" if target == "contacts" else "contact cost per customer (EUR)"

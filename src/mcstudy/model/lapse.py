@@ -33,7 +33,7 @@ import dataclasses
 
 import numpy as np
 
-from mcstudy.model import _kernel
+from mcstudy.model import _kernel, _libm
 
 __all__ = ["draw_dropout", "draw_past_buyers", "kernel_fields", "run_pre_period"]
 
@@ -119,7 +119,7 @@ def run_pre_period(pop, spec, channels, churn_base_per_week: float, rng: np.rand
         lifetime = rng.standard_exponential(n) / hazard  # inf at a zero hazard
     alive = np.minimum(lifetime, weeks)
     k = rng.poisson(rate * alive)
-    last = alive * rng.random(n) ** (1.0 / np.maximum(k, 1))
+    last = alive * _libm.power(rng.random(n), 1.0 / np.maximum(k, 1))
     by_channel = rng.multinomial(k, _purchase_shares(pop, channels))
     return dataclasses.replace(
         pop,

@@ -17,7 +17,7 @@ from scipy.special import ndtr, ndtri
 
 from mcstudy._validation import check_int, check_number, check_probability
 from mcstudy._vocab import DEFAULT_CONSENT_RATE, PARAMETER_RANGES, PROFILES, TIERS
-from mcstudy.model import lapse
+from mcstudy.model import _libm, lapse
 from mcstudy.model.channels import ChannelSet
 from mcstudy.model.response import ResponseSpec
 
@@ -296,7 +296,7 @@ def _draw(spec: PopulationSpec, channels: ChannelSet, n: int, rng) -> Population
     profile = (rng.random(n) >= spec.social_share).astype(np.int8)
     s = spec.engagement_sigma
     interest = rng.standard_normal(n)
-    engagement = np.exp(s * interest - s * s / 2)
+    engagement = _libm.exp(s * interest - s * s / 2)
     heterogeneity = rng.gamma(spec.rate_shape, 1.0 / spec.rate_shape, n)
     base_rate = spec.purchase_rate_per_week * engagement * heterogeneity
     tier = rng.choice(3, size=n, p=spec.tier_shares).astype(np.int8)
@@ -304,7 +304,7 @@ def _draw(spec: PopulationSpec, channels: ChannelSet, n: int, rng) -> Population
     basket = (
         spec.basket_mean_eur
         * np.asarray(spec.tier_value_multipliers)[tier]
-        * np.exp(b * rng.standard_normal(n) - b * b / 2)
+        * _libm.exp(b * rng.standard_normal(n) - b * b / 2)
     )
 
     base = channels.affinity
@@ -318,7 +318,9 @@ def _draw(spec: PopulationSpec, channels: ChannelSet, n: int, rng) -> Population
     # the Gumbel top-k trick).
     pidx = channels.purchase_index
     n_purchase = len(pidx)
-    p_extra = 1.0 - np.exp(-spec.breadth_rate * engagement**spec.engagement_breadth_link)
+    p_extra = 1.0 - _libm.exp(
+        -spec.breadth_rate * _libm.power(engagement, spec.engagement_breadth_link)
+    )
     breadth = 1 + rng.binomial(n_purchase - 1, p_extra)
     arrival = rng.standard_exponential((n, n_purchase)) / affinity[:, pidx]
     preference_order = np.empty((n, n_channels), np.int64)
