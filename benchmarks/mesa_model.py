@@ -69,6 +69,36 @@ sensitivity, ``n_c`` and ``a_c`` the contacts sent and attended on channel ``c``
    Q)``.
 
 Satisfaction at the end is ``1 / (1 + exp(R - Q))``.
+
+The mechanisms that are neutral by default (``docs/model.md`` §7.15 and §7.16) change these
+rules as follows; at their neutral values each change is void.
+
+* ``history_contact_pressure`` (neutral 0): the pressure of step 1 is multiplied by
+  ``1 + history_contact_pressure x history_shared`` of the arm and phase.
+* ``fatigue_sharing`` (neutral 1), ``f`` below: in step 2, when the contacts exceed the
+  attention capacity ``K``, channel ``c`` (in preference order) attends
+  ``min(n_c, max(0, floor(K - f x (contacts attended on the channels before it))))``, and
+  the attended contacts are their sum. Each channel also keeps a stock of its own contacts'
+  irritation, ``R_c = irritation_decay x R_c + (the irritation its contacts added in step
+  4)`` (contradictory offers and effort belong to no channel). Purchases, conversions and
+  churn (steps 5 and 9) respond to ``max(0, R - (1 - f) x (sum_c R_c - max_c R_c))``, which
+  is also the irritation reported, and channel ``c``'s consent withdrawal (step 8) to
+  ``max(0, R - (1 - f) x sum_{c' != c} R_c')``, in place of ``R``.
+* ``channel_synergy`` (neutral 0), ``g`` below: an attended contact's persuasion (step 4)
+  and its pull on triggered visits are multiplied by ``1 + g`` when another channel had an
+  attended contact this week or the week before.
+* ``consistency_offer_loss`` (neutral 0), ``l`` below: in a week with contacts on two or
+  more channels and no contradictory offers, an attended contact's persuasion and its pull
+  on triggered visits are multiplied by ``1 - l x e``, where ``e``, the consistency effort
+  of the arm and phase, is the share of the siloed preset's contradictory-offer probability
+  the phase removes (between 0 and 1).
+* ``dropout_cv`` (neutral 0): the base churn hazard of step 9 is multiplied by the customer's
+  dropout multiplier (``Population.dropout``).
+* ``pre_period_weeks`` (neutral 0): the customers are the buyers of a pre-period
+  (:func:`~mcstudy.model.population.generate_population` draws them). A customer who lapsed
+  in it is never stepped and is recorded churned in week 0 with no activity; the others
+  start with the weeks since their last pre-period purchase, a purchase ``w`` weeks before
+  week 0 counting as one in week ``-max(ceil(w), 1)`` (for the suppression of step 1).
 """
 
 from __future__ import annotations
@@ -162,6 +192,11 @@ class CustomerAgent(mesa.Agent):
         Marketing consent per channel (changes when the customer withdraws it).
     sensitivity : float
         Sensitivity to intrusiveness.
+    dropout : float, default=1.0
+        Multiplier of the base churn hazard (mean 1 across customers).
+    weeks_since_purchase : int, default=NEVER
+        Weeks since the last purchase before week 0 (a purchase in week ``-k`` gives
+        ``k - 1``); :data:`NEVER` without one.
     """
 
     def __init__(
@@ -179,6 +214,8 @@ class CustomerAgent(mesa.Agent):
         attention,
         consent,
         sensitivity,
+        dropout=1.0,
+        weeks_since_purchase=NEVER,
     ):
         super().__init__(model)
         self.arm = arm
@@ -192,6 +229,7 @@ class CustomerAgent(mesa.Agent):
         self.attention = attention
         self.consent = consent
         self.sensitivity = sensitivity
+        self.dropout = dropout
         # service contacts go to inbound channels in proportion to affinity
         self.service_weights = [a * b for a, b in zip(affinity, model.inbound, strict=True)]
         self.service_total = sum(self.service_weights)
@@ -199,7 +237,10 @@ class CustomerAgent(mesa.Agent):
         self.persuasion = 0.0
         self.irritation = 0.0
         self.relationship = 0.0
-        self.weeks_since_purchase = NEVER
+        self.felt = 0.0  # the irritation purchases and churn respond to (R unless f < 1)
+        self.channel_irritation = [0.0] * model.n_channels  # own stock per channel (f < 1)
+        self.reached_last_week = []  # channels with an attended contact last week (synergy)
+        self.weeks_since_purchase = weeks_since_purchase
         self.phase = -1  # strategy phase of the previous week
         self.learned_cap = 0  # the firm's estimate of the attention (learned cap)
         self._stale = True  # contact rates and effects to recompute (phase or consent)
@@ -294,12 +335,20 @@ class CustomerAgent(mesa.Agent):
                     keep -= sent[c]
                 total = firm_cap
         attended_by = list(sent)
+        attended = total
         if total > self.attention:
-            room = self.attention
-            for c in self.preference_order:
-                attended_by[c] = min(sent[c], room)
-                room -= attended_by[c]
-        attended = min(total, self.attention)
+            if model.fatigue_sharing < 1.0:  # a channel's room shrinks by a share of the others'
+                attended = 0
+                for c in self.preference_order:
+                    room = max(math.floor(self.attention - model.fatigue_sharing * attended), 0)
+                    attended_by[c] = min(sent[c], room)
+                    attended += attended_by[c]
+            else:
+                room = self.attention
+                for c in self.preference_order:
+                    attended_by[c] = min(sent[c], room)
+                    room -= attended_by[c]
+                attended = self.attention
         if plan.cap_mode == CAP_LEARNED and total > 0:  # what the firm sees
             if attended == total and total >= self.learned_cap:
                 self.learned_cap += 1
@@ -318,32 +367,54 @@ class CustomerAgent(mesa.Agent):
         )
         if inconsistent:
             self.inconsistent_weeks += 1
+        # a consistent multi-channel week loses the relevant offers the consistency rule
+        # suppresses; a contradictory week persuades less
+        offer = plan.offer if len(channels_used) >= 2 and not inconsistent else 1.0
+        persuade = r.inconsistency_persuasion if inconsistent else offer
 
         # 4. Irritation, persuasion and relationship stocks; the pull of attended contacts.
+        synergy = model.channel_synergy != 0.0
+        if synergy:
+            reached = [c for c in channels_used if attended_by[c] > 0]
+        channel_fatigue = model.fatigue_sharing < 1.0
+        if channel_fatigue:
+            self.channel_irritation = [r.irritation_decay * x for x in self.channel_irritation]
         add_irritation = r.inconsistency_irritation if inconsistent else 0.0
         add_persuasion = 0.0
         add_relationship = 0.0
         pull = 0.0
         for c in channels_used:
-            add_irritation += self._irritation_1[c] * sent[
+            irritation_c = self._irritation_1[c] * sent[
                 c
             ] + r.clutter_irritation * self.sensitivity * model.intrusiveness[c] * (
                 sent[c] - attended_by[c]
             )
-            add_persuasion += (
-                self._persuasion_1[c]
-                * (r.inconsistency_persuasion if inconsistent else 1.0)
-                * attended_by[c]
-            )
-            pull += model.persuasion[c] * attended_by[c]
+            add_irritation += irritation_c
+            if channel_fatigue:
+                self.channel_irritation[c] += irritation_c
+            effect = 1.0
+            if synergy and attended_by[c] > 0:
+                # another channel reached the customer this week or the week before
+                if len(reached) > 1 or any(d != c for d in self.reached_last_week):
+                    effect = 1.0 + model.channel_synergy
+            add_persuasion += self._persuasion_1[c] * persuade * attended_by[c] * effect
+            pull += model.persuasion[c] * attended_by[c] * effect * offer
             if self.consent[c] and not inconsistent:
                 add_relationship += r.relationship_per_contact * attended_by[c]
+        if synergy:
+            self.reached_last_week = reached
         self.irritation = r.irritation_decay * self.irritation + add_irritation
         self.persuasion = r.persuasion_decay * self.persuasion + add_persuasion
         self.relationship = r.relationship_decay * self.relationship + add_relationship
+        unfelt = 0.0  # the channel stocks beyond the most irritated one's, not felt (f < 1)
+        if channel_fatigue:
+            unfelt = (1.0 - model.fatigue_sharing) * (
+                sum(self.channel_irritation) - max(self.channel_irritation)
+            )
+        self.felt = max(self.irritation - unfelt, 0.0)
 
         # 5. Visits (organic and triggered) and purchases.
-        damp = math.exp(-self.irritation)
+        damp = math.exp(-self.felt)
         organic = int(rng.poisson(r.organic_visits_per_week * self.engagement))
         triggered = int(rng.poisson(r.visits_per_attended_contact * pull)) if pull > 0 else 0
         bought = int(
@@ -389,16 +460,16 @@ class CustomerAgent(mesa.Agent):
                     effort += 1
             self.effort_events += effort
             self.irritation += r.effort_irritation * effort
+            self.felt = max(self.irritation - unfelt, 0.0)
 
         # 8. Consent withdrawal on the consented channels that contacted the customer.
         for c in channels_used:
             if self.consent[c]:
-                hazard = (
-                    model.consent_withdrawal[c]
-                    * self.sensitivity
-                    * sent[c]
-                    * (1.0 + self.irritation)
-                )
+                own = self.irritation  # the irritation channel c's contacts meet
+                if channel_fatigue:
+                    others = sum(self.channel_irritation) - self.channel_irritation[c]
+                    own = max(self.irritation - (1.0 - model.fatigue_sharing) * others, 0.0)
+                hazard = model.consent_withdrawal[c] * self.sensitivity * sent[c] * (1.0 + own)
                 if rng.random() < -math.expm1(-hazard):
                     self.consent[c] = False
                     self.consent_withdrawals += 1
@@ -406,7 +477,9 @@ class CustomerAgent(mesa.Agent):
 
         # 9. Churn: raised by irritation and effort, lowered by the relationship.
         hazard = (
-            r.churn_base_per_week + r.churn_irritation * self.irritation + r.churn_effort * effort
+            r.churn_base_per_week * self.dropout
+            + r.churn_irritation * self.felt
+            + r.churn_effort * effort
         ) * math.exp(-r.retention_effect * self.relationship)
         if rng.random() < -math.expm1(-hazard):
             self.churn_week = week
@@ -420,7 +493,7 @@ class CustomerModel(mesa.Model):
     ----------
     population : PopulationSpec, default=None
         Customer distributions; ``PopulationSpec()`` when None. Its ``n_customers`` customers
-        are created as agents.
+        are created as agents (those lapsed in a pre-period already churned).
     strategy : Strategy or mapping of str to Strategy, default=None
         One strategy, or arms ``{name: strategy}`` with equal shares; ``SiloedMultichannel()``
         when None.
@@ -454,17 +527,23 @@ class CustomerModel(mesa.Model):
     ):
         super().__init__(seed=seed)
         spec = population if population is not None else PopulationSpec()
-        self.response = response if response is not None else ResponseSpec()
-        _check_implemented(spec, self.response)
+        self.response = r = response if response is not None else ResponseSpec()
+        self.fatigue_sharing = r.fatigue_sharing
+        self.channel_synergy = r.channel_synergy
         self.channels = channels if channels is not None else ChannelSet(load_channels())
         arms, shares = _arms(strategy if strategy is not None else SiloedMultichannel(), None)
         self.arm_names = list(arms)
         pol = _strategy_tables(arms, self.channels, tuple(switched_off))
         self.lags = [int(x) for x in pol.lag]
+        # a shared history raises the pressure; consistency costs relevant offers
+        siloed_prob = SiloedMultichannel().inconsistent_offer_prob
         self.plans = [
             [
                 SimpleNamespace(
-                    pressure=pol.pressure[a, ph].tolist(),
+                    pressure=[
+                        p * (1.0 + r.history_contact_pressure * float(pol.hist[a, ph]))
+                        for p in pol.pressure[a, ph].tolist()
+                    ],
                     weights=pol.weights[a, ph].tolist(),
                     respect_consent=bool(pol.consent[a, ph]),
                     cap_mode=int(pol.cap_mode[a, ph]),
@@ -475,6 +554,9 @@ class CustomerModel(mesa.Model):
                     history_shared=float(pol.hist[a, ph]),
                     referral_strength=float(pol.ref[a, ph]),
                     off=pol.off[a].tolist(),
+                    offer=1.0
+                    - r.consistency_offer_loss
+                    * min(max((siloed_prob - float(pol.incons[a, ph])) / siloed_prob, 0.0), 1.0),
                 )
                 for ph in (0, 1)
             ]
@@ -491,7 +573,7 @@ class CustomerModel(mesa.Model):
         self.purchase_index = ch.purchase_index.tolist()
 
         n = spec.n_customers
-        pop = generate_population(spec, ch, n, rng=self.rng)
+        pop = generate_population(spec, ch, n, rng=self.rng, response=r)
         cum = np.cumsum(shares)
         cum[-1] = 1.0
         arm = np.searchsorted(cum, self.rng.random(n), side="right")
@@ -500,6 +582,13 @@ class CustomerModel(mesa.Model):
         breadth = pop.repertoire.sum(axis=1)
         base_rate = pop.base_rate * (1.0 + spec.breadth_purchase_effect * (breadth - 1))
         self.consent_start = pop.consent.sum(axis=1)
+        dropout = pop.dropout if pop.dropout is not None else np.ones(n)
+        lapsed = pop.lapsed if pop.lapsed is not None else np.zeros(n, bool)
+        since = [NEVER] * n
+        if pop.weeks_since_purchase is not None:
+            for i, w in enumerate(pop.weeks_since_purchase.tolist()):
+                if not math.isnan(w):  # bought in week -max(ceil(w), 1)
+                    since[i] = max(math.ceil(w), 1) - 1
         self.customers = [
             CustomerAgent(
                 self,
@@ -514,9 +603,14 @@ class CustomerModel(mesa.Model):
                 attention=int(pop.attention[i]),
                 consent=pop.consent[i].tolist(),
                 sensitivity=float(pop.sensitivity[i]),
+                dropout=float(dropout[i]),
+                weeks_since_purchase=since[i],
             )
             for i in range(n)
         ]
+        for i in np.flatnonzero(lapsed):  # lapsed in the pre-period: churned, never stepped
+            self.customers[i].churn_week = 0
+            self.customers[i].remove()
         self.week = 0
 
     def step(self):
@@ -528,7 +622,7 @@ class CustomerModel(mesa.Model):
         """One row per customer, columns named and typed as in the engine's customer table."""
         a = self.customers
         churn = np.array([x.churn_week for x in a], dtype=np.int64)
-        irritation = np.array([x.irritation for x in a], dtype=float)
+        irritation = np.array([x.felt for x in a], dtype=float)
         relationship = np.array([x.relationship for x in a], dtype=float)
         df = pd.DataFrame(
             {
@@ -554,32 +648,6 @@ class CustomerModel(mesa.Model):
         )
         df.loc[churn < 0, "churn_week"] = pd.NA
         return df[list(OUTPUT_COLUMNS)]
-
-
-#: Mechanisms of the engine this model does not implement, with their neutral values: a run
-#: away from them is refused rather than silently simulated without them.
-NOT_IMPLEMENTED = {
-    "response.fatigue_sharing": 1.0,
-    "response.channel_synergy": 0.0,
-    "response.history_contact_pressure": 0.0,
-    "response.consistency_offer_loss": 0.0,
-    "population.dropout_cv": 0.0,
-    "population.pre_period_weeks": 0,
-}
-
-
-def _check_implemented(spec: PopulationSpec, response: ResponseSpec) -> None:
-    """Raise unless every mechanism of :data:`NOT_IMPLEMENTED` is at its neutral value."""
-    given = {"response": response, "population": spec}
-    values = {
-        name: getattr(given[name.split(".")[0]], name.split(".")[1]) for name in NOT_IMPLEMENTED
-    }
-    away = {name: v for name, v in values.items() if v != NOT_IMPLEMENTED[name]}
-    if away:
-        raise ValueError(
-            f"the Mesa model does not implement {sorted(away)} (given {away}); it runs only at "
-            f"their neutral values { ({k: NOT_IMPLEMENTED[k] for k in sorted(away)}) }."
-        )
 
 
 def run_mesa(

@@ -5,8 +5,10 @@ as plain per-agent Python in Mesa 3. Both start from the same customer distribut
 strategy tables but draw independently, so agreement is statistical: per-customer means must
 not differ beyond sampling error (two-sample tests at a Bonferroni-corrected level), and the
 siloed-vs-omnichannel contrasts must agree in sign and overlap. A counterfactual run (a
-channel switched off) must agree too. Negative controls show the tests have the power to catch
-a rule left out: Mesa runs with one rule removed must disagree with the engine.
+channel switched off) must agree too, and so must a run of each mechanism that is neutral by
+default (``docs/model.md`` §7.15 and §7.16) away from its neutral value. Negative controls show
+the tests have the power to catch a rule left out: Mesa runs with one rule removed, or with
+one of those mechanisms at its neutral value, must disagree with the engine.
 """
 
 import dataclasses
@@ -26,8 +28,8 @@ from mcstudy.model.strategies import DEFAULT_CONTACT_MIX, Omnichannel, SiloedMul
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from mesa_model import (  # noqa: E402
     AGREEMENT_METRICS,
-    NOT_IMPLEMENTED,
     OUTPUT_COLUMNS,
+    CustomerModel,
     agreement_table,
     run_mesa,
 )
@@ -90,9 +92,68 @@ MISSING_RULES = {
         "contacts_received",
     ),
 }
+
+#: The mechanisms that are neutral by default (docs/model.md §7.15 and §7.16), with their
+#: neutral values (the defaults of PopulationSpec and ResponseSpec).
+NEUTRAL = {
+    "response.fatigue_sharing": 1.0,
+    "response.channel_synergy": 0.0,
+    "response.history_contact_pressure": 0.0,
+    "response.consistency_offer_loss": 0.0,
+    "population.dropout_cv": 0.0,
+    "population.pre_period_weeks": 0,
+}
+#: One run per mechanism, away from its neutral value and inside its plausible range
+#: (data/parameters.csv): (strategy, the population and response fields set, a metric the
+#: mechanism moves). The engine and Mesa must agree on it; Mesa with the same fields but the
+#: mechanism at its neutral value (the negative control) must disagree on the metric.
+MECHANISMS = {
+    # at 0.25 a channel's attention shrinks by a quarter of the contacts attended before it
+    # (fractional room, rounded down); the top of the plausible pressure, 3 contacts a week,
+    # makes contacts beyond the attention common enough to tell
+    "response.fatigue_sharing": (
+        SiloedMultichannel(contact_pressure=3.0),
+        {"response.fatigue_sharing": 0.25},
+        "contacts_attended",
+    ),
+    "response.channel_synergy": (
+        STRATEGIES["siloed"],
+        {"response.channel_synergy": 0.5},
+        "visits_triggered",
+    ),
+    # omnichannel shares the whole history from its lag on: its pressure doubles
+    "response.history_contact_pressure": (
+        STRATEGIES["omnichannel"],
+        {"response.history_contact_pressure": 1.0},
+        "contacts_received",
+    ),
+    # omnichannel's consistency effort is 1 from its lag on (0 before: siloed); twice the
+    # default pressure gives more weeks with contacts on two or more channels
+    "response.consistency_offer_loss": (
+        Omnichannel(deployment_lag_weeks=4, contact_pressure=2.0),
+        {"response.consistency_offer_loss": 0.5},
+        "visits_triggered",
+    ),
+    # at the default base hazard 26 weeks churn too few customers for the spread of the
+    # hazard to show: the top of its plausible range makes it clear
+    "population.dropout_cv": (
+        STRATEGIES["siloed"],
+        {"population.dropout_cv": 1.5, "response.churn_base_per_week": 0.022},
+        "churned",
+    ),
+    # past buyers, some lapsed (churned in week 0); suppression from week 0 and a pre-period
+    # that bought more let the weeks since the last past purchase act, but weakly: a Mesa run
+    # that ignored them would differ in contacts_received by p = 0.001-0.016 only
+    "population.pre_period_weeks": (
+        Omnichannel(deployment_lag_weeks=0, suppress_weeks_after_purchase=8),
+        {"population.pre_period_weeks": 52, "population.pre_period_rate_ratio": 4.0},
+        "churned",
+    ),
+}
 FAMILY_ALPHA = 0.05
-# Bonferroni over every metric of every agreement run (the strategies and the counterfactual)
-ALPHA = FAMILY_ALPHA / (len(AGREEMENT_METRICS) * (len(STRATEGIES) + 1))
+# Bonferroni over every metric of every agreement run (the strategies, the counterfactual and
+# the mechanisms)
+ALPHA = FAMILY_ALPHA / (len(AGREEMENT_METRICS) * (len(STRATEGIES) + 1 + len(MECHANISMS)))
 Z_95 = 1.959963984540054
 
 # One independent integer seed per (run, implementation) and per negative control, from one
@@ -120,6 +181,24 @@ def _mesa(strategy, seed, population=None, **kwargs):
 #: negative control of a rule that acts after purchases; its engine run has a seed of its own.
 FREQUENT_BUYERS = PopulationSpec(n_customers=N_CUSTOMERS, purchase_rate_per_week=0.04)
 FREQUENT_SEED = int(np.random.SeedSequence(ROOT_SEED, spawn_key=(1,)).generate_state(1)[0])
+#: The mechanisms' runs: engine, Mesa and the negative control's Mesa run, each its own seed.
+_MECHANISM_SEEDS = iter(
+    np.random.SeedSequence(ROOT_SEED, spawn_key=(2,)).generate_state(3 * len(MECHANISMS)).tolist()
+)
+MECHANISM_SEEDS = {
+    (name, run): next(_MECHANISM_SEEDS)
+    for name in MECHANISMS
+    for run in ("engine", "mesa", "control")
+}
+
+
+def _specs(fields, n_customers=N_CUSTOMERS):
+    """PopulationSpec and ResponseSpec with ``fields`` ({"group.field": value}) set."""
+    given = {"population": {"n_customers": n_customers}, "response": {}}
+    for name, value in fields.items():
+        group, field = name.split(".")
+        given[group][field] = value
+    return PopulationSpec(**given["population"]), ResponseSpec(**given["response"])
 
 
 @pytest.fixture(scope="module")
@@ -219,15 +298,58 @@ def test_agreement_detects_a_missing_rule(runs, switched_off_engine, rule):
     assert table.loc[metric, "pvalue"] < ALPHA, table.loc[metric].to_dict()
 
 
-@pytest.mark.parametrize("name", sorted(NOT_IMPLEMENTED))
-def test_mesa_refuses_mechanisms_it_does_not_implement(name):
-    group, field = name.split(".")
-    value = 2 if field == "pre_period_weeks" else 0.5
-    population = PopulationSpec(n_customers=10)
-    response = ResponseSpec()
-    if group == "population":
-        population = dataclasses.replace(population, **{field: value})
-    else:
-        response = dataclasses.replace(response, **{field: value})
-    with pytest.raises(ValueError, match=rf"does not implement \['{name}'\]"):
-        run_mesa(population, n_weeks=1, seed=0, response=response)
+def test_neutral_values_are_the_defaults():
+    population, response = PopulationSpec(), ResponseSpec()
+    given = {"population": population, "response": response}
+    for name, value in NEUTRAL.items():
+        group, field = name.split(".")
+        assert getattr(given[group], field) == value, name
+    assert set(MECHANISMS) == set(NEUTRAL)
+
+
+def test_mesa_accepts_every_mechanism_away_from_its_neutral_value():
+    # every mechanism at once, at the values of its agreement run
+    fields = {name: value for _, f, _ in MECHANISMS.values() for name, value in f.items()}
+    assert all(fields[name] != value for name, value in NEUTRAL.items())
+    population, response = _specs(fields, n_customers=200)
+    model = CustomerModel(population, STRATEGIES["omnichannel"], response=response, seed=0)
+    # customers lapsed in the pre-period are churned in week 0 and never stepped
+    lapsed = [i for i, a in enumerate(model.customers) if a not in model.agents]
+    assert 0 < len(lapsed) < 200
+    for _ in range(8):
+        model.step()
+    table = model.customer_table()
+    assert list(table.columns) == list(OUTPUT_COLUMNS)
+    done = table.loc[lapsed, ["n_purchases", "visits", "contacts_received", "service_contacts"]]
+    assert (table.loc[lapsed, "churn_week"] == 0).all() and (done == 0).all().all()
+    assert table["churned"].sum() > len(lapsed)
+
+
+@pytest.fixture(scope="module")
+def mechanism_runs():
+    runs = {}
+    for name, (strategy, fields, _) in MECHANISMS.items():
+        population, response = _specs(fields)
+        runs[name] = (
+            _engine(strategy, MECHANISM_SEEDS[name, "engine"], population, response=response),
+            _mesa(strategy, MECHANISM_SEEDS[name, "mesa"], population, response=response),
+        )
+    return runs
+
+
+@pytest.mark.parametrize("name", list(MECHANISMS))
+def test_mechanism_means_agree_within_sampling_error(mechanism_runs, name):
+    table = agreement_table(*mechanism_runs[name])
+    rejected = table[table["pvalue"] < ALPHA]
+    assert rejected.empty, f"{name}: engine and Mesa differ:\n{rejected.to_string()}"
+
+
+@pytest.mark.parametrize("name", list(MECHANISMS))
+def test_agreement_detects_a_mechanism_left_out(mechanism_runs, name):
+    # Negative control: the engine with the mechanism against Mesa without it (its neutral
+    # value, every other field the same) must be told apart on a metric the mechanism moves.
+    strategy, fields, metric = MECHANISMS[name]
+    population, response = _specs({**fields, name: NEUTRAL[name]})
+    wrong = _mesa(strategy, MECHANISM_SEEDS[name, "control"], population, response=response)
+    table = agreement_table(mechanism_runs[name][0], wrong).set_index("metric")
+    assert table.loc[metric, "pvalue"] < ALPHA, table.loc[metric].to_dict()
