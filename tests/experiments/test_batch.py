@@ -552,6 +552,34 @@ def test_ctrl_c_raises_sweep_interrupted_with_the_count(tmp_path):
         sweep(_interrupting, grid, params={"stop": 2}, n_replications=1, rng=3, progress=False)
 
 
+def test_ctrl_c_between_a_tasks_file_and_its_count_counts_the_saved_task(tmp_path, monkeypatch):
+    # Ctrl-C can land after a finished task's file is written and before the run counts it:
+    # the count must be what a resume will find, the files saved.
+    from mcstudy.experiments import batch
+
+    add = batch._Results.add
+
+    def add_then_press(self, frame):
+        if self.n == 3:  # the fourth task's file is written: Ctrl-C before it is counted
+            raise KeyboardInterrupt
+        add(self, frame)
+
+    monkeypatch.setattr(batch._Results, "add", add_then_press)
+    out = tmp_path / "run"
+    with pytest.raises(SweepInterrupted) as info:
+        sweep(
+            _interrupting,
+            {"i": list(range(6))},
+            params={"stop": -1},
+            n_replications=1,
+            rng=3,
+            out_dir=out,
+            progress=False,
+        )
+    assert len(list((out / "tasks").glob("*.parquet"))) == 4
+    assert (info.value.n_done, info.value.n_tasks) == (4, 6)
+
+
 _PRESS_AT: list[int] = []  # tasks of _interrupting_cli that press Ctrl-C
 
 

@@ -134,7 +134,8 @@ class SweepInterrupted(KeyboardInterrupt):
     Attributes
     ----------
     n_done : int
-        Tasks finished (read back from ``out_dir`` or completed before the interruption).
+        Tasks finished: with an ``out_dir``, the task files saved there (what a resume reads);
+        without one, the tasks completed before the interruption.
     n_tasks : int
         Tasks of the whole run.
     out_dir : Path or None
@@ -512,7 +513,9 @@ def _run(
     except SweepInterrupted:
         raise
     except KeyboardInterrupt:
-        raise SweepInterrupted(results.n, n_tasks, out) from None
+        # with a store, the tasks saved: Ctrl-C can land between a task's file and its count
+        n_done = results.n if store is None else sum(t < n_tasks for t in store.finished())
+        raise SweepInterrupted(n_done, n_tasks, out) from None
 
     return _assemble(results, grid, fixed, seed, study_name, n_replications)
 
