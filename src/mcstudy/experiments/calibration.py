@@ -79,6 +79,7 @@ from mcstudy.experiments._calibration_statistics import (
     simulated_statistics,
 )
 from mcstudy.io.catalogue import load_parameters
+from mcstudy.model import _libm
 
 __all__ = [
     "CHANNEL_MIX_PARAMETERS",
@@ -351,7 +352,7 @@ def fit(
         nonlocal evaluations
         evaluations += 1
         stats = simulated_statistics(
-            dict(zip(free, np.exp(z), strict=True)), n_customers=n_customers, rng=seed
+            dict(zip(free, _libm.exp(z), strict=True)), n_customers=n_customers, rng=seed
         )
         sim = stats.loc[statistic]
         scale = np.sqrt(obs_se**2 + sim["se"].to_numpy() ** 2)
@@ -359,13 +360,13 @@ def fit(
 
     sol = optimize.least_squares(
         residuals,
-        np.log(x0),
-        bounds=(np.log(low), np.log(high)),
+        _libm.log(x0),
+        bounds=(_libm.log(low), _libm.log(high)),
         diff_step=0.05,
         x_scale=1.0,
         max_nfev=max_evaluations,
     )
-    estimate = np.exp(sol.x)
+    estimate = _libm.exp(sol.x)
     jac = sol.jac
     singular = np.linalg.svd(jac, compute_uv=False)
     rank = int((singular > 1e-3 * singular.max()).sum()) if singular.size else 0
@@ -375,14 +376,14 @@ def fit(
     weak = np.zeros(len(free), bool)
     for k in range(rank, len(free)):
         weak |= np.abs(vt[k]) > 0.3
-    at_bound = (np.abs(sol.x - np.log(low)) < 1e-4) | (np.abs(sol.x - np.log(high)) < 1e-4)
+    at_bound = (np.abs(sol.x - _libm.log(low)) < 1e-4) | (np.abs(sol.x - _libm.log(high)) < 1e-4)
     parameters = pd.DataFrame(
         {
             "start": x0,
             "estimate": estimate,
             "se": estimate * se_log,
-            "ci_low": np.exp(sol.x - _Z95 * se_log),
-            "ci_high": np.exp(sol.x + _Z95 * se_log),
+            "ci_low": _libm.exp(sol.x - _Z95 * se_log),
+            "ci_high": _libm.exp(sol.x + _Z95 * se_log),
             "low": low,
             "high": high,
             "at_bound": at_bound,

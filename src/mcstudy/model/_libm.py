@@ -1,4 +1,4 @@
-"""Exponentials, logarithms and powers that give the same bits on every CPU.
+"""Exponentials, logarithms and powers that give the same bits with and without AVX-512.
 
 numpy computes ``np.exp``, ``np.log`` and ``np.power`` on float64 arrays with SIMD code chosen
 when it is imported: on a CPU with AVX-512 (most servers) it runs its own vectorised routines,
@@ -9,8 +9,10 @@ the same seed.
 
 The simulator computes every transcendental function that shapes its inputs or its tables here,
 in compiled loops that call the C library's scalar functions, as the kernel does
-(:mod:`mcstudy.model._kernel`): the same bits wherever the C library is the same. Python's
-:mod:`math` module calls the same functions, which is what the tests compare against.
+(:mod:`mcstudy.model._kernel`): the same bits wherever the C library is the same
+(``docs/model.md`` §4.9). Python's :mod:`math` module calls the same functions, and the tests
+compare the two bit for bit; they would fail if numba vectorised these loops with Intel's SVML
+(``numba.config.USING_SVML``, only when ``icc_rt`` is installed), which gives other bits.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _exp(x, out):
 @numba.njit(nogil=True, cache=True)
 def _log(x, out):
     for i in range(x.size):
-        out[i] = math.log(x[i]) if x[i] > 0.0 else (-math.inf if x[i] == 0.0 else math.nan)
+        out[i] = math.log(x[i])
 
 
 @numba.njit(nogil=True, cache=True)
@@ -41,29 +43,56 @@ def _power(x, y, out):
         out[i] = math.pow(x[i], y[i])
 
 
-def _flat(x) -> np.ndarray:
-    return np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
+def _apply(kernel, *args) -> np.ndarray:
+    """``kernel`` over the broadcast float64 ``args``, as an array of their shape."""
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in args))
+    flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
+    out = np.empty(arrays[0].size)
+    kernel(*flat, out)
+    return out.reshape(arrays[0].shape)
 
 
 def exp(x) -> np.ndarray:
-    """``exp(x)`` elementwise, by the C library's ``exp`` (an array of ``x``'s shape)."""
-    x = np.asarray(x, dtype=np.float64)
-    out = np.empty(x.size)
-    _exp(_flat(x), out)
-    return out.reshape(x.shape)
+    """``exp(x)`` elementwise, by the C library's ``exp``.
+
+    Parameters
+    ----------
+    x : array_like of float
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``x`` (0-d for a scalar).
+    """
+    return _apply(_exp, x)
 
 
 def log(x) -> np.ndarray:
-    """``log(x)`` elementwise, by the C library's ``log``: -inf at 0, nan below (as numpy)."""
-    x = np.asarray(x, dtype=np.float64)
-    out = np.empty(x.size)
-    _log(_flat(x), out)
-    return out.reshape(x.shape)
+    """``log(x)`` elementwise, by the C library's ``log`` (-inf at 0, nan below 0, no warning).
+
+    Parameters
+    ----------
+    x : array_like of float
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the shape of ``x`` (0-d for a scalar).
+    """
+    return _apply(_log, x)
 
 
 def power(x, y) -> np.ndarray:
-    """``x ** y`` elementwise (broadcast), by the C library's ``pow``."""
-    x, y = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
-    out = np.empty(x.size)
-    _power(_flat(x), _flat(y), out)
-    return out.reshape(x.shape)
+    """``x ** y`` elementwise, by the C library's ``pow``.
+
+    Parameters
+    ----------
+    x, y : array_like of float
+        Broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, the broadcast shape.
+    """
+    return _apply(_power, x, y)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from mcstudy._validation import check_array, check_number
+from mcstudy.model import _libm
 from mcstudy.model.channels import ChannelSet
 
 __all__ = ["MAX_AFFINITY_GAP", "gap_affinities", "with_affinity_gap"]
@@ -61,7 +62,7 @@ def gap_affinities(affinity, gap: float) -> np.ndarray:
     a = check_array(raw, "affinity", (2, raw.shape[-1] if raw.ndim else 0), 0.0, low_open=True)
     gap = check_number(gap, "gap", 0.0, MAX_AFFINITY_GAP)
     centre = np.sqrt(a[0] * a[1])
-    return centre * (a / centre) ** gap
+    return centre * _libm.power(a / centre, gap)  # the C library's pow: the same on every CPU
 
 
 def with_affinity_gap(channels: ChannelSet, gap: float) -> ChannelSet:
