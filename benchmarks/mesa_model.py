@@ -574,6 +574,7 @@ class CustomerModel(mesa.Model):
 
         n = spec.n_customers
         pop = generate_population(spec, ch, n, rng=self.rng, response=r)
+        self.population = pop  # the customers' draws, for checks
         cum = np.cumsum(shares)
         cum[-1] = 1.0
         arm = np.searchsorted(cum, self.rng.random(n), side="right")

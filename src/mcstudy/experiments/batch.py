@@ -466,7 +466,7 @@ def _run(
                 "defaults": _jsonable(defaults),
             }
         )
-        done = [tid for tid in store.finished() if tid < n_tasks]
+        done = _saved(store, n_tasks)
     if on_start is not None:
         on_start(len(done), n_tasks)
     results = _Results()
@@ -514,10 +514,15 @@ def _run(
         raise
     except KeyboardInterrupt:
         # with a store, the tasks saved: Ctrl-C can land between a task's file and its count
-        n_done = results.n if store is None else sum(t < n_tasks for t in store.finished())
+        n_done = results.n if store is None else len(_saved(store, n_tasks))
         raise SweepInterrupted(n_done, n_tasks, out) from None
 
     return _assemble(results, grid, fixed, seed, study_name, n_replications)
+
+
+def _saved(store: _TaskStore, n_tasks: int) -> list[int]:
+    """The ids of this run's tasks whose files are saved in ``store`` (what a resume reads)."""
+    return [tid for tid in store.finished() if tid < n_tasks]
 
 
 def _plural(n: int, noun: str) -> str:

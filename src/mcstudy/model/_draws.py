@@ -70,10 +70,12 @@ def _exponential(key, stream, k):
 
 @numba.njit(nogil=True, cache=True, inline="always")
 def _start(clock, nth, e):
-    """Reset clock ``e``: no time elapsed, first arrival after an Exp(1) time.
+    """Reset clock ``e`` for a new customer: no time elapsed, no arrival time drawn yet.
 
-    That time (draw 0 of the clock's stream) is drawn when the clock is first advanced, so a
-    clock that is never advanced (a channel that never contacts the customer) costs no draw.
+    :func:`_arrivals` draws the first arrival time (an Exp(1), draw 0 of the clock's stream)
+    when it first advances the clock; until then ``clock[e, 1]`` holds the previous
+    customer's value and nothing reads it. A clock that is never advanced (a channel that
+    never contacts the customer) costs no draw.
     """
     clock[e, 0] = 0.0
     nth[e] = 0

@@ -23,9 +23,9 @@ difference between two runs is the causal effect of the change on the same custo
 
 Event counts are unit-rate Poisson processes run in "operational time" (the accumulated
 weekly rate or hazard): each event kind has a clock ``clock[e] = [time elapsed, time of next
-arrival]`` and its ``k``-th inter-arrival time is the exponential of draw ``k`` of its stream.
-By memorylessness the count over a week is Poisson(rate) given the past, an exact draw that
-costs one exponential per arrival.
+arrival]`` and its ``k``-th inter-arrival time is the exponential of draw ``k`` of its stream
+(the first, draw 0, is drawn when the clock first advances). By memorylessness the count over a
+week is Poisson(rate) given the past, an exact draw that costs one exponential per arrival.
 """
 
 from __future__ import annotations
