@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from mcstudy.studies.integration import (
     INTEGRATION_FACTOR_GROUPS,
     KPI_PRESSURES,
     _emails_after_purchase,
+    _exact_slope,
     coordination_contrasts,
     coordination_statistics,
     integration_arms,
@@ -267,3 +269,15 @@ def test_kpi_grid_reaches_the_silo_equilibrium_from_one_run():
 def test_silo_equilibrium_refuses_a_dict():
     with pytest.raises(TypeError, match="'outcomes' must be a DataFrame indexed by arm"):
         silo_equilibrium({"email_0_mail_0": {"margin": 1.0}})
+
+
+def test_the_conflicts_slope_is_exact_so_a_threshold_it_equals_is_met_on_every_cpu():
+    # Notebook 05's design had a point whose counts give a slope of exactly 0.1, the rule's
+    # smallest effect: LAPACK's fit gave 0.1 with one CPU's kernels and 0.09999999999999999
+    # with another's, and the point's verdict with it.
+    counts = [100, 110, 150, 140, 160]  # exact slope 15: at 150 customers a year, 0.1
+    assert _exact_slope(counts) == Fraction(15)
+    assert float(_exact_slope(counts) / (150 * Fraction(52, 52))) == 0.1
+    assert _exact_slope([1, 2, 4, 8, 9]) == Fraction(11, 5)  # np.polyfit: 2.2000000000000006
+    with pytest.raises(ValueError, match="at least 2 values"):
+        _exact_slope([3])

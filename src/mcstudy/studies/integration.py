@@ -24,8 +24,9 @@ value}``), and the arithmetic of an omnichannel investment:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -344,6 +345,25 @@ def coordination_contrasts(params: dict, rng: np.random.SeedSequence) -> dict[st
     return _coordination_run(params, rng)[1]
 
 
+def _exact_slope(values: Sequence[int]) -> Fraction:
+    """The least-squares slope of ``values`` on 1, 2, ..., in exact rational arithmetic.
+
+    ``float()`` of it is the correctly rounded slope, the same on every CPU; a floating-point
+    fit (``numpy.polyfit``, through LAPACK) may differ in the last bit between CPUs.
+
+    Examples
+    --------
+    >>> _exact_slope([3, 5, 7, 9])
+    Fraction(2, 1)
+    """
+    if len(values) < 2:
+        raise ValueError(f"'values' must hold at least 2 values; got {list(values)!r}.")
+    x = [Fraction(i) for i in range(1, len(values) + 1)]
+    centre = sum(x) / len(x)
+    num = sum((xi - centre) * Fraction(v) for xi, v in zip(x, values, strict=True))
+    return num / sum((xi - centre) ** 2 for xi in x)
+
+
 def _coordination_run(params: dict, rng: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
     """One run of the coordination arms: per-arm outcomes (arm x metric) and the contrasts."""
     params, n, n_weeks = pop_sizes(params, 1000)
@@ -366,9 +386,13 @@ def _coordination_run(params: dict, rng: np.random.SeedSequence) -> tuple[pd.Dat
         }
         weeks["conflicts"] = weeks["multi_channel_weeks"] + weeks["contradictory_weeks"]
         per_arm[arm] = weeks
-    k = np.arange(1, len(COORDINATION_CHANNELS) + 1, dtype=float)
-    y = np.array([per_arm[f"channels_{int(i)}"]["conflicts"] for i in k])
-    slope = float(np.polyfit(k, y, 1)[0])
+    # the slope from the counts, exactly: a floating-point fit can land either side of a
+    # threshold the exact slope equals (0.1 at a point of notebook 05's design)
+    counts = [
+        int(multi.get(f"channels_{i}", 0)) + int(contradictory[f"channels_{i}"])
+        for i in range(1, len(COORDINATION_CHANNELS) + 1)
+    ]
+    slope = float(_exact_slope(counts) / (n * Fraction(n_weeks, 52)))
     multi_customers = (per_week >= 2).groupby(level=["arm", "journey_id"], observed=True).any()
     out = {
         "conflicts_slope": slope,
