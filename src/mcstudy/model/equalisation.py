@@ -116,8 +116,9 @@ def _next_pressure(history: list[tuple[float, float]], value: float) -> float:
     is averaged over the points within 5 % of the last pressure, which averages the Monte Carlo
     noise of the simulations out instead of chasing the last one.
 
-    The logarithms come from the C library and the slope from exact sums (:func:`math.fsum`),
-    not from numpy's SIMD routines and LAPACK, so the pressures are the same on every CPU.
+    The logarithms come from the C library and the slope from correctly rounded sums
+    (:func:`math.fsum`), not from numpy's SIMD routines and LAPACK, so the pressures are the
+    same with and without AVX-512 (``docs/model.md`` §4.9).
     """
     pts = _libm.log([(p, a) for p, a in history if p > 0 and a > 0])
     last_p = pts[-1, 0]
